@@ -1,0 +1,43 @@
+"""``build_model``: the whole park model, one building block after the other."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+import pyomo.environ as pyo
+
+from symbiosis.models.balances import add_balances
+from symbiosis.models.data import ModelData
+from symbiosis.models.heat import add_heat_cascade
+from symbiosis.models.links import add_links
+from symbiosis.models.materials import add_material_shares
+from symbiosis.models.objectives import add_costs, set_objective
+from symbiosis.models.rules import add_partner_limits
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while Pyomo builds components: it roughly halves
+    build time (measured in shared/research/pyomo-highs-performance.md)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def build_model(data: ModelData, *, objective: str = "cost") -> pyo.ConcreteModel:
+    """The Pyomo model of a park: links, heat cascade, balances, shares, rules, cost."""
+    with _no_cyclic_gc():
+        m = pyo.ConcreteModel(name="symbiosis")
+        add_links(m, data)
+        add_heat_cascade(m, data)
+        add_balances(m, data)
+        add_material_shares(m, data)
+        add_partner_limits(m, data)
+        add_costs(m, data)
+        set_objective(m, objective)
+    return m

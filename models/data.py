@@ -1,0 +1,100 @@
+"""What the model reads: plain numbers in base units, no park, no files, no pint.
+
+Rates are MW (energy) or t/h (mass); a time step's weight is its hours in the
+year, so ``sum(weight * rate)`` is MWh or t per year. Money is the park's
+currency; emissions t CO2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class StreamData:
+    """A stream's rate in every time step and the price and emissions of its current route."""
+
+    key: str
+    firm: str
+    carrier: str
+    is_supply: bool
+    rate: np.ndarray
+    price: float
+    emissions: float
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """A candidate link. ``flow`` is what it takes (heat pumps: the heat it delivers)."""
+
+    id: str
+    supply: str
+    demand: str
+    supply_firm: str
+    demand_firm: str
+    kind: str  # direct | heat_pump | substitution
+    efficiency: float
+    cop: float
+    max_capacity: float
+    min_capacity: float
+    existing_capacity: float
+    investment_fixed: float
+    investment_per_capacity: float
+    annuity: float
+    running_cost: float
+    transport_cost: float
+    transport_emissions: float
+    max_share: float
+    min_approach: float = 0.0
+    share_group: str = ""  # links of one substitution rule into one demand share max_share
+
+    @property
+    def is_heat_pump(self) -> bool:
+        return self.kind == "heat_pump"
+
+    @property
+    def taken_per_flow(self) -> float:
+        """Supply taken per unit of flow: 1, or (COP - 1) / COP for a heat pump."""
+        return (self.cop - 1.0) / self.cop if self.is_heat_pump else 1.0
+
+    @property
+    def delivered_per_flow(self) -> float:
+        """Demand met per unit of flow: the efficiency, or 1 for a heat pump."""
+        return 1.0 if self.is_heat_pump else self.efficiency
+
+    @property
+    def electricity_per_flow(self) -> float:
+        """Electricity bought per unit of flow: 1 / COP for a heat pump, else 0."""
+        return 1.0 / self.cop if self.is_heat_pump else 0.0
+
+
+@dataclass(frozen=True)
+class HeatSegment:
+    """A temperature interval of a heat stream carrying ``share`` of its load."""
+
+    stream: str
+    index: int
+    low: float
+    high: float
+    share: float
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """Everything :func:`build_model` needs, as numbers."""
+
+    weights: np.ndarray
+    streams: dict[str, StreamData]
+    links: tuple[LinkData, ...]
+    segments: dict[str, tuple[HeatSegment, ...]] = field(default_factory=dict)
+    segment_pairs: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    max_partners: dict[str, int] = field(default_factory=dict)
+    electricity_price: float = 0.0
+    electricity_emissions: float = 0.0
+    carbon_price: float = 0.0
+
+    @property
+    def steps(self) -> range:
+        return range(len(self.weights))

@@ -1,0 +1,54 @@
+"""Links: build decisions, capacities and flows.
+
+==========================  ======================  ==============================================
+symbol                      attribute               meaning
+==========================  ======================  ==============================================
+:math:`y_l \\in \\{0,1\\}`     ``m.links.build[l]``    link l is built (fixed to 1 for existing links)
+:math:`K_l \\ge 0`            ``m.links.capacity[l]`` capacity, MW or t/h (heat pumps: heat output)
+:math:`f_{l,t} \\ge 0`        ``m.links.flow[l, t]``  what l takes in step t (heat pumps: delivers)
+==========================  ======================  ==============================================
+
+.. math::
+
+    f_{l,t} \\le K_l, \\qquad
+    \\underline{K}_l\\, y_l \\le K_l \\le \\overline{K}_l\\, y_l
+
+:math:`\\overline{K}_l` is the tightest bound the streams allow (their peaks),
+which keeps the big-M small; :math:`\\underline{K}_l` is the smallest economic
+size. An existing link has :math:`y_l = 1` and :math:`K_l` fixed at its capacity.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from symbiosis.models.data import ModelData
+
+
+def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
+    links = {link.id: link for link in data.links}
+    block = pyo.Block()
+    m.links = block
+    block.L = pyo.Set(initialize=list(links), ordered=True)
+    block.T = pyo.Set(initialize=list(data.steps), ordered=True)
+    block.build = pyo.Var(block.L, domain=pyo.Binary)
+    block.capacity = pyo.Var(
+        block.L, domain=pyo.NonNegativeReals,
+        bounds=lambda b, l: (0, max(links[l].max_capacity, links[l].existing_capacity)),
+    )
+    block.flow = pyo.Var(block.L, block.T, domain=pyo.NonNegativeReals,
+                         bounds=lambda b, l, t: (0, block.capacity[l].ub))
+    for link in data.links:
+        if link.existing_capacity > 0:
+            block.build[link.id].fix(1)
+            block.capacity[link.id].fix(link.existing_capacity)
+
+    block.flow_within_capacity = pyo.Constraint(
+        block.L, block.T, rule=lambda b, l, t: b.flow[l, t] <= b.capacity[l])
+    new = [link.id for link in data.links if link.existing_capacity <= 0]
+    block.capacity_if_built = pyo.Constraint(
+        new, rule=lambda b, l: b.capacity[l] <= links[l].max_capacity * b.build[l])
+    sized = [l for l in new if links[l].min_capacity > 0]
+    block.smallest_size = pyo.Constraint(
+        sized, rule=lambda b, l: b.capacity[l] >= links[l].min_capacity * b.build[l])
+    return block

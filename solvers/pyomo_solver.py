@@ -1,0 +1,86 @@
+"""Any other solver Pyomo knows, by name (cbc, glpk, gurobi, cplex, appsi_highs, ...)."""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+from contextlib import redirect_stdout
+
+import pyomo.environ as pyo
+from pyomo.opt import SolverStatus, TerminationCondition
+
+from symbiosis.solvers.status import SolveOptions, SolveOutcome, SolverNotAvailable, Status
+
+# The option names each solver uses for a time limit (s) and a relative MIP gap.
+OPTION_NAMES = {
+    "cbc": ("seconds", "ratioGap"),
+    "glpk": ("tmlim", "mipgap"),
+    "gurobi": ("TimeLimit", "MIPGap"),
+    "gurobi_direct": ("TimeLimit", "MIPGap"),
+    "cplex": ("timelimit", "mipgap"),
+    "scip": ("limits/time", "limits/gap"),
+    "appsi_highs": ("time_limit", "mip_rel_gap"),
+}
+
+INSTALL_HINTS = {
+    "cbc": "apt-get install coinor-cbc (or conda install -c conda-forge coincbc)",
+    "glpk": "apt-get install glpk-utils",
+    "gurobi": "pip install gurobipy (and a Gurobi licence)",
+    "cplex": "pip install cplex (and a CPLEX licence)",
+    "scip": "conda install -c conda-forge scip",
+}
+
+
+def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
+    try:
+        solver = pyo.SolverFactory(options.solver)
+        available = solver is not None and solver.available(exception_flag=False)
+    except Exception:
+        available = False
+    if not available:
+        hint = INSTALL_HINTS.get(options.solver, "install it so that Pyomo finds it on the PATH")
+        raise SolverNotAvailable(
+            f"solver '{options.solver}' is not available: {hint}; or use the default, --solver highs")
+    names = OPTION_NAMES.get(options.solver)
+    if names:
+        if options.time_limit is not None:
+            solver.options[names[0]] = options.time_limit
+        solver.options[names[1]] = options.mip_gap
+    buffer = io.StringIO()
+    start = time.perf_counter()
+    with redirect_stdout(buffer):
+        results = solver.solve(model, tee=options.log, load_solutions=False)
+    seconds = time.perf_counter() - start
+    condition = results.solver.termination_condition
+    status = _status(condition, results.solver.status)
+    has_solution = len(results.solution) > 0 and status in (Status.OPTIMAL, Status.TIME_LIMIT)
+    objective = math.nan
+    if has_solution:
+        model.solutions.load_from(results)
+        objective = pyo.value(next(iter(model.component_data_objects(pyo.Objective, active=True))))
+    bound = math.nan
+    try:
+        bound = float(results.problem.lower_bound)
+    except (TypeError, ValueError, AttributeError):
+        pass
+    gap = abs(objective - bound) / max(1e-10, abs(objective)) if has_solution and math.isfinite(
+        bound) else (0.0 if status is Status.OPTIMAL else math.nan)
+    return SolveOutcome(status=status, has_solution=has_solution, objective=objective, bound=bound,
+                        gap=gap, seconds=seconds, solver=options.solver, message=str(condition),
+                        log=buffer.getvalue())
+
+
+def _status(condition, solver_status) -> Status:
+    if condition == TerminationCondition.optimal:
+        return Status.OPTIMAL
+    if condition in (TerminationCondition.maxTimeLimit, TerminationCondition.maxIterations,
+                     TerminationCondition.userInterrupt):
+        return Status.TIME_LIMIT
+    if condition in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
+        return Status.INFEASIBLE
+    if condition == TerminationCondition.unbounded:
+        return Status.UNBOUNDED
+    if solver_status == SolverStatus.ok:
+        return Status.OPTIMAL
+    return Status.ERROR

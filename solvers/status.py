@@ -1,0 +1,57 @@
+"""One status vocabulary, options and outcome for every solver.
+
+*Why it stopped* (``Status``) is kept apart from *what it found* (``has_solution``,
+``objective``, ``bound``, ``gap``): a time limit may end with or without an incumbent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time_limit"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """What the caller asks of the solver."""
+
+    solver: str = "highs"
+    time_limit: float | None = None  # seconds
+    mip_gap: float = 1e-4  # relative
+    threads: int | None = None
+    seed: int = 0
+    log: bool = False  # echo the solver's log
+    log_file: str | None = None
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What the solver said, and the numbers it found (values are loaded into the model)."""
+
+    status: Status
+    has_solution: bool
+    objective: float = math.nan
+    bound: float = math.nan
+    gap: float = math.nan
+    seconds: float = math.nan
+    solver: str = "highs"
+    message: str = ""
+    log: str = ""
+    details: dict = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        gap = f", gap={self.gap:.2%}" if not math.isnan(self.gap) else ""
+        return (f"SolveOutcome({self.status}, objective={self.objective:.6g}{gap}, "
+                f"{self.seconds:.2f} s, {self.solver})")
+
+
+class SolverNotAvailable(RuntimeError):
+    """The named solver is not installed; the message says how to install it."""

@@ -1,0 +1,88 @@
+"""Candidate links: every compatible supply-demand pair, priced and bounded, as a table.
+
+>>> candidates = find_candidates(park)       # doctest: +SKIP
+>>> candidates.table                          # a pandas DataFrame, one row a candidate
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import pandas as pd
+
+from symbiosis.candidates.gases import gas_candidates
+from symbiosis.candidates.heat import heat_candidates, heat_pump_cop
+from symbiosis.candidates.materials import material_candidates
+from symbiosis.candidates.pairs import Pair, make_candidate
+from symbiosis.candidates.table import COLUMNS, Candidate, annual_investment, to_table
+from symbiosis.park import Park, straight_distance
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The candidate links of a park; ``table`` shows them, ``links`` feeds the model."""
+
+    links: tuple[Candidate, ...]
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        return to_table(list(self.links))
+
+    def __len__(self) -> int:
+        return len(self.links)
+
+    def __getitem__(self, link_id: str) -> Candidate:
+        for link in self.links:
+            if link.id == link_id:
+                return link
+        raise KeyError(link_id)
+
+    def __repr__(self) -> str:
+        return f"Candidates({len(self.links)} links)"
+
+
+def find_candidates(park: Park) -> Candidates:
+    """All candidate links of ``park``, existing links marked, each with a readable id."""
+    found = [*heat_candidates(park), *gas_candidates(park), *material_candidates(park)]
+    found = [c for c in found if c.min_capacity <= c.max_capacity]
+    found = _mark_existing(park, found)
+    named = []
+    for number, candidate in enumerate(found, start=1):
+        named.append(replace(candidate, id=f"L{number:03d}"))
+    return Candidates(tuple(named))
+
+
+def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
+    """An existing link replaces its candidate (same ends and technology); if rules or
+    distance pruned it, it is added anyway: what runs today is kept."""
+    result = list(found)
+    for link in park.existing:
+        match = next((i for i, c in enumerate(result) if (c.from_firm, c.from_stream, c.to_firm,
+                      c.to_stream, c.technology) == (link.from_firm, link.from_stream, link.to_firm,
+                                                     link.to_stream, link.technology)), None)
+        if match is None:
+            supply = park.stream(f"{link.from_firm}.{link.from_stream}")
+            demand = park.stream(f"{link.to_firm}.{link.to_stream}")
+            length = straight_distance(park.firms[supply.firm].location,
+                                       park.firms[demand.firm].location) * park.settings.routing_factor
+            tech = park.technologies[link.technology]
+            cop = float("nan")
+            kind = "heat_pump" if tech.kind == "heat_pump" else "direct"
+            if kind == "heat_pump":
+                cop = heat_pump_cop(tech.carnot_efficiency, demand.t_high + tech.min_approach,
+                                    supply.t_low - tech.min_approach)
+            candidate = make_candidate(park, Pair(supply, demand, length),
+                                       replace(tech, max_distance=float("inf")), kind=kind, cop=cop)
+            if candidate is None:
+                continue
+            result.append(replace(candidate, existing_capacity=link.capacity, note="existing",
+                                  max_capacity=max(candidate.max_capacity, link.capacity)))
+        else:
+            c = result[match]
+            result[match] = replace(c, existing_capacity=link.capacity, note="existing",
+                                    max_capacity=max(c.max_capacity, link.capacity))
+    return result
+
+
+__all__ = ["COLUMNS", "Candidate", "Candidates", "annual_investment", "find_candidates"]

@@ -1,0 +1,107 @@
+"""Which supply may meet which demand, how far apart they are, and what a link costs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from symbiosis.candidates.table import Candidate
+from symbiosis.park import Park, Stream, Technology, straight_distance
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A supply and a demand that may be linked, and the link's length in km."""
+
+    supply: Stream
+    demand: Stream
+    length_km: float
+
+
+def pairs(park: Park, carriers: set[str], *, same_carrier: bool = True) -> Iterator[Pair]:
+    """Every supply-demand pair of these carriers that the firms' rules allow.
+
+    Links join different firms, or streams of one firm when ``internal_links`` is on;
+    ``exclude_partners`` works either way; ``keep_current`` streams take no links.
+    """
+    internal = park.settings.internal_links
+    streams = [s for s in park.streams if s.carrier in carriers and not s.keep_current]
+    supplies = [s for s in streams if s.is_supply and s.amount > 0]
+    demands = [s for s in streams if not s.is_supply and s.amount > 0]
+    for supply in supplies:
+        giver = park.firms[supply.firm]
+        for demand in demands:
+            if same_carrier and supply.carrier != demand.carrier:
+                continue
+            if supply.firm == demand.firm and not internal:
+                continue
+            taker = park.firms[demand.firm]
+            if demand.firm in giver.rules.exclude_partners or supply.firm in taker.rules.exclude_partners:
+                continue
+            length = straight_distance(giver.location, taker.location) * park.settings.routing_factor
+            yield Pair(supply, demand, length)
+
+
+def technologies(park: Park, carrier: str, kind: str) -> list[Technology]:
+    return [t for t in park.technologies.values() if t.carrier == carrier and t.kind == kind and t.enabled]
+
+
+def peak(stream: Stream) -> float:
+    """Largest rate of a stream over the year (its mean in annual mode)."""
+    if stream.profile is None:
+        return stream.amount
+    return stream.amount * max(stream.profile)
+
+
+def make_candidate(
+    park: Park,
+    pair: Pair,
+    tech: Technology,
+    *,
+    kind: str = "direct",
+    ratio: float = 1.0,
+    max_share: float = 1.0,
+    cop: float = math.nan,
+    note: str = "",
+) -> Candidate | None:
+    """Price and bound one link, or None when it is too long or would deliver nothing."""
+    length = pair.length_km
+    if length > tech.max_distance:
+        return None
+    transmitted = 1.0 - tech.loss_per_km * length
+    if transmitted <= 0:
+        return None
+    efficiency = transmitted * ratio
+    if kind == "heat_pump":
+        # Rated by heat delivered: no more than the demand, nor than the supply can feed.
+        upper = min(peak(pair.demand), peak(pair.supply) * cop / (cop - 1))
+    else:
+        upper = min(peak(pair.supply), peak(pair.demand) * max_share / efficiency)
+    if upper <= 0:
+        return None
+    return Candidate(
+        id="",
+        from_firm=pair.supply.firm,
+        from_stream=pair.supply.id,
+        to_firm=pair.demand.firm,
+        to_stream=pair.demand.id,
+        carrier=pair.supply.carrier.value,
+        technology=tech.name,
+        kind=kind,
+        length_km=length,
+        efficiency=efficiency,
+        cop=cop,
+        min_approach_k=tech.min_approach,
+        max_capacity=upper,
+        min_capacity=tech.min_capacity,
+        existing_capacity=0.0,
+        investment_fixed=tech.investment + tech.investment_per_length * length,
+        investment_per_capacity=tech.investment_per_capacity,
+        annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+        running_cost=tech.running_cost,
+        transport_cost=tech.cost_per_tonne_km * length,
+        transport_emissions=tech.emissions_per_tonne_km * length,
+        max_share=max_share,
+        note=note,
+    )

@@ -1,0 +1,72 @@
+"""A candidate link and the candidate table: columns declared once, here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible link from a supply stream to a demand stream, priced and bounded.
+
+    Flows are rates in MW (energy) or t/h (mass). ``taken`` is what leaves the
+    supply; ``delivered = efficiency * taken`` is what the demand receives. For a
+    heat pump the flow variable is the heat delivered; it takes (COP - 1) / COP of
+    it from the supply and buys 1 / COP of it as electricity.
+    """
+
+    id: str
+    from_firm: str
+    from_stream: str
+    to_firm: str
+    to_stream: str
+    carrier: str
+    technology: str
+    kind: str  # direct | heat_pump | substitution
+    length_km: float
+    efficiency: float  # delivered per taken: (1 - loss_per_km * length) * ratio
+    cop: float  # heat pumps only; NaN otherwise
+    min_approach_k: float
+    max_capacity: float  # tight upper bound on capacity from the streams' peaks
+    min_capacity: float
+    existing_capacity: float  # > 0: an existing link, kept with no new investment
+    investment_fixed: float  # investment + investment_per_length * length (currency, if built)
+    investment_per_capacity: float  # currency per MW or per t/h of capacity
+    annuity: float  # capital recovery factor + fixed O&M share: annual cost per unit invested
+    running_cost: float  # currency per MWh or t delivered
+    transport_cost: float  # currency per MWh or t taken (cost_per_tonne_km * length)
+    transport_emissions: float  # t CO2 per t taken (emissions_per_tonne_km * length)
+    max_share: float  # largest share of the demand this link may cover (materials)
+    note: str = ""
+
+    @property
+    def is_existing(self) -> bool:
+        return self.existing_capacity > 0
+
+    @property
+    def capacity_side(self) -> str:
+        """Heat pumps are rated by heat delivered; pipes, lines and trucks by what enters them."""
+        return "delivered" if self.kind == "heat_pump" else "taken"
+
+
+COLUMNS = tuple(field.name for field in fields(Candidate))
+
+
+def to_table(candidates: list[Candidate]) -> pd.DataFrame:
+    """The candidates as a DataFrame indexed by id (also for an empty list)."""
+    frame = pd.DataFrame([asdict(c) for c in candidates], columns=list(COLUMNS))
+    return frame.set_index("id", drop=False).rename_axis(None)
+
+
+def annual_investment(candidate: Candidate, capacity: float, built: bool = True) -> float:
+    """Investment of a candidate at ``capacity`` (zero for an existing link)."""
+    if candidate.is_existing or not built:
+        return 0.0
+    return candidate.investment_fixed + candidate.investment_per_capacity * capacity
+
+
+def fmt_temperature(kelvin: float) -> str:
+    return "-" if math.isnan(kelvin) else f"{kelvin - 273.15:g} degC"

@@ -1,0 +1,110 @@
+"""``optimize``: the recipe. Park -> candidates -> model data -> Pyomo -> HiGHS -> Result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pyomo.environ as pyo
+
+from symbiosis.candidates import Candidates, find_candidates
+from symbiosis.models import ModelData, build_model, set_objective
+from symbiosis.park import Park
+from symbiosis.problem import to_model_data
+from symbiosis.results import Result, assemble_result
+from symbiosis.results.extract import Evaluation, evaluate, solution_of
+from symbiosis.solvers import SolveOptions, SolveOutcome, solve
+from symbiosis.time import time_steps
+
+Progress = Callable[[str], None]
+
+# Second stage of the emissions objective: cost is minimised while emissions stay within
+# this relative tolerance of their minimum (lexicographic optimum).
+EMISSIONS_TOLERANCE = 1e-6
+
+
+def optimize(
+    park: Park,
+    *,
+    objective: str = "cost",
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 1e-4,
+    threads: int | None = None,
+    log: bool = False,
+    progress: Progress | None = None,
+) -> Result:
+    """Propose the exchanges that minimise the park's annual cost (or its emissions).
+
+    Parameters
+    ----------
+    park
+        A park from :func:`symbiosis.load_park`.
+    objective
+        ``"cost"`` (total annual cost, carbon included) or ``"emissions"`` (least CO2,
+        then least cost at that CO2).
+    solver, time_limit, gap, threads, log
+        HiGHS by default; any Pyomo solver by name; limits in seconds and relative gap;
+        ``log`` echoes the solver log (it is kept in ``result.summary["solver_log"]`` too).
+    """
+    say = progress or (lambda stage: None)
+    times: dict[str, float] = {}
+    clock = time.perf_counter()
+    say("finding candidate links")
+    candidates = find_candidates(park)
+    steps = time_steps(park)
+    data = to_model_data(park, candidates, steps)
+    times["candidates_s"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    say(f"building the model ({len(candidates)} candidates, {len(steps)} time steps)")
+    model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
+    times["build_s"] = time.perf_counter() - clock
+
+    options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log)
+    clock = time.perf_counter()
+    say(f"solving with {solver}")
+    outcome = solve(model, options)
+    if objective == "emissions" and outcome.has_solution:
+        outcome = _least_cost_at_least_emissions(model, options, outcome)
+    times["solve_s"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    say("reading the results")
+    solution = evaluate(park, candidates, data, *solution_of(model, data)) if outcome.has_solution \
+        else None
+    baseline = _baseline(park, candidates, data, model, options)
+    times["results_s"] = time.perf_counter() - clock
+    return assemble_result(park, candidates, data, outcome, solution, baseline,
+                           objective=objective, times=times)
+
+
+def _least_cost_at_least_emissions(model: pyo.ConcreteModel, options: SolveOptions,
+                                   first: SolveOutcome) -> SolveOutcome:
+    least = first.objective
+    model.emissions_cap = pyo.Constraint(
+        expr=model.emissions.total <= least + EMISSIONS_TOLERANCE * max(1.0, abs(least)))
+    set_objective(model, "cost")
+    second = solve(model, options)
+    return second if second.has_solution else first
+
+
+def _baseline(park: Park, candidates: Candidates, data: ModelData, model: pyo.ConcreteModel,
+              options: SolveOptions) -> Evaluation:
+    """Today's cost: every stream on its current route, existing links running as they may."""
+    existing = [link for link in data.links if link.existing_capacity > 0]
+    if not existing:
+        zeros = {link.id: 0.0 for link in data.links}
+        flows = {link.id: data.weights * 0.0 for link in data.links}
+        return evaluate(park, candidates, data, flows, zeros, {k: False for k in zeros})
+    for link in data.links:
+        if link.existing_capacity <= 0:
+            model.links.build[link.id].fix(0)
+            model.links.capacity[link.id].fix(0)
+    if model.component("emissions_cap") is not None:
+        model.del_component("emissions_cap")
+    set_objective(model, "cost")
+    outcome = solve(model, SolveOptions(solver=options.solver, time_limit=options.time_limit))
+    if not outcome.has_solution:
+        raise RuntimeError(f"the baseline with only existing links could not be solved: {outcome}")
+    return evaluate(park, candidates, data, *solution_of(model, data))

@@ -1,0 +1,542 @@
+"""From the checked shape of a park file to a :class:`Park` in base units.
+
+Every quantity is read once here (:func:`symbiosis.units.parse`); every
+problem is collected with its file, line, firm, stream and field, and all of
+them are raised together as one :class:`ParkError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from symbiosis.park import fields as F
+from symbiosis.park import schema
+from symbiosis.park.model import (
+    Carrier,
+    CostPoint,
+    ExistingLink,
+    Firm,
+    Hub,
+    Location,
+    MaterialRule,
+    Park,
+    Route,
+    Rules,
+    Settings,
+    Stream,
+    Technology,
+    TimeMode,
+    frozen_mapping,
+)
+from symbiosis.park.problems import ParkError, Problem, did_you_mean
+from symbiosis.park.profiles import ProfileProblem, load_profile
+from symbiosis.units import (
+    HYDROGEN_LHV_MWH_PER_T,
+    NORMAL_DENSITY_T_PER_NM3,
+    UNITS_PER_EUR,
+    Quantity,
+    UnitProblem,
+    parse,
+)
+
+Locate = Callable[[tuple], tuple[str, int | None]]
+"""Where a location in the merged data was written: (file shown to the user, line)."""
+
+
+@dataclass
+class Reader:
+    """Reads quantities and collects problems, each tied to where it was written."""
+
+    locate: Locate
+    currency: str = "EUR"
+    rates: dict[str, float] = field(default_factory=lambda: dict(UNITS_PER_EUR))
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, loc: tuple, found: str, expected: str, hint: str = "") -> None:
+        file, line = self.locate(loc)
+        firm = stream = None
+        rest = loc
+        if len(loc) >= 2 and loc[0] == "firms":
+            firm, rest = str(loc[1]), loc[2:]
+            if len(loc) >= 4 and loc[2] == "streams":
+                stream, rest = str(loc[3]), loc[4:]
+        name = dotted(rest) or ("stream" if stream else "firm" if firm else "park")
+        self.problems.append(Problem(file, name, found, expected, hint, line, firm, stream))
+
+    def quantity(self, value: Any, kind: Quantity, loc: tuple) -> float:
+        """``value`` in ``kind.base``, or NaN with a problem recorded."""
+        if kind is F.TEMPERATURE_DIFFERENCE and isinstance(value, str):
+            value = value.replace("delta_degC", "K").replace("degC", "K")
+        try:
+            return parse(value, kind, currency=self.currency, rates=self.rates)
+        except UnitProblem as exc:
+            self.problem(loc, repr(exc.found) if not isinstance(value, str) else f"'{value}'",
+                         exc.expected, exc.hint)
+            return math.nan
+
+    def optional(self, value: Any, kind: Quantity, loc: tuple) -> float | None:
+        return None if value is None else self.quantity(value, kind, loc)
+
+    def at_least(self, number: float | None, low: float, loc: tuple, words: str,
+                 *, strict: bool = False) -> None:
+        if number is None or math.isnan(number):
+            return
+        if number < low or (strict and number == low):
+            self.problem(loc, f"{number:g}", words, "correct the value")
+
+    def share(self, value: Any, loc: tuple, *, allow_zero: bool = True) -> float:
+        number = self.quantity(value, F.SHARE, loc)
+        if not math.isnan(number) and not (0 <= number <= 1) or number == 0 and not allow_zero:
+            self.problem(loc, f"'{value}'", "a share between 0 % and 100 %",
+                         "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
+        return number
+
+
+def dotted(loc: tuple) -> str:
+    """``("materials", 0, "ratio")`` -> ``materials[1].ratio`` (items counted from 1)."""
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
+    rates = dict(UNITS_PER_EUR)
+    currency = raw.currency
+    given: dict[str, float] = {}
+    for code, text in raw.exchange_rates.items():
+        loc = ("park", "exchange_rates", code)
+        if code not in UNITS_PER_EUR:
+            reader.problem(loc, f"'{code}'", "a currency code", did_you_mean(code, UNITS_PER_EUR))
+            continue
+        value = parse_price_of_currency(reader, text, currency, loc)
+        if value is not None:
+            given[code] = value
+    if given:
+        # Units of the park currency per unit of each listed currency, anchored at the park currency.
+        per_eur_of_park = rates[currency]
+        for code, park_units_per_code in given.items():
+            rates[code] = per_eur_of_park / park_units_per_code
+    return rates
+
+
+def parse_price_of_currency(reader: Reader, text: Any, currency: str, loc: tuple) -> float | None:
+    split = str(text).split()
+    if len(split) == 2 and split[1] == currency:
+        try:
+            value = float(split[0])
+            if value > 0:
+                return value
+        except ValueError:
+            pass
+    reader.problem(loc, f"'{text}'", f"a positive rate in {currency}", f"write e.g. '11.5 {currency}'")
+    return None
+
+
+def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) -> Settings:
+    loc = ("park",)
+    discount = reader.quantity(raw.discount_rate, F.SHARE, (*loc, "discount_rate"))
+    if not math.isnan(discount) and not 0 <= discount < 1:
+        hint = f"write '{discount:g} %'" if 1 <= discount <= 100 else "use a rate such as '7 %'"
+        reader.problem((*loc, "discount_rate"), f"'{raw.discount_rate}'",
+                       "a yearly rate between 0 % and 100 %", hint)
+    carbon = reader.quantity(raw.carbon_price, F.CARBON_PRICE, (*loc, "carbon_price"))
+    reader.at_least(carbon, 0, (*loc, "carbon_price"), "a carbon price >= 0")
+    factor = reader.quantity(raw.routing_factor, F.RATIO, (*loc, "routing_factor"))
+    reader.at_least(factor, 1, (*loc, "routing_factor"), "a routing factor >= 1 (road or pipe length / straight distance)")
+    if raw.electricity is not None:
+        route = routes.get(raw.electricity)
+        if route is None:
+            reader.problem((*loc, "electricity"), f"'{raw.electricity}'", "a route name",
+                           did_you_mean(raw.electricity, routes))
+        elif route.carrier is not Carrier.ELECTRICITY:
+            reader.problem((*loc, "electricity"), f"route '{raw.electricity}' of carrier {route.carrier}",
+                           "a route of carrier electricity", "name the park's electricity route")
+    time = raw.time
+    mode = TimeMode(kind="typical_days", typical_days=time.typical_days) if isinstance(
+        time, schema.TypicalDays) else TimeMode(kind=time)
+    return Settings(
+        name=raw.name, currency=raw.currency, discount_rate=discount, carbon_price=carbon,
+        electricity=raw.electricity, time=mode, routing_factor=factor,
+        internal_links=raw.internal_links, description=raw.description,
+    )
+
+
+def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
+    loc = ("routes", name)
+    carrier = Carrier(raw.carrier)
+    temperature = reader.optional(raw.temperature, F.TEMPERATURE, (*loc, "temperature"))
+    if carrier is Carrier.HEAT and raw.temperature is None:
+        reader.problem((*loc, "temperature"), "nothing", "a temperature for a heat route",
+                       "add e.g. 'temperature: 250 degC' (a boiler heats demands below it, "
+                       "a cooling tower takes surplus above it)")
+    emissions = reader.quantity(raw.emissions, F.by_carrier(F.EMISSIONS, carrier), (*loc, "emissions"))
+    reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0")
+    return Route(
+        id=name, carrier=carrier,
+        price=reader.quantity(raw.price, F.by_carrier(F.PRICE, carrier), (*loc, "price")),
+        emissions=emissions, temperature=temperature, material=raw.material,
+        purity=None if raw.purity is None else reader.share(raw.purity, (*loc, "purity")),
+        pressure=reader.optional(raw.pressure, F.PRESSURE, (*loc, "pressure")),
+    )
+
+
+def technology(
+    reader: Reader, name: str, raw: dict[str, Any], overridden: set[str]
+) -> Technology | None:
+    """One technology from its merged catalogue and park fields."""
+    def where(key: str) -> tuple:
+        return ("technologies", name, key) if key in overridden else ("catalogue", name, key)
+
+    carrier, kind = raw.get("carrier"), raw.get("kind")
+    if carrier is None or kind is None:
+        missing = "carrier" if carrier is None else "kind"
+        reader.problem(("technologies", name, missing), "nothing",
+                       f"'{missing}' for a technology that is not in the shipped catalogue",
+                       "check the technology's name, or give carrier and kind to define a new one")
+        return None
+    energy = F.capacity_is_energy(carrier, kind)
+    values: dict[str, Any] = {}
+    for key, kind_of in F.TECHNOLOGY_FIELDS.items():
+        if raw.get(key) is None:
+            continue
+        if key == "investment_per_capacity" and kind == "storage":
+            quantity = F.MONEY_PER_STORED[Carrier(carrier).is_energy]
+        elif key == "min_capacity" and kind == "storage":
+            quantity = F.STORAGE_CAPACITY[Carrier(carrier).is_energy]
+        elif isinstance(kind_of, dict):
+            quantity = kind_of[energy if key != "running_cost" else Carrier(carrier).is_energy]
+        else:
+            quantity = kind_of
+        if key == "loss_per_km":
+            number = _loss_per_km(reader, raw[key], where(key))
+        else:
+            number = reader.quantity(raw[key], quantity, where(key))
+        if key in ("fixed_om", "efficiency", "carnot_efficiency") and not math.isnan(number) \
+                and not 0 <= number <= (1 if key != "fixed_om" else 1):
+            reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %", "correct it")
+        elif key == "lifetime":
+            reader.at_least(number, 0, where(key), "a lifetime > 0 years", strict=True)
+        else:
+            reader.at_least(number, 0, where(key), f"{key} >= 0")
+        values[key] = number
+    curve = tuple(
+        CostPoint(
+            capacity=reader.quantity(point["capacity"], F.RATE[energy] if kind != "storage"
+                                     else F.STORAGE_CAPACITY[energy], (*where("cost_curve"), i)),
+            investment=reader.quantity(point["investment"], F.MONEY, (*where("cost_curve"), i)),
+        )
+        for i, point in enumerate(raw.get("cost_curve") or ())
+    )
+    return Technology(
+        name=name, carrier=Carrier(carrier), kind=kind, cost_curve=curve,
+        enabled=raw.get("enabled", True) is not False, source=raw.get("source") or "", **values,
+    )
+
+
+def _loss_per_km(reader: Reader, value: Any, loc: tuple) -> float:
+    """``0.5 %/km``, or a bare share ``0.5 %`` read as per km."""
+    try:
+        return parse(value, F.SHARE)
+    except UnitProblem:
+        return reader.quantity(value, F.LOSS_PER_KM, loc)
+
+
+def _location(reader: Reader, raw: schema.Location, loc: tuple) -> Location:
+    geographic = raw.lat is not None or raw.lon is not None
+    local = raw.x is not None or raw.y is not None
+    if geographic == local or (geographic and (raw.lat is None or raw.lon is None)) or (
+            local and (raw.x is None or raw.y is None)):
+        reader.problem(loc, "an incomplete location", "either {lat, lon} in degrees or {x, y} with units",
+                       "write e.g. 'location: {lat: 60.726, lon: 10.614}' or '{x: 1200 m, y: 300 m}'")
+        return Location(x=math.nan, y=math.nan)
+    if geographic:
+        return Location(lat=raw.lat, lon=raw.lon)
+    return Location(x=reader.quantity(raw.x, F.LENGTH, (*loc, "x")),
+                    y=reader.quantity(raw.y, F.LENGTH, (*loc, "y")))
+
+
+def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
+            temperature: float | None, target: float | None) -> float:
+    if raw.heat_capacity_rate is not None:
+        if carrier is not Carrier.HEAT:
+            reader.problem((*loc, "heat_capacity_rate"), f"'{raw.heat_capacity_rate}'",
+                           "heat_capacity_rate only on heat streams", "give 'amount' instead")
+            return math.nan
+        if raw.amount is not None:
+            reader.problem((*loc, "amount"), "both amount and heat_capacity_rate",
+                           "one of them", "remove one")
+            return math.nan
+        rate = reader.quantity(raw.heat_capacity_rate, F.HEAT_CAPACITY_RATE, (*loc, "heat_capacity_rate"))
+        if temperature is None or target is None or temperature == target:
+            reader.problem((*loc, "target_temperature"), "no temperature range",
+                           "a target_temperature different from temperature",
+                           "a heat capacity rate needs a range; or give 'amount'")
+            return math.nan
+        reader.at_least(rate, 0, (*loc, "heat_capacity_rate"), "a heat capacity rate >= 0")
+        return rate * abs(target - temperature)
+    if raw.amount is None:
+        reader.problem((*loc, "amount"), "nothing", "an amount, a rate such as '12 GWh/year' or '3000 t/year'",
+                       "add 'amount:'" + (" or 'heat_capacity_rate:'" if carrier is Carrier.HEAT else ""))
+        return math.nan
+    kind = F.by_carrier(F.RATE, carrier)
+    amount_loc = (*loc, "amount")
+    if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
+        for other, factor in _gas_alternatives(carrier):
+            try:
+                number = parse(raw.amount, other) * factor
+                break
+            except UnitProblem:
+                continue
+        else:
+            number = reader.quantity(raw.amount, kind, amount_loc)
+    else:
+        number = reader.quantity(raw.amount, kind, amount_loc)
+    reader.at_least(number, 0, amount_loc, f"an amount >= 0 {carrier.rate_unit}")
+    return number
+
+
+def _gas_alternatives(carrier: Carrier) -> list[tuple[Quantity, float]]:
+    """Mass rate first; then normal volume per time; hydrogen also as power (LHV)."""
+    options = [(F.RATE[False], 1.0),
+               (Quantity("m**3/h", "", ""), NORMAL_DENSITY_T_PER_NM3[carrier.value])]
+    if carrier is Carrier.HYDROGEN:
+        options.append((F.RATE[True], 1.0 / HYDROGEN_LHV_MWH_PER_T))
+    return options
+
+
+def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: dict[str, Route],
+            folder: Path | None, keep: bool) -> Stream:
+    loc = ("firms", firm, "streams", name)
+    carrier = Carrier(raw.carrier)
+    temperature = reader.optional(raw.temperature, F.TEMPERATURE, (*loc, "temperature"))
+    target = reader.optional(raw.target_temperature, F.TEMPERATURE, (*loc, "target_temperature"))
+    if carrier is Carrier.HEAT:
+        if raw.temperature is None:
+            reader.problem((*loc, "temperature"), "nothing", "a temperature for a heat stream",
+                           "add e.g. 'temperature: 45 degC' (where the stream starts)")
+        elif target is not None and temperature is not None and not math.isnan(target + temperature):
+            if raw.direction == "supply" and target > temperature:
+                reader.problem((*loc, "target_temperature"), f"'{raw.target_temperature}' above "
+                               f"temperature '{raw.temperature}'", "a supply cools: target_temperature "
+                               "<= temperature", "swap the two, or make the stream a demand")
+            if raw.direction == "demand" and target < temperature:
+                reader.problem((*loc, "target_temperature"), f"'{raw.target_temperature}' below "
+                               f"temperature '{raw.temperature}'", "a demand warms: target_temperature "
+                               ">= temperature", "swap the two, or make the stream a supply")
+        for key, value in (("temperature", temperature), ("target_temperature", target)):
+            if value is not None and value <= 0:
+                reader.problem((*loc, key), f"{value:g} K", "a temperature above absolute zero", "correct it")
+    elif raw.target_temperature is not None:
+        reader.problem((*loc, "target_temperature"), f"'{raw.target_temperature}'",
+                       "target_temperature only on heat streams", "remove it")
+    if carrier is Carrier.MATERIAL and not raw.material:
+        reader.problem((*loc, "material"), "nothing", "the material of a material stream",
+                       "add e.g. 'material: slag'")
+    purity = None
+    if raw.purity is not None:
+        if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
+            reader.problem((*loc, "purity"), f"'{raw.purity}'", "purity only on hydrogen or oxygen streams",
+                           "remove it")
+        purity = reader.share(raw.purity, (*loc, "purity"))
+    pressure = reader.optional(raw.pressure, F.PRESSURE, (*loc, "pressure"))
+    reader.at_least(pressure, 0, (*loc, "pressure"), "a pressure > 0", strict=True)
+    amount = _amount(reader, raw, carrier, loc, temperature, target)
+    _check_current(reader, loc, raw, carrier, routes, temperature, target)
+    profile = None
+    if raw.profile is not None:
+        profile = _profile(reader, (*loc, "profile"), raw.profile, folder)
+    return Stream(
+        firm=firm, id=name, direction=raw.direction, carrier=carrier, amount=amount, current=raw.current,
+        temperature=temperature, target_temperature=target, material=raw.material, purity=purity,
+        pressure=pressure, profile=profile, keep_current=keep,
+    )
+
+
+def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carrier,
+                   routes: dict[str, Route], temperature: float | None, target: float | None) -> None:
+    route = routes.get(raw.current)
+    where = (*loc, "current")
+    if route is None:
+        reader.problem(where, f"'{raw.current}'", "the name of a route under 'routes:'",
+                       did_you_mean(raw.current, routes))
+        return
+    if route.carrier is not carrier:
+        reader.problem(where, f"route '{route.id}' of carrier {route.carrier}",
+                       f"a route of carrier {carrier}", "choose a route that buys or disposes of "
+                       f"{carrier}, or add one")
+        return
+    if carrier is Carrier.MATERIAL and route.material and raw.material and route.material != raw.material:
+        reader.problem(where, f"route '{route.id}' for material {route.material}",
+                       f"a route for {raw.material} (or one without a material, like landfill)",
+                       "choose the matching route")
+    if carrier is Carrier.HEAT and route.temperature is not None and temperature is not None:
+        ends = [t for t in (temperature, target) if t is not None and not math.isnan(t)]
+        if not ends or math.isnan(route.temperature):
+            return
+        if raw.direction == "demand" and route.temperature < max(ends):
+            reader.problem(where, f"route '{route.id}' at {route.temperature - 273.15:g} degC",
+                           f"a heat route at or above the demand's {max(ends) - 273.15:g} degC",
+                           "use a hotter route or correct the temperatures")
+        if raw.direction == "supply" and route.temperature > min(ends):
+            reader.problem(where, f"route '{route.id}' at {route.temperature - 273.15:g} degC",
+                           f"a heat sink at or below the supply's {min(ends) - 273.15:g} degC",
+                           "use a colder route (cooling water, river) or correct the temperatures")
+
+
+def _profile(reader: Reader, loc: tuple, text: str, folder: Path | None) -> tuple[float, ...] | None:
+    base = (folder or Path.cwd()).resolve()
+    path = (base / text).resolve()
+    if not path.is_relative_to(base):
+        reader.problem(loc, f"'{text}'", "a file inside the park folder",
+                       "copy the profile into the park folder (e.g. profiles/) and refer to it there")
+        return None
+    try:
+        return load_profile(path)
+    except ProfileProblem as exc:
+        reader.problem(loc, f"'{text}': {exc.found}", "a CSV of one numeric column: 8760 hourly values "
+                       "(or 8784, 365, 12, 168, 24)", exc.hint)
+        return None
+
+
+def build_park(
+    data: schema.ParkFile,
+    raw_catalogue: dict[str, dict[str, Any]],
+    locate: Locate,
+    *,
+    folder: Path | None = None,
+    scenario: str | None = None,
+    fingerprint: str = "",
+) -> Park:
+    """Read every quantity of a shape-checked park file, check meanings, build the ``Park``."""
+    reader = Reader(locate=locate, currency=data.park.currency)
+    if data.park.currency not in UNITS_PER_EUR:
+        reader.problem(("park", "currency"), f"'{data.park.currency}'", "a currency code",
+                       did_you_mean(data.park.currency, UNITS_PER_EUR))
+        raise ParkError(reader.problems)
+    reader.rates = _rates(reader, data.park)
+
+    routes = {name: _route(reader, name, raw) for name, raw in data.routes.items()}
+    settings = _settings(reader, data.park, routes)
+
+    technologies: dict[str, Technology] = {}
+    for name in sorted(set(raw_catalogue) | set(data.technologies)):
+        merged = dict(raw_catalogue.get(name, {}))
+        override = data.technologies[name].model_dump(exclude_none=True) if name in data.technologies else {}
+        merged.update(override)
+        if name not in raw_catalogue and ("carrier" not in override or "kind" not in override):
+            reader.problem(("technologies", name), f"'{name}'", "a technology of the shipped catalogue",
+                           did_you_mean(name, raw_catalogue))
+            continue
+        built = technology(reader, name, merged, set(override))
+        if built is not None:
+            technologies[name] = built
+
+    materials_seen = {raw_stream.material for firm in data.firms.values()
+                      for raw_stream in firm.streams.values() if raw_stream.material}
+    materials_seen |= {route.material for route in routes.values() if route.material}
+    rules = []
+    for i, rule in enumerate(data.materials):
+        loc = ("materials", i)
+        for key in ("by_product", "replaces"):
+            name = getattr(rule, key)
+            if name not in materials_seen:
+                reader.problem((*loc, key), f"'{name}'", "a material named by a stream or route",
+                               did_you_mean(name, materials_seen))
+        ratio = reader.quantity(rule.ratio, F.RATIO, (*loc, "ratio"))
+        reader.at_least(ratio, 0, (*loc, "ratio"), "a ratio > 0 (tonnes delivered per tonne taken)",
+                        strict=True)
+        share = reader.share(rule.max_share, (*loc, "max_share"))
+        rules.append(MaterialRule(rule.by_product, rule.replaces, ratio, share))
+
+    firms: dict[str, Firm] = {}
+    for firm_id, raw_firm in data.firms.items():
+        floc = ("firms", firm_id)
+        for other in raw_firm.rules.exclude_partners:
+            if other not in data.firms:
+                reader.problem((*floc, "rules", "exclude_partners"), f"'{other}'", "a firm id of this park",
+                               did_you_mean(other, data.firms))
+        for kept in raw_firm.rules.keep_current:
+            if kept not in raw_firm.streams:
+                reader.problem((*floc, "rules", "keep_current"), f"'{kept}'",
+                               f"a stream of firm '{firm_id}'", did_you_mean(kept, raw_firm.streams))
+        for name in raw_firm.storage:
+            tech = technologies.get(name)
+            if tech is None or tech.kind != "storage":
+                reader.problem((*floc, "storage"), f"'{name}'", "a storage technology",
+                               did_you_mean(name, [t.name for t in technologies.values()
+                                                   if t.kind == "storage"]))
+        streams = tuple(
+            _stream(reader, firm_id, name, raw, routes, folder, name in raw_firm.rules.keep_current)
+            for name, raw in raw_firm.streams.items()
+        )
+        firms[firm_id] = Firm(
+            id=firm_id, name=raw_firm.name or firm_id, sector=raw_firm.sector,
+            location=_location(reader, raw_firm.location, (*floc, "location")), streams=streams,
+            rules=Rules(frozenset(raw_firm.rules.exclude_partners), raw_firm.rules.max_partners,
+                        frozenset(raw_firm.rules.keep_current)),
+            storage=tuple(raw_firm.storage),
+        )
+    kinds = {firm.location.is_geographic for firm in firms.values()}
+    if len(kinds) > 1:
+        reader.problem(("firms",), "some firms located by lat/lon and others by x/y",
+                       "one kind of location for the whole park", "use lat/lon everywhere, or x/y everywhere")
+
+    existing = tuple(_existing(reader, i, raw, firms, technologies) for i, raw in enumerate(data.existing))
+    hubs = {}
+    for hub_id, raw_hub in data.hubs.items():
+        if hub_id in firms:
+            reader.problem(("hubs", hub_id), f"'{hub_id}'", "a hub id different from every firm id",
+                           "rename the hub")
+        for name in raw_hub.technologies:
+            if name not in technologies:
+                reader.problem(("hubs", hub_id, "technologies"), f"'{name}'", "a technology name",
+                               did_you_mean(name, technologies))
+        hubs[hub_id] = Hub(
+            id=hub_id, location=_location(reader, raw_hub.location, ("hubs", hub_id, "location")),
+            technologies=tuple(raw_hub.technologies),
+            max_capacity=frozen_mapping({
+                name: reader.quantity(value, F.RATE[True], ("hubs", hub_id, "max_capacity", name))
+                for name, value in raw_hub.max_capacity.items()}),
+        )
+    if settings.time.kind == "hourly":
+        pass  # profiles are already hourly; flat streams repeat their mean
+    if reader.problems:
+        raise ParkError(reader.problems)
+    return Park(
+        settings=settings, routes=frozen_mapping(routes), technologies=frozen_mapping(technologies),
+        materials=tuple(rules), firms=frozen_mapping(firms), existing=existing,
+        hubs=frozen_mapping(hubs), folder=folder, scenario=scenario, fingerprint=fingerprint,
+    )
+
+
+def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
+              technologies: dict[str, Technology]) -> ExistingLink:
+    loc = ("existing", i)
+    ends = []
+    for key, text, direction in (("from", raw.from_, "supply"), ("to", raw.to, "demand")):
+        firm_id, _, stream_id = text.partition(".")
+        firm = firms.get(firm_id)
+        stream = next((s for s in firm.streams if s.id == stream_id), None) if firm else None
+        if stream is None:
+            choices = [s.key for f in firms.values() for s in f.streams]
+            reader.problem((*loc, key), f"'{text}'", "firm.stream of this park", did_you_mean(text, choices))
+        elif stream.direction != direction:
+            reader.problem((*loc, key), f"'{text}', a {stream.direction}", f"a {direction} stream",
+                           "an existing link runs from a supply to a demand")
+        ends.append((firm_id, stream_id, stream))
+    tech = technologies.get(raw.technology)
+    if tech is None:
+        reader.problem((*loc, "technology"), f"'{raw.technology}'", "a technology name",
+                       did_you_mean(raw.technology, technologies))
+    carriers = {end[2].carrier for end in ends if end[2] is not None}
+    energy = next(iter(carriers)).is_energy if len(carriers) == 1 else True
+    if len(carriers) > 1:
+        reader.problem(loc, "a supply and a demand of different carriers", "one carrier", "check from and to")
+    capacity = reader.quantity(raw.capacity, F.RATE[energy], (*loc, "capacity"))
+    reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True)
+    return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, capacity)

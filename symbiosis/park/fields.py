@@ -1,0 +1,83 @@
+"""What each quantity field holds, declared once: base unit, words, example.
+
+``CUR`` stands for the park's currency. Fields whose unit depends on the
+carrier (amounts, prices, capacities) have one entry for energy carriers and
+one for mass carriers.
+"""
+
+from __future__ import annotations
+
+from symbiosis.park.model import Carrier
+from symbiosis.units import Quantity
+
+TEMPERATURE = Quantity("K", "a temperature", "85 degC")
+TEMPERATURE_DIFFERENCE = Quantity("K", "a temperature difference", "10 K")
+SHARE = Quantity("", "a share", "30 %", allow_bare=True)
+RATIO = Quantity("", "a number", "1.0", allow_bare=True)
+PRESSURE = Quantity("bar", "a pressure", "30 bar")
+LENGTH = Quantity("km", "a length", "1200 m")
+MONEY = Quantity("CUR", "an amount of money", "150000 EUR")
+MONEY_PER_LENGTH = Quantity("CUR/km", "money per length", "600 EUR/m")
+LIFETIME = Quantity("year", "a lifetime", "30 year")
+CARBON_PRICE = Quantity("CUR/t", "money per tonne of CO2", "900 NOK/t")
+COST_PER_TONNE_KM = Quantity("CUR/(t*km)", "money per tonne-km", "0.6 NOK/(t*km)")
+EMISSIONS_PER_TONNE_KM = Quantity("t/(t*km)", "CO2 mass per tonne-km", "0.06 kg/(t*km)")
+LOSS_PER_KM = Quantity("1/km", "a share lost per km", "0.5 %/km")
+HEAT_CAPACITY_RATE = Quantity("MW/K", "a heat capacity rate", "150 kW/K")
+STORAGE_CAPACITY = {
+    True: Quantity("MWh", "an energy", "50 MWh"),
+    False: Quantity("t", "a mass", "20 t"),
+}
+
+RATE = {
+    True: Quantity("MW", "a power (energy per time)", "12 GWh/year"),
+    False: Quantity("t/h", "a mass per time", "3000 t/year"),
+}
+PRICE = {
+    True: Quantity("CUR/MWh", "money per energy", "0.55 NOK/kWh"),
+    False: Quantity("CUR/t", "money per mass", "35 NOK/kg"),
+}
+EMISSIONS = {
+    True: Quantity("t/MWh", "CO2 mass per energy", "0.2 kg/kWh"),
+    False: Quantity("t/t", "CO2 mass per mass", "0.02 t/t"),
+}
+MONEY_PER_CAPACITY = {
+    True: Quantity("CUR/MW", "money per MW", "800000 EUR/MW"),
+    False: Quantity("CUR/(t/h)", "money per t/h", "50000 EUR/(t/h)"),
+}
+
+
+def by_carrier(table: dict[bool, Quantity], carrier: Carrier | str) -> Quantity:
+    """The entry of a carrier-dependent field for ``carrier``."""
+    return table[Carrier(carrier).is_energy]
+
+
+# Fields of a technology: which quantity each holds (None: carrier-dependent, see TECHNOLOGY_BY_CARRIER).
+TECHNOLOGY_FIELDS: dict[str, Quantity | dict[bool, Quantity]] = {
+    "investment": MONEY,
+    "investment_per_capacity": MONEY_PER_CAPACITY,
+    "investment_per_length": MONEY_PER_LENGTH,
+    "lifetime": LIFETIME,
+    "fixed_om": SHARE,
+    "running_cost": PRICE,
+    "cost_per_tonne_km": COST_PER_TONNE_KM,
+    "emissions_per_tonne_km": EMISSIONS_PER_TONNE_KM,
+    "loss_per_km": LOSS_PER_KM,
+    "min_approach": TEMPERATURE_DIFFERENCE,
+    "carnot_efficiency": SHARE,
+    "efficiency": SHARE,
+    "max_distance": LENGTH,
+    "min_capacity": RATE,
+}
+MONEY_PER_STORED = {
+    True: Quantity("CUR/MWh", "money per MWh stored", "3000 EUR/MWh"),
+    False: Quantity("CUR/t", "money per tonne stored", "500000 EUR/t"),
+}
+
+
+def capacity_is_energy(carrier: Carrier | str, kind: str) -> bool:
+    """Whether a technology's capacity is energy-based (MW, MWh) rather than mass-based.
+
+    An electrolyser is rated by its electric input (MW) although it makes hydrogen.
+    """
+    return kind == "electrolyser" or Carrier(carrier).is_energy

@@ -1,0 +1,284 @@
+"""The validated, immutable ``Park``: every quantity a float in the base units of
+:mod:`symbiosis.units`. Candidates and the model read only this, never the file."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+
+from symbiosis.units import HOURS_PER_YEAR
+
+
+class Carrier(StrEnum):
+    HEAT = "heat"
+    STEAM = "steam"
+    HYDROGEN = "hydrogen"
+    ELECTRICITY = "electricity"
+    OXYGEN = "oxygen"
+    MATERIAL = "material"
+
+    @property
+    def is_energy(self) -> bool:
+        return self in (Carrier.HEAT, Carrier.STEAM, Carrier.ELECTRICITY)
+
+    @property
+    def rate_unit(self) -> str:
+        """Unit of amounts and capacities: MW for energy, t/h for mass."""
+        return "MW" if self.is_energy else "t/h"
+
+    @property
+    def annual_unit(self) -> str:
+        """Unit of annual amounts: MWh for energy, t for mass."""
+        return "MWh" if self.is_energy else "t"
+
+
+def frozen_mapping(items: Mapping) -> Mapping:
+    return MappingProxyType(dict(items))
+
+
+@dataclass(frozen=True)
+class Route:
+    """Today's way to buy, or get rid of, a carrier; price per MWh or t, emissions t CO2 per MWh or t."""
+
+    id: str
+    carrier: Carrier
+    price: float
+    emissions: float = 0.0
+    temperature: float | None = None
+    material: str | None = None
+    purity: float | None = None
+    pressure: float | None = None
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A firm's surplus (supply) or need (demand) of one carrier; ``amount`` is the mean rate."""
+
+    firm: str
+    id: str
+    direction: str
+    carrier: Carrier
+    amount: float
+    current: str
+    temperature: float | None = None
+    target_temperature: float | None = None
+    material: str | None = None
+    purity: float | None = None
+    pressure: float | None = None
+    profile: tuple[float, ...] | None = None
+    keep_current: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.firm}.{self.id}"
+
+    @property
+    def is_supply(self) -> bool:
+        return self.direction == "supply"
+
+    @property
+    def annual_amount(self) -> float:
+        return self.amount * HOURS_PER_YEAR
+
+    @property
+    def t_high(self) -> float:
+        """Highest temperature of a heat stream (K)."""
+        assert self.temperature is not None
+        return max(self.temperature, self.target_temperature or self.temperature)
+
+    @property
+    def t_low(self) -> float:
+        """Lowest temperature of a heat stream (K)."""
+        assert self.temperature is not None
+        return min(self.temperature, self.target_temperature or self.temperature)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Either geographic (lat, lon in degrees) or local (x, y in km)."""
+
+    lat: float | None = None
+    lon: float | None = None
+    x: float | None = None
+    y: float | None = None
+
+    @property
+    def is_geographic(self) -> bool:
+        return self.lat is not None
+
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def straight_distance(a: Location, b: Location) -> float:
+    """Straight distance in km: haversine (radius 6371 km) for lat/lon, Euclidean for x/y."""
+    if a.is_geographic and b.is_geographic:
+        lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+        h = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    if not a.is_geographic and not b.is_geographic:
+        return math.hypot(a.x - b.x, a.y - b.y)
+    raise ValueError("cannot measure between a lat/lon and an x/y location")
+
+
+@dataclass(frozen=True)
+class Rules:
+    exclude_partners: frozenset[str] = frozenset()
+    max_partners: int | None = None
+    keep_current: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Firm:
+    id: str
+    name: str
+    sector: str | None
+    location: Location
+    streams: tuple[Stream, ...]
+    rules: Rules = Rules()
+    storage: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CostPoint:
+    capacity: float
+    investment: float
+
+
+@dataclass(frozen=True)
+class Technology:
+    """A catalogue entry merged with the park's overrides, in base units.
+
+    Money in the park's currency; per capacity is per MW (energy) or per t/h (mass);
+    per length is per km; shares (fixed_om, loss_per_km, efficiencies) are fractions.
+    """
+
+    name: str
+    carrier: Carrier
+    kind: str
+    investment: float = 0.0
+    investment_per_capacity: float = 0.0
+    investment_per_length: float = 0.0
+    lifetime: float = 20.0
+    fixed_om: float = 0.0
+    running_cost: float = 0.0
+    cost_per_tonne_km: float = 0.0
+    emissions_per_tonne_km: float = 0.0
+    loss_per_km: float = 0.0
+    min_approach: float = 0.0
+    carnot_efficiency: float = 0.5
+    efficiency: float = 1.0
+    max_distance: float = math.inf
+    min_capacity: float = 0.0
+    cost_curve: tuple[CostPoint, ...] = ()
+    enabled: bool = True
+    source: str = ""
+
+    def crf(self, discount_rate: float) -> float:
+        """Capital recovery factor r(1+r)^n / ((1+r)^n - 1); 1/n when r = 0."""
+        return capital_recovery_factor(discount_rate, self.lifetime)
+
+
+def capital_recovery_factor(rate: float, years: float) -> float:
+    if rate == 0:
+        return 1.0 / years
+    growth = (1 + rate) ** years
+    return rate * growth / (growth - 1)
+
+
+@dataclass(frozen=True)
+class MaterialRule:
+    by_product: str
+    replaces: str
+    ratio: float = 1.0
+    max_share: float = 1.0
+
+
+@dataclass(frozen=True)
+class ExistingLink:
+    from_firm: str
+    from_stream: str
+    to_firm: str
+    to_stream: str
+    technology: str
+    capacity: float
+
+
+@dataclass(frozen=True)
+class Hub:
+    id: str
+    location: Location
+    technologies: tuple[str, ...]
+    max_capacity: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimeMode:
+    """``annual`` (one step of 8760 h), ``hourly`` (8760 steps) or ``typical_days``."""
+
+    kind: str = "annual"
+    typical_days: int | None = None
+
+    def __str__(self) -> str:
+        return f"typical_days: {self.typical_days}" if self.typical_days else self.kind
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    currency: str
+    discount_rate: float
+    carbon_price: float
+    electricity: str | None
+    time: TimeMode
+    routing_factor: float = 1.3
+    internal_links: bool = False
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Park:
+    """A validated park. Build one with :func:`symbiosis.load_park`."""
+
+    settings: Settings
+    routes: Mapping[str, Route]
+    technologies: Mapping[str, Technology]
+    materials: tuple[MaterialRule, ...]
+    firms: Mapping[str, Firm]
+    existing: tuple[ExistingLink, ...] = ()
+    hubs: Mapping[str, Hub] = field(default_factory=dict)
+    folder: Path | None = None
+    scenario: str | None = None
+    fingerprint: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def currency(self) -> str:
+        return self.settings.currency
+
+    @property
+    def streams(self) -> tuple[Stream, ...]:
+        return tuple(stream for firm in self.firms.values() for stream in firm.streams)
+
+    def stream(self, key: str) -> Stream:
+        firm, _, stream_id = key.partition(".")
+        for stream in self.firms[firm].streams:
+            if stream.id == stream_id:
+                return stream
+        raise KeyError(key)
+
+    def __repr__(self) -> str:
+        return (
+            f"Park({self.name!r}, {len(self.firms)} firms, {len(self.streams)} streams, "
+            f"currency={self.currency}, time={self.settings.time})"
+        )

@@ -1,0 +1,168 @@
+"""The park file contract (DESIGN section 2) as pydantic models: keys, types, words.
+
+These models check the *shape* of ``park.yaml`` (which keys, which types); the
+quantities stay strings here and are read with their units in
+:mod:`symbiosis.park.convert`. Unknown keys are errors, so a typo is never kept.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Value = Annotated[str | float | int, Field(union_mode="left_to_right")]
+"""A quantity as written: ``"12 GWh/year"``, ``"85 degC"`` or a bare number for ratios."""
+
+CarrierName = Literal["heat", "steam", "hydrogen", "electricity", "oxygen", "material"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class TypicalDays(Strict):
+    typical_days: int = Field(gt=0, le=366, description="number of typical days")
+
+
+class Settings(Strict):
+    """The ``park:`` section."""
+
+    name: str = Field(description="name of the park")
+    currency: str = Field(description="currency of every price in the file: NOK, SEK, EUR ...")
+    discount_rate: Value = Field(description="yearly discount rate, e.g. 7 %")
+    carbon_price: Value = Field(default="0 EUR/t", description="price of a tonne of CO2")
+    electricity: str | None = Field(
+        default=None, description="route that heat pumps and electrolysers buy electricity from"
+    )
+    time: Literal["annual", "hourly"] | TypicalDays = Field(
+        default="annual", description="annual | hourly | {typical_days: N}"
+    )
+    routing_factor: Value = Field(default=1.3, description="pipe or road length / straight distance")
+    internal_links: bool = Field(default=False, description="links between streams of one firm")
+    exchange_rates: dict[str, Value] = Field(
+        default_factory=dict, description="EUR: 11.5 NOK: units of the park currency per currency"
+    )
+    description: str | None = None
+
+
+class Route(Strict):
+    """A way firms buy, or get rid of, a carrier today."""
+
+    carrier: CarrierName
+    price: Value = Field(description="paid per unit; negative is income")
+    emissions: Value = Field(default=0, description="t CO2 per unit (kg/kWh, t/t)")
+    temperature: Value | None = Field(default=None, description="heat routes: their temperature")
+    material: str | None = Field(default=None, description="material routes: which material")
+    purity: Value | None = None
+    pressure: Value | None = None
+    source: str | None = None
+
+
+class CostPoint(Strict):
+    capacity: Value
+    investment: Value
+
+
+class Technology(Strict):
+    """A technology's fields; in a park file every field is optional (it overrides the catalogue)."""
+
+    carrier: CarrierName | None = None
+    kind: Literal["link", "heat_pump", "electrolyser", "storage"] | None = None
+    investment: Value | None = None
+    investment_per_capacity: Value | None = None
+    investment_per_length: Value | None = None
+    lifetime: Value | None = None
+    fixed_om: Value | None = None
+    running_cost: Value | None = None
+    cost_per_tonne_km: Value | None = None
+    emissions_per_tonne_km: Value | None = None
+    loss_per_km: Value | None = None
+    min_approach: Value | None = None
+    carnot_efficiency: Value | None = None
+    efficiency: Value | None = None
+    max_distance: Value | None = None
+    min_capacity: Value | None = None
+    cost_curve: list[CostPoint] | None = None
+    enabled: bool | None = None
+    source: str | None = None
+
+
+class MaterialRule(Strict):
+    by_product: str
+    replaces: str
+    ratio: Value = 1.0
+    max_share: Value = "100 %"
+
+
+class Location(Strict):
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    x: Value | None = None
+    y: Value | None = None
+
+
+class Rules(Strict):
+    exclude_partners: list[str] = Field(default_factory=list)
+    max_partners: int | None = Field(default=None, ge=0)
+    keep_current: list[str] = Field(default_factory=list)
+
+
+class Stream(Strict):
+    direction: Literal["supply", "demand"]
+    carrier: CarrierName
+    amount: Value | None = Field(default=None, description="a rate: MW, GWh/year, t/year ...")
+    heat_capacity_rate: Value | None = Field(default=None, description="heat: kW/K instead of amount")
+    temperature: Value | None = None
+    target_temperature: Value | None = None
+    material: str | None = None
+    purity: Value | None = None
+    pressure: Value | None = None
+    profile: str | None = None
+    current: str
+    source: str | None = None
+
+
+class Firm(Strict):
+    name: str | None = None
+    sector: str | None = None
+    location: Location
+    rules: Rules = Field(default_factory=Rules)
+    storage: list[str] = Field(default_factory=list)
+    streams: dict[str, Stream] = Field(default_factory=dict)
+    source: str | None = None
+
+
+class Existing(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from", description="firm.stream of the supply")
+    to: str = Field(description="firm.stream of the demand")
+    technology: str
+    capacity: Value
+
+
+class Hub(Strict):
+    location: Location
+    technologies: list[str]
+    max_capacity: dict[str, Value] = Field(default_factory=dict)
+
+
+class ParkFile(Strict):
+    """The whole ``park.yaml``."""
+
+    park: Settings
+    routes: dict[str, Route] = Field(default_factory=dict)
+    technologies: dict[str, Technology] = Field(default_factory=dict)
+    materials: list[MaterialRule] = Field(default_factory=list)
+    firms: dict[str, Firm]
+    existing: list[Existing] = Field(default_factory=list)
+    hubs: dict[str, Hub] = Field(default_factory=dict)
+
+
+class ScenarioFile(Strict):
+    """A scenario: the same keys as a park file, all optional, plus ``remove_firms``."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    remove_firms: list[str] = Field(default_factory=list)
+    description: str | None = None

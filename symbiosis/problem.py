@@ -1,0 +1,147 @@
+"""The only bridge from park words to algebra: ``Park`` + ``Candidates`` -> ``ModelData``.
+
+Heat is split into temperature segments for the transportation model of Cerda,
+Westerberg, Mason and Linnhoff (1983): for every minimum approach dT in use, a
+shifted scale holds every hot-stream temperature minus dT and every cold-stream
+temperature; each hot stream is split at every point of every scale plus its
+dT, each cold stream at every point. Over a link with approach dT, hot segment
+[a, b] may feed cold segment [c, d] when the shifted segment lies at or above
+it (a - dT >= c and b - dT >= d), or when both lie inside one interval of the
+dT scale (the problem-table interval, where both streams span the whole
+interval and so can exchange all of it). With one dT this is exactly the
+textbook rule; with several it stays exact where a single merged grid would not.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+
+from symbiosis.candidates import Candidate, Candidates
+from symbiosis.models.data import HeatSegment, LinkData, ModelData, StreamData
+from symbiosis.park import Park, Stream
+from symbiosis.time import TimeSteps
+
+TOLERANCE_K = 1e-6
+
+
+def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelData:
+    """Numbers for the model: stream rates per time step, links, heat segments."""
+    streams = {}
+    for stream in park.streams:
+        route = park.routes[stream.current]
+        streams[stream.key] = StreamData(
+            key=stream.key, firm=stream.firm, carrier=stream.carrier.value,
+            is_supply=stream.is_supply, rate=time.rates(stream),
+            price=route.price, emissions=route.emissions,
+        )
+    links = tuple(_link(park, c) for c in candidates.links)
+    segments, pairs = heat_segments(park, links)
+    electricity = park.routes.get(park.settings.electricity) if park.settings.electricity else None
+    return ModelData(
+        weights=time.weights,
+        streams=streams,
+        links=links,
+        segments=segments,
+        segment_pairs=pairs,
+        max_partners={firm.id: firm.rules.max_partners for firm in park.firms.values()
+                      if firm.rules.max_partners is not None},
+        electricity_price=electricity.price if electricity else 0.0,
+        electricity_emissions=electricity.emissions if electricity else 0.0,
+        carbon_price=park.settings.carbon_price,
+    )
+
+
+def _link(park: Park, c: Candidate) -> LinkData:
+    return LinkData(
+        id=c.id, supply=f"{c.from_firm}.{c.from_stream}", demand=f"{c.to_firm}.{c.to_stream}",
+        supply_firm=c.from_firm, demand_firm=c.to_firm, kind=c.kind, efficiency=c.efficiency,
+        cop=c.cop, max_capacity=c.max_capacity, min_capacity=c.min_capacity,
+        existing_capacity=c.existing_capacity, investment_fixed=c.investment_fixed,
+        investment_per_capacity=c.investment_per_capacity, annuity=c.annuity,
+        running_cost=c.running_cost, transport_cost=c.transport_cost,
+        transport_emissions=c.transport_emissions, max_share=c.max_share,
+        min_approach=c.min_approach_k,
+        share_group=(f"{c.to_firm}.{c.to_stream}|{park.stream(f'{c.from_firm}.{c.from_stream}').material}"
+                     if c.kind == "substitution" and c.max_share < 1 else ""),
+    )
+
+
+def heat_segments(
+    park: Park, links: tuple[LinkData, ...]
+) -> tuple[dict[str, tuple[HeatSegment, ...]], dict[str, tuple[tuple[int, int], ...]]]:
+    """Segments of every heat stream in a direct heat link, and each link's allowed pairs."""
+    direct = [link for link in links
+              if link.kind == "direct" and park.stream(link.supply).carrier == "heat"]
+    if not direct:
+        return {}, {}
+    approaches = {link.id: link.min_approach for link in direct}
+    hot = {link.supply: park.stream(link.supply) for link in direct}
+    cold = {link.demand: park.stream(link.demand) for link in direct}
+    scales = {dt: _scale(hot.values(), cold.values(), dt) for dt in set(approaches.values())}
+
+    cuts: dict[str, set[float]] = {key: {s.t_low, s.t_high} for key, s in {**hot, **cold}.items()}
+    for dt, scale in scales.items():
+        for key, stream in hot.items():
+            cuts[key] |= {p + dt for p in scale if stream.t_low < p + dt < stream.t_high}
+        for key, stream in cold.items():
+            cuts[key] |= {p for p in scale if stream.t_low < p < stream.t_high}
+    segments = {key: _split({**hot, **cold}[key], sorted(points)) for key, points in cuts.items()}
+
+    pairs = {}
+    for link in direct:
+        dt = approaches[link.id]
+        scale = scales[dt]
+        allowed = []
+        for h in segments[link.supply]:
+            for c in segments[link.demand]:
+                if _may_feed(h.low - dt, h.high - dt, c.low, c.high, scale):
+                    allowed.append((h.index, c.index))
+        pairs[link.id] = tuple(allowed)
+    return segments, pairs
+
+
+def _scale(hot, cold, dt: float) -> list[float]:
+    points = {t - dt for s in hot for t in (s.t_low, s.t_high)}
+    points |= {t for s in cold for t in (s.t_low, s.t_high)}
+    return sorted(points)
+
+
+def _split(stream: Stream, points: list[float]) -> tuple[HeatSegment, ...]:
+    low, high = stream.t_low, stream.t_high
+    if high - low <= TOLERANCE_K:
+        return (HeatSegment(stream.key, 0, low, high, 1.0),)
+    points = [p for p in points if low - TOLERANCE_K <= p <= high + TOLERANCE_K]
+    merged: list[float] = []
+    for p in points:
+        if not merged or p - merged[-1] > TOLERANCE_K:
+            merged.append(p)
+    return tuple(
+        HeatSegment(stream.key, i, a, b, (b - a) / (high - low))
+        for i, (a, b) in enumerate(zip(merged[:-1], merged[1:], strict=True))
+    )
+
+
+def _may_feed(hot_low: float, hot_high: float, cold_low: float, cold_high: float,
+              scale: list[float]) -> bool:
+    """Shifted hot segment at or above the cold one, or both inside one scale interval."""
+    if hot_low >= cold_low - TOLERANCE_K and hot_high >= cold_high - TOLERANCE_K:
+        return True
+    if hot_high - hot_low <= TOLERANCE_K or cold_high - cold_low <= TOLERANCE_K:
+        return False
+    return _interval(hot_low, hot_high, scale) == _interval(cold_low, cold_high, scale) is not None
+
+
+def _interval(low: float, high: float, scale: list[float]) -> int | None:
+    """Index k of the scale interval [p_k, p_k+1] that holds [low, high], if one does."""
+    k = bisect.bisect_right(scale, low + TOLERANCE_K) - 1
+    if 0 <= k < len(scale) - 1 and high <= scale[k + 1] + TOLERANCE_K:
+        return k
+    return None
+
+
+def segment_loads(data: ModelData) -> dict[tuple[str, int], np.ndarray]:
+    """Load of every heat segment in every time step."""
+    return {(key, seg.index): data.streams[key].rate * seg.share
+            for key, segs in data.segments.items() for seg in segs}

@@ -1,0 +1,86 @@
+"""Put one solution and its baseline together into a ``Result``."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from symbiosis.candidates import Candidates
+from symbiosis.models.data import ModelData
+from symbiosis.park import Park
+from symbiosis.results.extract import EXCHANGE_COLUMNS, Evaluation
+from symbiosis.results.result import Result
+from symbiosis.solvers import SolveOutcome
+
+
+def assemble_result(
+    park: Park,
+    candidates: Candidates,
+    data: ModelData,
+    outcome: SolveOutcome,
+    solution: Evaluation | None,
+    baseline: Evaluation,
+    *,
+    objective: str,
+    times: dict[str, float],
+) -> Result:
+    """A ``Result`` from the solution (None when the solver found none) and the baseline."""
+    firms = baseline.firms.rename(columns={"total_cost": "baseline_cost",
+                                           "emissions": "baseline_emissions"})
+    if solution is not None:
+        firms = firms.merge(solution.firms[["firm", "total_cost", "emissions"]], on="firm")
+        exchanges, routes, flows = solution.exchanges, solution.routes, solution.flows
+        total, emissions, investment = solution.total_cost, solution.emissions, solution.investment
+    else:
+        firms = firms.assign(total_cost=math.nan, emissions=math.nan)
+        exchanges = pd.DataFrame(columns=EXCHANGE_COLUMNS)
+        routes, flows = baseline.routes.iloc[0:0], baseline.flows.iloc[0:0]
+        total = emissions = investment = math.nan
+    firms["saving"] = firms["baseline_cost"] - firms["total_cost"]
+    park_saving = baseline.total_cost - total
+    firms["share_of_saving"] = firms["saving"] / park_saving if park_saving > 0 else math.nan
+    firms = firms[["firm", "name", "baseline_cost", "total_cost", "saving", "share_of_saving",
+                   "baseline_emissions", "emissions"]]
+
+    table = candidates.table.copy()
+    built_ids = set(exchanges["id"]) if len(exchanges) else set()
+    capacity = dict(zip(exchanges["id"], exchanges["capacity"], strict=True)) if len(exchanges) else {}
+    table["built"] = table["id"].isin(built_ids)
+    table["capacity"] = table["id"].map(capacity).fillna(0.0)
+
+    details = outcome.details
+    summary = pd.Series({
+        "park": park.name,
+        "scenario": park.scenario or "",
+        "fingerprint": park.fingerprint,
+        "status": str(outcome.status),
+        "objective_kind": objective,
+        "objective": outcome.objective,
+        "total_cost": total,
+        "baseline_cost": baseline.total_cost,
+        "saving": park_saving,
+        "emissions": emissions,
+        "baseline_emissions": baseline.emissions,
+        "co2_avoided": baseline.emissions - emissions,
+        "investment": investment,
+        "currency": park.currency,
+        "carbon_price": park.settings.carbon_price,
+        "discount_rate": park.settings.discount_rate,
+        "time": str(park.settings.time),
+        "time_steps": len(data.weights),
+        "exchanges": len(exchanges),
+        "candidates": len(candidates),
+        "solver": outcome.solver,
+        "solver_message": outcome.message,
+        "gap": outcome.gap,
+        "bound": outcome.bound,
+        "rows": details.get("rows", math.nan),
+        "columns": details.get("columns", math.nan),
+        "nonzeros": details.get("nonzeros", math.nan),
+        "binaries": details.get("integers", math.nan),
+        **times,
+        "solver_log": outcome.log,
+    }, dtype=object)
+    return Result(exchanges=exchanges, firms=firms, routes=routes, flows=flows,
+                  candidates=table.reset_index(drop=True), summary=summary)

@@ -1,0 +1,156 @@
+"""``Result``: frozen pandas tables of one optimisation, with export and load.
+
+Units (the JSON contract of DESIGN section 2): energy MWh per year, power MW,
+mass t per year (rates t/h), money the park's currency per year, emissions
+t CO2 per year.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+TABLES = ("exchanges", "firms", "routes", "flows", "candidates")
+CONTRACT_EXCHANGE = ["from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology",
+                     "capacity", "capacity_unit", "annual_amount", "amount_unit", "investment",
+                     "annual_cost"]
+CONTRACT_ROUTE = ["route", "annual_amount", "amount_unit", "annual_cost"]
+CONTRACT_FIRM = ["firm", "baseline_cost", "total_cost", "saving"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one optimisation found; nothing here needs a live Pyomo model.
+
+    Attributes
+    ----------
+    exchanges
+        One row a built link, ranked by net annual benefit (``saving``), with capacity,
+        annual amount, investment, annual cost, CO2 avoided and payback.
+    firms
+        Each firm's annual cost and emissions without and with the exchanges.
+    routes
+        What each route still buys or disposes of per year, its cost and emissions.
+    flows
+        Flow of every built link in every time step (``taken`` and ``delivered`` rates).
+    candidates
+        Every candidate link, with ``built`` and ``capacity``.
+    summary
+        Totals, objective, status, gap, times and sizes.
+    """
+
+    exchanges: pd.DataFrame
+    firms: pd.DataFrame
+    routes: pd.DataFrame
+    flows: pd.DataFrame
+    candidates: pd.DataFrame
+    summary: pd.Series
+
+    # -- headline figures -------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        return str(self.summary["status"])
+
+    @property
+    def saving(self) -> float:
+        return float(self.summary["saving"])
+
+    @property
+    def total_cost(self) -> float:
+        return float(self.summary["total_cost"])
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"Result({s['park']!r}: {s['status']}, {len(self.exchanges)} exchanges, saving "
+                f"{s['saving']:,.0f} {s['currency']}/year, emissions {s['baseline_emissions']:,.0f}"
+                f" -> {s['emissions']:,.0f} t CO2/year)")
+
+    # -- the JSON contract --------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The output contract of ``symbiosis optimize --json`` (DESIGN section 2), plus extras."""
+        s = self.summary
+        data: dict[str, Any] = {
+            key: _plain(s[key]) for key in (
+                "status", "objective", "total_cost", "baseline_cost", "saving", "emissions",
+                "baseline_emissions", "currency")
+        }
+        data["exchanges"] = _records(self.exchanges, CONTRACT_EXCHANGE + [
+            "id", "kind", "annual_taken", "length_km", "cop", "electricity", "saving", "co2_avoided",
+            "payback_years", "existing"])
+        data["routes"] = _records(self.routes, CONTRACT_ROUTE + ["carrier", "emissions"])
+        data["firms"] = _records(self.firms, CONTRACT_FIRM + [
+            "name", "baseline_emissions", "emissions", "share_of_saving"])
+        data["summary"] = {key: _plain(value) for key, value in s.items()}
+        return data
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), **({"indent": 2} | kwargs))
+
+    # -- export and load ----------------------------------------------------------------
+    def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
+        """Write ``result.json``, one CSV a table, and ``result.xlsx`` into ``folder``.
+
+        Refuses to replace an existing result unless ``overwrite``; every file is
+        written to a temporary name first and then moved into place.
+        """
+        folder = Path(folder)
+        target = folder / "result.json"
+        if target.exists() and not overwrite:
+            raise FileExistsError(f"{target} exists; choose another folder or allow overwriting")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            _atomic_write(folder / f"{name}.csv", lambda p, n=name: getattr(self, n).to_csv(p, index=False))
+        _atomic_write(folder / "result.xlsx", self.to_excel)
+        _atomic_write(target, lambda p: Path(p).write_text(self.to_json(), encoding="utf-8"))
+        return folder
+
+    def to_excel(self, path: str | Path) -> None:
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            self.summary.rename("value").to_frame().to_excel(writer, sheet_name="summary")
+            for name in TABLES:
+                table = getattr(self, name)
+                table.to_excel(writer, sheet_name=name, index=False)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Result:
+        """Read back a result written by :meth:`save`."""
+        folder = Path(folder)
+        document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        tables = {name: pd.read_csv(folder / f"{name}.csv") for name in TABLES}
+        if "id" in tables["candidates"].columns:
+            tables["candidates"].index = tables["candidates"]["id"].to_numpy()
+        summary = pd.Series({k: (math.nan if v is None else v) for k, v in document["summary"].items()},
+                            dtype=object)
+        return cls(summary=summary, **tables)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    present = [c for c in columns if c in frame.columns]
+    return [{c: _plain(row[c]) for c in present} for _, row in frame.iterrows()]
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename: never half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)

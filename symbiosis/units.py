@@ -1,0 +1,201 @@
+"""Units at the border: every quantity from a file goes through here once.
+
+The model then works in one base, documented here and in the README:
+
+==================  ==========================================
+quantity            base unit
+==================  ==========================================
+energy rate         MW (heat, steam, electricity)
+mass rate           t/h (hydrogen, oxygen, materials)
+energy              MWh
+mass                t
+time                h (a year is 8760 h: 365 days)
+length              km
+temperature         K (differences in K)
+pressure            bar
+money               the park's currency (NOK, SEK, EUR, ...)
+emissions           t CO2
+==================  ==========================================
+
+Currencies are units of their own dimension each (``[currency_NOK]``), so a
+price written in EUR in a NOK park is converted with the park's exchange rates,
+never silently by a rate hidden in the unit registry.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pint
+
+HOURS_PER_YEAR = 8760.0
+"""A modelling year: 365 days, so that ``X GWh/year`` read in and written out agree."""
+
+# Normal densities (0 degC, 1.01325 bar) for gases given as normal cubic metres;
+# NIST Chemistry WebBook: H2 0.08988 kg/Nm3, O2 1.429 kg/Nm3.
+NORMAL_DENSITY_T_PER_NM3 = {"hydrogen": 0.08988e-3, "oxygen": 1.429e-3}
+# Lower heating value of hydrogen, 33.33 kWh/kg (120 MJ/kg), for amounts given as power.
+HYDROGEN_LHV_MWH_PER_T = 33.33
+
+# Reference rates, EUR per unit of each currency: ECB euro foreign exchange
+# reference rates, 2024 annual averages (NOK 11.629, SEK 11.433, DKK 7.4589,
+# USD 1.0824, GBP 0.84662, CHF 0.95262, ISK 149.0, PLN 4.3058 per EUR).
+# A park overrides them with ``park: exchange_rates: {EUR: 11.5 NOK}``.
+UNITS_PER_EUR = {
+    "EUR": 1.0,
+    "NOK": 11.629,
+    "SEK": 11.433,
+    "DKK": 7.4589,
+    "USD": 1.0824,
+    "GBP": 0.84662,
+    "CHF": 0.95262,
+    "ISK": 149.0,
+    "PLN": 4.3058,
+}
+CURRENCIES = tuple(UNITS_PER_EUR)
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """The one unit registry of symbiosis, with currencies and a 365-day year."""
+    ureg = pint.UnitRegistry(on_redefinition="ignore", autoconvert_offset_to_baseunit=True)
+    ureg.define("year = 365 * day = a = yr = annum")
+    ureg.define("normal_cubic_meter = meter ** 3 = Nm3 = Nm^3 = Nm³")
+    for code in CURRENCIES:
+        ureg.define(f"{code} = [currency_{code}]")
+    ureg.define("tCO2 = tonne")
+    ureg.define("kgCO2 = kilogram")
+    return ureg
+
+
+class UnitProblem(ValueError):
+    """A quantity that could not be read: says what was found and what was expected."""
+
+    def __init__(self, found: str, expected: str, hint: str = "") -> None:
+        super().__init__(f"found {found!r}, expected {expected}")
+        self.found = found
+        self.expected = expected
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """What a field must hold: a base unit (with ``CUR`` for the park's currency) and words."""
+
+    base: str
+    words: str
+    example: str
+    allow_bare: bool = False
+
+    @property
+    def expected(self) -> str:
+        return f"{self.words} (e.g. {self.example})"
+
+
+def _split_number(text: str) -> tuple[float, str] | None:
+    match = _NUMBER.match(text)
+    if not match:
+        return None
+    number = match.group(1).replace("_", "")
+    if number.count(",") == 1 and "." not in number:
+        number = number.replace(",", ".")
+    number = number.replace(",", "")
+    try:
+        return float(number), match.group(2)
+    except ValueError:
+        return None
+
+
+def parse(
+    value: object,
+    kind: Quantity,
+    *,
+    currency: str = "EUR",
+    rates: dict[str, float] | None = None,
+) -> float:
+    """Read ``value`` (``"12 GWh/year"``, ``"85 degC"``, ``0.3``) into ``kind.base``.
+
+    ``CUR`` in the base stands for the park's ``currency``; a price in another
+    currency is converted with ``rates`` (units of each currency per EUR).
+    Raises :class:`UnitProblem` with what was expected and how to fix it.
+    """
+    ureg = registry()
+    rates = rates or UNITS_PER_EUR
+    if isinstance(value, bool) or value is None:
+        raise UnitProblem(str(value), kind.expected, "write a number with its unit")
+    if isinstance(value, int | float):
+        magnitude, unit_text = float(value), ""
+    elif isinstance(value, str):
+        split = _split_number(value)
+        if split is None:
+            raise UnitProblem(value, kind.expected, "start with a number, then the unit")
+        magnitude, unit_text = split
+    else:
+        raise UnitProblem(repr(value), kind.expected, "write a number with its unit")
+    if not math.isfinite(magnitude):
+        raise UnitProblem(str(value), kind.expected, "use a finite number")
+    base_units = kind.base.replace("CUR", currency)
+    if not unit_text:
+        zero_is_zero = magnitude == 0 and "K" not in base_units.split("/")[0]
+        if kind.allow_bare or zero_is_zero or ureg.parse_units(base_units).dimensionless:
+            return magnitude
+        raise UnitProblem(str(value), kind.expected, f"add the unit, e.g. '{kind.example}'")
+    try:
+        units = ureg.parse_units(unit_text.replace("²", "**2").replace("³", "**3"))
+    except Exception:
+        raise UnitProblem(
+            str(value), kind.expected, f"'{unit_text}' is not a unit symbiosis knows"
+        ) from None
+    quantity = ureg.Quantity(magnitude, units)
+    quantity = _to_currency(quantity, currency, rates)
+    try:
+        return float(quantity.to(base_units).magnitude)
+    except pint.DimensionalityError:
+        raise UnitProblem(
+            str(value),
+            kind.expected,
+            f"'{unit_text}' is {_describe(quantity)}, not {kind.words}",
+        ) from None
+
+
+def _to_currency(quantity: pint.Quantity, currency: str, rates: dict[str, float]) -> pint.Quantity:
+    """Replace any currency in ``quantity`` by the park's own, at the park's rates."""
+    ureg = registry()
+    for code in CURRENCIES:
+        power = quantity.dimensionality.get(f"[currency_{code}]", 0)
+        if power and code != currency:
+            if code not in rates or currency not in rates:
+                raise UnitProblem(
+                    str(quantity),
+                    f"prices in {currency}",
+                    f"give park: exchange_rates with a rate for {code}",
+                )
+            factor = rates[currency] / rates[code]
+            quantity = quantity * (factor * ureg(currency) / ureg(code)) ** power
+    return quantity
+
+
+def _describe(quantity: pint.Quantity) -> str:
+    dims = str(quantity.dimensionality)
+    names = {
+        "[mass] * [length] ** 2 / [time] ** 3": "a power (energy per time)",
+        "[mass] * [length] ** 2 / [time] ** 2": "an energy",
+        "[mass] / [time]": "a mass per time",
+        "[mass]": "a mass",
+        "[temperature]": "a temperature",
+        "[length]": "a length",
+        "[time]": "a time",
+        "[length] ** 3 / [time]": "a volume per time",
+        "dimensionless": "a pure number",
+    }
+    return names.get(dims, f"a quantity of dimension {dims}")
+
+
+def format_amount(value: float, unit: str) -> str:
+    """A readable number with its unit, three significant figures."""
+    return f"{value:,.3g} {unit}"
