@@ -1,0 +1,31 @@
+"""The ``symbiosis`` command line: a thin shell over the Python API."""
+
+from __future__ import annotations
+
+import click
+
+from symbiosis import __version__
+from symbiosis.cli.candidates import candidates
+from symbiosis.cli.doctor import doctor
+from symbiosis.cli.optimize import optimize
+from symbiosis.cli.validate import validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="symbiosis")
+def cli() -> None:
+    """symbiosis: which exchanges of heat, steam, hydrogen, electricity and materials an
+    industrial park should build, what they cost, and what each firm saves.
+
+    Start with `symbiosis validate parks/raufoss`, then `symbiosis optimize parks/raufoss`.
+    """
+
+
+cli.add_command(validate)
+cli.add_command(candidates)
+cli.add_command(optimize)
+cli.add_command(doctor)
+
+
+def main() -> None:
+    cli(prog_name="symbiosis")

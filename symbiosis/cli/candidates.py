@@ -1,0 +1,34 @@
+"""``symbiosis candidates PARK``: the candidate links, before any solve."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from symbiosis.candidates import find_candidates
+from symbiosis.cli.common import handle_errors, park_argument, parse_overrides, quantity, scenario_options, stdout
+from symbiosis.park import Carrier, load_park
+
+
+@click.command()
+@park_argument
+@scenario_options
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="also write the full candidate table to this CSV file")
+@handle_errors
+def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_path: str | None) -> None:
+    """List every candidate link of PARK: which supply could serve which demand, with
+    which technology, over what length, at what cost and largest size."""
+    loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    found = find_candidates(loaded)
+    table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left")
+    for column in ("id", "from", "to", "carrier", "technology", "length", "largest", "fixed investment", "note"):
+        table.add_column(column, justify="right" if column in ("length", "largest", "fixed investment") else "left")
+    for c in found.links:
+        table.add_row(c.id, f"{c.from_firm}.{c.from_stream}", f"{c.to_firm}.{c.to_stream}", c.carrier,
+                      c.technology, f"{c.length_km:.2f} km", quantity(c.max_capacity, Carrier(c.carrier).rate_unit),
+                      quantity(c.investment_fixed, loaded.currency), c.note)
+    stdout.print(table)
+    if csv_path:
+        found.table.to_csv(csv_path, index=False)
+        stdout.print(f"written: {csv_path}")

@@ -1,0 +1,101 @@
+"""``symbiosis optimize PARK``: propose exchanges and show what they give each firm."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.table import Table
+
+from symbiosis.cli.common import (
+    EXIT_NO_SOLUTION,
+    annual,
+    handle_errors,
+    park_argument,
+    parse_overrides,
+    quantity,
+    scenario_options,
+    stderr,
+    stdout,
+)
+from symbiosis.optimize import optimize as run_optimize
+from symbiosis.park import load_park
+from symbiosis.results import Result
+
+
+@click.command()
+@park_argument
+@scenario_options
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result contract on stdout, nothing else")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="write result.json, CSV tables and result.xlsx into this folder")
+@click.option("--force", is_flag=True, help="replace a result already in --out")
+@click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS")
+@click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
+              help="relative MIP gap at which to stop")
+@click.option("--threads", type=click.IntRange(min=1), default=None)
+@click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
+@click.option("--log", "show_log", is_flag=True, help="show the solver's log on stderr")
+@handle_errors
+def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: bool, out: str | None,
+             force: bool, objective: str, time_limit: float | None, gap: float, threads: int | None,
+             solver: str, show_log: bool) -> None:
+    """Find the exchanges that make PARK cheapest (or least emitting) per year."""
+    loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    if out and not force and (__import__("pathlib").Path(out) / "result.json").exists():
+        raise FileExistsError(f"{out}/result.json exists: add --force to replace it, or choose another --out")
+    with stderr.status("starting", spinner="dots") as status:
+        result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
+                              threads=threads, log=show_log, progress=lambda stage: status.update(stage))
+    if out:
+        result.save(out, overwrite=force)
+    if as_json:
+        click.echo(result.to_json())
+    else:
+        show(result)
+        if out:
+            stdout.print(f"written: {out}/result.json, CSV tables, result.xlsx")
+    if result.status not in ("optimal", "time_limit") or result.summary["exchanges"] != result.summary[
+            "exchanges"]:
+        sys.exit(EXIT_NO_SOLUTION)
+    if result.status == "time_limit" and result.total_cost != result.total_cost:
+        sys.exit(EXIT_NO_SOLUTION)
+
+
+def show(result: Result) -> None:
+    """The summary and the ranked exchanges, for a person at a terminal."""
+    s = result.summary
+    currency = s["currency"]
+    status = s["status"]
+    gap = s["gap"]
+    status_text = status + (f" (gap {gap:.2%})" if status == "time_limit" and gap == gap else "")
+    stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
+    if result.total_cost != result.total_cost:
+        stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
+        return
+    stdout.print(
+        f"annual cost {quantity(s['baseline_cost'], currency)} -> {quantity(s['total_cost'], currency)}: "
+        f"saving [bold green]{quantity(s['saving'], currency)}[/] per year; "
+        f"CO2 {quantity(s['baseline_emissions'], 't')} -> {quantity(s['emissions'], 't')} per year; "
+        f"investment {quantity(s['investment'], currency)}")
+    table = Table(title=f"{len(result.exchanges)} proposed exchanges, best first", title_justify="left")
+    for column in ("from", "to", "technology", "capacity", "per year", "investment", "saving/yr",
+                   "CO2 avoided", "payback"):
+        table.add_column(column, justify="left" if column in ("from", "to", "technology") else "right")
+    for row in result.exchanges.itertuples():
+        tech = row.technology + (f" (COP {row.cop:.2f})" if row.kind == "heat_pump" else "")
+        tech += " [existing]" if row.existing else ""
+        table.add_row(f"{row.from_firm}.{row.from_stream}", f"{row.to_firm}.{row.to_stream}", tech,
+                      quantity(row.capacity, row.capacity_unit), annual(row.annual_amount, row.amount_unit),
+                      quantity(row.investment, currency), quantity(row.saving, currency),
+                      quantity(row.co2_avoided, "t"),
+                      "-" if row.payback_years == float("inf") else f"{row.payback_years:.1f} yr")
+    stdout.print(table)
+    firms = Table(title="per firm, annual cost (link costs shared half and half)", title_justify="left")
+    for column in ("firm", "today", "with exchanges", "saving"):
+        firms.add_column(column, justify="left" if column == "firm" else "right")
+    for row in result.firms.itertuples():
+        firms.add_row(row.firm, quantity(row.baseline_cost, currency), quantity(row.total_cost, currency),
+                      quantity(row.saving, currency))
+    stdout.print(firms)

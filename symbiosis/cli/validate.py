@@ -1,0 +1,49 @@
+"""``symbiosis validate PARK``: check a park and summarise it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import click
+from rich.table import Table
+
+from symbiosis.cli.common import annual, handle_errors, park_argument, parse_overrides, scenario_options, stdout
+from symbiosis.park import load_park
+
+
+@click.command()
+@park_argument
+@scenario_options
+@handle_errors
+def validate(park: str, scenario: str | None, overrides: tuple[str, ...]) -> None:
+    """Check PARK (a folder with park.yaml) and summarise its firms and streams.
+
+    Every problem in the data is listed at once, each with file, line, firm, stream
+    and field, what was found, what was expected and how to fix it (exit status 2).
+    """
+    loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    firms = Table(title=f"{loaded.name}: {len(loaded.firms)} firms", title_justify="left")
+    for column in ("firm", "name", "sector", "supplies", "demands"):
+        firms.add_column(column)
+    for firm in loaded.firms.values():
+        supplies = sum(s.is_supply for s in firm.streams)
+        firms.add_row(firm.id, firm.name, firm.sector or "", str(supplies), str(len(firm.streams) - supplies))
+    stdout.print(firms)
+
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for stream in loaded.streams:
+        side = "supply" if stream.is_supply else "demand"
+        totals[stream.carrier][side] += stream.annual_amount
+        counts[stream.carrier][side] += 1
+    carriers = Table(title="streams per carrier (surplus = supply, need = demand)", title_justify="left")
+    for column in ("carrier", "supplies", "surplus", "demands", "need"):
+        carriers.add_column(column, justify="right" if column != "carrier" else "left")
+    for carrier in sorted(totals, key=str):
+        unit = carrier.annual_unit
+        carriers.add_row(str(carrier), str(counts[carrier]["supply"]), annual(totals[carrier]["supply"], unit),
+                         str(counts[carrier]["demand"]), annual(totals[carrier]["demand"], unit))
+    stdout.print(carriers)
+    stdout.print(f"[green]valid[/]: {len(loaded.streams)} streams, {len(loaded.routes)} routes, "
+                 f"{len(loaded.technologies)} technologies, time {loaded.settings.time}, "
+                 f"currency {loaded.currency}; no problems found.")
