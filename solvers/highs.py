@@ -7,6 +7,7 @@ about 10x faster hand-off than Pyomo's shipped ``appsi_highs`` and contrib ``hig
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import tempfile
@@ -121,8 +122,6 @@ def _read_log(path: str, *, keep: bool) -> str:
     except OSError:
         return ""
     if not keep:
-        try:
+        with contextlib.suppress(OSError):
             os.remove(path)
-        except OSError:
-            pass
     return text

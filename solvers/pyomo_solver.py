@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 import time
-from contextlib import redirect_stdout
+from contextlib import redirect_stdout, suppress
 
 import pyomo.environ as pyo
 from pyomo.opt import SolverStatus, TerminationCondition
@@ -60,10 +60,8 @@ def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         model.solutions.load_from(results)
         objective = pyo.value(next(iter(model.component_data_objects(pyo.Objective, active=True))))
     bound = math.nan
-    try:
+    with suppress(TypeError, ValueError, AttributeError):
         bound = float(results.problem.lower_bound)
-    except (TypeError, ValueError, AttributeError):
-        pass
     gap = abs(objective - bound) / max(1e-10, abs(objective)) if has_solution and math.isfinite(
         bound) else (0.0 if status is Status.OPTIMAL else math.nan)
     return SolveOutcome(status=status, has_solution=has_solution, objective=objective, bound=bound,

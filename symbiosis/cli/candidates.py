@@ -6,7 +6,14 @@ import click
 from rich.table import Table
 
 from symbiosis.candidates import find_candidates
-from symbiosis.cli.common import handle_errors, park_argument, parse_overrides, quantity, scenario_options, stdout
+from symbiosis.cli.common import (
+    handle_errors,
+    park_argument,
+    parse_overrides,
+    quantity,
+    scenario_options,
+    stdout,
+)
 from symbiosis.park import Carrier, load_park
 
 
@@ -22,11 +29,13 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     found = find_candidates(loaded)
     table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left")
-    for column in ("id", "from", "to", "carrier", "technology", "length", "largest", "fixed investment", "note"):
-        table.add_column(column, justify="right" if column in ("length", "largest", "fixed investment") else "left")
+    numbers = ("length", "largest", "fixed investment")
+    for column in ("id", "from", "to", "carrier", "technology", *numbers, "note"):
+        table.add_column(column, justify="right" if column in numbers else "left")
     for c in found.links:
+        largest = quantity(c.max_capacity, Carrier(c.carrier).rate_unit)
         table.add_row(c.id, f"{c.from_firm}.{c.from_stream}", f"{c.to_firm}.{c.to_stream}", c.carrier,
-                      c.technology, f"{c.length_km:.2f} km", quantity(c.max_capacity, Carrier(c.carrier).rate_unit),
+                      c.technology, f"{c.length_km:.2f} km", largest,
                       quantity(c.investment_fixed, loaded.currency), c.note)
     stdout.print(table)
     if csv_path:

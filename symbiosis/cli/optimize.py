@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from rich.table import Table
@@ -26,7 +27,8 @@ from symbiosis.results import Result
 @click.command()
 @park_argument
 @scenario_options
-@click.option("--json", "as_json", is_flag=True, help="print the JSON result contract on stdout, nothing else")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the JSON result contract on stdout, nothing else")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="write result.json, CSV tables and result.xlsx into this folder")
 @click.option("--force", is_flag=True, help="replace a result already in --out")
@@ -43,7 +45,7 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
              solver: str, show_log: bool) -> None:
     """Find the exchanges that make PARK cheapest (or least emitting) per year."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
-    if out and not force and (__import__("pathlib").Path(out) / "result.json").exists():
+    if out and not force and (Path(out) / "result.json").exists():
         raise FileExistsError(f"{out}/result.json exists: add --force to replace it, or choose another --out")
     with stderr.status("starting", spinner="dots") as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
@@ -56,10 +58,7 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
         show(result)
         if out:
             stdout.print(f"written: {out}/result.json, CSV tables, result.xlsx")
-    if result.status not in ("optimal", "time_limit") or result.summary["exchanges"] != result.summary[
-            "exchanges"]:
-        sys.exit(EXIT_NO_SOLUTION)
-    if result.status == "time_limit" and result.total_cost != result.total_cost:
+    if not result.has_solution:
         sys.exit(EXIT_NO_SOLUTION)
 
 
@@ -71,7 +70,7 @@ def show(result: Result) -> None:
     gap = s["gap"]
     status_text = status + (f" (gap {gap:.2%})" if status == "time_limit" and gap == gap else "")
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
-    if result.total_cost != result.total_cost:
+    if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
         return
     stdout.print(

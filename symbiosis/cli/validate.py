@@ -7,7 +7,14 @@ from collections import defaultdict
 import click
 from rich.table import Table
 
-from symbiosis.cli.common import annual, handle_errors, park_argument, parse_overrides, scenario_options, stdout
+from symbiosis.cli.common import (
+    annual,
+    handle_errors,
+    park_argument,
+    parse_overrides,
+    scenario_options,
+    stdout,
+)
 from symbiosis.park import load_park
 
 
@@ -41,7 +48,8 @@ def validate(park: str, scenario: str | None, overrides: tuple[str, ...]) -> Non
         carriers.add_column(column, justify="right" if column != "carrier" else "left")
     for carrier in sorted(totals, key=str):
         unit = carrier.annual_unit
-        carriers.add_row(str(carrier), str(counts[carrier]["supply"]), annual(totals[carrier]["supply"], unit),
+        carriers.add_row(str(carrier),
+                         str(counts[carrier]["supply"]), annual(totals[carrier]["supply"], unit),
                          str(counts[carrier]["demand"]), annual(totals[carrier]["demand"], unit))
     stdout.print(carriers)
     stdout.print(f"[green]valid[/]: {len(loaded.streams)} streams, {len(loaded.routes)} routes, "

@@ -59,6 +59,11 @@ class Result:
         return str(self.summary["status"])
 
     @property
+    def has_solution(self) -> bool:
+        """Whether the solver found a solution (optimal, or the best within the time limit)."""
+        return self.status in ("optimal", "time_limit") and math.isfinite(self.total_cost)
+
+    @property
     def saving(self) -> float:
         return float(self.summary["saving"])
 

@@ -1,0 +1,54 @@
+"""The package layout works the same from an editable install and from a wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import symbiosis
+import symbiosis.models
+import symbiosis.solvers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_models_and_solvers_come_from_their_own_folders() -> None:
+    assert Path(symbiosis.models.__file__).parent == REPO / "models"
+    assert Path(symbiosis.solvers.__file__).parent == REPO / "solvers"
+    assert Path(symbiosis.__file__).parent == REPO / "symbiosis"
+
+
+def test_catalogue_ships_with_the_package() -> None:
+    from symbiosis.park import raw_catalogue
+
+    assert "hot_water_pipe" in raw_catalogue()
+
+
+@pytest.mark.slow
+def test_wheel_holds_every_subpackage_and_runs(tmp_path: Path) -> None:
+    """Build a wheel, install it into a fresh environment (dependencies from this one), import
+    ``symbiosis.models`` from there and solve a tiny model."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+                   check=True)
+    wheel = next(tmp_path.glob("symbiosis-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for package in ("symbiosis/models/build.py", "symbiosis/solvers/highs.py",
+                    "symbiosis/data/catalogue.yaml", "symbiosis/park/schema.py",
+                    "symbiosis/cli/optimize.py", "symbiosis/py.typed"):
+        assert package in names
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+                   check=True)
+    probe = ("import symbiosis.models, symbiosis.solvers, pathlib;"
+             "from symbiosis.cli.doctor import check_solver;"
+             "print(pathlib.Path(symbiosis.models.__file__).parent.parent.parent.name);"
+             "print(check_solver('highs')[0])")
+    out = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True,
+                         cwd=tmp_path).stdout.split()
+    assert out == ["site-packages", "True"]
