@@ -37,6 +37,13 @@ def link_terms(data: ModelData) -> dict[str, list[tuple[str, float]]]:
     return terms
 
 
+def rate(m: pyo.ConcreteModel, data: ModelData, stream: str, t: int):
+    """A stream's rate as links see it: its data, changed by stores and hub conversion."""
+    base = float(data.streams[stream].rate[t])
+    extra = m.rate_change.get((stream, t))
+    return base if extra is None else base + extra
+
+
 def add_balances(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     terms = link_terms(data)
     block = pyo.Block()
@@ -49,7 +56,7 @@ def add_balances(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
 
     linked = [s for s in data.streams if terms[s]]
     block.stream_limit = pyo.Constraint(
-        linked, m.links.T, rule=lambda b, s, t: used(s, t) <= float(data.streams[s].rate[t]))
+        linked, m.links.T, rule=lambda b, s, t: used(s, t) <= rate(m, data, s, t))
     block.route_use = pyo.Expression(
-        block.S, m.links.T, rule=lambda b, s, t: float(data.streams[s].rate[t]) - used(s, t))
+        block.S, m.links.T, rule=lambda b, s, t: rate(m, data, s, t) - used(s, t))
     return block

@@ -8,12 +8,14 @@ from contextlib import contextmanager
 import pyomo.environ as pyo
 
 from symbiosis.models.balances import add_balances
+from symbiosis.models.conversion import add_conversion, conversion_output
 from symbiosis.models.data import ModelData
 from symbiosis.models.heat import add_heat_cascade
 from symbiosis.models.links import add_links
 from symbiosis.models.materials import add_material_shares
 from symbiosis.models.objectives import add_costs, set_objective
 from symbiosis.models.rules import add_partner_limits
+from symbiosis.models.storage import add_storage, storage_adjustment
 
 
 @contextmanager
@@ -29,11 +31,22 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+def _rate_changes(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """Terms that stores and hub conversion add to streams' rates, by (stream, step)."""
+    changes = dict(storage_adjustment(m, data))
+    for key, term in conversion_output(m, data).items():
+        changes[key] = changes.get(key, 0) + term
+    return changes
+
+
 def build_model(data: ModelData, *, objective: str = "cost") -> pyo.ConcreteModel:
     """The Pyomo model of a park: links, heat cascade, balances, shares, rules, cost."""
     with _no_cyclic_gc():
         m = pyo.ConcreteModel(name="symbiosis")
         add_links(m, data)
+        add_storage(m, data)
+        add_conversion(m, data)
+        m.rate_change = _rate_changes(m, data)
         add_heat_cascade(m, data)
         add_balances(m, data)
         add_material_shares(m, data)

@@ -82,6 +82,43 @@ class HeatSegment:
 
 
 @dataclass(frozen=True)
+class StorageData:
+    """A candidate store on a stream: on a supply it keeps surplus for later hours, on a
+    demand it keeps what links deliver early. Capacity in MWh or t."""
+
+    id: str
+    stream: str
+    firm: str
+    on_supply: bool
+    efficiency: float  # round trip, applied when charging
+    standing_loss: float  # share of the content lost per hour
+    charge_rate: float  # largest charge or discharge per hour, share of capacity
+    max_capacity: float
+    min_capacity: float
+    investment_fixed: float
+    investment_per_capacity: float
+    annuity: float
+    running_cost: float  # per unit discharged
+
+
+@dataclass(frozen=True)
+class ConverterData:
+    """A candidate conversion unit at a hub (an electrolyser): it buys electricity from the
+    park's electricity route and yields its outputs as supplies that links may take.
+    Capacity in MW of electricity input."""
+
+    id: str
+    hub: str
+    max_capacity: float
+    min_capacity: float
+    investment_fixed: float
+    investment_per_capacity: float
+    annuity: float
+    running_cost: float  # per MWh of electricity input
+    outputs: tuple[tuple[str, float], ...]  # (stream key, yield per MWh of electricity)
+
+
+@dataclass(frozen=True)
 class ModelData:
     """Everything :func:`build_model` needs, as numbers."""
 
@@ -91,6 +128,10 @@ class ModelData:
     segments: dict[str, tuple[HeatSegment, ...]] = field(default_factory=dict)
     segment_pairs: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     max_partners: dict[str, int] = field(default_factory=dict)
+    storages: tuple[StorageData, ...] = ()
+    converters: tuple[ConverterData, ...] = ()
+    durations: np.ndarray | None = None  # hours one step lasts within its period
+    next_step: np.ndarray | None = None  # the following step within the period (cyclic)
     electricity_price: float = 0.0
     electricity_emissions: float = 0.0
     carbon_price: float = 0.0

@@ -29,6 +29,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from symbiosis.models.balances import rate
 from symbiosis.models.data import ModelData
 
 
@@ -55,8 +56,8 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
 
     shares = {(key, seg.index): seg.share for key, segs in data.segments.items() for seg in segs}
 
-    def load(key: str, i: int, t: int) -> float:
-        return float(data.streams[key].rate[t]) * shares[key, i]
+    def load(key: str, i: int, t: int):
+        return rate(m, data, key, t) * shares[key, i]
 
     block.hot_segment_limit = pyo.Constraint(
         list(from_hot), m.links.T,

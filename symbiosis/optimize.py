@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pyomo.environ as pyo
 
@@ -12,7 +12,7 @@ from symbiosis.models import ModelData, build_model, set_objective
 from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
-from symbiosis.results.extract import Evaluation, evaluate, solution_of
+from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
 from symbiosis.solvers import SolveOptions, SolveOutcome, solve
 from symbiosis.time import time_steps
 
@@ -33,6 +33,8 @@ def optimize(
     threads: int | None = None,
     log: bool = False,
     progress: Progress | None = None,
+    emissions_cap: float | None = None,
+    fixed_links: Mapping[str, bool] | None = None,
 ) -> Result:
     """Propose the exchanges that minimise the park's annual cost (or its emissions).
 
@@ -46,6 +48,10 @@ def optimize(
     solver, time_limit, gap, threads, log
         HiGHS by default; any Pyomo solver by name; limits in seconds and relative gap;
         ``log`` echoes the solver log (it is kept in ``result.summary["solver_log"]`` too).
+    emissions_cap
+        Largest park emissions allowed, t CO2 per year (the epsilon constraint of a Pareto front).
+    fixed_links
+        ``{candidate id: True | False}``: links that must, or must not, be built.
     """
     say = progress or (lambda stage: None)
     times: dict[str, float] = {}
@@ -59,6 +65,16 @@ def optimize(
     clock = time.perf_counter()
     say(f"building the model ({len(candidates)} candidates, {len(steps)} time steps)")
     model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
+    if emissions_cap is not None:
+        model.emissions_limit = pyo.Constraint(expr=model.emissions.total <= emissions_cap)
+    for link_id, build in (fixed_links or {}).items():
+        if link_id not in model.links.build:
+            raise KeyError(f"no candidate link '{link_id}'; see symbiosis candidates")
+        if model.links.build[link_id].fixed and model.links.build[link_id].value != int(build):
+            raise ValueError(f"link '{link_id}' is an existing link and cannot be left out")
+        model.links.build[link_id].fix(int(build))
+        if not build:
+            model.links.capacity[link_id].fix(0)
     times["build_s"] = time.perf_counter() - clock
 
     options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log)
@@ -71,12 +87,12 @@ def optimize(
 
     clock = time.perf_counter()
     say("reading the results")
-    solution = evaluate(park, candidates, data, *solution_of(model, data)) if outcome.has_solution \
+    solution = evaluate(park, candidates, data, solution_of(model, data)) if outcome.has_solution \
         else None
     baseline = _baseline(park, candidates, data, model, options)
     times["results_s"] = time.perf_counter() - clock
     return assemble_result(park, candidates, data, outcome, solution, baseline,
-                           objective=objective, times=times)
+                           objective=objective, times=times, steps=steps)
 
 
 def _least_cost_at_least_emissions(model: pyo.ConcreteModel, options: SolveOptions,
@@ -92,19 +108,19 @@ def _least_cost_at_least_emissions(model: pyo.ConcreteModel, options: SolveOptio
 def _baseline(park: Park, candidates: Candidates, data: ModelData, model: pyo.ConcreteModel,
               options: SolveOptions) -> Evaluation:
     """Today's cost: every stream on its current route, existing links running as they may."""
-    existing = [link for link in data.links if link.existing_capacity > 0]
-    if not existing:
-        zeros = {link.id: 0.0 for link in data.links}
-        flows = {link.id: data.weights * 0.0 for link in data.links}
-        return evaluate(park, candidates, data, flows, zeros, {k: False for k in zeros})
-    for link in data.links:
-        if link.existing_capacity <= 0:
-            model.links.build[link.id].fix(0)
-            model.links.capacity[link.id].fix(0)
-    if model.component("emissions_cap") is not None:
-        model.del_component("emissions_cap")
+    if not any(link.existing_capacity > 0 for link in data.links):
+        return evaluate(park, candidates, data, Solution.nothing_built(data))
+    new_assets = [(link.id, model.links) for link in data.links if link.existing_capacity <= 0]
+    new_assets += [(store.id, model.storage) for store in data.storages]
+    new_assets += [(unit.id, model.conversion) for unit in data.converters]
+    for asset, block in new_assets:
+        block.build[asset].fix(0)
+        block.capacity[asset].fix(0)
+    for name in ("emissions_cap", "emissions_limit"):
+        if model.component(name) is not None:
+            model.del_component(name)
     set_objective(model, "cost")
     outcome = solve(model, SolveOptions(solver=options.solver, time_limit=options.time_limit))
     if not outcome.has_solution:
         raise RuntimeError(f"the baseline with only existing links could not be solved: {outcome}")
-    return evaluate(park, candidates, data, *solution_of(model, data))
+    return evaluate(park, candidates, data, solution_of(model, data))

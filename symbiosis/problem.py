@@ -18,8 +18,16 @@ import bisect
 
 import numpy as np
 
-from symbiosis.candidates import Candidate, Candidates
-from symbiosis.models.data import HeatSegment, LinkData, ModelData, StreamData
+from symbiosis.candidates import Candidate, Candidates, StorageCandidate
+from symbiosis.hubs import all_streams, hub_streams
+from symbiosis.models.data import (
+    ConverterData,
+    HeatSegment,
+    LinkData,
+    ModelData,
+    StorageData,
+    StreamData,
+)
 from symbiosis.park import Park, Stream
 from symbiosis.time import TimeSteps
 
@@ -36,6 +44,10 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
             is_supply=stream.is_supply, rate=time.rates(stream),
             price=route.price, emissions=route.emissions,
         )
+    for stream in hub_streams(park):  # made by the hub's units; what no link takes is vented
+        streams[stream.key] = StreamData(
+            key=stream.key, firm=stream.firm, carrier=stream.carrier.value, is_supply=True,
+            rate=np.zeros(len(time)), price=0.0, emissions=0.0)
     links = tuple(_link(park, c) for c in candidates.links)
     segments, pairs = heat_segments(park, links)
     electricity = park.routes.get(park.settings.electricity) if park.settings.electricity else None
@@ -47,10 +59,29 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
         segment_pairs=pairs,
         max_partners={firm.id: firm.rules.max_partners for firm in park.firms.values()
                       if firm.rules.max_partners is not None},
+        storages=tuple(_store(s) for s in candidates.storage),
+        converters=tuple(ConverterData(
+            id=c.id, hub=c.hub, max_capacity=c.max_capacity, min_capacity=c.min_capacity,
+            investment_fixed=c.investment_fixed, investment_per_capacity=c.investment_per_capacity,
+            annuity=c.annuity, running_cost=c.running_cost, outputs=c.outputs) for c in candidates.converters),
+        durations=time.durations(),
+        next_step=time.next_step(),
         electricity_price=electricity.price if electricity else 0.0,
         electricity_emissions=electricity.emissions if electricity else 0.0,
         carbon_price=park.settings.carbon_price,
     )
+
+
+def _material(park: Park, c: Candidate) -> str | None:
+    return park.stream(f"{c.from_firm}.{c.from_stream}").material
+
+
+def _store(s: StorageCandidate) -> StorageData:
+    return StorageData(
+        id=s.id, stream=s.stream, firm=s.firm, on_supply=s.on_supply, efficiency=s.efficiency,
+        standing_loss=s.standing_loss, charge_rate=s.charge_rate, max_capacity=s.max_capacity,
+        min_capacity=s.min_capacity, investment_fixed=s.investment_fixed,
+        investment_per_capacity=s.investment_per_capacity, annuity=s.annuity, running_cost=s.running_cost)
 
 
 def _link(park: Park, c: Candidate) -> LinkData:
@@ -63,7 +94,7 @@ def _link(park: Park, c: Candidate) -> LinkData:
         running_cost=c.running_cost, transport_cost=c.transport_cost,
         transport_emissions=c.transport_emissions, max_share=c.max_share,
         min_approach=c.min_approach_k,
-        share_group=(f"{c.to_firm}.{c.to_stream}|{park.stream(f'{c.from_firm}.{c.from_stream}').material}"
+        share_group=(f"{c.to_firm}.{c.to_stream}|{_material(park, c)}"
                      if c.kind == "substitution" and c.max_share < 1 else ""),
     )
 
@@ -72,13 +103,14 @@ def heat_segments(
     park: Park, links: tuple[LinkData, ...]
 ) -> tuple[dict[str, tuple[HeatSegment, ...]], dict[str, tuple[tuple[int, int], ...]]]:
     """Segments of every heat stream in a direct heat link, and each link's allowed pairs."""
+    streams_by_key = {s.key: s for s in all_streams(park)}
     direct = [link for link in links
-              if link.kind == "direct" and park.stream(link.supply).carrier == "heat"]
+              if link.kind == "direct" and streams_by_key[link.supply].carrier == "heat"]
     if not direct:
         return {}, {}
     approaches = {link.id: link.min_approach for link in direct}
-    hot = {link.supply: park.stream(link.supply) for link in direct}
-    cold = {link.demand: park.stream(link.demand) for link in direct}
+    hot = {link.supply: streams_by_key[link.supply] for link in direct}
+    cold = {link.demand: streams_by_key[link.demand] for link in direct}
     scales = {dt: _scale(hot.values(), cold.values(), dt) for dt in set(approaches.values())}
 
     cuts: dict[str, set[float]] = {key: {s.t_low, s.t_high} for key, s in {**hot, **cold}.items()}

@@ -1,27 +1,46 @@
-"""Time steps of a model run: annual (one step of 8760 h) or hourly (8760 steps of 1 h).
+"""Time steps of a model run: annual, hourly, or typical days.
 
-A stream's rate in a step is its mean rate times the mean of its profile over
-the hours of that step; a step's weight is its number of hours, so annual sums
-are ``sum(weight * rate)``.
+- ``annual``: one step of 8760 h; every stream at its mean rate.
+- ``hourly``: 8760 steps of 1 h; each stream's rate follows its profile.
+- ``typical_days: N``: the year's 365 days clustered into N typical days of 24 hourly
+  steps (tsam, k-means on all profiles together, column means preserved); a step's
+  weight is the number of days its typical day stands for.
+
+A step's weight is its number of hours in the year, so annual sums are
+``sum(weight * rate)``. Storage is cyclic within each *period*: the whole year for
+``hourly``, each typical day for ``typical_days``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from symbiosis.park import Park, Stream
 from symbiosis.units import HOURS_PER_YEAR
 
+HOURS = int(HOURS_PER_YEAR)
+
 
 @dataclass(frozen=True)
 class TimeSteps:
-    """Weights (hours) of the steps, and which hours of the year each step stands for."""
+    """Weights (hours) of the steps and how each stream's rate maps onto them.
+
+    ``factors`` (typical days) gives each profiled stream's factor per step; otherwise
+    ``hours`` says which hours of the year each step stands for. ``period`` numbers the
+    period each step belongs to (storage is cyclic within a period).
+    """
 
     mode: str
     weights: np.ndarray
-    hours: tuple[np.ndarray, ...]
+    hours: tuple[np.ndarray, ...] = ()
+    factors: Mapping[str, np.ndarray] = field(default_factory=dict)
+    period: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=int))
+    day_order: np.ndarray | None = None
+    aggregation_error: Mapping[str, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.weights)
@@ -30,32 +49,76 @@ class TimeSteps:
         """Mean rate of ``stream`` in each step (MW or t/h)."""
         if stream.profile is None:
             return np.full(len(self), stream.amount)
+        if self.mode == "typical_days":
+            return stream.amount * self.factors[stream.key]
         hourly = np.asarray(stream.profile) * stream.amount
         if self.mode == "hourly":
             return hourly
         return np.array([hourly[h].mean() for h in self.hours])
 
+    def durations(self) -> np.ndarray:
+        """Hours each step lasts within its period: 8760 for the annual step, else 1."""
+        return np.full(len(self), HOURS_PER_YEAR) if self.mode == "annual" else np.ones(len(self))
+
+    def next_step(self) -> np.ndarray:
+        """The step after each step within its period, wrapping to the period's first."""
+        following = np.arange(1, len(self) + 1)
+        for period in np.unique(self.period):
+            steps = np.flatnonzero(self.period == period)
+            following[steps[-1]] = steps[0]
+        return following
+
 
 def annual() -> TimeSteps:
-    return TimeSteps("annual", np.array([HOURS_PER_YEAR]), (np.arange(int(HOURS_PER_YEAR)),))
+    return TimeSteps("annual", np.array([HOURS_PER_YEAR]), (np.arange(HOURS),))
 
 
 def hourly() -> TimeSteps:
-    hours = int(HOURS_PER_YEAR)
-    return TimeSteps("hourly", np.ones(hours), tuple(np.arange(hours)[:, None]))
+    return TimeSteps("hourly", np.ones(HOURS), tuple(np.arange(HOURS)[:, None]),
+                     period=np.zeros(HOURS, dtype=int))
 
 
-class TimeModeNotAvailable(ValueError):
-    """A time mode this version cannot build yet."""
+def typical_days(park: Park, days: int, *, seed: int = 0) -> TimeSteps:
+    """Cluster the year's days into ``days`` typical days with tsam (Kotzur et al. 2018).
+
+    The aggregation error of each profile is the RMSE of the hourly profile rebuilt from
+    the typical days against the original, relative to its mean.
+    """
+    import tsam  # imported here: only typical-day runs pay for it
+
+    profiles = {s.key: np.asarray(s.profile) for s in park.streams if s.profile is not None}
+    if not profiles or days >= 365:
+        return _flat_days(min(days, 365)) if not profiles else hourly()
+    index = pd.date_range("2023-01-01", periods=HOURS, freq="h")  # a 365-day year
+    frame = pd.DataFrame(profiles, index=index)
+    np.random.seed(seed)  # tsam's k-means draws from numpy's global generator
+    aggregation = tsam.aggregate(frame, n_clusters=days, period_duration=24)
+    counts = aggregation.cluster_counts
+    clusters = sorted(counts)
+    representatives = aggregation.cluster_representatives
+    factors = {key: np.concatenate([representatives.loc[c, key].to_numpy() for c in clusters])
+               for key in profiles}
+    rebuilt = aggregation.reconstructed
+    error = {key: float(np.sqrt(((rebuilt[key].to_numpy() - frame[key].to_numpy()) ** 2).mean())
+                        / max(frame[key].mean(), 1e-12)) for key in profiles}
+    weights = np.repeat([float(counts[c]) for c in clusters], 24)
+    return TimeSteps(
+        "typical_days", weights, factors=factors, period=np.repeat(np.arange(len(clusters)), 24),
+        day_order=np.asarray(aggregation.cluster_assignments), aggregation_error=error,
+    )
+
+
+def _flat_days(days: int) -> TimeSteps:
+    """No profiles at all: one typical day stands for the whole year."""
+    return TimeSteps("typical_days", np.full(24, 365.0), period=np.zeros(24, dtype=int),
+                     day_order=np.zeros(365, dtype=int))
 
 
 def time_steps(park: Park) -> TimeSteps:
     """The time steps the park's ``time:`` setting asks for."""
     mode = park.settings.time
-    if mode.kind == "annual":
-        return annual()
     if mode.kind == "hourly":
         return hourly()
-    raise TimeModeNotAvailable(
-        f"park: time: {mode} is not available yet; use 'annual' or 'hourly'"
-    )
+    if mode.kind == "typical_days":
+        return typical_days(park, mode.typical_days or 8)
+    return annual()

@@ -11,6 +11,12 @@ from functools import cached_property
 
 import pandas as pd
 
+from symbiosis.candidates.assets import (
+    ConverterCandidate,
+    StorageCandidate,
+    converter_candidates,
+    storage_candidates,
+)
 from symbiosis.candidates.gases import gas_candidates
 from symbiosis.candidates.heat import heat_candidates, heat_pump_cop
 from symbiosis.candidates.materials import material_candidates
@@ -24,10 +30,24 @@ class Candidates:
     """The candidate links of a park; ``table`` shows them, ``links`` feeds the model."""
 
     links: tuple[Candidate, ...]
+    storage: tuple[StorageCandidate, ...] = ()
+    converters: tuple[ConverterCandidate, ...] = ()
 
     @cached_property
     def table(self) -> pd.DataFrame:
         return to_table(list(self.links))
+
+    @cached_property
+    def assets_table(self) -> pd.DataFrame:
+        """Stores and hub electrolysers that may be built."""
+        rows = [{"id": s.id, "site": s.firm, "stream": s.stream, "technology": s.technology,
+                 "max_capacity": s.max_capacity, "capacity_unit": "MWh" if s.carrier in ("heat", "steam",
+                 "electricity") else "t"} for s in self.storage]
+        rows += [{"id": c.id, "site": c.hub, "stream": ", ".join(k for k, _ in c.outputs),
+                  "technology": c.technology, "max_capacity": c.max_capacity, "capacity_unit": "MW"}
+                 for c in self.converters]
+        return pd.DataFrame(rows, columns=["id", "site", "stream", "technology", "max_capacity",
+                                           "capacity_unit"])
 
     def __len__(self) -> int:
         return len(self.links)
@@ -47,10 +67,12 @@ def find_candidates(park: Park) -> Candidates:
     found = [*heat_candidates(park), *gas_candidates(park), *material_candidates(park)]
     found = [c for c in found if c.min_capacity <= c.max_capacity]
     found = _mark_existing(park, found)
-    named = []
-    for number, candidate in enumerate(found, start=1):
-        named.append(replace(candidate, id=f"L{number:03d}"))
-    return Candidates(tuple(named))
+    named = tuple(replace(candidate, id=f"L{number:03d}") for number, candidate in enumerate(found, start=1))
+    stores = tuple(replace(s, id=f"S{number:03d}")
+                   for number, s in enumerate(storage_candidates(park, named), start=1))
+    units = tuple(replace(c, id=f"H{number:03d}")
+                  for number, c in enumerate(converter_candidates(park, named), start=1))
+    return Candidates(named, stores, units)
 
 
 def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
@@ -85,4 +107,5 @@ def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
     return result
 
 
-__all__ = ["COLUMNS", "Candidate", "Candidates", "annual_investment", "find_candidates"]
+__all__ = ["COLUMNS", "Candidate", "Candidates", "ConverterCandidate", "StorageCandidate",
+           "annual_investment", "find_candidates"]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from symbiosis.candidates.table import Candidate
+from symbiosis.hubs import all_streams, sites
 from symbiosis.park import Park, Stream, Technology, straight_distance
 
 
@@ -26,17 +27,18 @@ def pairs(park: Park, carriers: set[str], *, same_carrier: bool = True) -> Itera
     ``exclude_partners`` works either way; ``keep_current`` streams take no links.
     """
     internal = park.settings.internal_links
-    streams = [s for s in park.streams if s.carrier in carriers and not s.keep_current]
+    places = sites(park)
+    streams = [s for s in all_streams(park) if s.carrier in carriers and not s.keep_current]
     supplies = [s for s in streams if s.is_supply and s.amount > 0]
     demands = [s for s in streams if not s.is_supply and s.amount > 0]
     for supply in supplies:
-        giver = park.firms[supply.firm]
+        giver = places[supply.firm]
         for demand in demands:
             if same_carrier and supply.carrier != demand.carrier:
                 continue
             if supply.firm == demand.firm and not internal:
                 continue
-            taker = park.firms[demand.firm]
+            taker = places[demand.firm]
             if demand.firm in giver.rules.exclude_partners or supply.firm in taker.rules.exclude_partners:
                 continue
             length = straight_distance(giver.location, taker.location) * park.settings.routing_factor

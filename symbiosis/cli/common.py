@@ -16,7 +16,6 @@ from rich.console import Console
 
 from symbiosis.park import ParkError
 from symbiosis.solvers import SolverNotAvailable
-from symbiosis.time import TimeModeNotAvailable
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +58,7 @@ def handle_errors(function: Callable) -> Callable:
         except ParkError as exc:
             stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
-        except (SolverNotAvailable, TimeModeNotAvailable, FileExistsError) as exc:
+        except (SolverNotAvailable, FileExistsError) as exc:
             stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:

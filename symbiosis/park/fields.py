@@ -68,6 +68,13 @@ TECHNOLOGY_FIELDS: dict[str, Quantity | dict[bool, Quantity]] = {
     "efficiency": SHARE,
     "max_distance": LENGTH,
     "min_capacity": RATE,
+    "standing_loss": Quantity("1/h", "a share lost per hour", "0.02 %/h"),
+    "charge_rate": Quantity("1/h", "a share of the capacity per hour", "25 %/h"),
+    "heat_recovery": SHARE,
+    "heat_temperature": TEMPERATURE,
+    "heat_return_temperature": TEMPERATURE,
+    "purity": SHARE,
+    "pressure": PRESSURE,
 }
 MONEY_PER_STORED = {
     True: Quantity("CUR/MWh", "money per MWh stored", "3000 EUR/MWh"),

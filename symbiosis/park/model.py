@@ -178,6 +178,13 @@ class Technology:
     max_distance: float = math.inf
     min_capacity: float = 0.0
     cost_curve: tuple[CostPoint, ...] = ()
+    standing_loss: float = 0.0  # storage: share of the content lost per hour
+    charge_rate: float = 1.0  # storage: largest charge or discharge per hour, share of capacity
+    heat_recovery: float = 0.0  # electrolyser: recoverable heat per MWh of electricity
+    heat_temperature: float | None = None  # electrolyser heat: supply temperature, K
+    heat_return_temperature: float | None = None  # electrolyser heat: cooled to, K
+    purity: float | None = None  # electrolyser: hydrogen purity
+    pressure: float | None = None  # electrolyser: delivery pressure, bar
     enabled: bool = True
     source: str = ""
 

@@ -84,6 +84,13 @@ class Technology(Strict):
     max_distance: Value | None = None
     min_capacity: Value | None = None
     cost_curve: list[CostPoint] | None = None
+    standing_loss: Value | None = Field(default=None, description="storage: share lost per hour")
+    charge_rate: Value | None = Field(default=None, description="storage: largest charge per hour, share")
+    heat_recovery: Value | None = Field(default=None, description="electrolyser: heat out / electricity in")
+    heat_temperature: Value | None = None
+    heat_return_temperature: Value | None = None
+    purity: Value | None = None
+    pressure: Value | None = None
     enabled: bool | None = None
     source: str | None = None
 

@@ -12,6 +12,7 @@ from symbiosis.park import Park
 from symbiosis.results.extract import EXCHANGE_COLUMNS, Evaluation
 from symbiosis.results.result import Result
 from symbiosis.solvers import SolveOutcome
+from symbiosis.time import TimeSteps
 
 
 def assemble_result(
@@ -24,6 +25,7 @@ def assemble_result(
     *,
     objective: str,
     times: dict[str, float],
+    steps: TimeSteps | None = None,
 ) -> Result:
     """A ``Result`` from the solution (None when the solver found none) and the baseline."""
     firms = baseline.firms.rename(columns={"total_cost": "baseline_cost",
@@ -69,6 +71,9 @@ def assemble_result(
         "discount_rate": park.settings.discount_rate,
         "time": str(park.settings.time),
         "time_steps": len(data.weights),
+        "typical_days": int(len(set(steps.period.tolist()))) if steps is not None and steps.mode == "typical_days"
+        else 0,
+        "aggregation_error": dict(steps.aggregation_error) if steps is not None else {},
         "exchanges": len(exchanges),
         "candidates": len(candidates),
         "solver": outcome.solver,

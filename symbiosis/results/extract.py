@@ -1,37 +1,94 @@
 """The only reader of Pyomo values: a solved model -> plain tables (pandas).
 
-Each built link gets its own account, all linear in its flow, so the exchanges'
-net benefits add up to the park's saving:
+Every built asset gets its own account, linear in its flows, so the rows' net
+benefits add up to the park's saving:
 
 - ``annual_cost``: annualised investment (CRF) + fixed O&M + running + transport;
-- ``electricity_cost``: what a heat pump buys through the park's electricity route;
-- ``avoided_cost``: the supply's disposal and the demand's purchase no longer paid,
-  and the carbon price on the emissions they no longer cause;
+- ``electricity_cost``: what a heat pump or electrolyser buys through the park's
+  electricity route;
+- ``avoided_cost``: for a link, the supply's disposal and the demand's purchase no
+  longer paid, with the carbon price on the emissions they no longer cause; for a
+  store, the disposal (or purchase) its losses change;
 - ``saving`` (net annual benefit) = avoided_cost - annual_cost - electricity_cost
-  - carbon price x the link's own emissions.
+  - carbon price x the asset's own emissions (electricity, transport).
 
-A firm's cost is its streams' route costs and carbon, plus half of each of its
-links' costs (all of it for a link inside the firm): no transfer price yet.
+A hub electrolyser's row carries its own cost; the links from the hub carry the
+value of what they deliver. A firm's cost is its streams' route costs and carbon,
+plus half of each of its links' costs (all of it for a link inside the firm);
+hubs appear as their own rows.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.candidates import Candidates
+from symbiosis.hubs import all_streams
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
+
+EXCHANGE_COLUMNS = [
+    "id", "from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology", "kind",
+    "capacity", "capacity_unit", "annual_amount", "amount_unit", "annual_taken", "length_km", "cop",
+    "investment", "annual_cost", "electricity", "electricity_cost", "avoided_cost", "saving",
+    "co2_avoided", "payback_years", "existing",
+]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Decisions of one solution, as numbers: rates per step, capacities, what is built."""
+
+    flows: dict[str, np.ndarray]
+    capacity: dict[str, float]
+    built: dict[str, bool]
+    charge: dict[str, np.ndarray] = field(default_factory=dict)
+    discharge: dict[str, np.ndarray] = field(default_factory=dict)
+    power: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def nothing_built(cls, data: ModelData) -> Solution:
+        zeros = np.zeros(len(data.weights))
+        ids = [link.id for link in data.links] + [s.id for s in data.storages] + [
+            c.id for c in data.converters]
+        return cls(flows={link.id: zeros for link in data.links}, capacity=dict.fromkeys(ids, 0.0),
+                   built=dict.fromkeys(ids, False), charge={s.id: zeros for s in data.storages},
+                   discharge={s.id: zeros for s in data.storages},
+                   power={c.id: zeros for c in data.converters})
+
+
+def _values(variable, index: list) -> np.ndarray:
+    return np.array([max(0.0, variable[i].value or 0.0) for i in index])
+
+
+def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
+    """Read the decisions of a solved model."""
+    steps = list(data.steps)
+    capacity, built = {}, {}
+    for ids, block in (([link.id for link in data.links], m.links),
+                       ([s.id for s in data.storages], m.storage),
+                       ([c.id for c in data.converters], m.conversion)):
+        for i in ids:
+            capacity[i] = max(0.0, block.capacity[i].value or 0.0)
+            built[i] = (block.build[i].value or 0) > 0.5
+    return Solution(
+        flows={link.id: _values(m.links.flow, [(link.id, t) for t in steps]) for link in data.links},
+        capacity=capacity, built=built,
+        charge={s.id: _values(m.storage.charge, [(s.id, t) for t in steps]) for s in data.storages},
+        discharge={s.id: _values(m.storage.discharge, [(s.id, t) for t in steps]) for s in data.storages},
+        power={c.id: _values(m.conversion.power, [(c.id, t) for t in steps]) for c in data.converters},
+    )
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Tables of one solution (or of the baseline, with no link built)."""
+    """Tables of one solution (or of the baseline, with no new asset built)."""
 
     exchanges: pd.DataFrame
     routes: pd.DataFrame
@@ -42,151 +99,205 @@ class Evaluation:
     investment: float
 
 
-def link_flows(m: pyo.ConcreteModel | None, data: ModelData) -> dict[str, np.ndarray]:
-    """Flow of each link in each time step (zeros where there is no model)."""
-    flows = {}
-    for link in data.links:
-        if m is None:
-            flows[link.id] = np.zeros(len(data.weights))
-        else:
-            flows[link.id] = np.array([max(0.0, m.links.flow[link.id, t].value or 0.0)
-                                       for t in data.steps])
-    return flows
+@dataclass
+class _Ledger:
+    """Running totals while the rows are written."""
+
+    route_use: dict[str, np.ndarray]
+    rows: list[dict] = field(default_factory=list)
+    site_cost: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    site_emissions: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    electricity: float = 0.0
+    transport_emissions: float = 0.0
+
+    def charge_sites(self, sites: set[str], cost: float, emissions: float) -> None:
+        for site in sites:
+            self.site_cost[site] += cost / len(sites)
+            self.site_emissions[site] += emissions / len(sites)
 
 
-def evaluate(
-    park: Park,
-    candidates: Candidates,
-    data: ModelData,
-    flows: dict[str, np.ndarray],
-    capacities: dict[str, float],
-    built: dict[str, bool],
-) -> Evaluation:
-    """Costs, emissions and tables of a solution given by its flows, capacities and builds."""
+def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solution) -> Evaluation:
+    """Costs, emissions and tables of a solution."""
     w = data.weights
     carbon = data.carbon_price
+    ledger = _Ledger(route_use={key: s.rate.astype(float).copy() for key, s in data.streams.items()})
+    _links(park, candidates, data, solution, ledger)
+    _stores(candidates, data, solution, ledger)
+    _converters(candidates, data, solution, ledger)
+
+    streams = {s.key: s for s in all_streams(park)}
+    route_rows: dict[tuple[str, str], dict] = {}
+    for key, stream in data.streams.items():
+        route_id = streams[key].current
+        amount = float(w @ np.maximum(ledger.route_use[key], 0.0))
+        row = route_rows.setdefault((route_id, stream.carrier), {
+            "route": route_id, "carrier": stream.carrier, "annual_amount": 0.0, "price": stream.price,
+            "emission_factor": stream.emissions})
+        row["annual_amount"] += amount
+        ledger.site_cost[stream.firm] += (stream.price + carbon * stream.emissions) * amount
+        ledger.site_emissions[stream.firm] += stream.emissions * amount
+    if ledger.electricity > 0 and park.settings.electricity:
+        route = park.routes[park.settings.electricity]
+        row = route_rows.setdefault((route.id, "electricity"), {
+            "route": route.id, "carrier": "electricity", "annual_amount": 0.0, "price": route.price,
+            "emission_factor": route.emissions})
+        row["annual_amount"] += ledger.electricity
+    routes = _route_table(list(route_rows.values()))
+
+    exchanges = pd.DataFrame(ledger.rows, columns=EXCHANGE_COLUMNS)
+    exchanges = exchanges.sort_values("saving", ascending=False, kind="stable").reset_index(drop=True)
+    # Route emissions include the electricity of heat pumps and electrolysers; transport adds its own.
+    emissions = float(routes["emissions"].sum() + ledger.transport_emissions)
+    total = float(routes["annual_cost"].sum() + exchanges["annual_cost"].sum() + carbon * emissions)
+    site_rows = [{"firm": f, "name": park.firms[f].name, "total_cost": ledger.site_cost[f],
+                  "emissions": ledger.site_emissions[f]} for f in park.firms]
+    site_rows += [{"firm": h, "name": f"hub {h}", "total_cost": ledger.site_cost[h],
+                   "emissions": ledger.site_emissions[h]} for h in park.hubs]
+    firms = pd.DataFrame(site_rows, columns=["firm", "name", "total_cost", "emissions"])
+    return Evaluation(exchanges, routes, firms, _flow_table(data, solution), total, emissions,
+                      float(exchanges["investment"].sum()))
+
+
+def _links(park: Park, candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
+    w, carbon = data.weights, data.carbon_price
     by_id = {c.id: c for c in candidates.links}
-    route_use = {key: s.rate.astype(float).copy() for key, s in data.streams.items()}
-    exchange_rows = []
-    firm_cost: dict[str, float] = defaultdict(float)
-    firm_emissions: dict[str, float] = defaultdict(float)
-    electricity_bought = 0.0
     for link in data.links:
-        flow = flows[link.id]
+        flow = solution.flows[link.id]
         taken = flow * link.taken_per_flow
         delivered = flow * link.delivered_per_flow
-        route_use[link.supply] -= taken
-        route_use[link.demand] -= delivered
-        if not built.get(link.id):
+        ledger.route_use[link.supply] -= taken
+        ledger.route_use[link.demand] -= delivered
+        if not solution.built.get(link.id):
             continue
         c = by_id[link.id]
         annual_taken, annual_delivered = float(w @ taken), float(w @ delivered)
         electricity = float(w @ (flow * link.electricity_per_flow))
-        electricity_bought += electricity
-        capacity = capacities[link.id]
+        ledger.electricity += electricity
+        capacity = solution.capacity[link.id]
         investment = 0.0 if c.is_existing else c.investment_fixed + c.investment_per_capacity * capacity
         capital = link.annuity * investment
-        running = link.running_cost * annual_delivered + link.transport_cost * annual_taken
-        annual_cost = capital + running
+        annual_cost = capital + link.running_cost * annual_delivered + link.transport_cost * annual_taken
         electricity_cost = data.electricity_price * electricity
-        own_emissions = data.electricity_emissions * electricity + link.transport_emissions * annual_taken
+        transport = link.transport_emissions * annual_taken
+        ledger.transport_emissions += transport
+        own_emissions = data.electricity_emissions * electricity + transport
         supply, demand = data.streams[link.supply], data.streams[link.demand]
         avoided_emissions = supply.emissions * annual_taken + demand.emissions * annual_delivered
-        avoided_cost = (supply.price * annual_taken + demand.price * annual_delivered
-                        + carbon * avoided_emissions)
+        avoided_cost = supply.price * annual_taken + demand.price * annual_delivered + carbon * avoided_emissions
         saving = avoided_cost - annual_cost - electricity_cost - carbon * own_emissions
-        operating_benefit = saving + capital
-        payback = investment / operating_benefit if operating_benefit > 0 else math.inf
         carrier = Carrier(c.carrier)
-        unit = carrier.rate_unit
-        exchange_rows.append({
+        ledger.rows.append({
             "id": c.id, "from_firm": c.from_firm, "from_stream": c.from_stream,
             "to_firm": c.to_firm, "to_stream": c.to_stream, "carrier": c.carrier,
             "technology": c.technology, "kind": c.kind,
-            "capacity": capacity, "capacity_unit": unit,
+            "capacity": capacity, "capacity_unit": carrier.rate_unit,
             "annual_amount": annual_delivered, "amount_unit": carrier.annual_unit,
             "annual_taken": annual_taken, "length_km": c.length_km, "cop": c.cop,
             "investment": investment, "annual_cost": annual_cost,
             "electricity": electricity, "electricity_cost": electricity_cost,
             "avoided_cost": avoided_cost, "saving": saving,
-            "co2_avoided": avoided_emissions - own_emissions, "payback_years": payback,
-            "existing": c.is_existing,
+            "co2_avoided": avoided_emissions - own_emissions,
+            "payback_years": _payback(investment, saving + capital), "existing": c.is_existing,
         })
-        link_total = annual_cost + electricity_cost + carbon * own_emissions
-        ends = {c.from_firm, c.to_firm}
-        for firm in ends:
-            firm_cost[firm] += link_total / len(ends)
-            firm_emissions[firm] += own_emissions / len(ends)
+        ledger.charge_sites({c.from_firm, c.to_firm}, annual_cost + electricity_cost + carbon * own_emissions,
+                            own_emissions)
 
-    route_rows: dict[str, dict] = {}
-    for key, stream in data.streams.items():
-        route_id = park.stream(key).current
-        amount = float(w @ np.maximum(route_use[key], 0.0))
-        row = route_rows.setdefault(route_id, {"route": route_id, "carrier": stream.carrier,
-                                               "annual_amount": 0.0, "price": stream.price,
-                                               "emission_factor": stream.emissions})
-        row["annual_amount"] += amount
-        firm_cost[stream.firm] += (stream.price + carbon * stream.emissions) * amount
-        firm_emissions[stream.firm] += stream.emissions * amount
-    if electricity_bought > 0 and park.settings.electricity:
-        route = park.routes[park.settings.electricity]
-        row = route_rows.setdefault(route.id, {"route": route.id, "carrier": "electricity",
-                                               "annual_amount": 0.0, "price": route.price,
-                                               "emission_factor": route.emissions})
-        row["annual_amount"] += electricity_bought
-    routes = pd.DataFrame(list(route_rows.values()),
-                          columns=["route", "carrier", "annual_amount", "price", "emission_factor"])
+
+def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
+    w, carbon = data.weights, data.carbon_price
+    by_id = {s.id: s for s in candidates.storage}
+    for store in data.storages:
+        charge, discharge = solution.charge[store.id], solution.discharge[store.id]
+        sign = 1.0 if store.on_supply else -1.0
+        ledger.route_use[store.stream] += sign * (discharge - charge)
+        if not solution.built.get(store.id):
+            continue
+        c = by_id[store.id]
+        stream = data.streams[store.stream]
+        kept = float(w @ (charge - discharge))  # what the store's losses take out of the stream
+        avoided_cost = sign * (stream.price + carbon * stream.emissions) * kept
+        capacity = solution.capacity[store.id]
+        investment = c.investment_fixed + c.investment_per_capacity * capacity
+        capital = c.annuity * investment
+        discharged = float(w @ discharge)
+        annual_cost = capital + c.running_cost * discharged
+        saving = avoided_cost - annual_cost
+        carrier = Carrier(c.carrier)
+        firm, stream_id = store.stream.split(".", 1)
+        ledger.rows.append({
+            "id": c.id, "from_firm": firm, "from_stream": stream_id, "to_firm": firm, "to_stream": stream_id,
+            "carrier": c.carrier, "technology": c.technology, "kind": "storage",
+            "capacity": capacity, "capacity_unit": carrier.annual_unit,
+            "annual_amount": discharged, "amount_unit": carrier.annual_unit, "annual_taken": float(w @ charge),
+            "length_km": 0.0, "cop": math.nan, "investment": investment, "annual_cost": annual_cost,
+            "electricity": 0.0, "electricity_cost": 0.0, "avoided_cost": avoided_cost, "saving": saving,
+            "co2_avoided": sign * stream.emissions * kept, "payback_years": _payback(investment, saving + capital),
+            "existing": False,
+        })
+        ledger.charge_sites({firm}, annual_cost, 0.0)
+
+
+def _converters(candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
+    w, carbon = data.weights, data.carbon_price
+    by_id = {c.id: c for c in candidates.converters}
+    for unit in data.converters:
+        power = solution.power[unit.id]
+        for stream, gain in unit.outputs:
+            ledger.route_use[stream] += gain * power
+        if not solution.built.get(unit.id):
+            continue
+        c = by_id[unit.id]
+        electricity = float(w @ power)
+        ledger.electricity += electricity
+        hydrogen = next((gain for key, gain in unit.outputs if key.endswith(".hydrogen")), 0.0) * electricity
+        capacity = solution.capacity[unit.id]
+        investment = unit.investment_fixed + unit.investment_per_capacity * capacity
+        capital = unit.annuity * investment
+        annual_cost = capital + unit.running_cost * electricity
+        electricity_cost = data.electricity_price * electricity
+        own_emissions = data.electricity_emissions * electricity
+        saving = -annual_cost - electricity_cost - carbon * own_emissions
+        ledger.rows.append({
+            "id": c.id, "from_firm": unit.hub, "from_stream": "electricity", "to_firm": unit.hub,
+            "to_stream": "hydrogen", "carrier": "hydrogen", "technology": c.technology, "kind": "electrolyser",
+            "capacity": capacity, "capacity_unit": "MW", "annual_amount": hydrogen, "amount_unit": "t",
+            "annual_taken": electricity, "length_km": 0.0, "cop": math.nan, "investment": investment,
+            "annual_cost": annual_cost, "electricity": electricity, "electricity_cost": electricity_cost,
+            "avoided_cost": 0.0, "saving": saving, "co2_avoided": -own_emissions,
+            "payback_years": math.inf, "existing": False,
+        })
+        ledger.charge_sites({unit.hub}, annual_cost + electricity_cost + carbon * own_emissions, own_emissions)
+
+
+def _payback(investment: float, operating_benefit: float) -> float:
+    """Simple payback: investment / yearly benefit before capital cost; never when it does not pay."""
+    if investment <= 0:
+        return 0.0
+    return investment / operating_benefit if operating_benefit > 0 else math.inf
+
+
+def _route_table(rows: list[dict]) -> pd.DataFrame:
+    routes = pd.DataFrame(rows, columns=["route", "carrier", "annual_amount", "price", "emission_factor"])
     routes["amount_unit"] = [Carrier(c).annual_unit for c in routes["carrier"]]
     routes["annual_cost"] = routes["price"] * routes["annual_amount"]
     routes["emissions"] = routes["emission_factor"] * routes["annual_amount"]
-    routes = routes[["route", "carrier", "annual_amount", "amount_unit", "annual_cost", "emissions",
-                     "price", "emission_factor"]]
-
-    exchanges = pd.DataFrame(exchange_rows, columns=EXCHANGE_COLUMNS)
-    exchanges = exchanges.sort_values("saving", ascending=False, kind="stable").reset_index(drop=True)
-    # Route emissions include the heat pumps' electricity; transport adds its own.
-    emissions = float(routes["emissions"].sum() + _transport_emissions(exchanges, data))
-    total = float(routes["annual_cost"].sum() + exchanges["annual_cost"].sum() + carbon * emissions)
-    firms = pd.DataFrame(
-        [{"firm": f, "name": park.firms[f].name, "total_cost": firm_cost[f],
-          "emissions": firm_emissions[f]} for f in park.firms],
-        columns=["firm", "name", "total_cost", "emissions"])
-    flow_table = _flow_table(data, flows, built, by_id)
-    return Evaluation(exchanges, routes, firms, flow_table, total, emissions,
-                      float(exchanges["investment"].sum()))
+    return routes[["route", "carrier", "annual_amount", "amount_unit", "annual_cost", "emissions",
+                   "price", "emission_factor"]]
 
 
-EXCHANGE_COLUMNS = [
-    "id", "from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology", "kind",
-    "capacity", "capacity_unit", "annual_amount", "amount_unit", "annual_taken", "length_km", "cop",
-    "investment", "annual_cost", "electricity", "electricity_cost", "avoided_cost", "saving",
-    "co2_avoided", "payback_years", "existing",
-]
-
-
-def _transport_emissions(exchanges: pd.DataFrame, data: ModelData) -> float:
-    if exchanges.empty:
-        return 0.0
-    transport = {link.id: link.transport_emissions for link in data.links}
-    return float(sum(transport[row.id] * row.annual_taken for row in exchanges.itertuples()))
-
-
-def _flow_table(data: ModelData, flows: dict[str, np.ndarray], built: dict[str, bool],
-                by_id: dict) -> pd.DataFrame:
+def _flow_table(data: ModelData, solution: Solution) -> pd.DataFrame:
+    """One row per built link or store and time step."""
     rows = []
     for link in data.links:
-        if not built.get(link.id):
-            continue
-        flow = flows[link.id]
-        for t in data.steps:
-            rows.append((link.id, t, float(data.weights[t]), flow[t] * link.taken_per_flow,
-                         flow[t] * link.delivered_per_flow))
+        if solution.built.get(link.id):
+            flow = solution.flows[link.id]
+            rows += [(link.id, t, float(data.weights[t]), flow[t] * link.taken_per_flow,
+                      flow[t] * link.delivered_per_flow) for t in data.steps]
+    for store in data.storages:
+        if solution.built.get(store.id):
+            rows += [(store.id, t, float(data.weights[t]), solution.charge[store.id][t],
+                      solution.discharge[store.id][t]) for t in data.steps]
+    for unit in data.converters:
+        if solution.built.get(unit.id):
+            rows += [(unit.id, t, float(data.weights[t]), solution.power[unit.id][t], 0.0) for t in data.steps]
     return pd.DataFrame(rows, columns=["id", "step", "hours", "taken", "delivered"])
-
-
-def solution_of(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict, dict, dict]:
-    """Flows, capacities and build decisions read from a solved model."""
-    flows = link_flows(m, data)
-    capacities = {link.id: max(0.0, m.links.capacity[link.id].value or 0.0) for link in data.links}
-    built = {link.id: (m.links.build[link.id].value or 0) > 0.5 for link in data.links}
-    return flows, capacities, built

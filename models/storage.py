@@ -1,0 +1,81 @@
+"""Storage on a stream: a store shifts a supply's surplus, or a demand's deliveries, in time.
+
+On a supply the store takes part of the surplus (charge) and gives it back later
+(discharge), so links see ``R - charge + discharge``; on a demand links may deliver
+ahead of need into the store. The content is cyclic within each period (the year for
+hourly steps, each typical day for typical days).
+
+.. math::
+
+    S_{n(t)} = (1 - \\lambda \\Delta_t) S_t + \\Delta_t (\\eta\\, c_t - d_t), \\quad
+    S_t \\le E, \\quad c_t, d_t \\le \\rho E, \\quad
+    \\underline{E} z \\le E \\le \\overline{E} z
+
+===================  ===========================  ==========================================
+symbol               attribute                    meaning
+===================  ===========================  ==========================================
+:math:`z`            ``m.storage.build[s]``       the store is built
+:math:`E`            ``m.storage.capacity[s]``    capacity, MWh or t
+:math:`S_t`          ``m.storage.content[s, t]``  content at the start of step t
+:math:`c_t, d_t`     ``charge``, ``discharge``    rates, MW or t/h
+:math:`\\eta, \\lambda, \\rho`  ``StorageData``      round-trip efficiency, loss per hour, charge rate
+:math:`\\Delta_t`     ``ModelData.durations``       hours step t lasts; n(t) the next step
+===================  ===========================  ==========================================
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from symbiosis.models.data import ModelData
+
+
+def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
+    block = pyo.Block()
+    m.storage = block
+    stores = {store.id: store for store in data.storages}
+    T = m.links.T
+    block.K = pyo.Set(initialize=list(stores), ordered=True)
+    block.build = pyo.Var(block.K, domain=pyo.Binary)
+    block.capacity = pyo.Var(block.K, domain=pyo.NonNegativeReals,
+                             bounds=lambda b, k: (0, stores[k].max_capacity))
+    block.content = pyo.Var(block.K, T, domain=pyo.NonNegativeReals)
+    block.charge = pyo.Var(block.K, T, domain=pyo.NonNegativeReals)
+    block.discharge = pyo.Var(block.K, T, domain=pyo.NonNegativeReals)
+    if not stores:
+        return block
+    durations = data.durations if data.durations is not None else data.weights
+    following = data.next_step if data.next_step is not None else list(range(1, len(durations))) + [0]
+
+    block.capacity_if_built = pyo.Constraint(
+        block.K, rule=lambda b, k: b.capacity[k] <= stores[k].max_capacity * b.build[k])
+    block.smallest_size = pyo.Constraint(
+        block.K, rule=lambda b, k: b.capacity[k] >= stores[k].min_capacity * b.build[k])
+    block.content_limit = pyo.Constraint(block.K, T, rule=lambda b, k, t: b.content[k, t] <= b.capacity[k])
+    block.charge_limit = pyo.Constraint(
+        block.K, T, rule=lambda b, k, t: b.charge[k, t] <= stores[k].charge_rate * b.capacity[k])
+    block.discharge_limit = pyo.Constraint(
+        block.K, T, rule=lambda b, k, t: b.discharge[k, t] <= stores[k].charge_rate * b.capacity[k])
+
+    def carry(b, k, t):
+        store, hours = stores[k], float(durations[t])
+        return b.content[k, int(following[t])] == (1 - store.standing_loss * hours) * b.content[k, t] \
+            + hours * (store.efficiency * b.charge[k, t] - b.discharge[k, t])
+
+    block.content_carry = pyo.Constraint(block.K, T, rule=carry)
+    on_supply = [k for k in stores if stores[k].on_supply]
+    block.store_only_surplus = pyo.Constraint(
+        on_supply, T, rule=lambda b, k, t: b.charge[k, t] <= float(data.streams[stores[k].stream].rate[t]))
+    return block
+
+
+def storage_adjustment(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int], object]:
+    """How stores change each stream's rate as links see it: a supply store gives
+    ``discharge - charge``, a demand store ``charge - discharge``."""
+    terms: dict[tuple[str, int], object] = {}
+    for store in data.storages:
+        sign = 1 if store.on_supply else -1
+        for t in data.steps:
+            terms[store.stream, t] = terms.get((store.stream, t), 0) + sign * (
+                m.storage.discharge[store.id, t] - m.storage.charge[store.id, t])
+    return terms

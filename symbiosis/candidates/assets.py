@@ -1,0 +1,99 @@
+"""Candidate assets that are not links: stores on firms' streams and hub electrolysers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from symbiosis.candidates.pairs import peak
+from symbiosis.candidates.table import Candidate
+from symbiosis.hubs import all_streams, electrolysers, output_yields
+from symbiosis.park import Park
+
+# A store holds at most this many hours of its stream's peak rate: daily shifting, which
+# is what hourly and typical-day models can value (a bound on the size, not a price).
+STORAGE_HOURS = 24.0
+
+
+@dataclass(frozen=True)
+class StorageCandidate:
+    """A store a firm may build on one of its streams (listed under the firm's ``storage:``)."""
+
+    id: str
+    firm: str
+    stream: str
+    carrier: str
+    technology: str
+    on_supply: bool
+    efficiency: float
+    standing_loss: float
+    charge_rate: float
+    max_capacity: float
+    min_capacity: float
+    investment_fixed: float
+    investment_per_capacity: float
+    annuity: float
+    running_cost: float
+
+
+@dataclass(frozen=True)
+class ConverterCandidate:
+    """An electrolyser a hub may build; capacity in MW of electricity input."""
+
+    id: str
+    hub: str
+    technology: str
+    max_capacity: float
+    min_capacity: float
+    investment_fixed: float
+    investment_per_capacity: float
+    annuity: float
+    running_cost: float  # per MWh of electricity
+    outputs: tuple[tuple[str, float], ...]
+
+
+def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCandidate]:
+    """A store on every linked stream of a firm that lists a storage technology of its carrier.
+    With annual time there is nothing to shift, so no store is proposed."""
+    if park.settings.time.kind == "annual":
+        return []
+    linked = {f"{c.from_firm}.{c.from_stream}" for c in links} | {f"{c.to_firm}.{c.to_stream}" for c in links}
+    found = []
+    for firm in park.firms.values():
+        for name in firm.storage:
+            tech = park.technologies[name]
+            if not tech.enabled:
+                continue
+            for stream in firm.streams:
+                if stream.key not in linked or stream.carrier != tech.carrier:
+                    continue
+                found.append(StorageCandidate(
+                    id="", firm=firm.id, stream=stream.key, carrier=stream.carrier.value, technology=name,
+                    on_supply=stream.is_supply, efficiency=tech.efficiency, standing_loss=tech.standing_loss,
+                    charge_rate=tech.charge_rate, max_capacity=peak(stream) * STORAGE_HOURS,
+                    min_capacity=tech.min_capacity, investment_fixed=tech.investment,
+                    investment_per_capacity=tech.investment_per_capacity,
+                    annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                    running_cost=tech.running_cost,
+                ))
+    return [s for s in found if s.min_capacity <= s.max_capacity]
+
+
+def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[ConverterCandidate]:
+    """An electrolyser at every hub that lists one, when some link could take an output."""
+    taken = {f"{c.from_firm}.{c.from_stream}" for c in links}
+    hub_stream_keys = {s.key for s in all_streams(park)}
+    found = []
+    for hub, tech, capacity in electrolysers(park):
+        yields = output_yields(tech)
+        outputs = tuple((f"{hub}.{name}", gain) for name, gain in yields.items()
+                        if f"{hub}.{name}" in hub_stream_keys)
+        if not any(key in taken for key, _ in outputs):
+            continue
+        found.append(ConverterCandidate(
+            id="", hub=hub, technology=tech.name, max_capacity=capacity, min_capacity=tech.min_capacity,
+            investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
+            annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+            running_cost=tech.running_cost * yields["hydrogen"], outputs=outputs,
+        ))
+    return [c for c in found if c.min_capacity <= c.max_capacity]
