@@ -49,6 +49,7 @@ class LinkData:
     max_share: float
     min_approach: float = 0.0
     share_group: str = ""  # links of one substitution rule into one demand share max_share
+    cost_curve: tuple[tuple[float, float], ...] = ()  # (capacity, investment) of a concave curve
 
     @property
     def is_heat_pump(self) -> bool:

@@ -51,4 +51,20 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     sized = [l for l in new if links[l].min_capacity > 0]
     block.smallest_size = pyo.Constraint(
         sized, rule=lambda b, l: b.capacity[l] >= links[l].min_capacity * b.build[l])
+    add_cost_curves(block, [links[l] for l in new if links[l].cost_curve])
     return block
+
+
+def add_cost_curves(block: pyo.Block, curved: list) -> None:
+    """Economies of scale: ``block.curve_cost[l]`` = the piecewise-linear investment of the
+    capacity (a concave curve through the catalogue's points), in the incremental form with
+    binaries (Pyomo ``Piecewise``, ``INC``), since a concave cost cannot be minimised as an LP."""
+    block.CURVED = pyo.Set(initialize=[link.id for link in curved], ordered=True)
+    block.curve_cost = pyo.Var(block.CURVED, domain=pyo.NonNegativeReals)
+    if not curved:
+        return
+    points = {link.id: [c for c, _ in link.cost_curve] for link in curved}
+    values = {link.id: dict(link.cost_curve) for link in curved}
+    block.curve = pyo.Piecewise(
+        block.CURVED, block.curve_cost, block.capacity, pw_pts=points, pw_constr_type="EQ",
+        pw_repn="INC", f_rule=lambda b, l, x: values[l][x], warn_domain_coverage=False)

@@ -39,6 +39,9 @@ def add_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
         (unit, m.conversion) for unit in data.converters]
 
     def investment(asset, block):
+        """Fixed part if built, plus the capacity's cost: linear, or from the asset's cost curve."""
+        if getattr(asset, "cost_curve", ()):
+            return asset.investment_fixed * block.build[asset.id] + block.curve_cost[asset.id]
         return asset.investment_fixed * block.build[asset.id] + asset.investment_per_capacity * block.capacity[
             asset.id]
 

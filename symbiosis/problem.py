@@ -94,6 +94,7 @@ def _link(park: Park, c: Candidate) -> LinkData:
         running_cost=c.running_cost, transport_cost=c.transport_cost,
         transport_emissions=c.transport_emissions, max_share=c.max_share,
         min_approach=c.min_approach_k,
+        cost_curve=() if c.is_existing else c.cost_curve,
         share_group=(f"{c.to_firm}.{c.to_stream}|{_material(park, c)}"
                      if c.kind == "substitution" and c.max_share < 1 else ""),
     )

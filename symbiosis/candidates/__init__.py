@@ -21,7 +21,7 @@ from symbiosis.candidates.gases import gas_candidates
 from symbiosis.candidates.heat import heat_candidates, heat_pump_cop
 from symbiosis.candidates.materials import material_candidates
 from symbiosis.candidates.pairs import Pair, make_candidate
-from symbiosis.candidates.table import COLUMNS, Candidate, annual_investment, to_table
+from symbiosis.candidates.table import COLUMNS, Candidate, investment_at, to_table
 from symbiosis.park import Park, straight_distance
 
 
@@ -108,4 +108,4 @@ def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
 
 
 __all__ = ["COLUMNS", "Candidate", "Candidates", "ConverterCandidate", "StorageCandidate",
-           "annual_investment", "find_candidates"]
+           "investment_at", "find_candidates"]

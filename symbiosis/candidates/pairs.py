@@ -106,4 +106,20 @@ def make_candidate(
         transport_emissions=tech.emissions_per_tonne_km * length,
         max_share=max_share,
         note=note,
+        cost_curve=curve_points(tech, upper),
     )
+
+
+def curve_points(tech: Technology, upper: float) -> tuple[tuple[float, float], ...]:
+    """The technology's cost curve from 0 to ``upper``, through (0, 0), extended by its last slope."""
+    if not tech.cost_curve:
+        return ()
+    points = [(0.0, 0.0)] + [(p.capacity, p.investment) for p in tech.cost_curve if 0 < p.capacity < upper]
+    beyond = [p for p in tech.cost_curve if p.capacity >= upper]
+    if beyond:
+        points.append((beyond[0].capacity, beyond[0].investment))
+    # The last segment is stretched or cut to end exactly at ``upper``.
+    (c1, i1), (c2, i2) = points[-2], points[-1]
+    slope = (i2 - i1) / (c2 - c1) if c2 > c1 else 0.0
+    points[-1] = (upper, i1 + slope * (upper - c1))
+    return tuple(points)

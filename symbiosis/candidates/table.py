@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+import numpy as np
 import pandas as pd
 
 
@@ -41,6 +42,9 @@ class Candidate:
     transport_emissions: float  # t CO2 per t taken (emissions_per_tonne_km * length)
     max_share: float  # largest share of the demand this link may cover (materials)
     note: str = ""
+    # Economies of scale: (capacity, investment) points of a concave curve that replaces
+    # investment_per_capacity (the fixed and per-length parts still apply).
+    cost_curve: tuple[tuple[float, float], ...] = ()
 
     @property
     def is_existing(self) -> bool:
@@ -61,10 +65,14 @@ def to_table(candidates: list[Candidate]) -> pd.DataFrame:
     return frame.set_index("id", drop=False).rename_axis(None)
 
 
-def annual_investment(candidate: Candidate, capacity: float, built: bool = True) -> float:
-    """Investment of a candidate at ``capacity`` (zero for an existing link)."""
-    if candidate.is_existing or not built:
+def investment_at(candidate: Candidate, capacity: float) -> float:
+    """Investment of a built candidate at ``capacity``: fixed and length parts, plus the
+    capacity's cost from its curve or its linear figure (zero for an existing link)."""
+    if candidate.is_existing:
         return 0.0
+    if candidate.cost_curve:
+        caps, costs = zip(*candidate.cost_curve, strict=True)
+        return candidate.investment_fixed + float(np.interp(capacity, caps, costs))
     return candidate.investment_fixed + candidate.investment_per_capacity * capacity
 
 

@@ -216,7 +216,7 @@ def technology(
             number = _loss_per_km(reader, raw[key], where(key))
         else:
             number = reader.quantity(raw[key], quantity, where(key))
-        if key in ("fixed_om", "efficiency", "carnot_efficiency") and not math.isnan(number) \
+        if key in ("fixed_om", "efficiency", "carnot_efficiency", "heat_recovery", "purity") and not math.isnan(number) \
                 and not 0 <= number <= (1 if key != "fixed_om" else 1):
             reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %", "correct it")
         elif key == "lifetime":
@@ -232,6 +232,8 @@ def technology(
         )
         for i, point in enumerate(raw.get("cost_curve") or ())
     )
+    if "investment_per_capacity" in overridden and "cost_curve" not in overridden:
+        curve = ()  # the park's own linear figure replaces the catalogue's curve
     return Technology(
         name=name, carrier=Carrier(carrier), kind=kind, cost_curve=curve,
         enabled=raw.get("enabled", True) is not False, source=raw.get("source") or "", **values,

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from symbiosis.candidates import Candidates
+from symbiosis.candidates import Candidates, investment_at
 from symbiosis.hubs import all_streams
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
@@ -174,7 +174,7 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
         electricity = float(w @ (flow * link.electricity_per_flow))
         ledger.electricity += electricity
         capacity = solution.capacity[link.id]
-        investment = 0.0 if c.is_existing else c.investment_fixed + c.investment_per_capacity * capacity
+        investment = investment_at(c, capacity)
         capital = link.annuity * investment
         annual_cost = capital + link.running_cost * annual_delivered + link.transport_cost * annual_taken
         electricity_cost = data.electricity_price * electricity
