@@ -16,6 +16,7 @@ import time
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.repn import generate_standard_repn
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from symbiosis.solvers.status import SolveOptions, SolveOutcome, Status
@@ -86,6 +87,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
                 value = round(value)
             var.set_value(value, skip_validation=True)
     log = _read_log(log_path, keep=options.log_file is not None)
+    duals = _duals(h, info) if options.duals and has_solution and not is_mip else {}
     return SolveOutcome(
         status=kind, has_solution=has_solution, objective=objective,
         bound=bound if bound is not None and math.isfinite(bound) else math.nan,
@@ -93,8 +95,31 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         seconds=seconds, solver="highs", message=h.modelStatusToString(status), log=log,
         details={"rows": lp.num_row_, "columns": lp.num_col_, "nonzeros": int(len(lp.a_matrix_.value_)),
                  "integers": int(sum(1 for v in info.columns if v.is_integer() or v.is_binary())),
-                 "row_map": info.rows, "highs": h},
+                 "duals": duals},
     )
+
+
+def _duals(h: highspy.Highs, info) -> dict:
+    """Each constraint's dual as d objective / d (its bound as written in Pyomo).
+
+    The compiler may store a row negated (``-body <= -bound``); the sign of one coefficient
+    against Pyomo's own reading of the constraint tells, and is undone here.
+    """
+    row_duals = h.getSolution().row_dual
+    matrix = info.A.tocsr()
+    column = {id(var): i for i, var in enumerate(info.columns)}
+    duals = {}
+    for r, entry in enumerate(info.rows):
+        constraint = entry.constraint
+        repn = generate_standard_repn(constraint.body, compute_values=False, quadratic=False)
+        orientation = 1.0
+        for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+            i = column.get(id(var))
+            if i is not None and matrix[r, i] != 0:
+                orientation = 1.0 if (matrix[r, i] > 0) == (pyo.value(coef) > 0) else -1.0
+                break
+        duals[constraint] = duals.get(constraint, 0.0) + orientation * row_duals[r]
+    return duals
 
 
 def _status(status, h: highspy.Highs) -> Status:

@@ -30,6 +30,7 @@ class SolveOptions:
     seed: int = 0
     log: bool = False  # echo the solver's log
     log_file: str | None = None
+    duals: bool = False  # LPs only: keep each constraint's dual (d objective / d its bound)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+import pandas as pd
 
 import pyomo.environ as pyo
 
@@ -13,6 +16,7 @@ from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
+from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, solve
 from symbiosis.time import time_steps
 
@@ -89,10 +93,26 @@ def optimize(
     say("reading the results")
     solution = evaluate(park, candidates, data, solution_of(model, data)) if outcome.has_solution \
         else None
+    values = _values(park, data, model, options) if outcome.has_solution and solver == "highs" else None
     baseline = _baseline(park, candidates, data, model, options)
     times["results_s"] = time.perf_counter() - clock
     return assemble_result(park, candidates, data, outcome, solution, baseline,
-                           objective=objective, times=times, steps=steps)
+                           objective=objective, times=times, steps=steps, values=values)
+
+
+def _values(park: Park, data: ModelData, model: pyo.ConcreteModel, options: SolveOptions) -> pd.DataFrame | None:
+    """Dual prices of the balances with the build decisions fixed (the remaining LP)."""
+    fixed = fix_integers(model)
+    relaxed = relax_size_bounds(model, data)
+    try:
+        outcome = solve(model, replace(options, duals=True, log=False))
+        if not outcome.has_solution:
+            return None
+        return stream_values(model, data, outcome.details.get("duals", {}), park.currency)
+    finally:
+        relaxed()
+        for var in fixed:
+            var.unfix()
 
 
 def _least_cost_at_least_emissions(model: pyo.ConcreteModel, options: SolveOptions,

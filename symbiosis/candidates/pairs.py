@@ -106,7 +106,9 @@ def make_candidate(
         transport_emissions=tech.emissions_per_tonne_km * length,
         max_share=max_share,
         note=note,
-        cost_curve=curve_points(tech, upper),
+        # The curve reaches past the largest size so that it never bounds a built link's
+        # capacity by itself (the stream limits do): dual prices then stay true.
+        cost_curve=curve_points(tech, 2 * upper),
     )
 
 

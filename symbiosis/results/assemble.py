@@ -11,6 +11,7 @@ from symbiosis.models.data import ModelData
 from symbiosis.park import Park
 from symbiosis.results.extract import EXCHANGE_COLUMNS, Evaluation
 from symbiosis.results.result import Result
+from symbiosis.results.values import VALUE_COLUMNS
 from symbiosis.solvers import SolveOutcome
 from symbiosis.time import TimeSteps
 
@@ -26,6 +27,7 @@ def assemble_result(
     objective: str,
     times: dict[str, float],
     steps: TimeSteps | None = None,
+    values: pd.DataFrame | None = None,
 ) -> Result:
     """A ``Result`` from the solution (None when the solver found none) and the baseline."""
     firms = baseline.firms.rename(columns={"total_cost": "baseline_cost",
@@ -88,4 +90,5 @@ def assemble_result(
         "solver_log": outcome.log,
     }, dtype=object)
     return Result(exchanges=exchanges, firms=firms, routes=routes, flows=flows,
-                  candidates=table.reset_index(drop=True), summary=summary)
+                  candidates=table.reset_index(drop=True), summary=summary,
+                  values=values if values is not None else pd.DataFrame(columns=VALUE_COLUMNS))

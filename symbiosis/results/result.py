@@ -11,13 +11,13 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-TABLES = ("exchanges", "firms", "routes", "flows", "candidates")
+TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
 CONTRACT_EXCHANGE = ["from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology",
                      "capacity", "capacity_unit", "annual_amount", "amount_unit", "investment",
                      "annual_cost"]
@@ -44,6 +44,10 @@ class Result:
         Every candidate link, with ``built`` and ``capacity``.
     summary
         Totals, objective, status, gap, times and sizes.
+    values
+        What each stream is worth to the park per MWh or t, in each time step (dual prices
+        of the balances with the build decisions fixed): for a supply what one more unit
+        would save, for a demand what one unit less would save.
     """
 
     exchanges: pd.DataFrame
@@ -52,6 +56,7 @@ class Result:
     flows: pd.DataFrame
     candidates: pd.DataFrame
     summary: pd.Series
+    values: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # -- headline figures -------------------------------------------------------------
     @property
@@ -128,7 +133,7 @@ class Result:
         """Read back a result written by :meth:`save`."""
         folder = Path(folder)
         document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-        tables = {name: pd.read_csv(folder / f"{name}.csv") for name in TABLES}
+        tables = {name: pd.read_csv(folder / f"{name}.csv") for name in TABLES if (folder / f"{name}.csv").exists()}
         if "id" in tables["candidates"].columns:
             tables["candidates"].index = tables["candidates"]["id"].to_numpy()
         summary = pd.Series({k: (math.nan if v is None else v) for k, v in document["summary"].items()},
