@@ -10,6 +10,7 @@ import pandas as pd
 
 import pyomo.environ as pyo
 
+from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.models import ModelData, build_model, set_objective
 from symbiosis.park import Park
@@ -96,8 +97,15 @@ def optimize(
     values = _values(park, data, model, options) if outcome.has_solution and solver == "highs" else None
     baseline = _baseline(park, candidates, data, model, options)
     times["results_s"] = time.perf_counter() - clock
-    return assemble_result(park, candidates, data, outcome, solution, baseline,
-                           objective=objective, times=times, steps=steps, values=values)
+    result = assemble_result(park, candidates, data, outcome, solution, baseline,
+                             objective=objective, times=times, steps=steps, values=values)
+    say("auditing the answer")
+    findings = audit(park, candidates, steps, result)
+    if findings:
+        raise AuditError(findings)
+    summary = result.summary.copy()
+    summary["audit"] = "passed" if result.has_solution else "no solution to audit"
+    return replace(result, summary=summary)
 
 
 def _values(park: Park, data: ModelData, model: pyo.ConcreteModel, options: SolveOptions) -> pd.DataFrame | None:

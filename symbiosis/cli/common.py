@@ -14,6 +14,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from symbiosis.audit import AuditError
 from symbiosis.park import ParkError
 from symbiosis.solvers import SolverNotAvailable
 
@@ -61,6 +62,9 @@ def handle_errors(function: Callable) -> Callable:
         except (SolverNotAvailable, FileExistsError) as exc:
             stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
+        except AuditError as exc:
+            stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            sys.exit(EXIT_NO_SOLUTION)
         except KeyboardInterrupt:
             stderr.print("interrupted; nothing was written")
             sys.exit(130)

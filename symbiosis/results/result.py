@@ -73,6 +73,13 @@ class Result:
         return float(self.summary["saving"])
 
     @property
+    def plot(self) -> Any:
+        """Figures: ``result.plot.map(park)``, ``.sankey()``, ``.savings()``, ``.pareto(frame)``."""
+        from symbiosis.report.plots import PlotAccessor
+
+        return PlotAccessor(self)
+
+    @property
     def total_cost(self) -> float:
         return float(self.summary["total_cost"])
 
@@ -87,9 +94,9 @@ class Result:
         """The output contract of ``symbiosis optimize --json`` (DESIGN section 2), plus extras."""
         s = self.summary
         data: dict[str, Any] = {
-            key: _plain(s[key]) for key in (
+            key: _plain(s.get(key)) for key in (
                 "status", "objective", "total_cost", "baseline_cost", "saving", "emissions",
-                "baseline_emissions", "currency")
+                "baseline_emissions", "currency", "audit")
         }
         data["exchanges"] = _records(self.exchanges, CONTRACT_EXCHANGE + [
             "id", "kind", "annual_taken", "length_km", "cop", "electricity", "saving", "co2_avoided",
