@@ -7,7 +7,9 @@ import click
 from symbiosis import __version__
 from symbiosis.cli.candidates import candidates
 from symbiosis.cli.doctor import doctor
+from symbiosis.cli.history import history
 from symbiosis.cli.optimize import optimize
+from symbiosis.cli.report import report
 from symbiosis.cli.validate import validate
 
 
@@ -25,6 +27,8 @@ cli.add_command(validate)
 cli.add_command(candidates)
 cli.add_command(optimize)
 cli.add_command(doctor)
+cli.add_command(report)
+cli.add_command(history)
 
 
 def main() -> None:

@@ -1,0 +1,82 @@
+"""``symbiosis history PARK``: the recorded runs of a park, newest first."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from symbiosis.cli.common import EXIT_USAGE, stderr, stdout
+from symbiosis.report.history import History, default_path
+from symbiosis.report.numbers import gap as gap_text
+from symbiosis.report.numbers import money, number
+
+
+def park_name(park: str) -> str:
+    """The park's name from a park folder or ``park.yaml``; anything else is taken as the name."""
+    path = Path(park)
+    if path.is_dir():
+        path = path / "park.yaml"
+    if not path.is_file():
+        return park
+    from ruamel.yaml import YAML
+
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        return str(data["park"]["name"])
+    except Exception as exc:  # a broken park file: its history is still worth seeing
+        raise click.BadParameter(f"cannot read the park's name from {path}: {exc}; give the name instead",
+                                 param_hint="PARK") from exc
+
+
+@click.command()
+@click.argument("park")
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), default=None, metavar="DB",
+              help="the SQLite run history")
+@click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="the --out folder of `symbiosis report`: reads DIR/../history.sqlite")
+@click.option("--scenario", default=None, metavar="NAME", help="only runs of this scenario ('' for the base)")
+@click.option("--all", "all_parks", is_flag=True, help="runs of every park in the history")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="the runs as JSON, nothing else")
+def history(park: str, history_path: str | None, out: str | None, scenario: str | None, all_parks: bool,
+            limit: int, as_json: bool) -> None:
+    """List the recorded runs of PARK (a park folder, or the park's name), newest first."""
+    if history_path is None and out is None:
+        stderr.print("[bold red]error:[/] say where the history is: --history DB, or --out DIR as given to "
+                     "`symbiosis report`", markup=True)
+        sys.exit(EXIT_USAGE)
+    path = Path(history_path) if history_path else default_path(out)
+    if not path.is_file():
+        stderr.print(f"[bold red]error:[/] no run history at {path}", markup=True, highlight=False)
+        sys.exit(EXIT_USAGE)
+    name = None if all_parks else park_name(park)
+    runs = History(path).runs(name, scenario, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(run) for run in runs], indent=2))
+        return
+    table = Table(title=f"{name or 'all parks'}: {len(runs)} runs, newest first ({path})",
+                  title_justify="left")
+    columns = ["id", "time", "park", "scenario", "status", "saving/yr", "CO2 avoided t/yr", "investment",
+               "exchanges", "gap", "data", "folder"]
+    if name is not None:
+        columns.remove("park")
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("id", "saving/yr", "CO2 avoided t/yr",
+                                                               "investment", "exchanges", "gap") else "left")
+    for i, run in enumerate(runs):
+        older = next((r for r in runs[i + 1:] if (r.park, r.scenario) == (run.park, run.scenario)), None)
+        changed = "" if older is None or older.fingerprint == run.fingerprint else " (changed)"
+        cells = {"id": str(run.id), "time": run.time[:16].replace("T", " "), "park": run.park,
+                 "scenario": run.scenario or "-", "status": run.status,
+                 "saving/yr": money(run.saving, run.currency), "CO2 avoided t/yr": number(run.co2_avoided),
+                 "investment": money(run.investment, run.currency),
+                 "exchanges": number(run.exchanges), "gap": gap_text(run.gap),
+                 "data": run.fingerprint[:8] + changed,
+                 "folder": Path(run.result_path).name if run.result_path else "-"}
+        table.add_row(*(cells[c] for c in columns))
+    stdout.print(table)

@@ -1,0 +1,173 @@
+"""What changed since the previous run of the same park and scenario.
+
+Exchanges are matched by what they connect (firm, stream, firm, stream, technology), not by
+candidate id, which can shift when the data change. Data changes are read from the park's
+fingerprint, the settings kept in the summary, each firm's baseline cost and the candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from symbiosis.report.history import Run
+from symbiosis.report.numbers import gap as gap_text
+from symbiosis.report.numbers import is_number, money, number, share, tonnes
+from symbiosis.results import Result
+
+KEY = ["from_firm", "from_stream", "to_firm", "to_stream", "technology"]
+RELATIVE_TOLERANCE = 1e-6
+RESIZED = 0.05  # a kept exchange whose capacity moved more than this share is reported
+
+
+@dataclass(frozen=True)
+class Change:
+    """One headline figure or setting, before and after, as text."""
+
+    what: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The difference between this run and ``previous`` (None for a park's first run)."""
+
+    previous: Run | None
+    added: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    resized: list[Change] = field(default_factory=list)
+    figures: list[Change] = field(default_factory=list)
+    data: list[Change] = field(default_factory=list)
+    fingerprint_before: str = ""
+    fingerprint_after: str = ""
+    exchanges_known: bool = False  # the previous result's tables were there to compare
+
+    @property
+    def first_run(self) -> bool:
+        return self.previous is None
+
+    @property
+    def data_changed(self) -> bool:
+        return bool(self.previous) and self.fingerprint_before != self.fingerprint_after
+
+    @property
+    def nothing(self) -> bool:
+        return (not self.first_run and self.exchanges_known and self.added.empty and self.dropped.empty
+                and not self.resized and not self.figures and not self.data and not self.data_changed)
+
+
+def compare(current: Result, previous: Result | None, run: Run | None) -> Changes:
+    """Compare ``current`` with the ``previous`` result (loaded from ``run.result_path``).
+
+    When the previous result's files are gone, only the headline figures kept in the
+    history row are compared.
+    """
+    if run is None:
+        return Changes(previous=None, fingerprint_after=str(current.summary.get("fingerprint", "")))
+    s = current.summary
+    currency = str(s.get("currency", ""))
+    before = previous.summary if previous is not None else pd.Series({
+        "saving": run.saving, "co2_avoided": run.co2_avoided, "investment": run.investment,
+        "total_cost": run.total_cost, "baseline_cost": run.baseline_cost, "emissions": run.emissions,
+        "exchanges": run.exchanges, "status": run.status, "gap": run.gap}, dtype=object)
+    added = dropped = current.exchanges.iloc[0:0]
+    resized: list[Change] = []
+    if previous is not None:
+        added, dropped, resized = _exchanges(current.exchanges, previous.exchanges)
+    return Changes(
+        previous=run, added=added, dropped=dropped, resized=resized,
+        figures=_figures(before, s, currency),
+        data=_data(previous, current, currency) if previous is not None else [],
+        fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
+        exchanges_known=previous is not None)
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    if frame.empty:
+        return pd.Series([], dtype=object)
+    return frame[KEY].astype(str).agg(".".join, axis=1)
+
+
+def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Change]]:
+    now_keys, then_keys = _keys(now), _keys(then)
+    added = now[~now_keys.isin(set(then_keys)).to_numpy()] if not now.empty else now
+    dropped = then[~then_keys.isin(set(now_keys)).to_numpy()] if not then.empty else then
+    resized = []
+    if not now.empty and not then.empty:
+        before = dict(zip(then_keys, then["capacity"], strict=True))
+        for key, row in zip(now_keys, now.itertuples(), strict=True):
+            old = before.get(key)
+            if old is not None and abs(row.capacity - old) > RESIZED * max(abs(old), 1e-9):
+                resized.append(Change(f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream} "
+                                      f"({row.technology}) capacity",
+                                      f"{number(old)} {row.capacity_unit}",
+                                      f"{number(row.capacity)} {row.capacity_unit}"))
+    return added, dropped, resized
+
+
+def _figures(before: pd.Series, after: pd.Series, currency: str) -> list[Change]:
+    def cash(value: float) -> str:
+        return money(value, currency, per_year=True)
+
+    formats: list[tuple[str, str, Callable[[float], str]]] = [
+        ("saving", "park saving", cash),
+        ("co2_avoided", "CO2 avoided", tonnes),
+        ("investment", "investment", lambda v: money(v, currency)),
+        ("exchanges", "proposed exchanges", number),
+        ("total_cost", "total annual cost", cash),
+        ("baseline_cost", "annual cost without exchanges", cash),
+        ("emissions", "park emissions", tonnes),
+        ("gap", "solver gap", gap_text),
+    ]
+    found = []
+    if str(before.get("status", "")) != str(after.get("status", "")):
+        found.append(Change("solver status", str(before.get("status", "")), str(after.get("status", ""))))
+    for key, label, show in formats:
+        old, new = before.get(key), after.get(key)
+        if _moved(old, new):
+            found.append(Change(label, show(old), show(new)))
+    return found
+
+
+def _moved(old: object, new: object) -> bool:
+    if not is_number(old) or not is_number(new):
+        return is_number(old) != is_number(new)
+    old_f, new_f = float(old), float(new)  # type: ignore[arg-type]
+    return not math.isclose(old_f, new_f, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-6)
+
+
+def _candidate_keys(result: Result) -> set[str]:
+    return set(_keys(result.candidates)) if set(KEY) <= set(result.candidates.columns) else set()
+
+
+def _data(previous: Result, current: Result, currency: str) -> list[Change]:
+    """Settings, firms and candidates that differ between the two runs' data."""
+    found = []
+    then, now = previous.summary, current.summary
+    settings = [("carbon_price", "carbon price", lambda v: f"{number(v)} {currency}/t CO2"),
+                ("discount_rate", "discount rate", share), ("time", "time resolution", str),
+                ("currency", "currency", str), ("objective_kind", "objective", str)]
+    for key, label, show in settings:
+        old, new = then.get(key), now.get(key)
+        if (is_number(old) and is_number(new) and _moved(old, new)) or \
+                (not is_number(old) and str(old) != str(new)):
+            found.append(Change(label, show(old), show(new)))
+    old_firms, new_firms = set(previous.firms["firm"]), set(current.firms["firm"])
+    found += [Change(f"firm {f}", "absent", "added") for f in sorted(new_firms - old_firms)]
+    found += [Change(f"firm {f}", "present", "removed") for f in sorted(old_firms - new_firms)]
+    old_cost = dict(zip(previous.firms["firm"], previous.firms["baseline_cost"], strict=True))
+    for firm, cost in zip(current.firms["firm"], current.firms["baseline_cost"], strict=True):
+        if firm in old_cost and _moved(old_cost[firm], cost):
+            found.append(Change(f"{firm}: annual cost without exchanges",
+                                money(old_cost[firm], currency, per_year=True),
+                                money(cost, currency, per_year=True)))
+    candidates_then, candidates_now = _candidate_keys(previous), _candidate_keys(current)
+    if candidates_then != candidates_now:
+        found.append(Change("candidate links", f"{len(candidates_then)}",
+                            f"{len(candidates_now)} ({len(candidates_now - candidates_then)} new, "
+                            f"{len(candidates_then - candidates_now)} gone)"))
+    return found

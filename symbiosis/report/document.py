@@ -1,0 +1,378 @@
+"""The report's content, once, as plain data: headline figures, sections of paragraphs, tables
+and pictures. :mod:`symbiosis.report.html` and :mod:`symbiosis.report.pdf` only lay it out,
+so the HTML and the PDF say the same thing.
+
+Reads a ``Result`` and the ``Park``'s metadata (names, coordinates, prices, catalogue
+sources); never Pyomo.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from symbiosis import __version__
+from symbiosis.park import Carrier, Park
+from symbiosis.report.changes import Changes
+from symbiosis.report.numbers import annual, gap, is_number, money, number, share, tonnes, years
+from symbiosis.report.plots import PlotAccessor, figure_png, links_of
+from symbiosis.results import Result
+
+KELVIN = 273.15
+PROFILE_EXCHANGES = 5
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of text; ``numeric`` holds the indexes of right-aligned columns."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: frozenset[int] = frozenset()
+    title: str = ""
+    widths: tuple[float, ...] = ()  # relative column widths (PDF)
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    caption: str
+    kind: str = "picture"
+
+    @property
+    def size_px(self) -> tuple[int, int]:
+        width, height = struct.unpack(">II", self.png[16:24])
+        return int(width), int(height)
+
+
+Block = Paragraph | Table | Picture
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    subtitle: str
+    generated: str
+    headline: tuple[Headline, ...]
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def build_report(result: Result, park: Park, *, changes: Changes | None = None,
+                 pareto: pd.DataFrame | None = None, generated: datetime | None = None) -> Report:
+    """Everything the cluster meeting reads, in the order it reads it.
+
+    ``pareto`` (columns ``emissions``, ``total_cost``) adds the Pareto section; a result with
+    more than one time step adds the time profile; ``changes`` fills "what changed".
+    """
+    s = result.summary
+    currency = str(s.get("currency", park.currency))
+    when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M %Z").strip()
+    scenario = str(s.get("scenario", "") or "")
+    subtitle = " · ".join(part for part in (
+        f"scenario {scenario}" if scenario else "base case",
+        f"objective: least {s.get('objective_kind', 'cost')}",
+        f"data fingerprint {s.get('fingerprint', '')}", f"made {when}") if part)
+    plots = PlotAccessor(result)
+    solved = result.has_solution
+    sections = [
+        _map_section(result, park, plots, solved),
+        _sankey_section(result, plots, solved),
+        _exchanges_section(result, currency, solved),
+        _firms_section(result, plots, currency, solved),
+    ]
+    if pareto is not None and not pareto.empty:
+        sections.append(Section("pareto", "Cost against CO2 (Pareto front)", (
+            Paragraph("Each point is the least total annual cost the park can reach at that emission "
+                      "limit; the star is this report's result."),
+            Picture(figure_png(plots.pareto(pareto)), "Pareto front: total annual cost against emissions"),
+            _pareto_table(pareto, currency))))
+    if solved and "step" in result.flows.columns and result.flows["step"].nunique() > 1:
+        sections.append(Section("profile", "Time profile of the largest exchanges", (
+            Paragraph(f"Rate delivered in each of the {result.flows['step'].nunique()} time steps by the "
+                      f"{min(PROFILE_EXCHANGES, len(result.exchanges))} largest exchanges "
+                      "(by annual amount)."),
+            Picture(figure_png(plots.profile(PROFILE_EXCHANGES)), "Time profile of the largest exchanges"))))
+    sections.append(_changes_section(changes, currency))
+    sections.append(_assumptions_section(result, park, currency))
+    sections.append(_sources_section(result, park))
+    return Report(title=f"{s.get('park', park.name)}: proposed exchanges", subtitle=subtitle, generated=when,
+                  headline=_headline(result, currency), sections=tuple(sections))
+
+
+# -- headline ---------------------------------------------------------------------------
+def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
+    s = result.summary
+    status = str(s.get("status", ""))
+    solver = status + (f", gap {gap(s.get('gap'))}" if is_number(s.get("gap")) else "")
+    if not result.has_solution:
+        return (Headline("Solver status", status, str(s.get("solver_message", ""))),
+                Headline("Proposed exchanges", "0", "no solution was found"))
+    baseline_co2 = s.get("baseline_emissions")
+    co2_note = (f"{share(float(s['co2_avoided']) / float(baseline_co2))} of "
+                f"{tonnes(baseline_co2)}" if is_number(baseline_co2) and float(baseline_co2) > 0 else "")
+    baseline = s.get("baseline_cost")
+    existing = int(result.exchanges["existing"].sum()) if "existing" in result.exchanges.columns else 0
+    return (
+        Headline("Park saving per year", money(s.get("saving"), currency),
+                 f"annual cost {money(baseline, currency)} → {money(s.get('total_cost'), currency)}"),
+        Headline("CO2 avoided per year", f"{number(s.get('co2_avoided'))} t", co2_note),
+        Headline("Investment", money(s.get("investment"), currency), "in new links and equipment"),
+        Headline("Proposed exchanges", str(len(result.exchanges)),
+                 f"{existing} of them already running" if existing else "ranked by net annual benefit"),
+        Headline("Solver status", solver, f"{s.get('solver', '')}: {s.get('solver_message', '')}"),
+    )
+
+
+# -- sections ---------------------------------------------------------------------------
+def _no_solution(result: Result) -> Paragraph:
+    return Paragraph(f"No solution: the solver ended with status {result.status} "
+                     f"({result.summary.get('solver_message', '')}). Nothing is proposed.")
+
+
+def _map_section(result: Result, park: Park, plots: PlotAccessor, solved: bool) -> Section:
+    blocks: list[Block] = [Paragraph(
+        "Firms at their coordinates, with every proposed link drawn by carrier from the supplying to "
+        "the receiving firm. Distances in km from the park's centre; no map tiles are needed.")]
+    if not solved:
+        blocks.append(_no_solution(result))
+    blocks.append(Picture(figure_png(plots.map(park)), "Map of the park and the proposed links"))
+    return Section("map", "Map of the park", tuple(blocks))
+
+
+def _sankey_section(result: Result, plots: PlotAccessor, solved: bool) -> Section:
+    if not solved:
+        return Section("sankey", "Annual flows by carrier", (_no_solution(result),))
+    if links_of(result.exchanges).empty:
+        return Section("sankey", "Annual flows by carrier", (Paragraph("No exchange is proposed."),))
+    return Section("sankey", "Annual flows by carrier", (
+        Paragraph("What each supplying firm sends, by carrier, to each receiving firm per year (amount "
+                  "delivered; a heat pump's delivery includes the electricity it adds)."),
+        Picture(figure_png(plots.sankey()), "Annual flows: supplying firms, carrier, receiving firms")))
+
+
+def _exchanges_section(result: Result, currency: str, solved: bool) -> Section:
+    if not solved:
+        return Section("exchanges", "Proposed exchanges, best first", (_no_solution(result),))
+    rows = []
+    for rank, row in enumerate(result.exchanges.itertuples(), start=1):
+        technology = str(row.technology)
+        if row.kind == "heat_pump" and is_number(row.cop):
+            technology += f" (COP {float(row.cop):.2f})"
+        if bool(row.existing):
+            technology += " [existing]"
+        rows.append((str(rank), f"{row.from_firm}.{row.from_stream}", f"{row.to_firm}.{row.to_stream}",
+                     str(row.carrier), technology, f"{number(row.capacity)} {row.capacity_unit}",
+                     annual(row.annual_amount, row.amount_unit), money(row.investment, currency),
+                     money(row.saving, currency), number(row.co2_avoided), years(row.payback_years)))
+    table = Table(("#", "from", "to", "carrier", "technology", "capacity", "delivered", "investment",
+                   f"saving ({currency}/year)", "CO2 avoided (t/year)", "payback"),
+                  tuple(rows), frozenset({0, 5, 6, 7, 8, 9, 10}),
+                  widths=(0.4, 1.2, 1.2, 0.8, 1.2, 0.9, 1.0, 1.2, 1.05, 0.85, 0.9))
+    text = ("Ranked by net annual benefit (saving): what the exchange avoids in purchases, disposal and "
+            "carbon, less its annualised investment, running cost and electricity. The savings add up to "
+            "the park's saving." if rows else "No exchange pays off under these assumptions.")
+    return Section("exchanges", "Proposed exchanges, best first", (Paragraph(text), table))
+
+
+def _firms_section(result: Result, plots: PlotAccessor, currency: str, solved: bool) -> Section:
+    rows = []
+    for row in result.firms.itertuples():
+        name = row.name if isinstance(row.name, str) and row.name else row.firm
+        rows.append((str(name), money(row.baseline_cost, currency), money(row.total_cost, currency),
+                     money(row.saving, currency), share(row.share_of_saving), number(row.baseline_emissions),
+                     number(row.emissions)))
+    table = Table(("firm", f"cost today ({currency}/year)", f"with exchanges ({currency}/year)",
+                   f"saving ({currency}/year)", "share of saving", "CO2 today (t/year)", "CO2 with (t/year)"),
+                  tuple(rows), frozenset({1, 2, 3, 4, 5, 6}), widths=(2.6, 1.2, 1.2, 1.2, 0.9, 1.0, 1.0))
+    blocks: list[Block] = [Paragraph(
+        "Each firm's annual cost of its own streams (purchases, disposal, carbon), plus half of the cost "
+        "of each link it takes part in: a neutral split before any transfer price, so a firm can show a "
+        "loss on an exchange that pays for the park.")]
+    if solved:
+        blocks.append(Picture(figure_png(plots.savings()), "Annual saving per firm"))
+    blocks.append(table)
+    return Section("firms", "Cost and saving per firm", tuple(blocks))
+
+
+def _pareto_table(frame: pd.DataFrame, currency: str) -> Table:
+    rows = tuple((number(e), money(c, currency, per_year=True))
+                 for e, c in zip(frame.sort_values("emissions")["emissions"],
+                                 frame.sort_values("emissions")["total_cost"], strict=True))
+    return Table(("emissions (t CO2/year)", "total annual cost"), rows, frozenset({0, 1}))
+
+
+def _changes_section(changes: Changes | None, currency: str) -> Section:
+    title = "What changed since the last report"
+    if changes is None or changes.first_run:
+        return Section("changes", title, (Paragraph(
+            "This is the first recorded run of this park and scenario: nothing to compare with yet."),))
+    run = changes.previous
+    assert run is not None
+    blocks: list[Block] = [Paragraph(
+        f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} (status {run.status}"
+        + (f", report in {run.report_path}" if run.report_path else "") + ").")]
+    if changes.data_changed:
+        blocks.append(Paragraph(f"The park data changed: fingerprint {changes.fingerprint_before} → "
+                                f"{changes.fingerprint_after}."))
+    else:
+        blocks.append(Paragraph(f"The park data are unchanged (fingerprint {changes.fingerprint_after})."))
+    if changes.nothing:
+        blocks.append(Paragraph("Nothing else changed: same exchanges, same figures."))
+    if not changes.exchanges_known:
+        blocks.append(Paragraph("The previous run's result files are gone: only its headline figures "
+                                "are compared."))
+    for title_of, frame in (("Exchanges added", changes.added), ("Exchanges dropped", changes.dropped)):
+        if frame is not None and not frame.empty:
+            rows = tuple((f"{r.from_firm}.{r.from_stream}", f"{r.to_firm}.{r.to_stream}", str(r.technology),
+                          f"{number(r.capacity)} {r.capacity_unit}", money(r.saving, currency, per_year=True))
+                         for r in frame.itertuples())
+            blocks.append(Table(("from", "to", "technology", "capacity", "saving per year"), rows,
+                                frozenset({3, 4}), title=title_of))
+        elif not changes.nothing and changes.exchanges_known:
+            blocks.append(Paragraph(f"{title_of}: none."))
+    for title_of, items in (("Figures that moved", changes.figures),
+                            ("Capacities that moved", changes.resized), ("Data that changed", changes.data)):
+        if items:
+            blocks.append(Table(("what", "before", "now"), tuple((c.what, c.before, c.after) for c in items),
+                                title=title_of, widths=(3.0, 1.5, 1.5)))
+    return Section("changes", title, tuple(blocks))
+
+
+def _assumptions_section(result: Result, park: Park, currency: str) -> Section:
+    st = park.settings
+    electricity = st.electricity or "-"
+    settings = Table(("setting", "value"), (
+        ("currency", currency),
+        ("discount rate", share(st.discount_rate)),
+        ("carbon price", f"{number(st.carbon_price)} {currency}/t CO2"),
+        ("time resolution", str(st.time)),
+        ("routing factor (pipe or road length / straight distance)", number(st.routing_factor)),
+        ("links inside one firm", "yes" if st.internal_links else "no"),
+        ("electricity for heat pumps and electrolysers from", electricity),
+        ("objective", f"least {result.summary.get('objective_kind', 'cost')}"),
+    ), title="Park settings", widths=(3.0, 2.0))
+    routes = []
+    for route in park.routes.values():
+        unit = Carrier(route.carrier).annual_unit
+        temperature = f"{route.temperature - KELVIN:.0f} °C" if route.temperature is not None else ""
+        routes.append((route.id, str(route.carrier), route.material or temperature,
+                       f"{number(route.price)} {currency}/{unit}", f"{number(route.emissions)} t CO2/{unit}"))
+    route_table = Table(("route", "carrier", "material or temperature", "price", "emissions"), tuple(routes),
+                        frozenset({3, 4}),
+                        title="Today's routes: prices and emission factors (negative price = income)",
+                        widths=(1.6, 1.0, 1.6, 1.4, 1.4))
+    used = set(result.exchanges["technology"]) if not result.exchanges.empty else set()
+    technologies = []
+    for name in sorted(park.technologies, key=lambda n: (n not in used, n)):
+        t = park.technologies[name]
+        if not t.enabled and name not in used:
+            continue
+        rate = Carrier(t.carrier).rate_unit
+        technologies.append((name + (" (used)" if name in used else ""), t.kind,
+                             money(t.investment, currency),
+                             f"{money(t.investment_per_capacity, currency)}/{rate}",
+                             f"{money(t.investment_per_length, currency)}/km", f"{number(t.lifetime)} years",
+                             share(t.fixed_om)))
+    tech_table = Table(("technology", "kind", "investment", "per capacity", "per length", "lifetime",
+                        "fixed O&M per year"), tuple(technologies), frozenset({2, 3, 4, 5, 6}),
+                       title="Technologies (catalogue with the park's overrides; sources below)",
+                       widths=(1.8, 1.0, 1.0, 1.2, 1.1, 0.8, 0.9))
+    text = Paragraph("Prices and emission factors are per MWh for energy and per tonne for materials and "
+                     "gases, in the park's currency; investment is annualised at the discount rate over each "
+                     "technology's lifetime.")
+    return Section("assumptions", "Assumptions", (text, settings, route_table, tech_table))
+
+
+def _sources_section(result: Result, park: Park) -> Section:
+    s = result.summary
+    blocks: list[Block] = []
+    if park.settings.description:
+        blocks.append(Paragraph(park.settings.description))
+    folder = park.folder
+    where = f"{folder}" if folder else "the park file"
+    blocks.append(Paragraph(f"Park data: {where} (fingerprint {s.get('fingerprint', '')}"
+                            + (f", scenario {s.get('scenario')}" if s.get("scenario") else "") + ")."))
+    if folder is not None and (Path(folder) / "SOURCES.md").is_file():
+        blocks.append(Paragraph("Every number of the park file is explained with its source in SOURCES.md "
+                                "in the park folder."))
+    noted = park_file_sources(park)
+    if noted:
+        blocks.append(Table(("in the park file", "source"), tuple(noted),
+                            title="Sources named in the park file", widths=(1.6, 4.4)))
+    used = set(result.exchanges["technology"]) if not result.exchanges.empty else set()
+    catalogue = tuple((name, park.technologies[name].source or "no source given")
+                      for name in sorted(park.technologies, key=lambda n: (n not in used, n))
+                      if park.technologies[name].enabled or name in used)
+    blocks.append(Table(("technology", "catalogue source"), catalogue, title="Technology catalogue sources",
+                        widths=(1.2, 4.8)))
+    solver = Table(("", ""), (
+        ("solver", f"{s.get('solver', '')}: {s.get('status', '')} ({s.get('solver_message', '')})"),
+        ("gap, bound", f"{gap(s.get('gap'))}, {number(s.get('bound'))}"),
+        ("model size", f"{number(s.get('rows'))} rows, {number(s.get('columns'))} columns, "
+                       f"{number(s.get('binaries'))} binaries, "
+                       f"{number(s.get('candidates'))} candidate links"),
+        ("time steps", f"{number(s.get('time_steps'))} ({s.get('time', '')})"),
+        ("solve time", f"{_seconds(s.get('solve_s'))}"),
+        ("symbiosis", __version__),
+    ), title="About this run", widths=(1.2, 4.8))
+    blocks.append(solver)
+    return Section("sources", "Data sources", tuple(blocks))
+
+
+def _seconds(value: Any) -> str:
+    return f"{float(value):.2f} s" if is_number(value) else "-"
+
+
+def park_file_sources(park: Park) -> list[tuple[str, str]]:
+    """``source:`` texts written in the park file for firms, streams, routes and technologies."""
+    if park.folder is None or not (Path(park.folder) / "park.yaml").is_file():
+        return []
+    from ruamel.yaml import YAML
+
+    try:
+        data = YAML(typ="safe", pure=True).load((Path(park.folder) / "park.yaml").read_text(encoding="utf-8"))
+    except Exception:  # the park loaded already; a second read failing only loses this list
+        return []
+    found: list[tuple[str, str]] = []
+
+    def add(where: str, node: Any) -> None:
+        if isinstance(node, dict) and isinstance(node.get("source"), str):
+            found.append((where, node["source"]))
+
+    for section in ("routes", "technologies"):
+        for name, node in (data.get(section) or {}).items():
+            add(f"{section[:-1] if section == 'routes' else 'technology'} {name}", node)
+    for firm_id, firm in (data.get("firms") or {}).items():
+        add(f"firm {firm_id}", firm)
+        for stream_id, stream in ((firm or {}).get("streams") or {}).items():
+            add(f"{firm_id}.{stream_id}", stream)
+    return found

@@ -1,0 +1,186 @@
+"""Run history in an embedded SQLite database: one row a run, safe for runs at the same time.
+
+Each write is one ``BEGIN IMMEDIATE`` transaction in WAL mode with a busy timeout, so two
+processes recording at once wait for each other instead of failing or corrupting the file.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from symbiosis.results import Result
+
+BUSY_TIMEOUT_MS = 60_000
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    park          TEXT NOT NULL,
+    scenario      TEXT NOT NULL DEFAULT '',
+    fingerprint   TEXT NOT NULL DEFAULT '',
+    time          TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    saving        REAL,
+    co2_avoided   REAL,
+    investment    REAL,
+    total_cost    REAL,
+    baseline_cost REAL,
+    emissions     REAL,
+    exchanges     INTEGER,
+    gap           REAL,
+    currency      TEXT NOT NULL DEFAULT '',
+    result_path   TEXT NOT NULL DEFAULT '',
+    report_path   TEXT NOT NULL DEFAULT '',
+    park_path     TEXT NOT NULL DEFAULT '',
+    host          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS runs_by_park ON runs (park, scenario, id);
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One recorded run: what was solved, how it ended, its headline figures, where it is stored."""
+
+    park: str
+    scenario: str
+    fingerprint: str
+    time: str
+    status: str
+    saving: float | None = None
+    co2_avoided: float | None = None
+    investment: float | None = None
+    total_cost: float | None = None
+    baseline_cost: float | None = None
+    emissions: float | None = None
+    exchanges: int | None = None
+    gap: float | None = None
+    currency: str = ""
+    result_path: str = ""
+    report_path: str = ""
+    park_path: str = ""
+    host: str = ""
+    id: int | None = None
+
+    @classmethod
+    def of(cls, result: Result, *, result_path: str | Path = "", report_path: str | Path = "",
+           park_path: str | Path = "", time: datetime | None = None) -> Run:
+        """The history row of ``result``."""
+        s = result.summary
+
+        def figure(key: str) -> float | None:
+            value = s.get(key)
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                return None
+            return value if math.isfinite(value) else None
+
+        exchanges = figure("exchanges")
+        return cls(
+            park=str(s.get("park", "")), scenario=str(s.get("scenario", "") or ""),
+            fingerprint=str(s.get("fingerprint", "") or ""),
+            time=(time or datetime.now().astimezone()).isoformat(timespec="seconds"),
+            status=str(s.get("status", "")),
+            saving=figure("saving"), co2_avoided=figure("co2_avoided"), investment=figure("investment"),
+            total_cost=figure("total_cost"), baseline_cost=figure("baseline_cost"),
+            emissions=figure("emissions"), exchanges=None if exchanges is None else int(exchanges),
+            gap=figure("gap"), currency=str(s.get("currency", "")), result_path=str(result_path),
+            report_path=str(report_path), park_path=str(park_path), host=socket.gethostname())
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "time_limit") and self.total_cost is not None
+
+
+COLUMNS = [f.name for f in fields(Run) if f.name != "id"]
+
+
+class History:
+    """The run history of one SQLite file (created on first use).
+
+    >>> history = History("reports/history.sqlite")      # doctest: +SKIP
+    >>> history.record(Run.of(result, result_path="reports/raufoss/2025-01-01_060000"))  # doctest: +SKIP
+    >>> history.runs("Raufoss industripark")              # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as connection:
+            connection.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.row_factory = sqlite3.Row
+            yield connection
+        finally:
+            connection.close()
+
+    def record(self, run: Run) -> int:
+        """Add ``run`` in one transaction; returns its id."""
+        values = asdict(run)
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = connection.execute(
+                    f"INSERT INTO runs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [values[c] for c in COLUMNS])
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            return int(cursor.lastrowid)
+
+    def runs(self, park: str | None = None, scenario: str | None = None, *, limit: int | None = None
+             ) -> list[Run]:
+        """Recorded runs, newest first; only those of ``park`` (and ``scenario``) when given."""
+        where, parameters = [], []
+        if park is not None:
+            where.append("park = ?")
+            parameters.append(park)
+        if scenario is not None:
+            where.append("scenario = ?")
+            parameters.append(scenario)
+        query = "SELECT * FROM runs" + (f" WHERE {' AND '.join(where)}" if where else "")
+        query += " ORDER BY id DESC"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        with self._connect() as connection:
+            return [Run(**dict(row)) for row in connection.execute(query, parameters)]
+
+    def previous(self, park: str, scenario: str, *, before: int | None = None) -> Run | None:
+        """The latest run of the same park and scenario (before run ``before``), preferring one
+        that found a solution and whose result is still on disk."""
+        candidates = [r for r in self.runs(park, scenario) if before is None or (r.id or 0) < before]
+        for run in candidates:
+            if run.has_solution and (Path(run.result_path) / "result.json").is_file():
+                return run
+        return candidates[0] if candidates else None
+
+    def table(self, park: str | None = None, scenario: str | None = None) -> pd.DataFrame:
+        """:meth:`runs` as a DataFrame."""
+        return pd.DataFrame([asdict(r) for r in self.runs(park, scenario)], columns=["id", *COLUMNS])
+
+    def integrity(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: ``'ok'`` for a sound file."""
+        with self._connect() as connection:
+            return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def default_path(out: str | Path) -> Path:
+    """``DIR/../history.sqlite``: one database beside the report folders of several parks."""
+    return Path(out).resolve().parent / "history.sqlite"

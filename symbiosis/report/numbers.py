@@ -1,0 +1,78 @@
+"""Numbers for people: money in k/M/bn, annual amounts in GWh or kt, shares in %."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def is_number(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """Thousands separators above 100, ``digits`` significant digits below; '-' when missing."""
+    if not is_number(value):
+        return "-"
+    value = float(value)
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) < 1e-9:  # solver noise
+        return "0"
+    return f"{value:,.{digits}g}"
+
+
+def money(value: Any, currency: str, *, per_year: bool = False) -> str:
+    """``60.8 M NOK`` (``/year`` when ``per_year``)."""
+    if not is_number(value):
+        return "-"
+    value = float(value)
+    suffix = f" {currency}" + ("/year" if per_year else "")
+    for limit, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.{_decimals(value / limit)}f} {unit}{suffix}"
+    return f"{value:,.0f}{suffix}"
+
+
+def _decimals(scaled: float) -> int:
+    return 2 if abs(scaled) < 10 else 1 if abs(scaled) < 100 else 0
+
+
+def annual(value: Any, unit: str) -> str:
+    """Annual energy (MWh) or mass (t) in the largest readable unit."""
+    if not is_number(value):
+        return "-"
+    value = float(value)
+    if unit == "MWh" and abs(value) >= 1000:
+        return f"{number(value / 1000)} GWh/year"
+    if unit == "t" and abs(value) >= 10000:
+        return f"{number(value / 1000)} kt/year"
+    return f"{number(value)} {unit}/year"
+
+
+def tonnes(value: Any) -> str:
+    return "-" if not is_number(value) else f"{number(value)} t CO2/year"
+
+
+def share(value: Any) -> str:
+    return "-" if not is_number(value) else f"{100 * float(value):.1f} %"
+
+
+def gap(value: Any) -> str:
+    """A relative MIP gap: ``0.0084 %``."""
+    return "-" if not is_number(value) else f"{100 * float(value):.2g} %"
+
+
+def years(value: Any) -> str:
+    if not is_number(value):
+        return "never" if value is not None and str(value) in ("inf", "infinity") else "-"
+    return f"{float(value):.1f} years"
+
+
+def signed(value: float, formatter) -> str:
+    """A change with its sign: ``+1.2 M NOK``."""
+    text = formatter(value)
+    return text if text.startswith(("-", "−")) or text == "-" else "+" + text

@@ -1,0 +1,277 @@
+"""``symbiosis report``: HTML opened in headless Chromium, PDF pages turned into images and read
+back as text, the change section after a data change, escaping, lock and folders."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import PARKS, park_dict, write_park
+from pypdf import PdfReader
+
+import symbiosis
+from symbiosis.cli import cli
+from symbiosis.cli.report import LOCK_NAME, folder_lock
+from symbiosis.report import History, publish
+from symbiosis.report.numbers import money, number
+
+SMELTER = {"name": "Smelter AS", "location": {"x": "0 m", "y": "0 m"}, "streams": {
+    "flue_gas": {"direction": "supply", "carrier": "heat", "temperature": "180 degC",
+                 "target_temperature": "90 degC", "amount": "40 GWh/year", "current": "cooling_tower"}}}
+TOWN = {"name": "District heating", "location": {"x": "800 m", "y": "0 m"}, "streams": {
+    "network": {"direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                "target_temperature": "80 degC", "amount": "30 GWh/year", "current": "gas_boiler"}}}
+GREENHOUSE = {"name": "Greenhouse", "location": {"x": "0 m", "y": "600 m"}, "streams": {
+    "heating": {"direction": "demand", "carrier": "heat", "temperature": "30 degC",
+                "target_temperature": "60 degC", "amount": "20 GWh/year", "current": "gas_boiler"}}}
+SCRIPT = "<script>alert(1)</script>"
+EXAMPLE_PARKS = sorted(PARKS.glob("*/park.yaml"))
+
+
+def _park(folder: Path, firms: dict | None = None) -> Path:
+    return write_park(folder, park_dict(firms or {"smelter": SMELTER, "town": TOWN},
+                                        park={"carbon_price": "900 NOK/t", "name": "Test park"}))
+
+
+# -- tools: a real browser and poppler, installed here when missing ------------------------
+def _ensure(commands: tuple[str, ...], packages: tuple[str, ...]) -> str | None:
+    """Install Debian packages when a command is missing; the reason it is impossible, or None."""
+    if all(shutil.which(c) for c in commands):
+        return None
+    if not shutil.which("apt-get"):
+        return f"{', '.join(commands)} missing and no apt-get to install {', '.join(packages)}"
+    try:
+        subprocess.run(["apt-get", "update"], check=True, capture_output=True, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", *packages], check=True,
+                       capture_output=True, timeout=600)
+    except (subprocess.SubprocessError, OSError) as exc:
+        return f"cannot install {', '.join(packages)}: {exc}"
+    missing = [c for c in commands if not shutil.which(c)]
+    return f"{', '.join(missing)} still missing after installing {', '.join(packages)}" if missing else None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    reason = _ensure(("chromium",), ("chromium",))
+    if reason:
+        pytest.skip(reason)
+    return str(shutil.which("chromium"))
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    reason = _ensure(("pdftoppm",), ("poppler-utils",))
+    if reason:
+        pytest.skip(reason)
+
+
+def _browse(chromium: str, html: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / f"chromium-profile-{len(list(tmp_path.glob('chromium-profile-*')))}"
+    return subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--window-size=1280,2000", *extra, html.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120)
+
+
+# -- one report, shared by several tests ---------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_report(tmp_path_factory) -> tuple[Path, Path]:
+    """(report folder, --out) of the two-firm park, made through the command line."""
+    base = tmp_path_factory.mktemp("tiny")
+    park = _park(base / "park")
+    out = base / "reports" / "test"
+    result = CliRunner().invoke(cli, ["report", str(park), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    return folder, out
+
+
+def test_report_writes_html_pdf_result_and_history(tiny_report) -> None:
+    folder, out = tiny_report
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}_\d{6}", folder.name)
+    assert {"report.html", "report.pdf", "result.json", "exchanges.csv"} <= {p.name for p in folder.iterdir()}
+    assert (out / "symbiosis.log").read_text().count("recorded run") == 1
+    (run,) = History(out.parent / "history.sqlite").runs("Test park")
+    assert run.status == "optimal" and run.result_path == str(folder.resolve())
+    html = (folder / "report.html").read_text()
+    assert "http://" not in html and "https://" not in html and "<script" not in html  # self-contained
+    assert html.count("data:image/png;base64,") >= 3
+
+
+def test_html_has_the_sections_in_meeting_order(tiny_report) -> None:
+    html = (tiny_report[0] / "report.html").read_text()
+    order = ["Park saving per year", "Map of the park", "Annual flows by carrier",
+             "Proposed exchanges, best first",
+             "Cost and saving per firm", "What changed since the last report", "Assumptions", "Data sources"]
+    positions = [html.index(f"<h2>{title}</h2>") if i else html.index(title) for i, title in enumerate(order)]
+    assert positions == sorted(positions)
+    assert "Pareto" not in html and "Time profile" not in html  # not computed: sections skipped
+
+
+def test_html_opens_in_chromium_without_errors(tiny_report, chromium, tmp_path) -> None:
+    html = tiny_report[0] / "report.html"
+    shot = tmp_path / "shot.png"
+    run = _browse(chromium, html, tmp_path, f"--screenshot={shot}", "--enable-logging=stderr", "--v=0")
+    assert shot.is_file(), run.stderr[-2000:]
+    console = [line for line in run.stderr.splitlines() if "Uncaught" in line or "ERROR:CONSOLE" in line]
+    assert console == []
+    pixels = mpimg.imread(shot)
+    assert pixels.shape[0] >= 1000 and pixels[..., :3].std() > 0.05  # not a blank page
+    dom = _browse(chromium, html, tmp_path, "--dump-dom").stdout
+    assert "Proposed exchanges, best first" in dom and "</html>" in dom
+
+
+def test_pdf_pages_become_images_and_hold_the_headline_figures(tiny_report, poppler, tmp_path) -> None:
+    folder = tiny_report[0]
+    pdf = folder / "report.pdf"
+    pages = len(PdfReader(pdf).pages)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True,
+                   timeout=120)
+    images = sorted(tmp_path.glob("page*.png"))
+    assert len(images) == pages >= 2
+    assert mpimg.imread(images[0])[..., :3].std() > 0.05
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    result = symbiosis.Result.load(folder)
+    s = result.summary
+    for figure in (money(s["saving"], "NOK"), f"{number(s['co2_avoided'])} t", money(s["investment"], "NOK"),
+                   "optimal", "Proposed exchanges, best first", "What changed since the last report"):
+        assert figure in text, figure
+    assert "smelter.flue_gas" in re.sub(r"\s", "", text)  # a narrow table cell may wrap the name
+
+
+def test_change_section_after_a_data_change(tmp_path) -> None:
+    park, out = tmp_path / "park", tmp_path / "reports" / "park"
+    runner = CliRunner()
+    _park(park)
+    first = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    _park(park, {"smelter": SMELTER, "greenhouse": GREENHOUSE})  # the town leaves, a greenhouse comes
+    second = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json"])
+    assert second.exit_code == 0, second.output
+    told = json.loads(second.stdout)
+    assert told["data_changed"] and told["added"] == 1 and told["dropped"] == 1
+    runs = History(tmp_path / "reports" / "history.sqlite").runs("Test park")
+    assert len(runs) == 2 and runs[0].fingerprint != runs[1].fingerprint
+    html = Path(told["html"]).read_text()
+    changes = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
+    assert f"{runs[1].fingerprint} → {runs[0].fingerprint}" in changes
+    added = changes[changes.index("Exchanges added"):changes.index("Exchanges dropped")]
+    dropped = changes[changes.index("Exchanges dropped"):]
+    assert "greenhouse.heating" in added and "town.network" in dropped
+    assert "firm town" in changes and "firm greenhouse" in changes
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(told["pdf"]).pages)
+    assert "greenhouse.heating" in re.sub(r"\s", "", pdf_text) and runs[0].fingerprint in pdf_text
+
+
+def test_unchanged_data_says_so(tmp_path) -> None:
+    park = symbiosis.load_park(_park(tmp_path / "park"))
+    result = symbiosis.optimize(park)
+    publish(result, park, tmp_path / "out")
+    again = publish(result, park, tmp_path / "out")
+    assert again.changes.nothing and not again.changes.data_changed
+    assert "The park data are unchanged" in again.html.read_text()
+
+
+def test_a_firm_named_script_stays_text(tmp_path, chromium) -> None:
+    firms = {"smelter": {**SMELTER, "name": SCRIPT}, "town": TOWN}
+    park = symbiosis.load_park(_park(tmp_path / "park", firms))
+    published = publish(symbiosis.optimize(park), park, tmp_path / "out")
+    html = published.html.read_text()
+    assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    dom = _browse(chromium, published.html, tmp_path, "--dump-dom").stdout
+    assert "<script" not in dom and "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+    assert SCRIPT in " ".join(p.extract_text() for p in PdfReader(published.pdf).pages)
+
+
+def test_pareto_and_time_profile_sections_when_given(tmp_path) -> None:
+    park = symbiosis.load_park(_park(tmp_path / "park"))
+    result = symbiosis.optimize(park)
+    delivered = result.flows["delivered"]
+    flows = pd.concat([result.flows.assign(step=t, hours=365.0, delivered=delivered * (1 + t % 3))
+                       for t in range(24)], ignore_index=True)
+    timed = replace(result, flows=flows)
+    front = pd.DataFrame({"emissions": [9000.0, 7000.0, 5000.0], "total_cost": [5e7, 5.5e7, 7e7]})
+    html = publish(timed, park, tmp_path / "out", pareto=front).html.read_text()
+    sections = re.findall(r'<section id="(\w+)">', html)
+    assert sections.index("firms") + 1 == sections.index("pareto") == sections.index("profile") - 1
+    assert sections.index("profile") + 1 == sections.index("changes")
+
+
+def test_plots_from_the_api(tmp_path) -> None:
+    park = symbiosis.load_park(_park(tmp_path / "park"))
+    result = symbiosis.optimize(park)
+    figure = result.plot.map(park)
+    assert "km" in figure.axes[0].get_xlabel()
+    assert result.plot.sankey().axes
+    assert "NOK/year" in result.plot.savings().axes[0].get_xlabel()
+    front = pd.DataFrame({"emissions": [1.0, 2.0], "total_cost": [2.0, 1.0]})
+    assert "t CO2/year" in result.plot.pareto(front).axes[0].get_xlabel()
+    with pytest.raises(ValueError, match="total_cost"):
+        result.plot.pareto(pd.DataFrame({"emissions": [1.0]}))
+
+
+def test_an_existing_report_is_kept_without_force(tmp_path) -> None:
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["report", str(park), "--out", str(out), "--name", "meeting"]).exit_code == 0
+    before = (out / "meeting" / "report.html").read_bytes()
+    refused = runner.invoke(cli, ["report", str(park), "--out", str(out), "--name", "meeting"])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert (out / "meeting" / "report.html").read_bytes() == before
+    forced = runner.invoke(cli, ["report", str(park), "--out", str(out), "--name", "meeting", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert not [p for p in out.iterdir() if p.name.startswith(".meeting")]  # no staging left behind
+    dated = runner.invoke(cli, ["report", str(park), "--out", str(out)])
+    dated_again = runner.invoke(cli, ["report", str(park), "--out", str(out)])
+    assert dated.exit_code == dated_again.exit_code == 0
+    assert len([p for p in out.iterdir() if p.is_dir()]) == 3  # meeting + two dated folders
+
+
+def test_a_held_lock_exits_3(tmp_path) -> None:
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    out.mkdir(parents=True)
+    with folder_lock(out / LOCK_NAME):
+        held = CliRunner().invoke(cli, ["report", str(park), "--out", str(out)])
+    assert held.exit_code == 3 and "another run" in held.output
+    assert "another run" in (out / "symbiosis.log").read_text()
+    assert CliRunner().invoke(cli, ["report", str(park), "--out", str(out)]).exit_code == 0
+
+
+def test_no_solution_exits_1_and_still_reports(tmp_path) -> None:
+    park = _park(tmp_path / "park")
+    result = symbiosis.optimize(symbiosis.load_park(park))
+    summary = result.summary.copy()
+    summary[["status", "total_cost", "saving", "emissions", "co2_avoided", "investment"]] = \
+        ["infeasible", float("nan"), float("nan"), float("nan"), float("nan"), float("nan")]
+    replace(result, summary=summary, exchanges=result.exchanges.iloc[0:0]).save(tmp_path / "saved")
+    out = tmp_path / "reports" / "p"
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out),
+                                   "--result", str(tmp_path / "saved")])
+    assert run.exit_code == 1, run.output
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    assert "No solution" in (folder / "report.html").read_text()
+
+
+def test_bad_park_exits_2(tmp_path) -> None:
+    park = write_park(tmp_path / "park", "park: {name: x}\nfirms: {}\n")
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(tmp_path / "out")])
+    assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+@pytest.mark.parametrize("park_file", EXAMPLE_PARKS, ids=[p.parent.name for p in EXAMPLE_PARKS])
+def test_report_renders_for_every_example_park(park_file: Path, tmp_path) -> None:
+    park = symbiosis.load_park(park_file.parent)
+    result = symbiosis.optimize(park, time_limit=30, gap=1e-2)
+    published = publish(result, park, tmp_path / "out")
+    html = published.html.read_text()
+    assert '<section id="map">' in html and '<section id="sources">' in html
+    assert len(PdfReader(published.pdf).pages) >= 2
