@@ -46,6 +46,11 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     block.flow_within_capacity = pyo.Constraint(
         block.L, block.T, rule=lambda b, l, t: b.flow[l, t] <= b.capacity[l])
     new = [link.id for link in data.links if link.existing_capacity <= 0]
+    # A valid inequality that tightens the LP relaxation of the fixed charge: in each step a
+    # link carries no more than its two streams allow then, and nothing unless it is built.
+    fixed_rates = [l for l in new if not ({links[l].supply, links[l].demand} & varying_streams(data))]
+    block.flow_if_built = pyo.Constraint(
+        fixed_rates, block.T, rule=lambda b, l, t: b.flow[l, t] <= step_bound(data, links[l], t) * b.build[l])
     block.capacity_if_built = pyo.Constraint(
         new, rule=lambda b, l: b.capacity[l] <= links[l].max_capacity * b.build[l])
     sized = [l for l in new if links[l].min_capacity > 0]
@@ -53,6 +58,20 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         sized, rule=lambda b, l: b.capacity[l] >= links[l].min_capacity * b.build[l])
     add_cost_curves(block, [links[l] for l in new if links[l].cost_curve])
     return block
+
+
+def varying_streams(data: ModelData) -> set[str]:
+    """Streams whose rate the model itself changes (stores, hub outputs)."""
+    return {store.stream for store in data.storages} | {
+        key for unit in data.converters for key, _ in unit.outputs}
+
+
+def step_bound(data: ModelData, link, t: int) -> float:
+    """Most a link can carry in step t: what its supply offers and its demand can take."""
+    supply = float(data.streams[link.supply].rate[t])
+    demand = float(data.streams[link.demand].rate[t]) * link.max_share
+    bound = min(supply / link.taken_per_flow, demand / link.delivered_per_flow)
+    return min(bound, link.max_capacity)
 
 
 def add_cost_curves(block: pyo.Block, curved: list) -> None:

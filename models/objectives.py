@@ -35,43 +35,82 @@ def add_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
     new = [link for link in data.links if link.existing_capacity <= 0]
     m.cost = pyo.Block()
     m.emissions = pyo.Block()
-    assets = [(link, links) for link in new] + [(store, m.storage) for store in data.storages] + [
-        (unit, m.conversion) for unit in data.converters]
+    assets = (
+        [(link, links) for link in new]
+        + [(store, m.storage) for store in data.storages]
+        + [(unit, m.conversion) for unit in data.converters]
+    )
 
     def investment(asset, block):
         """Fixed part if built, plus the capacity's cost: linear, or from the asset's cost curve."""
         if getattr(asset, "cost_curve", ()):
             return asset.investment_fixed * block.build[asset.id] + block.curve_cost[asset.id]
-        return asset.investment_fixed * block.build[asset.id] + asset.investment_per_capacity * block.capacity[
-            asset.id]
+        return (
+            asset.investment_fixed * block.build[asset.id]
+            + asset.investment_per_capacity * block.capacity[asset.id]
+        )
 
     m.cost.investment = pyo.Expression(expr=pyo.quicksum(investment(a, b) for a, b in assets))
     m.cost.capital = pyo.Expression(expr=pyo.quicksum(a.annuity * investment(a, b) for a, b in assets))
-    m.cost.operation = pyo.Expression(expr=pyo.quicksum(
-        w[t] * (link.running_cost * link.delivered_per_flow + link.transport_cost * link.taken_per_flow
-                + data.electricity_price * link.electricity_per_flow) * links.flow[link.id, t]
-        for link in data.links for t in data.steps
-        if link.running_cost or link.transport_cost or link.is_heat_pump)
-        + pyo.quicksum(w[t] * store.running_cost * m.storage.discharge[store.id, t]
-                       for store in data.storages if store.running_cost for t in data.steps)
-        + pyo.quicksum(w[t] * (data.electricity_price + unit.running_cost) * m.conversion.power[unit.id, t]
-                       for unit in data.converters for t in data.steps))
-    m.cost.routes = pyo.Expression(expr=pyo.quicksum(
-        w[t] * stream.price * m.balances.route_use[key, t]
-        for key, stream in data.streams.items() if stream.price for t in data.steps))
-    m.emissions.total = pyo.Expression(expr=pyo.quicksum(
-        w[t] * stream.emissions * m.balances.route_use[key, t]
-        for key, stream in data.streams.items() if stream.emissions for t in data.steps)
+    m.cost.operation = pyo.Expression(
+        expr=pyo.quicksum(
+            w[t]
+            * (
+                link.running_cost * link.delivered_per_flow
+                + link.transport_cost * link.taken_per_flow
+                + data.electricity_price * link.electricity_per_flow
+            )
+            * links.flow[link.id, t]
+            for link in data.links
+            for t in data.steps
+            if link.running_cost or link.transport_cost or link.is_heat_pump
+        )
         + pyo.quicksum(
-        w[t] * (data.electricity_emissions * link.electricity_per_flow
-                + link.transport_emissions * link.taken_per_flow) * links.flow[link.id, t]
-        for link in data.links for t in data.steps
-        if link.is_heat_pump or link.transport_emissions)
-        + pyo.quicksum(w[t] * data.electricity_emissions * m.conversion.power[unit.id, t]
-                       for unit in data.converters for t in data.steps))
+            w[t] * store.running_cost * m.storage.discharge[store.id, t]
+            for store in data.storages
+            if store.running_cost
+            for t in data.steps
+        )
+        + pyo.quicksum(
+            w[t] * (data.electricity_price + unit.running_cost) * m.conversion.power[unit.id, t]
+            for unit in data.converters
+            for t in data.steps
+        )
+    )
+    m.cost.routes = pyo.Expression(
+        expr=pyo.quicksum(
+            w[t] * stream.price * m.balances.route_use[key, t]
+            for key, stream in data.streams.items()
+            if stream.price
+            for t in data.steps
+        )
+    )
+    m.emissions.total = pyo.Expression(
+        expr=pyo.quicksum(
+            w[t] * stream.emissions * m.balances.route_use[key, t]
+            for key, stream in data.streams.items()
+            if stream.emissions
+            for t in data.steps
+        )
+        + pyo.quicksum(
+            w[t]
+            * (
+                data.electricity_emissions * link.electricity_per_flow
+                + link.transport_emissions * link.taken_per_flow
+            )
+            * links.flow[link.id, t]
+            for link in data.links
+            for t in data.steps
+            if link.is_heat_pump or link.transport_emissions
+        )
+        + pyo.quicksum(
+            w[t] * data.electricity_emissions * m.conversion.power[unit.id, t]
+            for unit in data.converters
+            for t in data.steps
+        )
+    )
     m.cost.carbon = pyo.Expression(expr=data.carbon_price * m.emissions.total)
-    m.cost.total = pyo.Expression(
-        expr=m.cost.capital + m.cost.operation + m.cost.routes + m.cost.carbon)
+    m.cost.total = pyo.Expression(expr=m.cost.capital + m.cost.operation + m.cost.routes + m.cost.carbon)
 
 
 def set_objective(m: pyo.ConcreteModel, objective: str) -> None:

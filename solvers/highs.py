@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import sys
 import tempfile
 import time
 
@@ -57,10 +58,16 @@ def to_highs(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, object]:
 def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
     """Solve ``model`` with HiGHS, load the values into it, and say honestly how it ended."""
     lp, info = to_highs(model)
+    if lp.num_col_ == 0:  # nothing left to decide: the objective is its constant
+        return SolveOutcome(status=Status.OPTIMAL, has_solution=True, objective=lp.offset_, bound=lp.offset_,
+                            gap=0.0, seconds=0.0, solver="highs", message="empty model: nothing to decide",
+                            details={"rows": 0, "columns": 0, "nonzeros": 0, "integers": 0, "duals": {}})
     h = highspy.Highs()
     log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
     h.setOptionValue("output_flag", True)
-    h.setOptionValue("log_to_console", bool(options.log))
+    # HiGHS would write to stdout, which belongs to --json: the log goes to a file and is
+    # echoed on stderr after the solve when asked for.
+    h.setOptionValue("log_to_console", False)
     h.setOptionValue("log_file", log_path)
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     h.setOptionValue("random_seed", int(options.seed))
@@ -87,6 +94,8 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
                 value = round(value)
             var.set_value(value, skip_validation=True)
     log = _read_log(log_path, keep=options.log_file is not None)
+    if options.log:
+        sys.stderr.write(log)
     duals = _duals(h, info) if options.duals and has_solution and not is_mip else {}
     return SolveOutcome(
         status=kind, has_solution=has_solution, objective=objective,

@@ -83,7 +83,9 @@ def audit(park: Park, candidates: Candidates, steps: TimeSteps, result: Result) 
         used = taken[key] if stream.is_supply else delivered[key]
         worst = int(np.argmax(used - available))
         if _exceeds(used[worst], available[worst]):
-            findings.append(AuditFinding("balance", f"stream {key} in step {worst}", used[worst], available[worst]))
+            findings.append(
+                AuditFinding("balance", f"stream {key} in step {worst}", used[worst], available[worst])
+            )
     _check_heat(park, candidates, steps, flows, streams, adjust, findings)
     _check_shares(park, candidates, steps, delivered, flows, findings)
     _check_partners(park, result, findings)
@@ -102,16 +104,27 @@ def _check_link(c, row: pd.Series, take: np.ndarray, give: np.ndarray, findings:
         findings.append(AuditFinding("smallest size", f"link {c.id}", capacity, c.min_capacity))
     if c.kind == "heat_pump":  # takes (COP - 1) of every COP it delivers
         if abs(take.sum() * c.cop - give.sum() * (c.cop - 1)) > ABSOLUTE + RELATIVE * give.sum() * c.cop:
-            findings.append(AuditFinding("heat pump COP", f"link {c.id}", take.sum(), give.sum() * (c.cop - 1) / c.cop))
+            findings.append(
+                AuditFinding("heat pump COP", f"link {c.id}", take.sum(), give.sum() * (c.cop - 1) / c.cop)
+            )
     elif abs(give.sum() - take.sum() * c.efficiency) > ABSOLUTE + RELATIVE * take.sum():
-        findings.append(AuditFinding("losses and ratio", f"link {c.id}", give.sum(), take.sum() * c.efficiency))
+        findings.append(
+            AuditFinding("losses and ratio", f"link {c.id}", give.sum(), take.sum() * c.efficiency)
+        )
     investment = investment_at(c, capacity)
     if abs(investment - float(row["investment"])) > ABSOLUTE + RELATIVE * abs(investment):
         findings.append(AuditFinding("investment", f"link {c.id}", float(row["investment"]), investment))
 
 
-def _check_heat(park: Park, candidates: Candidates, steps: TimeSteps, flows: pd.DataFrame,
-                streams: dict[str, Stream], adjust: dict, findings: list[AuditFinding]) -> None:
+def _check_heat(
+    park: Park,
+    candidates: Candidates,
+    steps: TimeSteps,
+    flows: pd.DataFrame,
+    streams: dict[str, Stream],
+    adjust: dict,
+    findings: list[AuditFinding],
+) -> None:
     """Temperature feasibility of each direct heat link in each step: the heat a demand gets
     above any temperature T must come from the supply's heat above T + dT, so
     delivered <= efficiency x supply_above(T + dT) + demand_below(T) for every T (the
@@ -129,11 +142,19 @@ def _check_heat(park: Park, candidates: Candidates, steps: TimeSteps, flows: pd.
         cold_rate = _rate(park, steps, cold, step) + adjust[cold_key][step]
         points = {cold.t_low, cold.t_high, hot.t_low - dt, hot.t_high - dt}
         cuts = sorted(points | {p - epsilon for p in points})
-        limit = min(c.efficiency * hot_rate * _share_above(hot, cut + dt) + cold_rate * (1 - _share_above(cold, cut))
-                    for cut in cuts)
+        limit = min(
+            c.efficiency * hot_rate * _share_above(hot, cut + dt) + cold_rate * (1 - _share_above(cold, cut))
+            for cut in cuts
+        )
         if _exceeds(row.delivered, limit):
-            findings.append(AuditFinding("temperature feasibility", f"link {c.id} in step {step}",
-                                         float(row.delivered), float(limit)))
+            findings.append(
+                AuditFinding(
+                    "temperature feasibility",
+                    f"link {c.id} in step {step}",
+                    float(row.delivered),
+                    float(limit),
+                )
+            )
 
 
 def _rate(park: Park, steps: TimeSteps, stream: Stream, step: int) -> float:
@@ -148,8 +169,14 @@ def _share_above(stream: Stream, temperature: float) -> float:
     return float(np.clip((high - temperature) / (high - low), 0.0, 1.0))
 
 
-def _check_shares(park: Park, candidates: Candidates, steps: TimeSteps, delivered: dict,
-                  flows: pd.DataFrame, findings: list[AuditFinding]) -> None:
+def _check_shares(
+    park: Park,
+    candidates: Candidates,
+    steps: TimeSteps,
+    delivered: dict,
+    flows: pd.DataFrame,
+    findings: list[AuditFinding],
+) -> None:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for c in candidates.links:
         if c.kind == "substitution" and c.max_share < 1:
@@ -162,8 +189,14 @@ def _check_shares(park: Park, candidates: Candidates, steps: TimeSteps, delivere
         for step, amount in given.items():
             limit = members[0].max_share * rate[int(step)]
             if _exceeds(float(amount), float(limit)):
-                findings.append(AuditFinding("largest share", f"{material} into {demand} in step {step}",
-                                             float(amount), float(limit)))
+                findings.append(
+                    AuditFinding(
+                        "largest share",
+                        f"{material} into {demand} in step {step}",
+                        float(amount),
+                        float(limit),
+                    )
+                )
 
 
 def _check_partners(park: Park, result: Result, findings: list[AuditFinding]) -> None:
@@ -184,8 +217,11 @@ def _check_partners(park: Park, result: Result, findings: list[AuditFinding]) ->
 def _check_cost(result: Result, findings: list[AuditFinding]) -> None:
     s = result.summary
     carbon = float(s["carbon_price"])
-    total = float(result.routes["annual_cost"].sum() + result.exchanges["annual_cost"].sum()
-                  + carbon * float(s["emissions"]))
+    total = float(
+        result.routes["annual_cost"].sum()
+        + result.exchanges["annual_cost"].sum()
+        + carbon * float(s["emissions"])
+    )
     if abs(total - float(s["total_cost"])) > ABSOLUTE + RELATIVE * abs(total):
         findings.append(AuditFinding("total cost from the tables", "park", float(s["total_cost"]), total))
     firms = float(result.firms["total_cost"].sum())
@@ -194,4 +230,6 @@ def _check_cost(result: Result, findings: list[AuditFinding]) -> None:
     if s["objective_kind"] == "cost" and s["status"] == "optimal":
         objective = float(s["objective"])
         if abs(objective - total) > 1e-3 + 1e-6 * abs(total):
-            findings.append(AuditFinding("solver objective against the recomputed cost", "park", objective, total))
+            findings.append(
+                AuditFinding("solver objective against the recomputed cost", "park", objective, total)
+            )

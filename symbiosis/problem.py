@@ -40,14 +40,24 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
     for stream in park.streams:
         route = park.routes[stream.current]
         streams[stream.key] = StreamData(
-            key=stream.key, firm=stream.firm, carrier=stream.carrier.value,
-            is_supply=stream.is_supply, rate=time.rates(stream),
-            price=route.price, emissions=route.emissions,
+            key=stream.key,
+            firm=stream.firm,
+            carrier=stream.carrier.value,
+            is_supply=stream.is_supply,
+            rate=time.rates(stream),
+            price=route.price,
+            emissions=route.emissions,
         )
     for stream in hub_streams(park):  # made by the hub's units; what no link takes is vented
         streams[stream.key] = StreamData(
-            key=stream.key, firm=stream.firm, carrier=stream.carrier.value, is_supply=True,
-            rate=np.zeros(len(time)), price=0.0, emissions=0.0)
+            key=stream.key,
+            firm=stream.firm,
+            carrier=stream.carrier.value,
+            is_supply=True,
+            rate=np.zeros(len(time)),
+            price=0.0,
+            emissions=0.0,
+        )
     links = tuple(_link(park, c) for c in candidates.links)
     segments, pairs = heat_segments(park, links)
     electricity = park.routes.get(park.settings.electricity) if park.settings.electricity else None
@@ -57,13 +67,26 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
         links=links,
         segments=segments,
         segment_pairs=pairs,
-        max_partners={firm.id: firm.rules.max_partners for firm in park.firms.values()
-                      if firm.rules.max_partners is not None},
+        max_partners={
+            firm.id: firm.rules.max_partners
+            for firm in park.firms.values()
+            if firm.rules.max_partners is not None
+        },
         storages=tuple(_store(s) for s in candidates.storage),
-        converters=tuple(ConverterData(
-            id=c.id, hub=c.hub, max_capacity=c.max_capacity, min_capacity=c.min_capacity,
-            investment_fixed=c.investment_fixed, investment_per_capacity=c.investment_per_capacity,
-            annuity=c.annuity, running_cost=c.running_cost, outputs=c.outputs) for c in candidates.converters),
+        converters=tuple(
+            ConverterData(
+                id=c.id,
+                hub=c.hub,
+                max_capacity=c.max_capacity,
+                min_capacity=c.min_capacity,
+                investment_fixed=c.investment_fixed,
+                investment_per_capacity=c.investment_per_capacity,
+                annuity=c.annuity,
+                running_cost=c.running_cost,
+                outputs=c.outputs,
+            )
+            for c in candidates.converters
+        ),
         durations=time.durations(),
         next_step=time.next_step(),
         electricity_price=electricity.price if electricity else 0.0,
@@ -78,25 +101,49 @@ def _material(park: Park, c: Candidate) -> str | None:
 
 def _store(s: StorageCandidate) -> StorageData:
     return StorageData(
-        id=s.id, stream=s.stream, firm=s.firm, on_supply=s.on_supply, efficiency=s.efficiency,
-        standing_loss=s.standing_loss, charge_rate=s.charge_rate, max_capacity=s.max_capacity,
-        min_capacity=s.min_capacity, investment_fixed=s.investment_fixed,
-        investment_per_capacity=s.investment_per_capacity, annuity=s.annuity, running_cost=s.running_cost)
+        id=s.id,
+        stream=s.stream,
+        firm=s.firm,
+        on_supply=s.on_supply,
+        efficiency=s.efficiency,
+        standing_loss=s.standing_loss,
+        charge_rate=s.charge_rate,
+        max_capacity=s.max_capacity,
+        min_capacity=s.min_capacity,
+        investment_fixed=s.investment_fixed,
+        investment_per_capacity=s.investment_per_capacity,
+        annuity=s.annuity,
+        running_cost=s.running_cost,
+    )
 
 
 def _link(park: Park, c: Candidate) -> LinkData:
     return LinkData(
-        id=c.id, supply=f"{c.from_firm}.{c.from_stream}", demand=f"{c.to_firm}.{c.to_stream}",
-        supply_firm=c.from_firm, demand_firm=c.to_firm, kind=c.kind, efficiency=c.efficiency,
-        cop=c.cop, max_capacity=c.max_capacity, min_capacity=c.min_capacity,
-        existing_capacity=c.existing_capacity, investment_fixed=c.investment_fixed,
-        investment_per_capacity=c.investment_per_capacity, annuity=c.annuity,
-        running_cost=c.running_cost, transport_cost=c.transport_cost,
-        transport_emissions=c.transport_emissions, max_share=c.max_share,
+        id=c.id,
+        supply=f"{c.from_firm}.{c.from_stream}",
+        demand=f"{c.to_firm}.{c.to_stream}",
+        supply_firm=c.from_firm,
+        demand_firm=c.to_firm,
+        kind=c.kind,
+        efficiency=c.efficiency,
+        cop=c.cop,
+        max_capacity=c.max_capacity,
+        min_capacity=c.min_capacity,
+        existing_capacity=c.existing_capacity,
+        investment_fixed=c.investment_fixed,
+        investment_per_capacity=c.investment_per_capacity,
+        annuity=c.annuity,
+        running_cost=c.running_cost,
+        transport_cost=c.transport_cost,
+        transport_emissions=c.transport_emissions,
+        max_share=c.max_share,
         min_approach=c.min_approach_k,
         cost_curve=() if c.is_existing else c.cost_curve,
-        share_group=(f"{c.to_firm}.{c.to_stream}|{_material(park, c)}"
-                     if c.kind == "substitution" and c.max_share < 1 else ""),
+        share_group=(
+            f"{c.to_firm}.{c.to_stream}|{_material(park, c)}"
+            if c.kind == "substitution" and c.max_share < 1
+            else ""
+        ),
     )
 
 
@@ -105,8 +152,9 @@ def heat_segments(
 ) -> tuple[dict[str, tuple[HeatSegment, ...]], dict[str, tuple[tuple[int, int], ...]]]:
     """Segments of every heat stream in a direct heat link, and each link's allowed pairs."""
     streams_by_key = {s.key: s for s in all_streams(park)}
-    direct = [link for link in links
-              if link.kind == "direct" and streams_by_key[link.supply].carrier == "heat"]
+    direct = [
+        link for link in links if link.kind == "direct" and streams_by_key[link.supply].carrier == "heat"
+    ]
     if not direct:
         return {}, {}
     approaches = {link.id: link.min_approach for link in direct}
@@ -156,8 +204,7 @@ def _split(stream: Stream, points: list[float]) -> tuple[HeatSegment, ...]:
     )
 
 
-def _may_feed(hot_low: float, hot_high: float, cold_low: float, cold_high: float,
-              scale: list[float]) -> bool:
+def _may_feed(hot_low: float, hot_high: float, cold_low: float, cold_high: float, scale: list[float]) -> bool:
     """Shifted hot segment at or above the cold one, or both inside one scale interval."""
     if hot_low >= cold_low - TOLERANCE_K and hot_high >= cold_high - TOLERANCE_K:
         return True
@@ -176,5 +223,8 @@ def _interval(low: float, high: float, scale: list[float]) -> int | None:
 
 def segment_loads(data: ModelData) -> dict[tuple[str, int], np.ndarray]:
     """Load of every heat segment in every time step."""
-    return {(key, seg.index): data.streams[key].rate * seg.share
-            for key, segs in data.segments.items() for seg in segs}
+    return {
+        (key, seg.index): data.streams[key].rate * seg.share
+        for key, segs in data.segments.items()
+        for seg in segs
+    }

@@ -66,6 +66,7 @@ def registry() -> pint.UnitRegistry:
     ureg = pint.UnitRegistry(on_redefinition="ignore", autoconvert_offset_to_baseunit=True)
     ureg.define("year = 365 * day = a = yr = annum")
     ureg.define("normal_cubic_meter = meter ** 3 = Nm3 = Nm^3 = Nm³")
+    ureg.define("cubic_meter_short = meter ** 3 = m3")
     for code in CURRENCIES:
         ureg.define(f"{code} = [currency_{code}]")
     ureg.define("tCO2 = tonne")
@@ -140,6 +141,7 @@ def parse(
     if not math.isfinite(magnitude):
         raise UnitProblem(str(value), kind.expected, "use a finite number")
     base_units = kind.base.replace("CUR", currency)
+    kind = _in_currency(kind, currency)
     if not unit_text:
         zero_is_zero = magnitude == 0 and "K" not in base_units.split("/")[0]
         if kind.allow_bare or zero_is_zero or ureg.parse_units(base_units).dimensionless:
@@ -149,7 +151,9 @@ def parse(
         units = ureg.parse_units(unit_text.replace("²", "**2").replace("³", "**3"))
     except Exception:
         raise UnitProblem(
-            str(value), kind.expected, f"'{unit_text}' is not a unit symbiosis knows"
+            str(value), kind.expected,
+            f"'{unit_text}' is not a unit symbiosis knows; write e.g. '{kind.example}'"
+            + _celsius(unit_text, kind),
         ) from None
     quantity = ureg.Quantity(magnitude, units)
     quantity = _to_currency(quantity, currency, rates)
@@ -159,8 +163,22 @@ def parse(
         raise UnitProblem(
             str(value),
             kind.expected,
-            f"'{unit_text}' is {_describe(quantity)}, not {kind.words}",
+            f"'{unit_text}' is {_describe(quantity)}, not {kind.words}; write e.g. '{kind.example}'"
+            + _celsius(unit_text, kind),
         ) from None
+
+
+def _in_currency(kind: Quantity, currency: str) -> Quantity:
+    """``kind`` with its example written in the park's currency (``600 EUR/m`` -> ``600 NOK/m``)."""
+    example = re.sub(r"\b(" + "|".join(CURRENCIES) + r")\b", currency, kind.example)
+    return Quantity(kind.base, kind.words, example, kind.allow_bare) if example != kind.example else kind
+
+
+def _celsius(unit_text: str, kind: Quantity) -> str:
+    """A hint for ``85 C`` (coulomb to pint) or ``85 oC`` where a temperature is meant."""
+    if kind.base == "K" and unit_text.replace(" ", "").lower() in ("c", "degc", "oc", "ºc", "f", "degf"):
+        return " (degC for degrees Celsius, K for kelvin)"
+    return ""
 
 
 def _to_currency(quantity: pint.Quantity, currency: str, rates: dict[str, float]) -> pint.Quantity:
@@ -180,20 +198,42 @@ def _to_currency(quantity: pint.Quantity, currency: str, rates: dict[str, float]
     return quantity
 
 
+_DIMENSIONS = {
+    (("[length]", 2), ("[mass]", 1), ("[time]", -3)): "a power (energy per time)",
+    (("[length]", 2), ("[mass]", 1), ("[time]", -2)): "an energy",
+    (("[length]", 2), ("[mass]", 1), ("[temperature]", -1), ("[time]", -3)): "a heat capacity rate",
+    (("[length]", -1), ("[mass]", 1), ("[time]", -2)): "a pressure",
+    (("[mass]", 1), ("[time]", -1)): "a mass per time",
+    (("[mass]", 1),): "a mass",
+    (("[temperature]", 1),): "a temperature",
+    (("[length]", 1),): "a length",
+    (("[length]", 2),): "an area",
+    (("[length]", 3),): "a volume",
+    (("[length]", 3), ("[time]", -1)): "a volume per time",
+    (("[length]", 2), ("[time]", -2)): "an energy per mass",
+    (("[time]", 1),): "a time",
+    (("[time]", -1),): "a share per time",
+    (("[length]", -1),): "a share per length",
+    (("[current]", 1), ("[time]", 1)): "an electric charge",
+    (): "a pure number",
+}
+
+
 def _describe(quantity: pint.Quantity) -> str:
-    dims = str(quantity.dimensionality)
-    names = {
-        "[mass] * [length] ** 2 / [time] ** 3": "a power (energy per time)",
-        "[mass] * [length] ** 2 / [time] ** 2": "an energy",
-        "[mass] / [time]": "a mass per time",
-        "[mass]": "a mass",
-        "[temperature]": "a temperature",
-        "[length]": "a length",
-        "[time]": "a time",
-        "[length] ** 3 / [time]": "a volume per time",
-        "dimensionless": "a pure number",
-    }
-    return names.get(dims, f"a quantity of dimension {dims}")
+    """What a quantity is, in words: ``NOK/MW`` is money per power (energy per time)."""
+    dims = dict(quantity.dimensionality)
+    money = {key: power for key, power in dims.items() if key.startswith("[currency_")}
+    rest = {key: power for key, power in dims.items() if key not in money}
+    name = _DIMENSIONS.get(tuple(sorted(rest.items())))
+    if not money and name:
+        return name
+    if list(money.values()) == [1]:
+        if not rest:
+            return "an amount of money"
+        per = _DIMENSIONS.get(tuple(sorted((key, -power) for key, power in rest.items())))
+        if per:
+            return "money per " + per.split(" ", 1)[1]
+    return f"a quantity of dimension {quantity.dimensionality}"
 
 
 def format_amount(value: float, unit: str) -> str:

@@ -12,12 +12,32 @@ from symbiosis.candidates import find_candidates
 from symbiosis.time import time_steps
 
 FIRMS = {
-    "smelter": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
-        "flue_gas": {"direction": "supply", "carrier": "heat", "temperature": "120 degC",
-                     "target_temperature": "60 degC", "amount": "20 MW", "current": "cooling_tower"}}},
-    "town": {"location": {"x": "800 m", "y": "0 m"}, "streams": {
-        "network": {"direction": "demand", "carrier": "heat", "temperature": "40 degC",
-                    "target_temperature": "90 degC", "amount": "10 MW", "current": "gas_boiler"}}},
+    "smelter": {
+        "location": {"x": "0 m", "y": "0 m"},
+        "streams": {
+            "flue_gas": {
+                "direction": "supply",
+                "carrier": "heat",
+                "temperature": "120 degC",
+                "target_temperature": "60 degC",
+                "amount": "20 MW",
+                "current": "cooling_tower",
+            }
+        },
+    },
+    "town": {
+        "location": {"x": "800 m", "y": "0 m"},
+        "streams": {
+            "network": {
+                "direction": "demand",
+                "carrier": "heat",
+                "temperature": "40 degC",
+                "target_temperature": "90 degC",
+                "amount": "10 MW",
+                "current": "gas_boiler",
+            }
+        },
+    },
 }
 
 
@@ -73,12 +93,32 @@ def test_heat_against_the_temperature_cut_is_caught(make_park) -> None:
     the most the link can deliver. 44 MW passes both balances (44 <= 45, 44/eta <= 60) but
     breaks the cut."""
     firms = {
-        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"hot": {
-            "direction": "supply", "carrier": "heat", "temperature": "100 degC", "target_temperature": "70 degC",
-            "amount": "60 MW", "current": "cooling_tower"}}},
-        "b": {"location": {"x": "100 m", "y": "0 m"}, "streams": {"cold": {
-            "direction": "demand", "carrier": "heat", "temperature": "50 degC", "target_temperature": "95 degC",
-            "amount": "45 MW", "current": "gas_boiler"}}},
+        "a": {
+            "location": {"x": "0 m", "y": "0 m"},
+            "streams": {
+                "hot": {
+                    "direction": "supply",
+                    "carrier": "heat",
+                    "temperature": "100 degC",
+                    "target_temperature": "70 degC",
+                    "amount": "60 MW",
+                    "current": "cooling_tower",
+                }
+            },
+        },
+        "b": {
+            "location": {"x": "100 m", "y": "0 m"},
+            "streams": {
+                "cold": {
+                    "direction": "demand",
+                    "carrier": "heat",
+                    "temperature": "50 degC",
+                    "target_temperature": "95 degC",
+                    "amount": "45 MW",
+                    "current": "gas_boiler",
+                }
+            },
+        },
     }
     park = make_park(firms, technologies={"heat_pump": {"enabled": False}})
     result = symbiosis.optimize(park)

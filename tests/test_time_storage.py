@@ -9,8 +9,15 @@ from symbiosis.hubs import OXYGEN_PER_HYDROGEN
 from symbiosis.park import capital_recovery_factor
 from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
 
-FREE_PIPE = {"investment": "0 NOK", "investment_per_capacity": "0 NOK/MW", "investment_per_length": "0 NOK/m",
-             "running_cost": "0 NOK/MWh", "loss_per_km": "0 %", "min_capacity": "0 MW", "fixed_om": "0 %"}
+FREE_PIPE = {
+    "investment": "0 NOK",
+    "investment_per_capacity": "0 NOK/MW",
+    "investment_per_length": "0 NOK/m",
+    "running_cost": "0 NOK/MWh",
+    "loss_per_km": "0 %",
+    "min_capacity": "0 MW",
+    "fixed_om": "0 %",
+}
 DAY = "value\n" + "\n".join(["1"] * 12 + ["0"] * 12)
 NIGHT = "value\n" + "\n".join(["0"] * 12 + ["1"] * 12)
 
@@ -20,25 +27,58 @@ def _shift_park(make_park, storage: bool):
     12-23 (each 8,760 MWh a year). Without a store nothing can pass; with one at A, 24 MWh of
     tank (12 h x 2 MW) shifts all of it."""
     firms = {
-        "a": {"location": {"x": "0 m", "y": "0 m"}, "storage": ["thermal_storage"] if storage else [],
-              "streams": {"surplus": {"direction": "supply", "carrier": "heat", "temperature": "90 degC",
-                                      "target_temperature": "60 degC", "amount": "8760 MWh/year",
-                                      "profile": "profiles/day.csv", "current": "cooling_tower"}}},
-        "b": {"location": {"x": "300 m", "y": "0 m"},
-              "streams": {"need": {"direction": "demand", "carrier": "heat", "temperature": "40 degC",
-                                   "target_temperature": "70 degC", "amount": "8760 MWh/year",
-                                   "profile": "profiles/night.csv", "current": "gas_boiler"}}},
+        "a": {
+            "location": {"x": "0 m", "y": "0 m"},
+            "storage": ["thermal_storage"] if storage else [],
+            "streams": {
+                "surplus": {
+                    "direction": "supply",
+                    "carrier": "heat",
+                    "temperature": "90 degC",
+                    "target_temperature": "60 degC",
+                    "amount": "8760 MWh/year",
+                    "profile": "profiles/day.csv",
+                    "current": "cooling_tower",
+                }
+            },
+        },
+        "b": {
+            "location": {"x": "300 m", "y": "0 m"},
+            "streams": {
+                "need": {
+                    "direction": "demand",
+                    "carrier": "heat",
+                    "temperature": "40 degC",
+                    "target_temperature": "70 degC",
+                    "amount": "8760 MWh/year",
+                    "profile": "profiles/night.csv",
+                    "current": "gas_boiler",
+                }
+            },
+        },
     }
     return make_park(
-        firms, files={"profiles/day.csv": DAY, "profiles/night.csv": NIGHT},
+        firms,
+        files={"profiles/day.csv": DAY, "profiles/night.csv": NIGHT},
         park={"time": {"typical_days": 1}},
-        routes={"gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
-                "cooling_tower": {"carrier": "heat", "price": "0 NOK/MWh", "temperature": "10 degC"}},
-        technologies={"hot_water_pipe": FREE_PIPE, "heat_pump": {"enabled": False},
-                      "thermal_storage": {"investment": "0 NOK", "investment_per_capacity": "1000 NOK/MWh",
-                                          "fixed_om": "0 %", "efficiency": "100 %", "standing_loss": "0 %/h",
-                                          "charge_rate": "100 %/h", "min_capacity": "0 MWh",
-                                          "lifetime": "40 year"}},
+        routes={
+            "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
+            "cooling_tower": {"carrier": "heat", "price": "0 NOK/MWh", "temperature": "10 degC"},
+        },
+        technologies={
+            "hot_water_pipe": FREE_PIPE,
+            "heat_pump": {"enabled": False},
+            "thermal_storage": {
+                "investment": "0 NOK",
+                "investment_per_capacity": "1000 NOK/MWh",
+                "fixed_om": "0 %",
+                "efficiency": "100 %",
+                "standing_loss": "0 %/h",
+                "charge_rate": "100 %/h",
+                "min_capacity": "0 MWh",
+                "lifetime": "40 year",
+            },
+        },
     )
 
 
@@ -64,29 +104,70 @@ def _electrolyser_park(make_park, heat_need: str):
     """A hub electrolyser serves a hydrogen demand of 1 t/h (8,760 t a year); its cooling heat
     (25 % of the electricity, 70 -> 40 degC) can go to a district-heating demand (30 -> 60 degC)."""
     firms = {
-        "steel": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
-            "hydrogen": {"direction": "demand", "carrier": "hydrogen", "purity": "99.9 %", "pressure": "30 bar",
-                         "amount": "1 t/h", "current": "grey_hydrogen"}}},
-        "town": {"location": {"x": "500 m", "y": "0 m"}, "streams": {
-            "district_heat": {"direction": "demand", "carrier": "heat", "temperature": "30 degC",
-                              "target_temperature": "60 degC", "amount": heat_need, "current": "gas_boiler"}}},
+        "steel": {
+            "location": {"x": "0 m", "y": "0 m"},
+            "streams": {
+                "hydrogen": {
+                    "direction": "demand",
+                    "carrier": "hydrogen",
+                    "purity": "99.9 %",
+                    "pressure": "30 bar",
+                    "amount": "1 t/h",
+                    "current": "grey_hydrogen",
+                }
+            },
+        },
+        "town": {
+            "location": {"x": "500 m", "y": "0 m"},
+            "streams": {
+                "district_heat": {
+                    "direction": "demand",
+                    "carrier": "heat",
+                    "temperature": "30 degC",
+                    "target_temperature": "60 degC",
+                    "amount": heat_need,
+                    "current": "gas_boiler",
+                }
+            },
+        },
     }
     return make_park(
         firms,
-        routes={"grey_hydrogen": {"carrier": "hydrogen", "price": "100 NOK/kg"},
-                "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
-                "grid": {"carrier": "electricity", "price": "300 NOK/MWh"}},
-        hubs={"h2_hub": {"location": {"x": "250 m", "y": "0 m"}, "technologies": ["electrolyser"],
-                         "max_capacity": {"electrolyser": "200 MW"}}},
+        routes={
+            "grey_hydrogen": {"carrier": "hydrogen", "price": "100 NOK/kg"},
+            "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
+            "grid": {"carrier": "electricity", "price": "300 NOK/MWh"},
+        },
+        hubs={
+            "h2_hub": {
+                "location": {"x": "250 m", "y": "0 m"},
+                "technologies": ["electrolyser"],
+                "max_capacity": {"electrolyser": "200 MW"},
+            }
+        },
         technologies={
-            "hot_water_pipe": FREE_PIPE, "heat_pump": {"enabled": False},
-            "hydrogen_pipe": {"investment": "0 NOK", "investment_per_capacity": "0 NOK/(t/h)",
-                              "investment_per_length": "0 NOK/m", "running_cost": "0 NOK/t", "fixed_om": "0 %",
-                              "min_capacity": "0 t/h"},
+            "hot_water_pipe": FREE_PIPE,
+            "heat_pump": {"enabled": False},
+            "hydrogen_pipe": {
+                "investment": "0 NOK",
+                "investment_per_capacity": "0 NOK/(t/h)",
+                "investment_per_length": "0 NOK/m",
+                "running_cost": "0 NOK/t",
+                "fixed_om": "0 %",
+                "min_capacity": "0 t/h",
+            },
             "oxygen_pipe": {"enabled": False},
-            "electrolyser": {"investment": "0 NOK", "investment_per_capacity": "1000000 NOK/MW",
-                             "fixed_om": "0 %", "running_cost": "0 NOK/t", "lifetime": "20 year",
-                             "efficiency": "60 %", "heat_recovery": "25 %", "min_capacity": "0 MW"}},
+            "electrolyser": {
+                "investment": "0 NOK",
+                "investment_per_capacity": "1000000 NOK/MW",
+                "fixed_om": "0 %",
+                "running_cost": "0 NOK/t",
+                "lifetime": "20 year",
+                "efficiency": "60 %",
+                "heat_recovery": "25 %",
+                "min_capacity": "0 MW",
+            },
+        },
     )
 
 
@@ -97,8 +178,7 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
     result = symbiosis.optimize(_electrolyser_park(make_park, "20 MW"))
     power = HYDROGEN_LHV_MWH_PER_T / 0.6
     heat = 0.25 * power
-    expected = (capital_recovery_factor(0.07, 20) * 1e6 * power + power * 8760 * 300
-                + (20 - heat) * 8760 * 500)
+    expected = capital_recovery_factor(0.07, 20) * 1e6 * power + power * 8760 * 300 + (20 - heat) * 8760 * 500
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
     unit = result.exchanges.set_index("kind").loc["electrolyser"]
     assert unit["capacity"] == pytest.approx(power, rel=1e-6)
@@ -111,16 +191,38 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
 
 def _steam_park(make_park, demand_pressure: str):
     firms = {
-        "mill": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
-            "steam": {"direction": "supply", "carrier": "steam", "pressure": "20 bar", "amount": "10 MW",
-                      "current": "condenser"}}},
-        "dairy": {"location": {"x": "400 m", "y": "0 m"}, "streams": {
-            "steam": {"direction": "demand", "carrier": "steam", "pressure": demand_pressure, "amount": "5 MW",
-                      "current": "steam_boiler"}}},
+        "mill": {
+            "location": {"x": "0 m", "y": "0 m"},
+            "streams": {
+                "steam": {
+                    "direction": "supply",
+                    "carrier": "steam",
+                    "pressure": "20 bar",
+                    "amount": "10 MW",
+                    "current": "condenser",
+                }
+            },
+        },
+        "dairy": {
+            "location": {"x": "400 m", "y": "0 m"},
+            "streams": {
+                "steam": {
+                    "direction": "demand",
+                    "carrier": "steam",
+                    "pressure": demand_pressure,
+                    "amount": "5 MW",
+                    "current": "steam_boiler",
+                }
+            },
+        },
     }
-    return make_park(firms, routes={
-        "condenser": {"carrier": "steam", "price": "0 NOK/MWh"},
-        "steam_boiler": {"carrier": "steam", "price": "600 NOK/MWh", "emissions": "0.2 t/MWh"}})
+    return make_park(
+        firms,
+        routes={
+            "condenser": {"carrier": "steam", "price": "0 NOK/MWh"},
+            "steam_boiler": {"carrier": "steam", "price": "600 NOK/MWh", "emissions": "0.2 t/MWh"},
+        },
+    )
 
 
 def test_steam_is_let_down_to_a_lower_pressure_but_never_raised(make_park) -> None:
@@ -137,15 +239,38 @@ def test_hourly_and_typical_days_agree_within_a_stated_bound(make_park) -> None:
     within 2 % of the full 8760-hour model's total cost (the bound the README states)."""
     hours = range(8760)
     import math
+
     seasonal = "value\n" + "\n".join(f"{1 + 0.6 * math.cos(2 * math.pi * h / 8760):.4f}" for h in hours)
     weekday = "value\n" + "\n".join("1" if (h // 24) % 7 < 5 else "0.3" for h in hours)
     firms = {
-        "plant": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"cooling": {
-            "direction": "supply", "carrier": "heat", "temperature": "95 degC", "target_temperature": "60 degC",
-            "amount": "18 GWh/year", "profile": "profiles/weekday.csv", "current": "cooling_tower"}}},
-        "town": {"location": {"x": "700 m", "y": "0 m"}, "streams": {"network": {
-            "direction": "demand", "carrier": "heat", "temperature": "40 degC", "target_temperature": "70 degC",
-            "amount": "10 GWh/year", "profile": "profiles/seasonal.csv", "current": "gas_boiler"}}},
+        "plant": {
+            "location": {"x": "0 m", "y": "0 m"},
+            "streams": {
+                "cooling": {
+                    "direction": "supply",
+                    "carrier": "heat",
+                    "temperature": "95 degC",
+                    "target_temperature": "60 degC",
+                    "amount": "18 GWh/year",
+                    "profile": "profiles/weekday.csv",
+                    "current": "cooling_tower",
+                }
+            },
+        },
+        "town": {
+            "location": {"x": "700 m", "y": "0 m"},
+            "streams": {
+                "network": {
+                    "direction": "demand",
+                    "carrier": "heat",
+                    "temperature": "40 degC",
+                    "target_temperature": "70 degC",
+                    "amount": "10 GWh/year",
+                    "profile": "profiles/seasonal.csv",
+                    "current": "gas_boiler",
+                }
+            },
+        },
     }
     files = {"profiles/seasonal.csv": seasonal, "profiles/weekday.csv": weekday}
     hourly = symbiosis.optimize(make_park(firms, files=files, park={"time": "hourly"}))

@@ -32,6 +32,8 @@ def heat_candidates(park: Park) -> Iterator[Candidate]:
         if reaches_top:
             continue
         for tech in pump_techs:
+            if tech.max_temperature is not None and demand.t_high > tech.max_temperature:
+                continue  # hotter than heat pumps deliver
             t_hot = demand.t_high + tech.min_approach
             t_cold = supply.t_low - tech.min_approach
             if t_hot <= t_cold:

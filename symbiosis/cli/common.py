@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from symbiosis.audit import AuditError
 from symbiosis.park import ParkError
@@ -57,13 +58,13 @@ def handle_errors(function: Callable) -> Callable:
         try:
             return function(*args, **kwargs)
         except ParkError as exc:
-            stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
         except (SolverNotAvailable, FileExistsError) as exc:
-            stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
         except AuditError as exc:
-            stderr.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
             sys.exit(EXIT_NO_SOLUTION)
         except KeyboardInterrupt:
             stderr.print("interrupted; nothing was written")

@@ -32,7 +32,7 @@ from symbiosis.park.model import (
     TimeMode,
     frozen_mapping,
 )
-from symbiosis.park.problems import ParkError, Problem, did_you_mean
+from symbiosis.park.problems import ParkError, Problem, did_you_mean, problem_at
 from symbiosis.park.profiles import ProfileProblem, load_profile
 from symbiosis.units import (
     HYDROGEN_LHV_MWH_PER_T,
@@ -48,6 +48,55 @@ Locate = Callable[[tuple], tuple[str, int | None]]
 
 
 @dataclass
+class Broken:
+    """Entries set aside because their shape is wrong (already reported): checks that refer
+    to them are skipped, so that one mistake gives one message, not a cascade."""
+
+    firms: set[str] = field(default_factory=set)
+    streams: set[tuple[str, str]] = field(default_factory=set)
+    routes: set[str] = field(default_factory=set)
+    technologies: set[str] = field(default_factory=set)
+    materials: set[str] = field(default_factory=set)
+    kept: dict[str, list[int]] = field(default_factory=dict)
+    """For list sections (materials, existing): the original index of each item kept."""
+    renamed: dict[tuple, tuple] = field(default_factory=dict)
+    """Misspelt keys read as meant: the key read -> the key as written."""
+
+    def add(self, entry: tuple, raw: Any) -> None:
+        section, name = entry[0], str(entry[1])
+        if section == "firms" and len(entry) == 4:
+            self.streams.add((name, str(entry[3])))
+        elif section == "firms":
+            self.firms.add(name)
+        elif section == "routes":
+            self.routes.add(name)
+        elif section == "technologies":
+            self.technologies.add(name)
+        self.materials |= _materials_in(raw)
+
+    def stream(self, firm: str, stream: str) -> bool:
+        return firm in self.firms or (firm, stream) in self.streams
+
+    def original(self, loc: tuple) -> tuple:
+        """``loc`` in the data as written (list items set aside shift the later ones; a misspelt
+        key read as meant is named as written)."""
+        kept = self.kept.get(loc[0]) if loc else None
+        if kept and len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(kept):
+            loc = (loc[0], kept[loc[1]], *loc[2:])
+        for size in range(len(loc), 0, -1):
+            if loc[:size] in self.renamed:
+                return (*self.renamed[loc[:size]], *loc[size:])
+        return loc
+
+
+def _materials_in(raw: Any) -> set[str]:
+    if isinstance(raw, dict):
+        found = {raw["material"]} if isinstance(raw.get("material"), str) else set()
+        return found.union(*(_materials_in(value) for value in raw.values()))
+    return set()
+
+
+@dataclass
 class Reader:
     """Reads quantities and collects problems, each tied to where it was written."""
 
@@ -55,17 +104,14 @@ class Reader:
     currency: str = "EUR"
     rates: dict[str, float] = field(default_factory=lambda: dict(UNITS_PER_EUR))
     problems: list[Problem] = field(default_factory=list)
+    broken: Broken = field(default_factory=Broken)
 
-    def problem(self, loc: tuple, found: str, expected: str, hint: str = "") -> None:
+    def problem(self, loc: tuple, found: str, expected: str, hint: str = "", *,
+                firm: str | None = None, stream: str | None = None) -> None:
+        """Record a problem at ``loc``; ``firm`` and ``stream`` name them where ``loc`` does not."""
+        loc = self.broken.original(loc)
         file, line = self.locate(loc)
-        firm = stream = None
-        rest = loc
-        if len(loc) >= 2 and loc[0] == "firms":
-            firm, rest = str(loc[1]), loc[2:]
-            if len(loc) >= 4 and loc[2] == "streams":
-                stream, rest = str(loc[3]), loc[4:]
-        name = dotted(rest) or ("stream" if stream else "firm" if firm else "park")
-        self.problems.append(Problem(file, name, found, expected, hint, line, firm, stream))
+        self.problems.append(problem_at(file, line, loc, found, expected, hint, firm=firm, stream=stream))
 
     def quantity(self, value: Any, kind: Quantity, loc: tuple) -> float:
         """``value`` in ``kind.base``, or NaN with a problem recorded."""
@@ -82,11 +128,12 @@ class Reader:
         return None if value is None else self.quantity(value, kind, loc)
 
     def at_least(self, number: float | None, low: float, loc: tuple, words: str,
-                 *, strict: bool = False) -> None:
+                 *, strict: bool = False, written: Any = None, hint: str = "correct the value") -> None:
+        """A problem if ``number`` is below ``low``; ``written`` is the value as in the file."""
         if number is None or math.isnan(number):
             return
         if number < low or (strict and number == low):
-            self.problem(loc, f"{number:g}", words, "correct the value")
+            self.problem(loc, f"{number:g}" if written is None else f"'{written}'", words, hint)
 
     def share(self, value: Any, loc: tuple, *, allow_zero: bool = True) -> float:
         number = self.quantity(value, F.SHARE, loc)
@@ -94,14 +141,6 @@ class Reader:
             self.problem(loc, f"'{value}'", "a share between 0 % and 100 %",
                          "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
         return number
-
-
-def dotted(loc: tuple) -> str:
-    """``("materials", 0, "ratio")`` -> ``materials[1].ratio`` (items counted from 1)."""
-    text = ""
-    for part in loc:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
@@ -133,7 +172,8 @@ def parse_price_of_currency(reader: Reader, text: Any, currency: str, loc: tuple
                 return value
         except ValueError:
             pass
-    reader.problem(loc, f"'{text}'", f"a positive rate in {currency}", f"write e.g. '11.5 {currency}'")
+    reader.problem(loc, f"'{text}'", f"what one {loc[-1]} is worth in {currency}, a positive number "
+                   f"with the unit {currency}", f"write e.g. '{loc[-1]}: 11.5 {currency}'")
     return None
 
 
@@ -145,13 +185,17 @@ def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) ->
         reader.problem((*loc, "discount_rate"), f"'{raw.discount_rate}'",
                        "a yearly rate between 0 % and 100 %", hint)
     carbon = reader.quantity(raw.carbon_price, F.CARBON_PRICE, (*loc, "carbon_price"))
-    reader.at_least(carbon, 0, (*loc, "carbon_price"), "a carbon price >= 0")
+    reader.at_least(carbon, 0, (*loc, "carbon_price"), f"a carbon price >= 0 (e.g. 900 {raw.currency}/t)",
+                    written=raw.carbon_price)
     factor = reader.quantity(raw.routing_factor, F.RATIO, (*loc, "routing_factor"))
-    reader.at_least(factor, 1, (*loc, "routing_factor"), "a routing factor >= 1 (road or pipe length / straight distance)")
-    if raw.electricity is not None:
+    reader.at_least(factor, 1, (*loc, "routing_factor"),
+                    "a routing factor >= 1 (road or pipe length / straight distance)",
+                    written=raw.routing_factor, hint="write e.g. 1.3, or leave it out for the default")
+    if raw.electricity is not None and raw.electricity not in reader.broken.routes:
         route = routes.get(raw.electricity)
         if route is None:
-            reader.problem((*loc, "electricity"), f"'{raw.electricity}'", "a route name",
+            reader.problem((*loc, "electricity"), f"'{raw.electricity}'",
+                           "the name of an electricity route under 'routes:'",
                            did_you_mean(raw.electricity, routes))
         elif route.carrier is not Carrier.ELECTRICITY:
             reader.problem((*loc, "electricity"), f"route '{raw.electricity}' of carrier {route.carrier}",
@@ -170,12 +214,14 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
     loc = ("routes", name)
     carrier = Carrier(raw.carrier)
     temperature = reader.optional(raw.temperature, F.TEMPERATURE, (*loc, "temperature"))
+    reader.at_least(temperature, 0, (*loc, "temperature"), "a temperature above absolute zero", strict=True,
+                    written=raw.temperature, hint="check the number and the unit (degC, K)")
     if carrier is Carrier.HEAT and raw.temperature is None:
         reader.problem((*loc, "temperature"), "nothing", "a temperature for a heat route",
                        "add e.g. 'temperature: 250 degC' (a boiler heats demands below it, "
                        "a cooling tower takes surplus above it)")
     emissions = reader.quantity(raw.emissions, F.by_carrier(F.EMISSIONS, carrier), (*loc, "emissions"))
-    reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0")
+    reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0", written=raw.emissions)
     return Route(
         id=name, carrier=carrier,
         price=reader.quantity(raw.price, F.by_carrier(F.PRICE, carrier), (*loc, "price")),
@@ -216,19 +262,20 @@ def technology(
             number = _loss_per_km(reader, raw[key], where(key))
         else:
             number = reader.quantity(raw[key], quantity, where(key))
-        if key in ("fixed_om", "efficiency", "carnot_efficiency", "heat_recovery", "purity") and not math.isnan(number) \
-                and not 0 <= number <= (1 if key != "fixed_om" else 1):
-            reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %", "correct it")
+        if key in SHARE_FIELDS and not math.isnan(number) and not 0 <= number <= 1:
+            reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %",
+                           "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
         elif key == "lifetime":
-            reader.at_least(number, 0, where(key), "a lifetime > 0 years", strict=True)
+            reader.at_least(number, 0, where(key), "a lifetime > 0 years", strict=True, written=raw[key],
+                            hint="write e.g. '30 year'")
         else:
-            reader.at_least(number, 0, where(key), f"{key} >= 0")
+            reader.at_least(number, 0, where(key), f"{key} >= 0", written=raw[key])
         values[key] = number
     curve = tuple(
         CostPoint(
             capacity=reader.quantity(point["capacity"], F.RATE[energy] if kind != "storage"
-                                     else F.STORAGE_CAPACITY[energy], (*where("cost_curve"), i)),
-            investment=reader.quantity(point["investment"], F.MONEY, (*where("cost_curve"), i)),
+                                     else F.STORAGE_CAPACITY[energy], (*where("cost_curve"), i, "capacity")),
+            investment=reader.quantity(point["investment"], F.MONEY, (*where("cost_curve"), i, "investment")),
         )
         for i, point in enumerate(raw.get("cost_curve") or ())
     )
@@ -240,6 +287,9 @@ def technology(
     )
 
 
+SHARE_FIELDS = ("fixed_om", "efficiency", "carnot_efficiency", "heat_recovery", "purity")
+
+
 def _loss_per_km(reader: Reader, value: Any, loc: tuple) -> float:
     """``0.5 %/km``, or a bare share ``0.5 %`` read as per km."""
     try:
@@ -249,14 +299,15 @@ def _loss_per_km(reader: Reader, value: Any, loc: tuple) -> float:
 
 
 def _location(reader: Reader, raw: schema.Location, loc: tuple) -> Location:
-    geographic = raw.lat is not None or raw.lon is not None
-    local = raw.x is not None or raw.y is not None
-    if geographic == local or (geographic and (raw.lat is None or raw.lon is None)) or (
-            local and (raw.x is None or raw.y is None)):
-        reader.problem(loc, "an incomplete location", "either {lat, lon} in degrees or {x, y} with units",
+    given = [key for key in ("lat", "lon", "x", "y") if getattr(raw, key) is not None]
+    if given not in (["lat", "lon"], ["x", "y"]):
+        partner = {"lat": "lon", "lon": "lat", "x": "y", "y": "x"}
+        found = f"{given[0]} without {partner[given[0]]}" if len(given) == 1 else (
+            ", ".join(given) if given else "no coordinates")
+        reader.problem(loc, found, "either {lat, lon} in degrees or {x, y} with length units",
                        "write e.g. 'location: {lat: 60.726, lon: 10.614}' or '{x: 1200 m, y: 300 m}'")
         return Location(x=math.nan, y=math.nan)
-    if geographic:
+    if given[0] == "lat":
         return Location(lat=raw.lat, lon=raw.lon)
     return Location(x=reader.quantity(raw.x, F.LENGTH, (*loc, "x")),
                     y=reader.quantity(raw.y, F.LENGTH, (*loc, "y")))
@@ -279,10 +330,12 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
                            "a target_temperature different from temperature",
                            "a heat capacity rate needs a range; or give 'amount'")
             return math.nan
-        reader.at_least(rate, 0, (*loc, "heat_capacity_rate"), "a heat capacity rate >= 0")
+        reader.at_least(rate, 0, (*loc, "heat_capacity_rate"), "a heat capacity rate >= 0 (e.g. 150 kW/K)",
+                        written=raw.heat_capacity_rate)
         return rate * abs(target - temperature)
     if raw.amount is None:
-        reader.problem((*loc, "amount"), "nothing", "an amount, a rate such as '12 GWh/year' or '3000 t/year'",
+        reader.problem((*loc, "amount"), "nothing",
+                       f"an amount, {kind_words(carrier)}",
                        "add 'amount:'" + (" or 'heat_capacity_rate:'" if carrier is Carrier.HEAT else ""))
         return math.nan
     kind = F.by_carrier(F.RATE, carrier)
@@ -295,11 +348,24 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
             except UnitProblem:
                 continue
         else:
-            number = reader.quantity(raw.amount, kind, amount_loc)
+            number = reader.quantity(raw.amount, GAS_AMOUNT[carrier], amount_loc)
     else:
         number = reader.quantity(raw.amount, kind, amount_loc)
-    reader.at_least(number, 0, amount_loc, f"an amount >= 0 {carrier.rate_unit}")
+    reader.at_least(number, 0, amount_loc, f"an amount >= 0, {kind_words(carrier)}", written=raw.amount,
+                    hint="write the amount without a sign; 'direction: supply' or 'demand' gives the way")
     return number
+
+
+GAS_AMOUNT = {
+    Carrier.HYDROGEN: Quantity("t/h", "a mass per time, a normal volume per time (Nm3/h) or a power "
+                                      "by lower heating value (MW)", "1200 t/year"),
+    Carrier.OXYGEN: Quantity("t/h", "a mass per time or a normal volume per time (Nm3/h)", "3000 t/year"),
+}
+
+
+def kind_words(carrier: Carrier) -> str:
+    """What an amount of ``carrier`` is, in words with an example."""
+    return (GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
 
 
 def _gas_alternatives(carrier: Carrier) -> list[tuple[Quantity, float]]:
@@ -332,7 +398,8 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
                                ">= temperature", "swap the two, or make the stream a supply")
         for key, value in (("temperature", temperature), ("target_temperature", target)):
             if value is not None and value <= 0:
-                reader.problem((*loc, key), f"{value:g} K", "a temperature above absolute zero", "correct it")
+                reader.problem((*loc, key), f"'{getattr(raw, key)}' ({value:g} K)",
+                               "a temperature above absolute zero", "check the number and the unit (degC, K)")
     elif raw.target_temperature is not None:
         reader.problem((*loc, "target_temperature"), f"'{raw.target_temperature}'",
                        "target_temperature only on heat streams", "remove it")
@@ -344,9 +411,11 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
         if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
             reader.problem((*loc, "purity"), f"'{raw.purity}'", "purity only on hydrogen or oxygen streams",
                            "remove it")
-        purity = reader.share(raw.purity, (*loc, "purity"))
+        else:
+            purity = reader.share(raw.purity, (*loc, "purity"))
     pressure = reader.optional(raw.pressure, F.PRESSURE, (*loc, "pressure"))
-    reader.at_least(pressure, 0, (*loc, "pressure"), "a pressure > 0", strict=True)
+    reader.at_least(pressure, 0, (*loc, "pressure"), "a pressure > 0 (e.g. 30 bar)", strict=True,
+                    written=raw.pressure)
     amount = _amount(reader, raw, carrier, loc, temperature, target)
     _check_current(reader, loc, raw, carrier, routes, temperature, target)
     profile = None
@@ -363,6 +432,8 @@ def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carr
                    routes: dict[str, Route], temperature: float | None, target: float | None) -> None:
     route = routes.get(raw.current)
     where = (*loc, "current")
+    if raw.current in reader.broken.routes:
+        return
     if route is None:
         reader.problem(where, f"'{raw.current}'", "the name of a route under 'routes:'",
                        did_you_mean(raw.current, routes))
@@ -400,8 +471,8 @@ def _profile(reader: Reader, loc: tuple, text: str, folder: Path | None) -> tupl
     try:
         return load_profile(path)
     except ProfileProblem as exc:
-        reader.problem(loc, f"'{text}': {exc.found}", "a CSV of one numeric column: 8760 hourly values "
-                       "(or 8784, 365, 12, 168, 24)", exc.hint)
+        reader.problem(loc, f"'{text}': {exc.found}", "a CSV of one column of numbers >= 0: 8760 hourly "
+                       "rows (or 8784, 365, 12, 168 or 24)", exc.hint)
         return None
 
 
@@ -413,13 +484,18 @@ def build_park(
     folder: Path | None = None,
     scenario: str | None = None,
     fingerprint: str = "",
+    broken: Broken | None = None,
 ) -> Park:
-    """Read every quantity of a shape-checked park file, check meanings, build the ``Park``."""
-    reader = Reader(locate=locate, currency=data.park.currency)
+    """Read every quantity of a shape-checked park file, check meanings, build the ``Park``.
+
+    ``broken``: entries already reported and set aside; references to them are not errors.
+    """
+    reader = Reader(locate=locate, currency=data.park.currency, broken=broken or Broken())
     if data.park.currency not in UNITS_PER_EUR:
-        reader.problem(("park", "currency"), f"'{data.park.currency}'", "a currency code",
+        reader.problem(("park", "currency"), f"'{data.park.currency}'",
+                       f"a currency code, one of {', '.join(UNITS_PER_EUR)}",
                        did_you_mean(data.park.currency, UNITS_PER_EUR))
-        raise ParkError(reader.problems)
+        reader.currency = "EUR"  # only to go on checking the rest of the file
     reader.rates = _rates(reader, data.park)
 
     routes = {name: _route(reader, name, raw) for name, raw in data.routes.items()}
@@ -446,12 +522,12 @@ def build_park(
         loc = ("materials", i)
         for key in ("by_product", "replaces"):
             name = getattr(rule, key)
-            if name not in materials_seen:
+            if name not in materials_seen and name not in reader.broken.materials:
                 reader.problem((*loc, key), f"'{name}'", "a material named by a stream or route",
                                did_you_mean(name, materials_seen))
         ratio = reader.quantity(rule.ratio, F.RATIO, (*loc, "ratio"))
         reader.at_least(ratio, 0, (*loc, "ratio"), "a ratio > 0 (tonnes delivered per tonne taken)",
-                        strict=True)
+                        strict=True, written=rule.ratio)
         share = reader.share(rule.max_share, (*loc, "max_share"))
         rules.append(MaterialRule(rule.by_product, rule.replaces, ratio, share))
 
@@ -459,16 +535,16 @@ def build_park(
     for firm_id, raw_firm in data.firms.items():
         floc = ("firms", firm_id)
         for other in raw_firm.rules.exclude_partners:
-            if other not in data.firms:
+            if other not in data.firms and other not in reader.broken.firms:
                 reader.problem((*floc, "rules", "exclude_partners"), f"'{other}'", "a firm id of this park",
                                did_you_mean(other, data.firms))
         for kept in raw_firm.rules.keep_current:
-            if kept not in raw_firm.streams:
+            if kept not in raw_firm.streams and not reader.broken.stream(firm_id, kept):
                 reader.problem((*floc, "rules", "keep_current"), f"'{kept}'",
                                f"a stream of firm '{firm_id}'", did_you_mean(kept, raw_firm.streams))
         for name in raw_firm.storage:
             tech = technologies.get(name)
-            if tech is None or tech.kind != "storage":
+            if (tech is None or tech.kind != "storage") and name not in reader.broken.technologies:
                 reader.problem((*floc, "storage"), f"'{name}'", "a storage technology",
                                did_you_mean(name, [t.name for t in technologies.values()
                                                    if t.kind == "storage"]))
@@ -483,7 +559,7 @@ def build_park(
                         frozenset(raw_firm.rules.keep_current)),
             storage=tuple(raw_firm.storage),
         )
-    kinds = {firm.location.is_geographic for firm in firms.values()}
+    kinds = {firm.location.is_geographic for firm in firms.values() if _placed(firm.location)}
     if len(kinds) > 1:
         reader.problem(("firms",), "some firms located by lat/lon and others by x/y",
                        "one kind of location for the whole park", "use lat/lon everywhere, or x/y everywhere")
@@ -495,7 +571,7 @@ def build_park(
             reader.problem(("hubs", hub_id), f"'{hub_id}'", "a hub id different from every firm id",
                            "rename the hub")
         for name in raw_hub.technologies:
-            if name not in technologies:
+            if name not in technologies and name not in reader.broken.technologies:
                 reader.problem(("hubs", hub_id, "technologies"), f"'{name}'", "a technology name",
                                did_you_mean(name, technologies))
         hubs[hub_id] = Hub(
@@ -516,6 +592,11 @@ def build_park(
     )
 
 
+def _placed(location: Location) -> bool:
+    """Whether a location was read (a broken one, already reported, is NaN)."""
+    return location.is_geographic or not (location.x is None or math.isnan(location.x))
+
+
 def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
               technologies: dict[str, Technology]) -> ExistingLink:
     loc = ("existing", i)
@@ -524,21 +605,26 @@ def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Fir
         firm_id, _, stream_id = text.partition(".")
         firm = firms.get(firm_id)
         stream = next((s for s in firm.streams if s.id == stream_id), None) if firm else None
-        if stream is None:
+        if stream is None and not reader.broken.stream(firm_id, stream_id):
             choices = [s.key for f in firms.values() for s in f.streams]
-            reader.problem((*loc, key), f"'{text}'", "firm.stream of this park", did_you_mean(text, choices))
-        elif stream.direction != direction:
+            reader.problem((*loc, key), f"'{text}'", "firm.stream of a stream in this park",
+                           did_you_mean(text, choices))
+        elif stream is not None and stream.direction != direction:
             reader.problem((*loc, key), f"'{text}', a {stream.direction}", f"a {direction} stream",
-                           "an existing link runs from a supply to a demand")
+                           f"an existing link runs from a supply to a demand: swap 'from' and 'to', or "
+                           f"check the direction of {text}", firm=firm_id, stream=stream_id)
         ends.append((firm_id, stream_id, stream))
     tech = technologies.get(raw.technology)
-    if tech is None:
+    if tech is None and raw.technology not in reader.broken.technologies:
         reader.problem((*loc, "technology"), f"'{raw.technology}'", "a technology name",
                        did_you_mean(raw.technology, technologies))
     carriers = {end[2].carrier for end in ends if end[2] is not None}
-    energy = next(iter(carriers)).is_energy if len(carriers) == 1 else True
+    if not carriers and tech is not None:
+        carriers = {tech.carrier}  # both ends unknown (already reported): the technology's carrier
     if len(carriers) > 1:
         reader.problem(loc, "a supply and a demand of different carriers", "one carrier", "check from and to")
-    capacity = reader.quantity(raw.capacity, F.RATE[energy], (*loc, "capacity"))
-    reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True)
+    if len(carriers) != 1:
+        return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, math.nan)
+    capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carriers.pop()), (*loc, "capacity"))
+    reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
     return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, capacity)

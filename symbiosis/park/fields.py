@@ -73,6 +73,7 @@ TECHNOLOGY_FIELDS: dict[str, Quantity | dict[bool, Quantity]] = {
     "heat_recovery": SHARE,
     "heat_temperature": TEMPERATURE,
     "heat_return_temperature": TEMPERATURE,
+    "max_temperature": TEMPERATURE,
     "purity": SHARE,
     "pressure": PRESSURE,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import difflib
 import hashlib
 import json
 import types
@@ -14,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from symbiosis.park import schema
-from symbiosis.park.convert import Locate, build_park, dotted
+from symbiosis.park.convert import Broken, Locate, build_park
 from symbiosis.park.model import Park
-from symbiosis.park.problems import ParkError, Problem, did_you_mean
+from symbiosis.park.problems import ParkError, Problem, did_you_mean, problem_at
 from symbiosis.park.yamlfile import Document, deep_merge, read_yaml, set_path
 
 PARK_FILE = "park.yaml"
@@ -67,74 +69,99 @@ def load_park(
     folder = file.parent
     park_doc = read_yaml(file, display=str(file))
     if not isinstance(park_doc.data, dict):
-        raise ParkError([Problem(str(file), "park", _kind(park_doc.data), "a mapping with "
-                                 "'park:' and 'firms:'", hint="start from the README's example")])
+        raise ParkError([Problem(str(file), "park file", _kind(park_doc.data, whole_file=True),
+                                 "a mapping with the sections 'park:' and 'firms:' (and 'routes:')",
+                                 hint="start from the park file example in the README", line=1)])
     data = park_doc.data
+    pending = list(park_doc.problems)
     scenario_doc = None
     scenario_name = None
     if scenario is not None:
-        scenario_path = Path(scenario)
-        if scenario_path.suffix not in (".yaml", ".yml"):
-            scenario_path = folder / "scenarios" / f"{scenario}.yaml"
-        if not scenario_path.exists():
-            known = sorted(p.stem for p in (folder / "scenarios").glob("*.yaml"))
-            raise ParkError([Problem(str(scenario_path), "scenario", f"'{scenario}'",
-                                     "a scenario file in the park's scenarios/ folder",
-                                     hint=did_you_mean(scenario, known))])
-        scenario_doc = read_yaml(scenario_path, display=str(scenario_path))
-        scenario_name = scenario_path.stem
-        data = _apply_scenario(data, scenario_doc)
+        scenario_doc = _scenario_document(scenario, folder)
+        scenario_name = scenario_doc.path.stem
+        data, removal_problems = _apply_scenario(data, scenario_doc)
+        pending += scenario_doc.problems + removal_problems
     for key, value in (overrides or {}).items():
         data = set_path(data, key, value)
 
-    locate = _locator(park_doc, scenario_doc)
+    locate = _locator(park_doc, scenario_doc, tuple(overrides or ()))
+    shape, shape_problems, broken = _validate(data, locate)
+    pending += shape_problems
+    if shape is None:
+        raise ParkError(pending)
     try:
-        shape = schema.ParkFile.model_validate(data)
-    except ValidationError as exc:
-        raise ParkError(_shape_problems(exc, data, locate)) from None
-    fingerprint = _fingerprint(data, folder, shape)
-    return build_park(shape, _checked_catalogue(), locate, folder=folder,
-                      scenario=scenario_name, fingerprint=fingerprint)
+        park = build_park(shape, _checked_catalogue(), locate, folder=folder, scenario=scenario_name,
+                          fingerprint=_fingerprint(data, folder, shape), broken=broken)
+    except ParkError as exc:
+        raise ParkError([*pending, *exc.problems]) from None
+    if pending:
+        raise ParkError(pending)
+    return park
 
 
-def _apply_scenario(data: dict, doc: Document) -> dict:
+def _scenario_document(scenario: str, folder: Path) -> Document:
+    scenario_path = Path(scenario)
+    if scenario_path.suffix not in (".yaml", ".yml"):
+        scenario_path = folder / "scenarios" / f"{scenario}.yaml"
+    if not scenario_path.exists():
+        known = sorted(p.stem for p in (folder / "scenarios").glob("*.yaml"))
+        raise ParkError([Problem(str(scenario_path), "scenario", f"no scenario '{scenario}'",
+                                 "a scenario file in the park's scenarios/ folder",
+                                 hint=did_you_mean(scenario, known))])
+    doc = read_yaml(scenario_path, display=str(scenario_path))
     if not isinstance(doc.data, dict):
-        raise ParkError([Problem(str(doc.path), "scenario", _kind(doc.data),
-                                 "a mapping of park keys to override", hint="see the README")])
+        raise ParkError([Problem(str(doc.path), "scenario file", _kind(doc.data, whole_file=True),
+                                 "a mapping of park keys to override, plus 'remove_firms: [ids]'",
+                                 hint="write the same keys as in park.yaml, only those that change",
+                                 line=1)])
+    return doc
+
+
+def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
+    """The park with the scenario merged over it, and any problems with ``remove_firms``."""
     override = dict(doc.data)
     removed = override.pop("remove_firms", None) or []
     override.pop("description", None)
+    where = str(doc.path), doc.line(("remove_firms",))
     if not isinstance(removed, list):
-        raise ParkError([Problem(str(doc.path), "remove_firms", _kind(removed), "a list of firm ids",
-                                 line=doc.line(("remove_firms",)))])
+        return deep_merge(data, override), [Problem(
+            where[0], "remove_firms", _kind(removed), "a list of firm ids",
+            hint="write e.g. 'remove_firms: [nammo, yara]'", line=where[1])]
     merged = deep_merge(data, override)
-    firms = dict(merged.get("firms") or {})
+    firms = dict(merged.get("firms") or {}) if isinstance(merged.get("firms"), dict) else {}
     problems = []
-    for firm in removed:
-        if firm not in firms:
-            problems.append(Problem(str(doc.path), "remove_firms", f"'{firm}'", "a firm id of the park",
-                                    hint=did_you_mean(firm, firms), line=doc.line(("remove_firms",))))
-        firms.pop(firm, None)
-    if problems:
-        raise ParkError(problems)
-    gone = set(removed)
+    for i, firm in enumerate(removed):
+        if not isinstance(firm, str) or firm not in firms:
+            found = f"'{firm}'" if isinstance(firm, str | int | float) else _kind(firm)
+            problems.append(Problem(where[0], "remove_firms", found, "a firm id of the park",
+                                    hint=did_you_mean(str(firm), firms), line=doc.line(("remove_firms", i))))
+        else:
+            firms.pop(firm)
+    gone = {str(firm) for firm in removed}
     for firm_id, firm in firms.items():
-        rules = (firm or {}).get("rules") if isinstance(firm, dict) else None
+        rules = firm.get("rules") if isinstance(firm, dict) else None
         if isinstance(rules, dict) and isinstance(rules.get("exclude_partners"), list):
             firms[firm_id] = {**firm, "rules": {**rules, "exclude_partners": [
                 other for other in rules["exclude_partners"] if other not in gone]}}
-    merged["firms"] = firms
+    if isinstance(merged.get("firms"), dict):
+        merged["firms"] = firms
     if isinstance(merged.get("existing"), list):
         merged["existing"] = [link for link in merged["existing"] if not (
             isinstance(link, dict) and {str(link.get("from", "")).split(".")[0],
                                         str(link.get("to", "")).split(".")[0]} & gone)]
-    return merged
+    return merged, problems
 
 
-def _locator(park_doc: Document, scenario_doc: Document | None) -> Locate:
+def _locator(park_doc: Document, scenario_doc: Document | None, overridden: tuple[str, ...]) -> Locate:
     def locate(loc: tuple) -> tuple[str, int | None]:
         if loc and loc[0] == "catalogue":
             return CATALOGUE_FILE, _catalogue_document().line(loc[1:])
+        written = _has(park_doc.data, loc) or scenario_doc is not None and _has(scenario_doc.data, loc)
+        for key in overridden:
+            parts = tuple(key.split("."))
+            path = tuple(str(part) for part in loc)
+            if path[:len(parts)] == parts or (path and not written and parts[:len(path)] == path):
+                return f"override {key}", None
         if scenario_doc is not None and _has(scenario_doc.data, loc):
             return str(scenario_doc.path), scenario_doc.line(loc)
         return str(park_doc.path), park_doc.line(loc)
@@ -142,20 +169,28 @@ def _locator(park_doc: Document, scenario_doc: Document | None) -> Locate:
     return locate
 
 
+def _child(node: Any, key: Any) -> tuple[bool, Any]:
+    """(True, node[key]) when ``key`` is in the mapping or list ``node``, else (False, None)."""
+    if isinstance(node, dict) and key in node:
+        return True, node[key]
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return True, node[key]
+    return False, None
+
+
 def _has(data: Any, loc: tuple) -> bool:
     for key in loc:
-        if isinstance(data, dict) and key in data:
-            data = data[key]
-        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
-            data = data[key]
-        else:
+        present, data = _child(data, key)
+        if not present:
             return False
     return bool(loc)
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any, *, whole_file: bool = False) -> str:
     if value is None:
-        return "an empty file"
+        return "an empty file" if whole_file else "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
     return {dict: "a mapping", list: "a list", str: f"the text '{value}'"}.get(
         type(value), f"'{value}'")
 
@@ -190,16 +225,48 @@ def _unwrap(node: Any) -> Any:
     return node
 
 
-def _shape_problems(exc: ValidationError, data: Any, locate: Locate) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple] = set()
+# Sections whose entries can be set aside when one of them is broken, so that the
+# rest of the file is still checked: firms.F.streams.S, firms.F, routes.R, ...
+ENTRY_SECTIONS = ("firms", "routes", "technologies", "hubs", "materials", "existing")
+# Placeholders for required settings that are broken, only so that the rest can be checked.
+SETTING_PLACEHOLDERS = {"name": "park", "currency": "EUR", "discount_rate": "0 %"}
+
+
+def _validate(data: dict, locate: Locate) -> tuple[schema.ParkFile | None, list[Problem], Broken]:
+    """The checked shape, and the shape problems. With problems, broken entries are set aside
+    and the rest is still checked (``Broken`` says what was set aside); None when nothing can be."""
+    try:
+        return schema.ParkFile.model_validate(data), [], Broken()
+    except ValidationError as exc:
+        errors = _shape_errors(exc, data)
+    problems = [_shape_problem(error, loc, locate) for loc, error in errors]
+    for _ in range(3):  # a misspelt key is read as meant; if its value is wrong too, that is a problem
+        pruned = _prune(data, errors)
+        if pruned is None:
+            break
+        rest, broken = pruned
+        try:
+            return schema.ParkFile.model_validate(rest), problems, broken
+        except ValidationError as again:
+            more = [(broken.original(loc), error) for loc, error in _shape_errors(again, rest)]
+        problems += [_shape_problem(error, loc, locate) for loc, error in more]
+        errors += more
+    return None, problems, Broken()
+
+
+def _shape_errors(exc: ValidationError, data: Any) -> list[tuple[tuple, dict]]:
+    """pydantic's errors at their place in the data: one per place, the most specific."""
+    errors: dict[tuple, dict] = {}
     for error in exc.errors():
         loc = _data_loc(error["loc"], data, error["type"])
-        if loc in seen:
-            continue
-        seen.add(loc)
-        problems.append(_shape_problem(error, loc, locate))
-    return problems
+        errors.setdefault(loc, error)
+    # A union (``time: annual | {typical_days: N}``) fails once per member; keep the deeper one.
+    # A misspelt required key (``direcion``) is one mistake: its "missing" twin is not reported.
+    misspelt = {(*loc[:-1], _close_key(loc)) for loc, error in errors.items()
+                if error["type"] == "extra_forbidden"}
+    return [(loc, error) for loc, error in errors.items()
+            if not any(len(other) > len(loc) and other[:len(loc)] == loc for other in errors)
+            and not (error["type"] == "missing" and loc in misspelt)]
 
 
 def _data_loc(loc: tuple, data: Any, kind: str) -> tuple:
@@ -207,12 +274,10 @@ def _data_loc(loc: tuple, data: Any, kind: str) -> tuple:
     kept: list = []
     node = data
     for i, key in enumerate(loc):
-        if isinstance(node, dict) and key in node:
+        present, child = _child(node, key)
+        if present:
             kept.append(key)
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            kept.append(key)
-            node = node[key]
+            node = child
         elif kind == "missing" and i == len(loc) - 1:
             kept.append(key)
         elif isinstance(node, dict | list):
@@ -222,39 +287,125 @@ def _data_loc(loc: tuple, data: Any, kind: str) -> tuple:
     return tuple(kept)
 
 
+def _prune(data: dict, errors: list[tuple[tuple, dict]]) -> tuple[dict, Broken] | None:
+    """A copy of ``data`` without the entries that hold shape errors, or None if a whole
+    section is broken (then only the shape problems are reported). A misspelt key
+    (``temperatur``) is read as the key it is close to."""
+    rest = copy.deepcopy(data)
+    broken = Broken()
+    dropped: dict[str, set[int]] = {}
+    for loc, error in errors:
+        if error["type"] == "extra_forbidden":
+            meant = _close_key(loc)
+            if _delete(rest, loc, rename_to=meant) and meant is not None:
+                broken.renamed[(*loc[:-1], meant)] = loc
+        elif len(loc) >= 2 and loc[0] == "park" and isinstance(rest.get("park"), dict):
+            rest["park"].pop(loc[1], None)
+            if loc[1] in SETTING_PLACEHOLDERS:
+                rest["park"][loc[1]] = SETTING_PLACEHOLDERS[loc[1]]
+        elif len(loc) >= 2 and loc[0] in ENTRY_SECTIONS:
+            entry = loc[:4] if loc[0] == "firms" and len(loc) >= 4 and loc[2] == "streams" else loc[:2]
+            broken.add(entry, _get(data, entry))
+            if isinstance(entry[1], int):
+                dropped.setdefault(entry[0], set()).add(entry[1])
+            else:
+                _delete(rest, entry)
+        else:
+            return None
+    for section, indices in dropped.items():
+        broken.kept[section] = [i for i in range(len(rest[section])) if i not in indices]
+        rest[section] = [rest[section][i] for i in broken.kept[section]]
+    return rest, broken
+
+
+def _get(data: Any, loc: tuple) -> Any:
+    for key in loc:
+        _, data = _child(data, key)
+    return data
+
+
+def _delete(data: Any, loc: tuple, *, rename_to: str | None = None) -> bool:
+    """Delete the key at ``loc``, or move its value to ``rename_to``: whether it was moved."""
+    parent = _get(data, loc[:-1])
+    if isinstance(parent, dict) and loc[-1] in parent:
+        value = parent.pop(loc[-1])
+        if rename_to is not None and rename_to not in parent:
+            parent[rename_to] = value
+            return True
+    return False
+
+
+def _close_key(loc: tuple) -> str | None:
+    """The key of the contract that an unknown key at ``loc`` is a misspelling of, if any."""
+    model = _model_at(loc[:-1])
+    allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
     file, line = locate(loc)
-    firm = stream = None
-    rest = loc
-    if len(loc) >= 2 and loc[0] == "firms":
-        firm, rest = str(loc[1]), loc[2:]
-        if len(loc) >= 4 and loc[2] == "streams":
-            stream, rest = str(loc[3]), loc[4:]
-    field = dotted(rest) or ("stream" if stream else "firm" if firm else "park file")
     kind, key = error["type"], loc[-1] if loc else ""
     value = error.get("input")
+    info = _field_info(loc)
+    words = f" ({info.description})" if info and info.description else ""
+
+    def problem(found: str, expected: str, hint: str) -> Problem:
+        return problem_at(file, line, loc, found, expected, hint)
+
     if kind == "missing":
-        model = _model_at(loc[:-1])
-        info = model.model_fields.get(str(key)) if model else None
-        words = f" ({info.description})" if info and info.description else ""
-        return Problem(file, field, "nothing", f"the key '{key}'{words}",
-                       f"add '{key}:' here", line, firm, stream)
+        return problem("nothing", f"the key '{key}'{words}", f"add '{key}:' here")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
-        return Problem(file, field, f"unknown key '{key}'", "one of the keys of the park file contract",
-                       did_you_mean(str(key), allowed) + " (see the README's park file format)",
-                       line, firm, stream)
+        return problem(f"unknown key '{key}'", "one of the keys of the park file contract",
+                       did_you_mean(str(key), allowed) + " (see the README's park file format)")
     if kind == "literal_error":
-        return Problem(file, field, f"'{value}'", f"one of {error['ctx']['expected']}",
-                       did_you_mean(str(value), _literal_choices(error)), line, firm, stream)
+        return problem(f"'{value}'", f"one of {error['ctx']['expected']}{words}",
+                       did_you_mean(str(value), _literal_choices(error)))
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return Problem(file, field, _kind(value), "a mapping of keys to values",
-                       "indent the keys below this one", line, firm, stream)
+        return problem(_kind(value), f"a mapping of keys to values{words}",
+                       "write 'key: value' lines indented below this key, or {key: value, ...}")
     if kind == "list_type":
-        return Problem(file, field, _kind(value), "a list", "write [a, b] or one '- item' per line",
-                       line, firm, stream)
-    return Problem(file, field, _kind(value), error["msg"].lower(), "correct the value", line, firm, stream)
+        return problem(_kind(value), f"a list{words}", "write [a, b] or one '- item' per line")
+    if info is not None and _is_quantity(info.annotation):
+        return problem(_kind(value), f"one number with its unit{words}",
+                       "write e.g. '12 GWh/year', '85 degC' or '30 %' on the same line as the key")
+    bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
+    if kind in bounds:
+        limit = next(iter(error.get("ctx", {}).values()), "")
+        return problem(_kind(value), f"a number {bounds[kind]} {limit}{words}", "correct the value")
+    if kind.startswith(("int_", "float_")):
+        whole = " whole" if kind.startswith("int_") else ""
+        return problem(_kind(value), f"a{whole} number{words}", "write the number without a unit")
+    if kind.startswith("bool_"):
+        return problem(_kind(value), f"true or false{words}", "write true or false")
+    if kind.startswith("string_"):
+        return problem(_kind(value), f"a name or text{words}", "write one value, not a list or mapping")
+    return problem(_kind(value), error["msg"].lower() + words, "correct the value")
+
+
+def _field_info(loc: tuple) -> Any:
+    """pydantic's FieldInfo for the key at ``loc``, or None."""
+    model = _model_at(loc[:-1]) if loc else None
+    if model is None:
+        return None
+    return next((f for name, f in model.model_fields.items() if loc[-1] in (name, f.alias)), None)
+
+
+def _is_quantity(annotation: Any) -> bool:
+    """Whether a field holds a ``schema.Value`` (a number with its unit)."""
+    return {str, float} <= _members(annotation)
+
+
+def _members(annotation: Any) -> set:
+    """The plain types a (possibly optional, annotated) union accepts."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _members(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_members(arg) for arg in args))
+    return {annotation}
 
 
 def _literal_choices(error: dict) -> list[str]:
@@ -265,7 +416,7 @@ def _literal_choices(error: dict) -> list[str]:
 def _checked_catalogue() -> dict[str, dict[str, Any]]:
     """The catalogue, shape-checked once (a broken shipped catalogue is our bug, said plainly)."""
     catalogue = raw_catalogue()
-    for name, fields in catalogue.items():
+    for fields in catalogue.values():
         schema.Technology.model_validate(fields)
     return catalogue
 

@@ -183,6 +183,7 @@ class Technology:
     heat_recovery: float = 0.0  # electrolyser: recoverable heat per MWh of electricity
     heat_temperature: float | None = None  # electrolyser heat: supply temperature, K
     heat_return_temperature: float | None = None  # electrolyser heat: cooled to, K
+    max_temperature: float | None = None  # heat pump: highest temperature it delivers, K
     purity: float | None = None  # electrolyser: hydrogen purity
     pressure: float | None = None  # electrolyser: delivery pressure, bar
     enabled: bool = True

@@ -30,8 +30,29 @@ class Problem:
         head = f"{where}: " + (", ".join(who) + ", " if who else "") + f"field '{self.field}'"
         text = f"{head}: found {self.found}; expected {self.expected}."
         if self.hint:
-            text += f" Fix: {self.hint}."
+            text += f" Fix: {self.hint}" + ("" if self.hint[-1] in ".?!" else ".")
         return text
+
+
+def dotted(loc: tuple) -> str:
+    """``("materials", 0, "ratio")`` -> ``materials[1].ratio`` (items counted from 1)."""
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def problem_at(file: str, line: int | None, loc: tuple, found: str, expected: str, hint: str = "",
+               *, firm: str | None = None, stream: str | None = None) -> Problem:
+    """A :class:`Problem` at ``loc`` in the park data: ``firms.F.streams.S.field`` names firm,
+    stream and field; elsewhere the field is the dotted path (``routes.grid.price``)."""
+    rest = loc
+    if len(loc) >= 2 and loc[0] == "firms":
+        firm, rest = str(loc[1]), loc[2:]
+        if len(loc) >= 4 and loc[2] == "streams":
+            stream, rest = str(loc[3]), loc[4:]
+    field = dotted(rest) or ("stream" if stream else "firm" if firm else dotted(loc) or "park file")
+    return Problem(file, field, found, expected, hint, line, firm, stream)
 
 
 class ParkError(Exception):

@@ -43,6 +43,8 @@ def read_values(path: Path) -> np.ndarray:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ProfileProblem("no such file", "check the path; it is relative to the park folder") from None
+    except IsADirectoryError:
+        raise ProfileProblem("a folder, not a file", "name the CSV file inside it") from None
     except UnicodeDecodeError:
         raise ProfileProblem("a file that is not UTF-8 text", "save it as CSV in UTF-8") from None
     except OSError as exc:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictFloat, StrictInt
 
-Value = Annotated[str | float | int, Field(union_mode="left_to_right")]
-"""A quantity as written: ``"12 GWh/year"``, ``"85 degC"`` or a bare number for ratios."""
+Value = Annotated[str | StrictInt | StrictFloat, Field(union_mode="left_to_right")]
+"""A quantity as written: ``"12 GWh/year"``, ``"85 degC"`` or a bare number for ratios
+(never ``true``: a YAML boolean is not silently read as 1)."""
+Degrees = Annotated[float, Strict()]
 
 CarrierName = Literal["heat", "steam", "hydrogen", "electricity", "oxygen", "material"]
 
@@ -22,7 +24,7 @@ class Strict(BaseModel):
 
 
 class TypicalDays(Strict):
-    typical_days: int = Field(gt=0, le=366, description="number of typical days")
+    typical_days: StrictInt = Field(gt=0, le=366, description="number of typical days")
 
 
 class Settings(Strict):
@@ -49,7 +51,7 @@ class Settings(Strict):
 class Route(Strict):
     """A way firms buy, or get rid of, a carrier today."""
 
-    carrier: CarrierName
+    carrier: CarrierName = Field(description="the carrier it buys or disposes of")
     price: Value = Field(description="paid per unit; negative is income")
     emissions: Value = Field(default=0, description="t CO2 per unit (kg/kWh, t/t)")
     temperature: Value | None = Field(default=None, description="heat routes: their temperature")
@@ -89,6 +91,7 @@ class Technology(Strict):
     heat_recovery: Value | None = Field(default=None, description="electrolyser: heat out / electricity in")
     heat_temperature: Value | None = None
     heat_return_temperature: Value | None = None
+    max_temperature: Value | None = Field(default=None, description="heat pump: highest delivery temperature")
     purity: Value | None = None
     pressure: Value | None = None
     enabled: bool | None = None
@@ -96,28 +99,29 @@ class Technology(Strict):
 
 
 class MaterialRule(Strict):
-    by_product: str
-    replaces: str
+    by_product: str = Field(description="the material a stream supplies, e.g. fly_ash")
+    replaces: str = Field(description="the material a demand needs, e.g. cement_clinker")
     ratio: Value = 1.0
     max_share: Value = "100 %"
 
 
 class Location(Strict):
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: Degrees | None = Field(default=None, ge=-90, le=90, description="latitude in degrees north")
+    lon: Degrees | None = Field(default=None, ge=-180, le=180, description="longitude in degrees east")
     x: Value | None = None
     y: Value | None = None
 
 
 class Rules(Strict):
     exclude_partners: list[str] = Field(default_factory=list)
-    max_partners: int | None = Field(default=None, ge=0)
+    max_partners: StrictInt | None = Field(default=None, ge=0, description="at most this many partner firms")
     keep_current: list[str] = Field(default_factory=list)
 
 
 class Stream(Strict):
-    direction: Literal["supply", "demand"]
-    carrier: CarrierName
+    direction: Literal["supply", "demand"] = Field(
+        description="supply for a surplus, demand for a need")
+    carrier: CarrierName = Field(description="heat, steam, hydrogen, electricity, oxygen or material")
     amount: Value | None = Field(default=None, description="a rate: MW, GWh/year, t/year ...")
     heat_capacity_rate: Value | None = Field(default=None, description="heat: kW/K instead of amount")
     temperature: Value | None = None
@@ -126,14 +130,14 @@ class Stream(Strict):
     purity: Value | None = None
     pressure: Value | None = None
     profile: str | None = None
-    current: str
+    current: str = Field(description="today's route for the stream, a name under 'routes:'")
     source: str | None = None
 
 
 class Firm(Strict):
     name: str | None = None
     sector: str | None = None
-    location: Location
+    location: Location = Field(description="{lat, lon} in degrees or {x, y} with units")
     rules: Rules = Field(default_factory=Rules)
     storage: list[str] = Field(default_factory=list)
     streams: dict[str, Stream] = Field(default_factory=dict)
@@ -145,24 +149,24 @@ class Existing(Strict):
 
     from_: str = Field(alias="from", description="firm.stream of the supply")
     to: str = Field(description="firm.stream of the demand")
-    technology: str
-    capacity: Value
+    technology: str = Field(description="a technology name, e.g. hot_water_pipe")
+    capacity: Value = Field(description="e.g. 5 MW")
 
 
 class Hub(Strict):
-    location: Location
-    technologies: list[str]
+    location: Location = Field(description="{lat, lon} in degrees or {x, y} with units")
+    technologies: list[str] = Field(description="e.g. [electrolyser, hydrogen_storage]")
     max_capacity: dict[str, Value] = Field(default_factory=dict)
 
 
 class ParkFile(Strict):
     """The whole ``park.yaml``."""
 
-    park: Settings
+    park: Settings = Field(description="the park's settings: name, currency, discount_rate ...")
     routes: dict[str, Route] = Field(default_factory=dict)
     technologies: dict[str, Technology] = Field(default_factory=dict)
     materials: list[MaterialRule] = Field(default_factory=list)
-    firms: dict[str, Firm]
+    firms: dict[str, Firm] = Field(description="the firms by id, each with a location and streams")
     existing: list[Existing] = Field(default_factory=list)
     hubs: dict[str, Hub] = Field(default_factory=dict)
 

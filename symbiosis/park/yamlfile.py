@@ -8,9 +8,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from symbiosis.park.problems import ParkError, Problem
+from symbiosis.park.problems import ParkError, Problem, dotted, problem_at
 
 
 @dataclass
@@ -20,6 +22,7 @@ class Document:
     path: Path
     data: Any
     tree: Any = field(repr=False, default=None)
+    problems: list[Problem] = field(default_factory=list)
 
     def line(self, loc: tuple) -> int | None:
         """1-based line of the deepest existing key along ``loc``."""
@@ -47,32 +50,85 @@ def _plain(node: Any) -> Any:
 
 
 def read_yaml(path: Path, *, display: str) -> Document:
-    """Parse ``path`` as YAML (safe: no Python objects), or raise a ParkError naming the line."""
+    """Parse ``path`` as YAML (safe: no Python objects), or raise a ParkError naming the line.
+
+    A key written twice in one mapping (two firms with one id) is not fatal: the first
+    is kept and the duplicate is listed in ``Document.problems`` with both lines.
+    """
+    text = _text(path, display)
+    duplicates: list[Problem] = []
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ParkError([Problem(display, "file", "no such file", "a YAML file",
-                                 hint=f"create {display} or point to the park folder")]) from None
-    except UnicodeDecodeError as exc:
-        raise ParkError([Problem(display, "file", f"bytes that are not UTF-8 ({exc.reason})",
-                                 "a UTF-8 text file", hint="save the file as UTF-8")]) from None
-    except OSError as exc:
-        raise ParkError([Problem(display, "file", f"unreadable ({exc.strerror})",
-                                 "a readable file", hint="check the permissions")]) from None
-    yaml = YAML(typ="rt", pure=True)
-    try:
-        tree = yaml.load(text)
+        try:
+            tree = YAML(typ="rt", pure=True).load(text)
+        except DuplicateKeyError:  # read again, keeping the first of each, to list every duplicate
+            yaml = YAML(typ="rt", pure=True)
+            yaml.allow_duplicate_keys = True
+            tree = yaml.load(text)
+            duplicates = _duplicates(yaml.compose(text), (), display)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = (exc.problem or "invalid YAML").strip()
-        hint = "each key must be unique within its section" if "duplicate" in what else (
-            "check indentation (spaces, not tabs), colons and quotes on this line")
-        raise ParkError([Problem(display, "YAML", what, "valid YAML", hint=hint, line=line)]) from None
+        raise ParkError([_syntax_problem(exc, display)]) from None
     except YAMLError as exc:
         raise ParkError([Problem(display, "YAML", str(exc).splitlines()[0], "valid YAML",
                                  hint="check the file's syntax")]) from None
-    return Document(path=path, data=_plain(tree), tree=tree)
+    return Document(path=path, data=_plain(tree), tree=tree, problems=duplicates)
+
+
+def _text(path: Path, display: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ParkError([Problem(display, "file", "no such file", "a YAML file",
+                                 hint=f"create {display} or point to the park folder")]) from None
+    except IsADirectoryError:
+        raise ParkError([Problem(display, "file", "a folder", "a YAML file",
+                                 hint="point to the park folder or to its park.yaml")]) from None
+    except OSError as exc:
+        raise ParkError([Problem(display, "file", f"an unreadable file ({exc.strerror})",
+                                 "a readable YAML file", hint="check the file's permissions")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParkError([Problem(display, "file", f"the byte {raw[exc.start]:#04x}, which is not UTF-8 text",
+                                 "a UTF-8 text file", hint="save the file as UTF-8 (not Latin-1 or "
+                                 "Windows-1252)", line=line)]) from None
+
+
+def _syntax_problem(exc: MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    what = (exc.problem or "invalid YAML").strip().removeprefix("found ")
+    if "'\\t'" in what:
+        what = "a tab character, which YAML does not allow in indentation"
+    context = exc.context_mark
+    if exc.context and context is not None and context.line + 1 != line:
+        what += f" ({exc.context.strip()} that starts on line {context.line + 1})"
+    return Problem(display, "YAML", f"a syntax error: {what}",
+                   "valid YAML: 'key: value' lines, nested keys indented with spaces",
+                   hint="check indentation (spaces, not tabs), colons, brackets and quotes here",
+                   line=line)
+
+
+def _duplicates(node: Any, loc: tuple, display: str) -> list[Problem]:
+    """Keys written twice in one mapping, anywhere in the document (first one is kept)."""
+    found: list[Problem] = []
+    if isinstance(node, MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in first and key != "<<":
+                found.append(problem_at(
+                    display, line, (*loc, key), f"'{key}' a second time (first on line {first[key]})",
+                    f"each key and id once in {dotted(loc) or 'the file'}",
+                    "rename one of them, or merge the two into one; the first is kept meanwhile"))
+                continue
+            first[key] = line
+            found += _duplicates(value_node, (*loc, key), display)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _duplicates(item, (*loc, i), display)
+    return found
 
 
 def deep_merge(base: Any, override: Any) -> Any:

@@ -30,8 +30,7 @@ def assemble_result(
     values: pd.DataFrame | None = None,
 ) -> Result:
     """A ``Result`` from the solution (None when the solver found none) and the baseline."""
-    firms = baseline.firms.rename(columns={"total_cost": "baseline_cost",
-                                           "emissions": "baseline_emissions"})
+    firms = baseline.firms.rename(columns={"total_cost": "baseline_cost", "emissions": "baseline_emissions"})
     if solution is not None:
         firms = firms.merge(solution.firms[["firm", "total_cost", "emissions"]], on="firm")
         exchanges, routes, flows = solution.exchanges, solution.routes, solution.flows
@@ -44,8 +43,18 @@ def assemble_result(
     firms["saving"] = firms["baseline_cost"] - firms["total_cost"]
     park_saving = baseline.total_cost - total
     firms["share_of_saving"] = firms["saving"] / park_saving if park_saving > 0 else math.nan
-    firms = firms[["firm", "name", "baseline_cost", "total_cost", "saving", "share_of_saving",
-                   "baseline_emissions", "emissions"]]
+    firms = firms[
+        [
+            "firm",
+            "name",
+            "baseline_cost",
+            "total_cost",
+            "saving",
+            "share_of_saving",
+            "baseline_emissions",
+            "emissions",
+        ]
+    ]
 
     table = candidates.table.copy()
     built_ids = set(exchanges["id"]) if len(exchanges) else set()
@@ -54,41 +63,51 @@ def assemble_result(
     table["capacity"] = table["id"].map(capacity).fillna(0.0)
 
     details = outcome.details
-    summary = pd.Series({
-        "park": park.name,
-        "scenario": park.scenario or "",
-        "fingerprint": park.fingerprint,
-        "status": str(outcome.status),
-        "objective_kind": objective,
-        "objective": outcome.objective,
-        "total_cost": total,
-        "baseline_cost": baseline.total_cost,
-        "saving": park_saving,
-        "emissions": emissions,
-        "baseline_emissions": baseline.emissions,
-        "co2_avoided": baseline.emissions - emissions,
-        "investment": investment,
-        "currency": park.currency,
-        "carbon_price": park.settings.carbon_price,
-        "discount_rate": park.settings.discount_rate,
-        "time": str(park.settings.time),
-        "time_steps": len(data.weights),
-        "typical_days": int(len(set(steps.period.tolist()))) if steps is not None and steps.mode == "typical_days"
-        else 0,
-        "aggregation_error": dict(steps.aggregation_error) if steps is not None else {},
-        "exchanges": len(exchanges),
-        "candidates": len(candidates),
-        "solver": outcome.solver,
-        "solver_message": outcome.message,
-        "gap": outcome.gap,
-        "bound": outcome.bound,
-        "rows": details.get("rows", math.nan),
-        "columns": details.get("columns", math.nan),
-        "nonzeros": details.get("nonzeros", math.nan),
-        "binaries": details.get("integers", math.nan),
-        **times,
-        "solver_log": outcome.log,
-    }, dtype=object)
-    return Result(exchanges=exchanges, firms=firms, routes=routes, flows=flows,
-                  candidates=table.reset_index(drop=True), summary=summary,
-                  values=values if values is not None else pd.DataFrame(columns=VALUE_COLUMNS))
+    summary = pd.Series(
+        {
+            "park": park.name,
+            "scenario": park.scenario or "",
+            "fingerprint": park.fingerprint,
+            "status": str(outcome.status),
+            "objective_kind": objective,
+            "objective": outcome.objective,
+            "total_cost": total,
+            "baseline_cost": baseline.total_cost,
+            "saving": park_saving,
+            "emissions": emissions,
+            "baseline_emissions": baseline.emissions,
+            "co2_avoided": baseline.emissions - emissions,
+            "investment": investment,
+            "currency": park.currency,
+            "carbon_price": park.settings.carbon_price,
+            "discount_rate": park.settings.discount_rate,
+            "time": str(park.settings.time),
+            "time_steps": len(data.weights),
+            "typical_days": int(len(set(steps.period.tolist())))
+            if steps is not None and steps.mode == "typical_days"
+            else 0,
+            "aggregation_error": dict(steps.aggregation_error) if steps is not None else {},
+            "exchanges": len(exchanges),
+            "candidates": len(candidates),
+            "solver": outcome.solver,
+            "solver_message": outcome.message,
+            "gap": outcome.gap,
+            "bound": outcome.bound,
+            "rows": details.get("rows", math.nan),
+            "columns": details.get("columns", math.nan),
+            "nonzeros": details.get("nonzeros", math.nan),
+            "binaries": details.get("integers", math.nan),
+            **times,
+            "solver_log": outcome.log,
+        },
+        dtype=object,
+    )
+    return Result(
+        exchanges=exchanges,
+        firms=firms,
+        routes=routes,
+        flows=flows,
+        candidates=table.reset_index(drop=True),
+        summary=summary,
+        values=values if values is not None else pd.DataFrame(columns=VALUE_COLUMNS),
+    )

@@ -34,10 +34,30 @@ from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
 
 EXCHANGE_COLUMNS = [
-    "id", "from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology", "kind",
-    "capacity", "capacity_unit", "annual_amount", "amount_unit", "annual_taken", "length_km", "cop",
-    "investment", "annual_cost", "electricity", "electricity_cost", "avoided_cost", "saving",
-    "co2_avoided", "payback_years", "existing",
+    "id",
+    "from_firm",
+    "from_stream",
+    "to_firm",
+    "to_stream",
+    "carrier",
+    "technology",
+    "kind",
+    "capacity",
+    "capacity_unit",
+    "annual_amount",
+    "amount_unit",
+    "annual_taken",
+    "length_km",
+    "cop",
+    "investment",
+    "annual_cost",
+    "electricity",
+    "electricity_cost",
+    "avoided_cost",
+    "saving",
+    "co2_avoided",
+    "payback_years",
+    "existing",
 ]
 
 
@@ -55,12 +75,17 @@ class Solution:
     @classmethod
     def nothing_built(cls, data: ModelData) -> Solution:
         zeros = np.zeros(len(data.weights))
-        ids = [link.id for link in data.links] + [s.id for s in data.storages] + [
-            c.id for c in data.converters]
-        return cls(flows={link.id: zeros for link in data.links}, capacity=dict.fromkeys(ids, 0.0),
-                   built=dict.fromkeys(ids, False), charge={s.id: zeros for s in data.storages},
-                   discharge={s.id: zeros for s in data.storages},
-                   power={c.id: zeros for c in data.converters})
+        ids = (
+            [link.id for link in data.links] + [s.id for s in data.storages] + [c.id for c in data.converters]
+        )
+        return cls(
+            flows={link.id: zeros for link in data.links},
+            capacity=dict.fromkeys(ids, 0.0),
+            built=dict.fromkeys(ids, False),
+            charge={s.id: zeros for s in data.storages},
+            discharge={s.id: zeros for s in data.storages},
+            power={c.id: zeros for c in data.converters},
+        )
 
 
 def _values(variable, index: list) -> np.ndarray:
@@ -71,15 +96,18 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
     """Read the decisions of a solved model."""
     steps = list(data.steps)
     capacity, built = {}, {}
-    for ids, block in (([link.id for link in data.links], m.links),
-                       ([s.id for s in data.storages], m.storage),
-                       ([c.id for c in data.converters], m.conversion)):
+    for ids, block in (
+        ([link.id for link in data.links], m.links),
+        ([s.id for s in data.storages], m.storage),
+        ([c.id for c in data.converters], m.conversion),
+    ):
         for i in ids:
             capacity[i] = max(0.0, block.capacity[i].value or 0.0)
             built[i] = (block.build[i].value or 0) > 0.5
     return Solution(
         flows={link.id: _values(m.links.flow, [(link.id, t) for t in steps]) for link in data.links},
-        capacity=capacity, built=built,
+        capacity=capacity,
+        built=built,
         charge={s.id: _values(m.storage.charge, [(s.id, t) for t in steps]) for s in data.storages},
         discharge={s.id: _values(m.storage.discharge, [(s.id, t) for t in steps]) for s in data.storages},
         power={c.id: _values(m.conversion.power, [(c.id, t) for t in steps]) for c in data.converters},
@@ -130,17 +158,31 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
     for key, stream in data.streams.items():
         route_id = streams[key].current
         amount = float(w @ np.maximum(ledger.route_use[key], 0.0))
-        row = route_rows.setdefault((route_id, stream.carrier), {
-            "route": route_id, "carrier": stream.carrier, "annual_amount": 0.0, "price": stream.price,
-            "emission_factor": stream.emissions})
+        row = route_rows.setdefault(
+            (route_id, stream.carrier),
+            {
+                "route": route_id,
+                "carrier": stream.carrier,
+                "annual_amount": 0.0,
+                "price": stream.price,
+                "emission_factor": stream.emissions,
+            },
+        )
         row["annual_amount"] += amount
         ledger.site_cost[stream.firm] += (stream.price + carbon * stream.emissions) * amount
         ledger.site_emissions[stream.firm] += stream.emissions * amount
     if ledger.electricity > 0 and park.settings.electricity:
         route = park.routes[park.settings.electricity]
-        row = route_rows.setdefault((route.id, "electricity"), {
-            "route": route.id, "carrier": "electricity", "annual_amount": 0.0, "price": route.price,
-            "emission_factor": route.emissions})
+        row = route_rows.setdefault(
+            (route.id, "electricity"),
+            {
+                "route": route.id,
+                "carrier": "electricity",
+                "annual_amount": 0.0,
+                "price": route.price,
+                "emission_factor": route.emissions,
+            },
+        )
         row["annual_amount"] += ledger.electricity
     routes = _route_table(list(route_rows.values()))
 
@@ -149,13 +191,34 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
     # Route emissions include the electricity of heat pumps and electrolysers; transport adds its own.
     emissions = float(routes["emissions"].sum() + ledger.transport_emissions)
     total = float(routes["annual_cost"].sum() + exchanges["annual_cost"].sum() + carbon * emissions)
-    site_rows = [{"firm": f, "name": park.firms[f].name, "total_cost": ledger.site_cost[f],
-                  "emissions": ledger.site_emissions[f]} for f in park.firms]
-    site_rows += [{"firm": h, "name": f"hub {h}", "total_cost": ledger.site_cost[h],
-                   "emissions": ledger.site_emissions[h]} for h in park.hubs]
+    site_rows = [
+        {
+            "firm": f,
+            "name": park.firms[f].name,
+            "total_cost": ledger.site_cost[f],
+            "emissions": ledger.site_emissions[f],
+        }
+        for f in park.firms
+    ]
+    site_rows += [
+        {
+            "firm": h,
+            "name": f"hub {h}",
+            "total_cost": ledger.site_cost[h],
+            "emissions": ledger.site_emissions[h],
+        }
+        for h in park.hubs
+    ]
     firms = pd.DataFrame(site_rows, columns=["firm", "name", "total_cost", "emissions"])
-    return Evaluation(exchanges, routes, firms, _flow_table(data, solution), total, emissions,
-                      float(exchanges["investment"].sum()))
+    return Evaluation(
+        exchanges,
+        routes,
+        firms,
+        _flow_table(data, solution),
+        total,
+        emissions,
+        float(exchanges["investment"].sum()),
+    )
 
 
 def _links(park: Park, candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
@@ -183,24 +246,42 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
         own_emissions = data.electricity_emissions * electricity + transport
         supply, demand = data.streams[link.supply], data.streams[link.demand]
         avoided_emissions = supply.emissions * annual_taken + demand.emissions * annual_delivered
-        avoided_cost = supply.price * annual_taken + demand.price * annual_delivered + carbon * avoided_emissions
+        avoided_cost = (
+            supply.price * annual_taken + demand.price * annual_delivered + carbon * avoided_emissions
+        )
         saving = avoided_cost - annual_cost - electricity_cost - carbon * own_emissions
         carrier = Carrier(c.carrier)
-        ledger.rows.append({
-            "id": c.id, "from_firm": c.from_firm, "from_stream": c.from_stream,
-            "to_firm": c.to_firm, "to_stream": c.to_stream, "carrier": c.carrier,
-            "technology": c.technology, "kind": c.kind,
-            "capacity": capacity, "capacity_unit": carrier.rate_unit,
-            "annual_amount": annual_delivered, "amount_unit": carrier.annual_unit,
-            "annual_taken": annual_taken, "length_km": c.length_km, "cop": c.cop,
-            "investment": investment, "annual_cost": annual_cost,
-            "electricity": electricity, "electricity_cost": electricity_cost,
-            "avoided_cost": avoided_cost, "saving": saving,
-            "co2_avoided": avoided_emissions - own_emissions,
-            "payback_years": _payback(investment, saving + capital), "existing": c.is_existing,
-        })
-        ledger.charge_sites({c.from_firm, c.to_firm}, annual_cost + electricity_cost + carbon * own_emissions,
-                            own_emissions)
+        ledger.rows.append(
+            {
+                "id": c.id,
+                "from_firm": c.from_firm,
+                "from_stream": c.from_stream,
+                "to_firm": c.to_firm,
+                "to_stream": c.to_stream,
+                "carrier": c.carrier,
+                "technology": c.technology,
+                "kind": c.kind,
+                "capacity": capacity,
+                "capacity_unit": carrier.rate_unit,
+                "annual_amount": annual_delivered,
+                "amount_unit": carrier.annual_unit,
+                "annual_taken": annual_taken,
+                "length_km": c.length_km,
+                "cop": c.cop,
+                "investment": investment,
+                "annual_cost": annual_cost,
+                "electricity": electricity,
+                "electricity_cost": electricity_cost,
+                "avoided_cost": avoided_cost,
+                "saving": saving,
+                "co2_avoided": avoided_emissions - own_emissions,
+                "payback_years": _payback(investment, saving + capital),
+                "existing": c.is_existing,
+            }
+        )
+        ledger.charge_sites(
+            {c.from_firm, c.to_firm}, annual_cost + electricity_cost + carbon * own_emissions, own_emissions
+        )
 
 
 def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
@@ -224,16 +305,34 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
         saving = avoided_cost - annual_cost
         carrier = Carrier(c.carrier)
         firm, stream_id = store.stream.split(".", 1)
-        ledger.rows.append({
-            "id": c.id, "from_firm": firm, "from_stream": stream_id, "to_firm": firm, "to_stream": stream_id,
-            "carrier": c.carrier, "technology": c.technology, "kind": "storage",
-            "capacity": capacity, "capacity_unit": carrier.annual_unit,
-            "annual_amount": discharged, "amount_unit": carrier.annual_unit, "annual_taken": float(w @ charge),
-            "length_km": 0.0, "cop": math.nan, "investment": investment, "annual_cost": annual_cost,
-            "electricity": 0.0, "electricity_cost": 0.0, "avoided_cost": avoided_cost, "saving": saving,
-            "co2_avoided": sign * stream.emissions * kept, "payback_years": _payback(investment, saving + capital),
-            "existing": False,
-        })
+        ledger.rows.append(
+            {
+                "id": c.id,
+                "from_firm": firm,
+                "from_stream": stream_id,
+                "to_firm": firm,
+                "to_stream": stream_id,
+                "carrier": c.carrier,
+                "technology": c.technology,
+                "kind": "storage",
+                "capacity": capacity,
+                "capacity_unit": carrier.annual_unit,
+                "annual_amount": discharged,
+                "amount_unit": carrier.annual_unit,
+                "annual_taken": float(w @ charge),
+                "length_km": 0.0,
+                "cop": math.nan,
+                "investment": investment,
+                "annual_cost": annual_cost,
+                "electricity": 0.0,
+                "electricity_cost": 0.0,
+                "avoided_cost": avoided_cost,
+                "saving": saving,
+                "co2_avoided": sign * stream.emissions * kept,
+                "payback_years": _payback(investment, saving + capital),
+                "existing": False,
+            }
+        )
         ledger.charge_sites({firm}, annual_cost, 0.0)
 
 
@@ -257,16 +356,37 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
         electricity_cost = data.electricity_price * electricity
         own_emissions = data.electricity_emissions * electricity
         saving = -annual_cost - electricity_cost - carbon * own_emissions
-        ledger.rows.append({
-            "id": c.id, "from_firm": unit.hub, "from_stream": "electricity", "to_firm": unit.hub,
-            "to_stream": "hydrogen", "carrier": "hydrogen", "technology": c.technology, "kind": "electrolyser",
-            "capacity": capacity, "capacity_unit": "MW", "annual_amount": hydrogen, "amount_unit": "t",
-            "annual_taken": electricity, "length_km": 0.0, "cop": math.nan, "investment": investment,
-            "annual_cost": annual_cost, "electricity": electricity, "electricity_cost": electricity_cost,
-            "avoided_cost": 0.0, "saving": saving, "co2_avoided": -own_emissions,
-            "payback_years": math.inf, "existing": False,
-        })
-        ledger.charge_sites({unit.hub}, annual_cost + electricity_cost + carbon * own_emissions, own_emissions)
+        ledger.rows.append(
+            {
+                "id": c.id,
+                "from_firm": unit.hub,
+                "from_stream": "electricity",
+                "to_firm": unit.hub,
+                "to_stream": "hydrogen",
+                "carrier": "hydrogen",
+                "technology": c.technology,
+                "kind": "electrolyser",
+                "capacity": capacity,
+                "capacity_unit": "MW",
+                "annual_amount": hydrogen,
+                "amount_unit": "t",
+                "annual_taken": electricity,
+                "length_km": 0.0,
+                "cop": math.nan,
+                "investment": investment,
+                "annual_cost": annual_cost,
+                "electricity": electricity,
+                "electricity_cost": electricity_cost,
+                "avoided_cost": 0.0,
+                "saving": saving,
+                "co2_avoided": -own_emissions,
+                "payback_years": math.inf,
+                "existing": False,
+            }
+        )
+        ledger.charge_sites(
+            {unit.hub}, annual_cost + electricity_cost + carbon * own_emissions, own_emissions
+        )
 
 
 def _payback(investment: float, operating_benefit: float) -> float:
@@ -281,8 +401,18 @@ def _route_table(rows: list[dict]) -> pd.DataFrame:
     routes["amount_unit"] = [Carrier(c).annual_unit for c in routes["carrier"]]
     routes["annual_cost"] = routes["price"] * routes["annual_amount"]
     routes["emissions"] = routes["emission_factor"] * routes["annual_amount"]
-    return routes[["route", "carrier", "annual_amount", "amount_unit", "annual_cost", "emissions",
-                   "price", "emission_factor"]]
+    return routes[
+        [
+            "route",
+            "carrier",
+            "annual_amount",
+            "amount_unit",
+            "annual_cost",
+            "emissions",
+            "price",
+            "emission_factor",
+        ]
+    ]
 
 
 def _flow_table(data: ModelData, solution: Solution) -> pd.DataFrame:
@@ -291,13 +421,31 @@ def _flow_table(data: ModelData, solution: Solution) -> pd.DataFrame:
     for link in data.links:
         if solution.built.get(link.id):
             flow = solution.flows[link.id]
-            rows += [(link.id, t, float(data.weights[t]), flow[t] * link.taken_per_flow,
-                      flow[t] * link.delivered_per_flow) for t in data.steps]
+            rows += [
+                (
+                    link.id,
+                    t,
+                    float(data.weights[t]),
+                    flow[t] * link.taken_per_flow,
+                    flow[t] * link.delivered_per_flow,
+                )
+                for t in data.steps
+            ]
     for store in data.storages:
         if solution.built.get(store.id):
-            rows += [(store.id, t, float(data.weights[t]), solution.charge[store.id][t],
-                      solution.discharge[store.id][t]) for t in data.steps]
+            rows += [
+                (
+                    store.id,
+                    t,
+                    float(data.weights[t]),
+                    solution.charge[store.id][t],
+                    solution.discharge[store.id][t],
+                )
+                for t in data.steps
+            ]
     for unit in data.converters:
         if solution.built.get(unit.id):
-            rows += [(unit.id, t, float(data.weights[t]), solution.power[unit.id][t], 0.0) for t in data.steps]
+            rows += [
+                (unit.id, t, float(data.weights[t]), solution.power[unit.id][t], 0.0) for t in data.steps
+            ]
     return pd.DataFrame(rows, columns=["id", "step", "hours", "taken", "delivered"])

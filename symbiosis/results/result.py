@@ -18,9 +18,20 @@ from typing import Any
 import pandas as pd
 
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
-CONTRACT_EXCHANGE = ["from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology",
-                     "capacity", "capacity_unit", "annual_amount", "amount_unit", "investment",
-                     "annual_cost"]
+CONTRACT_EXCHANGE = [
+    "from_firm",
+    "from_stream",
+    "to_firm",
+    "to_stream",
+    "carrier",
+    "technology",
+    "capacity",
+    "capacity_unit",
+    "annual_amount",
+    "amount_unit",
+    "investment",
+    "annual_cost",
+]
 CONTRACT_ROUTE = ["route", "annual_amount", "amount_unit", "annual_cost"]
 CONTRACT_FIRM = ["firm", "baseline_cost", "total_cost", "saving"]
 
@@ -85,25 +96,51 @@ class Result:
 
     def __repr__(self) -> str:
         s = self.summary
-        return (f"Result({s['park']!r}: {s['status']}, {len(self.exchanges)} exchanges, saving "
-                f"{s['saving']:,.0f} {s['currency']}/year, emissions {s['baseline_emissions']:,.0f}"
-                f" -> {s['emissions']:,.0f} t CO2/year)")
+        return (
+            f"Result({s['park']!r}: {s['status']}, {len(self.exchanges)} exchanges, saving "
+            f"{s['saving']:,.0f} {s['currency']}/year, emissions {s['baseline_emissions']:,.0f}"
+            f" -> {s['emissions']:,.0f} t CO2/year)"
+        )
 
     # -- the JSON contract --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The output contract of ``symbiosis optimize --json`` (DESIGN section 2), plus extras."""
         s = self.summary
         data: dict[str, Any] = {
-            key: _plain(s.get(key)) for key in (
-                "status", "objective", "total_cost", "baseline_cost", "saving", "emissions",
-                "baseline_emissions", "currency", "audit")
+            key: _plain(s.get(key))
+            for key in (
+                "status",
+                "objective",
+                "total_cost",
+                "baseline_cost",
+                "saving",
+                "emissions",
+                "baseline_emissions",
+                "currency",
+                "audit",
+                "objective_kind",
+            )
         }
-        data["exchanges"] = _records(self.exchanges, CONTRACT_EXCHANGE + [
-            "id", "kind", "annual_taken", "length_km", "cop", "electricity", "saving", "co2_avoided",
-            "payback_years", "existing"])
+        data["exchanges"] = _records(
+            self.exchanges,
+            CONTRACT_EXCHANGE
+            + [
+                "id",
+                "kind",
+                "annual_taken",
+                "length_km",
+                "cop",
+                "electricity",
+                "saving",
+                "co2_avoided",
+                "payback_years",
+                "existing",
+            ],
+        )
         data["routes"] = _records(self.routes, CONTRACT_ROUTE + ["carrier", "emissions"])
-        data["firms"] = _records(self.firms, CONTRACT_FIRM + [
-            "name", "baseline_emissions", "emissions", "share_of_saving"])
+        data["firms"] = _records(
+            self.firms, CONTRACT_FIRM + ["name", "baseline_emissions", "emissions", "share_of_saving"]
+        )
         data["summary"] = {key: _plain(value) for key, value in s.items()}
         return data
 
@@ -140,11 +177,14 @@ class Result:
         """Read back a result written by :meth:`save`."""
         folder = Path(folder)
         document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-        tables = {name: pd.read_csv(folder / f"{name}.csv") for name in TABLES if (folder / f"{name}.csv").exists()}
+        tables = {
+            name: pd.read_csv(folder / f"{name}.csv") for name in TABLES if (folder / f"{name}.csv").exists()
+        }
         if "id" in tables["candidates"].columns:
             tables["candidates"].index = tables["candidates"]["id"].to_numpy()
-        summary = pd.Series({k: (math.nan if v is None else v) for k, v in document["summary"].items()},
-                            dtype=object)
+        summary = pd.Series(
+            {k: (math.nan if v is None else v) for k, v in document["summary"].items()}, dtype=object
+        )
         return cls(summary=summary, **tables)
 
 

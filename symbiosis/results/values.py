@@ -43,8 +43,11 @@ def stream_values(m: pyo.ConcreteModel, data: ModelData, duals: dict, currency: 
     for link in data.links:
         if link.share_group:
             groups[link.share_group].append(link)
-    add(m.materials.component("largest_share"), lambda i: (groups[i[0]][0].demand, i[1]),
-        lambda i: groups[i[0]][0].max_share)
+    add(
+        m.materials.component("largest_share"),
+        lambda i: (groups[i[0]][0].demand, i[1]),
+        lambda i: groups[i[0]][0].max_share,
+    )
     stores = {s.id: s for s in data.storages}
     add(m.storage.component("store_only_surplus"), lambda i: (stores[i[0]].stream, i[1]), lambda i: 1.0)
 
@@ -55,11 +58,23 @@ def stream_values(m: pyo.ConcreteModel, data: ModelData, duals: dict, currency: 
         carrier = Carrier(stream.carrier)
         for t in data.steps:
             hours = float(data.weights[t])
-            slope = gradient.get((key, t), 0.0) + hours * (stream.price + data.carbon_price * stream.emissions)
+            slope = gradient.get((key, t), 0.0) + hours * (
+                stream.price + data.carbon_price * stream.emissions
+            )
             per_unit = slope / hours
             value = -per_unit if stream.is_supply else per_unit
-            rows.append((key, stream.firm, stream.carrier, "supply" if stream.is_supply else "demand", t, hours,
-                         value, f"{currency}/{carrier.annual_unit}"))
+            rows.append(
+                (
+                    key,
+                    stream.firm,
+                    stream.carrier,
+                    "supply" if stream.is_supply else "demand",
+                    t,
+                    hours,
+                    value,
+                    f"{currency}/{carrier.annual_unit}",
+                )
+            )
     return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 
 
@@ -80,8 +95,10 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
     place they would bind exactly when a stream grows and hide what the stream is worth.
     """
     changed = []
-    for ids, block in (([link.id for link in data.links if link.existing_capacity <= 0], m.links),
-                       ([store.id for store in data.storages], m.storage)):
+    for ids, block in (
+        ([link.id for link in data.links if link.existing_capacity <= 0], m.links),
+        ([store.id for store in data.storages], m.storage),
+    ):
         for i in ids:
             if block.build[i].value != 1:
                 continue
@@ -89,13 +106,16 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
             changed.append((capacity, capacity.ub, block.capacity_if_built[i]))
             capacity.setub(None)
             block.capacity_if_built[i].deactivate()
-    flows = []
+    flows, step_bounds = [], []
     for link in data.links:
         if m.links.build[link.id].value == 1:
             for t in data.steps:
                 var = m.links.flow[link.id, t]
                 flows.append((var, var.ub))
                 var.setub(None)
+                if (link.id, t) in m.links.flow_if_built:
+                    step_bounds.append(m.links.flow_if_built[link.id, t])
+                    step_bounds[-1].deactivate()
 
     def undo() -> None:
         for var, upper, constraint in changed:
@@ -103,5 +123,7 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
             constraint.activate()
         for var, upper in flows:
             var.setub(upper)
+        for constraint in step_bounds:
+            constraint.activate()
 
     return undo

@@ -1,0 +1,87 @@
+"""What the analyses share: one way to re-solve a park, and exchanges named across runs.
+
+Candidate ids (``L001`` ...) are positional: the same link may carry another id in a
+scenario or in a park without one firm. Across runs an exchange is therefore named by
+its key ``(from_firm, from_stream, to_firm, to_stream, technology)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.candidates import find_candidates
+from symbiosis.optimize import optimize
+from symbiosis.park import Park
+from symbiosis.results import Result
+
+Progress = Callable[[str], None]
+KEY_COLUMNS = ("from_firm", "from_stream", "to_firm", "to_stream", "technology")
+# Rows of ``Result.exchanges`` that are no link between two sites: they cannot be fixed by id.
+NOT_LINKS = ("storage", "electrolyser")
+
+LinkKey = tuple[str, str, str, str, str]
+
+
+def link_key(row: Any) -> LinkKey:
+    """The key of an exchange or candidate row (a Series, a namedtuple or a mapping)."""
+    get = row.get if isinstance(row, Mapping | pd.Series) else lambda name: getattr(row, name)
+    return tuple(str(get(column)) for column in KEY_COLUMNS)  # type: ignore[return-value]
+
+
+def key_text(key: LinkKey) -> str:
+    """``hydro.cooling -> nammo.space_heat (hot_water_pipe)``."""
+    from_firm, from_stream, to_firm, to_stream, technology = key
+    return f"{from_firm}.{from_stream} -> {to_firm}.{to_stream} ({technology})"
+
+
+def candidate_ids(park: Park) -> dict[LinkKey, str]:
+    """Candidate id of each link key of ``park``."""
+    return {link_key(row): str(row.id) for row in find_candidates(park).table.itertuples()}
+
+
+def has_nothing_to_build(park: Park) -> bool:
+    """True when no link, store or electrolyser can be built: the optimum is the baseline.
+
+    Such a park is answered without a solve (a model without columns is not solved cleanly)."""
+    candidates = find_candidates(park)
+    return not (candidates.links or candidates.storage or candidates.converters)
+
+
+@dataclass(frozen=True)
+class Solve:
+    """The solver settings every re-solve of an analysis uses."""
+
+    solver: str = "highs"
+    time_limit: float | None = None
+    gap: float = 1e-4
+    threads: int | None = None
+
+    def __call__(self, park: Park, *, objective: str = "cost", emissions_cap: float | None = None,
+                 fixed_links: Mapping[str, bool] | None = None) -> Result:
+        return optimize(park, objective=objective, solver=self.solver, time_limit=self.time_limit,
+                        gap=self.gap, threads=self.threads, emissions_cap=emissions_cap,
+                        fixed_links=fixed_links)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready scalar: numpy numbers as Python numbers, NaN and infinity as None."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON-ready dicts."""
+    return [{str(column): plain(value) for column, value in row.items()} for _, row in frame.iterrows()]
+
+
+def annualised_investment(park: Park, technology: str, investment: float) -> float:
+    """Capital recovery of ``investment`` over the technology's lifetime at the park's rate."""
+    return park.technologies[technology].crf(park.settings.discount_rate) * investment

@@ -1,0 +1,893 @@
+"""Validation that helps: every mistake in a park gives one clear message.
+
+Each test makes one mistake in an otherwise valid park and checks the ParkError:
+the file, line, firm, stream and field it names, and that the message says what
+was found, what was expected (with units) and how to fix it. All problems of a
+file come in one ParkError; the CLI turns it into exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import park_dict, write_park
+
+from symbiosis.cli import cli
+from symbiosis.park import ParkError, Problem, load_park
+
+FIRMS: dict[str, Any] = {
+    "smelter": {"name": "Smelter AS", "location": {"x": "0 m", "y": "0 m"}, "streams": {
+        "flue_gas": {"direction": "supply", "carrier": "heat", "temperature": "180 degC",
+                     "target_temperature": "90 degC", "amount": "40 GWh/year", "current": "cooling_tower"},
+        "slag": {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
+                 "current": "landfill"}}},
+    "district_heating": {"location": {"x": "800 m", "y": "0 m"}, "streams": {
+        "network": {"direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                    "target_temperature": "80 degC", "amount": "30 GWh/year", "current": "gas_boiler"}}},
+    "cement": {"location": {"x": "0 m", "y": "900 m"}, "streams": {
+        "clinker": {"direction": "demand", "carrier": "material", "material": "clinker",
+                    "amount": "5000 t/year", "current": "quarry"}}},
+}
+ROUTES = {
+    "landfill": {"carrier": "material", "price": "1200 NOK/t", "emissions": "0.02 t/t"},
+    "quarry": {"carrier": "material", "material": "clinker", "price": "300 NOK/t"},
+}
+MATERIALS = [{"by_product": "slag", "replaces": "clinker", "ratio": 1.0, "max_share": "30 %"}]
+
+RAW = """\
+park: {name: raw park, currency: NOK, discount_rate: 7 %}
+routes:
+  cooling_tower: {carrier: heat, price: 0.01 NOK/kWh, temperature: 10 degC}
+firms:
+  smelter:
+    location: {x: 0 m, y: 0 m}
+    streams:
+      flue_gas: {direction: supply, carrier: heat, temperature: 180 degC, amount: 40 GWh/year,
+                 current: cooling_tower}
+"""
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _firms() -> dict[str, Any]:
+    return copy.deepcopy(FIRMS)
+
+
+def _stream(firms: dict[str, Any], key: str) -> dict[str, Any]:
+    firm, stream = key.split(".")
+    return firms[firm]["streams"][stream]
+
+
+def _write(tmp_path: Path, firms: dict[str, Any] | None = None, files: dict[str, str] | None = None,
+           **sections: Any) -> Path:
+    sections.setdefault("routes", copy.deepcopy(ROUTES))
+    sections.setdefault("materials", copy.deepcopy(MATERIALS))
+    data = park_dict(firms if firms is not None else _firms(), **sections)
+    return write_park(tmp_path / "park", data, files)
+
+
+def _problems(folder: Path, **kwargs: Any) -> tuple[Problem, ...]:
+    with pytest.raises(ParkError) as caught:
+        load_park(folder, **kwargs)
+    return caught.value.problems
+
+
+def _one(folder: Path, **kwargs: Any) -> Problem:
+    problems = _problems(folder, **kwargs)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def _line(folder: Path, text: str, name: str = "park.yaml", after: int = 0) -> int:
+    """1-based number of the first line of ``folder/name`` after line ``after`` that contains ``text``."""
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if number > after and text in line)
+
+
+def _check(problem: Problem, *, field: str, says: tuple[str, ...], firm: str | None = None,
+           stream: str | None = None, line: int | None = None, file: str = "park.yaml") -> None:
+    """The problem names where it is, and its message says found, expected and a fix."""
+    text = str(problem)
+    assert problem.file.endswith(file), text
+    assert (problem.firm, problem.stream, problem.field) == (firm, stream, field), text
+    if line is not None:
+        assert problem.line == line, text
+    assert problem.found and problem.expected and problem.hint, text
+    assert f"found {problem.found}" in text and f"expected {problem.expected}" in text, text
+    assert "Fix: " in text and "Traceback" not in text
+    for words in says:
+        assert words in text, f"{words!r} not in: {text}"
+
+
+def test_the_base_park_is_valid(tmp_path: Path) -> None:
+    park = load_park(_write(tmp_path))
+    assert set(park.firms) == {"smelter", "district_heating", "cement"}
+
+
+# --- YAML ----------------------------------------------------------------------------------------------
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", RAW + "hubs:\n  h2_hub: {location: [x: 1 m\n")
+    problem = _one(folder)
+    opened = _line(folder, "h2_hub")
+    _check(problem, field="YAML", line=opened + 1,
+           says=("syntax error", "valid YAML", "indentation", f"starts on line {opened}"))
+
+
+def test_yaml_tab_indentation_is_named(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", RAW.replace("  smelter:", "\tsmelter:"))
+    _check(_one(folder), field="YAML", line=_line(folder, "\tsmelter"), says=("a tab character", "spaces"))
+
+
+def test_empty_park_file(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", "")
+    _check(_one(folder), field="park file", line=1,
+           says=("an empty file", "'park:' and 'firms:'", "README"))
+
+
+def test_park_file_that_is_a_list(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", "- park\n- firms\n")
+    _check(_one(folder), field="park file", line=1, says=("found a list", "a mapping", "'park:'"))
+
+
+def test_park_file_that_is_not_utf8(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", RAW)
+    (folder / "park.yaml").write_bytes(RAW.replace("raw park", "Høyanger").encode("latin-1"))
+    _check(_one(folder), field="file", line=1, says=("0xf8", "not UTF-8", "save the file as UTF-8"))
+
+
+def test_missing_park_file(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    _check(_one(tmp_path / "empty"), field="file", says=("no such file", "park.yaml"))
+
+
+# --- keys ----------------------------------------------------------------------------------------------
+
+
+def test_missing_key(tmp_path: Path) -> None:
+    firms = _firms()
+    del _stream(firms, "smelter.flue_gas")["direction"]
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="direction",
+           line=_line(folder, "flue_gas:"),
+           says=("found nothing", "the key 'direction'", "supply", "demand", "add 'direction:'"))
+
+
+def test_missing_section(tmp_path: Path) -> None:
+    data = park_dict(_firms(), routes=ROUTES)
+    del data["firms"]
+    folder = write_park(tmp_path / "park", data)
+    _check(_one(folder), field="firms", says=("the key 'firms'", "add 'firms:'"))
+
+
+def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["temperatur"] = _stream(firms, "smelter.flue_gas").pop("temperature")
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="temperatur",
+           line=_line(folder, "temperatur:"),
+           says=("unknown key 'temperatur'", "did you mean 'temperature'?"))
+
+
+def test_unknown_key_in_the_park_section(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"carbon_prise": "900 NOK/t"})
+    _check(_one(folder), field="park.carbon_prise", line=_line(folder, "carbon_prise"),
+           says=("did you mean 'carbon_price'?",))
+
+
+def test_unknown_word_with_did_you_mean(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["direction"] = "suply"
+    _stream(firms, "cement.clinker")["carrier"] = "materials"
+    folder = _write(tmp_path, firms)
+    direction, carrier = _problems(folder)
+    _check(direction, firm="smelter", stream="flue_gas", field="direction", line=_line(folder, "suply"),
+           says=("'suply'", "'supply' or 'demand'", "did you mean 'supply'?"))
+    _check(carrier, firm="cement", stream="clinker", field="carrier", line=_line(folder, "materials"),
+           says=("'materials'", "'heat'", "did you mean 'material'?"))
+
+
+def test_value_of_the_wrong_type(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = ["40 GWh/year", "20 GWh/year"]
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="amount", line=_line(folder, "amount:"),
+           says=("found a list", "one number with its unit", "GWh/year"))
+
+
+def test_boolean_is_not_read_as_a_number(tmp_path: Path) -> None:
+    folder = _write(tmp_path, materials=[{**MATERIALS[0], "max_share": True}])
+    _check(_one(folder), field="materials[1].max_share", line=_line(folder, "max_share"),
+           says=("'true'", "one number with its unit", "30 %"))
+
+
+def test_typical_days_typo_gives_the_deeper_problems_only(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"time": {"typical_day": 8}})
+    problems = _problems(folder)
+    assert {p.field for p in problems} == {"park.time.typical_days", "park.time.typical_day"}
+    assert all("'annual' or 'hourly'" not in str(p) for p in problems)
+    typo = next(p for p in problems if p.field == "park.time.typical_day")
+    _check(typo, field="park.time.typical_day", says=("did you mean 'typical_days'?",))
+
+
+# --- units ---------------------------------------------------------------------------------------------
+
+
+def test_missing_unit(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = 40
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="amount", line=_line(folder, "amount: 40"),
+           says=("found '40'", "a power (energy per time)", "add the unit", "12 GWh/year"))
+
+
+def test_unknown_unit(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = "40 GWh/yaer"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="amount", line=_line(folder, "yaer"),
+           says=("'40 GWh/yaer'", "'GWh/yaer' is not a unit", "e.g. '12 GWh/year'"))
+
+
+def test_wrong_dimension(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = "40 GWh"
+    _stream(firms, "cement.clinker")["amount"] = "5000 MWh/year"
+    folder = _write(tmp_path, firms)
+    heat, clinker = _problems(folder)
+    _check(heat, firm="smelter", stream="flue_gas", field="amount", line=_line(folder, "amount: 40 GWh"),
+           says=("'40 GWh'", "'GWh' is an energy, not a power (energy per time)", "12 GWh/year"))
+    _check(clinker, firm="cement", stream="clinker", field="amount", line=_line(folder, "5000 MWh/year"),
+           says=("a power (energy per time), not a mass per time", "3000 t/year"))
+
+
+def test_price_of_the_wrong_dimension_names_money_per_energy(tmp_path: Path) -> None:
+    folder = _write(tmp_path, routes={**ROUTES, "landfill": {"carrier": "material", "price": "1.2 NOK/kWh"}})
+    _check(_one(folder), field="routes.landfill.price", line=_line(folder, "1.2 NOK/kWh"),
+           says=("'NOK/kWh' is money per energy, not money per mass", "e.g. 35 NOK/kg"))
+
+
+def test_celsius_written_as_c(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "district_heating.network")["temperature"] = "50 C"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="district_heating", stream="network", field="temperature",
+           line=_line(folder, "50 C"), says=("'50 C'", "a temperature", "degC for degrees Celsius"))
+
+
+def test_unknown_currency(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"currency": "NKO"})
+    _check(_one(folder), field="park.currency", line=_line(folder, "NKO"),
+           says=("'NKO'", "a currency code", "NOK, SEK", "did you mean 'NOK'?"))
+
+
+def test_price_in_an_unknown_currency(tmp_path: Path) -> None:
+    folder = _write(tmp_path, routes={**ROUTES, "quarry": {**ROUTES["quarry"], "price": "30 XYZ/t"}})
+    _check(_one(folder), field="routes.quarry.price", line=_line(folder, "XYZ"),
+           says=("'XYZ/t' is not a unit", "money per mass"))
+
+
+def test_exchange_rate_without_the_currency(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"exchange_rates": {"EUR": 11.0}})
+    _check(_one(folder), field="park.exchange_rates.EUR", line=_line(folder, "EUR: 11"),
+           says=("'11.0'", "what one EUR is worth in NOK", "EUR: 11.5 NOK"))
+
+
+def test_discount_rate_written_as_7_instead_of_7_percent(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"discount_rate": 7})
+    _check(_one(folder), field="park.discount_rate", line=_line(folder, "discount_rate"),
+           says=("found '7'", "between 0 % and 100 %", "write '7 %'"))
+
+
+# --- impossible values ---------------------------------------------------------------------------------
+
+
+def test_negative_amount(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = "-40 GWh/year"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="amount", line=_line(folder, "-40 GWh"),
+           says=("found '-40 GWh/year'", "an amount >= 0", "GWh/year", "without a sign"))
+
+
+def test_negative_carbon_price(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"carbon_price": "-900 NOK/t"})
+    _check(_one(folder), field="park.carbon_price", line=_line(folder, "carbon_price"),
+           says=("'-900 NOK/t'", "a carbon price >= 0", "NOK/t"))
+
+
+@pytest.mark.parametrize(("key", "temperature", "target", "says"), [
+    ("smelter.flue_gas", "180 degC", "200 degC", ("'200 degC' above temperature '180 degC'", "a supply cools",
+                                                  "swap the two")),
+    ("district_heating.network", "50 degC", "30 degC", ("'30 degC' below temperature '50 degC'",
+                                                        "a demand warms", "swap the two")),
+])
+def test_target_temperature_on_the_wrong_side(tmp_path: Path, key: str, temperature: str, target: str,
+                                              says: tuple[str, ...]) -> None:
+    firms = _firms()
+    _stream(firms, key).update(temperature=temperature, target_temperature=target)
+    if key.startswith("district"):
+        _stream(firms, key)["current"] = "gas_boiler"
+    folder = _write(tmp_path, firms)
+    firm, stream = key.split(".")
+    _check(_one(folder), firm=firm, stream=stream, field="target_temperature",
+           line=_line(folder, f"target_temperature: {target}"), says=says)
+
+
+def test_temperature_below_absolute_zero(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["target_temperature"] = "-300 degC"
+    folder = _write(tmp_path, firms)
+    problem = next(p for p in _problems(folder) if "absolute zero" in str(p))
+    _check(problem, firm="smelter", stream="flue_gas", field="target_temperature",
+           line=_line(folder, "-300 degC"), says=("'-300 degC'", "above absolute zero", "degC, K"))
+
+
+def test_share_above_100_percent(tmp_path: Path) -> None:
+    folder = _write(tmp_path, materials=[{**MATERIALS[0], "max_share": "130 %"}])
+    _check(_one(folder), field="materials[1].max_share", line=_line(folder, "130 %"),
+           says=("'130 %'", "a share between 0 % and 100 %", "'30 %'"))
+
+
+def test_purity_above_100_percent(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["cement"]["streams"]["hydrogen"] = {"direction": "demand", "carrier": "hydrogen", "purity": "110 %",
+                                              "amount": "100 t/year", "current": "grey_hydrogen"}
+    routes = {**ROUTES, "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg"}}
+    folder = _write(tmp_path, firms, routes=routes)
+    _check(_one(folder), firm="cement", stream="hydrogen", field="purity", line=_line(folder, "110 %"),
+           says=("'110 %'", "between 0 % and 100 %"))
+
+
+def test_latitude_out_of_range(tmp_path: Path) -> None:
+    firms = _firms()
+    for firm in firms.values():
+        firm["location"] = {"lat": 60.7, "lon": 10.6}
+    firms["cement"]["location"]["lat"] = 160.7
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="cement", field="location.lat", line=_line(folder, "160.7"),
+           says=("'160.7'", "a number <= 90", "latitude in degrees"))
+
+
+def test_lat_without_lon(tmp_path: Path) -> None:
+    firms = _firms()
+    for firm in firms.values():
+        firm["location"] = {"lat": 60.7, "lon": 10.6}
+    del firms["cement"]["location"]["lon"]
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="cement", field="location", line=_line(folder, "cement:") + 1,
+           says=("found lat without lon", "{lat, lon} in degrees or {x, y}", "lon: 10.614"))
+
+
+def test_location_x_without_unit(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["cement"]["location"]["y"] = "900"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="cement", field="location.y", line=_line(folder, "y: '900'"),
+           says=("found '900'", "a length", "add the unit", "1200 m"))
+
+
+def test_mixed_kinds_of_location(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["cement"]["location"] = {"lat": 60.7, "lon": 10.6}
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), field="firms", line=_line(folder, "firms:"),
+           says=("some firms located by lat/lon and others by x/y", "lat/lon everywhere"))
+
+
+def test_amount_and_heat_capacity_rate_both_given(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["heat_capacity_rate"] = "150 kW/K"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="amount", line=_line(folder, "amount: 40"),
+           says=("both amount and heat_capacity_rate", "remove one"))
+
+
+def test_missing_amount(tmp_path: Path) -> None:
+    firms = _firms()
+    del _stream(firms, "cement.clinker")["amount"]
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="cement", stream="clinker", field="amount", line=_line(folder, "clinker:"),
+           says=("found nothing", "an amount, a mass per time", "3000 t/year", "add 'amount:'"))
+
+
+def test_hydrogen_amount_without_unit_lists_every_accepted_unit(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["cement"]["streams"]["hydrogen"] = {"direction": "demand", "carrier": "hydrogen", "amount": 100,
+                                              "current": "grey_hydrogen"}
+    routes = {**ROUTES, "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg"}}
+    folder = _write(tmp_path, firms, routes=routes)
+    _check(_one(folder), firm="cement", stream="hydrogen", field="amount", line=_line(folder, "amount: 100"),
+           says=("found '100'", "a mass per time", "Nm3/h", "lower heating value (MW)", "add the unit"))
+
+
+def test_location_with_both_kinds_of_coordinates(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["cement"]["location"]["lat"] = 60.7
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="cement", field="location", line=_line(folder, "cement:") + 1,
+           says=("found lat, x, y", "either {lat, lon} in degrees or {x, y}"))
+
+
+def test_heat_stream_without_temperature(tmp_path: Path) -> None:
+    firms = _firms()
+    del _stream(firms, "smelter.flue_gas")["temperature"]
+    del _stream(firms, "smelter.flue_gas")["target_temperature"]
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="temperature",
+           line=_line(folder, "flue_gas:"),
+           says=("found nothing", "a temperature for a heat stream", "45 degC"))
+
+
+def test_material_stream_without_material(tmp_path: Path) -> None:
+    firms = _firms()
+    del _stream(firms, "cement.clinker")["material"]
+    folder = _write(tmp_path, firms)
+    problems = _problems(folder)
+    missing = next(p for p in problems if p.field == "material")
+    _check(missing, firm="cement", stream="clinker", field="material", line=_line(folder, "clinker:"),
+           says=("the material of a material stream", "material: slag"))
+
+
+# --- names ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_route(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "district_heating.network")["current"] = "gas_boilr"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="district_heating", stream="network", field="current",
+           line=_line(folder, "gas_boilr"), says=("'gas_boilr'", "a route under 'routes:'",
+                                                   "did you mean 'gas_boiler'?"))
+
+
+def test_route_of_the_wrong_carrier(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "district_heating.network")["current"] = "grid"
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="district_heating", stream="network", field="current",
+           line=_line(folder, "current: grid"),
+           says=("route 'grid' of carrier electricity", "a route of carrier heat", "or add one"))
+
+
+def test_material_route_for_another_material(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["cement"]["streams"]["gypsum"] = {"direction": "demand", "carrier": "material",
+                                            "material": "gypsum", "amount": "100 t/year", "current": "quarry"}
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="cement", stream="gypsum", field="current",
+           line=_line(folder, "current: quarry", after=_line(folder, "gypsum:")),
+           says=("route 'quarry' for material clinker", "a route for gypsum", "matching route"))
+
+
+def test_electricity_route_of_the_wrong_carrier(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"electricity": "gas_boiler"})
+    _check(_one(folder), field="park.electricity", line=_line(folder, "electricity: gas_boiler"),
+           says=("route 'gas_boiler' of carrier heat", "carrier electricity"))
+
+
+def test_heat_route_too_cold_for_a_demand(tmp_path: Path) -> None:
+    routes = {**ROUTES, "gas_boiler": {"carrier": "heat", "price": "0.55 NOK/kWh", "temperature": "60 degC"}}
+    folder = _write(tmp_path, routes=routes)
+    _check(_one(folder), firm="district_heating", stream="network", field="current",
+           line=_line(folder, "current: gas_boiler"),
+           says=("route 'gas_boiler' at 60 degC", "at or above the demand's 80 degC", "hotter route"))
+
+
+def test_cooling_route_too_hot_for_a_supply(tmp_path: Path) -> None:
+    routes = {**ROUTES,
+              "cooling_tower": {"carrier": "heat", "price": "0.01 NOK/kWh", "temperature": "120 degC"}}
+    folder = _write(tmp_path, routes=routes)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="current",
+           line=_line(folder, "current: cooling_tower"),
+           says=("route 'cooling_tower' at 120 degC", "at or below the supply's 90 degC", "colder route"))
+
+
+def test_unknown_material(tmp_path: Path) -> None:
+    folder = _write(tmp_path, materials=[{**MATERIALS[0], "by_product": "slagg"}])
+    _check(_one(folder), field="materials[1].by_product", line=_line(folder, "slagg"),
+           says=("'slagg'", "a material named by a stream or route", "did you mean 'slag'?"))
+
+
+def test_unknown_technology(tmp_path: Path) -> None:
+    folder = _write(tmp_path, technologies={"hot_water_pipes": {"investment_per_length": "9000 NOK/m"}})
+    _check(_one(folder), field="technologies.hot_water_pipes", line=_line(folder, "hot_water_pipes:"),
+           says=("'hot_water_pipes'", "a technology of the shipped catalogue",
+                 "did you mean 'hot_water_pipe'?"))
+
+
+def test_unknown_technology_of_a_hub(tmp_path: Path) -> None:
+    folder = _write(tmp_path, hubs={"h2_hub": {"location": {"x": "1 km", "y": "0 m"},
+                                               "technologies": ["electrolyzer"]}})
+    _check(_one(folder), field="hubs.h2_hub.technologies", line=_line(folder, "technologies:"),
+           says=("'electrolyzer'", "a technology name", "did you mean 'electrolyser'?"))
+
+
+def test_technology_override_with_the_wrong_unit(tmp_path: Path) -> None:
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {"investment_per_length": "9000 NOK/MW"}})
+    _check(_one(folder), field="technologies.hot_water_pipe.investment_per_length",
+           line=_line(folder, "9000 NOK/MW"),
+           says=("'9000 NOK/MW'", "money per length", "not money per length", "600 NOK/m"))
+
+
+def test_exclude_partners_names_an_unknown_firm(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["smelter"]["rules"] = {"exclude_partners": ["district_heatin"]}
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", field="rules.exclude_partners",
+           line=_line(folder, "exclude_partners"),
+           says=("'district_heatin'", "a firm id of this park", "did you mean 'district_heating'?"))
+
+
+def test_keep_current_names_an_unknown_stream(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["smelter"]["rules"] = {"keep_current": ["flue"]}
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", field="rules.keep_current", line=_line(folder, "keep_current"),
+           says=("'flue'", "a stream of firm 'smelter'", "did you mean 'flue_gas'?"))
+
+
+def test_storage_that_is_not_a_storage_technology(tmp_path: Path) -> None:
+    firms = _firms()
+    firms["district_heating"]["storage"] = ["thermal_storag"]
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="district_heating", field="storage", line=_line(folder, "storage:"),
+           says=("'thermal_storag'", "a storage technology", "did you mean 'thermal_storage'?"))
+
+
+def test_existing_link_from_a_demand(tmp_path: Path) -> None:
+    existing = [{"from": "district_heating.network", "to": "cement.clinker", "technology": "truck",
+                 "capacity": "5 t/h"}]
+    folder = _write(tmp_path, existing=existing)
+    problems = _problems(folder)
+    _check(problems[0], firm="district_heating", stream="network", field="existing[1].from",
+           line=_line(folder, "from: district_heating.network"),
+           says=("'district_heating.network', a demand", "a supply stream", "swap 'from' and 'to'"))
+
+
+def test_existing_link_to_an_unknown_stream(tmp_path: Path) -> None:
+    existing = [{"from": "smelter.flue_gas", "to": "district_heating.netwrk", "technology": "hot_water_pipe",
+                 "capacity": "5 MW"}]
+    folder = _write(tmp_path, existing=existing)
+    _check(_one(folder), field="existing[1].to", line=_line(folder, "netwrk"),
+           says=("'district_heating.netwrk'", "firm.stream", "did you mean 'district_heating.network'?"))
+
+
+def test_duplicate_firm_id(tmp_path: Path) -> None:
+    text = RAW + "  smelter:\n    location: {x: 5 m, y: 0 m}\n"
+    folder = write_park(tmp_path / "park", text)
+    first, second = (n for n, line in enumerate(text.splitlines(), 1) if line == "  smelter:")
+    _check(_one(folder), firm="smelter", field="firm", line=second,
+           says=("'smelter' a second time", f"first on line {first}", "once in firms", "rename one"))
+
+
+def test_duplicate_stream_id(tmp_path: Path) -> None:
+    stream = RAW[RAW.index("      flue_gas:"):]
+    folder = write_park(tmp_path / "park", RAW + stream)
+    first = _line(folder, "flue_gas:")
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="stream",
+           line=_line(folder, "flue_gas:", after=first),
+           says=(f"'flue_gas' a second time (first on line {first})", "once in firms.smelter.streams"))
+
+
+def test_duplicate_key(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", RAW.replace("currency: NOK,", "currency: NOK, currency: SEK,"))
+    _check(_one(folder), field="park.currency", line=1, says=("'currency' a second time", "once in park"))
+
+
+def test_hub_with_the_id_of_a_firm(tmp_path: Path) -> None:
+    folder = _write(tmp_path, hubs={"cement": {"location": {"x": "1 km", "y": "0 m"},
+                                               "technologies": ["electrolyser"]}})
+    _check(_one(folder), field="hubs.cement", line=_line(folder, "hubs:") + 1,
+           says=("'cement'", "a hub id different from every firm id", "rename the hub"))
+
+
+# --- profiles ------------------------------------------------------------------------------------------
+
+
+def _with_profile(tmp_path: Path, path: str, files: dict[str, str] | None = None) -> Path:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["profile"] = path
+    return _write(tmp_path, firms, files)
+
+
+def test_profile_file_missing(tmp_path: Path) -> None:
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv")
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=("'profiles/flue_gas.csv': no such file", "8760 hourly", "relative to the park folder"))
+
+
+def test_profile_that_is_a_folder(tmp_path: Path) -> None:
+    folder = _with_profile(tmp_path, "profiles", {"profiles/a.csv": "1\n" * 24})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=("a folder, not a file", "name the CSV file"))
+
+
+def test_profile_that_is_not_text(tmp_path: Path) -> None:
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv")
+    (folder / "profiles").mkdir()
+    (folder / "profiles" / "flue_gas.csv").write_bytes(b"\xff\xfe\x00\x01" * 100)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=("not UTF-8 text", "a CSV of one column of numbers", "save it as CSV in UTF-8"))
+
+
+def test_profile_with_a_word_in_it(tmp_path: Path) -> None:
+    rows = ["value"] + ["1.0"] * 10 + ["n/a"] + ["1.0"] * 8749
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "\n".join(rows)})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile",
+           says=("'n/a' on line 12", "every row needs a number"))
+
+
+def test_profile_of_the_wrong_length(tmp_path: Path) -> None:
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "1\n" * 100})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=("100 values", "8760 hourly rows (or 8784, 365, 12, 168 or 24)", "365 daily", "12 monthly"))
+
+
+def test_profile_with_a_negative_value(tmp_path: Path) -> None:
+    rows = ["1"] * 50 + ["-2.5"] + ["1"] * 8709
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "\n".join(rows)})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=("a negative value -2.5 on line 51", "numbers >= 0", "use values >= 0"))
+
+
+def test_profile_of_only_zeros(tmp_path: Path) -> None:
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "0\n" * 24})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", says=("only zeros", "positive"))
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "profiles/../../outside.csv"])
+def test_profile_path_escaping_the_park_folder(tmp_path: Path, path: str) -> None:
+    (tmp_path / "outside.csv").write_text("1\n" * 24)
+    folder = _with_profile(tmp_path, path)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=(f"'{path}'", "a file inside the park folder", "copy the profile into the park folder"))
+
+
+# --- scenarios and overrides ---------------------------------------------------------------------------
+
+
+def test_scenario_removing_an_unknown_firm(tmp_path: Path) -> None:
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: [cement, smelterr]\n"})
+    _check(_one(folder, scenario="x"), field="remove_firms", line=1, file="scenarios/x.yaml",
+           says=("'smelterr'", "a firm id of the park", "did you mean 'smelter'?"))
+
+
+def test_scenario_remove_firms_that_is_not_a_list(tmp_path: Path) -> None:
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: cement\n"})
+    _check(_one(folder, scenario="x"), field="remove_firms", line=1, file="scenarios/x.yaml",
+           says=("the text 'cement'", "a list of firm ids", "remove_firms: [nammo, yara]"))
+
+
+def test_scenario_problems_come_with_the_parks(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "cement.clinker")["amount"] = "5000 t"
+    folder = _write(tmp_path, firms, files={"scenarios/x.yaml": "remove_firms: [smelterr]\n"})
+    problems = _problems(folder, scenario="x")
+    assert [(Path(p.file).name, p.field) for p in problems] == [("x.yaml", "remove_firms"),
+                                                                ("park.yaml", "amount")]
+
+
+def test_unknown_scenario(tmp_path: Path) -> None:
+    folder = _write(tmp_path, files={"scenarios/high_carbon.yaml": "park: {carbon_price: 1800 NOK/t}\n"})
+    _check(_one(folder, scenario="high_carbn"), field="scenario", file="scenarios/high_carbn.yaml",
+           says=("no scenario 'high_carbn'", "scenarios/ folder", "did you mean 'high_carbon'?"))
+
+
+def test_scenario_value_is_located_in_the_scenario_file(tmp_path: Path) -> None:
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "description: dear carbon\npark:\n"
+                                                         "  carbon_price: 1800 NOK\n"})
+    _check(_one(folder, scenario="x"), field="park.carbon_price", line=3, file="scenarios/x.yaml",
+           says=("'1800 NOK'", "money per tonne of CO2", "an amount of money", "900 NOK/t"))
+
+
+def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
+    _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))
+
+
+def test_override_value_names_the_override(tmp_path: Path) -> None:
+    folder = _write(tmp_path)
+    problem = _one(folder, overrides={"park.carbon_price": "1800 NOK"})
+    assert problem.file == "override park.carbon_price" and problem.line is None
+    assert "'1800 NOK'" in str(problem) and "money per tonne of CO2" in str(problem)
+
+
+def test_override_with_an_unknown_key_names_the_override(tmp_path: Path) -> None:
+    problem = _one(_write(tmp_path), overrides={"park.carbon_prise": "1800 NOK/t"})
+    assert problem.file == "override park.carbon_prise"
+    assert "did you mean 'carbon_price'?" in str(problem)
+
+
+# --- all at once ---------------------------------------------------------------------------------------
+
+
+def test_three_different_mistakes_are_reported_in_one_error(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amout"] = _stream(firms, "smelter.flue_gas").pop("amount")  # a key
+    _stream(firms, "district_heating.network")["temperature"] = "50 C"                             # a unit
+    _stream(firms, "cement.clinker")["current"] = "quary"                                          # a name
+    folder = _write(tmp_path, firms)
+    problems = _problems(folder)
+    assert [(p.firm, p.stream, p.field) for p in problems] == [
+        ("smelter", "flue_gas", "amout"),
+        ("district_heating", "network", "temperature"),
+        ("cement", "clinker", "current"),
+    ]
+    assert "did you mean 'amount'?" in str(problems[0])
+    assert "degC" in str(problems[1])
+    assert "did you mean 'quarry'?" in str(problems[2])
+    assert len({p.line for p in problems}) == 3
+    message = str(ParkError(problems))
+    assert message.startswith("3 problems in the park data:")
+
+
+def test_a_shape_error_does_not_hide_the_rest_nor_cascade(tmp_path: Path) -> None:
+    firms = _firms()
+    del _stream(firms, "smelter.slag")["direction"]           # this stream is set aside ...
+    firms["smelter"]["rules"] = {"keep_current": ["slag"]}    # ... so naming it is no second error
+    firms["cement"]["location"] = {"lat": "sixty", "lon": 10}  # a firm set aside: its streams are not checked
+    _stream(firms, "cement.clinker")["amount"] = "5000 t"
+    firms["smelter"]["rules"]["exclude_partners"] = ["cement"]
+    _stream(firms, "district_heating.network")["amount"] = "30 GWh"
+    routes = {**ROUTES, "landfill": {"carrier": "rubbish", "price": "1200 NOK/t"}}
+    folder = _write(tmp_path, firms, routes=routes,
+                    existing=[{"from": "smelter.slag", "to": "cement.clinker", "technology": "truck",
+                               "capacity": "1 t/h"}])
+    problems = _problems(folder)
+    assert [(p.firm, p.stream, p.field) for p in problems] == [
+        (None, None, "routes.landfill.carrier"),
+        ("smelter", "slag", "direction"),
+        ("cement", None, "location.lat"),
+        ("district_heating", "network", "amount"),
+    ], "\n".join(map(str, problems))
+    assert "a number (latitude in degrees north)" in str(problems[2])
+
+
+def test_a_misspelt_key_is_read_as_meant_so_no_second_error(tmp_path: Path) -> None:
+    routes = {**ROUTES, "gas_boiler": {"carrier": "heat", "price": "0.55 NOK/kWh", "temperatur": "250 degC"}}
+    folder = _write(tmp_path, routes=routes)
+    _check(_one(folder), field="routes.gas_boiler.temperatur", line=_line(folder, "temperatur:"),
+           says=("did you mean 'temperature'?",))
+
+
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["direcion"] = _stream(firms, "smelter.flue_gas").pop("direction")
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="direcion", line=_line(folder, "direcion"),
+           says=("unknown key 'direcion'", "did you mean 'direction'?"))
+
+
+def test_a_misspelt_key_with_a_wrong_value_is_named_as_written(tmp_path: Path) -> None:
+    routes = {**ROUTES, "gas_boiler": {"carrier": "heat", "price": "0.55 NOK/kWh", "temperatur": "250 C"}}
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["direcion"] = "sideways"
+    del _stream(firms, "smelter.flue_gas")["direction"]
+    folder = _write(tmp_path, firms, routes=routes)
+    problems = _problems(folder)
+    assert [(p.stream, p.field, p.line) for p in problems] == [
+        (None, "routes.gas_boiler.temperatur", _line(folder, "temperatur")),
+        ("flue_gas", "direcion", _line(folder, "direcion")),
+        ("flue_gas", "direcion", _line(folder, "direcion")),
+        (None, "routes.gas_boiler.temperatur", _line(folder, "temperatur")),
+    ], "\n".join(map(str, problems))
+    assert "'sideways'" in str(problems[2]) and "'supply' or 'demand'" in str(problems[2])
+    assert "'250 C'" in str(problems[3]) and "degC" in str(problems[3])
+
+
+def test_list_items_set_aside_keep_their_numbers(tmp_path: Path) -> None:
+    materials = [{**MATERIALS[0], "ratio": [1]}, {**MATERIALS[0], "max_share": "130 %"}]
+    folder = _write(tmp_path, materials=materials)
+    first, second = _problems(folder)
+    assert (first.field, second.field) == ("materials[1].ratio", "materials[2].max_share")
+    assert second.line == _line(folder, "130 %")
+
+
+def test_duplicates_and_other_problems_come_together(tmp_path: Path) -> None:
+    text = RAW.replace("40 GWh/year", "40 GWh") + "  smelter:\n    location: {x: 5 m, y: 0 m}\n"
+    folder = write_park(tmp_path / "park", text)
+    assert {p.field for p in _problems(folder)} == {"firm", "amount"}
+
+
+WEIRD_VALUES = [None, [], True, -1, "1e999 MW", "-0 K"]
+
+
+def test_no_value_anywhere_gives_anything_but_a_park_error(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["profile"] = "profiles/a.csv"
+    firms["smelter"]["rules"] = {"exclude_partners": ["cement"], "keep_current": ["slag"], "max_partners": 2}
+    base = park_dict(firms, routes=ROUTES, materials=MATERIALS,
+                     park={"exchange_rates": {"EUR": "11 NOK"}, "time": {"typical_days": 4}},
+                     technologies={"hot_water_pipe": {"investment_per_length": "9000 NOK/m"}},
+                     existing=[{"from": "smelter.flue_gas", "to": "district_heating.network",
+                                "technology": "hot_water_pipe", "capacity": "5 MW"}],
+                     hubs={"h2_hub": {"location": {"x": "1 km", "y": "0 m"}, "technologies": ["electrolyser"],
+                                      "max_capacity": {"electrolyser": "50 MW"}}})
+    places = [("park", key) for key in base["park"]] + [
+        ("routes", "gas_boiler", "temperature"), ("routes", "landfill", "price"),
+        ("firms", "smelter", "location", "x"), ("firms", "smelter", "rules", "max_partners"),
+        ("firms", "smelter", "rules", "keep_current"), ("firms", "smelter", "streams"),
+        ("materials", 0, "max_share"), ("existing", 0, "from"), ("hubs", "h2_hub", "technologies"),
+    ] + [("firms", "smelter", "streams", "flue_gas", key) for key in _stream(firms, "smelter.flue_gas")]
+    crashes = []
+    for number, (place, value) in enumerate((p, v) for p in places for v in WEIRD_VALUES):
+        data = copy.deepcopy(base)
+        node = data
+        for key in place[:-1]:
+            node = node[key]
+        node[place[-1]] = value
+        folder = write_park(tmp_path / str(number), data, {"profiles/a.csv": "1\n" * 24})
+        try:
+            load_park(folder)
+        except ParkError as exc:
+            assert all(p.found and p.expected and p.hint for p in exc.problems), str(exc)
+        except Exception as exc:  # noqa: BLE001 - the point is to catch anything else
+            crashes.append(f"{place} = {value!r}: {type(exc).__name__}: {exc}")
+    assert not crashes, "\n".join(crashes)
+
+
+# --- the command line ----------------------------------------------------------------------------------
+
+
+def test_validate_a_broken_park_exits_2_with_every_message(tmp_path: Path) -> None:
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = "40 GWh"
+    _stream(firms, "cement.clinker")["current"] = "quary"
+    folder = _write(tmp_path, firms)
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, ParkError)
+    assert "2 problems in the park data" in result.output
+    assert "firm 'smelter', stream 'flue_gas', field 'amount'" in result.output
+    assert "'GWh' is an energy, not a power (energy per time)" in result.output
+    assert "did you mean 'quarry'?" in result.output
+
+
+def test_validate_a_yaml_error_exits_2(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", "park: {name: x\n")
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 2 and "syntax error" in result.output and "Traceback" not in result.output
+
+
+def test_validate_a_bad_override_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(_write(tmp_path)), "--set", "park.carbon_price=9 NOK"])
+    assert result.exit_code == 2 and "override park.carbon_price" in result.output
+
+
+def test_validate_prints_square_brackets_of_a_message(tmp_path: Path) -> None:
+    folder = _write(tmp_path, hubs={"h2_hub": {"location": {"x": "1 km", "y": "0 m"},
+                                               "technologies": "electrolyser"}})
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 2
+    assert "[electrolyser, hydrogen_storage]" in result.output
+
+
+def test_validate_a_good_park_exits_0_with_the_carrier_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(_write(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "streams per carrier" in result.output
+    for words in ("heat", "material", "smelter", "district_heating", "valid", "no problems found"):
+        assert words in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "candidates", "optimize", "doctor"])
+def test_help_of_every_command(command: str) -> None:
+    assert command in cli.commands
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli {command}" in result.output or "Usage:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_of_the_program_lists_the_commands() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in ("validate", "candidates", "optimize", "doctor"):
+        assert command in result.output

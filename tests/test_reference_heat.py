@@ -1,0 +1,351 @@
+"""Reference cases for heat with known optima, every number derived by hand beside its test.
+
+(a), (b): textbook pinch problems on one site (``internal_links``) with free links: the
+boiler and cooling use must equal the problem-table targets (DESIGN section 4).
+(c): a three-interval case where "any hot stream above the cold one" would be wrong.
+(d), (e): a two-firm pipe that pays, and one that does not (CRF, losses, prices).
+(f): a heat-pump link (COP, electricity, heat taken, cost).
+
+Conventions (DESIGN sections 2 and 4): a year is 8760 h, annual amount = rate x 8760;
+CRF = r(1+r)^n / ((1+r)^n - 1); a link's investment = investment + investment_per_capacity
+x capacity + investment_per_length x length; annual cost = (CRF + fixed_om) x investment
++ running_cost x delivered; a pipe delivers (1 - loss_per_km x length) of what it takes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import symbiosis
+
+HOURS = 8760.0
+BOILER_PRICE = 80.0  # NOK/MWh
+COOLING_PRICE = 15.0  # NOK/MWh
+
+FREE_PIPE = {"investment": "0 NOK", "investment_per_capacity": "0 NOK/MW", "investment_per_length": "0 NOK/m",
+             "running_cost": "0 NOK/MWh", "loss_per_km": "0 %", "min_capacity": "0 MW", "fixed_om": "0 %",
+             "min_approach": "10 K"}
+
+
+def crf(rate: float, years: float) -> float:
+    """Capital recovery factor, written out from DESIGN section 2 (not the package's)."""
+    growth = (1 + rate) ** years
+    return rate * growth / (growth - 1)
+
+
+def routes(boiler_temperature: str = "700 degC", **extra) -> dict:
+    return {"boiler": {"carrier": "heat", "price": f"{BOILER_PRICE} NOK/MWh",
+                       "temperature": boiler_temperature},
+            "cooling": {"carrier": "heat", "price": f"{COOLING_PRICE} NOK/MWh", "temperature": "20 degC"},
+            **extra}
+
+
+def heat(direction: str, start: float, end: float, cp_kw_per_k: float) -> dict:
+    """A heat stream given by its heat capacity rate (kW/K) over a range in degC."""
+    return {"direction": direction, "carrier": "heat", "temperature": f"{start} degC",
+            "target_temperature": f"{end} degC", "heat_capacity_rate": f"{cp_kw_per_k} kW/K",
+            "current": "cooling" if direction == "supply" else "boiler"}
+
+
+def one_site(make_park, streams: dict, *, boiler_temperature: str, min_approach: str = "10 K"):
+    """All streams at one firm, links between them free: a pinch study."""
+    return make_park(
+        {"site": {"location": {"x": "0 m", "y": "0 m"}, "streams": streams}},
+        park={"internal_links": True},
+        routes=routes(boiler_temperature),
+        technologies={"hot_water_pipe": {**FREE_PIPE, "min_approach": min_approach},
+                      "heat_pump": {"enabled": False}},
+    )
+
+
+def route_use(result, route: str) -> float:
+    """MWh a year through ``route`` (0 if it carries nothing)."""
+    table = result.routes.set_index("route")
+    return float(table.loc[route, "annual_amount"]) if route in table.index else 0.0
+
+
+# -- (a), (b): textbook targets -------------------------------------------------------------------
+
+# Yee and Grossmann (1990), dT = 10 K. Problem table on the shifted scale (hot - 10 K):
+#   H1 640 -> 360 (CP 10), H2 580 -> 360 (CP 20), C1 410 -> 650 (CP 15), C2 350 -> 500 (CP 13)
+#   interval   hot CP  cold CP  surplus kW   cascade
+#   650-640      0       15       -150         -150
+#   640-580     10       15       -300         -450   <- most negative: hot utility 450 kW
+#   580-500     30       15      +1200         +750
+#   500-410     30       28       +180         +930
+#   410-360     30       13       +850        +1780
+#   360-350      0       13       -130        +1650   -> cold utility 1650 + 450 = 2100 kW
+# Loads: hot 2800 + 4400 = 7200 kW, cold 3600 + 1950 = 5550 kW (7200 - 2100 = 5550 - 450).
+YEE_GROSSMANN = {"h1": heat("supply", 650, 370, 10), "h2": heat("supply", 590, 370, 20),
+                 "c1": heat("demand", 410, 650, 15), "c2": heat("demand", 350, 500, 13)}
+
+# Gundersen four-stream problem, dT = 10 K. Shifted hot: H1 260 -> 150 (CP 18), H2 210 -> 50 (CP 22);
+# cold C1 50 -> 210 (CP 20), C2 160 -> 210 (CP 50).
+#   interval   hot CP  cold CP  surplus kW   cascade
+#   260-210     18        0       +900         +900
+#   210-160     40       70      -1500         -600   <- hot utility 600 kW
+#   160-150     40       20       +200         -400
+#   150-50      22       20       +200         -200   -> cold utility -200 + 600 = 400 kW
+# Loads: hot 1980 + 3520 = 5500 kW, cold 3200 + 2500 = 5700 kW (5500 - 400 = 5700 - 600).
+GUNDERSEN = {"h1": heat("supply", 270, 160, 18), "h2": heat("supply", 220, 60, 22),
+             "c1": heat("demand", 50, 210, 20), "c2": heat("demand", 160, 210, 50)}
+
+
+@pytest.mark.parametrize(
+    ("streams", "boiler_temperature", "hot_mw", "cold_mw", "hot_load_mw", "cold_load_mw"),
+    [
+        pytest.param(YEE_GROSSMANN, "700 degC", 0.450, 2.100, 5.550, 7.200, id="yee-grossmann-1990"),
+        pytest.param(GUNDERSEN, "300 degC", 0.600, 0.400, 5.700, 5.500, id="gundersen-four-stream"),
+    ],
+)
+def test_one_site_with_free_links_meets_the_pinch_targets(make_park, streams, boiler_temperature, hot_mw,
+                                                          cold_mw, hot_load_mw, cold_load_mw) -> None:
+    """Routes used = problem-table minimum utilities; cost = 80 x boiler + 15 x cooling MWh.
+
+    Yee-Grossmann: 0.45 x 8760 = 3942 MWh x 80 + 2.1 x 8760 = 18396 MWh x 15 = 591,300 NOK;
+    baseline 5.55 x 8760 x 80 + 7.2 x 8760 x 15 = 3,889,440 + 946,080 = 4,835,520 NOK.
+    Gundersen: 5256 MWh x 80 + 3504 MWh x 15 = 473,040 NOK;
+    baseline 5.7 x 8760 x 80 + 5.5 x 8760 x 15 = 3,994,560 + 722,700 = 4,717,260 NOK.
+    """
+    result = symbiosis.optimize(one_site(make_park, streams, boiler_temperature=boiler_temperature))
+    assert result.status == "optimal"
+    assert route_use(result, "boiler") / HOURS == pytest.approx(hot_mw, rel=1e-6)
+    assert route_use(result, "cooling") / HOURS == pytest.approx(cold_mw, rel=1e-6)
+    expected = HOURS * (hot_mw * BOILER_PRICE + cold_mw * COOLING_PRICE)
+    assert result.total_cost == pytest.approx(expected, rel=1e-6)
+    baseline = HOURS * (hot_load_mw * BOILER_PRICE + cold_load_mw * COOLING_PRICE)
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    # Heat recovered = cold load - hot utility, summed over the internal links.
+    assert result.exchanges["annual_amount"].sum() / HOURS == pytest.approx(hot_load_mw - hot_mw, rel=1e-6)
+
+
+# -- (c): the pinch is not "any hot above cold" -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("min_approach", "recovered_kw"), [(10, 400), (20, 300), (30, 200)])
+def test_three_intervals_only_the_part_above_the_pinch_is_recovered(make_park, min_approach,
+                                                                    recovered_kw) -> None:
+    """Hot H 150 -> 50 degC and cold C 100 -> 200 degC, both CP 10 kW/K (1000 kW each).
+
+    H's top (150 - dT) lies above C's bottom (100), so a rule "any hot above cold may pass"
+    would let all 1000 kW through. The problem table on the shifted scale (H: 150-dT -> 50-dT):
+      200 .. 150-dT   cold only                 -10 x (50 + dT)   kW
+      150-dT .. 100   both, CP 10 each           0
+      100 .. 50-dT    hot only                  +10 x (50 + dT)   kW
+    so hot utility = cold utility = 10 x (50 + dT) kW and the recovered heat is
+    1000 - 10 x (50 + dT) = 10 x (50 - dT): 400, 300, 200 kW for dT = 10, 20, 30 K (H 150 -> 100+dT
+    heats C 100 -> 150-dT). Cost: (hot x 80 + cold x 15) x 8760.
+    """
+    streams = {"h": heat("supply", 150, 50, 10), "c": heat("demand", 100, 200, 10)}
+    park = one_site(make_park, streams, boiler_temperature="250 degC", min_approach=f"{min_approach} K")
+    result = symbiosis.optimize(park)
+    utility_mw = (1000 - recovered_kw) / 1000
+    assert route_use(result, "boiler") / HOURS == pytest.approx(utility_mw, rel=1e-6)
+    assert route_use(result, "cooling") / HOURS == pytest.approx(utility_mw, rel=1e-6)
+    (link,) = result.exchanges.itertuples()
+    assert link.annual_amount == pytest.approx(recovered_kw / 1000 * HOURS, rel=1e-6)
+    assert result.total_cost == pytest.approx(utility_mw * HOURS * (BOILER_PRICE + COOLING_PRICE), rel=1e-6)
+
+
+# -- (d), (e): a pipe between two firms -------------------------------------------------------------
+
+PIPE = {"investment": "1000000 NOK", "investment_per_capacity": "500000 NOK/MW",
+        "investment_per_length": "1000 NOK/m", "running_cost": "2 NOK/MWh", "loss_per_km": "1 %/km",
+        "fixed_om": "2 %", "lifetime": "20 year", "min_approach": "10 K", "min_capacity": "0 MW"}
+PIPE_ANNUITY = crf(0.07, 20) + 0.02  # 0.0943929 + 0.02 = 0.1143929 per year per NOK invested
+
+
+def two_firms(make_park, giver_location: dict, taker_location: dict, need: str):
+    """Firm A cools 90 -> 60 degC (3 MW, cooling tower); firm B warms 40 -> 70 degC (``need``, boiler).
+    Shifted by 10 K, A spans 80 -> 50 degC, above or level with every part of B: all of B can be met."""
+    firms = {
+        "a": {"location": giver_location, "streams": {"surplus": {
+            "direction": "supply", "carrier": "heat", "temperature": "90 degC",
+            "target_temperature": "60 degC", "amount": "3 MW", "current": "cooling"}}},
+        "b": {"location": taker_location, "streams": {"need": {
+            "direction": "demand", "carrier": "heat", "temperature": "40 degC",
+            "target_temperature": "70 degC", "amount": need, "current": "boiler"}}},
+    }
+    return make_park(firms, routes=routes("250 degC"), technologies={"hot_water_pipe": PIPE})
+
+
+def test_a_pipe_that_pays_is_built_at_full_size(make_park) -> None:
+    """A at (0, 0), B at (1000 m, 0): length = 1 km x routing factor 1.3 = 1.3 km.
+    Delivered per taken: 1 - 0.01 x 1.3 = 0.987. B needs 2 MW, so the pipe takes 2 / 0.987 =
+    2.026342 MW from A's 3 MW; capacity = taken = 2.026342 MW.
+
+    Each MWh delivered saves 80 (boiler) + 15 / 0.987 (cooling of what is taken) - 2 (running)
+    = 93.197 NOK, i.e. 816,411 NOK per MW-year, against 0.1143929 x 500,000 / 0.987 = 57,950 NOK
+    of capacity: every MW pays, and 2 MW give 1,516,922 NOK a year against the fixed
+    0.1143929 x (1,000,000 + 1,300,000) = 263,104 NOK: built, at full size.
+
+    investment = 1,000,000 + 1,000 NOK/m x 1,300 m + 500,000 x 2.026342 = 3,313,171 NOK
+    annual cost = 0.1143929 x 3,313,171 + 2 x 17,520 = 379,003 + 35,040 = 414,043 NOK
+    cooling still used = (3 - 2.026342) x 8760 = 8529.24 MWh -> 127,939 NOK; boiler 0
+    total = 541,982 NOK; baseline = 2 x 8760 x 80 + 3 x 8760 x 15 = 1,795,800 NOK.
+    """
+    park = two_firms(make_park, {"x": "0 m", "y": "0 m"}, {"x": "1000 m", "y": "0 m"}, "2 MW")
+    candidates = symbiosis.find_candidates(park).table
+    assert list(candidates["technology"]) == ["hot_water_pipe"]  # A reaches B's top: no heat pump
+    result = symbiosis.optimize(park)
+
+    length = 1.0 * 1.3
+    efficiency = 1 - 0.01 * length
+    taken = 2 / efficiency
+    investment = 1_000_000 + 1_000_000 * length + 500_000 * taken
+    link_cost = PIPE_ANNUITY * investment + 2 * 2 * HOURS
+    cooling = (3 - taken) * HOURS * COOLING_PRICE
+    total = link_cost + cooling
+    baseline = 2 * HOURS * BOILER_PRICE + 3 * HOURS * COOLING_PRICE
+    assert baseline == pytest.approx(1_795_800)
+    assert total == pytest.approx(541_982, abs=1)  # the hand figure above
+
+    (pipe,) = result.exchanges.itertuples()
+    assert pipe.length_km == pytest.approx(length, rel=1e-6)
+    assert pipe.capacity == pytest.approx(taken, rel=1e-6)
+    assert pipe.annual_amount == pytest.approx(2 * HOURS, rel=1e-6)
+    assert pipe.annual_taken == pytest.approx(taken * HOURS, rel=1e-6)
+    assert pipe.investment == pytest.approx(investment, rel=1e-6)
+    assert pipe.annual_cost == pytest.approx(link_cost, rel=1e-6)
+    assert route_use(result, "boiler") == pytest.approx(0, abs=1e-6)
+    assert route_use(result, "cooling") == pytest.approx((3 - taken) * HOURS, rel=1e-6)
+    assert result.total_cost == pytest.approx(total, rel=1e-6)
+    assert result.summary["objective"] == pytest.approx(total, rel=1e-6)
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.saving == pytest.approx(baseline - total, rel=1e-6)
+    assert result.firms["saving"].sum() == pytest.approx(baseline - total, rel=1e-6)
+
+
+def test_a_pipe_that_does_not_pay_is_not_built(make_park) -> None:
+    """A at (60.00 N, 10 E), B at (60.01 N, 10 E): on one meridian the haversine distance is
+    R x dlat = 6371 x 0.01 x pi / 180 = 1.111949 km; x 1.3 = 1.445534 km; delivered per taken
+    1 - 0.01 x 1.445534 = 0.985545.
+
+    B needs only 0.2 MW: at most 0.2 x 8760 x (80 + 15 / 0.985545 - 2) = 163,323 NOK a year, less
+    capacity 0.1143929 x 500,000 x 0.2 / 0.985545 = 11,607 NOK, against the fixed
+    0.1143929 x (1,000,000 + 1,445,534) = 279,752 NOK: not built; total = baseline =
+    0.2 x 8760 x 80 + 3 x 8760 x 15 = 140,160 + 394,200 = 534,360 NOK.
+
+    Forced in, the pipe runs full (each MWh still gains 93.2 NOK) and costs
+    0.1143929 x (2,445,534 + 101,467) + 2 x 1752 = 291,359 + 3,504 = 294,863 NOK, with cooling
+    (3 - 0.202933) x 8760 x 15 = 367,535 NOK: total 662,397 NOK, 128,037 NOK above the baseline.
+    """
+    park = two_firms(make_park, {"lat": 60.0, "lon": 10.0}, {"lat": 60.01, "lon": 10.0}, "0.2 MW")
+    result = symbiosis.optimize(park)
+    baseline = 0.2 * HOURS * BOILER_PRICE + 3 * HOURS * COOLING_PRICE
+    assert baseline == pytest.approx(534_360)
+    assert len(result.exchanges) == 0
+    assert result.total_cost == pytest.approx(baseline, rel=1e-6)
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.saving == pytest.approx(0, abs=1e-6)
+
+    length = 6371 * math.radians(0.01) * 1.3
+    efficiency = 1 - 0.01 * length
+    taken = 0.2 / efficiency
+    (link_id,) = symbiosis.find_candidates(park).table["id"]
+    forced = symbiosis.optimize(park, fixed_links={link_id: True})
+    investment = 1_000_000 + 1_000_000 * length + 500_000 * taken
+    total = PIPE_ANNUITY * investment + 2 * 0.2 * HOURS + (3 - taken) * HOURS * COOLING_PRICE
+    assert total == pytest.approx(662_397, abs=1)  # the hand figure above
+    (pipe,) = forced.exchanges.itertuples()
+    assert pipe.length_km == pytest.approx(length, rel=1e-6)
+    assert pipe.capacity == pytest.approx(taken, rel=1e-6)
+    assert pipe.investment == pytest.approx(investment, rel=1e-6)
+    assert forced.total_cost == pytest.approx(total, rel=1e-6)
+    assert forced.saving == pytest.approx(baseline - total, rel=1e-6)
+
+
+# -- (f): a heat pump -----------------------------------------------------------------------------
+
+HEAT_PUMP = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK/MW",
+             "investment_per_length": "2000 NOK/m", "running_cost": "10 NOK/MWh", "loss_per_km": "0 %",
+             "fixed_om": "1 %", "lifetime": "20 year", "min_approach": "5 K", "carnot_efficiency": "50 %",
+             "min_capacity": "0 MW", "max_distance": "5 km"}
+
+
+def pump_park(make_park, supply_range: tuple[float, float], demand_range: tuple[float, float]):
+    """A: surplus 2 MW (cooling tower); B: need 1 MW (boiler 400 NOK/MWh, 0.2 t/MWh); grid 500 NOK/MWh,
+    0.05 t/MWh; 500 m apart (0.65 km of pipe)."""
+    firms = {
+        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"surplus": {
+            "direction": "supply", "carrier": "heat", "temperature": f"{supply_range[0]} degC",
+            "target_temperature": f"{supply_range[1]} degC", "amount": "2 MW", "current": "cooling"}}},
+        "b": {"location": {"x": "500 m", "y": "0 m"}, "streams": {"need": {
+            "direction": "demand", "carrier": "heat", "temperature": f"{demand_range[0]} degC",
+            "target_temperature": f"{demand_range[1]} degC", "amount": "1 MW", "current": "boiler"}}},
+    }
+    return make_park(
+        firms,
+        routes={"boiler": {"carrier": "heat", "price": "400 NOK/MWh", "emissions": "0.2 t/MWh",
+                           "temperature": "250 degC"},
+                "cooling": {"carrier": "heat", "price": f"{COOLING_PRICE} NOK/MWh", "temperature": "10 degC"},
+                "grid": {"carrier": "electricity", "price": "500 NOK/MWh", "emissions": "0.05 t/MWh"}},
+        technologies={"heat_pump": HEAT_PUMP},
+    )
+
+
+@pytest.mark.parametrize(
+    ("supply_range", "kinds"),
+    [
+        pytest.param((90, 60), ["direct"], id="direct-reaches-the-top"),  # 90 - 10 >= 80
+        pytest.param((85, 60), ["direct", "heat_pump"], id="direct-only-part-way"),  # 75 < 80, 75 > 60
+        pytest.param((30, 25), ["heat_pump"], id="too-cold-for-a-pipe"),  # 20 < 60
+    ],
+)
+def test_heat_pump_candidates_only_where_a_pipe_cannot_reach_the_top(make_park, supply_range, kinds) -> None:
+    """Demand 60 -> 80 degC; the pipe's approach is the catalogue's 10 K."""
+    table = symbiosis.find_candidates(pump_park(make_park, supply_range, (60, 80))).table
+    assert sorted(table["kind"]) == kinds
+
+
+def test_heat_pump_link(make_park) -> None:
+    """A cools 30 -> 25 degC, B warms 60 -> 80 degC: no pipe (30 - 10 < 60), a heat pump.
+
+    T_hi = 80 + 5 = 85 degC = 358.15 K, T_lo = 25 - 5 = 20 degC = 293.15 K,
+    COP = 0.5 x 358.15 / 65 = 2.755.
+    Per MWh of heat delivered it buys 1 / 2.755 MWh of electricity and takes 1.755 / 2.755 from A;
+    it saves 400 + 15 x 0.63702 = 409.555 NOK and costs 500 / 2.755 + 10 = 191.488 NOK: +218.07 NOK,
+    1.91 MNOK per MW-year against 0.1043929 x 1,000,000 = 104,393 NOK of capacity, and the fixed
+    0.1043929 x (100,000 + 2,000 NOK/m x 650 m) = 146,150 NOK: built, covering all 1 MW.
+
+    electricity E = 8760 / 2.755 = 3179.673 MWh (1,589,837 NOK); heat taken = 5580.327 MWh;
+    cooling left = 17,520 - 5580.327 = 11,939.673 MWh (179,095 NOK);
+    link: investment 2,400,000 NOK, annual cost 0.1043929 x 2,400,000 + 10 x 8760 = 338,143 NOK;
+    total = 2,107,075 NOK; baseline 8760 x 400 + 17,520 x 15 = 3,766,800 NOK;
+    emissions 3179.673 x 0.05 = 158.98 t (baseline 8760 x 0.2 = 1752 t).
+    """
+    park = pump_park(make_park, (30, 25), (60, 80))
+    result = symbiosis.optimize(park)
+
+    cop = 0.5 * (80 + 5 + 273.15) / ((80 + 5) - (25 - 5))
+    assert cop == pytest.approx(2.755)
+    electricity = HOURS / cop
+    taken = HOURS * (cop - 1) / cop
+    annuity = crf(0.07, 20) + 0.01
+    investment = 100_000 + 2_000 * 650 + 1_000_000 * 1.0
+    link_cost = annuity * investment + 10 * HOURS
+    cooling = (2 * HOURS - taken) * COOLING_PRICE
+    total = link_cost + cooling + 500 * electricity
+    baseline = 400 * HOURS + 2 * HOURS * COOLING_PRICE
+    assert total == pytest.approx(2_107_075, abs=1)  # the hand figure above
+
+    (pump,) = result.exchanges.itertuples()
+    assert pump.technology == "heat_pump"
+    assert pump.cop == pytest.approx(cop, rel=1e-6)
+    assert pump.capacity == pytest.approx(1.0, rel=1e-6)  # rated by heat delivered
+    assert pump.annual_amount == pytest.approx(HOURS, rel=1e-6)
+    assert pump.annual_taken == pytest.approx(taken, rel=1e-6)
+    assert pump.electricity == pytest.approx(electricity, rel=1e-6)
+    assert pump.investment == pytest.approx(investment, rel=1e-6)
+    assert pump.annual_cost == pytest.approx(link_cost, rel=1e-6)
+    assert route_use(result, "grid") == pytest.approx(electricity, rel=1e-6)
+    grid = result.routes.set_index("route").loc["grid"]
+    assert grid["annual_cost"] == pytest.approx(500 * electricity, rel=1e-6)
+    assert route_use(result, "boiler") == pytest.approx(0, abs=1e-6)
+    assert route_use(result, "cooling") == pytest.approx(2 * HOURS - taken, rel=1e-6)
+    assert result.total_cost == pytest.approx(total, rel=1e-6)
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.summary["emissions"] == pytest.approx(0.05 * electricity, rel=1e-6)
+    assert result.summary["baseline_emissions"] == pytest.approx(0.2 * HOURS, rel=1e-6)

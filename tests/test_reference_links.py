@@ -1,0 +1,432 @@
+"""Reference cases for links other than heat physics, every number derived by hand beside its test.
+
+(g) material substitution by truck with a largest share; (h) hydrogen purity; (i) an existing
+link; (j) firm rules; (k) the emissions objective and the JSON output contract (DESIGN section 2).
+
+Conventions (DESIGN section 2): a year is 8760 h, annual amount = rate x 8760; CRF =
+r(1+r)^n / ((1+r)^n - 1); investment = investment + investment_per_capacity x capacity +
+investment_per_length x length; annual cost = (CRF + fixed_om) x investment + running_cost x
+delivered + cost_per_tonne_km x length x taken; length = straight distance x routing_factor.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import symbiosis
+
+HOURS = 8760.0
+
+
+def crf(rate: float, years: float) -> float:
+    """Capital recovery factor, written out from DESIGN section 2 (not the package's)."""
+    growth = (1 + rate) ** years
+    return rate * growth / (growth - 1)
+
+
+def at(x_m: float, y_m: float = 0.0) -> dict:
+    return {"x": f"{x_m} m", "y": f"{y_m} m"}
+
+
+def route_use(result, route: str) -> float:
+    """Annual amount through ``route`` (0 if it carries nothing)."""
+    table = result.routes.set_index("route")
+    return float(table.loc[route, "annual_amount"]) if route in table.index else 0.0
+
+
+# -- (g): material substitution by truck ------------------------------------------------------------
+
+TRUCK = {"investment": "200000 NOK", "investment_per_capacity": "10000 NOK/(t/h)",
+         "investment_per_length": "0 NOK/m", "lifetime": "15 year", "fixed_om": "2 %",
+         "running_cost": "20 NOK/t", "cost_per_tonne_km": "2 NOK/(t*km)", "loss_per_km": "0 %",
+         "max_distance": "100 km", "min_capacity": "0 t/h"}
+MATERIAL_ROUTES = {
+    "landfill": {"carrier": "material", "price": "300 NOK/t"},
+    "clinker_purchase": {"carrier": "material", "material": "cement_clinker", "price": "1000 NOK/t",
+                         "emissions": "0.8 t/t"},
+}
+MATERIAL_FIRMS = {
+    "ash": {"location": at(0), "streams": {"fly_ash": {
+        "direction": "supply", "carrier": "material", "material": "fly_ash", "amount": "2 t/h",
+        "current": "landfill"}}},
+    "cement": {"location": at(3000, 4000), "streams": {"clinker": {
+        "direction": "demand", "carrier": "material", "material": "cement_clinker", "amount": "4 t/h",
+        "current": "clinker_purchase"}}},
+}
+MATERIAL_RULES = [{"by_product": "fly_ash", "replaces": "cement_clinker", "ratio": 0.8, "max_share": "30 %"}]
+
+# Hand figures of the truck case (see the test's docstring).
+TRUCK_LENGTH = 5.0 * 1.2  # km
+TRUCK_DELIVERED = 0.3 * 4.0  # t/h, the largest share
+TRUCK_TAKEN = TRUCK_DELIVERED / 0.8  # t/h
+TRUCK_INVESTMENT = 200_000 + 10_000 * TRUCK_TAKEN
+TRUCK_COST = ((crf(0.07, 15) + 0.02) * TRUCK_INVESTMENT + 20 * TRUCK_DELIVERED * HOURS
+              + 2 * TRUCK_LENGTH * TRUCK_TAKEN * HOURS)
+TRUCK_TOTAL = (TRUCK_COST + 300 * (2 - TRUCK_TAKEN) * HOURS
+               + (1000 + 100 * 0.8) * (4 - TRUCK_DELIVERED) * HOURS)
+TRUCK_BASELINE = 300 * 2 * HOURS + (1000 + 100 * 0.8) * 4 * HOURS
+
+
+def material_park(make_park, firms: dict | None = None, routes: dict | None = None, technologies=None):
+    return make_park(
+        firms or MATERIAL_FIRMS,
+        park={"carbon_price": "100 NOK/t", "routing_factor": 1.2},
+        routes=routes or MATERIAL_ROUTES,
+        materials=MATERIAL_RULES,
+        technologies=technologies or {"truck": TRUCK, "conveyor": {"enabled": False}},
+    )
+
+
+def test_by_product_replaces_a_material_up_to_its_largest_share(make_park) -> None:
+    """Fly ash (2 t/h, landfilled at 300 NOK/t) replaces clinker (4 t/h bought at 1000 NOK/t,
+    0.8 t CO2/t, carbon 100 NOK/t) at 0.8 t per t of ash, for at most 30 % of the clinker.
+
+    Length: straight sqrt(3^2 + 4^2) = 5 km x routing factor 1.2 = 6 km.
+    Each t of clinker replaced saves 1000 + 100 x 0.8 = 1080 NOK plus the landfill of 1 / 0.8 t of
+    ash (375 NOK), and costs 20 (running, per t delivered) + 2 x 6 / 0.8 = 15 (per t-km taken):
+    +1420 NOK a t, far above the truck's annualised cost, so the share binds: delivered 0.3 x 4 =
+    1.2 t/h (10,512 t a year), taken 1.2 / 0.8 = 1.5 t/h (13,140 t); capacity = taken = 1.5 t/h
+    (the ash could give 1.6 t/h of clinker: the share, not the supply, is the limit).
+
+    CRF(7 %, 15) = 0.1097946; investment 200,000 + 10,000 x 1.5 = 215,000 NOK;
+    annual cost = 0.1297946 x 215,000 + 20 x 10,512 + 2 x 6 x 13,140 = 27,906 + 210,240 + 157,680
+                = 395,826 NOK;
+    routes: landfill (2 - 1.5) x 8760 = 4380 t -> 1,314,000 NOK; clinker (4 - 1.2) x 8760 = 24,528 t ->
+    24,528,000 NOK and 19,622.4 t CO2 -> 1,962,240 NOK; total 28,200,066 NOK.
+    Baseline: 17,520 t x 300 + 35,040 t x 1000 + 28,032 t CO2 x 100 = 43,099,200 NOK.
+    """
+    result = symbiosis.optimize(material_park(make_park))
+    assert abs(TRUCK_TOTAL - 28_200_066) < 1  # the hand figures above
+    assert abs(TRUCK_BASELINE - 43_099_200) < 1e-6
+
+    (truck,) = result.exchanges.itertuples()
+    assert (truck.technology, truck.kind) == ("truck", "substitution")
+    assert truck.length_km == pytest.approx(TRUCK_LENGTH, rel=1e-6)
+    assert truck.capacity == pytest.approx(TRUCK_TAKEN, rel=1e-6)
+    assert (truck.capacity_unit, truck.amount_unit) == ("t/h", "t")
+    assert truck.annual_amount == pytest.approx(TRUCK_DELIVERED * HOURS, rel=1e-6)
+    assert truck.annual_taken == pytest.approx(TRUCK_TAKEN * HOURS, rel=1e-6)
+    assert truck.investment == pytest.approx(TRUCK_INVESTMENT, rel=1e-6)
+    assert truck.annual_cost == pytest.approx(TRUCK_COST, rel=1e-6)
+    assert route_use(result, "landfill") == pytest.approx(0.5 * HOURS, rel=1e-6)
+    assert route_use(result, "clinker_purchase") == pytest.approx(2.8 * HOURS, rel=1e-6)
+    assert result.summary["emissions"] == pytest.approx(0.8 * 2.8 * HOURS, rel=1e-6)
+    assert result.total_cost == pytest.approx(TRUCK_TOTAL, rel=1e-6)
+    assert result.summary["baseline_cost"] == pytest.approx(TRUCK_BASELINE, rel=1e-6)
+
+
+# -- (h): hydrogen purity --------------------------------------------------------------------------
+
+H2_PIPE = {"investment": "1000000 NOK", "investment_per_capacity": "100000 NOK/(t/h)",
+           "investment_per_length": "500 NOK/m", "lifetime": "40 year", "fixed_om": "0 %",
+           "loss_per_km": "0 %", "min_capacity": "0 t/h"}
+
+
+def hydrogen_park(make_park, supply_purity: str):
+    firms = {
+        "chlor": {"location": at(0), "streams": {"hydrogen": {
+            "direction": "supply", "carrier": "hydrogen", "purity": supply_purity, "amount": "0.1 t/h",
+            "current": "flare"}}},
+        "ammonia": {"location": at(1000), "streams": {"hydrogen": {
+            "direction": "demand", "carrier": "hydrogen", "purity": "99.9 %", "amount": "0.05 t/h",
+            "current": "grey_hydrogen"}}},
+    }
+    return make_park(
+        firms,
+        routes={"flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
+                "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "10 t/t"}},
+        technologies={"hydrogen_pipe": H2_PIPE},
+    )
+
+
+
+@pytest.mark.parametrize(("purity", "linked"), [("99 %", False), ("99.9 %", True), ("99.99 %", True)])
+def test_hydrogen_candidate_only_for_equal_or_higher_purity(make_park, purity, linked) -> None:
+    """The ammonia plant needs 99.9 %: a 99 % supply gets no candidate; 99.9 % (equal) and 99.99 % do."""
+    table = symbiosis.find_candidates(hydrogen_park(make_park, purity)).table
+    assert list(table["technology"]) == (["hydrogen_pipe"] if linked else [])
+
+
+@pytest.mark.parametrize("purity", ["99.9 %", "99.99 %"])
+def test_hydrogen_of_enough_purity_is_piped(make_park, purity) -> None:
+    """The ammonia plant needs 0.05 t/h (438 t a year) at 99.9 %, bought at 35,000 NOK/t and 10 t CO2/t:
+    baseline 438 x 35,000 = 15,330,000 NOK and 4380 t CO2. A pipe of 1 km x 1.3 = 1.3 km:
+    investment 1,000,000 + 500 NOK/m x 1300 m + 100,000 x 0.05 = 1,655,000 NOK; CRF(7 %, 40) =
+    0.0750091: 124,140 NOK a year (no fixed O&M, no running cost, the flare costs nothing), far below
+    the purchase it replaces; no emissions left.
+    """
+    result = symbiosis.optimize(hydrogen_park(make_park, purity))
+    baseline = 0.05 * HOURS * 35_000
+    investment = 1_000_000 + 500_000 * 1.3 + 100_000 * 0.05
+    expected = crf(0.07, 40) * investment
+    assert baseline == pytest.approx(15_330_000)
+    assert expected == pytest.approx(124_140, abs=1)
+    (pipe,) = result.exchanges.itertuples()
+    assert pipe.capacity == pytest.approx(0.05, rel=1e-6)
+    assert pipe.annual_amount == pytest.approx(0.05 * HOURS, rel=1e-6)
+    assert pipe.investment == pytest.approx(investment, rel=1e-6)
+    assert result.total_cost == pytest.approx(expected, rel=1e-6)
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.summary["emissions"] == pytest.approx(0, abs=1e-6)
+    assert result.summary["baseline_emissions"] == pytest.approx(0.05 * HOURS * 10, rel=1e-6)
+
+
+def test_hydrogen_of_too_low_purity_leaves_the_baseline(make_park) -> None:
+    """99 % < 99.9 %: no candidate, so the answer is today's: 15,330,000 NOK, 4380 t CO2, saving 0."""
+    result = symbiosis.optimize(hydrogen_park(make_park, "99 %"))
+    baseline = 0.05 * HOURS * 35_000
+    assert result.status == "optimal"
+    assert len(result.exchanges) == 0
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.total_cost == pytest.approx(baseline, rel=1e-6)
+    assert result.saving == pytest.approx(0, abs=1e-6)
+    assert result.summary["emissions"] == pytest.approx(0.05 * HOURS * 10, rel=1e-6)
+
+
+# -- (i): an existing link -------------------------------------------------------------------------
+
+PIPE = {"investment": "500000 NOK", "investment_per_capacity": "100000 NOK/MW",
+        "investment_per_length": "1000 NOK/m", "running_cost": "2 NOK/MWh", "loss_per_km": "0 %",
+        "fixed_om": "0 %", "lifetime": "20 year", "min_approach": "10 K", "min_capacity": "0 MW"}
+HEAT_ROUTES = {"boiler": {"carrier": "heat", "price": "80 NOK/MWh", "temperature": "250 degC"},
+               "cooling": {"carrier": "heat", "price": "15 NOK/MWh", "temperature": "10 degC"}}
+
+
+def surplus(amount: str, **extra) -> dict:
+    """Heat cooled 90 -> 60 degC, today to the cooling tower (15 NOK/MWh)."""
+    return {"direction": "supply", "carrier": "heat", "temperature": "90 degC",
+            "target_temperature": "60 degC", "amount": amount, "current": "cooling", **extra}
+
+
+def need(amount: str) -> dict:
+    """Heat warmed 40 -> 70 degC, today from the boiler (80 NOK/MWh); any 90 -> 60 surplus can meet it."""
+    return {"direction": "demand", "carrier": "heat", "temperature": "40 degC",
+            "target_temperature": "70 degC", "amount": amount, "current": "boiler"}
+
+
+def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(make_park) -> None:
+    """A (3 MW surplus, at 0) already sends heat to B (needs 2 MW, at 1000 m) through a 1 MW pipe;
+    C (3 MW surplus, at 1500 m, 0.65 km of pipe from B) may get a new pipe.
+
+    Existing A -> B: no investment; it runs at its 1 MW cap (each MWh saves 80 + 15 - 2 = 93 NOK),
+    though A has 3 MW and B needs 2: running cost 2 x 8760 = 17,520 NOK.
+    Baseline (the existing link only): boiler 1 MW x 8760 x 80 = 700,800; cooling (2 + 3) MW x 8760
+    x 15 = 657,000; + 17,520 = 1,375,320 NOK.
+    New C -> B for the other 1 MW: investment 500,000 + 1,000 NOK/m x 650 m + 100,000 x 1 = 1,250,000
+    NOK; CRF(7 %, 20) = 0.0943929: 117,991 + 17,520 = 135,511 NOK a year against 814,680 NOK saved.
+    Total: 17,520 + 135,511 + cooling (2 + 2) x 8760 x 15 = 525,600 -> 678,631 NOK.
+    (A parallel pipe A -> B would cost 1.3 km of length, more than C -> B.)
+    """
+    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
+             "b": {"location": at(1000), "streams": {"need": need("2 MW")}},
+             "c": {"location": at(1500), "streams": {"surplus": surplus("3 MW")}}}
+    park = make_park(firms, routes=HEAT_ROUTES, technologies={"hot_water_pipe": PIPE},
+                     existing=[{"from": "a.surplus", "to": "b.need", "technology": "hot_water_pipe",
+                                "capacity": "1 MW"}])
+    result = symbiosis.optimize(park)
+    existing_cost = 2 * HOURS
+    baseline = 1 * HOURS * 80 + 5 * HOURS * 15 + existing_cost
+    new_investment = 500_000 + 1_000_000 * 0.65 + 100_000 * 1
+    new_cost = crf(0.07, 20) * new_investment + 2 * HOURS
+    total = existing_cost + new_cost + 4 * HOURS * 15
+    assert baseline == pytest.approx(1_375_320)
+    assert total == pytest.approx(678_631, abs=1)
+
+    rows = result.exchanges.set_index("from_firm")
+    old, new = rows.loc["a"], rows.loc["c"]
+    assert bool(old["existing"]) and not bool(new["existing"])
+    assert old["investment"] == pytest.approx(0, abs=1e-9)
+    assert old["capacity"] == pytest.approx(1.0, rel=1e-6)
+    assert old["annual_amount"] == pytest.approx(HOURS, rel=1e-6)
+    assert old["annual_cost"] == pytest.approx(existing_cost, rel=1e-6)
+    assert new["capacity"] == pytest.approx(1.0, rel=1e-6)
+    assert new["investment"] == pytest.approx(new_investment, rel=1e-6)
+    assert new["annual_cost"] == pytest.approx(new_cost, rel=1e-6)
+    assert route_use(result, "boiler") == pytest.approx(0, abs=1e-6)
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.total_cost == pytest.approx(total, rel=1e-6)
+    assert result.saving == pytest.approx(baseline - total, rel=1e-6)
+
+
+# -- (j): firm rules -------------------------------------------------------------------------------
+
+RULE_PIPE = {"investment": "100000 NOK", "investment_per_capacity": "100000 NOK/MW",
+             "investment_per_length": "0 NOK/m", "running_cost": "0 NOK/MWh", "loss_per_km": "0 %",
+             "fixed_om": "0 %", "lifetime": "20 year", "min_approach": "10 K", "min_capacity": "0 MW"}
+ANNUITY_20 = crf(0.07, 20)  # 0.0943929
+# B needs 2 MW; A1 offers 1 MW, A2 1.5 MW. Links cost 100,000 NOK + 100,000 NOK/MW (x 0.0943929).
+# Both: 2 links, 2 MW of capacity; A2 cools its last 0.5 MW: 37,757 + 65,700 = 103,457 NOK.
+BOTH = ANNUITY_20 * (2 * 100_000 + 100_000 * 2) + 0.5 * HOURS * 15
+# Only A2: 1.5 MW piped, 0.5 MW from the boiler, A1's 1 MW cooled: 23,598 + 350,400 + 131,400 = 505,398 NOK.
+ONLY_A2 = ANNUITY_20 * (100_000 + 100_000 * 1.5) + 0.5 * HOURS * 80 + 1 * HOURS * 15
+# Only A1: 1 MW piped, 1 MW from the boiler, A2's 1.5 MW cooled: 18,879 + 700,800 + 197,100 = 916,779 NOK.
+ONLY_A1 = ANNUITY_20 * (100_000 + 100_000 * 1) + 1 * HOURS * 80 + 1.5 * HOURS * 15
+# No link: 1,401,600 + 328,500 = 1,730,100 NOK.
+NONE = 2 * HOURS * 80 + 2.5 * HOURS * 15
+
+
+def rules_park(make_park, b_rules: dict | None = None, a2_rules: dict | None = None):
+    firms = {"b": {"location": at(0), "rules": b_rules or {}, "streams": {"need": need("2 MW")}},
+             "a1": {"location": at(1000), "streams": {"surplus": surplus("1 MW")}},
+             "a2": {"location": at(-1000), "rules": a2_rules or {},
+                    "streams": {"surplus": surplus("1.5 MW")}}}
+    return make_park(firms, routes=HEAT_ROUTES, technologies={"hot_water_pipe": RULE_PIPE})
+
+
+def partners(result) -> set[str]:
+    return set(result.exchanges["from_firm"])
+
+
+def test_hand_figures_of_the_rule_cases() -> None:
+    assert abs(BOTH - 103_457) < 1
+    assert abs(ONLY_A2 - 505_398) < 1
+    assert abs(ONLY_A1 - 916_779) < 1
+    assert abs(NONE - 1_730_100) < 1e-6
+
+
+def test_max_partners_makes_a_firm_pick_its_best_partner(make_park) -> None:
+    """Free of rules, B takes 1 MW from A1 and 1 MW from A2 (every MW saves 95 x 8760 = 832,200 NOK
+    against 9,439 NOK of capacity and 9,439 NOK fixed per link): 103,457 NOK. With
+    ``max_partners: 1`` B picks A2 (1.5 MW: 505,398 NOK) over A1 (1 MW: 916,779 NOK)."""
+    free = symbiosis.optimize(rules_park(make_park))
+    assert partners(free) == {"a1", "a2"}
+    assert free.total_cost == pytest.approx(BOTH, rel=1e-6)
+    limited = symbiosis.optimize(rules_park(make_park, b_rules={"max_partners": 1}))
+    assert partners(limited) == {"a2"}
+    assert limited.exchanges.iloc[0]["annual_amount"] == pytest.approx(1.5 * HOURS, rel=1e-6)
+    assert limited.total_cost == pytest.approx(ONLY_A2, rel=1e-6)
+    assert limited.summary["baseline_cost"] == pytest.approx(NONE, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("b_rules", "a2_rules"),
+    [
+        pytest.param({"exclude_partners": ["a2"]}, None, id="taker-excludes"),
+        pytest.param(None, {"exclude_partners": ["b"]}, id="giver-excludes"),
+        pytest.param(None, {"keep_current": ["surplus"]}, id="giver-keeps-current"),
+    ],
+)
+def test_excluded_or_kept_streams_get_no_candidate(make_park, b_rules, a2_rules) -> None:
+    """Without A2, B can only take A1's 1 MW: 916,779 NOK."""
+    park = rules_park(make_park, b_rules=b_rules, a2_rules=a2_rules)
+    table = symbiosis.find_candidates(park).table
+    assert set(table["from_firm"]) == {"a1"}
+    result = symbiosis.optimize(park)
+    assert partners(result) == {"a1"}
+    assert result.total_cost == pytest.approx(ONLY_A1, rel=1e-6)
+
+
+def test_a_demand_kept_on_its_current_route_gets_no_candidate(make_park) -> None:
+    park = rules_park(make_park, b_rules={"keep_current": ["need"]})
+    assert len(symbiosis.find_candidates(park)) == 0
+
+
+def test_a_demand_kept_on_its_current_route_takes_no_link(make_park) -> None:
+    """B keeps its boiler: nothing changes, 1,730,100 NOK."""
+    result = symbiosis.optimize(rules_park(make_park, b_rules={"keep_current": ["need"]}))
+    assert result.status == "optimal"
+    assert len(result.exchanges) == 0
+    assert result.total_cost == pytest.approx(NONE, rel=1e-6)
+
+
+# -- (k): the emissions objective and the JSON contract ----------------------------------------------
+
+LOSSY_PIPE = {"investment": "1000000 NOK", "investment_per_capacity": "500000 NOK/MW",
+              "investment_per_length": "1000 NOK/m", "running_cost": "2 NOK/MWh", "loss_per_km": "1 %/km",
+              "fixed_om": "2 %", "lifetime": "20 year", "min_approach": "10 K", "min_capacity": "0 MW"}
+
+
+def test_the_emissions_objective_builds_what_cost_alone_would_not(make_park) -> None:
+    """A (3 MW surplus) and B (0.2 MW need, boiler 80 NOK/MWh and 0.2 t/MWh, no carbon price),
+    1.3 km of pipe, 1 % lost per km (delivers 0.987 of what it takes).
+
+    Cost: the pipe's fixed 0.1143929 x 2,300,000 = 263,104 NOK a year exceeds what 0.2 MW saves
+    (0.2 x 8760 x (80 + 15 / 0.987 - 2) = 163,282 NOK): nothing built; 534,360 NOK, 350.4 t CO2.
+    Emissions: the pipe meets all of B, 0 t CO2; then the least cost at 0 t: taken 0.2 / 0.987 =
+    0.202634 MW = capacity, investment 2,300,000 + 101,317 = 2,401,317 NOK -> 274,694 NOK a year,
+    running 3,504 NOK, cooling (3 - 0.202634) x 8760 x 15 = 367,574 NOK: 645,772 NOK.
+    """
+    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
+             "b": {"location": at(1000), "streams": {"need": need("0.2 MW")}}}
+    routes = {**HEAT_ROUTES, "boiler": {**HEAT_ROUTES["boiler"], "emissions": "0.2 t/MWh"}}
+    park = make_park(firms, routes=routes, technologies={"hot_water_pipe": LOSSY_PIPE})
+    by_cost = symbiosis.optimize(park)
+    by_emissions = symbiosis.optimize(park, objective="emissions")
+
+    taken = 0.2 / 0.987
+    greenest = ((crf(0.07, 20) + 0.02) * (2_300_000 + 500_000 * taken) + 2 * 0.2 * HOURS
+                + (3 - taken) * HOURS * 15)
+    assert greenest == pytest.approx(645_772, abs=1)
+    assert len(by_cost.exchanges) == 0
+    assert by_cost.total_cost == pytest.approx(0.2 * HOURS * 80 + 3 * HOURS * 15, rel=1e-6)
+    assert by_cost.summary["emissions"] == pytest.approx(0.2 * HOURS * 0.2, rel=1e-6)
+    # The second stage (least cost at least emissions) may exceed the least emissions by
+    # optimize.EMISSIONS_TOLERANCE x max(1, least) = 1e-6 t: an absolute tolerance at 0 t.
+    assert by_emissions.summary["emissions"] == pytest.approx(0, abs=1e-5)
+    assert by_emissions.summary["emissions"] <= by_cost.summary["emissions"]
+    assert by_emissions.total_cost == pytest.approx(greenest, rel=1e-6)
+    assert by_emissions.total_cost >= by_cost.total_cost
+
+
+def test_json_contract_keys_units_and_identities(make_park) -> None:
+    """The truck case (g) beside a heat pipe between two other firms (A 3 MW surplus, B 2 MW need,
+    1 km apart, the pipe of (k), no emissions on heat): the two parts do not interact, so the
+    park's total is the truck case's 28,200,066 NOK plus the pipe case's. This park's routing
+    factor is 1.2: 1.2 km of pipe delivering 1 - 0.012 = 0.988 of what it takes; taken
+    2 / 0.988 = 2.024291 MW = capacity; investment 1,000,000 + 1,200,000 + 1,012,146 = 3,212,146 NOK;
+    0.1143929 x 3,212,146 + 2 x 17,520 = 402,487 NOK; cooling (3 - 2.024291) x 8760 x 15 = 128,208
+    NOK: 530,695 NOK (baseline 2 x 8760 x 80 + 3 x 8760 x 15 = 1,795,800 NOK)."""
+    firms = {**MATERIAL_FIRMS,
+             "a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
+             "b": {"location": at(1000), "streams": {"need": need("2 MW")}}}
+    park = material_park(make_park, firms=firms, routes={**MATERIAL_ROUTES, **HEAT_ROUTES},
+                         technologies={"truck": TRUCK, "conveyor": {"enabled": False},
+                                       "hot_water_pipe": LOSSY_PIPE})
+    result = symbiosis.optimize(park)
+    taken = 2 / (1 - 0.01 * 1.2)
+    pipe_total = ((crf(0.07, 20) + 0.02) * (2_200_000 + 500_000 * taken) + 2 * 2 * HOURS
+                  + (3 - taken) * HOURS * 15)
+    assert pipe_total == pytest.approx(530_695, abs=1)
+    pipe_baseline = 2 * HOURS * 80 + 3 * HOURS * 15
+
+    data = result.to_dict()
+    for key in ("status", "objective", "total_cost", "baseline_cost", "saving", "emissions",
+                "baseline_emissions", "currency", "exchanges", "routes", "firms"):
+        assert key in data, key
+    assert data["status"] == "optimal"
+    assert data["currency"] == "NOK"
+    assert data["total_cost"] == pytest.approx(TRUCK_TOTAL + pipe_total, rel=1e-6)
+    assert data["baseline_cost"] == pytest.approx(TRUCK_BASELINE + pipe_baseline, rel=1e-6)
+    assert data["objective"] == pytest.approx(data["total_cost"], rel=1e-6)
+    assert data["total_cost"] == pytest.approx(data["baseline_cost"] - data["saving"], rel=1e-6)
+    assert data["emissions"] == pytest.approx(0.8 * 2.8 * HOURS, rel=1e-6)  # t CO2 a year
+    assert data["baseline_emissions"] == pytest.approx(0.8 * 4 * HOURS, rel=1e-6)
+    assert sum(f["saving"] for f in data["firms"]) == pytest.approx(data["saving"], rel=1e-6)
+
+    exchange_keys = {"from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology", "capacity",
+                     "capacity_unit", "annual_amount", "amount_unit", "investment", "annual_cost"}
+    exchanges = {e["carrier"]: e for e in data["exchanges"]}
+    assert set(exchanges) == {"material", "heat"}
+    for exchange in exchanges.values():
+        assert exchange_keys <= set(exchange)
+    heat, material = exchanges["heat"], exchanges["material"]
+    assert (heat["capacity_unit"], heat["amount_unit"]) == ("MW", "MWh")
+    assert heat["capacity"] == pytest.approx(taken, rel=1e-6)
+    assert heat["annual_amount"] == pytest.approx(2 * HOURS, rel=1e-6)  # MWh a year, delivered
+    assert (material["capacity_unit"], material["amount_unit"]) == ("t/h", "t")
+    assert material["capacity"] == pytest.approx(TRUCK_TAKEN, rel=1e-6)
+    assert material["annual_amount"] == pytest.approx(TRUCK_DELIVERED * HOURS, rel=1e-6)  # t a year
+
+    routes = {r["route"]: r for r in data["routes"]}
+    for route in routes.values():
+        assert {"route", "annual_amount", "amount_unit", "annual_cost"} <= set(route)
+    assert routes["cooling"]["amount_unit"] == "MWh"
+    assert routes["cooling"]["annual_amount"] == pytest.approx((3 - taken) * HOURS, rel=1e-6)
+    assert routes["clinker_purchase"]["amount_unit"] == "t"
+    assert routes["clinker_purchase"]["annual_cost"] == pytest.approx(1000 * 2.8 * HOURS, rel=1e-6)
+
+    firms_out = {f["firm"]: f for f in data["firms"]}
+    assert set(firms_out) == {"ash", "cement", "a", "b"}
+    for firm in firms_out.values():
+        assert {"firm", "baseline_cost", "total_cost", "saving"} <= set(firm)
+        assert firm["saving"] == pytest.approx(firm["baseline_cost"] - firm["total_cost"], rel=1e-6, abs=1e-6)

@@ -1,0 +1,377 @@
+"""Units at the border, profiles, the immutable Park, catalogue overrides, scenarios, locations."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import park_dict, write_park
+
+from symbiosis.park import Location, ParkError, load_park, straight_distance
+from symbiosis.park import fields as F
+from symbiosis.park.profiles import HOURS, load_profile, to_hourly
+from symbiosis.units import (
+    HOURS_PER_YEAR,
+    HYDROGEN_LHV_MWH_PER_T,
+    NORMAL_DENSITY_T_PER_NM3,
+    UNITS_PER_EUR,
+    parse,
+)
+
+
+def _supply(**fields: Any) -> dict[str, Any]:
+    return {"direction": "supply", "carrier": "heat", "temperature": "90 degC",
+            "target_temperature": "60 degC", "amount": "18 GWh/year", "current": "cooling_tower", **fields}
+
+
+def _firms(**streams: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plant": {"location": {"x": "0 m", "y": "0 m"},
+                  "streams": streams or {"cooling": _supply()}},
+        "town": {"location": {"x": "3 km", "y": "4000 m"}, "streams": {"network": {
+            "direction": "demand", "carrier": "heat", "temperature": "40 degC",
+            "target_temperature": "70 degC", "amount": "10 GWh/year", "current": "gas_boiler"}}},
+    }
+
+
+ROUTES = {
+    "landfill": {"carrier": "material", "price": "1200 NOK/t"},
+    "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "11 kg/kg"},
+}
+
+
+# --- units at the border -------------------------------------------------------------------------------
+
+
+def test_annual_energy_is_a_rate_over_a_365_day_year(make_park) -> None:
+    park = make_park(_firms())
+    assert park.stream("plant.cooling").amount == pytest.approx(18000 / 8760, rel=1e-12)
+    assert park.stream("plant.cooling").annual_amount == pytest.approx(18000, rel=1e-12)
+    assert HOURS_PER_YEAR == 8760
+
+
+def test_annual_mass_is_tonnes_per_hour(make_park) -> None:
+    slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
+            "current": "landfill"}
+    park = make_park(_firms(slag=slag), routes=ROUTES)
+    assert park.stream("plant.slag").amount == pytest.approx(3000 / 8760, rel=1e-12)
+    assert park.stream("plant.slag").annual_amount == pytest.approx(3000, rel=1e-12)
+
+
+def test_temperatures_are_kelvin(make_park) -> None:
+    park = make_park(_firms(cooling=_supply(temperature="85 degC", target_temperature="313.15 K")))
+    stream = park.stream("plant.cooling")
+    assert stream.temperature == pytest.approx(358.15)
+    assert stream.target_temperature == pytest.approx(313.15)
+    assert (stream.t_high, stream.t_low) == (stream.temperature, stream.target_temperature)
+
+
+@pytest.mark.parametrize("written", ["10 K", "10 delta_degC", "10 degC"])
+def test_min_approach_is_a_temperature_difference(make_park, written: str) -> None:
+    park = make_park(_firms(), technologies={"hot_water_pipe": {"min_approach": written}})
+    assert park.technologies["hot_water_pipe"].min_approach == pytest.approx(10)
+
+
+def test_price_per_kwh_is_price_per_mwh(make_park) -> None:
+    park = make_park(_firms())
+    assert park.routes["gas_boiler"].price == pytest.approx(550)
+    assert park.routes["gas_boiler"].emissions == pytest.approx(0.23)   # 0.23 kg/kWh = 0.23 t/MWh
+    assert park.routes["gas_boiler"].temperature == pytest.approx(523.15)
+
+
+def test_price_per_kg_is_price_per_tonne(make_park) -> None:
+    park = make_park(_firms(), routes=ROUTES)
+    assert park.routes["grey_hydrogen"].price == pytest.approx(35000)
+    assert park.routes["grey_hydrogen"].emissions == pytest.approx(11)
+
+
+def test_eur_price_in_a_nok_park_uses_the_default_rate(make_park) -> None:
+    park = make_park(_firms(), routes={"biomass": {"carrier": "heat", "price": "40 EUR/MWh",
+                                                   "temperature": "200 degC"}})
+    assert park.currency == "NOK"
+    assert park.routes["biomass"].price == pytest.approx(40 * UNITS_PER_EUR["NOK"])
+
+
+def test_eur_price_in_a_nok_park_uses_the_parks_exchange_rate(make_park) -> None:
+    park = make_park(_firms(), park={"exchange_rates": {"EUR": "11.0 NOK"}},
+                     routes={"biomass": {"carrier": "heat", "price": "40 EUR/MWh", "temperature": "200 degC"},
+                             "imported": {"carrier": "material", "price": "10 SEK/t"}})
+    assert park.routes["biomass"].price == pytest.approx(440)
+    # A rate given for EUR changes EUR only: SEK keeps the reference cross rate to the park's NOK.
+    assert park.routes["imported"].price == pytest.approx(10 * UNITS_PER_EUR["NOK"] / UNITS_PER_EUR["SEK"])
+
+
+def test_carbon_price_and_technology_money_in_the_park_currency(make_park) -> None:
+    park = make_park(_firms(), park={"carbon_price": "90 EUR/t"},
+                     technologies={"hot_water_pipe": {"investment_per_length": "9000 NOK/m"}})
+    assert park.settings.carbon_price == pytest.approx(90 * UNITS_PER_EUR["NOK"])
+    assert park.technologies["hot_water_pipe"].investment_per_length == pytest.approx(9_000_000)  # per km
+
+
+def test_heat_capacity_rate_times_the_range(make_park) -> None:
+    cooling = _supply(heat_capacity_rate="150 kW/K")
+    del cooling["amount"]
+    park = make_park(_firms(cooling=cooling))
+    assert park.stream("plant.cooling").amount == pytest.approx(0.150 * 30)
+
+
+@pytest.mark.parametrize(("written", "tonnes_per_hour"), [
+    ("1200 t/year", 1200 / 8760),
+    ("500 Nm3/h", 500 * NORMAL_DENSITY_T_PER_NM3["hydrogen"]),
+    ("40 MW", 40 / HYDROGEN_LHV_MWH_PER_T),
+    ("350 GWh/year", 350_000 / 8760 / HYDROGEN_LHV_MWH_PER_T),
+])
+def test_hydrogen_amount_by_mass_volume_or_power(make_park, written: str, tonnes_per_hour: float) -> None:
+    hydrogen = {"direction": "demand", "carrier": "hydrogen", "amount": written, "purity": "99.9 %",
+                "pressure": "30 bar", "current": "grey_hydrogen"}
+    park = make_park(_firms(cooling=_supply(), hydrogen=hydrogen), routes=ROUTES)
+    stream = park.stream("plant.hydrogen")
+    assert stream.amount == pytest.approx(tonnes_per_hour, rel=1e-9)
+    assert (stream.purity, stream.pressure) == (pytest.approx(0.999), pytest.approx(30))
+
+
+def test_percent_shares(make_park) -> None:
+    slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
+            "current": "landfill"}
+    clinker = {"direction": "demand", "carrier": "material", "material": "clinker", "amount": "9000 t/year",
+               "current": "landfill"}
+    park = make_park(_firms(slag=slag, clinker=clinker), routes=ROUTES,
+                     materials=[{"by_product": "slag", "replaces": "clinker", "ratio": 0.9,
+                                 "max_share": "30 %"}],
+                     technologies={"hot_water_pipe": {"fixed_om": 0.02, "loss_per_km": "0.5 %/km"}})
+    assert park.settings.discount_rate == pytest.approx(0.07)
+    (rule,) = park.materials
+    assert (rule.ratio, rule.max_share) == (pytest.approx(0.9), pytest.approx(0.3))
+    pipe = park.technologies["hot_water_pipe"]
+    assert (pipe.fixed_om, pipe.loss_per_km) == (pytest.approx(0.02), pytest.approx(0.005))
+
+
+@pytest.mark.parametrize(("written", "kind", "base"), [
+    ("12 GWh/year", F.RATE[True], 12000 / 8760),
+    ("3000 t/year", F.RATE[False], 3000 / 8760),
+    ("85 degC", F.TEMPERATURE, 358.15),
+    ("1200 m", F.LENGTH, 1.2),
+    ("30 %", F.SHARE, 0.3),
+    (0.3, F.SHARE, 0.3),
+    ("30 bar", F.PRESSURE, 30),
+    ("150 kW/K", F.HEAT_CAPACITY_RATE, 0.15),
+    ("0.2 kg/kWh", F.EMISSIONS[True], 0.2),
+    ("600 NOK/m", F.MONEY_PER_LENGTH, 600_000),
+    ("1,5 MW", F.RATE[True], 1.5),
+])
+def test_parse_into_the_base_unit(written: Any, kind: Any, base: float) -> None:
+    assert parse(written, kind, currency="NOK") == pytest.approx(base, rel=1e-12)
+
+
+# --- profiles ------------------------------------------------------------------------------------------
+
+
+def test_hourly_profile_is_scaled_to_mean_one() -> None:
+    values = np.arange(1, HOURS + 1, dtype=float)
+    hourly = to_hourly(values)
+    assert len(hourly) == HOURS
+    assert hourly.mean() == pytest.approx(1)
+    assert hourly[-1] / hourly[0] == pytest.approx(HOURS)
+
+
+def test_leap_year_drops_29_february() -> None:
+    values = np.ones(8784)
+    values[59 * 24:60 * 24] = 100.0              # 29 February: the 60th day
+    values[60 * 24] = 2.0                        # 1 March, 00:00
+    hourly = to_hourly(values)
+    assert len(hourly) == HOURS
+    assert hourly.max() == pytest.approx(2 * hourly.min())
+    assert hourly[59 * 24] == pytest.approx(2 * hourly[0])   # 1 March follows 28 February
+
+
+def test_daily_profile_is_held_for_24_hours() -> None:
+    days = np.arange(1, 366, dtype=float)
+    hourly = to_hourly(days)
+    assert len(hourly) == HOURS and hourly.mean() == pytest.approx(1)
+    assert np.all(hourly[24 * 10:24 * 11] == hourly[24 * 10])
+    assert hourly[24 * 11] / hourly[24 * 10] == pytest.approx(12 / 11)
+
+
+def test_monthly_profile_is_held_for_each_month() -> None:
+    months = np.array([12.0, 11, 10, 8, 6, 4, 3, 3, 5, 7, 9, 11])
+    hourly = to_hourly(months)
+    assert len(hourly) == HOURS and hourly.mean() == pytest.approx(1)
+    assert np.all(hourly[:31 * 24] == hourly[0])
+    assert hourly[31 * 24] / hourly[0] == pytest.approx(11 / 12)   # 1 February
+    assert hourly[-1] / hourly[0] == pytest.approx(11 / 12)         # 31 December
+
+
+def test_daily_shape_of_24_values_repeats() -> None:
+    shape = np.array([1.0] * 6 + [3.0] * 12 + [1.0] * 6)
+    hourly = to_hourly(shape)
+    assert len(hourly) == HOURS and hourly.mean() == pytest.approx(1)
+    assert np.allclose(hourly[:24], hourly[24:48]) and np.allclose(hourly[:24], hourly[-24:])
+
+
+def test_profile_file_with_a_header_and_semicolons(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("hour;value\n" + "".join(f"{h};{1 + h % 2}\n" for h in range(24)))
+    hourly = load_profile(path)
+    assert len(hourly) == HOURS and sum(hourly) / HOURS == pytest.approx(1)
+    assert hourly[1] / hourly[0] == pytest.approx(2)
+
+
+def test_profile_of_a_stream_keeps_the_amount_as_its_mean(tmp_path: Path) -> None:
+    rows = "\n".join(str(1 + (day % 7 < 5)) for day in range(365))
+    folder = write_park(tmp_path / "park", park_dict(_firms(cooling=_supply(profile="profiles/cooling.csv"))),
+                        {"profiles/cooling.csv": rows})
+    stream = load_park(folder).stream("plant.cooling")
+    assert stream.amount == pytest.approx(18000 / 8760)
+    assert len(stream.profile) == HOURS
+    assert sum(stream.profile) / HOURS == pytest.approx(1)
+
+
+# --- the Park is immutable -----------------------------------------------------------------------------
+
+
+def test_park_and_its_parts_are_frozen(make_park) -> None:
+    park = make_park(_firms())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        park.settings = park.settings  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        park.settings.carbon_price = 1.0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        park.stream("plant.cooling").amount = 1.0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        park.technologies["hot_water_pipe"].lifetime = 1.0  # type: ignore[misc]
+
+
+def test_park_mappings_are_read_only(make_park) -> None:
+    park = make_park(_firms())
+    for mapping in (park.firms, park.routes, park.technologies, park.hubs):
+        with pytest.raises(TypeError):
+            mapping["new"] = None  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del park.firms["plant"]  # type: ignore[attr-defined]
+    assert isinstance(park.firms["plant"].streams, tuple)
+
+
+# --- the catalogue and a park's overrides --------------------------------------------------------------
+
+
+def test_catalogue_override_changes_only_that_field(make_park) -> None:
+    default = make_park(_firms()).technologies
+    changed = make_park(_firms(), technologies={"hot_water_pipe": {"investment_per_length": "9000 NOK/m"}})
+    before = dataclasses.asdict(default["hot_water_pipe"])
+    after = dataclasses.asdict(changed.technologies["hot_water_pipe"])
+    assert after["investment_per_length"] == pytest.approx(9_000_000)
+    assert before["investment_per_length"] != after["investment_per_length"]
+    del before["investment_per_length"], after["investment_per_length"]
+    assert before == after
+    assert {name: t for name, t in default.items() if name != "hot_water_pipe"} == \
+           {name: t for name, t in changed.technologies.items() if name != "hot_water_pipe"}
+
+
+def test_catalogue_defaults_are_converted_from_eur(make_park) -> None:
+    park = make_park(_firms())
+    pipe = park.technologies["hot_water_pipe"]
+    assert pipe.lifetime > 0 and pipe.min_approach > 0 and pipe.investment_per_length > 0
+    assert pipe.carrier == "heat"
+
+
+# --- scenarios and overrides ---------------------------------------------------------------------------
+
+
+def _scenario_park(tmp_path: Path, scenario: str) -> Path:
+    firms = _firms()
+    firms["plant"]["rules"] = {"exclude_partners": ["school"]}
+    firms["school"] = {"location": {"x": "1 km", "y": "0 m"}, "streams": {"heating": {
+        "direction": "demand", "carrier": "heat", "temperature": "40 degC", "target_temperature": "60 degC",
+        "amount": "2 GWh/year", "current": "gas_boiler"}}}
+    existing = [{"from": "plant.cooling", "to": "school.heating", "technology": "hot_water_pipe",
+                 "capacity": "0.5 MW"}]
+    data = park_dict(firms, park={"carbon_price": "900 NOK/t"}, existing=existing)
+    return write_park(tmp_path / "park", data, {"scenarios/x.yaml": scenario})
+
+
+def test_scenario_deep_merges_and_removes_firms(tmp_path: Path) -> None:
+    folder = _scenario_park(tmp_path, """\
+description: dear carbon, no school
+park:
+  carbon_price: 1800 NOK/t
+firms:
+  plant:
+    streams:
+      cooling:
+        amount: 36 GWh/year
+remove_firms: [school]
+""")
+    base = load_park(folder)
+    park = load_park(folder, scenario="x")
+    assert park.scenario == "x" and base.scenario is None
+    assert park.settings.carbon_price == pytest.approx(1800)
+    assert park.settings.discount_rate == base.settings.discount_rate          # merged, not replaced
+    cooling = park.stream("plant.cooling")
+    assert cooling.amount == pytest.approx(36000 / 8760)
+    assert cooling.temperature == base.stream("plant.cooling").temperature     # kept from the park
+    assert set(park.firms) == {"plant", "town"}
+    assert park.firms["plant"].rules.exclude_partners == frozenset()           # the removed firm is gone
+    assert park.existing == ()                                                  # and its existing link
+    assert park.fingerprint != base.fingerprint
+
+
+def test_scenario_given_as_a_path(tmp_path: Path) -> None:
+    folder = _scenario_park(tmp_path, "park: {carbon_price: 100 NOK/t}\n")
+    park = load_park(folder, scenario=str(folder / "scenarios" / "x.yaml"))
+    assert park.settings.carbon_price == pytest.approx(100)
+
+
+def test_override_from_code(tmp_path: Path) -> None:
+    folder = _scenario_park(tmp_path, "park: {}\n")
+    park = load_park(folder, overrides={"park.carbon_price": "1800 NOK/t"})
+    assert park.settings.carbon_price == pytest.approx(1800)
+    both = load_park(folder, scenario="x", overrides={"firms.town.streams.network.amount": "20 GWh/year"})
+    assert both.stream("town.network").amount == pytest.approx(20000 / 8760)
+
+
+def test_load_park_accepts_the_yaml_file_itself(tmp_path: Path) -> None:
+    folder = _scenario_park(tmp_path, "park: {}\n")
+    assert load_park(folder / "park.yaml").name == load_park(folder).name
+
+
+# --- locations and distances ---------------------------------------------------------------------------
+
+
+def test_xy_locations_are_kilometres_and_euclidean(make_park) -> None:
+    park = make_park(_firms())
+    plant, town = park.firms["plant"].location, park.firms["town"].location
+    assert (town.x, town.y) == (pytest.approx(3.0), pytest.approx(4.0))
+    assert not town.is_geographic
+    assert straight_distance(plant, town) == pytest.approx(5.0)
+
+
+def test_one_degree_of_latitude_is_6371_pi_over_180_km() -> None:
+    a, b = Location(lat=60.0, lon=10.6), Location(lat=61.0, lon=10.6)
+    assert straight_distance(a, b) == pytest.approx(6371 * math.pi / 180, rel=1e-12)
+    assert straight_distance(b, a) == straight_distance(a, b)
+    assert straight_distance(a, a) == 0
+
+
+def test_latlon_locations_are_kept_in_degrees(make_park) -> None:
+    firms = _firms()
+    firms["plant"]["location"] = {"lat": 60.726, "lon": 10.614}
+    firms["town"]["location"] = {"lat": 60.8, "lon": 10.7}
+    park = make_park(firms)
+    assert park.firms["plant"].location == Location(lat=60.726, lon=10.614)
+    assert 5 < straight_distance(park.firms["plant"].location, park.firms["town"].location) < 15
+
+
+def test_distance_between_latlon_and_xy_is_refused() -> None:
+    with pytest.raises(ValueError, match="lat/lon"):
+        straight_distance(Location(lat=60.0, lon=10.0), Location(x=0.0, y=0.0))
+
+
+def test_a_park_error_is_not_raised_for_a_valid_park(make_park) -> None:
+    try:
+        make_park(_firms())
+    except ParkError as exc:  # pragma: no cover - shows the message if it ever fails
+        pytest.fail(str(exc))
