@@ -10,6 +10,11 @@ it (a - dT >= c and b - dT >= d), or when both lie inside one interval of the
 dT scale (the problem-table interval, where both streams span the whole
 interval and so can exchange all of it). With one dT this is exactly the
 textbook rule; with several it stays exact where a single merged grid would not.
+
+A link whose supply lies wholly above its demand (coldest supply point minus dT at or
+above the demand's hottest) may join any segment to any segment; it needs no segment
+variables: counted in the streams' totals, it takes whatever the others leave, which
+the complete transportation problem always allows. This keeps the model small.
 """
 
 from __future__ import annotations
@@ -153,7 +158,11 @@ def heat_segments(
     """Segments of every heat stream in a direct heat link, and each link's allowed pairs."""
     streams_by_key = {s.key: s for s in all_streams(park)}
     direct = [
-        link for link in links if link.kind == "direct" and streams_by_key[link.supply].carrier == "heat"
+        link
+        for link in links
+        if link.kind == "direct"
+        and streams_by_key[link.supply].carrier == "heat"
+        and not fully_above(streams_by_key[link.supply], streams_by_key[link.demand], link.min_approach)
     ]
     if not direct:
         return {}, {}
@@ -181,6 +190,11 @@ def heat_segments(
                     allowed.append((h.index, c.index))
         pairs[link.id] = tuple(allowed)
     return segments, pairs
+
+
+def fully_above(supply, demand, approach: float) -> bool:
+    """Every point of the supply is hotter than every point of the demand by ``approach``."""
+    return supply.t_low - approach >= demand.t_high - TOLERANCE_K
 
 
 def _scale(hot, cold, dt: float) -> list[float]:

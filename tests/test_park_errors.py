@@ -207,13 +207,11 @@ def test_boolean_is_not_read_as_a_number(tmp_path: Path) -> None:
            says=("'true'", "one number with its unit", "30 %"))
 
 
-def test_typical_days_typo_gives_the_deeper_problems_only(tmp_path: Path) -> None:
+def test_typical_days_typo_is_one_problem(tmp_path: Path) -> None:
     folder = _write(tmp_path, park={"time": {"typical_day": 8}})
-    problems = _problems(folder)
-    assert {p.field for p in problems} == {"park.time.typical_days", "park.time.typical_day"}
-    assert all("'annual' or 'hourly'" not in str(p) for p in problems)
-    typo = next(p for p in problems if p.field == "park.time.typical_day")
-    _check(typo, field="park.time.typical_day", says=("did you mean 'typical_days'?",))
+    problem = _one(folder)  # not also "expected 'annual' or 'hourly'", nor "typical_days missing"
+    _check(problem, field="park.time.typical_day", line=_line(folder, "typical_day"),
+           says=("unknown key 'typical_day'", "did you mean 'typical_days'?"))
 
 
 # --- units ---------------------------------------------------------------------------------------------

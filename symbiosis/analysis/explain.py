@@ -1,0 +1,136 @@
+"""Why, and why not: how far each link is from changing the park's answer.
+
+For a candidate that is **not built**, the park is re-solved with it built
+(``fixed_links={id: True}``). The rise in total annual cost is the amount by which the link's
+yearly cost must fall before it is built: a cut of more than that in its fixed yearly cost
+(investment or fixed O&M) makes the forced answer the cheaper one. It is also given as a share
+of the link's annualised investment (capital recovery plus fixed O&M at the size the forced
+answer builds): a share above 1 means no cut in investment alone will do.
+
+For an exchange that **is built**, the park is re-solved without it. The rise in total
+annual cost is its margin: how much its saving could fall before it drops out.
+
+Either re-solve may change other links too (a link built in its place, one pushed out); they
+are listed. Existing links are never left out and are not explained.
+
+>>> explain(park, result)                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from symbiosis.analysis.common import Progress, Solve, key_text, link_key
+from symbiosis.park import Park
+from symbiosis.results import Result
+
+EXPLAIN_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built", "status",
+                   "total_cost", "resolved_cost", "cost_increase", "required_cut", "margin", "investment",
+                   "annualised_investment", "share_of_annualised_investment", "saving", "other_changes",
+                   "explanation"]
+
+
+def explain(
+    park: Park,
+    result: Result | None = None,
+    links: Iterable[str] | None = None,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 1e-4,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """How much cheaper each unbuilt candidate must be, and how much each exchange may lose.
+
+    Parameters
+    ----------
+    park, result
+        The park and its cost-optimal result (solved here when not given).
+    links
+        Candidate ids to explain (``L001`` ...); default every candidate that is not an
+        existing link. One re-solve each.
+    solver, time_limit, gap, threads
+        For every re-solve.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row a link: its key, ``built``, the re-solve's ``status``, the optimum's
+        ``total_cost`` and the re-solve's ``resolved_cost``, ``cost_increase`` (their
+        difference, currency/year), ``required_cut`` (not built: the yearly cost cut it needs)
+        or ``margin`` (built: the yearly saving it may lose), ``investment`` and
+        ``annualised_investment`` (as built, or as the forced answer builds it),
+        ``share_of_annualised_investment``, its ``saving`` in that answer, ``other_changes``
+        and a sentence, ``explanation``.
+    """
+    say = progress or (lambda text: None)
+    solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    if result is None:
+        say("solving the park")
+        result = solve(park)
+    if not result.has_solution:
+        raise ValueError(f"the result has no solution ({result.status}): there is nothing to explain")
+    table = result.candidates.set_index("id", drop=False)
+    wanted = list(links) if links is not None else list(table.loc[~(table["existing_capacity"] > 0), "id"])
+    unknown = [link for link in wanted if link not in table.index]
+    if unknown:
+        raise KeyError(f"no candidate link {', '.join(unknown)}; see symbiosis candidates")
+    rows = []
+    for count, link in enumerate(wanted, start=1):
+        candidate = table.loc[link]
+        say(f"{count} of {len(wanted)}: {link} {key_text(link_key(candidate))}")
+        rows.append(_explain_one(park, result, candidate, solve))
+    return pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
+
+
+def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve) -> dict:
+    link, built = str(candidate["id"]), bool(candidate["built"])
+    row = {column: candidate[column] for column in ("id", "from_firm", "from_stream", "to_firm", "to_stream",
+                                                    "technology")}
+    row |= {"built": built, "total_cost": result.total_cost, "other_changes": ""}
+    if candidate["existing_capacity"] > 0:
+        return row | {"status": "existing", "explanation": "an existing link: kept, not explained"}
+    other = solve(park, fixed_links={link: not built})
+    row["status"] = other.status
+    if not other.has_solution:
+        what = "cannot be built" if not built else "cannot be left out"
+        return row | {"explanation": f"{what}: the park has no solution then ({other.status})"}
+    increase = other.total_cost - result.total_cost
+    row |= {"resolved_cost": other.total_cost, "cost_increase": increase,
+            "other_changes": _changes(result, other, link)}
+    where = result if built else other
+    exchange = where.exchanges.set_index("id").loc[link] if link in set(where.exchanges["id"]) else None
+    investment = float(exchange["investment"]) if exchange is not None else math.nan
+    annualised = float(candidate["annuity"]) * investment
+    row |= {"investment": investment, "annualised_investment": annualised,
+            "saving": float(exchange["saving"]) if exchange is not None else math.nan,
+            "share_of_annualised_investment": increase / annualised if annualised > 0 else math.nan}
+    currency = park.currency
+    if built:
+        row["margin"] = increase
+        row["explanation"] = (f"built: its saving could fall by {increase:,.0f} {currency}/year before it "
+                              "drops out")
+    else:
+        row["required_cut"] = increase
+        share = row["share_of_annualised_investment"]
+        tail = f" ({share:.1%} of its annualised investment)" if share == share else ""
+        row["explanation"] = (f"not built: its cost must fall by {increase:,.0f} {currency}/year "
+                              f"before it is built{tail}")
+    if increase < -solve.gap * abs(result.total_cost) - 1e-6:
+        row["explanation"] += "; the re-solve is cheaper than the result: the result was not optimal"
+    return row
+
+
+def _changes(before: Result, after: Result, link: str) -> str:
+    """Other exchanges the re-solve adds (+) or drops (-), by key."""
+    def keys(result: Result) -> set:
+        table = result.exchanges
+        return {link_key(row) for row in table.itertuples() if row.id != link}
+
+    old, new = keys(before), keys(after)
+    added = [f"+{key_text(k)}" for k in sorted(new - old)]
+    return "; ".join(added + [f"-{key_text(k)}" for k in sorted(old - new)])

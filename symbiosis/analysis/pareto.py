@@ -1,0 +1,165 @@
+"""The Pareto front of total annual cost against emissions (epsilon constraint).
+
+Both ends are solved exactly: the least-cost end is ``optimize(park)``, the least-emissions
+end ``optimize(park, objective="emissions")`` (least CO2, then least cost at that CO2).
+Between them, ``steps - 2`` emission caps are spaced evenly, and each is solved as the least
+cost with the park's emissions at most the cap.
+
+The **abatement cost** of a step is the marginal cost of its tonnes, in currency per t CO2:
+
+    abatement_cost_k = (total_cost_k - total_cost_{k-1}) / (emissions_{k-1} - emissions_k) + carbon_price
+
+Total cost already holds the park's carbon price, so adding it back gives the cost of the
+abatement itself: the carbon price at which the step would pay for itself. At the park's own
+carbon price a step costs ``abatement_cost - carbon_price`` per tonne more than it saves.
+
+>>> front = pareto(park, steps=5)        # doctest: +SKIP
+>>> plot_pareto(front).savefig("pareto.png")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from symbiosis.analysis.common import Progress, Solve
+from symbiosis.park import Park
+from symbiosis.results import Result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+PARETO_COLUMNS = ["step", "emissions_cap", "emissions", "total_cost", "saving", "abatement_cost",
+                  "exchanges", "status"]
+# Two ends closer than this (relative to the larger) are one point: nothing to trade off.
+SAME_EMISSIONS = 1e-6
+
+
+def pareto(
+    park: Park,
+    steps: int = 5,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 1e-4,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """The trade-off between the park's total annual cost and its emissions.
+
+    Parameters
+    ----------
+    park
+        A park from :func:`symbiosis.load_park`.
+    steps
+        Number of points, both ends included (at least 2).
+    solver, time_limit, gap, threads
+        As for :func:`symbiosis.optimize`; every point is one solve (the ends two each).
+    progress
+        Called with a short text before each solve.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row a point, from the least-cost end (step 0) to the least-emissions end:
+        ``step``, ``emissions_cap`` (t CO2/year; the ends are solved without a cap and show
+        their own emissions), ``emissions``, ``total_cost`` and ``saving`` (currency/year),
+        ``abatement_cost`` (currency per t CO2, NaN for step 0), ``exchanges`` (how many are
+        built) and ``status``. When the least-cost answer already has the least emissions the
+        front is that one point. ``frame.attrs`` holds ``park``, ``currency`` and ``carbon_price``.
+    """
+    if steps < 2:
+        raise ValueError(f"a Pareto front needs at least 2 steps (its two ends), not {steps}")
+    say = progress or (lambda text: None)
+    solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    say(f"step 1 of {steps}: least cost")
+    cheapest = solve(park)
+    say(f"step {steps} of {steps}: least emissions")
+    cleanest = solve(park, objective="emissions")
+    points: list[tuple[float, Result]] = [(cheapest.summary["emissions"], cheapest)]
+    if cheapest.has_solution and cleanest.has_solution:
+        high, low = float(cheapest.summary["emissions"]), float(cleanest.summary["emissions"])
+        if high - low > SAME_EMISSIONS * max(1.0, abs(high)):
+            for k in range(1, steps - 1):
+                cap = high - k * (high - low) / (steps - 1)
+                say(f"step {k + 1} of {steps}: least cost at most {cap:,.0f} t CO2/year")
+                points.append((cap, solve(park, emissions_cap=cap)))
+            points.append((low, cleanest))
+    else:
+        points.append((cleanest.summary["emissions"], cleanest))
+    frame = _front(points, park.settings.carbon_price)
+    frame.attrs.update({"park": park.name, "currency": park.currency,
+                        "carbon_price": park.settings.carbon_price})
+    return frame
+
+
+def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFrame:
+    rows = []
+    for step, (cap, result) in enumerate(points):
+        solved = result.has_solution
+        rows.append({
+            "step": step,
+            "emissions_cap": float(cap),
+            "emissions": float(result.summary["emissions"]) if solved else math.nan,
+            "total_cost": result.total_cost if solved else math.nan,
+            "saving": result.saving if solved else math.nan,
+            "abatement_cost": math.nan,
+            "exchanges": len(result.exchanges),
+            "status": result.status,
+        })
+    for before, row in zip(rows, rows[1:], strict=False):
+        avoided = before["emissions"] - row["emissions"]
+        if avoided > SAME_EMISSIONS * max(1.0, abs(before["emissions"])):
+            row["abatement_cost"] = (row["total_cost"] - before["total_cost"]) / avoided + carbon_price
+    return pd.DataFrame(rows, columns=PARETO_COLUMNS)
+
+
+def plot_pareto(frame: pd.DataFrame, *, currency: str | None = None) -> Figure:
+    """Cost against emissions (left) and the abatement cost of each step (right).
+
+    ``frame`` is the table of :func:`pareto` (a CSV written by ``symbiosis pareto --out``
+    read back works too). Drawn with matplotlib's object interface (no display needed).
+    """
+    from matplotlib.figure import Figure
+
+    missing = {"emissions", "total_cost"} - set(frame.columns)
+    if missing:
+        raise ValueError("a Pareto frame needs the columns emissions and total_cost; "
+                         f"missing {sorted(missing)}")
+    currency = currency or str(frame.attrs.get("currency", ""))
+    front = frame.dropna(subset=["emissions", "total_cost"]).sort_values("emissions", ascending=False)
+    figure = Figure(figsize=(11.0, 4.6))
+    cost_ax, mac_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    _draw_front(cost_ax, front, currency)
+    _draw_abatement(mac_ax, front, currency)
+    figure.tight_layout()
+    return figure
+
+
+def _draw_front(ax: Axes, front: pd.DataFrame, currency: str) -> None:
+    scale, prefix = (1e6, "M") if front["total_cost"].abs().max() >= 1e6 else (1e3, "k")
+    ax.plot(front["emissions"], front["total_cost"] / scale, marker="o", color="#0072B2")
+    for row in front.itertuples():
+        ax.annotate(str(row.step), (row.emissions, row.total_cost / scale), textcoords="offset points",
+                    xytext=(4, 4), fontsize=8, color="#444444")
+    ax.set_xlabel("park emissions, t CO2/year")
+    ax.set_ylabel(f"total annual cost, {prefix}{currency}/year")
+    ax.invert_xaxis()
+    ax.grid(True, color="#e6e6e6")
+    ax.set_title("least cost at each emission cap (step numbers)", fontsize=10, loc="left")
+
+
+def _draw_abatement(ax: Axes, front: pd.DataFrame, currency: str) -> None:
+    steps = front.dropna(subset=["abatement_cost"]) if "abatement_cost" in front.columns else front.iloc[0:0]
+    if steps.empty:
+        ax.text(0.5, 0.5, "no abatement step", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    ax.bar([str(step) for step in steps["step"]], steps["abatement_cost"], color="#009E73")
+    ax.set_xlabel("step")
+    ax.set_ylabel(f"abatement cost, {currency}/t CO2")
+    ax.grid(True, axis="y", color="#e6e6e6")
+    ax.set_title("marginal abatement cost of each step", fontsize=10, loc="left")

@@ -1,0 +1,170 @@
+"""Partner risk: what the park loses when one firm closes or leaves.
+
+For each firm with built exchanges, the park is taken without it (its streams, its candidate
+links and its existing links go; the rest is as loaded) and re-solved twice:
+
+- **sunk**: the exchanges built between the remaining firms are kept (fixed in; their
+  investment is spent) and new links may be added. The exchanges of the leaving firm are
+  *stranded*: their flow stops, but their capital (capital recovery of the investment; fixed
+  O&M stops) is still paid by the park.
+- **long run**: re-optimised from scratch, as if nothing had been built yet.
+
+With ``S`` the park's saving in the result, ``s_f`` the leaving firm's own saving there (the
+neutral split of ``Result.firms``), ``S_sunk`` the remaining park's saving (against its own
+baseline) in the sunk re-solve, ``C`` the stranded capital and ``S_free`` the long-run saving:
+
+    saving_after            = S_sunk - C
+    loss                    = S - saving_after             (the park as a whole, the firm's own part included)
+    loss_to_others          = S - s_f - saving_after       (what the firms that stay lose: the exposure)
+    loss_to_others_long_run = S - s_f - S_free
+
+Kept exchanges are fixed in but sized anew in the re-solve. Firms without a built exchange
+with another site cannot strand anything; their rows are zero without a solve.
+
+Each built exchange between two sites is stranded when either of its firms leaves; its
+``exposure`` = its saving + its capital: the yearly amount the park goes from gaining to paying.
+
+>>> risk = partner_risk(park, result)         # doctest: +SKIP
+>>> risk.firms, risk.exchanges                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.analysis.common import (
+    NOT_LINKS,
+    Progress,
+    Solve,
+    annualised_investment,
+    candidate_ids,
+    has_nothing_to_build,
+    link_key,
+    records,
+)
+from symbiosis.park import Park
+from symbiosis.park.model import frozen_mapping
+from symbiosis.results import Result
+
+FIRM_COLUMNS = ["firm", "name", "exchanges", "partners", "stranded_investment", "stranded_capital",
+                "own_saving", "saving_before", "saving_sunk", "saving_after", "saving_long_run", "loss",
+                "loss_to_others", "loss_to_others_long_run", "status"]
+EXCHANGE_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "investment",
+                    "annual_capital", "saving", "exposure", "stranded_by"]
+
+
+@dataclass(frozen=True)
+class PartnerRisk:
+    """Firms ranked by ``loss_to_others`` and exchanges by ``exposure`` (see the module's text)."""
+
+    firms: pd.DataFrame
+    exchanges: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"firms": records(self.firms), "exchanges": records(self.exchanges)}
+
+
+def without_firms(park: Park, firms: Iterable[str]) -> Park:
+    """The park without ``firms``: their streams and existing links go, as with a scenario's
+    ``remove_firms``; other firms' ``exclude_partners`` drop the names that left."""
+    gone = set(firms)
+    unknown = gone - set(park.firms)
+    if unknown:
+        raise KeyError(f"no firm {', '.join(sorted(unknown))} in the park")
+    kept = {}
+    for firm_id, firm in park.firms.items():
+        if firm_id in gone:
+            continue
+        rules = replace(firm.rules, exclude_partners=firm.rules.exclude_partners - gone)
+        kept[firm_id] = replace(firm, rules=rules)
+    existing = tuple(link for link in park.existing if not {link.from_firm, link.to_firm} & gone)
+    return replace(park, firms=frozen_mapping(kept), existing=existing,
+                   fingerprint=f"{park.fingerprint}-without-{'-'.join(sorted(gone))}")
+
+
+def partner_risk(
+    park: Park,
+    result: Result | None = None,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 1e-4,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> PartnerRisk:
+    """What the park loses if each firm leaves, and which exchanges each departure strands.
+
+    Parameters
+    ----------
+    park, result
+        The park and its result (solved here when not given).
+    solver, time_limit, gap, threads
+        For the two re-solves of each firm with exchanges.
+    """
+    say = progress or (lambda text: None)
+    solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    if result is None:
+        say("solving the park")
+        result = solve(park)
+    if not result.has_solution:
+        raise ValueError(f"the result has no solution ({result.status}): nothing is at risk")
+    exchanges = _exchanges(park, result)
+    own = dict(zip(result.firms["firm"], result.firms["saving"], strict=True))
+    rows = []
+    for firm_id, firm in park.firms.items():
+        stranded = exchanges[[firm_id in ends.split(", ") for ends in exchanges["stranded_by"]]]
+        partners = (set(stranded["from_firm"]) | set(stranded["to_firm"])) - {firm_id}
+        row = {"firm": firm_id, "name": firm.name, "exchanges": len(stranded),
+               "partners": ", ".join(sorted(partners)),
+               "stranded_investment": float(stranded["investment"].sum()),
+               "stranded_capital": float(stranded["annual_capital"].sum()),
+               "own_saving": float(own.get(firm_id, 0.0)), "saving_before": result.saving}
+        if stranded.empty:
+            rest = result.saving - row["own_saving"]  # the others' exchanges do not depend on it
+            row |= {"saving_sunk": rest, "saving_long_run": rest, "status": "no exchanges with others"}
+        else:
+            say(f"without {firm_id}")
+            row |= _resolve(park, result, firm_id, solve)
+        row["saving_after"] = row["saving_sunk"] - row["stranded_capital"]
+        row["loss"] = row["saving_before"] - row["saving_after"]
+        row["loss_to_others"] = row["saving_before"] - row["own_saving"] - row["saving_after"]
+        row["loss_to_others_long_run"] = row["saving_before"] - row["own_saving"] - row["saving_long_run"]
+        rows.append(row)
+    firms = pd.DataFrame(rows, columns=FIRM_COLUMNS)
+    firms = firms.sort_values(["loss_to_others", "loss"], ascending=False, kind="stable")
+    return PartnerRisk(firms=firms.reset_index(drop=True), exchanges=exchanges)
+
+
+def _exchanges(park: Park, result: Result) -> pd.DataFrame:
+    """Built exchanges between two sites, with the firms whose leaving strands them."""
+    rows = []
+    for row in result.exchanges.itertuples():
+        if row.kind in NOT_LINKS or row.from_firm == row.to_firm:
+            continue
+        capital = annualised_investment(park, row.technology, row.investment)
+        ends = [end for end in (row.from_firm, row.to_firm) if end in park.firms]
+        rows.append({"id": row.id, "from_firm": row.from_firm, "from_stream": row.from_stream,
+                     "to_firm": row.to_firm, "to_stream": row.to_stream, "technology": row.technology,
+                     "investment": row.investment, "annual_capital": capital, "saving": row.saving,
+                     "exposure": row.saving + capital, "stranded_by": ", ".join(ends)})
+    frame = pd.DataFrame(rows, columns=EXCHANGE_COLUMNS)
+    return frame.sort_values("exposure", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _resolve(park: Park, result: Result, firm: str, solve: Solve) -> dict[str, Any]:
+    """The remaining park's saving with the others' exchanges kept (sunk), and from scratch."""
+    rest = without_firms(park, [firm])
+    if has_nothing_to_build(rest):
+        return {"saving_sunk": 0.0, "saving_long_run": 0.0, "status": "optimal"}
+    ids = candidate_ids(rest)
+    keep = {ids[key]: True for key in map(link_key, result.exchanges.itertuples())
+            if key in ids and firm not in (key[0], key[2])}
+    sunk = solve(rest, fixed_links=keep)
+    free = solve(rest)
+    status = sunk.status if sunk.status != "optimal" else free.status
+    return {"saving_sunk": sunk.saving if sunk.has_solution else float("nan"),
+            "saving_long_run": free.saving if free.has_solution else float("nan"), "status": status}

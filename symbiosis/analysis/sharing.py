@@ -1,0 +1,352 @@
+"""Fair sharing of the park's saving among the firms that take part.
+
+``Result.firms`` shows each firm's cost with a *neutral* split: its own streams, plus half
+of each of its links' costs. A link often pays for the park while one of its firms loses on
+it; a fair split moves money between firms. Two splits are offered.
+
+**Equal split with transfer prices** (``method="equal_split"``). Each exchange's net saving
+(``Result.exchanges.saving``) is split equally between its two firms. The receiver pays the
+supplier a yearly transfer that makes it so; with the link's own costs already shared half
+and half, that transfer is
+
+    transfer = (receiver's avoided purchase - supplier's avoided disposal) / 2
+
+(each avoided amount is the route price plus the carbon price times the route's emissions,
+per unit, times the annual amount delivered or taken). A link inside one firm or a firm's
+store needs no transfer. The transfer per unit delivered is the exchange's transfer price.
+A hub is no player: the firm on a hub link keeps its saving less a part of the hub units'
+cost, in proportion to the savings of the hub's links (see :func:`transfer_prices`). (The
+dual values of the balances, ``Result.values``, may later replace this price.)
+
+**Shapley value** (``method="shapley"``). The players are the firms that appear in at least
+one candidate link; other firms take no part and get nothing. The worth ``v(S)`` of a
+coalition ``S`` is the best saving its members can reach alone: the park is re-optimised
+with every candidate link that has a firm end outside ``S`` left out (hub ends belong to
+everyone); ``v(S) = baseline cost - that optimum`` and ``v(N)`` is the result's own saving.
+The Shapley value gives each player its average marginal worth over all orders of joining:
+
+    phi_i = sum over S not holding i of |S|! (n - |S| - 1)! / n! * (v(S + i) - v(S))
+
+It is exact up to ``exact_up_to`` players (2^n coalitions; a coalition whose allowed links
+were solved before is not solved again) and sampled beyond: ``samples`` random orders
+(seeded), each player's mean marginal worth with its standard error; the sampled shares still
+add up to ``v(N)`` exactly.
+
+**Checks.** A participant is better off than alone when its share is at least ``v({i})``
+(zero unless it has links between its own streams). The split is in the core when no
+coalition could do better on its own: ``sum of shares over S >= v(S)`` for every ``S``;
+each violation is listed with its shortfall. Exact games check every coalition; sampled
+games check the coalitions their samples solved.
+
+>>> shares = fair_shares(park, result)                  # doctest: +SKIP
+>>> shares.attrs["core_violations"]                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.analysis.common import NOT_LINKS, Progress, Solve
+from symbiosis.candidates import find_candidates
+from symbiosis.hubs import all_streams
+from symbiosis.park import Park
+from symbiosis.results import Result
+
+SHARE_COLUMNS = ["firm", "name", "player", "baseline_cost", "total_cost", "saving", "share",
+                 "share_of_saving", "transfer", "cost_after", "standalone", "better_off", "std_error"]
+TRANSFER_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "saving",
+                    "supplier_avoided", "receiver_avoided", "hub_cost", "transfer", "transfer_price", "price_unit",
+                    "supplier_share", "receiver_share"]
+METHODS = ("shapley", "equal_split")
+EXACT_UP_TO = 12
+
+
+def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
+    """One row a built exchange: the equal split of its saving, and the yearly transfer from
+    receiver to supplier that makes it so (``transfer``; per unit delivered: ``transfer_price``).
+
+    ``supplier_avoided`` and ``receiver_avoided`` are the disposal and purchase costs (with
+    carbon) the exchange saves each side. A link inside one firm and a firm's store need no
+    transfer: the firm keeps the whole saving. A hub is no player: the firm on a hub link keeps
+    that link's saving, less ``hub_cost``, its part of the hub's own units' yearly result (an
+    electrolyser's cost), shared among the hub's links in proportion to their savings; its
+    transfer to the hub leaves the hub even.
+    """
+    streams = {stream.key: stream for stream in all_streams(park)}
+    carbon = park.settings.carbon_price
+    exchanges = result.exchanges
+    linked = [(row.from_firm not in park.firms, row) for row in exchanges.itertuples()
+              if row.kind not in NOT_LINKS and row.from_firm != row.to_firm]
+    hub_result = {hub: float(exchanges.loc[(exchanges["from_firm"] == hub) & exchanges["kind"].isin(NOT_LINKS),
+                                           "saving"].sum()) for hub in park.hubs}
+    hub_weight = {hub: sum(max(row.saving, 0.0) for from_hub, row in linked if from_hub and row.from_firm == hub)
+                  for hub in park.hubs}
+    rows = []
+    for row in exchanges.itertuples():
+        two_sites = row.kind not in NOT_LINKS and row.from_firm != row.to_firm
+        from_hub = row.from_firm in park.hubs
+        supplier_avoided = _avoided(park, streams.get(f"{row.from_firm}.{row.from_stream}"), carbon,
+                                    row.annual_taken) if row.kind not in NOT_LINKS else 0.0
+        receiver_avoided = row.avoided_cost - supplier_avoided
+        hub_cost = 0.0
+        if not two_sites:
+            carried = from_hub and hub_weight[row.from_firm] > 0  # a hub unit, carried by the hub's links
+            supplier_share = 0.0 if carried else row.saving
+        elif from_hub:
+            weight = hub_weight[row.from_firm]
+            hub_cost = -hub_result[row.from_firm] * max(row.saving, 0.0) / weight if weight > 0 else 0.0
+            supplier_share = 0.0
+        else:
+            supplier_share = row.saving / 2
+        receiver_share = row.saving - supplier_share - hub_cost if two_sites else 0.0
+        own_cost = row.avoided_cost - row.saving
+        transfer = receiver_avoided - own_cost / 2 - receiver_share if two_sites else 0.0
+        priced = two_sites and row.annual_amount > 0
+        rows.append({
+            "id": row.id, "from_firm": row.from_firm, "from_stream": row.from_stream, "to_firm": row.to_firm,
+            "to_stream": row.to_stream, "technology": row.technology, "saving": row.saving,
+            "supplier_avoided": supplier_avoided, "receiver_avoided": receiver_avoided, "hub_cost": hub_cost,
+            "transfer": transfer, "transfer_price": transfer / row.annual_amount if priced else math.nan,
+            "price_unit": f"{park.currency}/{row.amount_unit}",
+            "supplier_share": supplier_share, "receiver_share": receiver_share,
+        })
+    return pd.DataFrame(rows, columns=TRANSFER_COLUMNS)
+
+
+def _avoided(park: Park, stream, carbon: float, amount: float) -> float:
+    """What ``amount`` (MWh or t) less on the stream's current route saves, carbon included."""
+    route = park.routes.get(stream.current) if stream is not None else None
+    if route is None:  # a hub's vent: free
+        return 0.0
+    return (route.price + carbon * route.emissions) * amount
+
+
+def fair_shares(
+    park: Park,
+    result: Result | None = None,
+    *,
+    method: str = "shapley",
+    samples: int = 1000,
+    seed: int = 0,
+    exact_up_to: int = EXACT_UP_TO,
+    check_core: bool = True,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 1e-4,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Each firm's share of the park's saving, and whether the split is stable.
+
+    Parameters
+    ----------
+    park, result
+        The park and its cost-optimal result (solved here when not given).
+    method
+        ``"shapley"`` or ``"equal_split"`` (see the module's text).
+    samples, seed
+        Random orders for a sampled Shapley value (more players than ``exact_up_to``).
+    check_core
+        Solve the coalitions needed to check the split: all of them for an exact game (for the
+        equal split too), the sampled ones for a sampled game, the single firms otherwise.
+    solver, time_limit, gap, threads
+        For every re-solve of a coalition.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row a site of ``result.firms``: ``player``, the neutral ``baseline_cost``,
+        ``total_cost`` and ``saving``, then ``share`` (this method's share of the saving,
+        currency/year), ``share_of_saving``, ``transfer`` (what the firm receives on top of the
+        neutral split: ``share - saving``), ``cost_after`` (``baseline_cost - share``),
+        ``standalone`` (``v({i})``), ``better_off`` and ``std_error`` (sampled Shapley only).
+        ``frame.attrs``: ``method``, ``exact``, ``samples``, ``players``, ``worth`` (``v(N)``),
+        ``coalitions_solved``, ``tolerance``, ``core_checked`` (``all``, ``sampled``,
+        ``single firms`` or ``no``), ``core_holds``, ``core_violations`` (a list of
+        ``{coalition, worth, allocated, shortfall}``, largest shortfall first) and ``coalitions``
+        (every coalition whose worth was found: ``{coalition, worth}``).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown sharing method '{method}': choose one of {', '.join(METHODS)}")
+    solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    if result is None:
+        result = solve(park)
+    if not result.has_solution:
+        raise ValueError(f"the result has no solution ({result.status}): there is no saving to share")
+    game = Game.of(park, result, solve, progress)
+    exact = len(game.players) <= exact_up_to
+    errors: dict[str, float] = {}
+    if method == "equal_split":
+        shares = _equal_split(transfer_prices(park, result))
+    elif exact:
+        shares = game.shapley()
+    else:
+        shares, errors = game.sampled_shapley(samples, seed)
+    if check_core and exact:
+        coalitions, checked = game.all_coalitions(), "all"
+    elif check_core and method == "shapley":
+        coalitions, checked = game.solved_coalitions(), "sampled"
+    elif check_core:
+        coalitions, checked = [frozenset([player]) for player in game.players], "single firms"
+    else:
+        coalitions, checked = [], "no"
+    violations = game.violations(shares, coalitions)
+    frame = _table(result, game, shares, errors, method, check_core)
+    frame.attrs.update({
+        "method": method, "exact": exact or method == "equal_split",
+        "samples": samples if method == "shapley" and not exact else 0, "players": list(game.players),
+        "worth": game.grand, "coalitions_solved": game.solves, "tolerance": game.tolerance,
+        "core_checked": checked, "core_holds": not violations if checked != "no" else None,
+        "core_violations": violations, "currency": park.currency,
+        "coalitions": [{"coalition": sorted(c), "worth": v} for c, v in game.by_coalition.items()],
+    })
+    return frame
+
+
+def core_violations(frame: pd.DataFrame) -> pd.DataFrame:
+    """The core violations of a :func:`fair_shares` frame as a table."""
+    rows = [{**v, "coalition": ", ".join(v["coalition"])} for v in frame.attrs.get("core_violations", [])]
+    return pd.DataFrame(rows, columns=["coalition", "worth", "allocated", "shortfall"])
+
+
+def _equal_split(transfers: pd.DataFrame) -> dict[str, float]:
+    shares: dict[str, float] = {}
+    for row in transfers.itertuples():
+        shares[row.from_firm] = shares.get(row.from_firm, 0.0) + row.supplier_share
+        shares[row.to_firm] = shares.get(row.to_firm, 0.0) + row.receiver_share
+    return shares
+
+
+def _table(result: Result, game: Game, shares: dict[str, float], errors: dict[str, float], method: str,
+           check_core: bool) -> pd.DataFrame:
+    frame = result.firms[["firm", "name", "baseline_cost", "total_cost", "saving"]].copy()
+    frame.insert(2, "player", frame["firm"].isin(game.players))
+    frame["share"] = [shares.get(firm, 0.0) for firm in frame["firm"]]
+    frame["share_of_saving"] = frame["share"] / game.grand if game.grand > 0 else math.nan
+    frame["transfer"] = frame["share"] - frame["saving"]
+    frame["cost_after"] = frame["baseline_cost"] - frame["share"]
+    if check_core:
+        frame["standalone"] = [game.worth(frozenset([firm])) if firm in game.players else 0.0
+                               for firm in frame["firm"]]
+        frame["better_off"] = frame["share"] >= frame["standalone"] - game.tolerance
+    else:
+        frame["standalone"] = math.nan
+        frame["better_off"] = pd.array([pd.NA] * len(frame), dtype="boolean")
+    unsampled = 0.0 if method == "shapley" else math.nan
+    frame["std_error"] = [errors.get(firm, unsampled) for firm in frame["firm"]]
+    return frame[SHARE_COLUMNS].reset_index(drop=True)
+
+
+@dataclass
+class Game:
+    """The cooperative game of a park: players, and the worth of each coalition (memoised)."""
+
+    park: Park
+    players: tuple[str, ...]
+    links: tuple[tuple[str, frozenset[str]], ...]  # (candidate id, its firm ends), new links only
+    grand: float  # v(N): the result's saving
+    tolerance: float
+    solve: Solve
+    progress: Progress
+    has_assets: bool = False
+    solves: int = 0
+    by_links: dict[frozenset[str], float] = field(default_factory=dict)
+    by_coalition: dict[frozenset[str], float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, park: Park, result: Result, solve: Solve, progress: Progress | None = None) -> Game:
+        candidates = find_candidates(park)
+        links = tuple((link.id, frozenset({link.from_firm, link.to_firm} & set(park.firms)))
+                      for link in candidates.links if not link.is_existing)
+        players = tuple(sorted(set().union(*(ends for _, ends in links)))) if links else ()
+        baseline = abs(float(result.summary["baseline_cost"]))
+        tolerance = max(solve.gap * baseline, 1e-6 * max(1.0, result.saving))
+        return cls(park, players, links, result.saving, tolerance, solve, progress or (lambda text: None),
+                   has_assets=bool(candidates.storage or candidates.converters))
+
+    def worth(self, coalition: frozenset[str]) -> float:
+        """v(S): the best saving with only the links among the firms of ``coalition``."""
+        if coalition not in self.by_coalition:
+            allowed = frozenset(link for link, ends in self.links if ends <= coalition)
+            alone = self._saving(frozenset(), frozenset())
+            self.by_coalition[coalition] = self._saving(allowed, coalition) - alone
+        return self.by_coalition[coalition]
+
+    def _saving(self, allowed: frozenset[str], coalition: frozenset[str]) -> float:
+        """The park's best saving with only the ``allowed`` new links (memoised by that set).
+
+        Without any link it is zero, unless stores or hub units could pay on their own: then it
+        is solved, and :meth:`worth` counts from it (what they earn alone is nobody's)."""
+        if allowed in self.by_links:
+            return self.by_links[allowed]
+        if len(allowed) == len(self.links):
+            value = self.grand
+        elif not allowed and not self.has_assets:
+            value = 0.0
+        else:
+            self.progress(f"coalition {{{', '.join(sorted(coalition))}}}")
+            fixed = {link: False for link, _ in self.links if link not in allowed}
+            found = self.solve(self.park, fixed_links=fixed)
+            self.solves += 1
+            if not found.has_solution:
+                raise RuntimeError(f"coalition {sorted(coalition)} could not be solved: {found.status}")
+            value = found.saving
+        self.by_links[allowed] = value
+        return value
+
+    def shapley(self) -> dict[str, float]:
+        """The exact Shapley value over all 2^n coalitions."""
+        n = len(self.players)
+        weights = [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
+        shares = dict.fromkeys(self.players, 0.0)
+        for i, player in enumerate(self.players):
+            others = self.players[:i] + self.players[i + 1:]
+            for size in range(n):
+                for members in itertools.combinations(others, size):
+                    without = frozenset(members)
+                    shares[player] += weights[size] * (self.worth(without | {player}) - self.worth(without))
+        return shares
+
+    def sampled_shapley(self, samples: int, seed: int) -> tuple[dict[str, float], dict[str, float]]:
+        """Mean marginal worth over ``samples`` random orders, and its standard error."""
+        if samples < 2:
+            raise ValueError(f"a sampled Shapley value needs at least 2 samples, not {samples}")
+        rng = np.random.default_rng(seed)
+        marginal = {player: np.empty(samples) for player in self.players}
+        for s in range(samples):
+            coalition: frozenset[str] = frozenset()
+            before = self.worth(coalition)
+            for index in rng.permutation(len(self.players)):
+                player = self.players[index]
+                coalition = coalition | {player}
+                after = self.worth(coalition)
+                marginal[player][s] = after - before
+                before = after
+        means = {player: float(values.mean()) for player, values in marginal.items()}
+        errors = {player: float(values.std(ddof=1) / math.sqrt(samples))
+                  for player, values in marginal.items()}
+        return means, errors
+
+    def all_coalitions(self) -> list[frozenset[str]]:
+        return [frozenset(members) for size in range(1, len(self.players))
+                for members in itertools.combinations(self.players, size)]
+
+    def solved_coalitions(self) -> list[frozenset[str]]:
+        full = frozenset(self.players)
+        return [c for c in self.by_coalition if c and c != full]
+
+    def violations(self, shares: dict[str, float], coalitions: list[frozenset[str]]) -> list[dict]:
+        """Coalitions that would gain by leaving: their worth above what the split gives them."""
+        found = []
+        for coalition in coalitions:
+            worth = self.worth(coalition)
+            allocated = sum(shares.get(player, 0.0) for player in coalition)
+            if worth - allocated > self.tolerance:
+                found.append({"coalition": sorted(coalition), "worth": worth, "allocated": allocated,
+                              "shortfall": worth - allocated})
+        return sorted(found, key=lambda v: -v["shortfall"])

@@ -1,0 +1,302 @@
+"""Scenario sweeps on Dask: many runs of one park, gathered into one tidy table.
+
+A sweep crosses scenarios with a grid of overrides: every scenario (``None`` is the park as
+it is) with every combination of the grid's values (a full cartesian product). A grid value
+is a list of values, or a range ``START..STOP:STEP`` with an optional unit after it:
+
+    park.carbon_price: "500..2000:250 NOK/t"    -> 500 NOK/t, 750 NOK/t, ..., 2000 NOK/t
+    park.carbon_price: "500..2000:250"          -> the same: the unit of the park's own value
+    park.routing_factor: "1.2..1.5:0.1"         -> 1.2, 1.3, 1.4, 1.5 (a plain number stays one)
+
+STOP is included when the steps land on it; the arithmetic is decimal, so 0.1 steps stay exact.
+
+Each run is one task on a Dask cluster: a local one by default (``LocalCluster`` with two
+worker processes, one thread each), or any cluster by its scheduler address. Workers get the
+park's PATH, the scenario and the overrides, and load the park themselves (a ``Park`` holds
+read-only mappings that need not pickle); symbiosis must be installed on every worker. A run
+that fails (bad data, no solution, a worker lost) is a row with its status and error
+message; the others go on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.analysis.common import KEY_COLUMNS, link_key, plain, records
+
+RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
+               "co2_avoided", "investment", "exchanges", "error"]
+EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "saving_min", "saving_max",
+                    "capacity_min", "capacity_max", "capacity_unit"]
+NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+RANGE = re.compile(rf"^\s*(?P<start>{NUMBER})\s*\.\.\s*(?P<stop>{NUMBER})\s*:\s*(?P<step>{NUMBER})"
+                   r"\s*(?P<unit>.*?)\s*$")
+NUMBER_WITH_UNIT = re.compile(rf"^\s*{NUMBER}\s*(?P<unit>[^\s0-9.].*?)\s*$")
+MAX_VALUES = 10_000
+# A local cluster: two worker processes of one thread each (HiGHS runs one solve per process).
+LOCAL_WORKERS = 2
+
+RunDone = Callable[[int, int, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep found.
+
+    Attributes
+    ----------
+    runs
+        One row a run: ``run``, ``scenario`` ('' for the park as it is), ``overrides``
+        (``key=value; ...``), one column per grid key, ``status`` (the solver's, or ``failed``),
+        ``total_cost``, ``baseline_cost``, ``saving``, ``emissions``, ``co2_avoided``,
+        ``investment``, ``exchanges`` (how many built) and ``error``.
+    exchanges
+        One row an exchange built in at least one run (by from, to and technology):
+        ``built_in`` runs of ``runs`` with a solution, ``robustness`` (the share), the least and
+        largest ``saving`` and ``capacity`` where it is built; most robust first.
+    """
+
+    runs: pd.DataFrame
+    exchanges: pd.DataFrame
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.runs[self.runs["status"] == "failed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"runs": records(self.runs), "exchanges": records(self.exchanges)}
+
+    def __repr__(self) -> str:
+        ok = int((self.runs["status"].isin(["optimal", "time_limit"])).sum())
+        return (f"SweepResult({len(self.runs)} runs, {ok} with a solution, {len(self.failed)} failed, "
+                f"{len(self.exchanges)} exchanges built somewhere)")
+
+
+def grid_values(text: Any, *, unit_of: str | None = None) -> list[Any]:
+    """The values of one grid entry: a range ``START..STOP:STEP [unit]``, or one value.
+
+    ``unit_of`` is the unit to put after a range written without one (the park's own).
+    """
+    if isinstance(text, list | tuple):
+        return list(text)
+    if not isinstance(text, str):
+        return [text]
+    match = RANGE.match(text)
+    if match is None:
+        if ".." in text:
+            raise ValueError(f"'{text}' is no range: write START..STOP:STEP with an optional unit, "
+                             "e.g. 500..2000:250 NOK/t")
+        return [text]
+    try:
+        start, stop, step = (Decimal(match[name]) for name in ("start", "stop", "step"))
+    except InvalidOperation:
+        raise ValueError(f"'{text}': START, STOP and STEP must be numbers") from None
+    if step <= 0:
+        raise ValueError(f"'{text}': STEP must be positive")
+    if stop < start:
+        raise ValueError(f"'{text}': STOP is below START")
+    count = int((stop - start) / step) + 1
+    if count > MAX_VALUES:
+        raise ValueError(f"'{text}' gives {count} values; at most {MAX_VALUES}")
+    unit = match["unit"] or unit_of
+    values = [start + k * step for k in range(count)]
+    if unit:
+        return [f"{_decimal_text(value)} {unit}" for value in values]
+    return [int(value) if value == value.to_integral_value() else float(value) for value in values]
+
+
+def _decimal_text(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def park_unit(park_path: str | Path, key: str) -> str | None:
+    """The unit of the value at ``key`` (``park.carbon_price``) in the park file, if it has one."""
+    from ruamel.yaml import YAML
+
+    path = Path(park_path)
+    path = path / "park.yaml" if path.is_dir() else path
+    try:
+        node: Any = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except Exception:  # the workers will report a broken park file; a unit is only a convenience
+        return None
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    match = NUMBER_WITH_UNIT.match(node) if isinstance(node, str) else None
+    return match["unit"] if match else None
+
+
+def expand_grid(park_path: str | Path, grid: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Every combination of the grid's values (one empty combination for no grid)."""
+    keys = list(grid or {})
+    choices = [grid_values(grid[key], unit_of=park_unit(park_path, key)) for key in keys]  # type: ignore[index]
+    return [dict(zip(keys, combination, strict=True)) for combination in itertools.product(*choices)]
+
+
+def sweep(
+    park_path: str | Path,
+    scenarios: Sequence[str | None] | None = None,
+    grid: Mapping[str, Any] | None = None,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    objective: str = "cost",
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 1e-4,
+    on_run: RunDone | None = None,
+) -> SweepResult:
+    """Run every scenario with every combination of the grid on Dask, and gather the answers.
+
+    Parameters
+    ----------
+    park_path
+        The park folder (or its ``park.yaml``); every worker must be able to read it.
+    scenarios
+        Scenario names (``scenarios/NAME.yaml``); ``None`` in the list is the park as it is.
+        Default: only the park as it is.
+    grid
+        ``{"park.carbon_price": "500..2000:250 NOK/t", "routes.grid.price": ["0.4 NOK/kWh", ...]}``.
+    client
+        A ``dask.distributed.Client`` to use (left open). Without it, one is made for the sweep
+        and closed after: connected to ``scheduler`` (``tcp://host:8786``) when given, else a
+        ``LocalCluster`` of two worker processes.
+    objective, solver, time_limit, gap
+        As for :func:`symbiosis.optimize`, for every run.
+    on_run
+        Called as each run ends, in the order they end: ``on_run(done, total, row)``.
+    """
+    path = str(Path(park_path).resolve())
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no park at {park_path}")
+    plan = [(scenario, overrides) for scenario in (list(scenarios) if scenarios else [None])
+            for overrides in expand_grid(path, grid)]
+    options = {"objective": objective, "solver": solver, "time_limit": time_limit, "gap": gap}
+    with _Cluster(client, scheduler) as dask_client:
+        answers = _run_all(dask_client, path, plan, options, on_run)
+    runs = pd.DataFrame([answer["row"] for answer in answers])
+    keys = list(grid or {})
+    for key in keys:
+        runs[key] = [overrides.get(key) for _, overrides in plan]
+    runs = runs[RUN_COLUMNS[:3] + keys + RUN_COLUMNS[3:]]
+    return SweepResult(runs=runs, exchanges=_robustness(answers))
+
+
+class _Cluster:
+    """The given client, or one made (and closed) for the sweep."""
+
+    def __init__(self, client: Any, scheduler: str | None) -> None:
+        self.given, self.scheduler = client, scheduler
+        self.made: list[Any] = []
+
+    def __enter__(self) -> Any:
+        if self.given is not None:
+            return self.given
+        from dask.distributed import Client, LocalCluster
+
+        if self.scheduler:
+            client = Client(self.scheduler)
+        else:
+            cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            self.made.append(cluster)
+            client = Client(cluster)
+        self.made.insert(0, client)
+        return client
+
+    def __exit__(self, *exc: object) -> None:
+        for thing in self.made:
+            thing.close()
+
+
+def _run_all(client: Any, path: str, plan: list[tuple[str | None, dict[str, Any]]], options: dict[str, Any],
+             on_run: RunDone | None) -> list[dict[str, Any]]:
+    from dask.distributed import as_completed
+
+    futures = {client.submit(run_one, path, scenario, overrides, options, pure=False): index
+               for index, (scenario, overrides) in enumerate(plan)}
+    answers: list[dict[str, Any] | None] = [None] * len(plan)
+    for done, future in enumerate(as_completed(futures), start=1):
+        index = futures[future]
+        scenario, overrides = plan[index]
+        try:
+            answer = future.result()
+        except Exception as exc:  # the task itself was lost (a worker died): report it, keep the rest
+            answer = _failed(scenario, overrides, f"{type(exc).__name__}: {exc}")
+        answer["row"]["run"] = index
+        answers[index] = answer
+        if on_run is not None:
+            on_run(done, len(plan), answer["row"])
+    return [answer for answer in answers if answer is not None]
+
+
+def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
+            options: dict[str, Any]) -> dict[str, Any]:
+    """One run, on a worker: load the park, solve, and return plain rows (never raises)."""
+    from symbiosis.optimize import optimize
+    from symbiosis.park import load_park
+
+    try:
+        park = load_park(path, scenario=scenario, overrides=overrides)
+        result = optimize(park, objective=options["objective"], solver=options["solver"],
+                          time_limit=options["time_limit"], gap=options["gap"])
+    except Exception as exc:
+        return _failed(scenario, overrides, _message(exc))
+    s = result.summary
+    row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides),
+           "status": result.status, "error": "" if result.has_solution else str(s.get("solver_message", "")),
+           **{key: plain(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
+                                                 "co2_avoided", "investment")},
+           "exchanges": len(result.exchanges)}
+    exchanges = records(result.exchanges[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
+        if result.has_solution else []
+    return {"row": row, "exchanges": exchanges, "solved": result.has_solution}
+
+
+def _failed(scenario: str | None, overrides: dict[str, Any], message: str) -> dict[str, Any]:
+    row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides), "status": "failed",
+           "error": message, "total_cost": None, "baseline_cost": None, "saving": None, "emissions": None,
+           "co2_avoided": None, "investment": None, "exchanges": 0}
+    return {"row": row, "exchanges": [], "solved": False}
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if type(exc).__name__ in ("ParkError", "AuditError") else f"{type(exc).__name__}: {text}"
+
+
+def _overrides_text(overrides: Mapping[str, Any]) -> str:
+    return "; ".join(f"{key}={value}" for key, value in overrides.items())
+
+
+def _robustness(answers: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    answers = list(answers)
+    solved = sum(1 for answer in answers if answer["solved"])
+    found: dict[tuple, dict[str, Any]] = {}
+    for answer in answers:
+        for exchange in answer["exchanges"]:
+            key = link_key(exchange)
+            entry = found.setdefault(key, {**dict(zip(KEY_COLUMNS, key, strict=True)),
+                                           "carrier": exchange["carrier"],
+                                           "capacity_unit": exchange["capacity_unit"], "savings": [],
+                                           "capacities": []})
+            entry["savings"].append(exchange["saving"])
+            entry["capacities"].append(exchange["capacity"])
+    rows = [{**{k: v for k, v in entry.items() if k not in ("savings", "capacities")},
+             "built_in": len(entry["savings"]), "runs": solved,
+             "robustness": len(entry["savings"]) / solved if solved else float("nan"),
+             "saving_min": min(entry["savings"]), "saving_max": max(entry["savings"]),
+             "capacity_min": min(entry["capacities"]), "capacity_max": max(entry["capacities"])}
+            for entry in found.values()]
+    frame = pd.DataFrame(rows, columns=EXCHANGE_COLUMNS)
+    return frame.sort_values(["built_in", "saving_max"], ascending=[False, False], kind="stable") \
+        .reset_index(drop=True)
