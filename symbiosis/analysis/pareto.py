@@ -159,6 +159,11 @@ def _draw_abatement(ax: Axes, front: pd.DataFrame, currency: str) -> None:
         ax.set_axis_off()
         return
     ax.bar([str(step) for step in steps["step"]], steps["abatement_cost"], color="#009E73")
+    carbon_price = front.attrs.get("carbon_price")
+    if carbon_price is not None:
+        ax.axhline(carbon_price, color="#D55E00", linestyle="--", linewidth=1.2,
+                   label=f"the park's carbon price, {carbon_price:,.0f} {currency}/t")
+        ax.legend(frameon=False, fontsize=8)
     ax.set_xlabel("step")
     ax.set_ylabel(f"abatement cost, {currency}/t CO2")
     ax.grid(True, axis="y", color="#e6e6e6")

@@ -60,8 +60,8 @@ from symbiosis.results import Result
 SHARE_COLUMNS = ["firm", "name", "player", "baseline_cost", "total_cost", "saving", "share",
                  "share_of_saving", "transfer", "cost_after", "standalone", "better_off", "std_error"]
 TRANSFER_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "saving",
-                    "supplier_avoided", "receiver_avoided", "hub_cost", "transfer", "transfer_price", "price_unit",
-                    "supplier_share", "receiver_share"]
+                    "supplier_avoided", "receiver_avoided", "hub_cost", "transfer", "transfer_price",
+                    "price_unit", "supplier_share", "receiver_share"]
 METHODS = ("shapley", "equal_split")
 EXACT_UP_TO = 12
 
@@ -82,10 +82,10 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
     exchanges = result.exchanges
     linked = [(row.from_firm not in park.firms, row) for row in exchanges.itertuples()
               if row.kind not in NOT_LINKS and row.from_firm != row.to_firm]
-    hub_result = {hub: float(exchanges.loc[(exchanges["from_firm"] == hub) & exchanges["kind"].isin(NOT_LINKS),
-                                           "saving"].sum()) for hub in park.hubs}
-    hub_weight = {hub: sum(max(row.saving, 0.0) for from_hub, row in linked if from_hub and row.from_firm == hub)
-                  for hub in park.hubs}
+    units = exchanges[exchanges["kind"].isin(NOT_LINKS)]
+    hub_result = {hub: float(units.loc[units["from_firm"] == hub, "saving"].sum()) for hub in park.hubs}
+    hub_weight = {hub: sum(max(row.saving, 0.0) for from_hub, row in linked
+                           if from_hub and row.from_firm == hub) for hub in park.hubs}
     rows = []
     for row in exchanges.itertuples():
         two_sites = row.kind not in NOT_LINKS and row.from_firm != row.to_firm

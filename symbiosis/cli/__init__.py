@@ -7,9 +7,14 @@ import click
 from symbiosis import __version__
 from symbiosis.cli.candidates import candidates
 from symbiosis.cli.doctor import doctor
+from symbiosis.cli.explain import explain
 from symbiosis.cli.history import history
 from symbiosis.cli.optimize import optimize
+from symbiosis.cli.pareto import pareto
 from symbiosis.cli.report import report
+from symbiosis.cli.risk import risk
+from symbiosis.cli.share import share
+from symbiosis.cli.sweep import sweep
 from symbiosis.cli.validate import validate
 
 
@@ -29,6 +34,11 @@ cli.add_command(optimize)
 cli.add_command(doctor)
 cli.add_command(report)
 cli.add_command(history)
+cli.add_command(pareto)
+cli.add_command(share)
+cli.add_command(sweep)
+cli.add_command(explain)
+cli.add_command(risk)
 
 
 def main() -> None:

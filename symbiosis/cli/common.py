@@ -77,6 +77,8 @@ def quantity(value: float, unit: str) -> str:
     """A number for a table: thousands separators, sensible precision."""
     if value != value:  # NaN
         return "-"
+    if abs(value) < 1e-6:
+        value = 0.0
     if abs(value) >= 100:
         return f"{value:,.0f} {unit}".strip()
     return f"{value:,.3g} {unit}".strip()

@@ -91,7 +91,8 @@ def show(result: Result) -> None:
                       quantity(row.co2_avoided, "t"),
                       "-" if row.payback_years == float("inf") else f"{row.payback_years:.1f} yr")
     stdout.print(table)
-    firms = Table(title="per firm, annual cost (link costs shared half and half)", title_justify="left")
+    firms = Table(title="per firm, annual cost (each exchange's net saving shared half and half)",
+                  title_justify="left")
     for column in ("firm", "today", "with exchanges", "saving"):
         firms.add_column(column, justify="left" if column == "firm" else "right")
     for row in result.firms.itertuples():

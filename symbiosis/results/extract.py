@@ -14,8 +14,11 @@ benefits add up to the park's saving:
 
 A hub electrolyser's row carries its own cost; the links from the hub carry the
 value of what they deliver. A firm's cost is its streams' route costs and carbon,
-plus half of each of its links' costs (all of it for a link inside the firm);
-hubs appear as their own rows.
+plus half of each of its links' costs (all of it for a link inside the firm), plus
+or minus the link's ``transfer``: the payment from the receiving firm to the
+supplying one that leaves each with half of the exchange's net saving. So a firm
+that gives away a by-product it used to sell is paid for it, and every firm's
+saving is half the savings of its exchanges. Hubs appear as their own rows.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ EXCHANGE_COLUMNS = [
     "co2_avoided",
     "payback_years",
     "existing",
+    "transfer",
+    "transfer_price",
 ]
 
 
@@ -250,6 +255,12 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
             supply.price * annual_taken + demand.price * annual_delivered + carbon * avoided_emissions
         )
         saving = avoided_cost - annual_cost - electricity_cost - carbon * own_emissions
+        link_cost = annual_cost + electricity_cost + carbon * own_emissions
+        # The payment from the receiving firm to the supplying one that leaves each with half
+        # of the exchange's net saving (each bears half the link's cost).
+        supplier_gain = (supply.price + carbon * supply.emissions) * annual_taken - link_cost / 2
+        receiver_gain = (demand.price + carbon * demand.emissions) * annual_delivered - link_cost / 2
+        transfer = (receiver_gain - supplier_gain) / 2 if c.from_firm != c.to_firm else 0.0
         carrier = Carrier(c.carrier)
         ledger.rows.append(
             {
@@ -277,11 +288,13 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
                 "co2_avoided": avoided_emissions - own_emissions,
                 "payback_years": _payback(investment, saving + capital),
                 "existing": c.is_existing,
+                "transfer": transfer,
+                "transfer_price": transfer / annual_delivered if annual_delivered > 0 else 0.0,
             }
         )
-        ledger.charge_sites(
-            {c.from_firm, c.to_firm}, annual_cost + electricity_cost + carbon * own_emissions, own_emissions
-        )
+        ledger.charge_sites({c.from_firm, c.to_firm}, link_cost, own_emissions)
+        ledger.site_cost[c.from_firm] -= transfer
+        ledger.site_cost[c.to_firm] += transfer
 
 
 def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
@@ -331,6 +344,8 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
                 "co2_avoided": sign * stream.emissions * kept,
                 "payback_years": _payback(investment, saving + capital),
                 "existing": False,
+                "transfer": 0.0,
+                "transfer_price": 0.0,
             }
         )
         ledger.charge_sites({firm}, annual_cost, 0.0)
@@ -382,6 +397,8 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
                 "co2_avoided": -own_emissions,
                 "payback_years": math.inf,
                 "existing": False,
+                "transfer": 0.0,
+                "transfer_price": 0.0,
             }
         )
         ledger.charge_sites(

@@ -1,0 +1,88 @@
+"""What the analysis commands (pareto, share, sweep, explain, risk) share: solve options,
+tables of numbers for the terminal, and JSON of pandas tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from symbiosis.analysis.common import plain, records
+from symbiosis.cli.common import quantity, stderr, stdout
+
+
+def solve_options(function: Callable) -> Callable:
+    """``--time-limit``, ``--gap``, ``--threads`` and ``--solver``: for every re-solve."""
+    for option in reversed([
+        click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                     help="for each solve"),
+        click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
+                     help="relative MIP gap at which each solve stops"),
+        click.option("--threads", type=click.IntRange(min=1), default=None),
+        click.option("--solver", default="highs", show_default=True,
+                     help="highs, or any Pyomo solver by name"),
+    ]):
+        function = option(function)
+    return function
+
+
+def json_option(function: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="print JSON on stdout, nothing else")(function)
+
+
+def echo_json(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, default=plain))
+
+
+def frame_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return records(frame)
+
+
+def progress_status(text: str = "starting") -> Any:
+    """A spinner on stderr; ``with progress_status() as status: ... status.update(text)``."""
+    return stderr.status(text, spinner="dots")
+
+
+def show_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, Callable[[Any], str]]], *,
+               title: str) -> None:
+    """Print ``frame`` with the given (column, header, format) triples: text left, numbers right."""
+    table = Table(title=title, title_justify="left")
+    for _, header, form in columns:
+        table.add_column(header, justify="left" if form is text else "right")
+    for _, row in frame.iterrows():
+        table.add_row(*(form(row[column]) for column, _, form in columns))
+    stdout.print(table)
+
+
+def money(currency: str) -> Callable[[Any], str]:
+    return lambda value: quantity(float(value), currency) if _number(value) else "-"
+
+
+def tonnes(value: Any) -> str:
+    return quantity(float(value), "t") if _number(value) else "-"
+
+
+def text(value: Any) -> str:
+    return "-" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def as_is(value: Any) -> str:
+    """A value already formatted as a number with its unit (right-aligned, unlike ``text``)."""
+    return text(value)
+
+
+def percent(value: Any) -> str:
+    return f"{float(value):.1%}" if _number(value) else "-"
+
+
+def _number(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return number == number

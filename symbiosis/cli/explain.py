@@ -1,0 +1,73 @@
+"""``symbiosis explain PARK``: why each link is, or is not, built, and by how much."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from symbiosis.analysis.explain import explain as run_explain
+from symbiosis.cli.analysis_common import (
+    echo_json,
+    frame_json,
+    json_option,
+    money,
+    percent,
+    progress_status,
+    show_table,
+    solve_options,
+    text,
+)
+from symbiosis.cli.common import (
+    EXIT_NO_SOLUTION,
+    handle_errors,
+    park_argument,
+    parse_overrides,
+    scenario_options,
+    stdout,
+)
+from symbiosis.optimize import optimize
+from symbiosis.park import load_park
+
+
+@click.command()
+@park_argument
+@scenario_options
+@click.option("--link", "links", multiple=True, metavar="ID",
+              help="a candidate id (L001 ...; see `symbiosis candidates`); repeat for several; default all")
+@json_option
+@solve_options
+@handle_errors
+def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: tuple[str, ...],
+            as_json: bool, time_limit: float | None, gap: float, threads: int | None, solver: str) -> None:
+    """For each candidate of PARK not built, how much cheaper it must be before it is; for each
+    exchange built, how much of its saving it may lose before it drops out (one solve each)."""
+    loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    with progress_status() as status:
+        result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                          progress=status.update)
+        if not result.has_solution:
+            stdout.print(f"[red]no solution[/] ({result.status}): there is nothing to explain")
+            sys.exit(EXIT_NO_SOLUTION)
+        known = set(result.candidates["id"])
+        unknown = [link for link in links if link not in known]
+        if unknown:
+            raise click.BadParameter(f"no candidate {', '.join(unknown)}; the park's candidates are "
+                                     f"{', '.join(sorted(known)) or 'none'}", param_hint="--link")
+        table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
+                            gap=gap, threads=threads, progress=status.update)
+    if as_json:
+        echo_json({"park": loaded.name, "currency": loaded.currency, "total_cost": result.total_cost,
+                   "links": frame_json(table)})
+        return
+    cash = money(loaded.currency)
+    shown = table.assign(link=[f"{r.from_firm}.{r.from_stream} -> {r.to_firm}.{r.to_stream}"
+                               for r in table.itertuples()],
+                         state=["built" if built else "not built" for built in table["built"]])
+    show_table(shown, [("id", "id", text), ("link", "link", text), ("technology", "technology", text),
+                       ("state", "state", text), ("required_cut", "required cut", cash),
+                       ("margin", "margin", cash),
+                       ("share_of_annualised_investment", "% of capital", percent),
+                       ("saving", "saving", cash), ("other_changes", "other changes", text)],
+               title=f"{loaded.name}: required cut = yearly cost cut before a link is built; margin = yearly "
+                     "saving an exchange may lose before it drops out")

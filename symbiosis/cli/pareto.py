@@ -1,0 +1,76 @@
+"""``symbiosis pareto PARK``: total cost against emissions, with the abatement cost of each step."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from symbiosis.analysis.pareto import pareto as run_pareto
+from symbiosis.analysis.pareto import plot_pareto
+from symbiosis.cli.analysis_common import (
+    echo_json,
+    frame_json,
+    json_option,
+    money,
+    progress_status,
+    show_table,
+    solve_options,
+    text,
+    tonnes,
+)
+from symbiosis.cli.common import (
+    EXIT_NO_SOLUTION,
+    handle_errors,
+    park_argument,
+    parse_overrides,
+    scenario_options,
+    stdout,
+)
+from symbiosis.park import load_park
+
+
+@click.command()
+@park_argument
+@scenario_options
+@click.option("--steps", type=click.IntRange(min=2), default=5, show_default=True,
+              help="points on the front, both ends included")
+@click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="write pareto.csv and pareto.png into this folder")
+@click.option("--force", is_flag=True, help="replace a front already in --out")
+@json_option
+@solve_options
+@handle_errors
+def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: int, out: str | None,
+           force: bool, as_json: bool, time_limit: float | None, gap: float, threads: int | None,
+           solver: str) -> None:
+    """The least total annual cost of PARK at each emission cap, from the least-cost answer to
+    the least-emissions one, and what each step costs per tonne of CO2."""
+    loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    if out and not force and (Path(out) / "pareto.csv").exists():
+        raise FileExistsError(f"{out}/pareto.csv exists: add --force to replace it, or choose another --out")
+    with progress_status() as status:
+        front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                           progress=status.update)
+    if out:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        front.to_csv(folder / "pareto.csv", index=False)
+        plot_pareto(front).savefig(folder / "pareto.png", dpi=150, bbox_inches="tight", facecolor="white")
+    currency = loaded.currency
+    if as_json:
+        echo_json({"park": loaded.name, "currency": currency, "carbon_price": loaded.settings.carbon_price,
+                   "points": frame_json(front)})
+    else:
+        cash = money(currency)
+        show_table(front, [("step", "step", text), ("emissions_cap", "cap t/yr", tonnes),
+                           ("emissions", "emissions t/yr", tonnes), ("total_cost", "total cost", cash),
+                           ("saving", "saving", cash), ("abatement_cost", f"abatement {currency}/t", cash),
+                           ("exchanges", "exchanges", text), ("status", "status", text)],
+                   title=f"{loaded.name}: cost against CO2 (carbon price {loaded.settings.carbon_price:,.0f} "
+                         f"{currency}/t; abatement = the carbon price at which the step pays)")
+        if out:
+            stdout.print(f"written: {out}/pareto.csv, {out}/pareto.png")
+    if not front["total_cost"].notna().any():
+        sys.exit(EXIT_NO_SOLUTION)

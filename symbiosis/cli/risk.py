@@ -1,0 +1,70 @@
+"""``symbiosis risk PARK``: what the park loses when a firm closes or leaves."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from symbiosis.analysis.risk import partner_risk
+from symbiosis.cli.analysis_common import (
+    echo_json,
+    json_option,
+    money,
+    progress_status,
+    show_table,
+    solve_options,
+    text,
+)
+from symbiosis.cli.common import (
+    EXIT_NO_SOLUTION,
+    handle_errors,
+    park_argument,
+    parse_overrides,
+    scenario_options,
+    stdout,
+)
+from symbiosis.optimize import optimize
+from symbiosis.park import load_park
+
+
+@click.command()
+@park_argument
+@scenario_options
+@json_option
+@solve_options
+@handle_errors
+def risk(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: bool, time_limit: float | None,
+         gap: float, threads: int | None, solver: str) -> None:
+    """Rank the firms of PARK by what the others lose if that firm leaves (its exchanges'
+    investment sunk, theirs kept), and the exchanges by what the park loses if they are stranded."""
+    loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    with progress_status() as status:
+        result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                          progress=status.update)
+        if not result.has_solution:
+            stdout.print(f"[red]no solution[/] ({result.status}): nothing is at risk")
+            sys.exit(EXIT_NO_SOLUTION)
+        found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                             progress=status.update)
+    if as_json:
+        echo_json({"park": loaded.name, "currency": loaded.currency, "saving": result.saving,
+                   **found.to_dict()})
+        return
+    cash = money(loaded.currency)
+    show_table(found.firms, [("firm", "firm", text), ("partners", "partners", text),
+                             ("stranded_capital", "stranded capital", cash),
+                             ("saving_before", "before", cash),
+                             ("saving_after", "after", cash), ("loss", "loss", cash),
+                             ("loss_to_others", "loss to others", cash),
+                             ("loss_to_others_long_run", "long run", cash), ("status", "status", text)],
+               title=f"{loaded.name}: if the firm leaves (per year; after = the rest of the park, its links "
+                     "kept, less the stranded capital; long run = re-optimised from scratch)")
+    if len(found.exchanges):
+        show_table(found.exchanges, [
+            ("id", "id", text), ("from_firm", "from", text), ("to_firm", "to", text),
+            ("technology", "technology", text), ("investment", "investment", cash),
+            ("annual_capital", "capital/yr", cash), ("saving", "saving", cash),
+            ("exposure", "exposure", cash),
+            ("stranded_by", "stranded if leaving", text)],
+            title="exchanges: exposure = saving lost + capital still paid if stranded")

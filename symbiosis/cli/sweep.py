@@ -1,0 +1,125 @@
+"""``symbiosis sweep PARK``: scenarios crossed with a grid of values, run on Dask."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from symbiosis.analysis.sweep import RANGE, SweepResult, grid_values
+from symbiosis.analysis.sweep import sweep as run_sweep
+from symbiosis.cli.analysis_common import echo_json, json_option, money, percent, show_table, text, tonnes
+from symbiosis.cli.common import EXIT_NO_SOLUTION, handle_errors, park_argument, stderr, stdout
+
+
+@click.command()
+@park_argument
+@click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
+              help="run scenarios/NAME.yaml (repeat for several); without it, the park as it is")
+@click.option("--base", is_flag=True, help="also run the park as it is, beside the scenarios")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="a value, or a range START..STOP:STEP [unit], e.g. "
+                   "--set park.carbon_price='500..2000:250 NOK/t'; several --set form a full grid")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="an existing Dask scheduler (tcp://host:8786); default a local cluster of 2 processes")
+@click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="write runs.csv, exchanges.csv and sweep.json into this folder")
+@click.option("--force", is_flag=True, help="replace a sweep already in --out")
+@click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="for each run")
+@click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True)
+@click.option("--solver", default="highs", show_default=True)
+@json_option
+@handle_errors
+def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str, ...], scheduler: str | None,
+          out: str | None, force: bool, objective: str, time_limit: float | None, gap: float, solver: str,
+          as_json: bool) -> None:
+    """Solve PARK for every scenario and every combination of the --set values, on Dask; show
+    each run and, for each exchange, in how many runs it is built."""
+    grid = parse_grid(settings)
+    if out and not force and (Path(out) / "sweep.json").exists():
+        raise FileExistsError(f"{out}/sweep.json exists: add --force to replace it, or choose another --out")
+    chosen: list[str | None] = [*([None] if base or not scenarios else []), *scenarios]
+    columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task("starting the Dask cluster", total=None)
+
+        def done(count: int, total: int, row: dict[str, Any]) -> None:
+            bar.update(task, completed=count, total=total, description=f"{row['scenario'] or 'park'} "
+                       f"{row['overrides']}: {row['status']}")
+
+        result = run_sweep(park, chosen, grid, scheduler=scheduler, objective=objective, solver=solver,
+                           time_limit=time_limit, gap=gap, on_run=done)
+    if out:
+        _write(result, Path(out))
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        _show(result, list(grid))
+        if out:
+            stdout.print(f"written: {out}/runs.csv, {out}/exchanges.csv, {out}/sweep.json")
+    if not result.runs["status"].isin(["optimal", "time_limit"]).all():
+        sys.exit(EXIT_NO_SOLUTION)
+
+
+def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
+    """``KEY=START..STOP:STEP [unit]`` stays a range (resolved by the sweep, with the park's unit);
+    any other value is read as YAML, like ``optimize --set``."""
+    from ruamel.yaml import YAML
+
+    grid: dict[str, Any] = {}
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.BadParameter(f"'{setting}' is not KEY=VALUE", param_hint="--set")
+        if key in grid:
+            raise click.BadParameter(f"'{key}' is set twice; give one range or value per key",
+                                     param_hint="--set")
+        if RANGE.match(value) or ".." in value:
+            try:
+                grid_values(value)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--set") from None
+            grid[key] = value
+        else:
+            parsed = YAML(typ="safe", pure=True).load(value)
+            grid[key] = [parsed if parsed is not None else value]
+    return grid
+
+
+def _write(result: SweepResult, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    result.runs.to_csv(folder / "runs.csv", index=False)
+    result.exchanges.to_csv(folder / "exchanges.csv", index=False)
+    (folder / "sweep.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+
+
+def _show(result: SweepResult, keys: list[str]) -> None:
+    runs = result.runs.assign(scenario=result.runs["scenario"].replace("", "(park)"),
+                              error=[_last_line(error) for error in result.runs["error"]])
+    cash = money("")
+    show_table(runs, [("run", "run", text), ("scenario", "scenario", text), *[(k, k, text) for k in keys],
+                      ("status", "status", text), ("total_cost", "total cost", cash),
+                      ("saving", "saving", cash), ("emissions", "emissions t/yr", tonnes),
+                      ("exchanges", "exchanges", text), ("error", "error", text)],
+               title=f"{len(runs)} runs, {len(result.failed)} failed (money in the park's currency per year)")
+    if len(result.exchanges):
+        show_table(result.exchanges, [
+            ("from_firm", "from", text), ("from_stream", "stream", text), ("to_firm", "to", text),
+            ("to_stream", "stream", text), ("technology", "technology", text), ("built_in", "built in", text),
+            ("robustness", "robustness", percent), ("saving_min", "saving min", cash),
+            ("saving_max", "saving max", cash)],
+            title="exchanges: in how many runs with a solution each is built")
+
+
+def _last_line(error: object) -> str:
+    """The last line of an error message (a park error lists its problems one a line)."""
+    lines = str(error or "").strip().splitlines()
+    return lines[-1].strip().removeprefix("- ") if lines else ""
