@@ -135,6 +135,8 @@ class Result:
                 "co2_avoided",
                 "payback_years",
                 "existing",
+                "transfer",
+                "transfer_price",
             ],
         )
         data["routes"] = _records(self.routes, CONTRACT_ROUTE + ["carrier", "emissions"])
