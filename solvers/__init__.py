@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from symbiosis.solvers.elastic import Violation, elastic_violations
 from symbiosis.solvers.highs import solve_highs
 from symbiosis.solvers.pyomo_solver import solve_pyomo
 from symbiosis.solvers.status import SolveOptions, SolveOutcome, SolverNotAvailable, Status
@@ -18,4 +19,5 @@ def solve(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> Solv
     return solve_pyomo(model, options)
 
 
-__all__ = ["SolveOptions", "SolveOutcome", "SolverNotAvailable", "Status", "solve"]
+__all__ = ["SolveOptions", "SolveOutcome", "SolverNotAvailable", "Status", "Violation", "elastic_violations",
+           "solve"]

@@ -17,7 +17,8 @@ from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
-from symbiosis.solvers import SolveOptions, SolveOutcome, solve
+from symbiosis.infeasible import explain
+from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
 from symbiosis.time import time_steps
 
 Progress = Callable[[str], None]
@@ -25,6 +26,8 @@ Progress = Callable[[str], None]
 # Second stage of the emissions objective: cost is minimised while emissions stay within
 # this relative tolerance of their minimum (lexicographic optimum).
 EMISSIONS_TOLERANCE = 1e-6
+# What a person chose, and so what an infeasible park most likely breaks: tried first.
+CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
 
 
 def optimize(
@@ -87,6 +90,11 @@ def optimize(
     outcome = solve(model, options)
     if objective == "emissions" and outcome.has_solution:
         outcome = _least_cost_at_least_emissions(model, options, outcome)
+    explanation = []
+    if outcome.status is Status.INFEASIBLE:
+        say("finding what cannot hold")
+        violations = elastic_violations(model, replace(options, log=False), first=CHOSEN_LIMITS)
+        explanation = explain(violations, candidates, data)
     times["solve_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -113,6 +121,7 @@ def optimize(
         raise AuditError(findings)
     summary = result.summary.copy()
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
+    summary["infeasibility"] = explanation
     return replace(result, summary=summary)
 
 
@@ -163,6 +172,6 @@ def _baseline(
             model.del_component(name)
     set_objective(model, "cost")
     outcome = solve(model, SolveOptions(solver=options.solver, time_limit=options.time_limit))
-    if not outcome.has_solution:
-        raise RuntimeError(f"the baseline with only existing links could not be solved: {outcome}")
+    if not outcome.has_solution:  # the park itself breaks a rule: say so through the main solve
+        return evaluate(park, candidates, data, Solution.nothing_built(data))
     return evaluate(park, candidates, data, solution_of(model, data))

@@ -9,9 +9,10 @@ links and its existing links go; the rest is as loaded) and re-solved twice:
   O&M stops) is still paid by the park.
 - **long run**: re-optimised from scratch, as if nothing had been built yet.
 
-With ``S`` the park's saving in the result, ``s_f`` the leaving firm's own saving there (the
-neutral split of ``Result.firms``), ``S_sunk`` the remaining park's saving (against its own
-baseline) in the sunk re-solve, ``C`` the stranded capital and ``S_free`` the long-run saving:
+With ``S`` the park's saving in the result, ``s_f`` the leaving firm's own saving there (as
+``Result.firms`` books it: half of each of its exchanges' savings), ``S_sunk`` the remaining
+park's saving (against its own baseline) in the sunk re-solve, ``C`` the stranded capital and
+``S_free`` the long-run saving:
 
     saving_after            = S_sunk - C
     loss                    = S - saving_after             (the park as a whole, the firm's own part included)

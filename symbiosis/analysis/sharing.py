@@ -1,13 +1,14 @@
 """Fair sharing of the park's saving among the firms that take part.
 
-``Result.firms`` shows each firm's cost with a *neutral* split: its own streams, plus half
-of each of its links' costs. A link often pays for the park while one of its firms loses on
-it; a fair split moves money between firms. Two splits are offered.
+``Result.firms`` already books each exchange's net saving half and half between its two
+sites, through a transfer from receiver to supplier (``Result.exchanges.transfer``). That
+split is simple but not always stable: a firm wanted by several partners may do better in a
+smaller group. Two splits are offered here, each checked.
 
 **Equal split with transfer prices** (``method="equal_split"``). Each exchange's net saving
 (``Result.exchanges.saving``) is split equally between its two firms. The receiver pays the
-supplier a yearly transfer that makes it so; with the link's own costs already shared half
-and half, that transfer is
+supplier a yearly transfer that makes it so; with the link's own costs shared half and half,
+that transfer is
 
     transfer = (receiver's avoided purchase - supplier's avoided disposal) / 2
 
@@ -160,10 +161,10 @@ def fair_shares(
     Returns
     -------
     pandas.DataFrame
-        One row a site of ``result.firms``: ``player``, the neutral ``baseline_cost``,
-        ``total_cost`` and ``saving``, then ``share`` (this method's share of the saving,
-        currency/year), ``share_of_saving``, ``transfer`` (what the firm receives on top of the
-        neutral split: ``share - saving``), ``cost_after`` (``baseline_cost - share``),
+        One row a site of ``result.firms``: ``player``, ``baseline_cost``, ``total_cost`` and
+        ``saving`` as ``result.firms`` books them, then ``share`` (this method's share of the
+        saving, currency/year), ``share_of_saving``, ``transfer`` (what the firm receives on top
+        of ``result.firms``: ``share - saving``), ``cost_after`` (``baseline_cost - share``),
         ``standalone`` (``v({i})``), ``better_off`` and ``std_error`` (sampled Shapley only).
         ``frame.attrs``: ``method``, ``exact``, ``samples``, ``players``, ``worth`` (``v(N)``),
         ``coalitions_solved``, ``tolerance``, ``core_checked`` (``all``, ``sampled``,

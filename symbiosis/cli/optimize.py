@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from symbiosis.cli.common import (
@@ -72,6 +73,8 @@ def show(result: Result) -> None:
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
+        for sentence in s.get("infeasibility") or []:
+            stdout.print(f"  - {escape(sentence)}")
         return
     stdout.print(
         f"annual cost {quantity(s['baseline_cost'], currency)} -> {quantity(s['total_cost'], currency)}: "

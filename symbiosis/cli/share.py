@@ -79,7 +79,7 @@ def _show(name: str, currency: str, saving: float, shares, transfers) -> None:
     how = {"shapley": "Shapley value" + ("" if attrs["exact"] else f", {attrs['samples']} sampled orders"),
            "equal_split": "each exchange's saving split half and half"}[attrs["method"]]
     columns = [("firm", "firm", text), ("baseline_cost", "before", cash),
-               ("saving", "saving (neutral)", cash), ("share", "share", cash),
+               ("saving", "saving (result)", cash), ("share", "share", cash),
                ("share_of_saving", "share %", percent), ("transfer", "transfer", cash),
                ("cost_after", "cost after", cash), ("standalone", "alone", cash),
                ("better_off", "better off", text)]
@@ -87,7 +87,7 @@ def _show(name: str, currency: str, saving: float, shares, transfers) -> None:
         columns.append(("std_error", "std error", cash))
     show_table(shares[shares["player"] | (shares["share"] != 0)], columns,
                title=f"{name}: saving {cash(saving)}/year shared by {how}; transfer = received on top of "
-                     "the neutral split (link costs half and half)")
+                     "the result's own split (each exchange's saving half and half)")
     if len(transfers):
         prices = zip(transfers["transfer_price"], transfers["price_unit"], strict=True)
         priced = transfers.assign(price=[f"{price:,.2f} {unit}" if price == price else None

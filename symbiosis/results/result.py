@@ -119,6 +119,7 @@ class Result:
                 "currency",
                 "audit",
                 "objective_kind",
+                "infeasibility",
             )
         }
         data["exchanges"] = _records(

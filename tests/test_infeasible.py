@@ -1,0 +1,52 @@
+"""An infeasible park is explained: which rule or limit cannot hold, and by how much."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import park_dict, write_park
+
+import symbiosis
+from symbiosis.cli import cli
+
+FIRMS = {
+    "mill": {"location": {"x": "0 m", "y": "0 m"}, "rules": {"max_partners": 0}, "streams": {
+        "flue": {"direction": "supply", "carrier": "heat", "temperature": "150 degC",
+                 "target_temperature": "90 degC", "amount": "10 MW", "current": "cooling_tower"}}},
+    "town": {"location": {"x": "500 m", "y": "0 m"}, "streams": {
+        "network": {"direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                    "target_temperature": "80 degC", "amount": "5 MW", "current": "gas_boiler"}}},
+}
+EXISTING = [{"from": "mill.flue", "to": "town.network", "technology": "hot_water_pipe", "capacity": "3 MW"}]
+
+
+def test_a_rule_that_cannot_hold_is_named(make_park) -> None:
+    """The mill allows no partner, but an existing pipe joins it with the town."""
+    park = make_park(FIRMS, existing=EXISTING)
+    result = symbiosis.optimize(park)
+    assert result.status == "infeasible"
+    assert not result.has_solution
+    (sentence,) = result.summary["infeasibility"]
+    assert "firm 'mill'" in sentence and "max_partners" in sentence and "allows 0" in sentence
+    assert result.to_dict()["infeasibility"] == [sentence]
+
+
+def test_an_emissions_cap_below_the_least_possible_says_by_how_much(make_park) -> None:
+    """The mill's flue gas (150 -> 90 degC) can cover the town's whole demand (50 -> 80 degC),
+    so the least the park can emit is 0 t: a cap of -100 t is 100 t below it."""
+    firms = {**FIRMS, "mill": {**FIRMS["mill"], "rules": {}}}
+    park = make_park(firms)
+    least = symbiosis.optimize(park, objective="emissions").summary["emissions"]
+    assert least == pytest.approx(0, abs=1e-6)
+    result = symbiosis.optimize(park, emissions_cap=least - 100)
+    assert result.status == "infeasible"
+    (sentence,) = result.summary["infeasibility"]
+    assert "emissions cap" in sentence
+    assert f"{100:,.6g} t CO2/year below" in sentence
+
+
+def test_the_cli_prints_the_explanation_and_exits_1(tmp_path) -> None:
+    folder = write_park(tmp_path / "park", park_dict(FIRMS, existing=EXISTING))
+    result = CliRunner().invoke(cli, ["optimize", str(folder)])
+    assert result.exit_code == 1
+    assert "no solution" in result.stdout and "firm 'mill'" in result.stdout
