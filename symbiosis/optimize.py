@@ -11,13 +11,13 @@ import pyomo.environ as pyo
 
 from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
+from symbiosis.infeasible import explain
 from symbiosis.models import ModelData, build_model, set_objective
 from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
-from symbiosis.infeasible import explain
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
 from symbiosis.time import time_steps
 

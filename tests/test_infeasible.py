@@ -37,7 +37,7 @@ def test_an_emissions_cap_below_the_least_possible_says_by_how_much(make_park) -
     firms = {**FIRMS, "mill": {**FIRMS["mill"], "rules": {}}}
     park = make_park(firms)
     least = symbiosis.optimize(park, objective="emissions").summary["emissions"]
-    assert least == pytest.approx(0, abs=1e-6)
+    assert least == pytest.approx(0, abs=1e-5)  # the second stage may use 1e-6 t of slack
     result = symbiosis.optimize(park, emissions_cap=least - 100)
     assert result.status == "infeasible"
     (sentence,) = result.summary["infeasibility"]
