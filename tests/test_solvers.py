@@ -1,0 +1,45 @@
+"""Solving: HiGHS in memory by default, another Pyomo solver by name, honest statuses."""
+
+from __future__ import annotations
+
+import pytest
+
+import symbiosis
+from symbiosis.cli.doctor import TINY_OPTIMUM, tiny_model
+from symbiosis.solvers import SolveOptions, SolverNotAvailable, Status, solve
+
+FIRMS = {
+    "mill": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
+        "flue": {"direction": "supply", "carrier": "heat", "temperature": "150 degC",
+                 "target_temperature": "90 degC", "amount": "10 MW", "current": "cooling_tower"}}},
+    "town": {"location": {"x": "500 m", "y": "0 m"}, "streams": {
+        "network": {"direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                    "target_temperature": "80 degC", "amount": "5 MW", "current": "gas_boiler"}}},
+}
+
+
+def test_highs_solves_a_small_mip_to_its_integer_optimum() -> None:
+    outcome = solve(tiny_model(), SolveOptions())
+    assert outcome.status is Status.OPTIMAL
+    assert outcome.objective == pytest.approx(TINY_OPTIMUM)
+    assert outcome.gap == pytest.approx(0, abs=1e-9)
+    assert outcome.details["integers"] == 1
+
+
+def test_another_pyomo_solver_by_name_gives_the_same_answer(make_park) -> None:
+    park = make_park(FIRMS)
+    ours = symbiosis.optimize(park)
+    theirs = symbiosis.optimize(park, solver="appsi_highs")
+    assert theirs.summary["solver"] == "appsi_highs"
+    assert theirs.status == "optimal"
+    assert theirs.total_cost == pytest.approx(ours.total_cost, rel=1e-9)
+
+
+def test_a_missing_solver_says_how_to_install_it() -> None:
+    with pytest.raises(SolverNotAvailable, match="not available.*--solver highs"):
+        solve(tiny_model(), SolveOptions(solver="cbc_that_is_not_there"))
+
+
+def test_the_solver_log_is_kept_on_request(make_park) -> None:
+    result = symbiosis.optimize(make_park(FIRMS))
+    assert "HiGHS" in result.summary["solver_log"]
