@@ -27,6 +27,8 @@ Progress = Callable[[str], None]
 # this relative tolerance of their minimum (lexicographic optimum).
 EMISSIONS_TOLERANCE = 1e-6
 # What a person chose, and so what an infeasible park most likely breaks: tried first.
+# Dual prices need one more LP solve: by default only for models up to this many columns.
+VALUES_UP_TO_COLUMNS = 200_000
 CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
 
 
@@ -42,6 +44,7 @@ def optimize(
     progress: Progress | None = None,
     emissions_cap: float | None = None,
     fixed_links: Mapping[str, bool] | None = None,
+    values: bool | None = None,
 ) -> Result:
     """Propose the exchanges that minimise the park's annual cost (or its emissions).
 
@@ -59,6 +62,9 @@ def optimize(
         Largest park emissions allowed, t CO2 per year (the epsilon constraint of a Pareto front).
     fixed_links
         ``{candidate id: True | False}``: links that must, or must not, be built.
+    values
+        Compute what each stream is worth (dual prices; one more LP solve). ``None``: when the
+        model has at most ``VALUES_UP_TO_COLUMNS`` columns (so not for big hourly models).
     """
     say = progress or (lambda stage: None)
     times: dict[str, float] = {}
@@ -100,7 +106,8 @@ def optimize(
     clock = time.perf_counter()
     say("reading the results")
     solution = evaluate(park, candidates, data, solution_of(model, data)) if outcome.has_solution else None
-    values = _values(park, data, model, options) if outcome.has_solution and solver == "highs" else None
+    wanted = values if values is not None else outcome.details.get("columns", 0) <= VALUES_UP_TO_COLUMNS
+    worth = _values(park, data, model, options) if wanted and outcome.has_solution and solver == "highs" else None
     baseline = _baseline(park, candidates, data, model, options)
     times["results_s"] = time.perf_counter() - clock
     result = assemble_result(
@@ -113,7 +120,7 @@ def optimize(
         objective=objective,
         times=times,
         steps=steps,
-        values=values,
+        values=worth,
     )
     say("auditing the answer")
     findings = audit(park, candidates, steps, result)
