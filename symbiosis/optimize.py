@@ -107,7 +107,8 @@ def optimize(
     say("reading the results")
     solution = evaluate(park, candidates, data, solution_of(model, data)) if outcome.has_solution else None
     wanted = values if values is not None else outcome.details.get("columns", 0) <= VALUES_UP_TO_COLUMNS
-    worth = _values(park, data, model, options) if wanted and outcome.has_solution and solver == "highs" else None
+    wanted = wanted and outcome.has_solution and solver == "highs"
+    worth = _values(park, data, model, options) if wanted else None
     baseline = _baseline(park, candidates, data, model, options)
     times["results_s"] = time.perf_counter() - clock
     result = assemble_result(

@@ -19,8 +19,10 @@ park's saving (against its own baseline) in the sunk re-solve, ``C`` the strande
     loss_to_others          = S - s_f - saving_after       (what the firms that stay lose: the exposure)
     loss_to_others_long_run = S - s_f - S_free
 
-Kept exchanges are fixed in but sized anew in the re-solve. Firms without a built exchange
-with another site cannot strand anything; their rows are zero without a solve.
+Kept exchanges are fixed in but sized anew in the re-solve; stores and hub electrolysers are
+decided anew too (only links can be fixed), so a hub unit left idle is not counted as stranded.
+Firms without a built exchange with another site cannot strand anything; their rows are zero
+without a solve.
 
 Each built exchange between two sites is stranded when either of its firms leaves; its
 ``exposure`` = its saving + its capital: the yearly amount the park goes from gaining to paying.

@@ -51,12 +51,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyomo.environ as pyo
 
 from symbiosis.analysis.common import NOT_LINKS, Progress, Solve
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams
+from symbiosis.models import build_model
 from symbiosis.park import Park
+from symbiosis.problem import to_model_data
 from symbiosis.results import Result
+from symbiosis.solvers import SolveOptions
+from symbiosis.solvers import solve as solve_model
+from symbiosis.time import time_steps
 
 SHARE_COLUMNS = ["firm", "name", "player", "baseline_cost", "total_cost", "saving", "share",
                  "share_of_saving", "transfer", "cost_after", "standalone", "better_off", "std_error"]
@@ -251,8 +257,9 @@ class Game:
     players: tuple[str, ...]
     links: tuple[tuple[str, frozenset[str]], ...]  # (candidate id, its firm ends), new links only
     grand: float  # v(N): the result's saving
+    baseline: float  # the result's baseline cost
     tolerance: float
-    solve: Solve
+    costs: CoalitionModel
     progress: Progress
     has_assets: bool = False
     solves: int = 0
@@ -267,7 +274,8 @@ class Game:
         players = tuple(sorted(set().union(*(ends for _, ends in links)))) if links else ()
         baseline = abs(float(result.summary["baseline_cost"]))
         tolerance = max(solve.gap * baseline, 1e-6 * max(1.0, result.saving))
-        return cls(park, players, links, result.saving, tolerance, solve, progress or (lambda text: None),
+        return cls(park, players, links, result.saving, float(result.summary["baseline_cost"]), tolerance,
+                   CoalitionModel(park, solve), progress or (lambda text: None),
                    has_assets=bool(candidates.storage or candidates.converters))
 
     def worth(self, coalition: frozenset[str]) -> float:
@@ -291,12 +299,8 @@ class Game:
             value = 0.0
         else:
             self.progress(f"coalition {{{', '.join(sorted(coalition))}}}")
-            fixed = {link: False for link, _ in self.links if link not in allowed}
-            found = self.solve(self.park, fixed_links=fixed)
+            value = self.baseline - self.costs.total_cost({link for link, _ in self.links} - allowed)
             self.solves += 1
-            if not found.has_solution:
-                raise RuntimeError(f"coalition {sorted(coalition)} could not be solved: {found.status}")
-            value = found.saving
         self.by_links[allowed] = value
         return value
 
@@ -351,3 +355,50 @@ class Game:
                 found.append({"coalition": sorted(coalition), "worth": worth, "allocated": allocated,
                               "shortfall": worth - allocated})
         return sorted(found, key=lambda v: -v["shortfall"])
+
+
+class CoalitionModel:
+    """The park's model, built once and re-solved with some new links left out.
+
+    A coalition's worth needs only the least total cost, so its solves skip what
+    :func:`symbiosis.optimize` adds (baseline, stream values, tables, audit); the tests
+    check that the costs agree with ``optimize(park, fixed_links=...)``.
+    """
+
+    def __init__(self, park: Park, settings: Solve) -> None:
+        self._park, self._settings = park, settings
+        self._model: pyo.ConcreteModel | None = None
+        self._free: dict[str, tuple] = {}
+
+    def _build(self) -> pyo.ConcreteModel:
+        candidates = find_candidates(self._park)
+        model = build_model(to_model_data(self._park, candidates, time_steps(self._park)), objective="cost")
+        for link in candidates.links:
+            build, capacity = model.links.build[link.id], model.links.capacity[link.id]
+            self._free[link.id] = (build.fixed, build.value, capacity.fixed, capacity.value)
+        return model
+
+    def total_cost(self, left_out: set[str]) -> float:
+        """The least total annual cost with the links ``left_out`` not built."""
+        if self._model is None:
+            self._model = self._build()
+        links = self._model.links
+        for link, (build_fixed, build_value, capacity_fixed, capacity_value) in self._free.items():
+            if link in left_out:
+                links.build[link].fix(0)
+                links.capacity[link].fix(0)
+                continue
+            for var, fixed, value in ((links.build[link], build_fixed, build_value),
+                                      (links.capacity[link], capacity_fixed, capacity_value)):
+                if fixed:
+                    var.fix(value)
+                else:
+                    var.unfix()
+        settings = self._settings
+        options = SolveOptions(solver=settings.solver, time_limit=settings.time_limit, mip_gap=settings.gap,
+                               threads=settings.threads)
+        outcome = solve_model(self._model, options)
+        if not outcome.has_solution:
+            raise RuntimeError(f"the park without the links {sorted(left_out)} could not be solved: "
+                               f"{outcome.status}")
+        return float(outcome.objective)

@@ -91,10 +91,11 @@ def to_hourly(values: np.ndarray) -> np.ndarray:
             f"{n} values",
             "give 8760 (or 8784) hourly, 365 daily, 12 monthly, 168 weekly or 24 daily-shape rows",
         )
-    mean = float(values.mean())
-    if mean <= 0:
+    peak = float(values.max())
+    if peak <= 0:
         raise ProfileProblem("only zeros", "a profile needs some positive values")
-    return values / mean
+    values = values / peak  # first to at most 1: the mean of values near 1e308 would overflow
+    return values / float(values.mean())
 
 
 def load_profile(path: Path) -> tuple[float, ...]:

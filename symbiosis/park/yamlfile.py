@@ -39,11 +39,29 @@ class Document:
         return line
 
 
-def _plain(node: Any) -> Any:
+# Far beyond any park (a park of 1000 firms is 0.6 MB, 100,000 values, 6 levels deep), and small
+# enough that a file past them is refused at once instead of taking minutes or all memory
+# (a 'billion laughs' of nested aliases, a file nested thousands of levels deep).
+MAX_FILE_BYTES = 10_000_000
+MAX_VALUES = 2_000_000
+MAX_DEPTH = 50
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _plain(node: Any, count: list[int] | None = None, depth: int = 0) -> Any:
+    count = [0] if count is None else count
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise _TooLarge(f"more than {MAX_VALUES:,} values (aliases included)")
+    if depth > MAX_DEPTH:
+        raise _TooLarge(f"values nested more than {MAX_DEPTH} levels deep")
     if isinstance(node, CommentedMap):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): _plain(v, count, depth + 1) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
-        return [_plain(v) for v in node]
+        return [_plain(v, count, depth + 1) for v in node]
     if node is not None and not isinstance(node, str | int | float | bool):
         return str(node)
     return node
@@ -70,11 +88,29 @@ def read_yaml(path: Path, *, display: str) -> Document:
     except YAMLError as exc:
         raise ParkError([Problem(display, "YAML", str(exc).splitlines()[0], "valid YAML",
                                  hint="check the file's syntax")]) from None
-    return Document(path=path, data=_plain(tree), tree=tree, problems=duplicates)
+    except RecursionError:
+        raise _too_large(display, f"values nested more than {MAX_DEPTH} levels deep") from None
+    try:
+        data = _plain(tree)
+    except _TooLarge as exc:
+        raise _too_large(display, str(exc)) from None
+    return Document(path=path, data=data, tree=tree, problems=duplicates)
+
+
+def _too_large(display: str, found: str) -> ParkError:
+    return ParkError([Problem(display, "file", found, "a park file: mappings and lists a few levels deep",
+                              hint="check the file's brackets and indentation, and its anchors (&) and "
+                              "aliases (*)")])
 
 
 def _text(path: Path, display: str) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and path.is_file():
+            raise ParkError([Problem(display, "file", f"a file of {size / 1e6:,.0f} MB",
+                                     f"a YAML file of at most {MAX_FILE_BYTES / 1e6:.0f} MB",
+                                     hint="check that this is the park file; put hourly data in "
+                                     "profile CSVs")])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ParkError([Problem(display, "file", "no such file", "a YAML file",
