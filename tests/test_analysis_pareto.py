@@ -1,0 +1,96 @@
+"""The Pareto front of cost against emissions, and the abatement cost of each step.
+
+Three hydrogen pairs (``analysis_parks.three_pairs``, carbon price 20 NOK/t): pair k saves
+438 t x (500 + 20 x 10) = 306,600 NOK a year and 4380 t CO2, and costs CRF(7 %, 40) x 1000 NOK/m
+x 1300 d_k m (d = 1, 5, 10 km): 97,512, 487,559 and 975,119 NOK. Only pair 1 pays. Its abatement
+cost without the carbon price is (capital - 438 x 500) / 4380 t: 61.31 NOK/t for pair 2,
+172.63 NOK/t for pair 3.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from analysis_parks import PAIR_CAPITAL, PAIR_TONNES, pair_benefit, three_pairs
+from click.testing import CliRunner
+from conftest import write_park
+
+import symbiosis
+from symbiosis.analysis import pareto, plot_pareto
+from symbiosis.cli import cli
+
+BASELINE = 3 * PAIR_TONNES * 500 + 20 * 3 * PAIR_TONNES * 10  # 919,800 NOK
+MAC = [(capital - PAIR_TONNES * 500) / (PAIR_TONNES * 10) for capital in PAIR_CAPITAL]
+
+
+@pytest.fixture
+def park(tmp_path: Path):
+    return symbiosis.load_park(write_park(tmp_path / "pairs", three_pairs()))
+
+
+def test_front_ends_are_the_cost_and_emissions_optima_and_each_step_its_abatement_cost(park) -> None:
+    """Step 0: pair 1 only, 8760 t; step 1 (cap 4380 t): pair 2 joins; step 2: all three, 0 t."""
+    assert abs(BASELINE - 919_800) < 1e-6
+    assert MAC[1] == pytest.approx(61.31, abs=0.01) and MAC[2] == pytest.approx(172.63, abs=0.01)
+    front = pareto(park, steps=3)
+    assert list(front.columns) == ["step", "emissions_cap", "emissions", "total_cost", "saving",
+                                   "abatement_cost", "exchanges", "status"]
+    assert list(front["status"]) == ["optimal"] * 3
+    assert list(front["exchanges"]) == [1, 2, 3]
+
+    cheapest, cleanest = symbiosis.optimize(park), symbiosis.optimize(park, objective="emissions")
+    assert front["total_cost"].iloc[0] == pytest.approx(cheapest.total_cost, rel=1e-9)
+    assert front["emissions"].iloc[0] == pytest.approx(cheapest.summary["emissions"], rel=1e-9)
+    assert front["total_cost"].iloc[-1] == pytest.approx(cleanest.total_cost, rel=1e-9)
+    assert front["emissions"].iloc[-1] == pytest.approx(cleanest.summary["emissions"], abs=1e-3)
+
+    totals = [BASELINE + sum(PAIR_CAPITAL[:k]) - k * pair_benefit(20) for k in (1, 2, 3)]
+    assert list(front["total_cost"]) == pytest.approx(totals, rel=1e-6)
+    assert list(front["emissions"]) == pytest.approx([2 * PAIR_TONNES * 10, PAIR_TONNES * 10, 0], abs=1e-3)
+    assert list(front["emissions_cap"]) == pytest.approx([8760, 4380, 0], abs=1e-3)
+    assert math.isnan(front["abatement_cost"].iloc[0])
+    assert list(front["abatement_cost"].iloc[1:]) == pytest.approx(MAC[1:], rel=1e-6)
+    assert front.attrs["carbon_price"] == 20 and front.attrs["currency"] == "NOK"
+
+
+def test_steps_between_the_same_point_have_no_abatement_cost(park) -> None:
+    """Caps 6570 and 4380 t both build pair 2 (whole: its flow saves money), so step 2 avoids nothing."""
+    front = pareto(park, steps=5)
+    assert list(front["exchanges"]) == [1, 2, 2, 3, 3]
+    assert front["abatement_cost"].iloc[1] == pytest.approx(MAC[1], rel=1e-6)
+    assert math.isnan(front["abatement_cost"].iloc[2])
+    assert front["abatement_cost"].iloc[3] == pytest.approx(MAC[2], rel=1e-6)
+
+
+def test_a_front_needs_two_steps(park) -> None:
+    with pytest.raises(ValueError, match="at least 2"):
+        pareto(park, steps=1)
+
+
+def test_plot_has_the_front_and_the_abatement_bars(park) -> None:
+    figure = plot_pareto(pareto(park, steps=3))
+    front_ax, mac_ax = figure.axes
+    assert "emissions" in front_ax.get_xlabel() and "NOK/t" in mac_ax.get_ylabel()
+    assert len(mac_ax.patches) == 2
+    with pytest.raises(ValueError, match="emissions and total_cost"):
+        plot_pareto(pd.DataFrame({"cost": [1.0]}))
+
+
+def test_cli_pareto_writes_csv_and_png_and_json(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    out = tmp_path / "front"
+    run = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3", "--out", str(out), "--json"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    assert [point["exchanges"] for point in document["points"]] == [1, 2, 3]
+    assert document["points"][0]["abatement_cost"] is None
+    assert (out / "pareto.png").stat().st_size > 0
+    assert list(pd.read_csv(out / "pareto.csv")["exchanges"]) == [1, 2, 3]
+    again = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3", "--out", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    table = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3"])
+    assert table.exit_code == 0 and "61.3 NOK" in table.stdout

@@ -1,0 +1,82 @@
+"""Partner risk: a heat supplier (a) whose only buyer (b) leaves; an independent hydrogen pair (c, d).
+
+Hand figures (``analysis_parks``): the heat exchange saves HEAT_SAVING = 1,664,400 (boiler and
+cooling avoided) - 188,786 (capital, CRF(7 %, 20) x 2 MNOK) - 35,040 (running) = 1,440,574 NOK a
+year; the hydrogen one H2_SAVING = 15,205,860 NOK. The result books each exchange's saving half
+and half to its two firms.
+
+If b leaves: the pipe a -> b is stranded, its capital (188,786 NOK a year) still paid; c -> d is
+kept. The rest of the park saves H2_SAVING - 188,786: the park loses HEAT_SAVING + 188,786 =
+1,629,360 NOK (the avoided boiler and cooling, less the running cost that stops), of which the
+firms that stay lose HEAT_SAVING / 2 + 188,786 (b's own half leaves with it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from analysis_parks import H2_CAPITAL, H2_SAVING, HEAT_CAPITAL, HEAT_RUNNING, HEAT_SAVING, heat_and_hydrogen
+from click.testing import CliRunner
+from conftest import write_park
+
+import symbiosis
+from symbiosis.analysis import partner_risk, without_firms
+from symbiosis.cli import cli
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_park(tmp_path / "park", heat_and_hydrogen())
+
+
+def test_when_the_only_heat_buyer_leaves_the_pipe_is_stranded(folder: Path) -> None:
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    assert result.saving == pytest.approx(HEAT_SAVING + H2_SAVING, rel=1e-6)
+    risk = partner_risk(park, result)
+    firms = risk.firms.set_index("firm")
+
+    buyer = firms.loc["b"]
+    assert buyer["exchanges"] == 1 and buyer["partners"] == "a"
+    assert buyer["stranded_capital"] == pytest.approx(HEAT_CAPITAL, rel=1e-6)
+    assert buyer["saving_sunk"] == pytest.approx(H2_SAVING, rel=1e-6)
+    assert buyer["saving_after"] == pytest.approx(H2_SAVING - HEAT_CAPITAL, rel=1e-6)
+    assert buyer["loss"] == pytest.approx(HEAT_SAVING + HEAT_CAPITAL, rel=1e-6)
+    assert buyer["loss"] == pytest.approx(1_664_400 - HEAT_RUNNING, rel=1e-6)
+    assert buyer["own_saving"] == pytest.approx(HEAT_SAVING / 2, rel=1e-6)
+    assert buyer["loss_to_others"] == pytest.approx(HEAT_SAVING / 2 + HEAT_CAPITAL, rel=1e-6)
+    # In the long run (nothing built yet) the others lose only a's half of the heat exchange.
+    assert buyer["saving_long_run"] == pytest.approx(H2_SAVING, rel=1e-6)
+    assert buyer["loss_to_others_long_run"] == pytest.approx(HEAT_SAVING / 2, rel=1e-6)
+    # Ranked by what the others lose: c or d leaving strands the hydrogen pipe, worth far more.
+    assert set(risk.firms["firm"].iloc[:2]) == {"c", "d"}
+    assert firms.loc["d", "loss_to_others"] == pytest.approx(H2_SAVING / 2 + H2_CAPITAL, rel=1e-6)
+
+    exchanges = risk.exchanges.set_index("from_firm")
+    heat = exchanges.loc["a"]
+    assert heat["to_firm"] == "b" and heat["stranded_by"] == "a, b"
+    assert heat["exposure"] == pytest.approx(HEAT_SAVING + HEAT_CAPITAL, rel=1e-6)
+    assert list(risk.exchanges["from_firm"]) == ["c", "a"]  # by exposure
+
+
+def test_without_firms_drops_the_firm_and_its_links(folder: Path) -> None:
+    park = symbiosis.load_park(folder)
+    rest = without_firms(park, ["b"])
+    assert sorted(rest.firms) == ["a", "c", "d"]
+    assert list(symbiosis.find_candidates(rest).table["from_firm"]) == ["c"]
+    assert sorted(park.firms) == ["a", "b", "c", "d"]  # the park itself is untouched
+    with pytest.raises(KeyError, match="nobody"):
+        without_firms(park, ["nobody"])
+
+
+def test_cli_risk_json(folder: Path) -> None:
+    run = CliRunner().invoke(cli, ["risk", str(folder), "--json"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    firms = {row["firm"]: row for row in document["firms"]}
+    assert firms["b"]["loss"] == pytest.approx(HEAT_SAVING + HEAT_CAPITAL, rel=1e-6)
+    assert [row["stranded_by"] for row in document["exchanges"]] == ["c, d", "a, b"]
+    table = CliRunner().invoke(cli, ["risk", str(folder)])
+    assert table.exit_code == 0 and "loss to others" in table.stdout

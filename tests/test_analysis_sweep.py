@@ -1,0 +1,106 @@
+"""Sweeps on Dask: three carbon prices on a local cluster, one scenario broken on purpose.
+
+Three hydrogen pairs (``analysis_parks.three_pairs``): pair k is built when 438 t x (500 + 10 x
+carbon price) exceeds its capital CRF(7 %, 40) x 1.3 d_k MNOK (97,512, 487,559, 975,119 NOK), i.e.
+pair 1 always, pair 2 above 61.3 NOK/t, pair 3 above 172.6 NOK/t. At 0, 100 and 200 NOK/t:
+1, 2 and 3 exchanges.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from analysis_parks import PAIR_CAPITAL, pair_benefit, three_pairs
+from click.testing import CliRunner
+from conftest import write_park
+
+from symbiosis.analysis import expand_grid, grid_values, sweep
+from symbiosis.cli import cli
+from symbiosis.cli.sweep import parse_grid
+
+
+@pytest.fixture(scope="module")
+def client():
+    """One local cluster for the module (starting one takes a few seconds)."""
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The three pairs at 20 NOK/t, and a scenario that removes a firm the park does not have."""
+    return write_park(tmp_path_factory.mktemp("sweep") / "pairs", three_pairs(),
+                      files={"scenarios/broken.yaml": "remove_firms: [nobody]\n"})
+
+
+def test_a_sweep_of_carbon_prices_with_a_broken_scenario(client, folder: Path) -> None:
+    done = []
+    result = sweep(folder, scenarios=[None, "broken"], grid={"park.carbon_price": "0..200:100"},
+                   client=client, on_run=lambda count, total, row: done.append((count, total)))
+    assert sorted(done) == [(k, 6) for k in range(1, 7)]
+    runs = result.runs
+    assert list(runs["run"]) == list(range(6))
+    # The unit of the park's own value (20 NOK/t) is kept.
+    assert list(runs["park.carbon_price"]) == ["0 NOK/t", "100 NOK/t", "200 NOK/t"] * 2
+    base, broken = runs[runs["scenario"] == ""], runs[runs["scenario"] == "broken"]
+    assert list(base["status"]) == ["optimal"] * 3
+    assert list(base["exchanges"]) == [1, 2, 3]
+    savings = [sum(pair_benefit(price) - capital for capital in PAIR_CAPITAL[:k])
+               for price, k in ((0, 1), (100, 2), (200, 3))]
+    assert list(base["saving"]) == pytest.approx(savings, rel=1e-6)
+    assert list(broken["status"]) == ["failed"] * 3
+    assert all("nobody" in error and "remove_firms" in error for error in broken["error"])
+    assert len(result.failed) == 3
+
+    exchanges = result.exchanges
+    assert list(exchanges["from_firm"]) == ["s1", "s2", "s3"]
+    assert list(exchanges["built_in"]) == [3, 2, 1] and set(exchanges["runs"]) == {3}
+    assert list(exchanges["robustness"]) == pytest.approx([1, 2 / 3, 1 / 3])
+    pair1 = exchanges.iloc[0]
+    assert pair1["saving_min"] == pytest.approx(pair_benefit(0) - PAIR_CAPITAL[0], rel=1e-6)
+    assert pair1["saving_max"] == pytest.approx(pair_benefit(200) - PAIR_CAPITAL[0], rel=1e-6)
+    assert json.dumps(result.to_dict())  # plain data, NaN as null
+
+
+def test_cli_sweep_on_an_existing_scheduler(client, folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    run = CliRunner().invoke(cli, ["sweep", str(folder), "--set", "park.carbon_price=0..200:200 NOK/t",
+                                   "--scheduler", client.scheduler.address, "--out", str(out), "--json"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    assert [r["exchanges"] for r in document["runs"]] == [1, 3]
+    assert all((out / name).is_file() for name in ("runs.csv", "exchanges.csv", "sweep.json"))
+    failed = CliRunner().invoke(cli, ["sweep", str(folder), "--scenario", "broken", "--base",
+                                      "--scheduler", client.scheduler.address])
+    assert failed.exit_code == 1
+    assert "failed" in failed.stdout and "nobody" in failed.stdout
+
+
+def test_ranges_keep_units_and_form_a_full_grid(folder: Path) -> None:
+    assert grid_values("500..2000:500 NOK/t") == ["500 NOK/t", "1000 NOK/t", "1500 NOK/t", "2000 NOK/t"]
+    assert grid_values("1.2..1.5:0.1") == [1.2, 1.3, 1.4, 1.5]  # decimal steps, no 1.3000000000000003
+    assert grid_values("0..10:4") == [0, 4, 8]  # STOP only when a step lands on it
+    assert grid_values("900 NOK/t") == ["900 NOK/t"]
+    assert grid_values(["a", "b"]) == ["a", "b"]
+    for wrong in ("5..1:1", "1..5:0", "1..5"):
+        with pytest.raises(ValueError):
+            grid_values(wrong)
+    grid = expand_grid(folder, {"park.carbon_price": "0..100:100", "park.routing_factor": [1.2, 1.4]})
+    assert grid == [{"park.carbon_price": p, "park.routing_factor": r}
+                    for p in ("0 NOK/t", "100 NOK/t") for r in (1.2, 1.4)]
+
+
+def test_cli_grid_reads_ranges_and_single_values() -> None:
+    assert parse_grid(("park.carbon_price=500..2000:250 NOK/t", "park.routing_factor=1.4")) == {
+        "park.carbon_price": "500..2000:250 NOK/t", "park.routing_factor": [1.4]}
+    with pytest.raises(Exception, match="STEP must be positive"):
+        parse_grid(("park.carbon_price=1..5:-1",))
+    with pytest.raises(Exception, match="set twice"):
+        parse_grid(("a=1", "a=2"))
