@@ -84,3 +84,10 @@ def test_candidates_lists_links(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "hot_water_pipe" in result.stdout
     assert csv.read_text().count("\n") == 2  # header + one candidate
+
+
+def test_values_show_what_streams_are_worth(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path)), "--values"])
+    assert result.exit_code == 0, result.output
+    assert "worth" in result.stdout
+    assert "smelter.flue_gas" in result.stdout and "NOK/MWh" in result.stdout

@@ -40,23 +40,28 @@ from symbiosis.results import Result
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
 @click.option("--log", "show_log", is_flag=True, help="show the solver's log on stderr")
+@click.option("--values", "show_values", is_flag=True,
+              help="also show what each stream is worth to the park (dual prices)")
 @handle_errors
 def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: bool, out: str | None,
              force: bool, objective: str, time_limit: float | None, gap: float, threads: int | None,
-             solver: str, show_log: bool) -> None:
+             solver: str, show_log: bool, show_values: bool) -> None:
     """Find the exchanges that make PARK cheapest (or least emitting) per year."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out and not force and (Path(out) / "result.json").exists():
         raise FileExistsError(f"{out}/result.json exists: add --force to replace it, or choose another --out")
     with stderr.status("starting", spinner="dots") as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
-                              threads=threads, log=show_log, progress=lambda stage: status.update(stage))
+                              threads=threads, log=show_log, progress=lambda stage: status.update(stage),
+                              values=True if show_values else None)
     if out:
         result.save(out, overwrite=force)
     if as_json:
         click.echo(result.to_json())
     else:
         show(result)
+        if show_values:
+            show_values_table(result)
         if out:
             stdout.print(f"written: {out}/result.json, CSV tables, result.xlsx")
     if not result.has_solution:
@@ -102,3 +107,22 @@ def show(result: Result) -> None:
         firms.add_row(row.firm, quantity(row.baseline_cost, currency), quantity(row.total_cost, currency),
                       quantity(row.saving, currency))
     stdout.print(firms)
+
+
+def show_values_table(result: Result) -> None:
+    """What one more unit of each supply (or one less of each demand) would save the park."""
+    values = result.values
+    if values.empty:
+        stdout.print("no stream values: the solve has no solution, or the solver gives no duals")
+        return
+    weighted = values.assign(weighted=values["value"] * values["hours"])
+    summary = weighted.groupby(["stream", "direction", "unit"], sort=False).agg(
+        weighted=("weighted", "sum"), hours=("hours", "sum"), low=("value", "min"), high=("value", "max"))
+    table = Table(title="what each stream is worth to the park (per unit; supply: one more, demand: one less)",
+                  title_justify="left")
+    for column in ("stream", "direction", "mean value", "lowest", "highest"):
+        table.add_column(column, justify="left" if column in ("stream", "direction") else "right")
+    for (stream, direction, unit), row in summary.iterrows():
+        table.add_row(stream, direction, quantity(row["weighted"] / row["hours"], unit),
+                      quantity(row["low"], unit), quantity(row["high"], unit))
+    stdout.print(table)
