@@ -118,8 +118,8 @@ def show_values_table(result: Result) -> None:
     weighted = values.assign(weighted=values["value"] * values["hours"])
     summary = weighted.groupby(["stream", "direction", "unit"], sort=False).agg(
         weighted=("weighted", "sum"), hours=("hours", "sum"), low=("value", "min"), high=("value", "max"))
-    table = Table(title="what each stream is worth to the park (per unit; supply: one more, demand: one less)",
-                  title_justify="left")
+    title = "what each stream is worth to the park (per unit; supply: one more, demand: one less)"
+    table = Table(title=title, title_justify="left")
     for column in ("stream", "direction", "mean value", "lowest", "highest"):
         table.add_column(column, justify="left" if column in ("stream", "direction") else "right")
     for (stream, direction, unit), row in summary.iterrows():
