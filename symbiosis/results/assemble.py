@@ -56,6 +56,7 @@ def assemble_result(
         ]
     ]
 
+    exchanges = exchanges.assign(dual_price=_dual_prices(exchanges, values))
     table = candidates.table.copy()
     built_ids = set(exchanges["id"]) if len(exchanges) else set()
     capacity = dict(zip(exchanges["id"], exchanges["capacity"], strict=True)) if len(exchanges) else {}
@@ -111,3 +112,15 @@ def assemble_result(
         summary=summary,
         values=values if values is not None else pd.DataFrame(columns=VALUE_COLUMNS),
     )
+
+
+def _dual_prices(exchanges: pd.DataFrame, values: pd.DataFrame | None) -> list[float]:
+    """A transfer price from the duals: what one more unit of the exchange's supply is worth to
+    the park (hours-weighted over the steps), per MWh or t taken; NaN without values."""
+    if values is None or values.empty or exchanges.empty:
+        return [math.nan] * len(exchanges)
+    weighted = (
+        values.assign(product=values["value"] * values["hours"]).groupby("stream")[["product", "hours"]].sum()
+    )
+    mean = weighted["product"] / weighted["hours"]
+    return [float(mean.get(f"{row.from_firm}.{row.from_stream}", math.nan)) for row in exchanges.itertuples()]

@@ -138,6 +138,7 @@ class Result:
                 "existing",
                 "transfer",
                 "transfer_price",
+                "dual_price",
             ],
         )
         data["routes"] = _records(self.routes, CONTRACT_ROUTE + ["carrier", "emissions"])
