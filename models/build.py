@@ -44,8 +44,8 @@ def build_model(data: ModelData, *, objective: str = "cost") -> pyo.ConcreteMode
     with _no_cyclic_gc():
         m = pyo.ConcreteModel(name="symbiosis")
         add_links(m, data)
-        add_storage(m, data)
         add_conversion(m, data)
+        add_storage(m, data)
         m.rate_change = _rate_changes(m, data)
         add_heat_cascade(m, data)
         add_balances(m, data)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from symbiosis.models.conversion import conversion_output
 from symbiosis.models.data import ModelData
 
 
@@ -64,8 +65,15 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
 
     block.content_carry = pyo.Constraint(block.K, T, rule=carry)
     on_supply = [k for k in stores if stores[k].on_supply]
-    block.store_only_surplus = pyo.Constraint(
-        on_supply, T, rule=lambda b, k, t: b.charge[k, t] <= float(data.streams[stores[k].stream].rate[t]))
+    made = conversion_output(m, data) if m.component("conversion") is not None else {}
+
+    def only_surplus(b, k, t):
+        """A store on a supply keeps no more than the supply offers (made at a hub, or given)."""
+        stream = stores[k].stream
+        offered = float(data.streams[stream].rate[t]) + made.get((stream, t), 0)
+        return b.charge[k, t] <= offered
+
+    block.store_only_surplus = pyo.Constraint(on_supply, T, rule=only_surplus)
     return block
 
 

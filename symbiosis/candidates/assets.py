@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from symbiosis.candidates.pairs import peak
 from symbiosis.candidates.table import Candidate
-from symbiosis.hubs import all_streams, electrolysers, output_yields
+from symbiosis.hubs import all_streams, electrolysers, hub_streams, output_yields
 from symbiosis.park import Park
 
 # A store holds at most this many hours of its stream's peak rate: daily shifting, which
@@ -76,7 +76,32 @@ def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCa
                     annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
                     running_cost=tech.running_cost,
                 ))
+    found += _hub_stores(park)
     return [s for s in found if s.min_capacity <= s.max_capacity]
+
+
+def _hub_stores(park: Park) -> list[StorageCandidate]:
+    """A store at a hub keeps what the hub's units make (hydrogen in a tank beside the
+    electrolyser, say) for later hours; it sits on the hub's output of its carrier."""
+    outputs = {s.key: s for s in hub_streams(park)}
+    found = []
+    for hub in park.hubs.values():
+        for name in hub.technologies:
+            tech = park.technologies[name]
+            if tech.kind != "storage" or not tech.enabled:
+                continue
+            for key, stream in outputs.items():
+                if stream.firm != hub.id or stream.carrier != tech.carrier:
+                    continue
+                largest = float(hub.max_capacity.get(name, peak(stream) * STORAGE_HOURS))
+                found.append(StorageCandidate(
+                    id="", firm=hub.id, stream=key, carrier=stream.carrier.value, technology=name,
+                    on_supply=True, efficiency=tech.efficiency, standing_loss=tech.standing_loss,
+                    charge_rate=tech.charge_rate, max_capacity=largest, min_capacity=tech.min_capacity,
+                    investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
+                    annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om, running_cost=tech.running_cost,
+                ))
+    return found
 
 
 def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[ConverterCandidate]:

@@ -578,11 +578,10 @@ def build_park(
             id=hub_id, location=_location(reader, raw_hub.location, ("hubs", hub_id, "location")),
             technologies=tuple(raw_hub.technologies),
             max_capacity=frozen_mapping({
-                name: reader.quantity(value, F.RATE[True], ("hubs", hub_id, "max_capacity", name))
+                name: reader.quantity(value, _hub_capacity_kind(technologies.get(name)),
+                                      ("hubs", hub_id, "max_capacity", name))
                 for name, value in raw_hub.max_capacity.items()}),
         )
-    if settings.time.kind == "hourly":
-        pass  # profiles are already hourly; flat streams repeat their mean
     if reader.problems:
         raise ParkError(reader.problems)
     return Park(
@@ -595,6 +594,15 @@ def build_park(
 def _placed(location: Location) -> bool:
     """Whether a location was read (a broken one, already reported, is NaN)."""
     return location.is_geographic or not (location.x is None or math.isnan(location.x))
+
+
+def _hub_capacity_kind(tech: Technology | None) -> Quantity:
+    """A hub's largest size of a technology: MW for units, MWh or t for stores."""
+    if tech is None:
+        return F.RATE[True]
+    if tech.kind == "storage":
+        return F.STORAGE_CAPACITY[tech.carrier.is_energy]
+    return F.RATE[F.capacity_is_energy(tech.carrier, tech.kind)]
 
 
 def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
