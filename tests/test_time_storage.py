@@ -285,29 +285,71 @@ def test_a_hub_store_lets_the_electrolyser_run_flat(make_park) -> None:
     111.1 MW. With a hydrogen tank at the hub it runs flat at 1 t/h (55.55 MW) and the tank
     keeps 12 t from the quiet half of the day (12 h x 1 t/h). Cost = CRF(7 %, 20) x 1 MNOK/MW
     x 55.55 MW + 55.55 MW x 8760 h x 300 NOK/MWh + CRF(7 %, 20) x 100,000 NOK/t x 12 t."""
-    firms = {"steel": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"hydrogen": {
-        "direction": "demand", "carrier": "hydrogen", "purity": "99.9 %", "pressure": "30 bar",
-        "amount": "1 t/h", "profile": "profiles/day.csv", "current": "grey_hydrogen"}}}}
+    firms = {
+        "steel": {
+            "location": {"x": "0 m", "y": "0 m"},
+            "streams": {
+                "hydrogen": {
+                    "direction": "demand",
+                    "carrier": "hydrogen",
+                    "purity": "99.9 %",
+                    "pressure": "30 bar",
+                    "amount": "1 t/h",
+                    "profile": "profiles/day.csv",
+                    "current": "grey_hydrogen",
+                }
+            },
+        }
+    }
     park = make_park(
-        firms, files={"profiles/day.csv": DAY}, park={"time": {"typical_days": 1}},
-        routes={"grey_hydrogen": {"carrier": "hydrogen", "price": "100 NOK/kg"},
-                "grid": {"carrier": "electricity", "price": "300 NOK/MWh"}},
-        hubs={"h2_hub": {"location": {"x": "250 m", "y": "0 m"},
-                         "technologies": ["electrolyser", "hydrogen_storage"],
-                         "max_capacity": {"electrolyser": "200 MW", "hydrogen_storage": "50 t"}}},
+        firms,
+        files={"profiles/day.csv": DAY},
+        park={"time": {"typical_days": 1}},
+        routes={
+            "grey_hydrogen": {"carrier": "hydrogen", "price": "100 NOK/kg"},
+            "grid": {"carrier": "electricity", "price": "300 NOK/MWh"},
+        },
+        hubs={
+            "h2_hub": {
+                "location": {"x": "250 m", "y": "0 m"},
+                "technologies": ["electrolyser", "hydrogen_storage"],
+                "max_capacity": {"electrolyser": "200 MW", "hydrogen_storage": "50 t"},
+            }
+        },
         technologies={
-            "hydrogen_pipe": {"investment": "0 NOK", "investment_per_capacity": "0 NOK/(t/h)",
-                              "investment_per_length": "0 NOK/m", "running_cost": "0 NOK/t", "fixed_om": "0 %",
-                              "min_capacity": "0 t/h"},
-            "oxygen_pipe": {"enabled": False}, "hot_water_pipe": {"enabled": False},
+            "hydrogen_pipe": {
+                "investment": "0 NOK",
+                "investment_per_capacity": "0 NOK/(t/h)",
+                "investment_per_length": "0 NOK/m",
+                "running_cost": "0 NOK/t",
+                "fixed_om": "0 %",
+                "min_capacity": "0 t/h",
+            },
+            "oxygen_pipe": {"enabled": False},
+            "hot_water_pipe": {"enabled": False},
             "heat_pump": {"enabled": False},
-            "electrolyser": {"investment": "0 NOK", "investment_per_capacity": "1000000 NOK/MW",
-                             "fixed_om": "0 %", "running_cost": "0 NOK/t", "lifetime": "20 year",
-                             "efficiency": "60 %", "min_capacity": "0 MW"},
-            "hydrogen_storage": {"investment": "0 NOK", "investment_per_capacity": "100000 NOK/t",
-                                 "fixed_om": "0 %", "running_cost": "0 NOK/t", "lifetime": "20 year",
-                                 "efficiency": "100 %", "standing_loss": "0 %/h", "charge_rate": "100 %/h",
-                                 "min_capacity": "0 t"}})
+            "electrolyser": {
+                "investment": "0 NOK",
+                "investment_per_capacity": "1000000 NOK/MW",
+                "fixed_om": "0 %",
+                "running_cost": "0 NOK/t",
+                "lifetime": "20 year",
+                "efficiency": "60 %",
+                "min_capacity": "0 MW",
+            },
+            "hydrogen_storage": {
+                "investment": "0 NOK",
+                "investment_per_capacity": "100000 NOK/t",
+                "fixed_om": "0 %",
+                "running_cost": "0 NOK/t",
+                "lifetime": "20 year",
+                "efficiency": "100 %",
+                "standing_loss": "0 %/h",
+                "charge_rate": "100 %/h",
+                "min_capacity": "0 t",
+            },
+        },
+    )
     result = symbiosis.optimize(park)
     rows = result.exchanges.set_index("kind")
     power = HYDROGEN_LHV_MWH_PER_T / 0.6

@@ -67,15 +67,25 @@ def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCa
             for stream in firm.streams:
                 if stream.key not in linked or stream.carrier != tech.carrier:
                     continue
-                found.append(StorageCandidate(
-                    id="", firm=firm.id, stream=stream.key, carrier=stream.carrier.value, technology=name,
-                    on_supply=stream.is_supply, efficiency=tech.efficiency, standing_loss=tech.standing_loss,
-                    charge_rate=tech.charge_rate, max_capacity=peak(stream) * STORAGE_HOURS,
-                    min_capacity=tech.min_capacity, investment_fixed=tech.investment,
-                    investment_per_capacity=tech.investment_per_capacity,
-                    annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-                    running_cost=tech.running_cost,
-                ))
+                found.append(
+                    StorageCandidate(
+                        id="",
+                        firm=firm.id,
+                        stream=stream.key,
+                        carrier=stream.carrier.value,
+                        technology=name,
+                        on_supply=stream.is_supply,
+                        efficiency=tech.efficiency,
+                        standing_loss=tech.standing_loss,
+                        charge_rate=tech.charge_rate,
+                        max_capacity=peak(stream) * STORAGE_HOURS,
+                        min_capacity=tech.min_capacity,
+                        investment_fixed=tech.investment,
+                        investment_per_capacity=tech.investment_per_capacity,
+                        annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                        running_cost=tech.running_cost,
+                    )
+                )
     found += _hub_stores(park)
     return [s for s in found if s.min_capacity <= s.max_capacity]
 
@@ -94,13 +104,25 @@ def _hub_stores(park: Park) -> list[StorageCandidate]:
                 if stream.firm != hub.id or stream.carrier != tech.carrier:
                     continue
                 largest = float(hub.max_capacity.get(name, peak(stream) * STORAGE_HOURS))
-                found.append(StorageCandidate(
-                    id="", firm=hub.id, stream=key, carrier=stream.carrier.value, technology=name,
-                    on_supply=True, efficiency=tech.efficiency, standing_loss=tech.standing_loss,
-                    charge_rate=tech.charge_rate, max_capacity=largest, min_capacity=tech.min_capacity,
-                    investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
-                    annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om, running_cost=tech.running_cost,
-                ))
+                found.append(
+                    StorageCandidate(
+                        id="",
+                        firm=hub.id,
+                        stream=key,
+                        carrier=stream.carrier.value,
+                        technology=name,
+                        on_supply=True,
+                        efficiency=tech.efficiency,
+                        standing_loss=tech.standing_loss,
+                        charge_rate=tech.charge_rate,
+                        max_capacity=largest,
+                        min_capacity=tech.min_capacity,
+                        investment_fixed=tech.investment,
+                        investment_per_capacity=tech.investment_per_capacity,
+                        annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                        running_cost=tech.running_cost,
+                    )
+                )
     return found
 
 
@@ -111,14 +133,23 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
     found = []
     for hub, tech, capacity in electrolysers(park):
         yields = output_yields(tech)
-        outputs = tuple((f"{hub}.{name}", gain) for name, gain in yields.items()
-                        if f"{hub}.{name}" in hub_stream_keys)
+        outputs = tuple(
+            (f"{hub}.{name}", gain) for name, gain in yields.items() if f"{hub}.{name}" in hub_stream_keys
+        )
         if not any(key in taken for key, _ in outputs):
             continue
-        found.append(ConverterCandidate(
-            id="", hub=hub, technology=tech.name, max_capacity=capacity, min_capacity=tech.min_capacity,
-            investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
-            annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-            running_cost=tech.running_cost * yields["hydrogen"], outputs=outputs,
-        ))
+        found.append(
+            ConverterCandidate(
+                id="",
+                hub=hub,
+                technology=tech.name,
+                max_capacity=capacity,
+                min_capacity=tech.min_capacity,
+                investment_fixed=tech.investment,
+                investment_per_capacity=tech.investment_per_capacity,
+                annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                running_cost=tech.running_cost * yields["hydrogen"],
+                outputs=outputs,
+            )
+        )
     return [c for c in found if c.min_capacity <= c.max_capacity]
