@@ -15,7 +15,8 @@ symbol               attribute                     meaning
 :math:`\\gamma_{k,o}`  ``ConverterData.outputs``     output o per MWh of electricity
 ===================  ============================  =======================================
 
-What no link takes of an output is vented at no cost.
+What no link takes of an output is vented at no cost. An input (the collecting loop of a
+heat pump hub) must be fed by links in full: :math:`\\sum_l \\delta_l f_{l,t} = \\beta_{k,i} P_{k,t}`.
 """
 
 from __future__ import annotations
@@ -40,14 +41,23 @@ def add_conversion(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         block.K, rule=lambda b, k: b.capacity[k] <= units[k].max_capacity * b.build[k])
     block.smallest_size = pyo.Constraint(
         block.K, rule=lambda b, k: b.capacity[k] >= units[k].min_capacity * b.build[k])
+    feeds = [(k, stream, gain) for k, unit in units.items() for stream, gain in unit.inputs]
+    into = {}
+    for link in data.links:
+        into.setdefault(link.demand, []).append(link)
+    block.input_met = pyo.Constraint(
+        range(len(feeds)), m.links.T,
+        rule=lambda b, i, t: pyo.quicksum(
+            link.delivered_per_flow * m.links.flow[link.id, t] for link in into.get(feeds[i][1], []))
+        == feeds[i][2] * b.power[feeds[i][0], t])
     return block
 
 
 def conversion_output(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int], object]:
-    """The rate each hub output stream offers in each step."""
+    """The rate each hub output stream offers (and each input stream asks for) in each step."""
     terms: dict[tuple[str, int], object] = {}
     for unit in data.converters:
-        for stream, gain in unit.outputs:
+        for stream, gain in (*unit.outputs, *unit.inputs):
             for t in data.steps:
                 terms[stream, t] = terms.get((stream, t), 0) + gain * m.conversion.power[unit.id, t]
     return terms

@@ -104,9 +104,10 @@ class StorageData:
 
 @dataclass(frozen=True)
 class ConverterData:
-    """A candidate conversion unit at a hub (an electrolyser): it buys electricity from the
-    park's electricity route and yields its outputs as supplies that links may take.
-    Capacity in MW of electricity input."""
+    """A candidate conversion unit at a hub: it buys electricity from the park's electricity
+    route and yields its outputs as supplies that links may take; an input (a heat pump's
+    collected heat) must be fed by links in full. Capacity in MW of ``power``: electricity
+    input for an electrolyser, heat output for a heat pump."""
 
     id: str
     hub: str
@@ -115,8 +116,10 @@ class ConverterData:
     investment_fixed: float
     investment_per_capacity: float
     annuity: float
-    running_cost: float  # per MWh of electricity input
-    outputs: tuple[tuple[str, float], ...]  # (stream key, yield per MWh of electricity)
+    running_cost: float  # per unit of ``power``
+    outputs: tuple[tuple[str, float], ...]  # (stream key, yield per unit of power)
+    inputs: tuple[tuple[str, float], ...] = ()  # (stream key, what it must take per unit of power)
+    electricity: float = 1.0  # electricity bought per unit of power (a heat pump: 1 / COP)
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,12 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         from_hot[links[l].supply, h].append((l, h, c))
         into_cold[links[l].demand, c].append((l, h, c))
     q = block.segment_flow
+    # q[l, h, c, t], one flat key: q[(l, h, c), t] would send every look-up down Pyomo's slow
+    # path that validates and flattens a nested index (most of this block's build time).
 
     block.link_is_sum_of_segments = pyo.Constraint(
         list(data.segment_pairs), m.links.T,
-        rule=lambda b, l, t: m.links.flow[l, t] == pyo.quicksum(q[p, t] for p in by_link[l]))
+        rule=lambda b, l, t: m.links.flow[l, t] == pyo.quicksum(q[(*p, t)] for p in by_link[l]))
 
     shares = {(key, seg.index): seg.share for key, segs in data.segments.items() for seg in segs}
 
@@ -61,9 +63,9 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
 
     block.hot_segment_limit = pyo.Constraint(
         list(from_hot), m.links.T,
-        rule=lambda b, s, i, t: pyo.quicksum(q[p, t] for p in from_hot[s, i]) <= load(s, i, t))
+        rule=lambda b, s, i, t: pyo.quicksum(q[(*p, t)] for p in from_hot[s, i]) <= load(s, i, t))
     block.cold_segment_limit = pyo.Constraint(
         list(into_cold), m.links.T,
-        rule=lambda b, s, i, t: pyo.quicksum(links[p[0]].efficiency * q[p, t]
+        rule=lambda b, s, i, t: pyo.quicksum(links[p[0]].efficiency * q[(*p, t)]
                                              for p in into_cold[s, i]) <= load(s, i, t))
     return block

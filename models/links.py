@@ -63,7 +63,7 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
 def varying_streams(data: ModelData) -> set[str]:
     """Streams whose rate the model itself changes (stores, hub outputs)."""
     return {store.stream for store in data.storages} | {
-        key for unit in data.converters for key, _ in unit.outputs}
+        key for unit in data.converters for key, _ in (*unit.outputs, *unit.inputs)}
 
 
 def step_bound(data: ModelData, link, t: int) -> float:
@@ -77,13 +77,38 @@ def step_bound(data: ModelData, link, t: int) -> float:
 def add_cost_curves(block: pyo.Block, curved: list) -> None:
     """Economies of scale: ``block.curve_cost[l]`` = the piecewise-linear investment of the
     capacity (a concave curve through the catalogue's points), in the incremental form with
-    binaries (Pyomo ``Piecewise``, ``INC``), since a concave cost cannot be minimised as an LP."""
+    binaries (the ``INC`` form of Pyomo ``Piecewise``), since a concave cost cannot be minimised
+    as an LP.
+
+    Written out over indexed components rather than with ``pyo.Piecewise``, which makes a
+    block per link (most of the build time of a park with many candidates); the rows,
+    columns and coefficients are those of ``Piecewise(..., pw_repn="INC")``. With points
+    :math:`(x_0, c_0) \\dots (x_n, c_n)` and fill :math:`\\delta_p` of segment p:
+
+    .. math::
+
+        K_l = x_0 + \\sum_p (x_p - x_{p-1}) \\delta_p, \\quad
+        I_l = c_0 + \\sum_p (c_p - c_{p-1}) \\delta_p, \\quad
+        \\delta_{p+1} \\le z_p \\le \\delta_p, \\quad \\delta_1 \\le 1, \\ \\delta_n \\ge 0
+    """
     block.CURVED = pyo.Set(initialize=[link.id for link in curved], ordered=True)
     block.curve_cost = pyo.Var(block.CURVED, domain=pyo.NonNegativeReals)
     if not curved:
         return
-    points = {link.id: [c for c, _ in link.cost_curve] for link in curved}
-    values = {link.id: dict(link.cost_curve) for link in curved}
-    block.curve = pyo.Piecewise(
-        block.CURVED, block.curve_cost, block.capacity, pw_pts=points, pw_constr_type="EQ",
-        pw_repn="INC", f_rule=lambda b, l, x: values[l][x], warn_domain_coverage=False)
+    points = {link.id: link.cost_curve for link in curved}
+    last = {l: len(pts) - 1 for l, pts in points.items()}
+    pieces = [(l, p) for l, n in last.items() for p in range(1, n + 1)]
+    steps = [(l, p) for l, n in last.items() for p in range(1, n)]
+    block.curve_fill = pyo.Var(
+        pieces, bounds=lambda b, l, p: (0 if p == last[l] else None, 1 if p == 1 else None))
+    block.curve_step = pyo.Var(steps, domain=pyo.Binary)
+    fill = block.curve_fill
+
+    def along(l: str, axis: int):
+        pts = points[l]
+        return pts[0][axis] + sum(fill[l, p] * (pts[p][axis] - pts[p - 1][axis]) for p in range(1, len(pts)))
+
+    block.curve_capacity = pyo.Constraint(block.CURVED, rule=lambda b, l: b.capacity[l] == along(l, 0))
+    block.curve_investment = pyo.Constraint(block.CURVED, rule=lambda b, l: b.curve_cost[l] == along(l, 1))
+    block.curve_in_order = pyo.Constraint(steps, rule=lambda b, l, p: fill[l, p + 1] <= b.curve_step[l, p])
+    block.curve_filled = pyo.Constraint(steps, rule=lambda b, l, p: b.curve_step[l, p] <= fill[l, p])

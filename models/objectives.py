@@ -72,7 +72,9 @@ def add_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
             for t in data.steps
         )
         + pyo.quicksum(
-            w[t] * (data.electricity_price + unit.running_cost) * m.conversion.power[unit.id, t]
+            w[t]
+            * (data.electricity_price * unit.electricity + unit.running_cost)
+            * m.conversion.power[unit.id, t]
             for unit in data.converters
             for t in data.steps
         )
@@ -104,7 +106,7 @@ def add_costs(m: pyo.ConcreteModel, data: ModelData) -> None:
             if link.is_heat_pump or link.transport_emissions
         )
         + pyo.quicksum(
-            w[t] * data.electricity_emissions * m.conversion.power[unit.id, t]
+            w[t] * data.electricity_emissions * unit.electricity * m.conversion.power[unit.id, t]
             for unit in data.converters
             for t in data.steps
         )

@@ -74,7 +74,7 @@ def audit(park: Park, candidates: Candidates, steps: TimeSteps, result: Result) 
     for unit in candidates.converters:
         rows = flows[flows["id"] == unit.id].sort_values("step")
         if len(rows):
-            for key, gain in unit.outputs:
+            for key, gain in (*unit.outputs, *unit.inputs):
                 adjust[key] += gain * rows["taken"].to_numpy()
 
     for key, stream in streams.items():

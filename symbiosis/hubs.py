@@ -1,5 +1,7 @@
 """Park hubs: shared sites that no single firm owns. A hub's electrolyser buys electricity
 and offers hydrogen, its low-temperature heat and oxygen as supplies that links may carry.
+A heat pump hub pools the firms' low-temperature surplus in a collecting loop (a demand
+that links may feed) and lifts it into a delivered loop (a supply that links may carry).
 
 Hub output streams are ordinary ``Stream`` objects whose ``firm`` is the hub id and whose
 amount is the largest the hub can make (the model decides how much it makes); what no link
@@ -62,16 +64,85 @@ def hub_streams(park: Park) -> list[Stream]:
     streams = []
     for hub, tech, capacity in electrolysers(park):
         for output, gain in output_yields(tech).items():
-            common = {"firm": hub, "id": output, "direction": "supply", "amount": gain * capacity,
-                      "current": VENT}
+            common = {
+                "firm": hub,
+                "id": output,
+                "direction": "supply",
+                "amount": gain * capacity,
+                "current": VENT,
+            }
             if output == "hydrogen":
-                streams.append(Stream(carrier=Carrier.HYDROGEN, purity=tech.purity, pressure=tech.pressure,
-                                      **common))
+                streams.append(
+                    Stream(carrier=Carrier.HYDROGEN, purity=tech.purity, pressure=tech.pressure, **common)
+                )
             elif output == "oxygen":
                 streams.append(Stream(carrier=Carrier.OXYGEN, purity=OXYGEN_PURITY, **common))
             else:
-                streams.append(Stream(carrier=Carrier.HEAT, temperature=tech.heat_temperature,
-                                      target_temperature=tech.heat_return_temperature, **common))
+                streams.append(
+                    Stream(
+                        carrier=Carrier.HEAT,
+                        temperature=tech.heat_temperature,
+                        target_temperature=tech.heat_return_temperature,
+                        **common,
+                    )
+                )
+    return streams + _heat_pump_streams(park)
+
+
+def heat_pumps(park: Park) -> list[tuple[str, Technology, float, float]]:
+    """(hub id, technology, largest heat output in MW, COP) of every heat pump hub.
+
+    COP = carnot_efficiency x T_hi / (T_hi - T_lo), T_hi = the delivered loop's top + the heat
+    pump's min_approach, T_lo = the collecting loop's bottom - min_approach (as for links).
+    """
+    found = []
+    for hub in park.hubs.values():
+        if hub.collect is None or hub.deliver is None:
+            continue
+        for name in hub.technologies:
+            tech = park.technologies[name]
+            if tech.kind == "heat_pump" and tech.enabled:
+                t_hot = max(hub.deliver) + tech.min_approach
+                t_cold = min(hub.collect) - tech.min_approach
+                if t_hot <= t_cold:
+                    continue
+                cop = tech.carnot_efficiency * t_hot / (t_hot - t_cold)
+                if cop > 1:
+                    found.append(
+                        (hub.id, tech, float(hub.max_capacity.get(name, DEFAULT_HUB_CAPACITY_MW)), cop)
+                    )
+    return found
+
+
+def _heat_pump_streams(park: Park) -> list[Stream]:
+    """A heat pump hub's pooled loop (a demand the firms' surplus warms) and its delivered heat."""
+    streams = []
+    for hub_id, _tech, capacity, cop in heat_pumps(park):
+        hub = park.hubs[hub_id]
+        streams.append(
+            Stream(
+                firm=hub_id,
+                id="collected_heat",
+                direction="demand",
+                carrier=Carrier.HEAT,
+                amount=capacity * (cop - 1) / cop,
+                current=VENT,
+                temperature=hub.collect[0],
+                target_temperature=hub.collect[1],
+            )
+        )
+        streams.append(
+            Stream(
+                firm=hub_id,
+                id="lifted_heat",
+                direction="supply",
+                carrier=Carrier.HEAT,
+                amount=capacity,
+                current=VENT,
+                temperature=hub.deliver[0],
+                target_temperature=hub.deliver[1],
+            )
+        )
     return streams
 
 

@@ -89,6 +89,8 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
                 annuity=c.annuity,
                 running_cost=c.running_cost,
                 outputs=c.outputs,
+                inputs=c.inputs,
+                electricity=c.electricity,
             )
             for c in candidates.converters
         ),

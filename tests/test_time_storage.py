@@ -358,3 +358,83 @@ def test_a_hub_store_lets_the_electrolyser_run_flat(make_park) -> None:
     crf = capital_recovery_factor(0.07, 20)
     expected = crf * 1e6 * power + power * 8760 * 300 + crf * 100_000 * 12
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
+    """Two firms' cooling water (40 -> 30 degC, 2 MW each) warms a hub's collecting loop
+    (10 -> 20 degC); the hub's heat pump delivers 95 -> 80 degC to a district-heating demand
+    (40 -> 70 degC, 5 MW). Both pipes lie wholly above their demands (30 - 10 >= 20; 80 - 10 >=
+    70). COP = 0.5 x (95 + 5 + 273.15) / ((95 + 5) - (10 - 5)) = 0.5 x 373.15 / 95 = 1.964.
+    For 5 MW delivered it takes 5 (COP - 1) / COP from the loop and buys 5 / COP. Cost =
+    CRF(7 %, 25) x 1 MNOK/MW x 5 MW + 8760 x (5 / COP) x 300 + 8760 x (4 - 5 (COP - 1) / COP) x 10
+    (the rest of the cooling water still goes to the cooling tower)."""
+    cooling = {
+        "direction": "supply",
+        "carrier": "heat",
+        "temperature": "40 degC",
+        "target_temperature": "30 degC",
+        "amount": "2 MW",
+        "current": "cooling_tower",
+    }
+    firms = {
+        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"cooling": cooling}},
+        "b": {"location": {"x": "0 m", "y": "800 m"}, "streams": {"cooling": cooling}},
+        "town": {
+            "location": {"x": "1500 m", "y": "400 m"},
+            "streams": {
+                "network": {
+                    "direction": "demand",
+                    "carrier": "heat",
+                    "temperature": "40 degC",
+                    "target_temperature": "70 degC",
+                    "amount": "5 MW",
+                    "current": "gas_boiler",
+                }
+            },
+        },
+    }
+    park = make_park(
+        firms,
+        routes={"grid": {"carrier": "electricity", "price": "300 NOK/MWh"}},
+        hubs={
+            "loop": {
+                "location": {"x": "500 m", "y": "400 m"},
+                "technologies": ["hub_heat_pump"],
+                "max_capacity": {"hub_heat_pump": "20 MW"},
+                "collect": {"from": "10 degC", "to": "20 degC"},
+                "deliver": {"from": "95 degC", "to": "80 degC"},
+            }
+        },
+        technologies={
+            "hot_water_pipe": FREE_PIPE,
+            "heat_pump": {"enabled": False},
+            "hub_heat_pump": {
+                "carrier": "heat",
+                "kind": "heat_pump",
+                "investment": "0 NOK",
+                "investment_per_capacity": "1000000 NOK/MW",
+                "fixed_om": "0 %",
+                "running_cost": "0 NOK/MWh",
+                "lifetime": "25 year",
+                "carnot_efficiency": "50 %",
+                "min_approach": "5 K",
+                "min_capacity": "0 MW",
+                "max_distance": "0.1 km",
+            },
+        },
+    )
+    result = symbiosis.optimize(park)
+    cop = 0.5 * 373.15 / 95
+    pump = result.exchanges.set_index("kind").loc["heat_pump_hub"]
+    assert pump["cop"] == pytest.approx(cop, rel=1e-9)
+    assert pump["capacity"] == pytest.approx(5.0, rel=1e-6)
+    assert pump["electricity"] == pytest.approx(8760 * 5 / cop, rel=1e-6)
+    pipes = result.exchanges[result.exchanges["kind"] == "direct"]
+    into_loop = pipes[pipes["to_firm"] == "loop"]["annual_amount"].sum()
+    assert into_loop == pytest.approx(8760 * 5 * (cop - 1) / cop, rel=1e-6)
+    expected = (
+        capital_recovery_factor(0.07, 25) * 1e6 * 5
+        + 8760 * 5 / cop * 300
+        + 8760 * (4 - 5 * (cop - 1) / cop) * 10
+    )
+    assert result.total_cost == pytest.approx(expected, rel=1e-6)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from symbiosis.candidates.pairs import peak
 from symbiosis.candidates.table import Candidate
-from symbiosis.hubs import all_streams, electrolysers, hub_streams, output_yields
+from symbiosis.hubs import all_streams, electrolysers, heat_pumps, hub_streams, output_yields
 from symbiosis.park import Park
 
 # A store holds at most this many hours of its stream's peak rate: daily shifting, which
@@ -48,8 +48,11 @@ class ConverterCandidate:
     investment_fixed: float
     investment_per_capacity: float
     annuity: float
-    running_cost: float  # per MWh of electricity
+    running_cost: float  # per MW-hour of capacity used
     outputs: tuple[tuple[str, float], ...]
+    inputs: tuple[tuple[str, float], ...] = ()
+    electricity: float = 1.0  # electricity bought per unit of power
+    cop: float = float("nan")
 
 
 def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCandidate]:
@@ -152,4 +155,17 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
                 outputs=outputs,
             )
         )
+    taken_from = {f"{c.to_firm}.{c.to_stream}" for c in links}
+    for hub, tech, capacity, cop in heat_pumps(park):
+        # Capacity is heat delivered (as for heat-pump links); it takes (COP - 1) / COP of it
+        # from the collecting loop and buys 1 / COP as electricity.
+        if f"{hub}.lifted_heat" not in taken or f"{hub}.collected_heat" not in taken_from:
+            continue
+        found.append(ConverterCandidate(
+            id="", hub=hub, technology=tech.name, max_capacity=capacity, min_capacity=tech.min_capacity,
+            investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
+            annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om, running_cost=tech.running_cost,
+            outputs=((f"{hub}.lifted_heat", 1.0),), inputs=((f"{hub}.collected_heat", (cop - 1) / cop),),
+            electricity=1 / cop, cop=cop,
+        ))
     return [c for c in found if c.min_capacity <= c.max_capacity]

@@ -29,8 +29,10 @@ def heat_candidates(park: Park) -> Iterator[Candidate]:
                 if candidate is not None:
                     yield candidate
                 reaches_top |= supply.t_high - tech.min_approach >= demand.t_high
-        if reaches_top:
-            continue
+        hub_pump_loop = (supply.firm in park.hubs and supply.id == "lifted_heat") or (
+            demand.firm in park.hubs and demand.id == "collected_heat")
+        if reaches_top or hub_pump_loop:
+            continue  # no heat pump feeds a heat pump hub's loop, nor lifts its output again
         for tech in pump_techs:
             if tech.max_temperature is not None and demand.t_high > tech.max_temperature:
                 continue  # hotter than heat pumps deliver

@@ -581,7 +581,15 @@ def build_park(
                 name: reader.quantity(value, _hub_capacity_kind(technologies.get(name)),
                                       ("hubs", hub_id, "max_capacity", name))
                 for name, value in raw_hub.max_capacity.items()}),
+            collect=_hub_range(reader, raw_hub.collect, ("hubs", hub_id, "collect"), warms=True),
+            deliver=_hub_range(reader, raw_hub.deliver, ("hubs", hub_id, "deliver"), warms=False),
         )
+        pumps = [n for n in raw_hub.technologies if n in technologies and technologies[n].kind == "heat_pump"]
+        if pumps and (raw_hub.collect is None or raw_hub.deliver is None):
+            reader.problem(("hubs", hub_id, "collect" if raw_hub.collect is None else "deliver"), "nothing",
+                           "the temperatures of a heat pump hub's loops",
+                           "add 'collect: {from: 25 degC, to: 35 degC}' and "
+                           "'deliver: {from: 85 degC, to: 50 degC}'")
     if reader.problems:
         raise ParkError(reader.problems)
     return Park(
@@ -594,6 +602,21 @@ def build_park(
 def _placed(location: Location) -> bool:
     """Whether a location was read (a broken one, already reported, is NaN)."""
     return location.is_geographic or not (location.x is None or math.isnan(location.x))
+
+
+def _hub_range(reader: Reader, raw: schema.HeatRange | None, loc: tuple, *, warms: bool
+               ) -> tuple[float, float] | None:
+    """A hub loop's (from, to) in K: the collecting loop warms, the delivering loop cools."""
+    if raw is None:
+        return None
+    start = reader.quantity(raw.from_, F.TEMPERATURE, (*loc, "from"))
+    end = reader.quantity(raw.to, F.TEMPERATURE, (*loc, "to"))
+    if not math.isnan(start + end) and (end <= start if warms else end >= start):
+        reader.problem(loc, f"from '{raw.from_}' to '{raw.to}'",
+                       "a loop that warms (collect: from < to)" if warms
+                       else "a loop that cools (deliver: from > to)",
+                       "swap the two temperatures")
+    return start, end
 
 
 def _hub_capacity_kind(tech: Technology | None) -> Quantity:

@@ -225,6 +225,10 @@ class Hub:
     location: Location
     technologies: tuple[str, ...]
     max_capacity: Mapping[str, float] = field(default_factory=dict)
+    # A heat pump hub: the pooled loop it cools (K, warmed from -> to by the firms' surplus)
+    # and the heat it delivers (K, cooled from -> to by the firms' demands).
+    collect: tuple[float, float] | None = None
+    deliver: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

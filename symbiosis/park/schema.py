@@ -153,10 +153,23 @@ class Existing(Strict):
     capacity: Value = Field(description="e.g. 5 MW")
 
 
+class HeatRange(Strict):
+    """A heat stream's temperatures at a hub: where it starts and where it ends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    from_: Value = Field(alias="from")
+    to: Value
+
+
 class Hub(Strict):
     location: Location = Field(description="{lat, lon} in degrees or {x, y} with units")
     technologies: list[str] = Field(description="e.g. [electrolyser, hydrogen_storage]")
     max_capacity: dict[str, Value] = Field(default_factory=dict)
+    collect: HeatRange | None = Field(
+        default=None,
+        description="heat pump hub: the pooled low-temperature loop, e.g. {from: 25 degC, to: 35 degC}")
+    deliver: HeatRange | None = Field(
+        default=None, description="heat pump hub: the heat it sends out, e.g. {from: 85 degC, to: 50 degC}")
 
 
 class ParkFile(Strict):

@@ -356,18 +356,21 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
     by_id = {c.id: c for c in candidates.converters}
     for unit in data.converters:
         power = solution.power[unit.id]
-        for stream, gain in unit.outputs:
+        for stream, gain in (*unit.outputs, *unit.inputs):
             ledger.route_use[stream] += gain * power
         if not solution.built.get(unit.id):
             continue
         c = by_id[unit.id]
-        electricity = float(w @ power)
+        used = float(w @ power)  # MWh of electricity (electrolyser) or of heat delivered (heat pump)
+        electricity = unit.electricity * used
         ledger.electricity += electricity
-        hydrogen = next((gain for key, gain in unit.outputs if key.endswith(".hydrogen")), 0.0) * electricity
+        is_pump = bool(unit.inputs)
+        product = "lifted_heat" if is_pump else "hydrogen"
+        made = next((gain for key, gain in unit.outputs if key.endswith("." + product)), 0.0) * used
         capacity = solution.capacity[unit.id]
         investment = unit.investment_fixed + unit.investment_per_capacity * capacity
         capital = unit.annuity * investment
-        annual_cost = capital + unit.running_cost * electricity
+        annual_cost = capital + unit.running_cost * used
         electricity_cost = data.electricity_price * electricity
         own_emissions = data.electricity_emissions * electricity
         saving = -annual_cost - electricity_cost - carbon * own_emissions
@@ -375,19 +378,19 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
             {
                 "id": c.id,
                 "from_firm": unit.hub,
-                "from_stream": "electricity",
+                "from_stream": "collected_heat" if is_pump else "electricity",
                 "to_firm": unit.hub,
-                "to_stream": "hydrogen",
-                "carrier": "hydrogen",
+                "to_stream": product,
+                "carrier": "heat" if is_pump else "hydrogen",
                 "technology": c.technology,
-                "kind": "electrolyser",
+                "kind": "heat_pump_hub" if is_pump else "electrolyser",
                 "capacity": capacity,
                 "capacity_unit": "MW",
-                "annual_amount": hydrogen,
-                "amount_unit": "t",
-                "annual_taken": electricity,
+                "annual_amount": made,
+                "amount_unit": "MWh" if is_pump else "t",
+                "annual_taken": sum(gain for _, gain in unit.inputs) * used if is_pump else electricity,
                 "length_km": 0.0,
-                "cop": math.nan,
+                "cop": c.cop,
                 "investment": investment,
                 "annual_cost": annual_cost,
                 "electricity": electricity,
