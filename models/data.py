@@ -136,6 +136,8 @@ class ModelData:
     converters: tuple[ConverterData, ...] = ()
     durations: np.ndarray | None = None  # hours one step lasts within its period
     next_step: np.ndarray | None = None  # the following step within the period (cyclic)
+    period: np.ndarray | None = None  # the period (typical day) of each step
+    day_order: np.ndarray | None = None  # typical days: the typical day of each day of the year
     electricity_price: float = 0.0
     electricity_emissions: float = 0.0
     carbon_price: float = 0.0

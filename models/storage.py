@@ -38,8 +38,9 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     T = m.links.T
     block.K = pyo.Set(initialize=list(stores), ordered=True)
     block.build = pyo.Var(block.K, domain=pyo.Binary)
-    block.capacity = pyo.Var(block.K, domain=pyo.NonNegativeReals,
-                             bounds=lambda b, k: (0, stores[k].max_capacity))
+    block.capacity = pyo.Var(
+        block.K, domain=pyo.NonNegativeReals, bounds=lambda b, k: (0, stores[k].max_capacity)
+    )
     block.content = pyo.Var(block.K, T, domain=pyo.NonNegativeReals)
     block.charge = pyo.Var(block.K, T, domain=pyo.NonNegativeReals)
     block.discharge = pyo.Var(block.K, T, domain=pyo.NonNegativeReals)
@@ -49,21 +50,32 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     following = data.next_step if data.next_step is not None else list(range(1, len(durations))) + [0]
 
     block.capacity_if_built = pyo.Constraint(
-        block.K, rule=lambda b, k: b.capacity[k] <= stores[k].max_capacity * b.build[k])
+        block.K, rule=lambda b, k: b.capacity[k] <= stores[k].max_capacity * b.build[k]
+    )
     block.smallest_size = pyo.Constraint(
-        block.K, rule=lambda b, k: b.capacity[k] >= stores[k].min_capacity * b.build[k])
+        block.K, rule=lambda b, k: b.capacity[k] >= stores[k].min_capacity * b.build[k]
+    )
     block.content_limit = pyo.Constraint(block.K, T, rule=lambda b, k, t: b.content[k, t] <= b.capacity[k])
     block.charge_limit = pyo.Constraint(
-        block.K, T, rule=lambda b, k, t: b.charge[k, t] <= stores[k].charge_rate * b.capacity[k])
+        block.K, T, rule=lambda b, k, t: b.charge[k, t] <= stores[k].charge_rate * b.capacity[k]
+    )
     block.discharge_limit = pyo.Constraint(
-        block.K, T, rule=lambda b, k, t: b.discharge[k, t] <= stores[k].charge_rate * b.capacity[k])
+        block.K, T, rule=lambda b, k, t: b.discharge[k, t] <= stores[k].charge_rate * b.capacity[k]
+    )
 
-    def carry(b, k, t):
+    def after(b, k, t):
+        """Content after step t: what it held, less standing loss, plus what went in and out."""
         store, hours = stores[k], float(durations[t])
-        return b.content[k, int(following[t])] == (1 - store.standing_loss * hours) * b.content[k, t] \
-            + hours * (store.efficiency * b.charge[k, t] - b.discharge[k, t])
+        return (1 - store.standing_loss * hours) * b.content[k, t] + hours * (
+            store.efficiency * b.charge[k, t] - b.discharge[k, t]
+        )
 
-    block.content_carry = pyo.Constraint(block.K, T, rule=carry)
+    if data.day_order is None or data.period is None:
+        block.content_carry = pyo.Constraint(
+            block.K, T, rule=lambda b, k, t: b.content[k, int(following[t])] == after(b, k, t)
+        )
+    else:
+        _link_typical_days(block, data, stores, after)
     on_supply = [k for k in stores if stores[k].on_supply]
     made = conversion_output(m, data) if m.component("conversion") is not None else {}
 
@@ -77,6 +89,64 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     return block
 
 
+def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -> None:
+    """Storage across typical days in their order over the year (Kotzur, Nolting, Hoffmann,
+    Gross, Smolenko, Priesemann and Stolten 2018, Appl. Energy 213:123, simplified bounds).
+
+    ``content`` becomes the content *within* a typical day relative to its start (0 at its first
+    hour, of either sign); ``between[k, d]`` the content at the start of day d of the year, carried
+    from day to day by the typical day's net change; the store holds between 0 and its capacity
+    at every hour: ``between + highest within <= capacity``, ``between + lowest within >= 0``.
+    """
+    steps = list(data.steps)
+    period = [int(p) for p in data.period]
+    first = {p: min(t for t in steps if period[t] == p) for p in set(period)}
+    last = {p: max(t for t in steps if period[t] == p) for p in set(period)}
+    order = [int(c) for c in data.day_order]
+    days = range(len(order))
+    for k in block.K:
+        for t in steps:
+            block.content[k, t].domain = pyo.Reals
+    block.content_limit.deactivate()
+    block.PERIODS = pyo.Set(initialize=sorted(first))
+    block.DAYS = pyo.Set(initialize=days)
+    block.between = pyo.Var(block.K, block.DAYS, domain=pyo.NonNegativeReals)
+    block.highest = pyo.Var(block.K, block.PERIODS)
+    block.lowest = pyo.Var(block.K, block.PERIODS)
+    block.day_starts_empty = pyo.Constraint(
+        block.K, block.PERIODS, rule=lambda b, k, p: b.content[k, first[p]] == 0
+    )
+    inner = [t for t in steps if t != last[period[t]]]
+    block.content_carry = pyo.Constraint(
+        block.K, inner, rule=lambda b, k, t: b.content[k, t + 1] == after(b, k, t)
+    )
+    block.within_high = pyo.Constraint(
+        block.K, steps, rule=lambda b, k, t: b.content[k, t] <= b.highest[k, period[t]]
+    )
+    block.within_low = pyo.Constraint(
+        block.K, steps, rule=lambda b, k, t: b.content[k, t] >= b.lowest[k, period[t]]
+    )
+    block.end_high = pyo.Constraint(
+        block.K, block.PERIODS, rule=lambda b, k, p: after(b, k, last[p]) <= b.highest[k, p]
+    )
+    block.end_low = pyo.Constraint(
+        block.K, block.PERIODS, rule=lambda b, k, p: after(b, k, last[p]) >= b.lowest[k, p]
+    )
+
+    def day_to_day(b, k, d):
+        store = stores[k]
+        decay = (1 - store.standing_loss) ** 24
+        return b.between[k, (d + 1) % len(order)] == decay * b.between[k, d] + after(b, k, last[order[d]])
+
+    block.day_to_day = pyo.Constraint(block.K, block.DAYS, rule=day_to_day)
+    block.full_at_most = pyo.Constraint(
+        block.K, block.DAYS, rule=lambda b, k, d: b.between[k, d] + b.highest[k, order[d]] <= b.capacity[k]
+    )
+    block.empty_at_least = pyo.Constraint(
+        block.K, block.DAYS, rule=lambda b, k, d: b.between[k, d] + b.lowest[k, order[d]] >= 0
+    )
+
+
 def storage_adjustment(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int], object]:
     """How stores change each stream's rate as links see it: a supply store gives
     ``discharge - charge``, a demand store ``charge - discharge``."""
@@ -85,5 +155,6 @@ def storage_adjustment(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str,
         sign = 1 if store.on_supply else -1
         for t in data.steps:
             terms[store.stream, t] = terms.get((store.stream, t), 0) + sign * (
-                m.storage.discharge[store.id, t] - m.storage.charge[store.id, t])
+                m.storage.discharge[store.id, t] - m.storage.charge[store.id, t]
+            )
     return terms

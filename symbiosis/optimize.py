@@ -14,6 +14,7 @@ from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
 from symbiosis.models import ModelData, build_model, set_objective
 from symbiosis.park import Park
+from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
@@ -129,6 +130,7 @@ def optimize(
         raise AuditError(findings)
     summary = result.summary.copy()
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
+    summary["warnings"] = scaling_warnings(park)
     summary["infeasibility"] = explanation
     return replace(result, summary=summary)
 

@@ -96,6 +96,8 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
         ),
         durations=time.durations(),
         next_step=time.next_step(),
+        period=time.period if len(time.period) == len(time) else None,
+        day_order=time.day_order,
         electricity_price=electricity.price if electricity else 0.0,
         electricity_emissions=electricity.emissions if electricity else 0.0,
         carbon_price=park.settings.carbon_price,

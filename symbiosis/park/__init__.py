@@ -17,9 +17,10 @@ from symbiosis.park.model import (
     straight_distance,
 )
 from symbiosis.park.problems import ParkError, Problem
+from symbiosis.park.scaling import scaling_warnings
 
 __all__ = [
     "Carrier", "ExistingLink", "Firm", "Hub", "Location", "MaterialRule", "Park", "ParkError",
     "Problem", "Route", "Settings", "Stream", "Technology", "capital_recovery_factor",
-    "load_park", "raw_catalogue", "straight_distance",
+    "load_park", "raw_catalogue", "scaling_warnings", "straight_distance",
 ]

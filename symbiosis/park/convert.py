@@ -118,11 +118,21 @@ class Reader:
         if kind is F.TEMPERATURE_DIFFERENCE and isinstance(value, str):
             value = value.replace("delta_degC", "K").replace("degC", "K")
         try:
-            return parse(value, kind, currency=self.currency, rates=self.rates)
+            number = parse(value, kind, currency=self.currency, rates=self.rates)
         except UnitProblem as exc:
             self.problem(loc, repr(exc.found) if not isinstance(value, str) else f"'{value}'",
                          exc.expected, exc.hint)
             return math.nan
+        largest = F.LARGEST.get(kind, F.LARGEST_OTHER)
+        if "CUR" in kind.base:
+            largest *= self.rates.get(self.currency, 1.0)
+        if not abs(number) <= largest:
+            unit = kind.base.replace("CUR", self.currency)
+            self.problem(loc, f"'{value}' ({number:.3g} {unit})",
+                         f"{kind.words} between {-largest:.3g} and {largest:.3g} {unit} (no park comes near)",
+                         "check the number and its unit")
+            return math.nan
+        return number
 
     def optional(self, value: Any, kind: Quantity, loc: tuple) -> float | None:
         return None if value is None else self.quantity(value, kind, loc)

@@ -46,6 +46,16 @@ MONEY_PER_CAPACITY = {
     False: Quantity("CUR/(t/h)", "money per t/h", "50000 EUR/(t/h)"),
 }
 
+# The largest size a quantity may have, in its base unit (money in EUR, then in the park's currency):
+# far beyond any real park (1e7 MW is half the world's power use), and small enough that the
+# model's numbers keep their precision (next to prices of 1 NOK/MWh, one of 1e14 NOK/MWh leaves
+# the solver's answer off by more than its audit allows). Any other quantity: LARGEST_OTHER.
+LARGEST: dict[Quantity, float] = {
+    PRICE[True]: 1e8, PRICE[False]: 1e8, CARBON_PRICE: 1e4, EMISSIONS[True]: 1e5, EMISSIONS[False]: 1e5,
+    RATE[True]: 1e7, RATE[False]: 1e7, HEAT_CAPACITY_RATE: 1e5, TEMPERATURE: 1e5, TEMPERATURE_DIFFERENCE: 1e5,
+}
+LARGEST_OTHER = 1e12
+
 
 def by_carrier(table: dict[bool, Quantity], carrier: Carrier | str) -> Quantity:
     """The entry of a carrier-dependent field for ``carrier``."""

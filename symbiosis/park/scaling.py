@@ -1,0 +1,55 @@
+"""Badly scaled park data: valid numbers that are probably a mistake, said before solving.
+
+A solver keeps about six significant digits between the numbers of one model, so a 1 W stream
+next to a 1 GW stream of the same carrier is either a wrong unit or lost in the tolerances; and
+a price above a million per MWh is a unit or a decimal point gone astray. These are warnings,
+not errors: the park still loads and solves (``result.summary["warnings"]``, and on stderr in
+the command line).
+"""
+
+from __future__ import annotations
+
+from symbiosis.park.model import Carrier, Park, Stream
+from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
+
+SPAN = 1e6
+"""Largest ratio between the amounts of two streams of one carrier without a warning."""
+ABSURD_PRICE = 1e6
+"""Largest route price without a warning, in the park's currency per MWh (per t for oxygen and
+materials; hydrogen per MWh of its lower heating value)."""
+
+
+def scaling_warnings(park: Park) -> list[str]:
+    """Warnings about amounts of one carrier spanning more than :data:`SPAN` and route prices
+    above :data:`ABSURD_PRICE`; an empty list for a well-scaled park."""
+    found: list[str] = []
+    by_carrier: dict[Carrier, list[Stream]] = {}
+    for stream in park.streams:
+        if stream.amount > 0:
+            by_carrier.setdefault(stream.carrier, []).append(stream)
+    for carrier, streams in by_carrier.items():
+        small = min(streams, key=lambda stream: stream.amount)
+        large = max(streams, key=lambda stream: stream.amount)
+        if large.amount > SPAN * small.amount:
+            found.append(
+                f"{carrier} amounts span a factor of {large.amount / small.amount:.2g}: {small.key} has "
+                f"{_rate(small.amount, carrier)} and {large.key} {_rate(large.amount, carrier)}; check their "
+                f"units (a solver keeps about 6 digits between the numbers of one model)")
+    currency = park.currency
+    for route in park.routes.values():
+        price, per = route.price, route.carrier.annual_unit
+        if route.carrier is Carrier.HYDROGEN:
+            price, per = route.price / HYDROGEN_LHV_MWH_PER_T, "MWh"
+        if abs(price) > ABSURD_PRICE:
+            found.append(
+                f"route '{route.id}' has a price of {price:,.4g} {currency}/{per}, more than "
+                f"{ABSURD_PRICE:,.0f} {currency}/{per}; check the number and its unit")
+    return found
+
+
+def _rate(amount: float, carrier: Carrier) -> str:
+    """A rate in a readable unit: ``1 W``, ``250 kW``, ``1.2 GW``; ``3 kg/h``, ``40 t/h``."""
+    units = ([(1e3, "GW"), (1.0, "MW"), (1e-3, "kW"), (1e-6, "W")] if carrier.is_energy
+             else [(1e3, "kt/h"), (1.0, "t/h"), (1e-3, "kg/h")])
+    size, unit = next(((size, unit) for size, unit in units if amount >= size), units[-1])
+    return f"{amount / size:.3g} {unit}"
