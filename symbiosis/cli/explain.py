@@ -35,11 +35,14 @@ from symbiosis.park import load_park
 @scenario_options
 @click.option("--link", "links", multiple=True, metavar="ID",
               help="a candidate id (L001 ...; see `symbiosis candidates`); repeat for several; default all")
+@click.option("--out", "out_csv", type=click.Path(dir_okay=False), default=None,
+              help="also write the table to this CSV file (for `symbiosis report --why`)")
 @json_option
 @solve_options
 @handle_errors
 def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: tuple[str, ...],
-            as_json: bool, time_limit: float | None, gap: float, threads: int | None, solver: str) -> None:
+            out_csv: str | None, as_json: bool, time_limit: float | None, gap: float, threads: int | None,
+            solver: str) -> None:
     """For each candidate of PARK not built, how much cheaper it must be before it is; for each
     exchange built, how much of its saving it may lose before it drops out (one solve each)."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
@@ -56,6 +59,8 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
                                      f"{', '.join(sorted(known)) or 'none'}", param_hint="--link")
         table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                             gap=gap, threads=threads, progress=status.update)
+    if out_csv:
+        table.to_csv(out_csv, index=False)
     if as_json:
         echo_json({"park": loaded.name, "currency": loaded.currency, "total_cost": result.total_cost,
                    "links": frame_json(table)})

@@ -103,6 +103,9 @@ def file_log(path: Path) -> Iterator[None]:
               metavar="RESULT_DIR", help="report a result saved by `optimize --out` instead of solving")
 @click.option("--pareto", "pareto_csv", type=click.Path(exists=True, dir_okay=False), default=None,
               metavar="CSV", help="a Pareto front (columns emissions, total_cost) to include")
+@click.option("--why", "why_csv", type=click.Path(exists=True, dir_okay=False), default=None,
+              metavar="CSV",
+              help="the table of `symbiosis explain PARK --out CSV` to include (why, and why not)")
 @click.option("--name", default=None, metavar="NAME",
               help="write into DIR/NAME instead of a new dated folder")
 @click.option("--force", is_flag=True, help="replace a report already in DIR/NAME")
@@ -117,7 +120,7 @@ def file_log(path: Path) -> Iterator[None]:
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
 @handle_errors
 def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str, history_path: str | None,
-           result_dir: str | None, pareto_csv: str | None, name: str | None, force: bool,
+           result_dir: str | None, pareto_csv: str | None, why_csv: str | None, name: str | None, force: bool,
            log_file: str | None, as_json: bool, objective: str, time_limit: float | None, gap: float,
            threads: int | None, solver: str) -> None:
     """Write the cluster-meeting report of PARK (HTML and PDF) into a new folder under --out.
@@ -131,12 +134,13 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
         raise click.BadParameter(f"'{name}' is not a plain folder name", param_hint="--name")
     folder.mkdir(parents=True, exist_ok=True)
     pareto = _read_pareto(pareto_csv) if pareto_csv else None
+    why = _read_why(why_csv) if why_csv else None
     with file_log(Path(log_file) if log_file else folder / "symbiosis.log"):
         try:
             with folder_lock(folder / LOCK_NAME):
                 log.info("report of %s (scenario %s) into %s", park, scenario or "-", folder)
                 result, published = _run(park, scenario, overrides, folder, history_path, result_dir, pareto,
-                                         name, force, objective, time_limit, gap, threads, solver)
+                                         why, name, force, objective, time_limit, gap, threads, solver)
         except Locked as exc:
             log.error("%s", exc)
             stderr.print(f"[bold red]locked:[/] {exc}", markup=True, highlight=False)
@@ -151,7 +155,8 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
 
 
 def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Path, history_path: str | None,
-         result_dir: str | None, pareto: pd.DataFrame | None, name: str | None, force: bool, objective: str,
+         result_dir: str | None, pareto: pd.DataFrame | None, why: pd.DataFrame | None, name: str | None,
+         force: bool, objective: str,
          time_limit: float | None, gap: float, threads: int | None, solver: str):
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     log.info("park %s loaded, fingerprint %s", loaded.name, loaded.fingerprint)
@@ -173,8 +178,19 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
             result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                                   threads=threads, progress=progress)
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
-    published = publish(result, loaded, folder, history=history_path, name=name, force=force, pareto=pareto)
+    published = publish(result, loaded, folder, history=history_path, name=name, force=force, pareto=pareto,
+                        why=why)
     return result, published
+
+
+def _read_why(path: str) -> pd.DataFrame:
+    frame = pd.read_csv(path)
+    missing = {"id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built",
+               "required_cut", "margin"} - set(frame.columns)
+    if missing:
+        raise click.BadParameter(f"{path} lacks the column(s) {', '.join(sorted(missing))}; write it with "
+                                 "`symbiosis explain PARK --out CSV`", param_hint="--why")
+    return frame
 
 
 def _read_pareto(path: str) -> pd.DataFrame:

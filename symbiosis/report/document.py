@@ -87,7 +87,8 @@ class Report:
 
 
 def build_report(result: Result, park: Park, *, changes: Changes | None = None,
-                 pareto: pd.DataFrame | None = None, generated: datetime | None = None) -> Report:
+                 pareto: pd.DataFrame | None = None, why: pd.DataFrame | None = None,
+                 generated: datetime | None = None) -> Report:
     """Everything the cluster meeting reads, in the order it reads it.
 
     ``pareto`` (columns ``emissions``, ``total_cost``) adds the Pareto section; a result with
@@ -115,6 +116,8 @@ def build_report(result: Result, park: Park, *, changes: Changes | None = None,
                       "limit; the star is this report's result."),
             Picture(figure_png(plots.pareto(pareto)), "Pareto front: total annual cost against emissions"),
             _pareto_table(pareto, currency))))
+    if why is not None and not why.empty:
+        sections.append(_why_section(why, currency))
     if solved and "step" in result.flows.columns and result.flows["step"].nunique() > 1:
         sections.append(Section("profile", "Time profile of the largest exchanges", (
             Paragraph(f"Rate delivered in each of the {result.flows['step'].nunique()} time steps by the "
@@ -221,6 +224,23 @@ def _firms_section(result: Result, plots: PlotAccessor, currency: str, solved: b
         blocks.append(Picture(figure_png(plots.savings()), "Annual saving per firm"))
     blocks.append(table)
     return Section("firms", "Cost and saving per firm", tuple(blocks))
+
+
+def _why_section(why: pd.DataFrame, currency: str) -> Section:
+    """From ``symbiosis explain``: how much cheaper each unbuilt candidate must get, and how much
+    of its saving each exchange may lose, found by fixing it in or out and solving again."""
+    rows = []
+    for row in why.itertuples():
+        built = bool(row.built) if not isinstance(row.built, str) else row.built.lower() == "true"
+        amount = row.margin if built else row.required_cut
+        rows.append((str(row.id), f"{row.from_firm}.{row.from_stream} -> {row.to_firm}.{row.to_stream}",
+                     str(row.technology), "built" if built else "not built",
+                     money(float(amount), currency, per_year=True) if pd.notna(amount) else "-"))
+    return Section("why", "Why, and why not", (
+        Paragraph("For a link not built: how much its yearly cost must fall before it is built. For an "
+                  "exchange built: how much of its yearly saving it may lose before it drops out. Each "
+                  "figure comes from solving the park again with the link fixed in or out."),
+        Table(("id", "link", "technology", "state", "required cut or margin"), tuple(rows), frozenset({4}))))
 
 
 def _pareto_table(frame: pd.DataFrame, currency: str) -> Table:

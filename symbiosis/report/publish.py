@@ -39,8 +39,8 @@ class Published:
 
 
 def write_report(result: Result, park: Park, folder: str | Path, *, changes: Changes | None = None,
-                 pareto: pd.DataFrame | None = None, overwrite: bool = False,
-                 generated: datetime | None = None) -> Report:
+                 pareto: pd.DataFrame | None = None, why: pd.DataFrame | None = None,
+                 overwrite: bool = False, generated: datetime | None = None) -> Report:
     """Write ``report.html``, ``report.pdf`` and the result files (:meth:`Result.save`) into ``folder``.
 
     Everything is written into a hidden folder beside it first and then moved into place, so
@@ -50,7 +50,7 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
     if _holds_report(folder) and not overwrite:
         raise FileExistsError(f"{folder} already holds a report: add --force to replace it, "
                               "or let it write a new dated folder")
-    report = build_report(result, park, changes=changes, pareto=pareto, generated=generated)
+    report = build_report(result, park, changes=changes, pareto=pareto, why=why, generated=generated)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.partial-"))
     staging.chmod(0o755)  # mkdtemp makes it private; a report is for readers
@@ -66,7 +66,7 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
 
 def publish(result: Result, park: Park, out: str | Path, *, history: str | Path | None = None,
             name: str | None = None, force: bool = False, pareto: pd.DataFrame | None = None,
-            now: datetime | None = None) -> Published:
+            why: pd.DataFrame | None = None, now: datetime | None = None) -> Published:
     """Write the report of ``result`` under ``out`` and record it in the history.
 
     The folder is ``out/YYYY-MM-DD_HHMMSS`` (never an existing one), or ``out/name`` when
@@ -84,7 +84,7 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     changes = compare(result, previous, previous_run)
     log.info("comparing with %s", f"run {previous_run.id} of {previous_run.time}" if previous_run
              else "nothing")
-    report = write_report(result, park, folder, changes=changes, pareto=pareto, overwrite=force,
+    report = write_report(result, park, folder, changes=changes, pareto=pareto, why=why, overwrite=force,
                           generated=now)
     folder = folder.resolve()
     run_id = store.record(Run.of(result, result_path=folder, report_path=folder / "report.html",
