@@ -13,6 +13,7 @@ from symbiosis.cli.common import (
     quantity,
     scenario_options,
     stdout,
+    write_output,
 )
 from symbiosis.park import Carrier, load_park
 
@@ -22,8 +23,10 @@ from symbiosis.park import Carrier, load_park
 @scenario_options
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="also write the full candidate table to this CSV file")
+@click.option("--force", is_flag=True, help="replace the --csv file if it exists")
 @handle_errors
-def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_path: str | None) -> None:
+def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_path: str | None,
+               force: bool) -> None:
     """List every candidate link of PARK: which supply could serve which demand, with
     which technology, over what length, at what cost and largest size."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
@@ -39,5 +42,5 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
                       quantity(c.investment_fixed, loaded.currency), c.note)
     stdout.print(table)
     if csv_path:
-        found.table.to_csv(csv_path, index=False)
+        write_output(csv_path, lambda path: found.table.to_csv(path, index=False), force=force)
         stdout.print(f"written: {csv_path}")

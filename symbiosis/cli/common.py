@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -17,6 +18,7 @@ from rich.markup import escape
 
 from symbiosis.audit import AuditError
 from symbiosis.park import ParkError
+from symbiosis.results.result import atomic_write
 from symbiosis.solvers import SolverNotAvailable
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
@@ -71,6 +73,14 @@ def handle_errors(function: Callable) -> Callable:
             sys.exit(130)
 
     return wrapper
+
+
+def write_output(path: str | Path, write: Callable[[str], Any], *, force: bool) -> None:
+    """Write a user's output file: an existing one only with --force, and through a temporary
+    file beside it, so that an interrupted run leaves no half-written file."""
+    if Path(path).exists() and not force:
+        raise FileExistsError(f"{path} exists: add --force to replace it, or choose another file")
+    atomic_write(path, write)
 
 
 def quantity(value: float, unit: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -25,6 +26,7 @@ from symbiosis.cli.common import (
     parse_overrides,
     scenario_options,
     stdout,
+    write_output,
 )
 from symbiosis.optimize import optimize
 from symbiosis.park import load_park
@@ -37,15 +39,18 @@ from symbiosis.park import load_park
               help="a candidate id (L001 ...; see `symbiosis candidates`); repeat for several; default all")
 @click.option("--out", "out_csv", type=click.Path(dir_okay=False), default=None,
               help="also write the table to this CSV file (for `symbiosis report --why`)")
+@click.option("--force", is_flag=True, help="replace the --out file if it exists")
 @json_option
 @solve_options
 @handle_errors
 def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: tuple[str, ...],
-            out_csv: str | None, as_json: bool, time_limit: float | None, gap: float, threads: int | None,
-            solver: str) -> None:
+            out_csv: str | None, force: bool, as_json: bool, time_limit: float | None, gap: float,
+            threads: int | None, solver: str) -> None:
     """For each candidate of PARK not built, how much cheaper it must be before it is; for each
     exchange built, how much of its saving it may lose before it drops out (one solve each)."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    if out_csv and not force and Path(out_csv).exists():
+        raise FileExistsError(f"{out_csv} exists: add --force to replace it, or choose another file")
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update)
@@ -60,7 +65,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
         table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                             gap=gap, threads=threads, progress=status.update)
     if out_csv:
-        table.to_csv(out_csv, index=False)
+        write_output(out_csv, lambda path: table.to_csv(path, index=False), force=force)
     if as_json:
         echo_json({"park": loaded.name, "currency": loaded.currency, "total_cost": result.total_cost,
                    "links": frame_json(table)})

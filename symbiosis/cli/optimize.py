@@ -54,6 +54,8 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                               threads=threads, log=show_log, progress=lambda stage: status.update(stage),
                               values=True if show_values else None)
+    for warning in result.summary.get("warnings", []):
+        stderr.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if out:
         result.save(out, overwrite=force)
     if as_json:
@@ -78,6 +80,9 @@ def show(result: Result) -> None:
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
+        if status == "time_limit":
+            stdout.print("  - the time limit ended the solve before any solution was found; "
+                         "allow more time with --time-limit SECONDS")
         for sentence in s.get("infeasibility") or []:
             stdout.print(f"  - {escape(sentence)}")
         return

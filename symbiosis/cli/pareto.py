@@ -29,6 +29,7 @@ from symbiosis.cli.common import (
     stdout,
 )
 from symbiosis.park import load_park
+from symbiosis.results.result import atomic_write
 
 
 @click.command()
@@ -56,8 +57,9 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
     if out:
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        front.to_csv(folder / "pareto.csv", index=False)
-        plot_pareto(front).savefig(folder / "pareto.png", dpi=150, bbox_inches="tight", facecolor="white")
+        atomic_write(folder / "pareto.png", lambda path: plot_pareto(front).savefig(
+            path, dpi=150, bbox_inches="tight", facecolor="white"))
+        atomic_write(folder / "pareto.csv", lambda path: front.to_csv(path, index=False))  # last: the marker
     currency = loaded.currency
     if as_json:
         echo_json({"park": loaded.name, "currency": currency, "carbon_price": loaded.settings.carbon_price,

@@ -14,6 +14,7 @@ from symbiosis.analysis.sweep import RANGE, SweepResult, grid_values
 from symbiosis.analysis.sweep import sweep as run_sweep
 from symbiosis.cli.analysis_common import echo_json, json_option, money, percent, show_table, text, tonnes
 from symbiosis.cli.common import EXIT_NO_SOLUTION, handle_errors, park_argument, stderr, stdout
+from symbiosis.results.result import atomic_write
 
 
 @click.command()
@@ -96,9 +97,10 @@ def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
 
 def _write(result: SweepResult, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    result.runs.to_csv(folder / "runs.csv", index=False)
-    result.exchanges.to_csv(folder / "exchanges.csv", index=False)
-    (folder / "sweep.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+    atomic_write(folder / "runs.csv", lambda path: result.runs.to_csv(path, index=False))
+    atomic_write(folder / "exchanges.csv", lambda path: result.exchanges.to_csv(path, index=False))
+    atomic_write(folder / "sweep.json",  # last: it marks a complete sweep
+                 lambda path: Path(path).write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8"))
 
 
 def _show(result: SweepResult, keys: list[str]) -> None:

@@ -127,9 +127,9 @@ class Reader:
         if "CUR" in kind.base:
             largest *= self.rates.get(self.currency, 1.0)
         if not abs(number) <= largest:
-            unit = kind.base.replace("CUR", self.currency)
-            self.problem(loc, f"'{value}' ({number:.3g} {unit})",
-                         f"{kind.words} between {-largest:.3g} and {largest:.3g} {unit} (no park comes near)",
+            unit = f" {kind.base.replace('CUR', self.currency)}" if kind.base else ""
+            self.problem(loc, f"'{value}' ({number:.3g}{unit})",
+                         f"{kind.words} between {-largest:.3g} and {largest:.3g}{unit} (no park comes near)",
                          "check the number and its unit")
             return math.nan
         return number

@@ -27,6 +27,9 @@ HOURS = 8760
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 LEAP_DAY_INDEX = 59  # 29 February is the 60th day of a leap year
 ACCEPTED_LENGTHS = (8760, 8784, 365, 366, 12, 168, 24)
+LENGTHS_HINT = "give 8760 (or 8784) hourly, 365 daily, 12 monthly, 168 weekly or 24 daily-shape rows"
+# A year of hourly rows with a time stamp is well under 1 MB; past this it is not a profile.
+MAX_BYTES = 50_000_000
 
 
 class ProfileProblem(ValueError):
@@ -40,6 +43,9 @@ class ProfileProblem(ValueError):
 def read_values(path: Path) -> np.ndarray:
     """The numbers in a profile CSV, or a :class:`ProfileProblem` naming the bad line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES and path.is_file():
+            raise ProfileProblem(f"a file of {size / 1e6:,.0f} MB", LENGTHS_HINT)
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ProfileProblem("no such file", "check the path; it is relative to the park folder") from None
@@ -70,6 +76,8 @@ def read_values(path: Path) -> np.ndarray:
             raise ProfileProblem(f"a negative value {value:g} on line {number}",
                                  "profiles are shapes of a rate: use values >= 0", line=number)
         values.append(value)
+        if len(values) > max(ACCEPTED_LENGTHS):  # stop reading: a million rows would take seconds
+            raise ProfileProblem(f"more than {max(ACCEPTED_LENGTHS)} values", LENGTHS_HINT, line=number)
     return np.asarray(values, dtype=float)
 
 
@@ -87,10 +95,7 @@ def to_hourly(values: np.ndarray) -> np.ndarray:
     elif n in (24, 168):
         values = np.resize(values, HOURS)
     elif n != HOURS:
-        raise ProfileProblem(
-            f"{n} values",
-            "give 8760 (or 8784) hourly, 365 daily, 12 monthly, 168 weekly or 24 daily-shape rows",
-        )
+        raise ProfileProblem(f"{n} values", LENGTHS_HINT)
     peak = float(values.max())
     if peak <= 0:
         raise ProfileProblem("only zeros", "a profile needs some positive values")

@@ -42,7 +42,7 @@ def scaling_warnings(park: Park) -> list[str]:
             price, per = route.price / HYDROGEN_LHV_MWH_PER_T, "MWh"
         if abs(price) > ABSURD_PRICE:
             found.append(
-                f"route '{route.id}' has a price of {price:,.4g} {currency}/{per}, more than "
+                f"route '{route.id}' has a price of {price:,.0f} {currency}/{per}, more than "
                 f"{ABSURD_PRICE:,.0f} {currency}/{per}; check the number and its unit")
     return found
 

@@ -47,21 +47,40 @@ MAX_VALUES = 2_000_000
 MAX_DEPTH = 50
 
 
-class _TooLarge(Exception):
-    pass
+# Tags of plain YAML; any other (``!!python/object/apply:os.system``, ``!custom``) is refused,
+# although the round-trip reader never runs one: a park file holds plain values only.
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+              ("str", "int", "float", "bool", "null", "map", "seq", "omap", "set", "timestamp", "binary")}
 
 
-def _plain(node: Any, count: list[int] | None = None, depth: int = 0) -> Any:
+class _Refused(Exception):
+    def __init__(self, found: str, expected: str, hint: str, loc: tuple = ()) -> None:
+        super().__init__(found)
+        self.found, self.expected, self.hint, self.loc = found, expected, hint, loc
+
+
+def _too_large(found: str) -> _Refused:
+    return _Refused(found, "a park file: mappings and lists a few levels deep",
+                    "check the file's brackets and indentation, and its anchors (&) and aliases (*)")
+
+
+def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
     count = [0] if count is None else count
     count[0] += 1
     if count[0] > MAX_VALUES:
-        raise _TooLarge(f"more than {MAX_VALUES:,} values (aliases included)")
-    if depth > MAX_DEPTH:
-        raise _TooLarge(f"values nested more than {MAX_DEPTH} levels deep")
+        raise _too_large(f"more than {MAX_VALUES:,} values (aliases included)")
+    if len(loc) > MAX_DEPTH:
+        raise _too_large(f"values nested more than {MAX_DEPTH} levels deep")
+    tag = getattr(node, "tag", None)
+    tag = getattr(tag, "value", tag)
+    if isinstance(tag, str) and tag not in PLAIN_TAGS:
+        raise _Refused(f"the YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'",
+                       "a plain value: text, a number, a list or a mapping",
+                       "remove the tag (the word starting with '!'); a park file holds no objects", loc)
     if isinstance(node, CommentedMap):
-        return {str(k): _plain(v, count, depth + 1) for k, v in node.items()}
+        return {str(k): _plain(v, count, (*loc, str(k))) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
-        return [_plain(v, count, depth + 1) for v in node]
+        return [_plain(v, count, (*loc, i)) for i, v in enumerate(node)]
     if node is not None and not isinstance(node, str | int | float | bool):
         return str(node)
     return node
@@ -89,18 +108,16 @@ def read_yaml(path: Path, *, display: str) -> Document:
         raise ParkError([Problem(display, "YAML", str(exc).splitlines()[0], "valid YAML",
                                  hint="check the file's syntax")]) from None
     except RecursionError:
-        raise _too_large(display, f"values nested more than {MAX_DEPTH} levels deep") from None
+        exc = _too_large(f"values nested more than {MAX_DEPTH} levels deep")
+        raise ParkError([Problem(display, "file", exc.found, exc.expected, exc.hint)]) from None
     try:
         data = _plain(tree)
-    except _TooLarge as exc:
-        raise _too_large(display, str(exc)) from None
+    except _Refused as exc:
+        if not exc.loc:
+            raise ParkError([Problem(display, "file", exc.found, exc.expected, exc.hint)]) from None
+        line = Document(path=path, data=None, tree=tree).line(exc.loc)
+        raise ParkError([problem_at(display, line, exc.loc, exc.found, exc.expected, exc.hint)]) from None
     return Document(path=path, data=data, tree=tree, problems=duplicates)
-
-
-def _too_large(display: str, found: str) -> ParkError:
-    return ParkError([Problem(display, "file", found, "a park file: mappings and lists a few levels deep",
-                              hint="check the file's brackets and indentation, and its anchors (&) and "
-                              "aliases (*)")])
 
 
 def _text(path: Path, display: str) -> str:
@@ -125,6 +142,9 @@ def _text(path: Path, display: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ParkError([Problem(display, "file", "UTF-16 text", "a UTF-8 text file",
+                                     hint="save the file as UTF-8")]) from None
         raise ParkError([Problem(display, "file", f"the byte {raw[exc.start]:#04x}, which is not UTF-8 text",
                                  "a UTF-8 text file", hint="save the file as UTF-8 (not Latin-1 or "
                                  "Windows-1252)", line=line)]) from None

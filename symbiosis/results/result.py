@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,18 +156,27 @@ class Result:
     def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
         """Write ``result.json``, one CSV a table, and ``result.xlsx`` into ``folder``.
 
-        Refuses to replace an existing result unless ``overwrite``; every file is
-        written to a temporary name first and then moved into place.
+        Refuses to replace an existing result unless ``overwrite``. Every file is written into a
+        hidden folder inside ``folder`` first and then moved into place, ``result.json`` last: it
+        marks a complete result. A write that fails (or Ctrl-C) leaves the folder as it was.
         """
         folder = Path(folder)
         target = folder / "result.json"
         if target.exists() and not overwrite:
             raise FileExistsError(f"{target} exists; choose another folder or allow overwriting")
         folder.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
-            _atomic_write(folder / f"{name}.csv", lambda p, n=name: getattr(self, n).to_csv(p, index=False))
-        _atomic_write(folder / "result.xlsx", self.to_excel)
-        _atomic_write(target, lambda p: Path(p).write_text(self.to_json(), encoding="utf-8"))
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".result.partial-"))
+        try:
+            for name in TABLES:
+                getattr(self, name).to_csv(staging / f"{name}.csv", index=False)
+            self.to_excel(staging / "result.xlsx")
+            (staging / "result.json").write_text(self.to_json(), encoding="utf-8")
+            if target.exists():  # a replaced result is incomplete until its new result.json is in
+                target.unlink()
+            for name in [f"{name}.csv" for name in TABLES] + ["result.xlsx", "result.json"]:
+                os.replace(staging / name, folder / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         return folder
 
     def to_excel(self, path: str | Path) -> None:
@@ -205,8 +215,10 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return [{c: _plain(row[c]) for c in present} for _, row in frame.iterrows()]
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
+def atomic_write(path: str | Path, write) -> None:
+    """``write(temporary_path)``, then rename it to ``path``: never half a file, and nothing left
+    behind when ``write`` fails."""
+    path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(handle)
     try:

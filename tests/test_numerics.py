@@ -1,0 +1,160 @@
+"""Numerics: one park in watts or gigawatts, kilograms or megatonnes, gives one answer; badly
+scaled data is reported; the same park solved twice gives identical tables."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import PARKS, park_dict, write_park
+
+import symbiosis
+from symbiosis.cli import cli
+from symbiosis.park import scaling_warnings
+
+NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+# Each unit as the example parks write it -> the same quantity in a smaller and a larger unit
+# (the number multiplied by the factor).
+SMALL = {"GWh/year": (1e6, "kWh/year"), "t/year": (1e3, "kg/year"), "MW": (1e6, "W"), "t/h": (1e3, "kg/h"),
+         "NOK/kWh": (1e-3, "NOK/Wh"), "SEK/kWh": (1e-3, "SEK/Wh"), "NOK/t": (1e-3, "NOK/kg"),
+         "SEK/t": (1e-3, "SEK/kg"), "kg/kWh": (1e3, "g/kWh"), "t/t": (1e3, "kg/t")}
+LARGE = {"GWh/year": (1e-3, "TWh/year"), "t/year": (1e-6, "Mt/year"), "MW": (1e-3, "GW"),
+         "t/h": (1e-6, "Mt/h"),
+         "NOK/kWh": (1e6, "NOK/GWh"), "SEK/kWh": (1e6, "SEK/GWh"), "NOK/t": (1e6, "NOK/Mt"),
+         "SEK/t": (1e6, "SEK/Mt"), "kg/kWh": (1e-3, "t/kWh"), "t/t": (1e6, "t/Mt")}
+KEYS = ("amount", "capacity", "price", "emissions", "electrolyser")
+
+
+def rewrite(text: str, units: dict[str, tuple[float, str]]) -> tuple[str, int]:
+    """``text`` with every amount, capacity, price and emission in the other units; how many."""
+    pattern = re.compile(rf"\b(?P<key>{'|'.join(KEYS)}): (?P<number>{NUMBER}) (?P<unit>[\w/]+)")
+    count = 0
+
+    def convert(match: re.Match) -> str:
+        nonlocal count
+        if match["unit"] not in units:
+            return match[0]
+        count += 1
+        factor, unit = units[match["unit"]]
+        return f"{match['key']}: {float(match['number']) * factor!r} {unit}"
+
+    return pattern.sub(convert, text), count
+
+
+def copy_park(name: str, folder: Path, units: dict[str, tuple[float, str]] | None) -> Path:
+    shutil.copytree(PARKS / name, folder)
+    if units is not None:
+        text, count = rewrite((folder / "park.yaml").read_text(encoding="utf-8"), units)
+        assert count > 20
+        (folder / "park.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def key_figures(result: symbiosis.Result) -> pd.DataFrame:
+    return result.exchanges.set_index(["from_firm", "from_stream", "to_firm", "to_stream", "technology"])
+
+
+@pytest.mark.parametrize("name", ["mo_industripark", "hofors_borlange"])
+def test_watts_to_gigawatts_and_kilograms_to_megatonnes_give_one_answer(tmp_path: Path, name: str) -> None:
+    results = {}
+    for label, units in (("as written", None), ("small", SMALL), ("large", LARGE)):
+        park = symbiosis.load_park(copy_park(name, tmp_path / label, units))
+        results[label] = symbiosis.optimize(park)
+    reference = results["as written"]
+    assert reference.status == "optimal" and len(reference.exchanges) > 0
+    for label in ("small", "large"):
+        result = results[label]
+        assert result.status == "optimal", label
+        assert set(key_figures(result).index) == set(key_figures(reference).index), label
+        for key in ("total_cost", "baseline_cost", "saving", "emissions", "baseline_emissions"):
+            assert float(result.summary[key]) == pytest.approx(float(reference.summary[key]), rel=1e-6), key
+        joined = key_figures(reference).join(key_figures(result), rsuffix="_other")
+        for column in ("capacity", "annual_amount", "investment", "annual_cost", "saving"):
+            assert joined[f"{column}_other"].to_numpy() == pytest.approx(joined[column].to_numpy(), rel=1e-6)
+        assert result.summary["warnings"] == []
+
+
+def test_the_rewrite_is_exact_at_the_border(tmp_path: Path) -> None:
+    """Every stream's amount and every route's price load to the same base numbers."""
+    parks = {label: symbiosis.load_park(copy_park("raufoss", tmp_path / label, units))
+             for label, units in (("as written", None), ("small", SMALL), ("large", LARGE))}
+    reference = parks["as written"]
+    for label in ("small", "large"):
+        for stream in reference.streams:
+            assert parks[label].stream(stream.key).amount == pytest.approx(stream.amount, rel=1e-12)
+        for route in reference.routes.values():
+            other = parks[label].routes[route.id]
+            assert (other.price, other.emissions) == pytest.approx((route.price, route.emissions), rel=1e-12)
+
+
+# -- badly scaled data is reported ----------------------------------------------------------------
+def _site(amount: str, x: str = "0 m") -> dict:
+    return {"location": {"x": x, "y": "0 m"}, "streams": {
+        "flue_gas": {"direction": "supply", "carrier": "heat", "temperature": "180 degC",
+                     "target_temperature": "90 degC", "amount": amount, "current": "cooling_tower"}}}
+
+
+TOWN = {"location": {"x": "800 m", "y": "0 m"}, "streams": {
+    "network": {"direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                "target_temperature": "80 degC", "amount": "30 GWh/year", "current": "gas_boiler"}}}
+
+
+def test_a_1_watt_stream_next_to_a_1_gigawatt_stream_is_reported(tmp_path: Path) -> None:
+    folder = write_park(tmp_path / "park", park_dict(
+        {"tiny": _site("1 W", "100 m"), "huge": _site("1 GW"), "town": TOWN}))
+    park = symbiosis.load_park(folder)
+    (warning,) = scaling_warnings(park)
+    assert "heat amounts span a factor of 1e+09" in warning
+    assert "tiny.flue_gas has 1 W" in warning and "huge.flue_gas 1 GW" in warning
+    result = symbiosis.optimize(park)
+    assert result.summary["warnings"] == [warning]
+    assert result.to_dict()["summary"]["warnings"] == [warning]
+    result.save(tmp_path / "out")  # a list in the summary is written to JSON and Excel
+    assert symbiosis.Result.load(tmp_path / "out").summary["warnings"] == [warning]
+    run = CliRunner().invoke(cli, ["optimize", str(folder), "--json"])
+    assert run.exit_code == 0, run.output
+    assert "warning" in run.stderr and "tiny.flue_gas" in run.stderr
+    assert "tiny.flue_gas has 1 W" not in run.stdout.split("\n")[0]  # stdout is only the JSON
+
+
+def test_an_absurd_price_is_reported(tmp_path: Path) -> None:
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_dict(
+        {"smelter": _site("40 GWh/year"), "town": TOWN},
+        routes={"gas_boiler": {"carrier": "heat", "price": "2000 NOK/kWh", "temperature": "250 degC"},
+                "grey_hydrogen": {"carrier": "hydrogen", "price": "50000 NOK/kg"}})))
+    warnings = scaling_warnings(park)
+    assert len(warnings) == 2
+    assert "route 'gas_boiler' has a price of 2,000,000 NOK/MWh" in warnings[0]
+    assert "route 'grey_hydrogen'" in warnings[1] and "NOK/MWh" in warnings[1]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PARKS.iterdir() if (p / "park.yaml").is_file()))
+def test_the_example_parks_are_well_scaled(name: str) -> None:
+    assert scaling_warnings(symbiosis.load_park(PARKS / name)) == []
+
+
+def test_far_beyond_any_park_is_an_error_not_a_wrong_answer(tmp_path: Path) -> None:
+    """A price of 1e12 NOK/kWh would leave the solver's answer off; it is refused at the border."""
+    folder = write_park(tmp_path / "park", park_dict(
+        {"smelter": _site("40 GWh/year"), "town": TOWN},
+        routes={"gas_boiler": {"carrier": "heat", "price": "1e12 NOK/kWh", "temperature": "250 degC"}}))
+    with pytest.raises(symbiosis.ParkError) as caught:
+        symbiosis.load_park(folder)
+    (problem,) = caught.value.problems
+    assert problem.field == "routes.gas_boiler.price" and "1e+15 NOK/MWh" in problem.found
+    assert "between" in problem.expected
+
+
+# -- the same park twice: identical tables --------------------------------------------------------
+@pytest.mark.parametrize("name", ["raufoss", "mo_industripark"])
+def test_solving_twice_gives_identical_tables(name: str) -> None:
+    park = symbiosis.load_park(PARKS / name)
+    first, second = symbiosis.optimize(park), symbiosis.optimize(park)
+    for table in ("exchanges", "firms", "routes", "flows", "candidates", "values"):
+        pd.testing.assert_frame_equal(getattr(first, table), getattr(second, table), check_exact=True)
+    timing = sorted(key for key in first.summary.index if key.endswith("_s") or key == "solver_log")
+    assert first.summary.drop(timing).to_dict() == second.summary.drop(timing).to_dict()

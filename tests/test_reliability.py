@@ -1,0 +1,353 @@
+"""Reliability: solver faults (time limits, no solver, Ctrl-C), nothing lost or leaked (atomic
+writes, no overwriting, safe YAML, paths, escaping), and load (a 200-run sweep, 20 processes
+recording into one history at once)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import park_dict, write_park
+
+import symbiosis
+from symbiosis.cli import cli
+from symbiosis.park import ParkError
+from symbiosis.report.document import build_report
+from symbiosis.report.history import History, Run
+from symbiosis.report.html import render_html
+from symbiosis.results import Result
+from symbiosis.solvers import SolveOptions, SolverNotAvailable, solve
+
+SMELTER = {"location": {"x": "0 m", "y": "0 m"}, "streams": {
+    "flue_gas": {"direction": "supply", "carrier": "heat", "temperature": "180 degC",
+                 "target_temperature": "90 degC", "amount": "40 GWh/year", "current": "cooling_tower"}}}
+TOWN = {"location": {"x": "800 m", "y": "0 m"}, "streams": {
+    "network": {"direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                "target_temperature": "80 degC", "amount": "30 GWh/year", "current": "gas_boiler"}}}
+
+
+def tiny(folder: Path, **park: str) -> Path:
+    return write_park(folder, park_dict({"smelter": SMELTER, "town": TOWN}, park={"carbon_price": "900 NOK/t",
+                                                                                  **park}))
+
+
+def tangle(folder: Path, firms: int = 15, seed: int = 1) -> Path:
+    """A park HiGHS cannot finish in seconds: ``firms`` firms on a 4 km square, each with waste heat
+    at 90 or 120 degC and a heat demand from 40 or 50 degC, most limited to one to three partners;
+    hundreds of pipes with a fixed cost, many nearly as good as each other."""
+    rng = random.Random(seed)
+    found = {}
+    for i in range(firms):
+        hot, cold = rng.choice([90, 120]), rng.choice([40, 50])
+        found[f"f{i}"] = {
+            "location": {"x": f"{rng.uniform(0, 4000):.0f} m", "y": f"{rng.uniform(0, 4000):.0f} m"},
+            "rules": {"max_partners": rng.choice([1, 2, 3])},
+            "streams": {
+                "waste_heat": {"direction": "supply", "carrier": "heat", "temperature": f"{hot} degC",
+                               "target_temperature": f"{hot - 40} degC", "current": "cooling_tower",
+                               "amount": f"{rng.uniform(5, 40):.1f} GWh/year"},
+                "process_heat": {"direction": "demand", "carrier": "heat", "temperature": f"{cold} degC",
+                                 "target_temperature": f"{cold + 30} degC", "current": "gas_boiler",
+                                 "amount": f"{rng.uniform(5, 40):.1f} GWh/year"}}}
+    return write_park(folder, park_dict(found, park={"carbon_price": "900 NOK/t"}))
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file and folder under ``folder`` (hidden ones too), relative."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+# -- 5. solver faults -----------------------------------------------------------------------------
+def test_a_time_limit_returns_the_best_solution_found_with_its_gap(tmp_path: Path) -> None:
+    park = symbiosis.load_park(tangle(tmp_path / "tangle"))
+    for limit in (0.5, 1, 2, 4):  # 0.5 s finds one on a laptop; a slower machine gets more time
+        result = symbiosis.optimize(park, time_limit=limit)
+        assert result.status == "time_limit", f"{limit} s: {result.status}"
+        if result.has_solution:
+            break
+    assert result.has_solution, "no solution found within 4 s"
+    gap = float(result.summary["gap"])
+    assert math.isfinite(gap) and gap > 1e-4
+    assert result.summary["audit"] == "passed"
+    assert len(result.exchanges) > 0
+    assert result.total_cost < float(result.summary["baseline_cost"])
+    assert float(result.summary["bound"]) <= result.total_cost
+    document = json.loads(result.to_json())
+    assert document["status"] == "time_limit" and document["summary"]["gap"] == pytest.approx(gap)
+
+
+@pytest.mark.parametrize("limit", [0, 1e-3])
+def test_no_solution_within_the_time_limit_says_so(tmp_path: Path, limit: float) -> None:
+    folder = tangle(tmp_path / "tangle")
+    result = symbiosis.optimize(symbiosis.load_park(folder), time_limit=limit)
+    assert result.status == "time_limit" and not result.has_solution
+    assert result.summary["audit"] == "no solution to audit"
+    assert len(result.exchanges) == 0
+    run = CliRunner().invoke(cli, ["optimize", str(folder), "--time-limit", str(limit)])
+    assert run.exit_code == 1, run.output
+    assert "no solution" in run.stdout and "time limit" in run.stdout.lower()
+    assert "--time-limit" in run.stdout  # and says what to do
+    as_json = CliRunner().invoke(cli, ["optimize", str(folder), "--time-limit", str(limit), "--json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["status"] == "time_limit"
+
+
+def test_a_missing_solver_says_how_to_install_it(tmp_path: Path, monkeypatch) -> None:
+    import pyomo.environ as pyo
+
+    class Missing:
+        def available(self, exception_flag: bool = False) -> bool:
+            return False
+
+    monkeypatch.setattr(pyo, "SolverFactory", lambda name: Missing())
+    model = pyo.ConcreteModel()
+    model.x = pyo.Var(bounds=(0, 1))
+    model.o = pyo.Objective(expr=model.x)
+    with pytest.raises(SolverNotAvailable) as caught:
+        solve(model, SolveOptions(solver="glpk"))
+    assert "solver 'glpk' is not available" in str(caught.value)
+    assert "apt-get install glpk-utils" in str(caught.value) and "--solver highs" in str(caught.value)
+    run = CliRunner().invoke(cli, ["optimize", str(tiny(tmp_path / "park")), "--solver", "cbc"])
+    assert run.exit_code == 2
+    assert "coinor-cbc" in run.output and "--solver highs" in run.output and "Traceback" not in run.output
+
+
+def test_ctrl_c_stops_the_solve_at_once_and_leaves_no_half_written_file(tmp_path: Path) -> None:
+    """``optimize --out DIR`` on a park that takes minutes, interrupted once HiGHS runs (its log
+    file appears): it ends within seconds with exit code 130, and DIR holds nothing or a
+    complete result, never part of one."""
+    folder, out = tangle(tmp_path / "tangle", firms=25), tmp_path / "out"
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from symbiosis.cli import main; main()", "optimize", str(folder),
+         "--out", str(out), "--time-limit", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(temp.glob("symbiosis-highs-*.log")):  # HiGHS is solving
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=60)
+        waited = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode in (130, 1), err
+    assert "Traceback" not in err
+    assert waited < 15, f"Ctrl-C took {waited:.0f} s to stop the solve"
+    written = files_in(out)
+    assert written == [] or "result.json" in written, written
+    assert not [name for name in written if name.startswith(".")], written
+    if written:
+        Result.load(out)
+
+
+def _solved(tmp_path: Path) -> Result:
+    return symbiosis.optimize(symbiosis.load_park(tiny(tmp_path / "park")))
+
+
+# -- 6. nothing lost, nothing leaked ---------------------------------------------------------------
+@pytest.mark.parametrize("fault", [OSError("disk full"), KeyboardInterrupt()])
+def test_a_failed_save_leaves_nothing_behind(tmp_path: Path, monkeypatch, fault: BaseException) -> None:
+    result, out = _solved(tmp_path), tmp_path / "out"
+
+    def broken(self, path):  # the CSVs are written by now; the workbook fails
+        raise fault
+
+    monkeypatch.setattr(Result, "to_excel", broken)
+    with pytest.raises(type(fault)):
+        result.save(out)
+    assert files_in(out) == []
+
+
+def test_a_failed_overwrite_keeps_the_old_result_whole(tmp_path: Path, monkeypatch) -> None:
+    result, out = _solved(tmp_path), tmp_path / "out"
+    result.save(out)
+    before = {name: (out / name).read_bytes() for name in files_in(out)}
+    assert "result.json" in before and not [name for name in before if name.startswith(".")]
+    calls = []
+    original = pd.DataFrame.to_csv
+
+    def fails_third(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fails_third)
+    with pytest.raises(OSError):
+        result.save(out, overwrite=True)
+    assert {name: (out / name).read_bytes() for name in files_in(out)} == before
+    monkeypatch.undo()
+    with pytest.raises(FileExistsError):
+        result.save(out)
+    result.save(out, overwrite=True)
+    assert sorted(files_in(out)) == sorted(before)
+    assert Result.load(out).total_cost == pytest.approx(result.total_cost)
+
+
+def test_a_failed_history_write_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    history = History(tmp_path / "history.sqlite")
+    good = Run.of(_solved(tmp_path))
+    history.record(good)
+    with pytest.raises(sqlite3.Error):
+        history.record(Run(park="broken", scenario="", fingerprint="", time="now", status="optimal",
+                           saving=object()))  # type: ignore[arg-type]  # cannot be stored
+    assert [run.park for run in history.runs()] == [good.park]
+    assert history.integrity() == "ok"
+    assert history.record(good) == 2  # and it goes on working
+
+
+def test_candidates_csv_and_explain_out_do_not_overwrite_without_force(tmp_path: Path) -> None:
+    park = str(tiny(tmp_path / "park"))
+    runner = CliRunner()
+    for command in (["candidates", park, "--csv"], ["explain", park, "--out"]):
+        mine = tmp_path / f"{command[0]}.csv"
+        mine.write_text("my own file\n")
+        refused = runner.invoke(cli, [*command, str(mine)])
+        assert refused.exit_code == 2, refused.output
+        assert "--force" in refused.output and mine.read_text() == "my own file\n"
+        replaced = runner.invoke(cli, [*command, str(mine), "--force"])
+        assert replaced.exit_code == 0, replaced.output
+        assert "smelter" in mine.read_text()
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("where", [
+    "top",  # a key of its own
+    "list",  # a list where the park file wants a list
+    "scalar",  # a text where the park file wants a text
+])
+def test_yaml_that_would_run_a_command_is_refused_and_nothing_runs(tmp_path: Path, monkeypatch,
+                                                                   where: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    evil = '!!python/object/apply:os.system ["touch PWNED"]'
+    text = (tiny(tmp_path / "park") / "park.yaml").read_text(encoding="utf-8")
+    if where == "top":
+        text += f"pwned: {evil}\n"
+    elif where == "list":
+        harmless_list = evil.replace("touch PWNED", "thermal_storage")
+        text = text.replace("  smelter:\n", f"  smelter:\n    storage: {harmless_list}\n", 1)
+    else:
+        text = text.replace("name: test park", "name: !!python/name:os.system", 1)
+    (tmp_path / "park" / "park.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ParkError) as caught:
+        symbiosis.load_park(tmp_path / "park")
+    problem = caught.value.problems[0]
+    assert "YAML tag '!!python/" in problem.found and problem.line is not None
+    assert not (tmp_path / "PWNED").exists() and not (tmp_path / "park" / "PWNED").exists()
+    run = CliRunner().invoke(cli, ["validate", str(tmp_path / "park")])
+    assert run.exit_code == 2 and "!!python/" in run.output
+
+
+def test_a_profile_linked_to_a_file_outside_the_park_is_refused(tmp_path: Path) -> None:
+    """Paths leaving the folder (``../``, absolute) are tested in test_park_errors; a symbolic link
+    inside the park that points outside is refused the same way."""
+    (tmp_path / "secret.csv").write_text("1\n" * 24)
+    data = copy.deepcopy(park_dict({"smelter": SMELTER, "town": TOWN}))
+    data["firms"]["smelter"]["streams"]["flue_gas"]["profile"] = "profiles/link.csv"
+    folder = write_park(tmp_path / "park", data)
+    (folder / "profiles").mkdir()
+    (folder / "profiles" / "link.csv").symlink_to(tmp_path / "secret.csv")
+    with pytest.raises(ParkError) as caught:
+        symbiosis.load_park(folder)
+    (problem,) = caught.value.problems
+    assert problem.field == "profile" and problem.expected == "a file inside the park folder"
+
+
+def test_every_name_from_the_park_file_is_escaped_in_the_html(tmp_path: Path) -> None:
+    """test_report checks a firm's name in a browser; here every kind of text a park file holds."""
+    script = "<script>alert(1)</script>"
+    data = copy.deepcopy(park_dict(
+        {"smelter": {**SMELTER, "name": script, "sector": f"<b>{script}</b>", "source": script},
+         "town": {**TOWN, "name": "<img src=x onerror=alert(2)>"}},
+        park={"name": f"Park {script}", "description": script, "carbon_price": "900 NOK/t"}))
+    data["firms"]["smelter"]["streams"]["flue_gas"]["source"] = script
+    data["routes"]["gas_boiler"]["source"] = script
+    park = symbiosis.load_park(write_park(tmp_path / "park", data))
+    html = render_html(build_report(symbiosis.optimize(park), park))
+    assert "<script" not in html and "<img src=x" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x" in html
+
+
+# -- 7. load -----------------------------------------------------------------------------------------
+def test_a_sweep_of_200_runs_loses_none(tmp_path: Path) -> None:
+    folder = tiny(tmp_path / "park")
+    started = time.monotonic()
+    result = symbiosis.sweep(folder, grid={"park.carbon_price": "0..1990:10 NOK/t"})
+    assert time.monotonic() - started < 90
+    runs = result.runs
+    assert len(runs) == 200 and sorted(runs["run"]) == list(range(200))
+    assert len(result.failed) == 0 and (runs["status"] == "optimal").all()
+    assert runs["park.carbon_price"].tolist() == [f"{10 * i} NOK/t" for i in range(200)]
+    for i in (0, 90, 199):  # spot checks against a solve in this process
+        price = {"park.carbon_price": f"{10 * i} NOK/t"}
+        direct = symbiosis.optimize(symbiosis.load_park(folder, overrides=price))
+        assert runs.loc[runs["run"] == i, "total_cost"].item() == pytest.approx(direct.total_cost, rel=1e-9)
+    saving = runs.sort_values("run")["saving"].to_numpy()
+    assert (saving[1:] >= saving[:-1] - 1e-6 * abs(saving).max()).all()  # a higher carbon price saves more
+
+
+RECORDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import symbiosis
+    from symbiosis.report.history import History, Run
+    park, database, go, number, times = sys.argv[1:]
+    result = symbiosis.optimize(symbiosis.load_park(park))
+    history = History(database)
+    while not Path(go).exists():  # every process is ready: now all write at once
+        time.sleep(0.01)
+    for i in range(int(times)):
+        run = Run.of(result, result_path=f"process {number}, write {i}")
+        history.record(run)
+""")
+
+
+def test_20_processes_recording_at_once_lose_no_record(tmp_path: Path) -> None:
+    folder, database, go = tiny(tmp_path / "park"), tmp_path / "history.sqlite", tmp_path / "go"
+    expected = _solved(tmp_path)
+    processes, writes = 20, 5
+    started = time.monotonic()
+    children = [subprocess.Popen([sys.executable, "-c", RECORDER, str(folder), str(database), str(go), str(n),
+                                  str(writes)], stderr=subprocess.PIPE, text=True) for n in range(processes)]
+    try:
+        while not database.exists() and time.monotonic() - started < 60:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        go.touch()
+        errors = [child.communicate(timeout=120)[1] for child in children]
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+    assert [child.returncode for child in children] == [0] * processes, errors
+    assert time.monotonic() - started < 90
+    history = History(database)
+    assert history.integrity() == "ok"
+    runs = history.runs()
+    assert len(runs) == processes * writes
+    assert sorted(run.result_path for run in runs) == sorted(
+        f"process {n}, write {i}" for n in range(processes) for i in range(writes))
+    assert sorted(run.id for run in runs) == list(range(1, processes * writes + 1))
+    for run in runs:
+        assert run.status == "optimal" and run.saving == pytest.approx(expected.saving, rel=1e-9)
