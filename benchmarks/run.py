@@ -567,7 +567,7 @@ def check(case: str, work: Path, solve: bool = True) -> bool:
         print(f"  {'bit for bit' if exact else 'equal to 1e-12 but not bit for bit'}")
     print(f"{case}: {ours.num_row} rows, {ours.num_col} columns, {len(ours.value)} nonzeros; "
           + ("identical to the floor" if not problems else "; ".join(problems)))
-    if solve:
+    if solve and spec["solve"]:
         objectives = []
         for problem in (ours, floor):
             h = highspy.Highs()
