@@ -3,8 +3,8 @@
 
 A reference for the benchmarks only. It writes the model of ``symbiosis.models``
 (links with build, capacity and flow, and the per-step bound on flow if built; the
-economies-of-scale curve in the incremental ``INC`` form; the heat cascade over segment pairs; stream limits;
-material shares; partner limits; the cost objective) with the same columns and
+economies-of-scale curve in the incremental ``INC`` form; the heat cascade (hot segments,
+cold cascade); stream limits; material shares; partner limits; the cost objective) with the same columns and
 rows, in the same order, with the same coefficients as Pyomo's standard-form
 compiler gives for ``build_model`` (columns in the order the compiler first meets each
 variable, objective first; rows in declaration order). HiGHS therefore
@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from symbiosis.models.data import ModelData
+from symbiosis.models.heat import cold_steps, segment_reach
 
 INF = highspy.kHighsInf
 
@@ -143,9 +144,12 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     lo[fill_start[1:] - 1] = 0.0
     fill0 = columns(len(lo), lo, up, False)
     step0 = columns(int(step_start[-1]), 0.0, 1.0, True)
-    pairs = [(lid, h, c) for lid, ps in data.segment_pairs.items() for h, c in ps]
+    reach = segment_reach(data)  # (link, hot segment) -> highest cold segment
+    pairs = list(reach)
     n_pairs = len(pairs)
     q0 = columns(n_pairs * T, 0.0, INF, False)
+    cascade = cold_steps(data)  # (demand, reach) -> share of its load in that cascade row
+    spare0 = columns(len(cascade) * T, 0.0, INF, False)
 
     partner_links: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, link in enumerate(links):
@@ -224,17 +228,16 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
 
     # heat cascade
     if n_pairs:
-        pair_link = np.array([link_index[lid] for lid, _, _ in pairs])
+        pair_link = np.array([link_index[lid] for lid, _ in pairs])
         seg_links = list(data.segment_pairs)
         sum_row = {lid: k for k, lid in enumerate(seg_links)}
-        pair_sum_row = np.array([sum_row[lid] for lid, _, _ in pairs])
+        pair_sum_row = np.array([sum_row[lid] for lid, _ in pairs])
         hot_keys: dict[tuple[str, int], int] = {}
-        cold_keys: dict[tuple[str, int], int] = {}
-        for lid, h, c in pairs:
+        for lid, h in pairs:
             hot_keys.setdefault((links[link_index[lid]].supply, h), len(hot_keys))
-            cold_keys.setdefault((links[link_index[lid]].demand, c), len(cold_keys))
-        pair_hot = np.array([hot_keys[links[link_index[lid]].supply, h] for lid, h, _ in pairs])
-        pair_cold = np.array([cold_keys[links[link_index[lid]].demand, c] for lid, _, c in pairs])
+        cold_keys = {key: k for k, key in enumerate(cascade)}
+        pair_hot = np.array([hot_keys[links[link_index[lid]].supply, h] for lid, h in pairs])
+        pair_cold = np.array([cold_keys[links[link_index[lid]].demand, reach[lid, h]] for lid, h in pairs])
         q_cols = q0 + np.arange(n_pairs * T)
         pt_t = np.tile(t, n_pairs)
         # link_is_sum_of_segments: flow - sum q == 0
@@ -246,16 +249,28 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
               np.concatenate([np.ones(n_seg * T), -np.ones(n_pairs * T)]),
               np.zeros(n_seg * T), np.zeros(n_seg * T))
         shares = {(key, seg.index): seg.share for key, segs in data.segments.items() for seg in segs}
-
-        def loads(keys):
-            return np.concatenate([data.streams[s].rate * shares[s, i] for s, i in keys]) if keys \
-                else np.zeros(0)
-
+        # hot_segment_limit: sum q <= share * rate
+        hot_rhs = np.concatenate([data.streams[s].rate * shares[s, i] for s, i in hot_keys])
+        R.add(np.repeat(pair_hot, T) * T + pt_t, q_cols, np.ones(n_pairs * T),
+              np.full(len(hot_rhs), -INF), hot_rhs)
+        # cold_segment_limit (the cascade): sum efficiency q + spare_k - spare_previous == share * rate
         efficiency = np.array([link.efficiency for link in links])
-        for keys, group, vals in ((hot_keys, pair_hot, np.ones(n_pairs * T)),
-                                  (cold_keys, pair_cold, np.repeat(efficiency[pair_link], T))):
-            rhs = loads(list(keys))
-            R.add(np.repeat(group, T) * T + pt_t, q_cols, vals, np.full(len(rhs), -INF), rhs)
+        n_cold = len(cascade)
+        previous = np.full(n_cold, -1)
+        last: dict[str, int] = {}
+        for k, (demand, _) in enumerate(cascade):
+            previous[k] = last.get(demand, -1)
+            last[demand] = k
+        has_previous = previous >= 0
+        spare_rows = (np.arange(n_cold)[:, None] * T + t).ravel()
+        freed_rows = (np.flatnonzero(has_previous)[:, None] * T + t).ravel()
+        cold_rhs = np.concatenate([data.streams[d].rate * share for (d, _), share in cascade.items()])
+        R.add(np.concatenate([np.repeat(pair_cold, T) * T + pt_t, spare_rows, freed_rows]),
+              np.concatenate([q_cols, spare0 + spare_rows,
+                              spare0 + (previous[has_previous][:, None] * T + t).ravel()]),
+              np.concatenate([np.repeat(efficiency[pair_link], T), np.ones(n_cold * T),
+                              -np.ones(len(freed_rows))]),
+              cold_rhs, cold_rhs)
 
     # balances.stream_limit: sum coef * flow <= rate, for linked streams
     linked_keys = {link.supply for link in links} | {link.demand for link in links}

@@ -17,6 +17,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.models.data import ModelData
+from symbiosis.models.heat import cold_steps
 from symbiosis.park import Carrier
 
 VALUE_COLUMNS = ["stream", "firm", "carrier", "direction", "step", "hours", "value", "unit"]
@@ -37,8 +38,9 @@ def stream_values(m: pyo.ConcreteModel, data: ModelData, duals: dict, currency: 
 
     add(m.balances.component("stream_limit"), lambda i: (i[0], i[1]), lambda i: 1.0)
     shares = {(seg.stream, seg.index): seg.share for segs in data.segments.values() for seg in segs}
-    for name in ("hot_segment_limit", "cold_segment_limit"):
-        add(m.heat.component(name), lambda i: (i[0], i[2]), lambda i: shares[i[0], i[1]])
+    add(m.heat.component("hot_segment_limit"), lambda i: (i[0], i[2]), lambda i: shares[i[0], i[1]])
+    cascade = cold_steps(data)  # a cascade row holds the demand's segments above the previous reach
+    add(m.heat.component("cold_segment_limit"), lambda i: (i[0], i[2]), lambda i: cascade[i[0], i[1]])
     groups = defaultdict(list)
     for link in data.links:
         if link.share_group:
