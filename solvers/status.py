@@ -10,6 +10,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+START_FROM_INTEGERS = 100
+STARTS = ("auto", "relaxation", "none")
+
 
 class Status(StrEnum):
     OPTIMAL = "optimal"
@@ -31,6 +34,14 @@ class SolveOptions:
     log: bool = False  # echo the solver's log
     log_file: str | None = None
     duals: bool = False  # LPs only: keep each constraint's dual (d objective / d its bound)
+    # MIPs: "relaxation" finds a first answer from the LP relaxation before branch and bound
+    # (HiGHS only; see solvers/highs.py), "none" leaves it to the solver, "auto" uses it
+    # from START_FROM_INTEGERS integer columns up.
+    start: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.start not in STARTS:
+            raise ValueError(f"start must be one of {', '.join(STARTS)}, not {self.start!r}")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ def optimize(
     emissions_cap: float | None = None,
     fixed_links: Mapping[str, bool] | None = None,
     values: bool | None = None,
+    start: str = "auto",
 ) -> Result:
     """Propose the exchanges that minimise the park's annual cost (or its emissions).
 
@@ -66,6 +67,9 @@ def optimize(
     values
         Compute what each stream is worth (dual prices; one more LP solve). ``None``: when the
         model has at most ``VALUES_UP_TO_COLUMNS`` columns (so not for big hourly models).
+    start
+        HiGHS MIPs: ``"relaxation"`` finds a first answer from the LP relaxation before branch
+        and bound, ``"none"`` does not, ``"auto"`` (default) does from 100 binaries up.
     """
     say = progress or (lambda stage: None)
     times: dict[str, float] = {}
@@ -91,7 +95,8 @@ def optimize(
             model.links.capacity[link_id].fix(0)
     times["build_s"] = time.perf_counter() - clock
 
-    options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log)
+    options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log,
+                           start=start)
     clock = time.perf_counter()
     say(f"solving with {solver}")
     outcome = solve(model, options)

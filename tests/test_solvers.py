@@ -43,3 +43,27 @@ def test_a_missing_solver_says_how_to_install_it() -> None:
 def test_the_solver_log_is_kept_on_request(make_park) -> None:
     result = symbiosis.optimize(make_park(FIRMS))
     assert "HiGHS" in result.summary["solver_log"]
+
+
+def test_a_first_answer_from_the_relaxation_changes_nothing_but_the_path() -> None:
+    """The start is a feasible answer of the restricted MIP (binaries the LP relaxation leaves
+    at zero held at zero), so it can be no better than the optimum, and branch and bound
+    from it must end at the same optimum as without it."""
+    park = symbiosis.load_park("parks/raufoss")
+    plain = symbiosis.optimize(park, start="none", gap=1e-6, values=False)
+    started = symbiosis.optimize(park, start="relaxation", gap=1e-6, values=False)
+    assert started.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
+    assert started.summary["start_objective"] >= plain.summary["objective"] * (1 - 1e-6)
+    assert plain.summary["start_objective"] != plain.summary["start_objective"]  # NaN: none made
+
+
+def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:
+    from symbiosis.solvers.highs import relaxation_start, to_arrays
+
+    arrays, _ = to_arrays(tiny_model())
+    first = relaxation_start(arrays, SolveOptions())
+    assert first.values is not None
+    assert first.relaxation <= first.objective + 1e-9
+    assert first.objective == pytest.approx(TINY_OPTIMUM)
+    with pytest.raises(ValueError, match="start must be one of"):
+        SolveOptions(start="sometimes")

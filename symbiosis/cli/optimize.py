@@ -39,13 +39,15 @@ from symbiosis.results import Result
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
+@click.option("--start", type=click.Choice(["auto", "relaxation", "none"]), default="auto", show_default=True,
+              help="HiGHS MIPs: first answer from the LP relaxation (auto: from 100 binaries up)")
 @click.option("--log", "show_log", is_flag=True, help="show the solver's log on stderr")
 @click.option("--values", "show_values", is_flag=True,
               help="also show what each stream is worth to the park (dual prices)")
 @handle_errors
 def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: bool, out: str | None,
              force: bool, objective: str, time_limit: float | None, gap: float, threads: int | None,
-             solver: str, show_log: bool, show_values: bool) -> None:
+             solver: str, start: str, show_log: bool, show_values: bool) -> None:
     """Find the exchanges that make PARK cheapest (or least emitting) per year."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out and not force and (Path(out) / "result.json").exists():
@@ -53,7 +55,7 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
     with stderr.status("starting", spinner="dots") as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                               threads=threads, log=show_log, progress=lambda stage: status.update(stage),
-                              values=True if show_values else None)
+                              values=True if show_values else None, start=start)
     for warning in result.summary.get("warnings", []):
         stderr.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if out:

@@ -98,6 +98,8 @@ def assemble_result(
             "columns": details.get("columns", math.nan),
             "nonzeros": details.get("nonzeros", math.nan),
             "binaries": details.get("integers", math.nan),
+            # the first answer found from the LP relaxation (HiGHS MIPs; solvers/highs.py)
+            "start_objective": getattr(details.get("start"), "objective", math.nan),
             **times,
             "solver_log": outcome.log,
         },
