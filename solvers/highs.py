@@ -151,16 +151,9 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
-    start = time.perf_counter()
-    first = None
-    if lp.is_mip and (options.start == "relaxation"
-                      or (options.start == "auto" and lp.integer.sum() >= START_FROM_INTEGERS)):
-        first = relaxation_start(lp, options)
-        if options.time_limit is not None:
-            h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - first.seconds))
     lp.pass_to(h)
-    if first is not None and first.values is not None:
-        _give_start(h, first.values)
+    start = time.perf_counter()
+    first = start_from_relaxation(h, lp, options) if wants_start(lp, options) else None
     _run(h)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
@@ -242,6 +235,25 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
         kept=int((arrays.integer & ~held).sum()), seconds=time.perf_counter() - clock)
 
 
+def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:
+    """Whether ``options`` ask for :func:`relaxation_start` on this problem."""
+    return arrays.is_mip and (options.start == "relaxation" or (
+        options.start == "auto" and int(arrays.integer.sum()) >= START_FROM_INTEGERS))
+
+
+def start_from_relaxation(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions) -> RelaxationStart:
+    """Find :func:`relaxation_start`, give it to ``h`` and leave ``h`` the time that remains."""
+    first = relaxation_start(arrays, options)
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - first.seconds))
+    if first.values is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = first.values.tolist()
+        solution.value_valid = True
+        h.setSolution(solution)
+    return first
+
+
 def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -251,13 +263,6 @@ def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
     return h
-
-
-def _give_start(h: highspy.Highs, values: np.ndarray) -> None:
-    solution = highspy.HighsSolution()
-    solution.col_value = values.tolist()
-    solution.value_valid = True
-    h.setSolution(solution)
 
 
 def _run(h: highspy.Highs) -> None:
