@@ -52,6 +52,40 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     return block
 
 
+def add_heat_pairs(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
+    """The transportation model over every allowed (link, hot segment, cold segment) pair,
+    flat keys: the heat cascade as it was before the cold side became a Hall cascade."""
+    from symbiosis.models.balances import rate
+
+    block = pyo.Block()
+    m.heat = block
+    links = {link.id: link for link in data.links}
+    index = [(l, h, c) for l, pairs in data.segment_pairs.items() for h, c in pairs]  # noqa: E741
+    block.P = pyo.Set(initialize=index, dimen=3, ordered=True)
+    block.segment_flow = pyo.Var(block.P, m.links.T, domain=pyo.NonNegativeReals)
+    by_link: dict[str, list] = defaultdict(list)
+    from_hot: dict[tuple[str, int], list] = defaultdict(list)
+    into_cold: dict[tuple[str, int], list] = defaultdict(list)
+    for l, h, c in index:  # noqa: E741
+        by_link[l].append((l, h, c))
+        from_hot[links[l].supply, h].append((l, h, c))
+        into_cold[links[l].demand, c].append((l, h, c))
+    q = block.segment_flow
+    block.link_is_sum_of_segments = pyo.Constraint(
+        list(data.segment_pairs), m.links.T,
+        rule=lambda b, l, t: m.links.flow[l, t] == pyo.quicksum(q[(*p, t)] for p in by_link[l]))  # noqa: E741
+    shares = {(key, seg.index): seg.share for key, segs in data.segments.items() for seg in segs}
+    block.hot_segment_limit = pyo.Constraint(
+        list(from_hot), m.links.T,
+        rule=lambda b, s, i, t: pyo.quicksum(q[(*p, t)] for p in from_hot[s, i])
+        <= rate(m, data, s, t) * shares[s, i])
+    block.cold_segment_limit = pyo.Constraint(
+        list(into_cold), m.links.T,
+        rule=lambda b, s, i, t: pyo.quicksum(links[p[0]].efficiency * q[(*p, t)] for p in into_cold[s, i])
+        <= rate(m, data, s, t) * shares[s, i])
+    return block
+
+
 def add_cost_curves(block: pyo.Block, curved: list) -> None:
     block.CURVED = pyo.Set(initialize=[link.id for link in curved], ordered=True)
     block.curve_cost = pyo.Var(block.CURVED, domain=pyo.NonNegativeReals)
@@ -113,10 +147,15 @@ def to_arrays(model):
     return _OldArrays(lp, np.array(integer, dtype=bool)), info
 
 
-# name: (module, attribute, old version, what the change was)
+# name: (module, attribute, old version, what the change was); undone in this order, so with
+# both heat changes undone the oldest (heat_index) is the one in place
 CHANGES = {
+    "heat_cascade": ("symbiosis.models.build", "add_heat_cascade", add_heat_pairs,
+                     "heat cascade: one variable per (link, hot segment) and a Hall cascade on the cold "
+                     "side, not one per (link, hot segment, cold segment) pair"),
     "heat_index": ("symbiosis.models.build", "add_heat_cascade", add_heat_cascade,
-                   "heat cascade: segment flows looked up by one flat key q[l, h, c, t]"),
+                   "heat cascade (pairs): segment flows looked up by one flat key q[l, h, c, t], "
+                   "not a nested key"),
     "curves": ("symbiosis.models.links", "add_cost_curves", add_cost_curves,
                "cost curves: INC written over indexed components, not a Piecewise block per link"),
     "arrays": ("symbiosis.solvers.highs", "to_arrays", to_arrays,
