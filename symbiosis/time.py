@@ -5,6 +5,11 @@
 - ``typical_days: N``: the year's 365 days clustered into N typical days of 24 hourly
   steps (tsam, k-means on all profiles together, column means preserved); a step's
   weight is the number of days its typical day stands for.
+- ``{typical_days: N, segments: M}``: each typical day in M steps of consecutive hours
+  with like rates (tsam's segmentation, Pineda and Morales 2018; Hoffmann, Kotzur and
+  Stolten 2021): a step lasts its segment's hours and weighs them times its day's count.
+  Far fewer steps for large parks, at some loss of within-day detail (reported as the
+  aggregation error).
 
 A step's weight is its number of hours in the year, so annual sums are
 ``sum(weight * rate)``. Storage is cyclic within each *period*: the whole year for
@@ -41,6 +46,7 @@ class TimeSteps:
     period: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=int))
     day_order: np.ndarray | None = None
     aggregation_error: Mapping[str, float] = field(default_factory=dict)
+    step_hours: np.ndarray | None = None  # segmented typical days: hours each step lasts
 
     def __len__(self) -> int:
         return len(self.weights)
@@ -57,7 +63,10 @@ class TimeSteps:
         return np.array([hourly[h].mean() for h in self.hours])
 
     def durations(self) -> np.ndarray:
-        """Hours each step lasts within its period: 8760 for the annual step, else 1."""
+        """Hours each step lasts within its period: 8760 for the annual step, a segment's
+        hours for segmented typical days, else 1."""
+        if self.step_hours is not None:
+            return np.asarray(self.step_hours, dtype=float)
         return np.full(len(self), HOURS_PER_YEAR) if self.mode == "annual" else np.ones(len(self))
 
     def next_step(self) -> np.ndarray:
@@ -78,8 +87,9 @@ def hourly() -> TimeSteps:
                      period=np.zeros(HOURS, dtype=int))
 
 
-def typical_days(park: Park, days: int, *, seed: int = 0) -> TimeSteps:
-    """Cluster the year's days into ``days`` typical days with tsam (Kotzur et al. 2018).
+def typical_days(park: Park, days: int, *, segments: int | None = None, seed: int = 0) -> TimeSteps:
+    """Cluster the year's days into ``days`` typical days with tsam (Kotzur et al. 2018),
+    each in ``segments`` steps of consecutive hours if given (else 24 hourly steps).
 
     The aggregation error of each profile is the RMSE of the hourly profile rebuilt from
     the typical days against the original, relative to its mean.
@@ -89,22 +99,29 @@ def typical_days(park: Park, days: int, *, seed: int = 0) -> TimeSteps:
     profiles = {s.key: np.asarray(s.profile) for s in park.streams if s.profile is not None}
     if not profiles or days >= 365:
         return _flat_days(min(days, 365)) if not profiles else hourly()
+    segmented = segments is not None and segments < 24
     index = pd.date_range("2023-01-01", periods=HOURS, freq="h")  # a 365-day year
     frame = pd.DataFrame(profiles, index=index)
     np.random.seed(seed)  # tsam's k-means draws from numpy's global generator
-    aggregation = tsam.aggregate(frame, n_clusters=days, period_duration=24)
+    aggregation = tsam.aggregate(frame, n_clusters=days, period_duration=24,
+                                 segments=tsam.SegmentConfig(n_segments=segments) if segmented else None)
     counts = aggregation.cluster_counts
     clusters = sorted(counts)
     representatives = aggregation.cluster_representatives
     factors = {key: np.concatenate([representatives.loc[c, key].to_numpy() for c in clusters])
                for key in profiles}
+    steps_per_day = segments if segmented else 24
+    hours = (np.concatenate([np.asarray(aggregation.segment_durations[c], dtype=float) for c in clusters])
+             if segmented else None)
     rebuilt = aggregation.reconstructed
     error = {key: float(np.sqrt(((rebuilt[key].to_numpy() - frame[key].to_numpy()) ** 2).mean())
                         / max(frame[key].mean(), 1e-12)) for key in profiles}
-    weights = np.repeat([float(counts[c]) for c in clusters], 24)
+    weights = np.repeat([float(counts[c]) for c in clusters], steps_per_day)
+    if hours is not None:
+        weights = weights * hours
     return TimeSteps(
-        "typical_days", weights, factors=factors, period=np.repeat(np.arange(len(clusters)), 24),
-        day_order=np.asarray(aggregation.cluster_assignments), aggregation_error=error,
+        "typical_days", weights, factors=factors, period=np.repeat(np.arange(len(clusters)), steps_per_day),
+        day_order=np.asarray(aggregation.cluster_assignments), aggregation_error=error, step_hours=hours,
     )
 
 
@@ -120,5 +137,5 @@ def time_steps(park: Park) -> TimeSteps:
     if mode.kind == "hourly":
         return hourly()
     if mode.kind == "typical_days":
-        return typical_days(park, mode.typical_days or 8)
+        return typical_days(park, mode.typical_days or 8, segments=mode.segments)
     return annual()

@@ -214,6 +214,12 @@ def test_typical_days_typo_is_one_problem(tmp_path: Path) -> None:
            says=("unknown key 'typical_day'", "did you mean 'typical_days'?"))
 
 
+def test_more_segments_than_hours_in_a_day(tmp_path: Path) -> None:
+    folder = _write(tmp_path, park={"time": {"typical_days": 8, "segments": 48}})
+    problem = _one(folder)
+    _check(problem, field="park.time.segments", line=_line(folder, "segments"), says=("48", "24"))
+
+
 # --- units ---------------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ DAY = "value\n" + "\n".join(["1"] * 12 + ["0"] * 12)
 NIGHT = "value\n" + "\n".join(["0"] * 12 + ["1"] * 12)
 
 
-def _shift_park(make_park, storage: bool):
+def _shift_park(make_park, storage: bool, time: dict | None = None):
     """Firm A has 2 MW of surplus heat in hours 0-11 of every day, firm B needs 2 MW in hours
     12-23 (each 8,760 MWh a year). Without a store nothing can pass; with one at A, 24 MWh of
     tank (12 h x 2 MW) shifts all of it."""
@@ -60,7 +60,7 @@ def _shift_park(make_park, storage: bool):
     return make_park(
         firms,
         files={"profiles/day.csv": DAY, "profiles/night.csv": NIGHT},
-        park={"time": {"typical_days": 1}},
+        park={"time": time or {"typical_days": 1}},
         routes={
             "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
             "cooling_tower": {"carrier": "heat", "price": "0 NOK/MWh", "temperature": "10 degC"},
@@ -91,6 +91,21 @@ def test_storage_shifts_a_surplus_to_a_later_demand(make_park) -> None:
     expected = capital_recovery_factor(0.07, 40) * 1000 * 24  # only the tank costs anything
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
     assert result.routes.set_index("route").loc["gas_boiler", "annual_amount"] == pytest.approx(0, abs=1e-6)
+
+
+def test_segmented_typical_days_keep_a_store_exact(make_park) -> None:
+    """The day has two flat halves (surplus hours 0-11, need 12-23), so tsam's segmentation
+    into 2 steps of 12 h loses nothing: the same 24 MWh tank (2 MW x 12 h, each step lasting
+    12 h in the store's balance) and the same cost as with 24 hourly steps."""
+    hourly_steps = symbiosis.optimize(_shift_park(make_park, storage=True))
+    segmented = symbiosis.optimize(
+        _shift_park(make_park, storage=True, time={"typical_days": 1, "segments": 2}))
+    assert segmented.summary["time_steps"] == 2
+    assert str(segmented.summary["time"]) == "typical_days: 1, segments: 2"
+    tank = segmented.exchanges[segmented.exchanges["kind"] == "storage"].iloc[0]
+    assert tank["capacity"] == pytest.approx(24.0)
+    assert segmented.total_cost == pytest.approx(hourly_steps.total_cost, rel=1e-9)
+    assert segmented.flows.groupby("step")["hours"].first().tolist() == pytest.approx([4380, 4380])
 
 
 def test_typical_days_with_a_repeated_day_are_exact(make_park) -> None:

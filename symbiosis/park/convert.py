@@ -211,8 +211,10 @@ def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) ->
             reader.problem((*loc, "electricity"), f"route '{raw.electricity}' of carrier {route.carrier}",
                            "a route of carrier electricity", "name the park's electricity route")
     time = raw.time
-    mode = TimeMode(kind="typical_days", typical_days=time.typical_days) if isinstance(
-        time, schema.TypicalDays) else TimeMode(kind=time)
+    if isinstance(time, schema.TypicalDays):
+        mode = TimeMode(kind="typical_days", typical_days=time.typical_days, segments=time.segments)
+    else:
+        mode = TimeMode(kind=time)
     return Settings(
         name=raw.name, currency=raw.currency, discount_rate=discount, carbon_price=carbon,
         electricity=raw.electricity, time=mode, routing_factor=factor,

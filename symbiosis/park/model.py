@@ -237,9 +237,13 @@ class TimeMode:
 
     kind: str = "annual"
     typical_days: int | None = None
+    segments: int | None = None  # steps per typical day (None: 24 hourly steps)
 
     def __str__(self) -> str:
-        return f"typical_days: {self.typical_days}" if self.typical_days else self.kind
+        if not self.typical_days:
+            return self.kind
+        segments = f", segments: {self.segments}" if self.segments else ""
+        return f"typical_days: {self.typical_days}{segments}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ class Strict(BaseModel):
 
 class TypicalDays(Strict):
     typical_days: StrictInt = Field(gt=0, le=366, description="number of typical days")
+    segments: StrictInt | None = Field(
+        default=None, gt=0, le=24,
+        description="steps per typical day: consecutive hours of like load merged (default: 24 hourly steps)")
 
 
 class Settings(Strict):
@@ -38,7 +41,7 @@ class Settings(Strict):
         default=None, description="route that heat pumps and electrolysers buy electricity from"
     )
     time: Literal["annual", "hourly"] | TypicalDays = Field(
-        default="annual", description="annual | hourly | {typical_days: N}"
+        default="annual", description="annual | hourly | {typical_days: N, segments: M}"
     )
     routing_factor: Value = Field(default=1.3, description="pipe or road length / straight distance")
     internal_links: bool = Field(default=False, description="links between streams of one firm")
