@@ -77,8 +77,9 @@ def time_steps(park, resolution: str):
     if resolution == "week":
         return TimeSteps("week", np.full(WEEK, HOURS_PER_YEAR / WEEK), tuple(np.arange(WEEK)[:, None]),
                          period=np.zeros(WEEK, dtype=int))
-    if resolution.startswith("td"):
-        return typical_days(park, int(resolution[2:]))
+    if resolution.startswith("td"):  # tdN, or tdNsM: N typical days of M segments
+        days, _, segments = resolution[2:].partition("s")
+        return typical_days(park, int(days), segments=int(segments) if segments else None)
     raise ValueError(f"unknown resolution {resolution!r}")
 
 
@@ -533,6 +534,25 @@ def growth(out: Path) -> str:
         cells = [slope(f("firms"), cols), slope(cols, both), slope(cols, floor), slope(cols, mem),
                  slope(cols, fmem)]
         lines.append(f"| {resolution} | {len(group)} | " + " | ".join(
+            "-" if math.isnan(c) else f"{c:.2f}" for c in cells) + " |")
+    lines += ["", "With the number of time steps, at one size of park:\n",
+              "| firms | cases (steps) | columns vs steps | symbiosis build+handoff vs steps "
+              "| floor build+handoff vs steps | symbiosis memory vs steps | floor memory vs steps |",
+              "|---|---|---|---|---|---|---|"]
+    for firms in sorted({int(r["firms"]) for r in rows}):
+        group = sorted((r for r in rows if int(r["firms"]) == firms), key=lambda r: int(r["steps"]))
+        group = list({r["steps"]: r for r in group}.values())  # one case per number of steps
+        if len(group) < 3:
+            continue
+        steps = [float(r["steps"]) for r in group]
+        both = [float(r["build_s"]) + float(r["handoff_s"]) for r in group]
+        floor = [float(r["floor_build_s"]) + float(r["floor_handoff_s"]) for r in group]
+        mem = [float(r["peak_mib"]) for r in group]
+        fmem = [float(r["floor_peak_mib"]) for r in group]
+        cells = [slope(steps, [float(r["variables"]) for r in group]), slope(steps, both),
+                 slope(steps, floor),
+                 slope(steps, [m - min(mem) for m in mem]), slope(steps, [m - min(fmem) for m in fmem])]
+        lines.append(f"| {firms} | {len(group)} ({', '.join(r['steps'] for r in group)}) | " + " | ".join(
             "-" if math.isnan(c) else f"{c:.2f}" for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
