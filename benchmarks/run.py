@@ -211,7 +211,7 @@ def _symbiosis(data, spec: dict) -> dict:
     if original_run is not None:
         sh._run = timed_run
     options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
-                           start=spec.get("start", "auto"))
+                           start=spec.get("start", "auto"), lp_method=spec.get("lp_method", "auto"))
     try:
         clock = time.perf_counter()
         outcome = sh.solve_highs(model, options)
@@ -238,7 +238,7 @@ def _floor(data, spec: dict) -> dict:
     import numpy as np
     from floor import build_floor, floor_solution
 
-    from symbiosis.solvers.highs import HighsArrays, start_from_relaxation, wants_start
+    from symbiosis.solvers.highs import HighsArrays, start_from_relaxation, uses_ipm, wants_start
     from symbiosis.solvers.status import SolveOptions
 
     out: dict = {}
@@ -250,6 +250,10 @@ def _floor(data, spec: dict) -> dict:
     h = highspy.Highs()
     log_path = os.path.join(tempfile.gettempdir(), f"floor-highs-{os.getpid()}.log")
     _highs_options(h, spec, log_path)
+    options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
+                           start=spec.get("start", "auto"), lp_method=spec.get("lp_method", "auto"))
+    if not floor.integer.any() and uses_ipm(floor.num_col, options):  # as solve_highs
+        h.setOptionValue("solver", "ipm")
     floor.pass_to(h)
     out["handoff_s"] = time.perf_counter() - clock
     out.update(variables=floor.num_col, constraints=floor.num_row, nonzeros=floor.nonzeros,
@@ -262,8 +266,6 @@ def _floor(data, spec: dict) -> dict:
                          start=floor.matrix.indptr.astype(np.int32),
                          index=floor.matrix.indices.astype(np.int32), value=floor.matrix.data,
                          integer=floor.integer)
-    options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
-                           start=spec.get("start", "auto"))
     if wants_start(arrays, options):  # the same strategy as solve_highs
         start_from_relaxation(h, arrays, options)
     h.run()
@@ -646,6 +648,64 @@ def profile(case: str, work: Path, sort: str = "tottime", limit: int = 30) -> No
     pstats.Stats(profiler).sort_stats(sort).print_stats(limit)
 
 
+def blocks(case: str, work: Path) -> None:
+    """Where build and hand-off time go: each building block of ``build_model`` timed, then the
+    standard-form compiler and the arrays, with microseconds per row and column made."""
+    import gc
+
+    import symbiosis.models.build as build
+    import symbiosis.solvers.highs as sh
+    from symbiosis.candidates import find_candidates
+    from symbiosis.park import load_park
+    from symbiosis.problem import to_model_data
+
+    spec = parse_case(case)
+    park = load_park(park_folder(work, spec["firms"]))
+    data = to_model_data(park, find_candidates(park), time_steps(park, spec["resolution"]))
+    spent: dict[str, tuple[float, int, int]] = {}
+
+    def timed(name, function):
+        def run(m, d):
+            before = (sum(1 for _ in m.component_data_objects(pyo.Var)),
+                      sum(1 for _ in m.component_data_objects(pyo.Constraint)))
+            gc.disable()  # build_model pauses it too; counting must not switch it back on
+            clock = time.perf_counter()
+            out = function(m, d)
+            seconds = time.perf_counter() - clock
+            spent[name] = (seconds, sum(1 for _ in m.component_data_objects(pyo.Var)) - before[0],
+                           sum(1 for _ in m.component_data_objects(pyo.Constraint)) - before[1])
+            return out
+        return run
+
+    import pyomo.environ as pyo
+
+    names = ["add_links", "add_conversion", "add_storage", "add_heat_cascade", "add_balances",
+             "add_material_shares", "add_partner_limits", "add_costs"]
+    originals = {n: getattr(build, n) for n in names}
+    for n in names:
+        setattr(build, n, timed(n, originals[n]))
+    try:
+        clock = time.perf_counter()
+        model = build.build_model(data)
+        total = time.perf_counter() - clock
+    finally:
+        for n, f in originals.items():
+            setattr(build, n, f)
+    clock = time.perf_counter()
+    arrays, _ = sh.to_arrays(model)
+    compile_s = time.perf_counter() - clock
+    print(f"{case}: {arrays.num_col:,} columns, {arrays.num_row:,} rows, {len(arrays.value):,} nonzeros")
+    print("| block | seconds | variables | constraints | us per variable + constraint |")
+    print("|---|---|---|---|---|")
+    for n, (sec, v, c) in spent.items():
+        if v or c:
+            print(f"| {n} | {sec:.2f} | {v:,} | {c:,} | {1e6 * sec / max(v + c, 1):.1f} |")
+    print(f"| build_model (all, counting excluded) | {total - 0:.2f} | | | |")
+    print(f"| to_arrays (compiler + arrays) | {compile_s:.2f} | | | "
+          f"{1e6 * compile_s / (arrays.num_col + arrays.num_row):.1f} per column + row; "
+          f"{1e6 * compile_s / len(arrays.value):.2f} per nonzero |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ladder", choices=sorted(LADDERS))
@@ -658,6 +718,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per process")
     parser.add_argument("--memory-gib", type=float, default=16.0, help="address-space limit per process")
     parser.add_argument("--profile", help="cProfile the symbiosis side of one case")
+    parser.add_argument("--blocks", help="CASE: build and hand-off time by building block")
     parser.add_argument("--growth", action="store_true", help="add the growth exponents to results.md")
     parser.add_argument("--check", action="append", help="CASE: compare the two problems entry by entry")
     parser.add_argument("--gains", action="append", help="CASE: what each speed change gained (repeatable)")
@@ -675,6 +736,9 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     if args.profile:
         profile(args.profile, work)
+        return
+    if args.blocks:
+        blocks(args.blocks, work)
         return
     if args.growth:
         text = growth(Path(args.out))

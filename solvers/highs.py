@@ -22,7 +22,13 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.repn import generate_standard_repn
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from symbiosis.solvers.status import START_FROM_INTEGERS, SolveOptions, SolveOutcome, Status
+from symbiosis.solvers.status import (
+    IPM_FROM_COLUMNS,
+    START_FROM_INTEGERS,
+    SolveOptions,
+    SolveOutcome,
+    Status,
+)
 
 INF = highspy.kHighsInf
 
@@ -151,6 +157,8 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
+    if not lp.is_mip and uses_ipm(lp.num_col, options):
+        h.setOptionValue("solver", "ipm")
     lp.pass_to(h)
     start = time.perf_counter()
     first = start_from_relaxation(h, lp, options) if wants_start(lp, options) else None
@@ -215,6 +223,8 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
     clock = time.perf_counter()
     budget = START_SHARE * options.time_limit if options.time_limit is not None else SECONDS_WITHOUT_LIMIT
     relaxed = _quiet_highs(budget, options)
+    if uses_ipm(arrays.num_col, options):
+        relaxed.setOptionValue("solver", "ipm")
     HighsArrays(**{**arrays.__dict__, "integer": np.zeros_like(arrays.integer)}).pass_to(relaxed)
     _run(relaxed)
     ms = highspy.HighsModelStatus
@@ -233,6 +243,11 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
         values=np.asarray(restricted.getSolution().col_value) if found else None,
         objective=info.objective_function_value if found else math.nan, relaxation=bound,
         kept=int((arrays.integer & ~held).sum()), seconds=time.perf_counter() - clock)
+
+
+def uses_ipm(columns: int, options: SolveOptions) -> bool:
+    """Whether an LP of ``columns`` columns is solved by interior point (see ``SolveOptions``)."""
+    return options.lp_method == "ipm" or (options.lp_method == "auto" and columns >= IPM_FROM_COLUMNS)
 
 
 def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:

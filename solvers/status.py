@@ -12,6 +12,10 @@ from enum import StrEnum
 
 START_FROM_INTEGERS = 100
 STARTS = ("auto", "relaxation", "none")
+# LPs (and LP relaxations) from this many columns up are solved by interior point with
+# crossover: on time-resolved parks about 3 times faster than dual simplex (benchmarks/README.md).
+IPM_FROM_COLUMNS = 20_000
+LP_METHODS = ("auto", "simplex", "ipm")
 
 
 class Status(StrEnum):
@@ -38,10 +42,15 @@ class SolveOptions:
     # (HiGHS only; see solvers/highs.py), "none" leaves it to the solver, "auto" uses it
     # from START_FROM_INTEGERS integer columns up.
     start: str = "auto"
+    # HiGHS LPs: "ipm" (interior point, then crossover to a vertex), "simplex", or "auto":
+    # ipm from IPM_FROM_COLUMNS columns up.
+    lp_method: str = "auto"
 
     def __post_init__(self) -> None:
         if self.start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}, not {self.start!r}")
+        if self.lp_method not in LP_METHODS:
+            raise ValueError(f"lp_method must be one of {', '.join(LP_METHODS)}, not {self.lp_method!r}")
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,27 @@ def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:
     assert first.objective == pytest.approx(TINY_OPTIMUM)
     with pytest.raises(ValueError, match="start must be one of"):
         SolveOptions(start="sometimes")
+
+
+def test_interior_point_and_simplex_give_the_same_vertex_and_duals() -> None:
+    """min x + y s.t. x + 2y >= 4, 3x + y >= 6: the two rows cross at (1.6, 1.2), objective 2.8;
+    the duals solve u + 3v = 1, 2u + v = 1: u = 0.4, v = 0.2. Interior point ends with crossover
+    to that vertex, so the duals (stream values) are those of the simplex method."""
+    import pyomo.environ as pyo
+
+    answers = []
+    for method in ("simplex", "ipm"):
+        m = pyo.ConcreteModel()
+        m.x = pyo.Var(domain=pyo.NonNegativeReals)
+        m.y = pyo.Var(domain=pyo.NonNegativeReals)
+        m.a = pyo.Constraint(expr=m.x + 2 * m.y >= 4)
+        m.b = pyo.Constraint(expr=3 * m.x + m.y >= 6)
+        m.cost = pyo.Objective(expr=m.x + m.y)
+        outcome = solve(m, SolveOptions(lp_method=method, duals=True))
+        duals = outcome.details["duals"]
+        answers.append((outcome.objective, pyo.value(m.x), duals[m.a], duals[m.b]))
+    for objective, x, dual_a, dual_b in answers:
+        assert (objective, x) == pytest.approx((2.8, 1.6))
+        assert (dual_a, dual_b) == pytest.approx((0.4, 0.2))
+    with pytest.raises(ValueError, match="lp_method must be one of"):
+        SolveOptions(lp_method="barrier")
