@@ -651,7 +651,7 @@ def profile(case: str, work: Path, sort: str = "tottime", limit: int = 30) -> No
 def blocks(case: str, work: Path) -> None:
     """Where build and hand-off time go: each building block of ``build_model`` timed, then the
     standard-form compiler and the arrays, with microseconds per row and column made."""
-    import gc
+    import pyomo.environ as pyo
 
     import symbiosis.models.build as build
     import symbiosis.solvers.highs as sh
@@ -662,27 +662,22 @@ def blocks(case: str, work: Path) -> None:
     spec = parse_case(case)
     park = load_park(park_folder(work, spec["firms"]))
     data = to_model_data(park, find_candidates(park), time_steps(park, spec["resolution"]))
-    spent: dict[str, tuple[float, int, int]] = {}
+    # building function -> the block it makes
+    made = {"add_links": "links", "add_conversion": "conversion", "add_storage": "storage",
+            "add_heat_cascade": "heat", "add_balances": "balances", "add_material_shares": "materials",
+            "add_partner_limits": "rules", "add_costs": "cost"}
+    spent: dict[str, float] = {}
 
     def timed(name, function):
         def run(m, d):
-            before = (sum(1 for _ in m.component_data_objects(pyo.Var)),
-                      sum(1 for _ in m.component_data_objects(pyo.Constraint)))
-            gc.disable()  # build_model pauses it too; counting must not switch it back on
             clock = time.perf_counter()
             out = function(m, d)
-            seconds = time.perf_counter() - clock
-            spent[name] = (seconds, sum(1 for _ in m.component_data_objects(pyo.Var)) - before[0],
-                           sum(1 for _ in m.component_data_objects(pyo.Constraint)) - before[1])
+            spent[name] = time.perf_counter() - clock
             return out
         return run
 
-    import pyomo.environ as pyo
-
-    names = ["add_links", "add_conversion", "add_storage", "add_heat_cascade", "add_balances",
-             "add_material_shares", "add_partner_limits", "add_costs"]
-    originals = {n: getattr(build, n) for n in names}
-    for n in names:
+    originals = {n: getattr(build, n) for n in made}
+    for n in made:
         setattr(build, n, timed(n, originals[n]))
     try:
         clock = time.perf_counter()
@@ -697,10 +692,15 @@ def blocks(case: str, work: Path) -> None:
     print(f"{case}: {arrays.num_col:,} columns, {arrays.num_row:,} rows, {len(arrays.value):,} nonzeros")
     print("| block | seconds | variables | constraints | us per variable + constraint |")
     print("|---|---|---|---|---|")
-    for n, (sec, v, c) in spent.items():
-        if v or c:
-            print(f"| {n} | {sec:.2f} | {v:,} | {c:,} | {1e6 * sec / max(v + c, 1):.1f} |")
-    print(f"| build_model (all, counting excluded) | {total - 0:.2f} | | | |")
+    for n, seconds in spent.items():
+        block = model.component(made[n])
+        if block is None:
+            continue
+        v = sum(1 for _ in block.component_data_objects(pyo.Var))
+        c = sum(1 for _ in block.component_data_objects(pyo.Constraint))
+        per = f"{1e6 * seconds / (v + c):.1f}" if v + c else ""
+        print(f"| {made[n]} ({n}) | {seconds:.2f} | {v:,} | {c:,} | {per} |")
+    print(f"| build_model in all | {total:.2f} | | | |")
     print(f"| to_arrays (compiler + arrays) | {compile_s:.2f} | | | "
           f"{1e6 * compile_s / (arrays.num_col + arrays.num_row):.1f} per column + row; "
           f"{1e6 * compile_s / len(arrays.value):.2f} per nonzero |")
