@@ -125,16 +125,7 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     build_col = np.full(n, -1, dtype=np.int64)
     build_col[new] = columns(n_new, 0.0, 1.0, True) + np.arange(n_new)
     capacity_col = np.full(n, -1, dtype=np.int64)
-    # The compiler numbers columns by the order it first meets each Var component, objective
-    # first: build, then the first new link's capacity or curve cost, then the other.
-    curve_first = bool(n_new) and bool(links[int(np.argmax(new))].cost_curve)
-    if curve_first:
-        curve_cost_col = columns(len(curved), 0.0, INF, False) + np.arange(len(curved))
-    capacity_col[new] = columns(n_new, 0.0, upper_cap[new], False) + np.arange(n_new)
-    if not curve_first:
-        curve_cost_col = columns(len(curved), 0.0, INF, False) + np.arange(len(curved))
-    flow0 = columns(n * T, 0.0, np.repeat(upper_cap, T), False)
-    # curve fills (delta, all links), then curve steps (binaries, all links)
+    # curve fills (delta, all links) and curve steps (binaries, all links)
     segments = np.array([len(links[i].cost_curve) - 1 for i in curved], dtype=np.int64)
     fill_start = np.concatenate([[0], np.cumsum(segments)])
     step_start = np.concatenate([[0], np.cumsum(segments - 1)])
@@ -142,7 +133,16 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     up = np.full(int(fill_start[-1]), INF)
     up[fill_start[:-1]] = 1.0
     lo[fill_start[1:] - 1] = 0.0
-    fill0 = columns(len(lo), lo, up, False)
+    # The compiler numbers columns by the order it first meets each Var component, objective
+    # first: build, then the first new link's curve fills (its investment) or capacity, then
+    # the other, then flows.
+    curve_first = bool(n_new) and bool(links[int(np.argmax(new))].cost_curve)
+    if curve_first:
+        fill0 = columns(len(lo), lo, up, False)
+    capacity_col[new] = columns(n_new, 0.0, upper_cap[new], False) + np.arange(n_new)
+    if not curve_first:
+        fill0 = columns(len(lo), lo, up, False)
+    flow0 = columns(n * T, 0.0, np.repeat(upper_cap, T), False)
     step0 = columns(int(step_start[-1]), 0.0, 1.0, True)
     reach = segment_reach(data)  # (link, hot segment) -> highest cold segment
     pairs = list(reach)
@@ -201,18 +201,17 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     R.add(np.concatenate([k, k]), np.concatenate([build_col[sized], capacity_col[sized]]),
           np.concatenate([mincap[sized], -np.ones(m_s)]), np.full(m_s, -INF), np.zeros(m_s))
     # the cost curves (the INC form of Pyomo Piecewise): capacity - sum dx fill == x0 for every
-    # curved link, then curve_cost - sum dy fill == c0, then fill[p+1] - step[p] <= 0, then
-    # step[p] - fill[p] <= 0
+    # curved link, then fill[p+1] - step[p] <= 0, then step[p] - fill[p] <= 0 (the investment
+    # c0 + sum dy fill goes to the objective)
     if curved:
         xy = [np.array(links[i].cost_curve, dtype=float) for i in curved]
         d = np.concatenate([np.diff(pts, axis=0) for pts in xy])
-        first = np.array([pts[0] for pts in xy])
+        origin = np.array([pts[0] for pts in xy])  # (x0, c0) of each curve
         owner = np.repeat(np.arange(len(curved)), segments)
         fills = fill0 + np.arange(len(d))
         m_c = len(curved)
-        for axis, main in ((0, capacity_col[curved]), (1, curve_cost_col)):
-            R.add(np.concatenate([np.arange(m_c), owner]), np.concatenate([main, fills]),
-                  np.concatenate([np.ones(m_c), -d[:, axis]]), first[:, axis], first[:, axis])
+        R.add(np.concatenate([np.arange(m_c), owner]), np.concatenate([capacity_col[curved], fills]),
+              np.concatenate([np.ones(m_c), -d[:, 0]]), origin[:, 0], origin[:, 0])
         # fill p+1 of the step p: every fill but each link's first
         not_first = np.ones(len(d), dtype=bool)
         not_first[fill_start[:-1]] = False
@@ -323,7 +322,8 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     linear = new.copy()
     linear[curved] = False
     cost[capacity_col[linear]] += annuity[linear] * per_cap[linear]
-    cost[curve_cost_col] += annuity[curved]
+    if curved:
+        cost[fill0:fill0 + len(d)] += annuity[curved][owner] * d[:, 1]
     electricity = np.array([link.electricity_per_flow for link in links])
     running = np.array([link.running_cost for link in links])
     transport = np.array([link.transport_cost for link in links])
@@ -361,6 +361,8 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
                                            + transport_em * taken)[:, None], E)
     cost[flow0:flow0 + n * T] = (coef + cp * E).ravel()
     offset = sum(float(w @ s.rate) * (s.price + cp * s.emissions) for s in data.streams.values())
+    if curved:
+        offset += float(annuity[curved] @ origin[:, 1])
 
     # ---- to HiGHS ----
     A = sp.csc_array((np.concatenate(R.vals), (np.concatenate(R.rows), np.concatenate(R.cols))),

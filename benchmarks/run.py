@@ -5,9 +5,10 @@
     python benchmarks/run.py --case 50:week:lp --out /tmp/one          # one case
     python benchmarks/run.py --profile 20:week:lp                     # cProfile of symbiosis
 
-A case is ``FIRMS:RESOLUTION:PROBLEM``: RESOLUTION is ``annual`` (1 step), ``week`` (the
-first 168 hours, weighted to stand for the year), ``tdN`` (N typical days, tsam) or
-``hourly`` (8760 steps); PROBLEM is ``milp`` or ``lp`` (binaries relaxed in both).
+A case is ``FIRMS:RESOLUTION:PROBLEM[:build]``: RESOLUTION is ``annual`` (1 step), ``week``
+(the first 168 hours, weighted to stand for the year), ``tdN`` (N typical days, tsam),
+``tdNsM`` (N typical days of M segments) or ``hourly`` (8760 steps); PROBLEM is ``milp`` or
+``lp`` (binaries relaxed in both); ``:build`` stops after the hand-off.
 
 Each case runs symbiosis and the floor (benchmarks/floor.py) in two fresh subprocesses
 (so peak memory is each one's own), on the same generated park; the results go to
@@ -25,7 +26,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,24 +38,29 @@ LADDERS = {
     # Under ~3 minutes on the 2-core benchmark machine.
     "quick": ["5:annual:milp", "20:annual:milp", "5:week:lp", "10:week:lp", "5:td4:milp", "10:td4:milp",
               "20:week:lp:build", "50:annual:milp:build"],
-    # About an hour and a half: every size solved that solves within the time limit, the
-    # larger ones built and handed over only (":build"), up to where memory runs out.
+    # About 45 minutes with --jobs 2: the targets (50 firms over a week, LP; 50 firms at typical
+    # days, MILP), the scale case (200 firms at typical days to 1 % within 600 s), growth with
+    # firms and with time steps, and where it stops (":build": build and hand-off only).
     "full": ["5:annual:milp", "10:annual:milp", "20:annual:milp", "35:annual:milp", "50:annual:milp",
-             "100:annual:milp", "200:annual:milp:build",
-             "5:week:lp", "10:week:lp", "20:week:lp", "35:week:lp:build", "50:week:lp:build",
-             "5:td8:milp", "10:td8:milp", "20:td8:milp", "35:td8:milp:build", "50:td8:milp:build",
-             "5:hourly:lp", "10:hourly:lp:build", "20:hourly:lp:build", "50:hourly:lp:build"],
+             "100:annual:milp:build", "200:annual:milp:build",
+             "5:week:lp", "10:week:lp", "20:week:lp", "50:week:lp@900",
+             "5:td8s6:milp", "10:td8s6:milp", "20:td8s6:milp", "50:td8s6:milp", "100:td4s6:milp",
+             "200:td2s4:milp@600",
+             "20:td8:milp", "50:td8:milp:build", "20:td32:lp:build",
+             "5:hourly:lp", "20:hourly:lp:build", "50:hourly:lp:build", "100:hourly:lp:build"],
 }
 SEED = 1
 WEEK = 168
 
 
 def parse_case(case: str) -> dict:
-    firms, resolution, problem, *rest = case.split(":")
+    """``FIRMS:RESOLUTION:lp|milp[:build][@SECONDS]``; ``@SECONDS`` is this case's time limit."""
+    body, _, seconds = case.partition("@")
+    firms, resolution, problem, *rest = body.split(":")
     if problem not in ("lp", "milp") or rest not in ([], ["build"]):
-        raise ValueError(f"a case is FIRMS:RESOLUTION:lp|milp[:build], not {case!r}")
+        raise ValueError(f"a case is FIRMS:RESOLUTION:lp|milp[:build][@SECONDS], not {case!r}")
     return {"case": case, "firms": int(firms), "resolution": resolution, "relax": problem == "lp",
-            "solve": not rest}
+            "solve": not rest, "time_limit": float(seconds) if seconds else None}
 
 
 def park_folder(work: Path, firms: int, seed: int = SEED) -> Path:
@@ -314,7 +322,7 @@ def run_case(case: str, work: Path, args) -> dict:
     spec = parse_case(case)
     folder = park_folder(work, spec["firms"])
     base = {"folder": str(folder), "resolution": spec["resolution"], "relax": spec["relax"],
-            "gap": args.gap, "time_limit": args.time_limit, "solve": spec["solve"]}
+            "gap": args.gap, "time_limit": spec["time_limit"] or args.time_limit, "solve": spec["solve"]}
     row: dict = {"case": case, "firms": spec["firms"], "resolution": spec["resolution"],
                  "problem": "LP" if spec["relax"] else "MILP"}
     for side in ("symbiosis", "floor"):
@@ -435,13 +443,12 @@ def write_tables(rows: list[dict], out: Path, note: str = "") -> None:
 
 
 def machine_note(args) -> str:
-    import highspy
-    import pyomo
+    from importlib.metadata import version
 
     cores = os.cpu_count()
     return (f"Ladder `{args.ladder or args.case}`, seed {SEED}, {time.strftime('%Y-%m-%d %H:%M')}, "
-            f"{cores} cores, Python {sys.version.split()[0]}, Pyomo {pyomo.__version__}, "
-            f"highspy {highspy.__version__ if hasattr(highspy, '__version__') else '?'}; "
+            f"{cores} cores, {args.jobs} case(s) at a time, Python {sys.version.split()[0]}, "
+            f"Pyomo {version('pyomo')}, highspy {version('highspy')}; "
             f"MILP gap {args.gap:g}, time limit {args.time_limit:g} s per solve. "
             "Times in seconds, memory is each process's peak RSS. Ratios: symbiosis / floor.")
 
@@ -723,6 +730,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="append", help="CASE: compare the two problems entry by entry")
     parser.add_argument("--gains", action="append", help="CASE: what each speed change gained (repeatable)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per --gains variant")
+    parser.add_argument("--jobs", type=int, default=1, help="cases run at a time (each on its own core)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -756,12 +764,23 @@ def main(argv: list[str] | None = None) -> None:
     cases = LADDERS[args.ladder] if args.ladder else (args.case or [])
     if not cases:
         parser.error("give --ladder or --case")
-    rows = []
+    for case in cases:  # every park generated before any timing
+        park_folder(work, parse_case(case)["firms"])
     started = time.perf_counter()
-    for case in cases:
-        rows.append(run_case(case, work, args))
-        write_tables(rows, Path(args.out), machine_note(args))
-    print(f"{len(rows)} cases in {time.perf_counter() - started:.0f} s; tables in {args.out}")
+    done: dict[int, dict] = {}
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        row = run_case(cases[index], work, args)
+        with lock:
+            done[index] = row
+            write_tables([done[i] for i in sorted(done)], Path(args.out), machine_note(args))
+
+    # --jobs 2: two cases at a time, each side of a case alone in its own process and the two
+    # sides one after the other, so a case's ratios compare like with like.
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        list(pool.map(one, range(len(cases))))
+    print(f"{len(done)} cases in {time.perf_counter() - started:.0f} s; tables in {args.out}")
     print((Path(args.out) / "results.md").read_text())
 
 

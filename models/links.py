@@ -81,9 +81,12 @@ def add_cost_curves(block: pyo.Block, curved: list) -> None:
     as an LP.
 
     Written out over indexed components rather than with ``pyo.Piecewise``, which makes a
-    block per link (most of the build time of a park with many candidates); the rows,
-    columns and coefficients are those of ``Piecewise(..., pw_repn="INC")``. With points
-    :math:`(x_0, c_0) \\dots (x_n, c_n)` and fill :math:`\\delta_p` of segment p:
+    block per link (most of the build time of a park with many candidates); the rows and
+    columns are those of ``Piecewise(..., pw_repn="INC")`` but for the cost: ``curve_cost``
+    is an expression of the fills, not a variable held by an equality row, since that row
+    would carry investment increments (up to 1e7 currency) beside the 1 of the variable and
+    spoil the matrix's scaling for the solver; the investments go to the objective instead.
+    With points :math:`(x_0, c_0) \\dots (x_n, c_n)` and fill :math:`\\delta_p` of segment p:
 
     .. math::
 
@@ -92,8 +95,8 @@ def add_cost_curves(block: pyo.Block, curved: list) -> None:
         \\delta_{p+1} \\le z_p \\le \\delta_p, \\quad \\delta_1 \\le 1, \\ \\delta_n \\ge 0
     """
     block.CURVED = pyo.Set(initialize=[link.id for link in curved], ordered=True)
-    block.curve_cost = pyo.Var(block.CURVED, domain=pyo.NonNegativeReals)
     if not curved:
+        block.curve_cost = pyo.Expression(block.CURVED)
         return
     points = {link.id: link.cost_curve for link in curved}
     last = {l: len(pts) - 1 for l, pts in points.items()}
@@ -109,6 +112,6 @@ def add_cost_curves(block: pyo.Block, curved: list) -> None:
         return pts[0][axis] + sum(fill[l, p] * (pts[p][axis] - pts[p - 1][axis]) for p in range(1, len(pts)))
 
     block.curve_capacity = pyo.Constraint(block.CURVED, rule=lambda b, l: b.capacity[l] == along(l, 0))
-    block.curve_investment = pyo.Constraint(block.CURVED, rule=lambda b, l: b.curve_cost[l] == along(l, 1))
+    block.curve_cost = pyo.Expression(block.CURVED, rule=lambda b, l: along(l, 1))
     block.curve_in_order = pyo.Constraint(steps, rule=lambda b, l, p: fill[l, p + 1] <= b.curve_step[l, p])
     block.curve_filled = pyo.Constraint(steps, rule=lambda b, l, p: b.curve_step[l, p] <= fill[l, p])
