@@ -327,9 +327,10 @@ def run_case(case: str, work: Path, args) -> dict:
     row: dict = {"case": case, "firms": spec["firms"], "resolution": spec["resolution"],
                  "problem": "LP" if spec["relax"] else "MILP"}
     for side in ("symbiosis", "floor"):
-        print(f"  {case} {side} ...", end="", flush=True)
         result = run_side({**base, "side": side}, args.timeout, args.memory_gib)
-        print(" " + (result.get("error") or f"{sum(result.get(p, 0) for p in PHASES):.1f} s"), flush=True)
+        # one whole line per side: with --jobs 2 two cases print side by side
+        seconds = sum(result.get(p, 0) for p in PHASES)
+        print(f"  {case} {side}: " + (result.get("error") or f"{seconds:.1f} s"), flush=True)
         row[side] = result
     return summarise(row)
 
