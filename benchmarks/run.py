@@ -551,7 +551,9 @@ def growth(out: Path) -> str:
               "| floor build+handoff vs steps | symbiosis memory vs steps | floor memory vs steps |",
               "|---|---|---|---|---|---|---|"]
     for firms in sorted({int(r["firms"]) for r in rows}):
-        group = sorted((r for r in rows if int(r["firms"]) == firms), key=lambda r: int(r["steps"]))
+        # time-resolved cases only: the annual step has no per-step structure to repeat
+        group = sorted((r for r in rows if int(r["firms"]) == firms and int(r["steps"]) > 1),
+                       key=lambda r: int(r["steps"]))
         group = list({r["steps"]: r for r in group}.values())  # one case per number of steps
         if len(group) < 3:
             continue
