@@ -2,7 +2,8 @@
 gain in the same run: ``python benchmarks/run.py --case 20:week:lp --variants before,after``.
 
 ``apply(names)`` puts the old functions back in place (in this process only). Each entry
-is the function exactly as it was; the model it builds is the same.
+builds the model as it was, the same way (the two pair cascades share one builder that
+differs only in how a segment flow is looked up).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import pyomo.environ as pyo
 from symbiosis.models.data import ModelData
 
 
-def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
+def _pair_cascade(m: pyo.ConcreteModel, data: ModelData, *, flat: bool) -> pyo.Block:
+    """The transportation model over every allowed (link, hot segment, cold segment) pair, the
+    heat cascade as it was before the cold side became a Hall cascade; ``flat`` looks a segment
+    flow up by one flat key q[l, h, c, t], else by the nested key q[(l, h, c), t]."""
     from symbiosis.models.balances import rate
 
     block = pyo.Block()
@@ -23,7 +27,6 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     index = [(l, h, c) for l, pairs in data.segment_pairs.items() for h, c in pairs]  # noqa: E741
     block.P = pyo.Set(initialize=index, dimen=3, ordered=True)
     block.segment_flow = pyo.Var(block.P, m.links.T, domain=pyo.NonNegativeReals)
-
     by_link: dict[str, list] = defaultdict(list)
     from_hot: dict[tuple[str, int], list] = defaultdict(list)
     into_cold: dict[tuple[str, int], list] = defaultdict(list)
@@ -31,59 +34,34 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         by_link[l].append((l, h, c))
         from_hot[links[l].supply, h].append((l, h, c))
         into_cold[links[l].demand, c].append((l, h, c))
-    q = block.segment_flow
+    segment_flow = block.segment_flow
+
+    def q(p, t):
+        return segment_flow[(*p, t)] if flat else segment_flow[p, t]
 
     block.link_is_sum_of_segments = pyo.Constraint(
         list(data.segment_pairs), m.links.T,
-        rule=lambda b, l, t: m.links.flow[l, t] == pyo.quicksum(q[p, t] for p in by_link[l]))  # noqa: E741
-
+        rule=lambda b, l, t: m.links.flow[l, t] == pyo.quicksum(q(p, t) for p in by_link[l]))  # noqa: E741
     shares = {(key, seg.index): seg.share for key, segs in data.segments.items() for seg in segs}
-
-    def load(key: str, i: int, t: int):
-        return rate(m, data, key, t) * shares[key, i]
-
     block.hot_segment_limit = pyo.Constraint(
         list(from_hot), m.links.T,
-        rule=lambda b, s, i, t: pyo.quicksum(q[p, t] for p in from_hot[s, i]) <= load(s, i, t))
+        rule=lambda b, s, i, t: pyo.quicksum(q(p, t) for p in from_hot[s, i])
+        <= rate(m, data, s, t) * shares[s, i])
     block.cold_segment_limit = pyo.Constraint(
         list(into_cold), m.links.T,
-        rule=lambda b, s, i, t: pyo.quicksum(links[p[0]].efficiency * q[p, t]
-                                             for p in into_cold[s, i]) <= load(s, i, t))
+        rule=lambda b, s, i, t: pyo.quicksum(links[p[0]].efficiency * q(p, t) for p in into_cold[s, i])
+        <= rate(m, data, s, t) * shares[s, i])
     return block
+
+
+def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
+    """The pair cascade with nested keys (the first version)."""
+    return _pair_cascade(m, data, flat=False)
 
 
 def add_heat_pairs(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
-    """The transportation model over every allowed (link, hot segment, cold segment) pair,
-    flat keys: the heat cascade as it was before the cold side became a Hall cascade."""
-    from symbiosis.models.balances import rate
-
-    block = pyo.Block()
-    m.heat = block
-    links = {link.id: link for link in data.links}
-    index = [(l, h, c) for l, pairs in data.segment_pairs.items() for h, c in pairs]  # noqa: E741
-    block.P = pyo.Set(initialize=index, dimen=3, ordered=True)
-    block.segment_flow = pyo.Var(block.P, m.links.T, domain=pyo.NonNegativeReals)
-    by_link: dict[str, list] = defaultdict(list)
-    from_hot: dict[tuple[str, int], list] = defaultdict(list)
-    into_cold: dict[tuple[str, int], list] = defaultdict(list)
-    for l, h, c in index:  # noqa: E741
-        by_link[l].append((l, h, c))
-        from_hot[links[l].supply, h].append((l, h, c))
-        into_cold[links[l].demand, c].append((l, h, c))
-    q = block.segment_flow
-    block.link_is_sum_of_segments = pyo.Constraint(
-        list(data.segment_pairs), m.links.T,
-        rule=lambda b, l, t: m.links.flow[l, t] == pyo.quicksum(q[(*p, t)] for p in by_link[l]))  # noqa: E741
-    shares = {(key, seg.index): seg.share for key, segs in data.segments.items() for seg in segs}
-    block.hot_segment_limit = pyo.Constraint(
-        list(from_hot), m.links.T,
-        rule=lambda b, s, i, t: pyo.quicksum(q[(*p, t)] for p in from_hot[s, i])
-        <= rate(m, data, s, t) * shares[s, i])
-    block.cold_segment_limit = pyo.Constraint(
-        list(into_cold), m.links.T,
-        rule=lambda b, s, i, t: pyo.quicksum(links[p[0]].efficiency * q[(*p, t)] for p in into_cold[s, i])
-        <= rate(m, data, s, t) * shares[s, i])
-    return block
+    """The pair cascade with flat keys (before the Hall cascade)."""
+    return _pair_cascade(m, data, flat=True)
 
 
 def add_cost_curves(block: pyo.Block, curved: list) -> None:

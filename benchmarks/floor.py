@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from symbiosis.models.data import ModelData
 from symbiosis.models.heat import cold_steps, segment_reach
+from symbiosis.solvers.highs import HighsArrays
 
 INF = highspy.kHighsInf
 
@@ -58,15 +59,17 @@ class Floor:
     def nonzeros(self) -> int:
         return int(self.matrix.nnz)
 
+    def to_arrays(self) -> HighsArrays:
+        """The problem as symbiosis's HiGHS arrays (the same one-call ``passModel``)."""
+        A = self.matrix
+        return HighsArrays(offset=self.offset, cost=self.cost, lower=self.lower, upper=self.upper,
+                           row_lower=self.row_lower, row_upper=self.row_upper,
+                           start=A.indptr.astype(np.int32), index=A.indices.astype(np.int32),
+                           value=A.data, integer=self.integer)
+
     def pass_to(self, h: highspy.Highs) -> None:
         """Hand the problem to HiGHS in one ``passModel`` call with NumPy arrays."""
-        A = self.matrix
-        integrality = np.where(self.integer, int(highspy.HighsVarType.kInteger),
-                               int(highspy.HighsVarType.kContinuous)).astype(np.int32)
-        h.passModel(self.num_col, self.num_row, A.nnz, int(highspy.MatrixFormat.kColwise),
-                    int(highspy.ObjSense.kMinimize), self.offset, self.cost, self.lower, self.upper,
-                    self.row_lower, self.row_upper, A.indptr.astype(np.int32), A.indices.astype(np.int32),
-                    A.data, integrality)
+        self.to_arrays().pass_to(h)
 
 
 class _Rows:
@@ -148,7 +151,7 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     pairs = list(reach)
     n_pairs = len(pairs)
     q0 = columns(n_pairs * T, 0.0, INF, False)
-    cascade = cold_steps(data)  # (demand, reach) -> share of its load in that cascade row
+    cascade = cold_steps(data, reach)  # (demand, reach) -> share of its load in that cascade row
     spare0 = columns(len(cascade) * T, 0.0, INF, False)
 
     partner_links: dict[tuple[str, str], list[int]] = defaultdict(list)

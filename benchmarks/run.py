@@ -198,10 +198,8 @@ def _symbiosis(data, spec: dict) -> dict:
             return result
 
         def run(self):
-            start = time.perf_counter()
             result = super().run()
             marks["ran"] = time.perf_counter()
-            marks["run"] = marks["ran"] - start
             return result
 
     class Proxy:
@@ -211,10 +209,8 @@ def _symbiosis(data, spec: dict) -> dict:
     original_run = getattr(sh, "_run", None)  # solve_highs runs HiGHS through _run(h) if it has one
 
     def timed_run(h):
-        start = time.perf_counter()
         original_run(h)
         marks["ran"] = time.perf_counter()
-        marks["run"] = marks["ran"] - start
 
     sh.to_arrays, sh.highspy = timed_to_arrays, Proxy()
     if original_run is not None:
@@ -247,7 +243,7 @@ def _floor(data, spec: dict) -> dict:
     import numpy as np
     from floor import build_floor, floor_solution
 
-    from symbiosis.solvers.highs import HighsArrays, start_from_relaxation, uses_ipm, wants_start
+    from symbiosis.solvers.highs import start_from_relaxation, uses_ipm, wants_start
     from symbiosis.solvers.status import SolveOptions
 
     out: dict = {}
@@ -270,11 +266,7 @@ def _floor(data, spec: dict) -> dict:
     if not spec.get("solve", True):
         return out
     clock = time.perf_counter()
-    arrays = HighsArrays(offset=floor.offset, cost=floor.cost, lower=floor.lower, upper=floor.upper,
-                         row_lower=floor.row_lower, row_upper=floor.row_upper,
-                         start=floor.matrix.indptr.astype(np.int32),
-                         index=floor.matrix.indices.astype(np.int32), value=floor.matrix.data,
-                         integer=floor.integer)
+    arrays = floor.to_arrays()
     if wants_start(arrays, options):  # the same strategy as solve_highs
         start_from_relaxation(h, arrays, options)
     h.run()

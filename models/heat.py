@@ -62,12 +62,15 @@ def segment_reach(data: ModelData) -> dict[tuple[str, int], int]:
     return reach
 
 
-def cold_steps(data: ModelData) -> dict[tuple[str, int], float]:
+def cold_steps(
+    data: ModelData, reach: dict[tuple[str, int], int] | None = None
+) -> dict[tuple[str, int], float]:
     """(demand, reach k) -> share of the demand's load in its segments above the previous
-    reach and up to k: the right-hand side of the cascade's row k, per unit of rate."""
+    reach and up to k: the right-hand side of the cascade's row k, per unit of rate.
+    ``reach`` is :func:`segment_reach` of ``data`` when the caller has it already."""
     links = {link.id: link for link in data.links}
     tops: dict[str, set[int]] = defaultdict(set)
-    for (link_id, _), top in segment_reach(data).items():
+    for (link_id, _), top in (reach if reach is not None else segment_reach(data)).items():
         tops[links[link_id].demand].add(top)
     shares = {}
     for demand, ks in tops.items():
@@ -84,7 +87,7 @@ def add_heat_cascade(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     m.heat = block
     links = {link.id: link for link in data.links}
     reach = segment_reach(data)
-    steps = cold_steps(data)
+    steps = cold_steps(data, reach)
     block.R = pyo.Set(initialize=list(reach), dimen=2, ordered=True)
     block.segment_flow = pyo.Var(block.R, m.links.T, domain=pyo.NonNegativeReals)
     block.cold_spare = pyo.Var(list(steps), m.links.T, domain=pyo.NonNegativeReals)

@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -225,7 +225,7 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
     relaxed = _quiet_highs(budget, options)
     if uses_ipm(arrays.num_col, options):
         relaxed.setOptionValue("solver", "ipm")
-    HighsArrays(**{**arrays.__dict__, "integer": np.zeros_like(arrays.integer)}).pass_to(relaxed)
+    replace(arrays, integer=np.zeros_like(arrays.integer)).pass_to(relaxed)
     _run(relaxed)
     ms = highspy.HighsModelStatus
     if relaxed.getModelStatus() != ms.kOptimal:
@@ -235,7 +235,7 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
     held = arrays.integer & (x <= 1e-6) & (arrays.lower <= 0)
     upper = np.where(held, 0.0, arrays.upper)
     restricted = _quiet_highs(max(0.0, budget - (time.perf_counter() - clock)), options)
-    HighsArrays(**{**arrays.__dict__, "upper": upper}).pass_to(restricted)
+    replace(arrays, upper=upper).pass_to(restricted)
     _run(restricted)
     info = restricted.getInfo()
     found = info.primal_solution_status == 2  # kSolutionStatusFeasible
