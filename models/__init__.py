@@ -4,9 +4,9 @@ Knows nothing of files, units or parks: :func:`symbiosis.problem.to_model_data` 
 the :class:`ModelData` it reads.
 """
 
-from symbiosis.models.build import build_model
+from symbiosis.models.build import asset_binaries, build_model
 from symbiosis.models.data import HeatSegment, LinkData, ModelData, StreamData
 from symbiosis.models.objectives import OBJECTIVES, set_objective
 
-__all__ = ["OBJECTIVES", "HeatSegment", "LinkData", "ModelData", "StreamData", "build_model",
-           "set_objective"]
+__all__ = ["OBJECTIVES", "HeatSegment", "LinkData", "ModelData", "StreamData", "asset_binaries",
+           "build_model", "set_objective"]

@@ -54,3 +54,18 @@ def build_model(data: ModelData, *, objective: str = "cost") -> pyo.ConcreteMode
         add_costs(m, data)
         set_objective(m, objective)
     return m
+
+
+def asset_binaries(m: pyo.ConcreteModel) -> dict[str, list[pyo.Var]]:
+    """Each candidate asset's (link, store, hub unit) binaries by its id: whether it is built
+    and, for a link with a cost curve, the curve's steps. A design (the ids built) holds the
+    others at zero in a design start (``solvers/highs.py``)."""
+    binaries: dict[str, list] = {}
+    for block in (m.links, m.storage, m.conversion):
+        for asset, var in block.build.items():
+            binaries[asset] = [var]
+    curve_steps = m.links.component("curve_step")  # only when some link has a cost curve
+    for (link, _), var in curve_steps.items() if curve_steps is not None else ():
+        binaries[link].append(var)
+    return binaries
+

@@ -161,7 +161,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         h.setOptionValue("solver", "ipm")
     lp.pass_to(h)
     start = time.perf_counter()
-    first = start_from_relaxation(h, lp, options) if wants_start(lp, options) else None
+    first = give_first_answer(h, lp, options, _held(info, options)) if wants_start(lp, options) else None
     _run(h)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
@@ -194,14 +194,16 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
 
 
 @dataclass(frozen=True)
-class RelaxationStart:
-    """What :func:`relaxation_start` found: a feasible point (or None) and what it took."""
+class FirstAnswer:
+    """What :func:`relaxation_start` or :func:`design_start` found: a feasible point (or None)
+    and what it took."""
 
     values: np.ndarray | None
     objective: float
-    relaxation: float  # the LP relaxation's objective, a bound on the MIP
+    relaxation: float  # the LP relaxation's objective, a bound on the MIP (NaN for a design start)
     kept: int  # integer columns left free in the restricted MIP
     seconds: float
+    source: str = "relaxation"  # or "design": a previous answer's design
 
 
 # The restricted MIP is a means to a first answer: it gets this share of the time limit,
@@ -210,7 +212,7 @@ START_SHARE = 0.25
 SECONDS_WITHOUT_LIMIT = 120.0
 
 
-def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationStart:
+def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> FirstAnswer:
     """A first answer to a MIP from its LP relaxation: solve the relaxation, then the MIP with
     every integer column the relaxation leaves at zero held at zero.
 
@@ -221,7 +223,7 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
     Rothberg and Le Pape 2005; Berthold 2014). ``benchmarks/README.md`` measures the gain.
     """
     clock = time.perf_counter()
-    budget = START_SHARE * options.time_limit if options.time_limit is not None else SECONDS_WITHOUT_LIMIT
+    budget = _start_budget(options)
     relaxed = _quiet_highs(budget, options)
     if uses_ipm(arrays.num_col, options):
         relaxed.setOptionValue("solver", "ipm")
@@ -229,20 +231,39 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> RelaxationSt
     _run(relaxed)
     ms = highspy.HighsModelStatus
     if relaxed.getModelStatus() != ms.kOptimal:
-        return RelaxationStart(None, math.nan, math.nan, 0, time.perf_counter() - clock)
+        return FirstAnswer(None, math.nan, math.nan, 0, time.perf_counter() - clock)
     bound = relaxed.getInfo().objective_function_value
     x = np.asarray(relaxed.getSolution().col_value)
     held = arrays.integer & (x <= 1e-6) & (arrays.lower <= 0)
-    upper = np.where(held, 0.0, arrays.upper)
+    return _restricted_mip(arrays, held, options, budget, clock, bound, "relaxation")
+
+
+def design_start(arrays: HighsArrays, held: np.ndarray, options: SolveOptions) -> FirstAnswer:
+    """A first answer to a MIP from a design found before (the previous scenario of a sweep):
+    the MIP with the integer columns marked ``held`` (assets that design did not build) held
+    at zero. Building nothing new stays allowed, so a park whose rules hold today has an
+    answer; a scenario that moved only prices finds the old design again in a moment, and
+    branch and bound starts from it (``benchmarks/README.md``: "next scenario")."""
+    return _restricted_mip(arrays, arrays.integer & held & (arrays.lower <= 0), options,
+                           _start_budget(options), time.perf_counter(), math.nan, "design")
+
+
+def _start_budget(options: SolveOptions) -> float:
+    return START_SHARE * options.time_limit if options.time_limit is not None else SECONDS_WITHOUT_LIMIT
+
+
+def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions, budget: float,
+                    clock: float, bound: float, source: str) -> FirstAnswer:
+    """Solve ``arrays`` with the ``held`` columns at zero, within what is left of ``budget``."""
     restricted = _quiet_highs(max(0.0, budget - (time.perf_counter() - clock)), options)
-    replace(arrays, upper=upper).pass_to(restricted)
+    replace(arrays, upper=np.where(held, 0.0, arrays.upper)).pass_to(restricted)
     _run(restricted)
     info = restricted.getInfo()
     found = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    return RelaxationStart(
+    return FirstAnswer(
         values=np.asarray(restricted.getSolution().col_value) if found else None,
         objective=info.objective_function_value if found else math.nan, relaxation=bound,
-        kept=int((arrays.integer & ~held).sum()), seconds=time.perf_counter() - clock)
+        kept=int((arrays.integer & ~held).sum()), seconds=time.perf_counter() - clock, source=source)
 
 
 def uses_ipm(columns: int, options: SolveOptions) -> bool:
@@ -251,14 +272,17 @@ def uses_ipm(columns: int, options: SolveOptions) -> bool:
 
 
 def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:
-    """Whether ``options`` ask for :func:`relaxation_start` on this problem."""
-    return arrays.is_mip and (options.start == "relaxation" or (
+    """Whether ``options`` ask for a first answer (:func:`relaxation_start` or
+    :func:`design_start`) on this problem."""
+    return arrays.is_mip and (options.start in ("relaxation", "design") or (
         options.start == "auto" and int(arrays.integer.sum()) >= START_FROM_INTEGERS))
 
 
-def start_from_relaxation(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions) -> RelaxationStart:
-    """Find :func:`relaxation_start`, give it to ``h`` and leave ``h`` the time that remains."""
-    first = relaxation_start(arrays, options)
+def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,
+                      held: np.ndarray | None = None) -> FirstAnswer:
+    """Find a first answer (from the design whose unbuilt assets are ``held`` when given, else
+    from the relaxation), give it to ``h`` and leave ``h`` the time that remains."""
+    first = design_start(arrays, held, options) if held is not None else relaxation_start(arrays, options)
     if options.time_limit is not None:
         h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - first.seconds))
     if first.values is not None:
@@ -267,6 +291,14 @@ def start_from_relaxation(h: highspy.Highs, arrays: HighsArrays, options: SolveO
         solution.value_valid = True
         h.setSolution(solution)
     return first
+
+
+def _held(info, options: SolveOptions) -> np.ndarray | None:
+    """The columns of ``options.start_held`` (a design start), or None for a relaxation start."""
+    if options.start != "design":
+        return None
+    wanted = {id(var) for var in options.start_held}
+    return np.fromiter((id(var) in wanted for var in info.columns), dtype=bool, count=len(info.columns))
 
 
 def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:

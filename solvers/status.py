@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 START_FROM_INTEGERS = 100
-STARTS = ("auto", "relaxation", "none")
+STARTS = ("auto", "relaxation", "design", "none")
 # LPs (and LP relaxations) from this many columns up are solved by interior point with
 # crossover: on time-resolved parks about 3 times faster than dual simplex (benchmarks/README.md).
 IPM_FROM_COLUMNS = 20_000
@@ -40,8 +40,10 @@ class SolveOptions:
     duals: bool = False  # LPs only: keep each constraint's dual (d objective / d its bound)
     # MIPs: "relaxation" finds a first answer from the LP relaxation before branch and bound
     # (HiGHS only; see solvers/highs.py), "none" leaves it to the solver, "auto" uses it
-    # from START_FROM_INTEGERS integer columns up.
+    # from START_FROM_INTEGERS integer columns up; "design" starts from a design found before,
+    # solving first with the integer variables in ``start_held`` (what it left unbuilt) at zero.
     start: str = "auto"
+    start_held: tuple = ()
     # HiGHS LPs: "ipm" (interior point, then crossover to a vertex), "simplex", or "auto":
     # ipm from IPM_FROM_COLUMNS columns up.
     lp_method: str = "auto"

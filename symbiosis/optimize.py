@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
-from symbiosis.models import ModelData, build_model, set_objective
+from symbiosis.models import ModelData, asset_binaries, build_model, set_objective
 from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
@@ -46,7 +46,7 @@ def optimize(
     emissions_cap: float | None = None,
     fixed_links: Mapping[str, bool] | None = None,
     values: bool | None = None,
-    start: str = "auto",
+    start: str | Result | Iterable[str] = "auto",
 ) -> Result:
     """Propose the exchanges that minimise the park's annual cost (or its emissions).
 
@@ -70,6 +70,9 @@ def optimize(
     start
         HiGHS MIPs: ``"relaxation"`` finds a first answer from the LP relaxation before branch
         and bound, ``"none"`` does not, ``"auto"`` (default) does from 100 binaries up.
+        A :class:`Result` (or the ids of the links, stores and hub units built) starts from
+        that design instead: the MIP is first solved with nothing else new allowed, and branch
+        and bound starts from that answer (a sweep's scenarios start from their neighbour's).
     """
     say = progress or (lambda stage: None)
     times: dict[str, float] = {}
@@ -96,7 +99,7 @@ def optimize(
     times["build_s"] = time.perf_counter() - clock
 
     options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log,
-                           start=start)
+                           **_start_options(model, start))
     clock = time.perf_counter()
     say(f"solving with {solver}")
     outcome = solve(model, options)
@@ -138,6 +141,16 @@ def optimize(
     summary["warnings"] = scaling_warnings(park)
     summary["infeasibility"] = explanation
     return replace(result, summary=summary)
+
+
+def _start_options(model: pyo.ConcreteModel, start: str | Result | Iterable[str]) -> dict:
+    """``SolveOptions`` fields for a start word, or for a design (a Result or the ids built)."""
+    if isinstance(start, str):
+        return {"start": start}
+    built = set(start.exchanges["id"]) if isinstance(start, Result) else set(start)
+    held = tuple(var for asset, binaries in asset_binaries(model).items() if asset not in built
+                 for var in binaries)
+    return {"start": "design", "start_held": held}
 
 
 def _values(

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import write_park
 
 from symbiosis.analysis import expand_grid, grid_values, sweep
+from symbiosis.analysis.sweep import chains_of
 from symbiosis.cli import cli
 from symbiosis.cli.sweep import parse_grid
 
@@ -52,6 +53,9 @@ def test_a_sweep_of_carbon_prices_with_a_broken_scenario(client, folder: Path) -
     base, broken = runs[runs["scenario"] == ""], runs[runs["scenario"] == "broken"]
     assert list(base["status"]) == ["optimal"] * 3
     assert list(base["exchanges"]) == [1, 2, 3]
+    # Two chains of three runs: the second and third start from the design before them (one
+    # pair fewer), and still find the pair more that their price pays for.
+    assert list(base["start"]) == ["", "design", "design"]
     savings = [sum(pair_benefit(price) - capital for capital in PAIR_CAPITAL[:k])
                for price, k in ((0, 1), (100, 2), (200, 3))]
     assert list(base["saving"]) == pytest.approx(savings, rel=1e-6)
@@ -81,6 +85,19 @@ def test_cli_sweep_on_an_existing_scheduler(client, folder: Path, tmp_path: Path
                                       "--scheduler", client.scheduler.address])
     assert failed.exit_code == 1
     assert "failed" in failed.stdout and "nobody" in failed.stdout
+
+
+def test_runs_are_cut_into_consecutive_chains() -> None:
+    assert chains_of(6, 2) == [range(0, 3), range(3, 6)]
+    assert chains_of(5, 2) == [range(0, 2), range(2, 5)]
+    assert chains_of(2, 4) == [range(0, 1), range(1, 2)]  # never more chains than runs
+    assert [len(chain) for chain in chains_of(10, 3)] == [3, 4, 3]
+
+
+def test_without_warm_start_every_run_starts_on_its_own(client, folder: Path) -> None:
+    result = sweep(folder, grid={"park.carbon_price": "0..200:100"}, client=client, warm_start=False)
+    assert list(result.runs["exchanges"]) == [1, 2, 3]
+    assert list(result.runs["start"]) == ["", "", ""]
 
 
 def test_ranges_keep_units_and_form_a_full_grid(folder: Path) -> None:

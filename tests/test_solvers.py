@@ -57,6 +57,22 @@ def test_a_first_answer_from_the_relaxation_changes_nothing_but_the_path() -> No
     assert plain.summary["start_objective"] != plain.summary["start_objective"]  # NaN: none made
 
 
+def test_a_start_from_a_design_finds_that_design_first_and_ends_at_the_same_optimum() -> None:
+    """A design start solves the MIP with every asset the design left unbuilt held at zero.
+    From the optimum's own design, that first answer is the optimum; from the empty design it
+    is today's park (nothing new built: the baseline cost); both end at the same optimum."""
+    park = symbiosis.load_park("parks/raufoss")
+    plain = symbiosis.optimize(park, start="none", gap=1e-6, values=False)
+    again = symbiosis.optimize(park, start=plain, gap=1e-6, values=False)
+    empty = symbiosis.optimize(park, start=[], gap=1e-6, values=False)
+    assert again.summary["start_source"] == empty.summary["start_source"] == "design"
+    assert again.summary["start_objective"] == pytest.approx(plain.summary["objective"], rel=1e-6)
+    assert empty.summary["start_objective"] == pytest.approx(plain.summary["baseline_cost"], rel=1e-9)
+    assert again.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
+    assert empty.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
+    assert list(again.exchanges["id"]) == list(plain.exchanges["id"])
+
+
 def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:
     from symbiosis.solvers.highs import relaxation_start, to_arrays
 

@@ -11,7 +11,10 @@ is a list of values, or a range ``START..STOP:STEP`` with an optional unit after
 STOP is included when the steps land on it; the arithmetic is decimal, so 0.1 steps stay exact.
 
 Each run is one task on a Dask cluster: a local one by default (``LocalCluster`` with two
-worker processes, one thread each), or any cluster by its scheduler address. Workers get the
+worker processes, one thread each), or any cluster by its scheduler address. Neighbouring runs
+differ in one value, so their answers are alike: the runs are cut into as many chains as the
+cluster has threads, and each run of a chain starts from the design its predecessor built
+(``optimize(start=...)``; measured 2 to 8 times faster per run in ``benchmarks/README.md``). Workers get the
 park's PATH, the scenario and the overrides, and load the park themselves (a ``Park`` holds
 read-only mappings that need not pickle); symbiosis must be installed on every worker. A run
 that fails (bad data, no solution, a worker lost) is a row with its status and error
@@ -33,7 +36,7 @@ import pandas as pd
 from symbiosis.analysis.common import KEY_COLUMNS, link_key, plain, records
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
-               "co2_avoided", "investment", "exchanges", "error"]
+               "co2_avoided", "investment", "exchanges", "start", "solve_s", "error"]
 EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "saving_min", "saving_max",
                     "capacity_min", "capacity_max", "capacity_unit"]
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -57,7 +60,9 @@ class SweepResult:
         One row a run: ``run``, ``scenario`` ('' for the park as it is), ``overrides``
         (``key=value; ...``), one column per grid key, ``status`` (the solver's, or ``failed``),
         ``total_cost``, ``baseline_cost``, ``saving``, ``emissions``, ``co2_avoided``,
-        ``investment``, ``exchanges`` (how many built) and ``error``.
+        ``investment``, ``exchanges`` (how many built), ``start`` (``design`` when the run
+        started from its neighbour's design, ``relaxation`` or '' otherwise), ``solve_s``
+        (seconds in the solver) and ``error``.
     exchanges
         One row an exchange built in at least one run (by from, to and technology):
         ``built_in`` runs of ``runs`` with a solution, ``robustness`` (the share), the least and
@@ -154,6 +159,7 @@ def sweep(
     time_limit: float | None = None,
     gap: float = 1e-4,
     on_run: RunDone | None = None,
+    warm_start: bool = True,
 ) -> SweepResult:
     """Run every scenario with every combination of the grid on Dask, and gather the answers.
 
@@ -174,6 +180,9 @@ def sweep(
         As for :func:`symbiosis.optimize`, for every run.
     on_run
         Called as each run ends, in the order they end: ``on_run(done, total, row)``.
+    warm_start
+        Start each run from the design of the run before it in its chain (see above); the
+        answers are the same within the gap, the time is not. ``False``: every run on its own.
     """
     path = str(Path(park_path).resolve())
     if not Path(path).exists():
@@ -182,7 +191,8 @@ def sweep(
             for overrides in expand_grid(path, grid)]
     options = {"objective": objective, "solver": solver, "time_limit": time_limit, "gap": gap}
     with _Cluster(client, scheduler) as dask_client:
-        answers = _run_all(dask_client, path, plan, options, on_run)
+        chains = sum(dask_client.nthreads().values()) if warm_start else len(plan)
+        answers = _run_all(dask_client, path, plan, options, on_run, chains)
     runs = pd.DataFrame([answer["row"] for answer in answers])
     keys = list(grid or {})
     for key in keys:
@@ -218,12 +228,24 @@ class _Cluster:
             thing.close()
 
 
+def chains_of(count: int, chains: int) -> list[range]:
+    """Runs 0 .. count-1 cut into at most ``chains`` consecutive stretches of near-equal length."""
+    chains = max(1, min(chains, count))
+    bounds = [round(k * count / chains) for k in range(chains + 1)]
+    return [range(bounds[k], bounds[k + 1]) for k in range(chains)]
+
+
 def _run_all(client: Any, path: str, plan: list[tuple[str | None, dict[str, Any]]], options: dict[str, Any],
-             on_run: RunDone | None) -> list[dict[str, Any]]:
+             on_run: RunDone | None, chains: int) -> list[dict[str, Any]]:
     from dask.distributed import as_completed
 
-    futures = {client.submit(run_one, path, scenario, overrides, options, pure=False): index
-               for index, (scenario, overrides) in enumerate(plan)}
+    futures = {}
+    for chain in chains_of(len(plan), chains):
+        previous = None  # a run's future: Dask hands its answer to the next run of the chain
+        for index in chain:
+            scenario, overrides = plan[index]
+            previous = client.submit(run_one, path, scenario, overrides, options, previous, pure=False)
+            futures[previous] = index
     answers: list[dict[str, Any] | None] = [None] * len(plan)
     for done, future in enumerate(as_completed(futures), start=1):
         index = futures[future]
@@ -240,15 +262,17 @@ def _run_all(client: Any, path: str, plan: list[tuple[str | None, dict[str, Any]
 
 
 def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
-            options: dict[str, Any]) -> dict[str, Any]:
-    """One run, on a worker: load the park, solve, and return plain rows (never raises)."""
+            options: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One run, on a worker: load the park, solve (from the ``previous`` answer's design when
+    it has one), and return plain rows (never raises)."""
     from symbiosis.optimize import optimize
     from symbiosis.park import load_park
 
+    start = previous["design"] if previous and previous.get("solved") else "auto"
     try:
         park = load_park(path, scenario=scenario, overrides=overrides)
         result = optimize(park, objective=options["objective"], solver=options["solver"],
-                          time_limit=options["time_limit"], gap=options["gap"])
+                          time_limit=options["time_limit"], gap=options["gap"], start=start)
     except Exception as exc:
         return _failed(scenario, overrides, _message(exc))
     s = result.summary
@@ -256,16 +280,18 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
            "status": result.status, "error": "" if result.has_solution else str(s.get("solver_message", "")),
            **{key: plain(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
                                                  "co2_avoided", "investment")},
-           "exchanges": len(result.exchanges)}
+           "exchanges": len(result.exchanges), "start": s.get("start_source", ""),
+           "solve_s": plain(s.get("solve_s"))}
     exchanges = records(result.exchanges[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
         if result.has_solution else []
-    return {"row": row, "exchanges": exchanges, "solved": result.has_solution}
+    design = sorted(result.exchanges["id"]) if result.has_solution else []
+    return {"row": row, "exchanges": exchanges, "solved": result.has_solution, "design": design}
 
 
 def _failed(scenario: str | None, overrides: dict[str, Any], message: str) -> dict[str, Any]:
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides), "status": "failed",
            "error": message, "total_cost": None, "baseline_cost": None, "saving": None, "emissions": None,
-           "co2_avoided": None, "investment": None, "exchanges": 0}
+           "co2_avoided": None, "investment": None, "exchanges": 0, "start": "", "solve_s": None}
     return {"row": row, "exchanges": [], "solved": False}
 
 

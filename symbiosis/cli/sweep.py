@@ -35,11 +35,13 @@ from symbiosis.results.result import atomic_write
               help="for each run")
 @click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True)
 @click.option("--solver", default="highs", show_default=True)
+@click.option("--warm-start/--no-warm-start", default=True, show_default=True,
+              help="start each run from the design of the run before it (same answers, less time)")
 @json_option
 @handle_errors
 def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str, ...], scheduler: str | None,
           out: str | None, force: bool, objective: str, time_limit: float | None, gap: float, solver: str,
-          as_json: bool) -> None:
+          warm_start: bool, as_json: bool) -> None:
     """Solve PARK for every scenario and every combination of the --set values, on Dask; show
     each run and, for each exchange, in how many runs it is built."""
     grid = parse_grid(settings)
@@ -56,7 +58,7 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
                        f"{row['overrides']}: {row['status']}")
 
         result = run_sweep(park, chosen, grid, scheduler=scheduler, objective=objective, solver=solver,
-                           time_limit=time_limit, gap=gap, on_run=done)
+                           time_limit=time_limit, gap=gap, on_run=done, warm_start=warm_start)
     if out:
         _write(result, Path(out))
     if as_json:

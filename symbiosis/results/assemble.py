@@ -98,8 +98,10 @@ def assemble_result(
             "columns": details.get("columns", math.nan),
             "nonzeros": details.get("nonzeros", math.nan),
             "binaries": details.get("integers", math.nan),
-            # the first answer found from the LP relaxation (HiGHS MIPs; solvers/highs.py)
+            # the first answer handed to branch and bound (HiGHS MIPs; solvers/highs.py), and
+            # where it came from: "relaxation", "design" (a previous answer) or "" (none made)
             "start_objective": getattr(details.get("start"), "objective", math.nan),
+            "start_source": getattr(details.get("start"), "source", ""),
             **times,
             "solver_log": outcome.log,
         },
