@@ -120,7 +120,7 @@ def solve(arrays, gap: float, time_limit: float, options: dict | None = None, st
     """Solve with HiGHS as solve_highs does (optionally from the relaxation start or ``values``)."""
     import highspy
 
-    from symbiosis.solvers.highs import start_from_relaxation
+    from symbiosis.solvers.highs import choose_lp_method, give_first_answer
     from symbiosis.solvers.status import SolveOptions
 
     h = highspy.Highs()
@@ -128,12 +128,13 @@ def solve(arrays, gap: float, time_limit: float, options: dict | None = None, st
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("random_seed", 0)
+    choose_lp_method(h, arrays, SolveOptions())  # as solve_highs
     for name, value in (options or {}).items():
         h.setOptionValue(name, value)
     arrays.pass_to(h)
     clock = time.perf_counter()
     if start == "relaxation":
-        start_from_relaxation(h, arrays, SolveOptions(time_limit=time_limit, mip_gap=gap))
+        give_first_answer(h, arrays, SolveOptions(time_limit=time_limit, mip_gap=gap))
     if values is not None:
         solution = highspy.HighsSolution()
         solution.col_value = list(values)

@@ -243,7 +243,7 @@ def _floor(data, spec: dict) -> dict:
     import numpy as np
     from floor import build_floor, floor_solution
 
-    from symbiosis.solvers.highs import start_from_relaxation, uses_ipm, wants_start
+    from symbiosis.solvers.highs import choose_lp_method, give_first_answer, wants_start
     from symbiosis.solvers.status import SolveOptions
 
     out: dict = {}
@@ -257,18 +257,17 @@ def _floor(data, spec: dict) -> dict:
     _highs_options(h, spec, log_path)
     options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
                            start=spec.get("start", "auto"), lp_method=spec.get("lp_method", "auto"))
-    if not floor.integer.any() and uses_ipm(floor.num_col, options):  # as solve_highs
-        h.setOptionValue("solver", "ipm")
-    floor.pass_to(h)
+    arrays = floor.to_arrays()
+    choose_lp_method(h, arrays, options)  # as solve_highs
+    arrays.pass_to(h)
     out["handoff_s"] = time.perf_counter() - clock
     out.update(variables=floor.num_col, constraints=floor.num_row, nonzeros=floor.nonzeros,
                binaries=int(floor.integer.sum()))
     if not spec.get("solve", True):
         return out
     clock = time.perf_counter()
-    arrays = floor.to_arrays()
     if wants_start(arrays, options):  # the same strategy as solve_highs
-        start_from_relaxation(h, arrays, options)
+        give_first_answer(h, arrays, options)
     h.run()
     out["solve_s"] = time.perf_counter() - clock
     clock = time.perf_counter()

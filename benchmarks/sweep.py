@@ -66,11 +66,12 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {'yes' if is_warm else 'no'} | {wall:.1f} | {table['solve_s'].sum():.1f} | "
                      f"{int((table['start'] == 'design').sum())} of {len(table)} | {wall / base:.2f} |")
     lines += ["", f"Same answers (total cost within the gap): {'yes' if same else 'no'}.", "",
-              "| carbon price | cold: solver s | warm: solver s | start | cold: total cost | warm: total cost |",
+              "| carbon price | cold: solver s | warm: solver s | start | cold: total cost "
+              "| warm: total cost |",
               "|---|---|---|---|---|---|"]
     for (_, c), (_, w) in zip(cold.iterrows(), warm.iterrows(), strict=True):
-        lines.append(f"| {c['park.carbon_price']} | {c['solve_s']:.1f} | {w['solve_s']:.1f} | {w['start'] or '-'} | "
-                     f"{c['total_cost']:,.0f} | {w['total_cost']:,.0f} |")
+        lines.append(f"| {c['park.carbon_price']} | {c['solve_s']:.1f} | {w['solve_s']:.1f} | "
+                     f"{w['start'] or '-'} | {c['total_cost']:,.0f} | {w['total_cost']:,.0f} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -157,8 +157,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
-    if not lp.is_mip and uses_ipm(lp.num_col, options):
-        h.setOptionValue("solver", "ipm")
+    choose_lp_method(h, lp, options)
     lp.pass_to(h)
     start = time.perf_counter()
     first = give_first_answer(h, lp, options, _held(info, options)) if wants_start(lp, options) else None
@@ -225,9 +224,9 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions) -> FirstAnswer:
     clock = time.perf_counter()
     budget = _start_budget(options)
     relaxed = _quiet_highs(budget, options)
-    if uses_ipm(arrays.num_col, options):
-        relaxed.setOptionValue("solver", "ipm")
-    replace(arrays, integer=np.zeros_like(arrays.integer)).pass_to(relaxed)
+    lp = replace(arrays, integer=np.zeros_like(arrays.integer))
+    choose_lp_method(relaxed, lp, options)
+    lp.pass_to(relaxed)
     _run(relaxed)
     ms = highspy.HighsModelStatus
     if relaxed.getModelStatus() != ms.kOptimal:
@@ -256,6 +255,7 @@ def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions
                     clock: float, bound: float, source: str) -> FirstAnswer:
     """Solve ``arrays`` with the ``held`` columns at zero, within what is left of ``budget``."""
     restricted = _quiet_highs(max(0.0, budget - (time.perf_counter() - clock)), options)
+    choose_lp_method(restricted, arrays, options)
     replace(arrays, upper=np.where(held, 0.0, arrays.upper)).pass_to(restricted)
     _run(restricted)
     info = restricted.getInfo()
@@ -269,6 +269,15 @@ def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions
 def uses_ipm(columns: int, options: SolveOptions) -> bool:
     """Whether an LP of ``columns`` columns is solved by interior point (see ``SolveOptions``)."""
     return options.lp_method == "ipm" or (options.lp_method == "auto" and columns >= IPM_FROM_COLUMNS)
+
+
+def choose_lp_method(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions) -> None:
+    """Interior point for a large LP, and for the root LP of a large MIP (``mip_lp_solver``;
+    nodes still use dual simplex from the crossover's basis): on a 50-firm park at 8 typical
+    days of 6 segments, dual simplex had not solved the root after 300 s, interior point
+    solved it in 150 s (``benchmarks/README.md``)."""
+    if uses_ipm(arrays.num_col, options):
+        h.setOptionValue("mip_lp_solver" if arrays.is_mip else "solver", "ipm")
 
 
 def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:

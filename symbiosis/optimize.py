@@ -20,7 +20,8 @@ from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
-from symbiosis.time import time_steps
+from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS
+from symbiosis.time import annual, time_steps
 
 Progress = Callable[[str], None]
 
@@ -31,6 +32,14 @@ EMISSIONS_TOLERANCE = 1e-6
 # Dual prices need one more LP solve: by default only for models up to this many columns.
 VALUES_UP_TO_COLUMNS = 200_000
 CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
+# A time-resolved MIP this large (its root LP needs interior point) starts from the design of
+# the park solved as one annual step, which gets this share of the time limit (or
+# COARSE_SECONDS without one): on 50 firms at 8 typical days of 6 segments, the relaxation start
+# ran out of time in its LP and HiGHS alone was 22 % from its bound after 300 s; from the
+# annual design, 10.7 % (benchmarks/README.md).
+COARSE_FROM_COLUMNS = IPM_FROM_COLUMNS
+COARSE_SHARE = 0.2
+COARSE_SECONDS = 60.0
 
 
 def optimize(
@@ -69,7 +78,9 @@ def optimize(
         model has at most ``VALUES_UP_TO_COLUMNS`` columns (so not for big hourly models).
     start
         HiGHS MIPs: ``"relaxation"`` finds a first answer from the LP relaxation before branch
-        and bound, ``"none"`` does not, ``"auto"`` (default) does from 100 binaries up.
+        and bound, ``"none"`` does not, ``"coarse"`` starts from the design of the park solved
+        as one annual step (time-resolved parks), ``"auto"`` (default) takes ``"coarse"`` for
+        a time-resolved MIP of 20,000 columns or more, else ``"relaxation"`` from 100 binaries up.
         A :class:`Result` (or the ids of the links, stores and hub units built) starts from
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).
@@ -98,9 +109,13 @@ def optimize(
             model.links.capacity[link_id].fix(0)
     times["build_s"] = time.perf_counter() - clock
 
+    clock = time.perf_counter()
+    if _wants_coarse(start, model, steps, solver):
+        say("solving the park as one annual step, for a first design")
+        start = _coarse_design(park, candidates, objective, time_limit, gap, threads) or "auto"
+        time_limit = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - clock))
     options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log,
                            **_start_options(model, start))
-    clock = time.perf_counter()
     say(f"solving with {solver}")
     outcome = solve(model, options)
     if objective == "emissions" and outcome.has_solution:
@@ -143,10 +158,35 @@ def optimize(
     return replace(result, summary=summary)
 
 
+def _wants_coarse(start: object, model: pyo.ConcreteModel, steps, solver: str) -> bool:
+    """Whether to start from the annual design (see ``COARSE_FROM_COLUMNS``)."""
+    if start == "coarse":
+        return len(steps) > 1
+    if start != "auto" or solver != "highs" or len(steps) <= 1:
+        return False
+    columns = sum(len(component) for component in model.component_objects(pyo.Var, descend_into=True))
+    binaries = sum(len(binaries) for binaries in asset_binaries(model).values())
+    return columns >= COARSE_FROM_COLUMNS and binaries >= START_FROM_INTEGERS
+
+
+def _coarse_design(park: Park, candidates: Candidates, objective: str, time_limit: float | None, gap: float,
+                   threads: int | None) -> list[str] | None:
+    """The ids of what the park, solved as one annual step, builds: a first design for a
+    time-resolved model (its restricted MIP then sizes the links to the peaks); None if that
+    solve found nothing."""
+    data = to_model_data(park, candidates, annual())
+    model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
+    seconds = COARSE_SHARE * time_limit if time_limit is not None else COARSE_SECONDS
+    outcome = solve(model, SolveOptions(time_limit=seconds, mip_gap=max(gap, 0.01), threads=threads))
+    if not outcome.has_solution:
+        return None
+    return [asset for asset, built in solution_of(model, data).built.items() if built]
+
+
 def _start_options(model: pyo.ConcreteModel, start: str | Result | Iterable[str]) -> dict:
     """``SolveOptions`` fields for a start word, or for a design (a Result or the ids built)."""
-    if isinstance(start, str):
-        return {"start": start}
+    if isinstance(start, str):  # "coarse" on an annual park: nothing coarser, the usual start
+        return {"start": "auto" if start == "coarse" else start}
     built = set(start.exchanges["id"]) if isinstance(start, Result) else set(start)
     held = tuple(var for asset, binaries in asset_binaries(model).items() if asset not in built
                  for var in binaries)

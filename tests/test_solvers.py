@@ -71,6 +71,9 @@ def test_a_start_from_a_design_finds_that_design_first_and_ends_at_the_same_opti
     assert again.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
     assert empty.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
     assert list(again.exchanges["id"]) == list(plain.exchanges["id"])
+    # An annual park has nothing coarser: "coarse" is the usual start there.
+    coarse = symbiosis.optimize(park, start="coarse", gap=1e-6, values=False)
+    assert coarse.summary["start_source"] == "relaxation"
 
 
 def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:

@@ -544,3 +544,16 @@ def test_typical_days_against_the_full_hourly_model_on_an_example_park() -> None
     assert hourly.summary["time_steps"] == 8760 and typical.summary["time_steps"] == 16 * 24
     assert typical.total_cost == pytest.approx(hourly.total_cost, rel=0.01)
     assert max(typical.summary["aggregation_error"].values()) < 0.5
+
+
+def test_a_coarse_start_begins_from_the_annual_design_and_ends_at_the_same_optimum(make_park) -> None:
+    """``start="coarse"`` solves the park as one annual step first and hands its design (here
+    the pipe and the tank) to the typical-day model as a first answer: no better than the
+    optimum, and branch and bound ends at the same one as without a start."""
+    park = _shift_park(make_park, storage=True)
+    plain = symbiosis.optimize(park, start="none")
+    coarse = symbiosis.optimize(park, start="coarse")
+    assert coarse.summary["start_source"] == "design"
+    assert coarse.summary["start_objective"] >= plain.total_cost * (1 - 1e-9)
+    assert coarse.total_cost == pytest.approx(plain.total_cost, rel=1e-6)
+    assert sorted(coarse.exchanges["kind"]) == sorted(plain.exchanges["kind"])

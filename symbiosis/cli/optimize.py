@@ -39,8 +39,11 @@ from symbiosis.results import Result
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
-@click.option("--start", type=click.Choice(["auto", "relaxation", "none"]), default="auto", show_default=True,
-              help="HiGHS MIPs: first answer from the LP relaxation (auto: from 100 binaries up)")
+@click.option("--start", type=click.Choice(["auto", "relaxation", "coarse", "none"]), default="auto",
+              show_default=True,
+              help="HiGHS MIPs: first answer from the LP relaxation, or from the design of the park solved "
+                   "as one annual step (auto: coarse for time-resolved MIPs of 20,000 columns, else "
+                   "relaxation from 100 binaries)")
 @click.option("--log", "show_log", is_flag=True, help="show the solver's log on stderr")
 @click.option("--values", "show_values", is_flag=True,
               help="also show what each stream is worth to the park (dual prices)")
