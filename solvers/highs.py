@@ -272,12 +272,19 @@ def uses_ipm(columns: int, options: SolveOptions) -> bool:
 
 
 def choose_lp_method(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions) -> None:
-    """Interior point for a large LP, and for the root LP of a large MIP (``mip_lp_solver``;
-    nodes still use dual simplex from the crossover's basis): on a 50-firm park at 8 typical
-    days of 6 segments, dual simplex had not solved the root after 300 s, interior point
-    solved it in 150 s (``benchmarks/README.md``)."""
-    if uses_ipm(arrays.num_col, options):
-        h.setOptionValue("mip_lp_solver" if arrays.is_mip else "solver", "ipm")
+    """Interior point for a large LP, and for the root LP of a large MIP with many candidates
+    (``mip_lp_solver``; the nodes still use dual simplex from the crossover's basis).
+
+    Measured (``benchmarks/README.md``): on 50 firms at 8 typical days of 6 segments (2,390
+    binaries) dual simplex had not solved the root after 300 s, interior point solved it in
+    150 s; on Hofors-Borlänge hourly (36 binaries, 350,000 columns: few links, many steps) dual
+    simplex took 85 s, interior point 164 s. Hence the binaries in the rule for MIPs."""
+    if not uses_ipm(arrays.num_col, options):
+        return
+    if not arrays.is_mip:
+        h.setOptionValue("solver", "ipm")
+    elif options.lp_method == "ipm" or int(arrays.integer.sum()) >= START_FROM_INTEGERS:
+        h.setOptionValue("mip_lp_solver", "ipm")
 
 
 def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:
