@@ -82,7 +82,7 @@ def test_cli_sweep_on_an_existing_scheduler(client, folder: Path, tmp_path: Path
     assert [r["exchanges"] for r in document["runs"]] == [1, 3]
     assert all((out / name).is_file() for name in ("runs.csv", "exchanges.csv", "sweep.json"))
     failed = CliRunner().invoke(cli, ["sweep", str(folder), "--scenario", "broken", "--base",
-                                      "--scheduler", client.scheduler.address])
+                                      "--no-warm-start", "--scheduler", client.scheduler.address])
     assert failed.exit_code == 1
     assert "failed" in failed.stdout and "nobody" in failed.stdout
 
