@@ -123,7 +123,9 @@ def optimize(
     explanation = []
     if outcome.status is Status.INFEASIBLE:
         say("finding what cannot hold")
-        violations = elastic_violations(model, replace(options, log=False), first=CHOSEN_LIMITS)
+        # The elastic model is a copy: a design start's variables are not its own.
+        elastic = replace(options, log=False, start="auto", start_held=())
+        violations = elastic_violations(model, elastic, first=CHOSEN_LIMITS)
         explanation = explain(violations, candidates, data)
     times["solve_s"] = time.perf_counter() - clock
 
