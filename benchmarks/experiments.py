@@ -213,8 +213,8 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for case in args.case:
         rows += run(case, Path(args.work), args.gap, args.time_limit)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    from run import write_markdown
+
     lines = ["# HiGHS time, variant by variant\n",
              f"Gap {args.gap:g}, time limit {args.time_limit:g} s, {time.strftime('%Y-%m-%d %H:%M')}. "
              "Seconds from hand-off to answer (a start's own time included); ratio: to `naive`.\n",
@@ -224,8 +224,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {r['case']} | {r['variant']} | {r['columns']:,} | {r['seconds']:.1f} "
                      f"| {r['ratio']:.2f} | {r['status']} | {r['objective']:.8g} | {r['gap']:.2%} "
                      f"| {r['nodes']} | {r['note']} |")
-    (out / "experiments.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    print(write_markdown(lines, Path(args.out), "experiments.md"), end="")
 
 
 if __name__ == "__main__":

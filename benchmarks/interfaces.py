@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(row)
             print(f"  {case} {route}: " + (f"{row['seconds']:.2f} s" if "seconds" in row else row["error"]),
                   flush=True)
+    from run import write_markdown
+
     lines = ["# Hand-off from a built Pyomo model into HiGHS, by route\n",
              f"{time.strftime('%Y-%m-%d %H:%M')}; each line a fresh process; no solve.\n",
              "| case | route | seconds | x fastest | columns in HiGHS | peak MiB |",
@@ -132,10 +134,7 @@ def main(argv: list[str] | None = None) -> None:
                              f"| {r['columns']:,} | {r['peak_mib']:.0f} |")
             else:
                 lines.append(f"| {case} | {r['route']} | failed: {r['error'][:80]} | | | |")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "interfaces.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    print(write_markdown(lines, Path(args.out), "interfaces.md"), end="")
 
 
 if __name__ == "__main__":

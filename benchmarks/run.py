@@ -415,6 +415,16 @@ MD_COLUMNS = [("case", "case"), ("candidates", "cand."), ("variables", "vars"), 
               ("same_optimum", "same optimum"), ("gap", "gap")]
 
 
+def write_markdown(lines: list[str], out: Path | None, name: str) -> str:
+    """The text of ``lines``, written to ``out/name`` (the folder made if missing) when ``out``
+    is given: every benchmark table goes out this way."""
+    text = "\n".join(lines) + "\n"
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    return text
+
+
 def write_tables(rows: list[dict], out: Path, note: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "results.csv", "w", newline="", encoding="utf-8") as handle:
@@ -432,7 +442,7 @@ def write_tables(rows: list[dict], out: Path, note: str = "") -> None:
             lines.append("| " + " | ".join(cells) + " |")
             continue
         lines.append("| " + " | ".join(_fmt(row.get(key), key) for key, _ in MD_COLUMNS) + " |")
-    (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_markdown(lines, out, "results.md")
 
 
 def machine_note(args) -> str:
@@ -497,8 +507,7 @@ def gains(cases: list[str], work: Path, out: Path, repeats: int, timeout: float)
         cells = [_fmt(row[k], k) if not isinstance(row[k], float) or math.isfinite(row[k]) else ""
                  for k in keys]
         lines.append("| " + " | ".join(cells) + " |")
-    (out / "gains.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print((out / "gains.md").read_text())
+    print(write_markdown(lines, out, "gains.md"))
 
 
 def growth(out: Path) -> str:

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(one(**json.loads(args.one))))
         return
 
-    from run import park_folder
+    from run import park_folder, write_markdown
 
     jobs = []
     for case in args.case or ["50:td8s6@300"]:
@@ -94,11 +94,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {r['case']} | {r.get('columns', 0):,} | {r.get('binaries', 0):,} | {r['start']} | "
                      f"{r.get('status')} | {num('start_objective')} | {num('objective')} | {num('bound')} | "
                      f"{'-' if gap is None or gap != gap else f'{gap:.1%}'} | {r.get('seconds', 0):.0f} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "starts.md").write_text(text, encoding="utf-8")
+    print(write_markdown(lines, args.out, "starts.md"))
 
 
 if __name__ == "__main__":

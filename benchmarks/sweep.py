@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from dask.distributed import Client, LocalCluster
-    from run import park_folder
+    from run import park_folder, write_markdown
 
     from symbiosis.analysis import sweep
 
@@ -72,11 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     for (_, c), (_, w) in zip(cold.iterrows(), warm.iterrows(), strict=True):
         lines.append(f"| {c['park.carbon_price']} | {c['solve_s']:.1f} | {w['solve_s']:.1f} | "
                      f"{w['start'] or '-'} | {c['total_cost']:,.0f} | {w['total_cost']:,.0f} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "sweep.md").write_text(text, encoding="utf-8")
+    print(write_markdown(lines, args.out, "sweep.md"))
 
 
 if __name__ == "__main__":
