@@ -68,4 +68,3 @@ def asset_binaries(m: pyo.ConcreteModel) -> dict[str, list[pyo.Var]]:
     for (link, _), var in curve_steps.items() if curve_steps is not None else ():
         binaries[link].append(var)
     return binaries
-

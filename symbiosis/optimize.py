@@ -38,6 +38,8 @@ CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
 # ran out of time in its LP and HiGHS alone was 22 % from its bound after 300 s; from the
 # annual design, 10.7 % (benchmarks/README.md).
 COARSE_FROM_COLUMNS = IPM_FROM_COLUMNS
+# The start words a caller may give (a Result or the ids built are designs).
+START_WORDS = ("auto", "relaxation", "coarse", "none")
 COARSE_SHARE = 0.2
 COARSE_SECONDS = 60.0
 
@@ -85,6 +87,9 @@ def optimize(
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).
     """
+    if isinstance(start, str) and start not in START_WORDS:
+        raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
+                         f"was built, not {start!r}")
     say = progress or (lambda stage: None)
     times: dict[str, float] = {}
     clock = time.perf_counter()

@@ -71,6 +71,8 @@ def test_a_start_from_a_design_finds_that_design_first_and_ends_at_the_same_opti
     assert again.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
     assert empty.total_cost == pytest.approx(plain.total_cost, rel=1e-7)
     assert list(again.exchanges["id"]) == list(plain.exchanges["id"])
+    with pytest.raises(ValueError, match="start must be one of auto, relaxation, coarse, none"):
+        symbiosis.optimize(park, start="design")  # a design is given as a Result or ids, not a word
     # An annual park has nothing coarser: "coarse" is the usual start there.
     coarse = symbiosis.optimize(park, start="coarse", gap=1e-6, values=False)
     assert coarse.summary["start_source"] == "relaxation"

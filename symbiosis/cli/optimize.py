@@ -20,6 +20,7 @@ from symbiosis.cli.common import (
     stderr,
     stdout,
 )
+from symbiosis.optimize import START_WORDS
 from symbiosis.optimize import optimize as run_optimize
 from symbiosis.park import load_park
 from symbiosis.results import Result
@@ -39,7 +40,7 @@ from symbiosis.results import Result
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
-@click.option("--start", type=click.Choice(["auto", "relaxation", "coarse", "none"]), default="auto",
+@click.option("--start", type=click.Choice(START_WORDS), default="auto",
               show_default=True,
               help="HiGHS MIPs: first answer from the LP relaxation, or from the design of the park solved "
                    "as one annual step (auto: coarse for time-resolved MIPs of 20,000 columns, else "
