@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -42,6 +42,30 @@ COARSE_FROM_COLUMNS = IPM_FROM_COLUMNS
 START_WORDS = ("auto", "relaxation", "coarse", "none")
 COARSE_SHARE = 0.2
 COARSE_SECONDS = 60.0
+# With the emissions objective, the least-emissions MIP gets this share of the time left and the
+# least cost at that level the rest.
+EMISSIONS_FIRST_SHARE = 0.5
+# Dual values (an LP with the builds fixed) are kept this share of the time limit.
+VALUES_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the whole ``optimize`` call should be done: every solve in it (the coarse start, the
+    baseline, the main solve, the follow-ups) gets what is left, so a time limit bounds the call,
+    not each solve. ``at`` is a ``time.perf_counter`` reading, None without a limit."""
+
+    at: float | None
+
+    @classmethod
+    def after(cls, seconds: float | None) -> Deadline:
+        return cls(None if seconds is None else time.perf_counter() + seconds)
+
+    def left(self, share: float = 1.0, keep: float = 0.0) -> float | None:
+        """Seconds for the next solve: ``share`` of what is left after keeping ``keep`` for later."""
+        if self.at is None:
+            return None
+        return max(0.0, share * (self.at - time.perf_counter() - keep))
 
 
 def optimize(
@@ -91,6 +115,7 @@ def optimize(
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
                          f"was built, not {start!r}")
     say = progress or (lambda stage: None)
+    deadline = Deadline.after(time_limit)
     times: dict[str, float] = {}
     clock = time.perf_counter()
     say("finding candidate links")
@@ -114,22 +139,35 @@ def optimize(
             model.links.capacity[link_id].fix(0)
     times["build_s"] = time.perf_counter() - clock
 
+    # Today's park first, so that the main solve gets whatever time the limit leaves.
+    clock = time.perf_counter()
+    if any(link.existing_capacity > 0 for link in data.links):
+        say("solving today's park with its existing links (the baseline)")
+    today = SolveOptions(solver=solver, time_limit=deadline.left(), threads=threads)
+    baseline = _baseline(park, candidates, data, model, today)
+    set_objective(model, "emissions" if objective == "emissions" else "cost")
+    times["baseline_s"] = time.perf_counter() - clock
+
     clock = time.perf_counter()
     if _wants_coarse(start, model, steps, solver):
         say("solving the park as one annual step, for a first design")
-        start = _coarse_design(park, candidates, objective, time_limit, gap, threads) or "auto"
-        time_limit = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - clock))
-    options = SolveOptions(solver=solver, time_limit=time_limit, mip_gap=gap, threads=threads, log=log,
-                           **_start_options(model, start))
+        seconds = deadline.left(COARSE_SHARE)
+        start = _coarse_design(park, candidates, objective, seconds, gap, threads) or "auto"
+    keep = VALUES_SHARE * time_limit if time_limit is not None and values is not False else 0.0
+    options = SolveOptions(solver=solver, time_limit=deadline.left(keep=keep), mip_gap=gap, threads=threads,
+                           log=log, **_start_options(model, start))
+    if objective == "emissions":
+        options = replace(options, time_limit=deadline.left(EMISSIONS_FIRST_SHARE, keep=keep))
     say(f"solving with {solver}")
     outcome = solve(model, options)
     if objective == "emissions" and outcome.has_solution:
+        options = replace(options, time_limit=deadline.left(keep=keep))
         outcome = _least_cost_at_least_emissions(model, options, outcome)
     explanation = []
     if outcome.status is Status.INFEASIBLE:
         say("finding what cannot hold")
         # The elastic model is a copy: a design start's variables are not its own.
-        elastic = replace(options, log=False, start="auto", start_held=())
+        elastic = replace(options, log=False, start="auto", start_held=(), time_limit=deadline.left())
         violations = elastic_violations(model, elastic, first=CHOSEN_LIMITS)
         explanation = explain(violations, candidates, data)
     times["solve_s"] = time.perf_counter() - clock
@@ -139,8 +177,7 @@ def optimize(
     solution = evaluate(park, candidates, data, solution_of(model, data)) if outcome.has_solution else None
     wanted = values if values is not None else outcome.details.get("columns", 0) <= VALUES_UP_TO_COLUMNS
     wanted = wanted and outcome.has_solution and solver == "highs"
-    worth = _values(park, data, model, options) if wanted else None
-    baseline = _baseline(park, candidates, data, model, options)
+    worth = _values(park, data, model, replace(options, time_limit=deadline.left())) if wanted else None
     times["results_s"] = time.perf_counter() - clock
     result = assemble_result(
         park,
@@ -176,14 +213,14 @@ def _wants_coarse(start: object, model: pyo.ConcreteModel, steps, solver: str) -
     return columns >= COARSE_FROM_COLUMNS and binaries >= START_FROM_INTEGERS
 
 
-def _coarse_design(park: Park, candidates: Candidates, objective: str, time_limit: float | None, gap: float,
+def _coarse_design(park: Park, candidates: Candidates, objective: str, seconds: float | None, gap: float,
                    threads: int | None) -> list[str] | None:
     """The ids of what the park, solved as one annual step, builds: a first design for a
     time-resolved model (its restricted MIP then sizes the links to the peaks); None if that
     solve found nothing."""
     data = to_model_data(park, candidates, annual())
     model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
-    seconds = COARSE_SHARE * time_limit if time_limit is not None else COARSE_SECONDS
+    seconds = COARSE_SECONDS if seconds is None else seconds
     outcome = solve(model, SolveOptions(time_limit=seconds, mip_gap=max(gap, 0.01), threads=threads))
     if not outcome.has_solution:
         return None
@@ -233,20 +270,32 @@ def _least_cost_at_least_emissions(
 def _baseline(
     park: Park, candidates: Candidates, data: ModelData, model: pyo.ConcreteModel, options: SolveOptions
 ) -> Evaluation:
-    """Today's cost: every stream on its current route, existing links running as they may."""
+    """Today's cost: every stream on its current route, existing links running as they may.
+
+    Solved on ``model`` with every new asset held at zero and the emissions limits off; the
+    model is left as it came (the caller sets its objective again)."""
     if not any(link.existing_capacity > 0 for link in data.links):
         return evaluate(park, candidates, data, Solution.nothing_built(data))
     new_assets = [(link.id, model.links) for link in data.links if link.existing_capacity <= 0]
     new_assets += [(store.id, model.storage) for store in data.storages]
     new_assets += [(unit.id, model.conversion) for unit in data.converters]
-    for asset, block in new_assets:
-        block.build[asset].fix(0)
-        block.capacity[asset].fix(0)
-    for name in ("emissions_cap", "emissions_limit"):
-        if model.component(name) is not None:
-            model.del_component(name)
+    held = [var for asset, block in new_assets for var in (block.build[asset], block.capacity[asset])]
+    was_fixed = [(var, var.fixed, var.value) for var in held]
+    limits = [c for name in ("emissions_cap", "emissions_limit") if (c := model.component(name)) is not None
+              and c.active]
+    for var in held:
+        var.fix(0)
+    for limit in limits:
+        limit.deactivate()
     set_objective(model, "cost")
-    outcome = solve(model, SolveOptions(solver=options.solver, time_limit=options.time_limit))
-    if not outcome.has_solution:  # the park itself breaks a rule: say so through the main solve
-        return evaluate(park, candidates, data, Solution.nothing_built(data))
-    return evaluate(park, candidates, data, solution_of(model, data))
+    try:
+        outcome = solve(model, options)
+        if not outcome.has_solution:  # the park itself breaks a rule: say so through the main solve
+            return evaluate(park, candidates, data, Solution.nothing_built(data))
+        return evaluate(park, candidates, data, solution_of(model, data))
+    finally:
+        for var, fixed, value in was_fixed:
+            var.set_value(value, skip_validation=True)
+            var.fixed = fixed
+        for limit in limits:
+            limit.activate()

@@ -11,9 +11,15 @@ delivered + cost_per_tonne_km x length x taken; length = straight distance x rou
 
 from __future__ import annotations
 
+import importlib
+import time
+
 import pytest
 
 import symbiosis
+
+# The module (the package's ``symbiosis.optimize`` is the function).
+optimize_module = importlib.import_module("symbiosis.optimize")
 
 HOURS = 8760.0
 
@@ -204,6 +210,16 @@ def need(amount: str) -> dict:
             "target_temperature": "70 degC", "amount": amount, "current": "boiler"}
 
 
+def existing_pipe_park(make_park):
+    """A's 1 MW pipe to B exists; C may get a new one (figures in the next test)."""
+    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
+             "b": {"location": at(1000), "streams": {"need": need("2 MW")}},
+             "c": {"location": at(1500), "streams": {"surplus": surplus("3 MW")}}}
+    return make_park(firms, routes=HEAT_ROUTES, technologies={"hot_water_pipe": PIPE},
+                     existing=[{"from": "a.surplus", "to": "b.need", "technology": "hot_water_pipe",
+                                "capacity": "1 MW"}])
+
+
 def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(make_park) -> None:
     """A (3 MW surplus, at 0) already sends heat to B (needs 2 MW, at 1000 m) through a 1 MW pipe;
     C (3 MW surplus, at 1500 m, 0.65 km of pipe from B) may get a new pipe.
@@ -217,12 +233,7 @@ def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(mak
     Total: 17,520 + 135,511 + cooling (2 + 2) x 8760 x 15 = 525,600 -> 678,631 NOK.
     (A parallel pipe A -> B would cost 1.3 km of length, more than C -> B.)
     """
-    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
-             "b": {"location": at(1000), "streams": {"need": need("2 MW")}},
-             "c": {"location": at(1500), "streams": {"surplus": surplus("3 MW")}}}
-    park = make_park(firms, routes=HEAT_ROUTES, technologies={"hot_water_pipe": PIPE},
-                     existing=[{"from": "a.surplus", "to": "b.need", "technology": "hot_water_pipe",
-                                "capacity": "1 MW"}])
+    park = existing_pipe_park(make_park)
     result = symbiosis.optimize(park)
     existing_cost = 2 * HOURS
     baseline = 1 * HOURS * 80 + 5 * HOURS * 15 + existing_cost
@@ -246,6 +257,45 @@ def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(mak
     assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
     assert result.total_cost == pytest.approx(total, rel=1e-6)
     assert result.saving == pytest.approx(baseline - total, rel=1e-6)
+
+
+def test_the_baseline_solve_leaves_the_callers_choices_in_place(make_park) -> None:
+    """The park above with the new pipe C -> B ruled out by the caller. The baseline is solved
+    first on the same model (new assets held at zero, then let go): the caller's "not C -> B"
+    must still hold afterwards, so the answer is the baseline itself, 1,375,320 NOK, saving 0."""
+    park = existing_pipe_park(make_park)
+    new_pipe = symbiosis.optimize(park).exchanges.set_index("from_firm").loc["c", "id"]
+    result = symbiosis.optimize(park, fixed_links={new_pipe: False})
+    baseline = 1 * HOURS * 80 + 5 * HOURS * 15 + 2 * HOURS
+    assert list(result.exchanges["from_firm"]) == ["a"]
+    assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
+    assert result.total_cost == pytest.approx(baseline, rel=1e-6)
+
+
+def test_one_time_limit_bounds_every_solve_of_the_call(make_park, monkeypatch) -> None:
+    """``time_limit`` is for the whole call, not for each solve. Here every solve is made to use
+    all the time it is given (a clock moved by its limit), except the baseline, which takes 10 s:
+    baseline (100 s given) -> least emissions ((90 - 5 kept for the values) / 2 = 42.5 s) ->
+    least cost at that level (42.5 s) -> dual values (the 5 s kept): 100 s in all, and no solve
+    after the baseline is left without time."""
+    park = existing_pipe_park(make_park)
+    real_clock, real_solve = time.perf_counter, optimize_module.solve
+    moved, given = [0.0], []
+
+    def solve_using_all_its_time(model, options):
+        outcome = real_solve(model, options)
+        given.append(options.time_limit)
+        moved[0] += 10.0 if len(given) == 1 else options.time_limit
+        return outcome
+
+    monkeypatch.setattr(time, "perf_counter", lambda: real_clock() + moved[0])
+    monkeypatch.setattr(optimize_module, "solve", solve_using_all_its_time)
+    result = symbiosis.optimize(park, objective="emissions", time_limit=100.0)
+    assert result.has_solution
+    assert len(given) == 4
+    assert given[0] == pytest.approx(100.0, abs=1.0)
+    assert given[1:] == pytest.approx([42.5, 42.5, 5.0], abs=1.0)
+    assert moved[0] <= 100.0
 
 
 # -- (j): firm rules -------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ from symbiosis.results import Result
               help="write result.json, CSV tables and result.xlsx into this folder")
 @click.option("--force", is_flag=True, help="replace a result already in --out")
 @click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="for the whole run: every solve in it shares this time")
 @click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
