@@ -209,9 +209,8 @@ class FirstAnswer:
     source: str = "relaxation"  # or "design": a previous answer's design
 
 
-# The restricted MIP is a means to a first answer: it gets this share of the time limit,
-# or SECONDS_WITHOUT_LIMIT when the caller set none.
-START_SHARE = 0.25
+# The restricted MIP is a means to a first answer: it gets ``options.start_share`` of the time
+# limit, or SECONDS_WITHOUT_LIMIT when the caller set none.
 SECONDS_WITHOUT_LIMIT = 120.0
 
 
@@ -252,7 +251,9 @@ def design_start(arrays: HighsArrays, held: np.ndarray, options: SolveOptions) -
 
 
 def _start_budget(options: SolveOptions) -> float:
-    return START_SHARE * options.time_limit if options.time_limit is not None else SECONDS_WITHOUT_LIMIT
+    if options.time_limit is None:
+        return SECONDS_WITHOUT_LIMIT
+    return options.start_share * options.time_limit
 
 
 def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions, budget: float,

@@ -44,6 +44,8 @@ class SolveOptions:
     # solving first with the integer variables in ``start_held`` (what it left unbuilt) at zero.
     start: str = "auto"
     start_held: tuple = ()
+    # The share of the time limit the first answer may take (the rest is branch and bound's).
+    start_share: float = 0.25
     # HiGHS LPs: "ipm" (interior point, then crossover to a vertex), "simplex", or "auto":
     # ipm from IPM_FROM_COLUMNS columns up.
     lp_method: str = "auto"

@@ -42,6 +42,11 @@ COARSE_FROM_COLUMNS = IPM_FROM_COLUMNS
 START_WORDS = ("auto", "relaxation", "coarse", "none")
 COARSE_SHARE = 0.2
 COARSE_SECONDS = 60.0
+# The coarse solve is itself only a means to a design: its own relaxation start (LP, then the
+# MIP restricted to what the LP uses) may take nearly all its time. On 200 firms its LP takes
+# 23 s by interior point and the restricted MIP 25 s to an answer 3.6 % from its bound; with
+# the usual quarter of 60 s it found nothing.
+COARSE_START_SHARE = 0.9
 # With the emissions objective, the least-emissions MIP gets this share of the time left and the
 # least cost at that level the rest.
 EMISSIONS_FIRST_SHARE = 0.5
@@ -221,7 +226,8 @@ def _coarse_design(park: Park, candidates: Candidates, objective: str, seconds: 
     data = to_model_data(park, candidates, annual())
     model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
     seconds = COARSE_SECONDS if seconds is None else seconds
-    outcome = solve(model, SolveOptions(time_limit=seconds, mip_gap=max(gap, 0.01), threads=threads))
+    outcome = solve(model, SolveOptions(time_limit=seconds, mip_gap=max(gap, 0.01), threads=threads,
+                                        start_share=COARSE_START_SHARE))
     if not outcome.has_solution:
         return None
     return [asset for asset, built in solution_of(model, data).built.items() if built]
