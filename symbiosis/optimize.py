@@ -21,7 +21,7 @@ from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_o
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
 from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS
-from symbiosis.time import annual, time_steps
+from symbiosis.time import TimeSteps, annual, time_steps
 
 Progress = Callable[[str], None]
 
@@ -146,11 +146,10 @@ def optimize(
 
     # Today's park first, so that the main solve gets whatever time the limit leaves.
     clock = time.perf_counter()
-    if any(link.existing_capacity > 0 for link in data.links):
+    if any(link.is_existing for link in candidates.links):
         say("solving today's park with its existing links (the baseline)")
     today = SolveOptions(solver=solver, time_limit=deadline.left(), threads=threads)
-    baseline = _baseline(park, candidates, data, model, today)
-    set_objective(model, "emissions" if objective == "emissions" else "cost")
+    baseline = _baseline(park, candidates, data, steps, today)
     times["baseline_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -273,35 +272,20 @@ def _least_cost_at_least_emissions(
     return replace(second, objective=least) if second.has_solution else first
 
 
-def _baseline(
-    park: Park, candidates: Candidates, data: ModelData, model: pyo.ConcreteModel, options: SolveOptions
-) -> Evaluation:
+def _baseline(park: Park, candidates: Candidates, data: ModelData, steps: TimeSteps,
+              options: SolveOptions) -> Evaluation:
     """Today's cost: every stream on its current route, existing links running as they may.
 
-    Solved on ``model`` with every new asset held at zero and the emissions limits off; the
-    model is left as it came (the caller sets its objective again)."""
-    if not any(link.existing_capacity > 0 for link in data.links):
+    With existing links, a model of the park with only those (no new link, store or hub unit)
+    is solved: a few rows where the main model has hundreds of thousands (200 firms: 1 s
+    against 22 s when the main model was solved with every new asset held at zero)."""
+    existing = tuple(link for link in candidates.links if link.is_existing)
+    if not existing:
         return evaluate(park, candidates, data, Solution.nothing_built(data))
-    new_assets = [(link.id, model.links) for link in data.links if link.existing_capacity <= 0]
-    new_assets += [(store.id, model.storage) for store in data.storages]
-    new_assets += [(unit.id, model.conversion) for unit in data.converters]
-    held = [var for asset, block in new_assets for var in (block.build[asset], block.capacity[asset])]
-    was_fixed = [(var, var.fixed, var.value) for var in held]
-    limits = [c for name in ("emissions_cap", "emissions_limit") if (c := model.component(name)) is not None
-              and c.active]
-    for var in held:
-        var.fix(0)
-    for limit in limits:
-        limit.deactivate()
-    set_objective(model, "cost")
-    try:
-        outcome = solve(model, options)
-        if not outcome.has_solution:  # the park itself breaks a rule: say so through the main solve
-            return evaluate(park, candidates, data, Solution.nothing_built(data))
-        return evaluate(park, candidates, data, solution_of(model, data))
-    finally:
-        for var, fixed, value in was_fixed:
-            var.set_value(value, skip_validation=True)
-            var.fixed = fixed
-        for limit in limits:
-            limit.activate()
+    today = Candidates(links=existing)
+    today_data = to_model_data(park, today, steps)
+    model = build_model(today_data, objective="cost")
+    outcome = solve(model, options)
+    if not outcome.has_solution:  # the park itself breaks a rule: say so through the main solve
+        return evaluate(park, candidates, data, Solution.nothing_built(data))
+    return evaluate(park, today, today_data, solution_of(model, today_data))
