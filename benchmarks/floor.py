@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from symbiosis.models.data import ModelData
 from symbiosis.models.heat import cold_steps, segment_reach
+from symbiosis.models.links import CHORD_TOLERANCE, chord_coefficients
 from symbiosis.solvers.highs import HighsArrays
 
 INF = highspy.kHighsInf
@@ -227,6 +228,14 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
               np.concatenate([np.ones(b), -np.ones(b)]), np.full(b, -INF), np.zeros(b))
         R.add(np.concatenate([k, k]), np.concatenate([steps, fills[not_last]]),
               np.concatenate([np.ones(b), -np.ones(b)]), np.full(b, -INF), np.zeros(b))
+        # curve_above_chord: sum a_p fill_p >= 0 where the chord to the largest size holds
+        chords = [(j, a) for j, i in enumerate(curved) for a in [chord_coefficients(links[i])] if a]
+        if chords:
+            a = np.concatenate([np.asarray(coefficients) for _, coefficients in chords])
+            row = np.repeat(np.arange(len(chords)), [len(coefficients) for _, coefficients in chords])
+            chord_cols = np.concatenate([fills[fill_start[j]:fill_start[j + 1]] for j, _ in chords])
+            kept = np.abs(a) > CHORD_TOLERANCE
+            R.add(row[kept], chord_cols[kept], a[kept], np.zeros(len(chords)), np.full(len(chords), INF))
 
     # heat cascade
     if n_pairs:

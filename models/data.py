@@ -7,7 +7,7 @@ currency; emissions t CO2.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -145,3 +145,22 @@ class ModelData:
     @property
     def steps(self) -> range:
         return range(len(self.weights))
+
+
+def averaged(data: ModelData) -> ModelData:
+    """The park over one step: every stream at its weighted mean rate over ``data``'s steps, the
+    same candidates (so the same sizes and costs), no stores (one step has nothing to shift).
+
+    For a park without stores its optimum is a lower bound on ``data``'s: averaging any answer of
+    ``data`` over its steps gives an answer of this model at the same cost, since every row of
+    a step is linear in that step's flows with the same design variables, and the costs are
+    sums over steps weighted by their hours (time-series aggregation by averaging is a
+    relaxation: Bahl et al. 2017, Energy 135, 900-912; Baumgaertner et al. 2019, Comput. Chem.
+    Eng. 127, 127-139). Stores break it: the route a supply's store returns less to is priced."""
+    weights = np.asarray(data.weights, dtype=float)
+    hours = float(weights.sum())
+    streams = {key: replace(stream, rate=np.array([float(weights @ stream.rate) / hours]))
+               for key, stream in data.streams.items()}
+    return replace(data, weights=np.array([hours]), streams=streams, storages=(),
+                   durations=np.array([hours]), next_step=np.zeros(1, dtype=int),
+                   period=np.zeros(1, dtype=int), day_order=None)

@@ -13,6 +13,7 @@ from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
 from symbiosis.models import ModelData, asset_binaries, build_model, set_objective
+from symbiosis.models.data import averaged
 from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
@@ -21,7 +22,7 @@ from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_o
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
 from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS
-from symbiosis.time import TimeSteps, annual, time_steps
+from symbiosis.time import TimeSteps, time_steps
 
 Progress = Callable[[str], None]
 
@@ -156,7 +157,7 @@ def optimize(
     if _wants_coarse(start, model, steps, solver):
         say("solving the park as one annual step, for a first design")
         seconds = deadline.left(COARSE_SHARE)
-        start = _coarse_design(park, candidates, objective, seconds, gap, threads) or "auto"
+        start = _coarse_design(data, objective, seconds, gap, threads) or "auto"
     keep = VALUES_SHARE * time_limit if time_limit is not None and values is not False else 0.0
     options = SolveOptions(solver=solver, time_limit=deadline.left(keep=keep), mip_gap=gap, threads=threads,
                            log=log, **_start_options(model, start))
@@ -217,19 +218,21 @@ def _wants_coarse(start: object, model: pyo.ConcreteModel, steps, solver: str) -
     return columns >= COARSE_FROM_COLUMNS and binaries >= START_FROM_INTEGERS
 
 
-def _coarse_design(park: Park, candidates: Candidates, objective: str, seconds: float | None, gap: float,
+def _coarse_design(data: ModelData, objective: str, seconds: float | None, gap: float,
                    threads: int | None) -> list[str] | None:
-    """The ids of what the park, solved as one annual step, builds: a first design for a
-    time-resolved model (its restricted MIP then sizes the links to the peaks); None if that
-    solve found nothing."""
-    data = to_model_data(park, candidates, annual())
-    model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
+    """The ids of what the park, solved as one step of its mean rates (``averaged``), builds,
+    and of every candidate store, which one step cannot value (nothing to shift): a first design
+    for a time-resolved model, whose restricted MIP then sizes the links to the peaks and
+    decides the stores; None if that solve found nothing."""
+    one_step = averaged(data)
+    model = build_model(one_step, objective="emissions" if objective == "emissions" else "cost")
     seconds = COARSE_SECONDS if seconds is None else seconds
     outcome = solve(model, SolveOptions(time_limit=seconds, mip_gap=max(gap, 0.01), threads=threads,
                                         start_share=COARSE_START_SHARE))
     if not outcome.has_solution:
         return None
-    return [asset for asset, built in solution_of(model, data).built.items() if built]
+    built = [asset for asset, built in solution_of(model, one_step).built.items() if built]
+    return built + [store.id for store in data.storages]
 
 
 def _start_options(model: pyo.ConcreteModel, start: str | Result | Iterable[str]) -> dict:

@@ -77,3 +77,58 @@ def test_a_parks_own_linear_price_replaces_the_catalogue_curve(make_park) -> Non
     assert park.technologies["hot_water_pipe"].cost_curve == ()
     result = symbiosis.optimize(park)
     assert result.exchanges.iloc[0]["investment"] == pytest.approx(12 * 500000)
+
+
+def one_pipe_model(make_park):
+    """The park above as a Pyomo model: one curved pipe of at most 12 MW (the town's need)."""
+    from symbiosis.candidates import find_candidates
+    from symbiosis.models import build_model
+    from symbiosis.problem import to_model_data
+    from symbiosis.time import time_steps
+
+    park = make_park(
+        FIRMS, technologies={"hot_water_pipe": {**PIPE, "cost_curve": CURVE}, "heat_pump": {"enabled": False}}
+    )
+    candidates = find_candidates(park)
+    data = to_model_data(park, candidates, time_steps(park))
+    (link,) = data.links
+    return build_model(data), link
+
+
+def test_the_chord_row_makes_the_relaxation_exact_for_one_curved_link(make_park) -> None:
+    """The curve runs (0, 0), (10 MW, 10 MNOK), (20 MW, 15 MNOK), extended by its last slope to
+    24 MW (twice the 12 MW largest size). The incremental form's relaxation alone prices 12 MW on
+    the chord to 24 MW: 12 x 17 / 24 = 8.5 MNOK. The chord row to the largest size (12 MW,
+    11 MNOK) lifts it to 11 MNOK, the investment of the MIP: the relaxation is exact here."""
+    import pyomo.environ as pyo
+
+    from symbiosis.solvers import SolveOptions, solve
+
+    model, link = one_pipe_model(make_park)
+    assert link.max_capacity == pytest.approx(12)
+    assert link.cost_curve[-1] == pytest.approx((24, 17e6))
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
+    crf = capital_recovery_factor(0.07, 30)
+    expected = crf * 11e6 + (30 - 12) * 8760 * 10  # as in test_investment_follows_the_curve
+    assert solve(model, SolveOptions()).objective == pytest.approx(expected, rel=1e-6)
+    model.links.curve_above_chord.deactivate()
+    chord_to_24 = crf * 8.5e6 + (30 - 12) * 8760 * 10
+    assert solve(model, SolveOptions()).objective == pytest.approx(chord_to_24, rel=1e-6)
+
+
+def test_no_chord_row_for_a_curve_below_its_chord() -> None:
+    """A curve that is convex up to the largest size lies below its chord there: the row would
+    cut off the true cost, so it is left out; a concave one gets it, tight at the largest size."""
+    from types import SimpleNamespace
+
+    from symbiosis.models.links import chord_coefficients
+
+    concave = SimpleNamespace(cost_curve=((0, 0), (10, 10e6), (20, 15e6), (24, 17e6)), max_capacity=12)
+    convex = SimpleNamespace(cost_curve=((0, 0), (10, 5e6), (20, 15e6), (24, 19e6)), max_capacity=12)
+    at_the_end = SimpleNamespace(cost_curve=concave.cost_curve, max_capacity=24)
+    assert chord_coefficients(convex) == ()
+    assert chord_coefficients(at_the_end) == ()
+    fills_at_12 = (1.0, 0.2, 0.0)  # 10 MW of the first segment, 2 of the second
+    row = chord_coefficients(concave)
+    assert sum(a * fill for a, fill in zip(row, fills_at_12, strict=True)) == pytest.approx(0, abs=1e-12)
+    assert row[0] > 0 > row[1]

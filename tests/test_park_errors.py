@@ -895,3 +895,22 @@ def test_help_of_the_program_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("validate", "candidates", "optimize", "doctor"):
         assert command in result.output
+
+
+def test_cost_curve_points_out_of_order(tmp_path: Path) -> None:
+    """A curve is read point after point: a capacity that does not grow would make the
+    piecewise investment meaningless, so it is named instead of solved."""
+    curve = [{"capacity": "10 MW", "investment": "10000000 NOK"},
+             {"capacity": "5 MW", "investment": "15000000 NOK"}]
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {"cost_curve": curve}})
+    _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[2].capacity",
+           line=_line(folder, "5 MW"),
+           says=("'5 MW'", "capacities that grow", "from the smallest capacity to the largest"))
+
+
+def test_cost_curve_investment_that_falls(tmp_path: Path) -> None:
+    curve = [{"capacity": "10 MW", "investment": "10000000 NOK"},
+             {"capacity": "20 MW", "investment": "9000000 NOK"}]
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {"cost_curve": curve}})
+    _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[2].investment",
+           line=_line(folder, "9000000 NOK"), says=("'9000000 NOK'", "no smaller than the point before"))

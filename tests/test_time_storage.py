@@ -249,12 +249,11 @@ def test_steam_is_let_down_to_a_lower_pressure_but_never_raised(make_park) -> No
     assert len(higher.candidates) == 0
 
 
-def test_hourly_and_typical_days_agree_within_a_stated_bound(make_park) -> None:
-    """A seasonal district-heating demand and a weekday process surplus: 12 typical days stay
-    within 2 % of the full 8760-hour model's total cost (the bound the README states)."""
-    hours = range(8760)
+def _seasonal_weekday() -> tuple[dict, dict]:
+    """A seasonal district-heating demand and a weekday process surplus (firms, files)."""
     import math
 
+    hours = range(8760)
     seasonal = "value\n" + "\n".join(f"{1 + 0.6 * math.cos(2 * math.pi * h / 8760):.4f}" for h in hours)
     weekday = "value\n" + "\n".join("1" if (h // 24) % 7 < 5 else "0.3" for h in hours)
     firms = {
@@ -287,11 +286,43 @@ def test_hourly_and_typical_days_agree_within_a_stated_bound(make_park) -> None:
             },
         },
     }
-    files = {"profiles/seasonal.csv": seasonal, "profiles/weekday.csv": weekday}
+    return firms, {"profiles/seasonal.csv": seasonal, "profiles/weekday.csv": weekday}
+
+
+def test_hourly_and_typical_days_agree_within_a_stated_bound(make_park) -> None:
+    """The park above: 12 typical days stay within 2 % of the full 8760-hour model's total
+    cost (the bound the README states)."""
+    firms, files = _seasonal_weekday()
     hourly = symbiosis.optimize(make_park(firms, files=files, park={"time": "hourly"}))
     typical = symbiosis.optimize(make_park(firms, files=files, park={"time": {"typical_days": 12}}))
     assert typical.total_cost == pytest.approx(hourly.total_cost, rel=0.02)
     assert hourly.summary["time_steps"] == 8760 and typical.summary["time_steps"] == 12 * 24
+
+
+def test_the_park_at_its_mean_rates_costs_no_more_than_over_time(make_park) -> None:
+    """The coarse model (``averaged``: one step of the weighted mean rates) holds each stream at
+    its annual amount over 8760 h (18 GWh and 10 GWh a year: 2.055 and 1.142 MW), and its
+    optimum is a lower bound on the time-resolved one: averaging the time-resolved answer over
+    the steps is an answer of the one-step model at the same cost. Here strictly lower: the
+    weekday surplus and the winter demand do not coincide hour by hour."""
+    from symbiosis.candidates import find_candidates
+    from symbiosis.models import build_model
+    from symbiosis.models.data import averaged
+    from symbiosis.problem import to_model_data
+    from symbiosis.solvers import SolveOptions, solve
+    from symbiosis.time import time_steps
+
+    firms, files = _seasonal_weekday()
+    park = make_park(firms, files=files, park={"time": {"typical_days": 12}})
+    data = to_model_data(park, find_candidates(park), time_steps(park))
+    one_step = averaged(data)
+    assert one_step.weights.tolist() == [8760]
+    assert one_step.streams["plant.cooling"].rate[0] == pytest.approx(18e3 / 8760, rel=1e-9)
+    assert one_step.streams["town.network"].rate[0] == pytest.approx(10e3 / 8760, rel=1e-9)
+    assert one_step.links == data.links
+    over_time = solve(build_model(data), SolveOptions()).objective
+    at_the_mean = solve(build_model(one_step), SolveOptions()).objective
+    assert at_the_mean < over_time * (1 - 1e-3)
 
 
 def test_a_hub_store_lets_the_electrolyser_run_flat(make_park) -> None:
@@ -548,8 +579,9 @@ def test_typical_days_against_the_full_hourly_model_on_an_example_park() -> None
 
 def test_a_coarse_start_begins_from_the_annual_design_and_ends_at_the_same_optimum(make_park) -> None:
     """``start="coarse"`` solves the park as one annual step first and hands its design (here
-    the pipe and the tank) to the typical-day model as a first answer: no better than the
-    optimum, and branch and bound ends at the same one as without a start."""
+    the pipe; the tank, which one step cannot value, is left to the typical-day model) as a
+    first answer: no better than the optimum, and branch and bound ends at the same one as
+    without a start."""
     park = _shift_park(make_park, storage=True)
     plain = symbiosis.optimize(park, start="none")
     coarse = symbiosis.optimize(park, start="coarse")

@@ -291,6 +291,15 @@ def technology(
         )
         for i, point in enumerate(raw.get("cost_curve") or ())
     )
+    for i, (smaller, larger) in enumerate(zip(curve, curve[1:], strict=False), start=1):
+        if larger.capacity <= smaller.capacity:
+            reader.problem((*where("cost_curve"), i, "capacity"), f"'{raw['cost_curve'][i]['capacity']}'",
+                           "capacities that grow from one point of the curve to the next",
+                           "list the points from the smallest capacity to the largest")
+        elif larger.investment < smaller.investment:
+            reader.problem((*where("cost_curve"), i, "investment"), f"'{raw['cost_curve'][i]['investment']}'",
+                           "an investment no smaller than the point before (a larger unit costs no less)",
+                           "check the point's investment and capacity")
     if "investment_per_capacity" in overridden and "cost_curve" not in overridden:
         curve = ()  # the park's own linear figure replaces the catalogue's curve
     return Technology(

@@ -94,7 +94,8 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
     """Lift the size bounds of built links and stores for the dual LP; return an undo.
 
     Those bounds come from the streams' peaks (a tight big-M, not a physical limit): left in
-    place they would bind exactly when a stream grows and hide what the stream is worth.
+    place they would bind exactly when a stream grows and hide what the stream is worth. So
+    would a cost curve's chord row, which holds only up to the largest size.
     """
     changed = []
     for ids, block in (
@@ -108,16 +109,20 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
             changed.append((capacity, capacity.ub, block.capacity_if_built[i]))
             capacity.setub(None)
             block.capacity_if_built[i].deactivate()
-    flows, step_bounds = [], []
+    flows, lifted_rows = [], []
+    chords = m.links.component("curve_above_chord")  # holds only up to the largest size
     for link in data.links:
         if m.links.build[link.id].value == 1:
+            if chords is not None and link.id in chords:
+                lifted_rows.append(chords[link.id])
+                lifted_rows[-1].deactivate()
             for t in data.steps:
                 var = m.links.flow[link.id, t]
                 flows.append((var, var.ub))
                 var.setub(None)
                 if (link.id, t) in m.links.flow_if_built:
-                    step_bounds.append(m.links.flow_if_built[link.id, t])
-                    step_bounds[-1].deactivate()
+                    lifted_rows.append(m.links.flow_if_built[link.id, t])
+                    lifted_rows[-1].deactivate()
 
     def undo() -> None:
         for var, upper, constraint in changed:
@@ -125,7 +130,7 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
             constraint.activate()
         for var, upper in flows:
             var.setub(upper)
-        for constraint in step_bounds:
+        for constraint in lifted_rows:
             constraint.activate()
 
     return undo
