@@ -132,3 +132,24 @@ def test_no_chord_row_for_a_curve_below_its_chord() -> None:
     row = chord_coefficients(concave)
     assert sum(a * fill for a, fill in zip(row, fills_at_12, strict=True)) == pytest.approx(0, abs=1e-12)
     assert row[0] > 0 > row[1]
+
+
+def test_the_value_of_heat_over_a_curved_pipe_is_the_change_in_cost(make_park) -> None:
+    """The town's heat is worth what one more MWh a year changes the park's cost: the pipe grows
+    along its curve's second segment (0.5 MNOK per MW, annualised) and takes surplus the cooling
+    tower no longer cools. The dual LP lifts the chord row with the size bounds, which both hold
+    the pipe at the town's 12 MW (here the town's own limit binds there too, so HiGHS may price
+    either; the value must still be this difference)."""
+    def park(demand_mw: float):
+        firms = {**FIRMS, "town": {**FIRMS["town"], "streams": {"network": {
+            **FIRMS["town"]["streams"]["network"], "amount": f"{demand_mw} MW"}}}}
+        return make_park(firms, technologies={"hot_water_pipe": {**PIPE, "cost_curve": CURVE},
+                                              "heat_pump": {"enabled": False}})
+
+    reference = symbiosis.optimize(park(12))
+    moved = symbiosis.optimize(park(12.01))
+    difference = (moved.total_cost - reference.total_cost) / (0.01 * 8760)  # NOK per MWh a year
+    crf = capital_recovery_factor(0.07, 30)
+    assert difference == pytest.approx(crf * 0.5e6 / 8760 - 10, rel=1e-4)
+    value = reference.values.set_index("stream").loc["town.network", "value"]
+    assert value == pytest.approx(difference, rel=1e-4)
