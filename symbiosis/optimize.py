@@ -37,7 +37,7 @@ CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
 # the park solved as one annual step, which gets this share of the time limit (or
 # COARSE_SECONDS without one): on 50 firms at 8 typical days of 6 segments, the relaxation start
 # ran out of time in its LP and HiGHS alone was 22 % from its bound after 300 s; from the
-# annual design, 10.7 % (benchmarks/README.md).
+# annual design, 8.7-12.2 % (benchmarks/README.md).
 COARSE_FROM_COLUMNS = IPM_FROM_COLUMNS
 # The start words a caller may give (a Result or the ids built are designs).
 START_WORDS = ("auto", "relaxation", "coarse", "none")
