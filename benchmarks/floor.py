@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from symbiosis.models.data import ModelData
 from symbiosis.models.heat import cold_steps, segment_reach
-from symbiosis.models.links import CHORD_TOLERANCE, chord_coefficients
+from symbiosis.models.links import chord_terms
 from symbiosis.solvers.highs import HighsArrays
 
 INF = highspy.kHighsInf
@@ -229,13 +229,12 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
         R.add(np.concatenate([k, k]), np.concatenate([steps, fills[not_last]]),
               np.concatenate([np.ones(b), -np.ones(b)]), np.full(b, -INF), np.zeros(b))
         # curve_above_chord: sum a_p fill_p >= 0 where the chord to the largest size holds
-        chords = [(j, a) for j, i in enumerate(curved) for a in [chord_coefficients(links[i])] if a]
+        chords = [(j, terms) for j, i in enumerate(curved) if (terms := chord_terms(links[i]))]
         if chords:
-            a = np.concatenate([np.asarray(coefficients) for _, coefficients in chords])
-            row = np.repeat(np.arange(len(chords)), [len(coefficients) for _, coefficients in chords])
-            chord_cols = np.concatenate([fills[fill_start[j]:fill_start[j + 1]] for j, _ in chords])
-            kept = np.abs(a) > CHORD_TOLERANCE
-            R.add(row[kept], chord_cols[kept], a[kept], np.zeros(len(chords)), np.full(len(chords), INF))
+            row = np.concatenate([np.full(len(terms), k) for k, (_, terms) in enumerate(chords)])
+            chord_cols = np.array([fills[fill_start[j] + p - 1] for j, terms in chords for p, _ in terms])
+            a = np.array([a for _, terms in chords for _, a in terms])
+            R.add(row, chord_cols, a, np.zeros(len(chords)), np.full(len(chords), INF))
 
     # heat cascade
     if n_pairs:

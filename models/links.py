@@ -25,7 +25,7 @@ import pyomo.environ as pyo
 
 from symbiosis.models.data import ModelData
 
-# Chord-row coefficients this small are rounding (a straight curve): the row is left out.
+# Chord-row coefficients this small are rounding (a straight stretch of the curve).
 CHORD_TOLERANCE = 1e-9
 
 
@@ -64,10 +64,11 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     return block
 
 
-def chord_coefficients(link) -> tuple[float, ...]:
-    """Coefficients on a curved link's fills of its row ``curve_above_chord``, or none when the
-    chord adds nothing (a single segment, a curve that ends at the largest size) or does not
-    hold (a curve that dips below its chord: not concave up to the largest size).
+def chord_terms(link) -> tuple[tuple[int, float], ...]:
+    """(segment p, coefficient on its fill) of a curved link's row ``curve_above_chord``, or
+    none when the chord adds nothing (a single segment, a curve that ends at the largest size)
+    or does not hold (a curve that dips below its chord: not concave up to the largest size).
+    Coefficients this close to zero are rounding (a straight stretch) and left out.
 
     A concave cost lies above its chord from the curve's start to the largest size U:
     :math:`c(K) - c_0 \\ge \\frac{c(U) - c_0}{U - x_0} (K - x_0)`; with :math:`K - x_0 = \\sum_p
@@ -85,9 +86,9 @@ def chord_coefficients(link) -> tuple[float, ...]:
     slope = (at_largest - c0) / (largest - x0)
     if any(c - c0 < slope * (x - x0) * (1 - CHORD_TOLERANCE) for x, c in points if x0 < x < largest):
         return ()
-    coefficients = tuple((c2 - c1) / (at_largest - c0) - (x2 - x1) / (largest - x0)
-                         for (x1, c1), (x2, c2) in zip(points, points[1:], strict=False))
-    return coefficients if any(abs(a) > CHORD_TOLERANCE for a in coefficients) else ()
+    coefficients = ((c2 - c1) / (at_largest - c0) - (x2 - x1) / (largest - x0)
+                    for (x1, c1), (x2, c2) in zip(points, points[1:], strict=False))
+    return tuple((p, a) for p, a in enumerate(coefficients, start=1) if abs(a) > CHORD_TOLERANCE)
 
 
 def varying_streams(data: ModelData) -> set[str]:
@@ -151,8 +152,6 @@ def add_cost_curves(block: pyo.Block, curved: list) -> None:
     # makes one link's relaxation the convex envelope of its fixed plus concave cost on its
     # real range (Croxton, Gendron and Magnanti 2003, Manage. Sci. 49, 1268-1273: the INC
     # relaxation is the envelope over the curve's domain). LP bound: +0.6 % on 50 and 200 firms.
-    chords = {link.id: chord_coefficients(link) for link in curved}
-    chords = {l: a for l, a in chords.items() if a}
+    chords = {link.id: terms for link in curved if (terms := chord_terms(link))}
     block.curve_above_chord = pyo.Constraint(
-        list(chords), rule=lambda b, l: pyo.quicksum(
-            a * fill[l, p] for p, a in enumerate(chords[l], start=1) if abs(a) > CHORD_TOLERANCE) >= 0)
+        list(chords), rule=lambda b, l: pyo.quicksum(a * fill[l, p] for p, a in chords[l]) >= 0)

@@ -121,17 +121,18 @@ def test_no_chord_row_for_a_curve_below_its_chord() -> None:
     cut off the true cost, so it is left out; a concave one gets it, tight at the largest size."""
     from types import SimpleNamespace
 
-    from symbiosis.models.links import chord_coefficients
+    from symbiosis.models.links import chord_terms
 
     concave = SimpleNamespace(cost_curve=((0, 0), (10, 10e6), (20, 15e6), (24, 17e6)), max_capacity=12)
     convex = SimpleNamespace(cost_curve=((0, 0), (10, 5e6), (20, 15e6), (24, 19e6)), max_capacity=12)
     at_the_end = SimpleNamespace(cost_curve=concave.cost_curve, max_capacity=24)
-    assert chord_coefficients(convex) == ()
-    assert chord_coefficients(at_the_end) == ()
-    fills_at_12 = (1.0, 0.2, 0.0)  # 10 MW of the first segment, 2 of the second
-    row = chord_coefficients(concave)
-    assert sum(a * fill for a, fill in zip(row, fills_at_12, strict=True)) == pytest.approx(0, abs=1e-12)
-    assert row[0] > 0 > row[1]
+    assert chord_terms(convex) == ()
+    assert chord_terms(at_the_end) == ()
+    fills_at_12 = {1: 1.0, 2: 0.2, 3: 0.0}  # 10 MW of the first segment, 2 of the second
+    row = dict(chord_terms(concave))
+    assert sorted(row) == [1, 2, 3]
+    assert sum(a * fills_at_12[p] for p, a in row.items()) == pytest.approx(0, abs=1e-12)
+    assert row[1] > 0 > row[2]
 
 
 def test_the_value_of_heat_over_a_curved_pipe_is_the_change_in_cost(make_park) -> None:
