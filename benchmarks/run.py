@@ -590,7 +590,7 @@ def check(case: str, work: Path, solve: bool = True) -> bool:
     model = build_model(data)
     if spec["relax"]:
         pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
-    ours, info = sh.to_arrays(model)
+    ours, form = sh.to_arrays(model)
     floor = build_floor(data, relax=spec["relax"])
     problems = []
     if (ours.num_row, ours.num_col, len(ours.value)) != (floor.num_row, floor.num_col, floor.nonzeros):
@@ -600,7 +600,7 @@ def check(case: str, work: Path, solve: bool = True) -> bool:
         for name in ("cost", "lower", "upper", "row_lower", "row_upper"):
             a, b = getattr(ours, name), getattr(floor, name)
             bad = np.flatnonzero(~np.isclose(a, b, rtol=1e-12, atol=1e-9))
-            names = [(info.columns if "row" not in name else [r.constraint for r in info.rows])[i].name
+            names = [(form.columns if "row" not in name else form.constraints)[i].name
                      for i in bad[:3]]
             if len(bad):
                 problems.append(f"{name}: {len(bad)} differ, first {names}")

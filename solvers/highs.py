@@ -1,5 +1,5 @@
-"""HiGHS in memory: Pyomo's standard-form compiler gives SciPy arrays that go to highspy
-in one ``passModel`` call; values come back by the compiler's column list.
+"""HiGHS in memory: the model's linear form (``compiler.py``) as NumPy arrays that go to
+highspy in one ``passModel`` call; values come back by its column list.
 
 This is the fastest in-memory route measured (shared/research/pyomo-highs-performance.md:
 about 10x faster hand-off than Pyomo's shipped ``appsi_highs`` and contrib ``highs``).
@@ -19,9 +19,8 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.repn import generate_standard_repn
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from symbiosis.solvers.compiler import LinearForm, compile_linear
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
     START_FROM_INTEGERS,
@@ -92,8 +91,8 @@ class HighsArrays:
         return lp
 
 
-def to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, object]:
-    """The model as HiGHS arrays, and the compiler's map of rows and columns."""
+def to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, LinearForm]:
+    """The model as HiGHS arrays, and its linear form (which rows and columns are which)."""
     # The cyclic garbage collector is paused, as while building: the loops below allocate
     # per column, and each full collection walks every object of a large model (about a
     # third of this function's time at 130 000 columns).
@@ -101,9 +100,9 @@ def to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, object]:
         return _to_arrays(model)
 
 
-def _to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, object]:
-    info = LinearStandardFormCompiler().write(model, mixed_form=True)
-    columns = info.columns
+def _to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, LinearForm]:
+    form = compile_linear(model)
+    columns = form.columns
     n = len(columns)
     # One ``bounds`` call per column (not ``lb`` then ``ub``); None (no bound) becomes NaN here.
     lower, upper = (np.array(side, dtype=float) for side in zip(*[v.bounds for v in columns], strict=True)) \
@@ -117,24 +116,19 @@ def _to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, object]:
         if kind is None:
             kind = integer_domain[id(var.domain)] = var.is_integer() or var.is_binary()
         integer[i] = kind
-    kinds = np.array([r.bound_type for r in info.rows], dtype=int)
-    rhs = np.asarray(info.rhs, dtype=float)
-    matrix = info.A.tocsc()
+    matrix = form.matrix
     arrays = HighsArrays(
-        offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
-        cost=np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(n), dtype=float),
-        lower=lower, upper=upper,
-        row_lower=np.where(kinds >= 0, np.where(kinds == 0, rhs, -INF), rhs),
-        row_upper=np.where(kinds <= 0, np.where(kinds == 0, rhs, INF), rhs),
+        offset=form.offset, cost=form.cost, lower=lower, upper=upper,
+        row_lower=np.maximum(form.row_lower, -INF), row_upper=np.minimum(form.row_upper, INF),
         start=matrix.indptr.astype(np.int32), index=matrix.indices.astype(np.int32),
         value=np.asarray(matrix.data, dtype=float), integer=integer)
-    return arrays, info
+    return arrays, form
 
 
-def to_highs(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, object]:
-    """The model as a ``HighsLp``, and the compiler's map of rows and columns."""
-    arrays, info = to_arrays(model)
-    return arrays.to_lp(), info
+def to_highs(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, LinearForm]:
+    """The model as a ``HighsLp``, and its linear form (which rows and columns are which)."""
+    arrays, form = to_arrays(model)
+    return arrays.to_lp(), form
 
 
 def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
@@ -142,7 +136,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
 
     ``options.time_limit`` bounds the whole call: the hand-off to HiGHS counts against it."""
     handed = time.perf_counter()
-    lp, info = to_arrays(model)
+    lp, form = to_arrays(model)
     if lp.num_col == 0:  # nothing left to decide: the objective is its constant
         return SolveOutcome(status=Status.OPTIMAL, has_solution=True, objective=lp.offset, bound=lp.offset,
                             gap=0.0, seconds=0.0, solver="highs", message="empty model: nothing to decide",
@@ -164,7 +158,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     if options.time_limit is not None:
         options = replace(options, time_limit=max(0.0, options.time_limit - (start - handed)))
         h.setOptionValue("time_limit", float(options.time_limit))
-    first = give_first_answer(h, lp, options, _held(info, options)) if wants_start(lp, options) else None
+    first = give_first_answer(h, lp, options, _held(form, options)) if wants_start(lp, options) else None
     _run(h)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
@@ -179,12 +173,12 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         values = np.asarray(h.getSolution().col_value)
         values = np.where(lp.integer, np.round(values), values).tolist()
         with PauseGC():
-            for var, value in zip(info.columns, values, strict=True):
+            for var, value in zip(form.columns, values, strict=True):
                 var.set_value(value, skip_validation=True)
     log = _read_log(log_path, keep=options.log_file is not None)
     if options.log:
         sys.stderr.write(log)
-    duals = _duals(h, info) if options.duals and has_solution and not is_mip else {}
+    duals = _duals(h, form) if options.duals and has_solution and not is_mip else {}
     return SolveOutcome(
         status=kind, has_solution=has_solution, objective=objective,
         bound=bound if bound is not None and math.isfinite(bound) else math.nan,
@@ -314,12 +308,12 @@ def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptio
     return first
 
 
-def _held(info, options: SolveOptions) -> np.ndarray | None:
+def _held(form: LinearForm, options: SolveOptions) -> np.ndarray | None:
     """The columns of ``options.start_held`` (a design start), or None for a relaxation start."""
     if options.start != "design":
         return None
     wanted = {id(var) for var in options.start_held}
-    return np.fromiter((id(var) in wanted for var in info.columns), dtype=bool, count=len(info.columns))
+    return np.fromiter((id(var) in wanted for var in form.columns), dtype=bool, count=len(form.columns))
 
 
 def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:
@@ -349,27 +343,10 @@ def _run(h: highspy.Highs) -> None:
         raise
 
 
-def _duals(h: highspy.Highs, info) -> dict:
-    """Each constraint's dual as d objective / d (its bound as written in Pyomo).
-
-    The compiler may store a row negated (``-body <= -bound``); the sign of one coefficient
-    against Pyomo's own reading of the constraint tells, and is undone here.
-    """
-    row_duals = h.getSolution().row_dual
-    matrix = info.A.tocsr()
-    column = {id(var): i for i, var in enumerate(info.columns)}
-    duals = {}
-    for r, entry in enumerate(info.rows):
-        constraint = entry.constraint
-        repn = generate_standard_repn(constraint.body, compute_values=False, quadratic=False)
-        orientation = 1.0
-        for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-            i = column.get(id(var))
-            if i is not None and matrix[r, i] != 0:
-                orientation = 1.0 if (matrix[r, i] > 0) == (pyo.value(coef) > 0) else -1.0
-                break
-        duals[constraint] = duals.get(constraint, 0.0) + orientation * row_duals[r]
-    return duals
+def _duals(h: highspy.Highs, form: LinearForm) -> dict:
+    """Each constraint's dual as d objective / d (its bound as written in Pyomo): each
+    constraint is one row of ``form``, in the orientation Pyomo reads it."""
+    return dict(zip(form.constraints, h.getSolution().row_dual, strict=True))
 
 
 def _status(status, h: highspy.Highs) -> Status:
