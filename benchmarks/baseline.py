@@ -125,6 +125,34 @@ def to_arrays(model):
     return _OldArrays(lp, np.array(integer, dtype=bool)), info
 
 
+def to_arrays_by_pyomo(model):
+    """HiGHS arrays from Pyomo's ``LinearStandardFormCompiler`` (every row through its general
+    visitor), as before ``solvers/compiler.py``."""
+    import numpy as np
+    from pyomo.common.gc_manager import PauseGC
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    from symbiosis.solvers.highs import INF, HighsArrays
+
+    with PauseGC():
+        info = LinearStandardFormCompiler().write(model, mixed_form=True)
+        columns = info.columns
+        lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
+        upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
+        kinds = np.array([r.bound_type for r in info.rows], dtype=int)
+        rhs = np.asarray(info.rhs, dtype=float)
+        matrix = info.A.tocsc()
+        arrays = HighsArrays(
+            offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
+            cost=np.asarray(info.c.toarray()[0], dtype=float), lower=lower, upper=upper,
+            row_lower=np.where(kinds >= 0, np.where(kinds == 0, rhs, -INF), rhs),
+            row_upper=np.where(kinds <= 0, np.where(kinds == 0, rhs, INF), rhs),
+            start=matrix.indptr.astype(np.int32), index=matrix.indices.astype(np.int32),
+            value=np.asarray(matrix.data, dtype=float),
+            integer=np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool))
+    return arrays, info
+
+
 # name: (module, attribute, old version, what the change was); undone in this order, so with
 # both heat changes undone the oldest (heat_index) is the one in place
 CHANGES = {
@@ -136,6 +164,9 @@ CHANGES = {
                    "not a nested key"),
     "curves": ("symbiosis.models.links", "add_cost_curves", add_cost_curves,
                "cost curves: INC written over indexed components, not a Piecewise block per link"),
+    "compiler": ("symbiosis.solvers.highs", "to_arrays", to_arrays_by_pyomo,
+                 "hand-off: flat sums read directly (solvers/compiler.py), not every row through "
+                 "Pyomo's standard-form compiler"),
     "arrays": ("symbiosis.solvers.highs", "to_arrays", to_arrays,
                "hand-off: NumPy arrays to passModel in one call, bounds and integrality vectorised, "
                "not a HighsLp filled field by field"),
