@@ -21,6 +21,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.solvers.compiler import LinearForm, compile_linear
+from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
     START_FROM_INTEGERS,
@@ -158,8 +159,17 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     if options.time_limit is not None:
         options = replace(options, time_limit=max(0.0, options.time_limit - (start - handed)))
         h.setOptionValue("time_limit", float(options.time_limit))
-    first = give_first_answer(h, lp, options, _held(form, options)) if wants_start(lp, options) else None
-    _run(h)
+    first, beside = None, None
+    if wants_start(lp, options):
+        if wants_concurrent(lp.num_col, options):
+            beside = BesideBranchAndBound(h, lp, _held(form, options), options)
+        else:
+            first = give_first_answer(h, lp, options, _held(form, options))
+    try:
+        _run(h)
+    finally:
+        if beside is not None:
+            first = beside.finish()
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
     hinfo = h.getInfo()
@@ -169,8 +179,14 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     is_mip = lp.is_mip
     bound = hinfo.mip_dual_bound if is_mip else objective
     gap = hinfo.mip_gap if is_mip and has_solution else (0.0 if has_solution else math.nan)
+    values = np.asarray(h.getSolution().col_value) if has_solution else None
+    if beside is not None and _better(first, objective if has_solution else math.inf) \
+            and kind in (Status.OPTIMAL, Status.TIME_LIMIT):
+        # found beside branch and bound after HiGHS's last call for it: still an answer to
+        # the whole MIP, measured against HiGHS's bound as HiGHS measures its own
+        has_solution, values, objective = True, first.values, first.objective
+        gap = abs(objective - bound) / max(abs(objective), 1e-9) if bound is not None else math.nan
     if has_solution:
-        values = np.asarray(h.getSolution().col_value)
         values = np.where(lp.integer, np.round(values), values).tolist()
         with PauseGC():
             for var, value in zip(form.columns, values, strict=True):
@@ -293,11 +309,17 @@ def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:
         options.start == "auto" and int(arrays.integer.sum()) >= START_FROM_INTEGERS))
 
 
+def find_first_answer(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions) -> FirstAnswer:
+    """A first answer from the design whose unbuilt assets are ``held`` when given, else from the
+    relaxation."""
+    return design_start(arrays, held, options) if held is not None else relaxation_start(arrays, options)
+
+
 def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,
                       held: np.ndarray | None = None) -> FirstAnswer:
-    """Find a first answer (from the design whose unbuilt assets are ``held`` when given, else
-    from the relaxation), give it to ``h`` and leave ``h`` the time that remains."""
-    first = design_start(arrays, held, options) if held is not None else relaxation_start(arrays, options)
+    """Find a first answer (:func:`find_first_answer`), give it to ``h`` and leave ``h`` the
+    time that remains."""
+    first = find_first_answer(arrays, held, options)
     if options.time_limit is not None:
         h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - first.seconds))
     if first.values is not None:
@@ -306,6 +328,12 @@ def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptio
         solution.value_valid = True
         h.setSolution(solution)
     return first
+
+
+def _better(first: FirstAnswer | None, objective: float) -> bool:
+    """Whether ``first`` holds an answer cheaper than ``objective`` (beyond rounding)."""
+    return first is not None and first.values is not None and \
+        first.objective < objective - 1e-9 * max(1.0, abs(first.objective))
 
 
 def _held(form: LinearForm, options: SolveOptions) -> np.ndarray | None:

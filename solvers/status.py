@@ -49,6 +49,10 @@ class SolveOptions:
     # HiGHS LPs: "ipm" (interior point, then crossover to a vertex), "simplex", or "auto":
     # ipm from IPM_FROM_COLUMNS columns up.
     lp_method: str = "auto"
+    # HiGHS MIPs with a first answer: find it beside branch and bound, in a process of its own
+    # (solvers/concurrent.py), rather than before it. None: from CONCURRENT_FROM_COLUMNS
+    # columns up, on two cores or more.
+    concurrent: bool | None = None
 
     def __post_init__(self) -> None:
         if self.start not in STARTS:

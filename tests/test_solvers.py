@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyomo.environ as pyo
 import pytest
 
 import symbiosis
@@ -112,3 +113,60 @@ def test_interior_point_and_simplex_give_the_same_vertex_and_duals() -> None:
         assert (dual_a, dual_b) == pytest.approx((0.4, 0.2))
     with pytest.raises(ValueError, match="lp_method must be one of"):
         SolveOptions(lp_method="barrier")
+
+
+def _raufoss_model():
+    from symbiosis.candidates import find_candidates
+    from symbiosis.models import build_model
+    from symbiosis.problem import to_model_data
+    from symbiosis.time import time_steps
+
+    park = symbiosis.load_park("parks/raufoss")
+    return build_model(to_model_data(park, find_candidates(park), time_steps(park)))
+
+
+def test_a_first_answer_found_beside_branch_and_bound_changes_nothing_but_the_path() -> None:
+    """``concurrent=True`` (the default for large MIPs on two cores) finds the first answer in a
+    process of its own while HiGHS works: the same optimum as finding it first, and the
+    worker's folder is gone afterwards."""
+    import tempfile
+    from pathlib import Path
+
+    before = set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*"))
+    first = solve(_raufoss_model(), SolveOptions(start="relaxation", concurrent=False, mip_gap=1e-6))
+    beside = solve(_raufoss_model(), SolveOptions(start="relaxation", concurrent=True, mip_gap=1e-6))
+    assert beside.status is Status.OPTIMAL
+    assert beside.objective == pytest.approx(first.objective, rel=1e-7)
+    assert set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*")) == before
+
+
+def test_an_answer_found_beside_branch_and_bound_is_kept_when_highs_ends_without_one(monkeypatch) -> None:
+    """HiGHS can spend its whole time inside one LP of a large park and end with no answer of
+    its own; the worker's answer (feasible: it only holds binaries at zero) is then the answer,
+    with the status saying the time ran out. Simulated: HiGHS is given no time at all, after
+    the worker is done."""
+    import importlib
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    made = []
+
+    class Recorded(highs.BesideBranchAndBound):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    def out_of_time(h) -> None:
+        made[0]._process.wait(timeout=120)
+        h.setOptionValue("time_limit", 0.0)
+        h.run()
+
+    expected = solve(_raufoss_model(), SolveOptions(start="relaxation", concurrent=False, mip_gap=1e-6))
+    first = expected.details["start"]
+    monkeypatch.setattr(highs, "BesideBranchAndBound", Recorded)
+    monkeypatch.setattr(highs, "_run", out_of_time)
+    model = _raufoss_model()
+    outcome = solve(model, SolveOptions(start="relaxation", concurrent=True, mip_gap=1e-6, time_limit=120))
+    assert outcome.status is Status.TIME_LIMIT and outcome.has_solution
+    assert outcome.objective == pytest.approx(first.objective, rel=1e-9)
+    assert outcome.objective >= expected.objective * (1 - 1e-9)
+    assert pyo.value(model.objective) == pytest.approx(outcome.objective, rel=1e-9)  # values loaded
