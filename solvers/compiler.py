@@ -22,10 +22,12 @@ from pyomo.common.errors import InfeasibleConstraintException, InvalidExpression
 from pyomo.common.numeric_types import native_numeric_types, native_types
 from pyomo.core.base.var import VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, SumExpression
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
 INF = float("inf")
+SIDED = (InequalityExpression, EqualityExpression)  # lhs <= rhs, lhs == rhs (not ranged)
 # Pyomo's compiler orders component indices this way by default (FileDeterminism.ORDERED).
 ORDER = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
 
@@ -78,18 +80,31 @@ def compile_linear(model: pyo.ConcreteModel) -> LinearForm:
     constraints, lower, upper = [], [], []
     starts, index, value = [0], [], []
     for constraint in model.component_data_objects(pyo.Constraint, active=True, sort=ORDER):
-        lb, body, ub = constraint.to_bounded_expression()
-        if lb is None and ub is None:
-            continue
-        if lb.__class__ not in native_types:
-            lb = pyo.value(lb)
-        if ub.__class__ not in native_types:
-            ub = pyo.value(ub)
-        try:
-            constant = _read_linear(body, columns, index, value)
-        except _UseVisitor:
-            del index[starts[-1]:], value[starts[-1]:]
-            constant = _read_by_visitor(body, constraint.name, visitor, columns, index, value)
+        expr = constraint.expr
+        if expr.__class__ in SIDED and _variable(expr.args[0]) and _variable(expr.args[1]):
+            # variables on both sides: the row is lhs - rhs against 0, as Pyomo standardises
+            # it, read side by side without building lhs - rhs
+            lhs, rhs = expr.args
+            lb, ub = (0.0 if expr.__class__ is EqualityExpression else None), 0.0
+            try:
+                constant = _read_linear(lhs, columns, index, value, 1.0)
+                constant -= _read_linear(rhs, columns, index, value, -1.0)
+            except _UseVisitor:
+                del index[starts[-1]:], value[starts[-1]:]
+                constant = _read_by_visitor(lhs - rhs, constraint.name, visitor, columns, index, value)
+        else:
+            lb, body, ub = constraint.to_bounded_expression()
+            if lb is None and ub is None:
+                continue
+            if lb.__class__ not in native_types:
+                lb = pyo.value(lb)
+            if ub.__class__ not in native_types:
+                ub = pyo.value(ub)
+            try:
+                constant = _read_linear(body, columns, index, value, 1.0)
+            except _UseVisitor:
+                del index[starts[-1]:], value[starts[-1]:]
+                constant = _read_by_visitor(body, constraint.name, visitor, columns, index, value)
         if len(index) == starts[-1]:  # no variable left: the row holds or the model cannot
             if (lb is None or lb <= constant) and (ub is None or ub >= constant):
                 continue
@@ -132,9 +147,13 @@ def _objective(model, visitor: LinearRepnVisitor, columns: _Columns) -> tuple[li
     return index, value, constant
 
 
-def _read_linear(body, columns: _Columns, index: list, value: list) -> float:
-    """Append the terms of a flat linear ``body`` to ``index``/``value``; return its constant.
-    Raise :class:`_UseVisitor` on anything else."""
+def _variable(side) -> bool:
+    return side.__class__ not in native_types and side.is_potentially_variable()
+
+
+def _read_linear(body, columns: _Columns, index: list, value: list, sign: float) -> float:
+    """Append the terms of a flat linear ``body``, times ``sign``, to ``index``/``value``;
+    return its constant (not times ``sign``). Raise :class:`_UseVisitor` on anything else."""
     order = columns.order
     kind = body.__class__
     if kind is LinearExpression or kind is SumExpression:
@@ -167,7 +186,7 @@ def _read_linear(body, columns: _Columns, index: list, value: list) -> float:
             columns.add(var)
             column = order[id(var)]
         index.append(column)
-        value.append(coefficient)
+        value.append(sign * coefficient)
     return constant
 
 

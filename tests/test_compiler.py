@@ -64,6 +64,9 @@ def test_every_kind_of_term_compiles_as_pyomo_does() -> None:
     m.equal = pyo.Constraint(expr=m.flow[3] == 2.5)
     m.nested = pyo.Constraint(expr=2 * (m.flow[1] + m.size) - m.total / 4 >= -3)  # through the visitor
     m.repeated = pyo.Constraint(expr=m.flow[2] + m.flow[2] + m.size - m.size <= 7)
+    m.both_sides_equal = pyo.Constraint(expr=m.flow[1] + m.size == m.flow[2] - 1)
+    m.both_sides_nested = pyo.Constraint(expr=m.total <= 2 * (m.size + m.flow[1]))  # through the visitor
+    m.constant_left = pyo.Constraint(expr=m.flow[3] - m.size >= 1)  # stored as 1 <= flow - size
     m.constant = pyo.Constraint(expr=m.held <= 3)  # holds: no row
     m.objective = pyo.Objective(expr=-(3 * m.size + m.total + 10), sense=pyo.maximize)
     assert_same_form(m)
