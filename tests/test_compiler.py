@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 import pytest
+from conftest import PARKS
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -15,7 +16,6 @@ from symbiosis.models.build import build_model
 from symbiosis.problem import to_model_data
 from symbiosis.solvers.compiler import compile_linear
 from symbiosis.time import time_steps
-from tests.conftest import PARKS
 
 
 def pyomo_rows(model: pyo.ConcreteModel) -> tuple[list, dict, np.ndarray, float]:
