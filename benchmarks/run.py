@@ -240,11 +240,9 @@ def _symbiosis(data, spec: dict) -> dict:
 
 def _floor(data, spec: dict) -> dict:
     import highspy
-    import numpy as np
     from floor import build_floor, floor_solution
 
-    from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
-    from symbiosis.solvers.highs import choose_lp_method, give_first_answer, wants_start
+    from symbiosis.solvers.highs import choose_lp_method, final_answer, run_with_first_answer
     from symbiosis.solvers.status import SolveOptions
 
     out: dict = {}
@@ -267,26 +265,11 @@ def _floor(data, spec: dict) -> dict:
     if not spec.get("solve", True):
         return out
     clock = time.perf_counter()
-    beside = None
-    if wants_start(arrays, options):  # the same strategy as solve_highs
-        if wants_concurrent(arrays.num_col, options):
-            beside = BesideBranchAndBound(h, arrays, None, options)
-        else:
-            give_first_answer(h, arrays, options)
-    try:
-        h.run()
-    finally:
-        first = beside.finish() if beside is not None else None
+    first, beside = run_with_first_answer(h, arrays, options)  # the same strategy as solve_highs
     out["solve_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     info = h.getInfo()
-    has_solution = info.primal_solution_status == 2
-    values = np.asarray(h.getSolution().col_value)
-    objective = info.objective_function_value if has_solution else math.inf
-    gap = info.mip_gap
-    if first is not None and first.values is not None and first.objective < objective:
-        has_solution, values, objective = True, first.values, first.objective  # as solve_highs
-        gap = abs(objective - info.mip_dual_bound) / max(abs(objective), 1e-9)
+    has_solution, values, objective, gap = final_answer(h, arrays, first, beside)
     solution = floor_solution(floor, values, data) if has_solution else None
     out["extract_s"] = time.perf_counter() - clock
     with open(log_path, encoding="utf-8", errors="replace") as handle:

@@ -83,15 +83,10 @@ def compile_linear(model: pyo.ConcreteModel) -> LinearForm:
         expr = constraint.expr
         if expr.__class__ in SIDED and _variable(expr.args[0]) and _variable(expr.args[1]):
             # variables on both sides: the row is lhs - rhs against 0, as Pyomo standardises
-            # it, read side by side without building lhs - rhs
+            # it, read side by side without building lhs - rhs (unless the visitor needs it)
             lhs, rhs = expr.args
             lb, ub = (0.0 if expr.__class__ is EqualityExpression else None), 0.0
-            try:
-                constant = _read_linear(lhs, columns, index, value, 1.0)
-                constant -= _read_linear(rhs, columns, index, value, -1.0)
-            except _UseVisitor:
-                del index[starts[-1]:], value[starts[-1]:]
-                constant = _read_by_visitor(lhs - rhs, constraint.name, visitor, columns, index, value)
+            sides, body = ((lhs, 1.0), (rhs, -1.0)), None
         else:
             lb, body, ub = constraint.to_bounded_expression()
             if lb is None and ub is None:
@@ -100,11 +95,13 @@ def compile_linear(model: pyo.ConcreteModel) -> LinearForm:
                 lb = pyo.value(lb)
             if ub.__class__ not in native_types:
                 ub = pyo.value(ub)
-            try:
-                constant = _read_linear(body, columns, index, value, 1.0)
-            except _UseVisitor:
-                del index[starts[-1]:], value[starts[-1]:]
-                constant = _read_by_visitor(body, constraint.name, visitor, columns, index, value)
+            sides = ((body, 1.0),)
+        try:
+            constant = sum(sign * _read_linear(side, columns, index, value, sign) for side, sign in sides)
+        except _UseVisitor:
+            del index[starts[-1]:], value[starts[-1]:]
+            body = lhs - rhs if body is None else body
+            constant = _read_by_visitor(body, constraint.name, visitor, columns, index, value)
         if len(index) == starts[-1]:  # no variable left: the row holds or the model cannot
             if (lb is None or lb <= constant) and (ub is None or ub >= constant):
                 continue

@@ -120,7 +120,7 @@ def _to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, LinearForm]:
     matrix = form.matrix
     arrays = HighsArrays(
         offset=form.offset, cost=form.cost, lower=lower, upper=upper,
-        row_lower=np.maximum(form.row_lower, -INF), row_upper=np.minimum(form.row_upper, INF),
+        row_lower=form.row_lower, row_upper=form.row_upper,
         start=matrix.indptr.astype(np.int32), index=matrix.indices.astype(np.int32),
         value=np.asarray(matrix.data, dtype=float), integer=integer)
     return arrays, form
@@ -159,33 +159,14 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     if options.time_limit is not None:
         options = replace(options, time_limit=max(0.0, options.time_limit - (start - handed)))
         h.setOptionValue("time_limit", float(options.time_limit))
-    first, beside = None, None
-    if wants_start(lp, options):
-        if wants_concurrent(lp.num_col, options):
-            beside = BesideBranchAndBound(h, lp, _held(form, options), options)
-        else:
-            first = give_first_answer(h, lp, options, _held(form, options))
-    try:
-        _run(h)
-    finally:
-        if beside is not None:
-            first = beside.finish()
+    first, beside = run_with_first_answer(h, lp, options, _held(form, options))
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
     hinfo = h.getInfo()
-    has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
     kind = _status(status, h)
-    objective = hinfo.objective_function_value if has_solution else math.nan
     is_mip = lp.is_mip
+    has_solution, values, objective, gap = final_answer(h, lp, first, beside)
     bound = hinfo.mip_dual_bound if is_mip else objective
-    gap = hinfo.mip_gap if is_mip and has_solution else (0.0 if has_solution else math.nan)
-    values = np.asarray(h.getSolution().col_value) if has_solution else None
-    if beside is not None and _better(first, objective if has_solution else math.inf) \
-            and kind in (Status.OPTIMAL, Status.TIME_LIMIT):
-        # found beside branch and bound after HiGHS's last call for it: still an answer to
-        # the whole MIP, measured against HiGHS's bound as HiGHS measures its own
-        has_solution, values, objective = True, first.values, first.objective
-        gap = abs(objective - bound) / max(abs(objective), 1e-9) if bound is not None else math.nan
     if has_solution:
         values = np.where(lp.integer, np.round(values), values).tolist()
         with PauseGC():
@@ -313,6 +294,42 @@ def find_first_answer(arrays: HighsArrays, held: np.ndarray | None, options: Sol
     """A first answer from the design whose unbuilt assets are ``held`` when given, else from the
     relaxation."""
     return design_start(arrays, held, options) if held is not None else relaxation_start(arrays, options)
+
+
+def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,
+                          held: np.ndarray | None = None) -> tuple[FirstAnswer | None, bool]:
+    """Run ``h`` with the first answer ``options`` ask for (none, found before branch and bound,
+    or found beside it: ``solvers/concurrent.py``); the first answer, and whether beside."""
+    beside = None
+    first = None
+    if wants_start(arrays, options):
+        if wants_concurrent(arrays.num_col, options):
+            beside = BesideBranchAndBound(h, arrays, held, options)
+        else:
+            first = give_first_answer(h, arrays, options, held)
+    try:
+        _run(h)
+    finally:
+        if beside is not None:
+            first = beside.finish()
+    return first, beside is not None
+
+
+def final_answer(h: highspy.Highs, arrays: HighsArrays, first: FirstAnswer | None,
+                 beside: bool) -> tuple[bool, np.ndarray | None, float, float]:
+    """What a run of ``h`` ends on: (has_solution, values, objective, gap). HiGHS's answer, or an
+    answer found beside branch and bound after HiGHS's last call for it when that is cheaper:
+    still an answer to the whole MIP, measured against HiGHS's bound as HiGHS measures its own."""
+    hinfo = h.getInfo()
+    has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
+    objective = hinfo.objective_function_value if has_solution else math.nan
+    gap = hinfo.mip_gap if arrays.is_mip and has_solution else (0.0 if has_solution else math.nan)
+    values = np.asarray(h.getSolution().col_value) if has_solution else None
+    if beside and _better(first, objective if has_solution else math.inf) \
+            and _status(h.getModelStatus(), h) in (Status.OPTIMAL, Status.TIME_LIMIT):
+        gap = abs(first.objective - hinfo.mip_dual_bound) / max(abs(first.objective), 1e-9)
+        return True, first.values, first.objective, gap
+    return has_solution, values, objective, gap
 
 
 def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,

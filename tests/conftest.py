@@ -53,3 +53,14 @@ def make_park(tmp_path: Path):
         return symbiosis.load_park(folder)
 
     return make
+
+
+def raufoss_model():
+    """The Pyomo model of the Raufoss example park at its own time steps, as ``optimize`` builds it."""
+    from symbiosis.candidates import find_candidates
+    from symbiosis.models import build_model
+    from symbiosis.problem import to_model_data
+    from symbiosis.time import time_steps
+
+    park = symbiosis.load_park(PARKS / "raufoss")
+    return build_model(to_model_data(park, find_candidates(park), time_steps(park)))

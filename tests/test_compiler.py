@@ -6,16 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 import pytest
-from conftest import PARKS
+from conftest import raufoss_model
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-import symbiosis
-from symbiosis.candidates import find_candidates
-from symbiosis.models.build import build_model
-from symbiosis.problem import to_model_data
 from symbiosis.solvers.compiler import compile_linear
-from symbiosis.time import time_steps
 
 
 def pyomo_rows(model: pyo.ConcreteModel) -> tuple[list, dict, np.ndarray, float]:
@@ -79,6 +74,4 @@ def test_every_kind_of_term_compiles_as_pyomo_does() -> None:
 
 
 def test_a_park_model_compiles_as_pyomo_does() -> None:
-    park = symbiosis.load_park(PARKS / "raufoss")
-    data = to_model_data(park, find_candidates(park), time_steps(park))
-    assert_same_form(build_model(data))
+    assert_same_form(raufoss_model())

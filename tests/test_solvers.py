@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
+from conftest import raufoss_model
 
 import symbiosis
 from symbiosis.cli.doctor import TINY_OPTIMUM, tiny_model
@@ -115,16 +116,6 @@ def test_interior_point_and_simplex_give_the_same_vertex_and_duals() -> None:
         SolveOptions(lp_method="barrier")
 
 
-def _raufoss_model():
-    from symbiosis.candidates import find_candidates
-    from symbiosis.models import build_model
-    from symbiosis.problem import to_model_data
-    from symbiosis.time import time_steps
-
-    park = symbiosis.load_park("parks/raufoss")
-    return build_model(to_model_data(park, find_candidates(park), time_steps(park)))
-
-
 def test_a_first_answer_found_beside_branch_and_bound_changes_nothing_but_the_path() -> None:
     """``concurrent=True`` (the default for large MIPs on two cores) finds the first answer in a
     process of its own while HiGHS works: the same optimum as finding it first, and the
@@ -133,8 +124,8 @@ def test_a_first_answer_found_beside_branch_and_bound_changes_nothing_but_the_pa
     from pathlib import Path
 
     before = set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*"))
-    first = solve(_raufoss_model(), SolveOptions(start="relaxation", concurrent=False, mip_gap=1e-6))
-    beside = solve(_raufoss_model(), SolveOptions(start="relaxation", concurrent=True, mip_gap=1e-6))
+    first = solve(raufoss_model(), SolveOptions(start="relaxation", concurrent=False, mip_gap=1e-6))
+    beside = solve(raufoss_model(), SolveOptions(start="relaxation", concurrent=True, mip_gap=1e-6))
     assert beside.status is Status.OPTIMAL
     assert beside.objective == pytest.approx(first.objective, rel=1e-7)
     assert set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*")) == before
@@ -160,11 +151,11 @@ def test_an_answer_found_beside_branch_and_bound_is_kept_when_highs_ends_without
         h.setOptionValue("time_limit", 0.0)
         h.run()
 
-    expected = solve(_raufoss_model(), SolveOptions(start="relaxation", concurrent=False, mip_gap=1e-6))
+    expected = solve(raufoss_model(), SolveOptions(start="relaxation", concurrent=False, mip_gap=1e-6))
     first = expected.details["start"]
     monkeypatch.setattr(highs, "BesideBranchAndBound", Recorded)
     monkeypatch.setattr(highs, "_run", out_of_time)
-    model = _raufoss_model()
+    model = raufoss_model()
     outcome = solve(model, SolveOptions(start="relaxation", concurrent=True, mip_gap=1e-6, time_limit=120))
     assert outcome.status is Status.TIME_LIMIT and outcome.has_solution
     assert outcome.objective == pytest.approx(first.objective, rel=1e-9)
