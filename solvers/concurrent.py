@@ -13,6 +13,7 @@ and bound. If HiGHS is still inside one LP when the time is up, the answer is ta
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import shutil
@@ -34,7 +35,7 @@ CONCURRENT_FROM_COLUMNS = IPM_FROM_COLUMNS
 # Seconds kept back from the worker's time limit for starting its process and handing its
 # answer back.
 WORKER_MARGIN = 5.0
-JOB, ANSWER = "job.pickle", "answer.pickle"
+JOB, ANSWER, IMPROVING = "job.pickle", "answer.pickle", "improving.pickle"
 
 
 def cores() -> int:
@@ -54,12 +55,15 @@ def wants_concurrent(columns: int, options: SolveOptions) -> bool:
 
 class BesideBranchAndBound:
     """A first-answer search (``solvers.highs.find_first_answer``) in a process of its own,
-    offered to the running HiGHS ``h`` as soon as it is found.
+    offered to the running HiGHS ``h`` as it goes.
 
     The process is a fresh interpreter (``python -m symbiosis.solvers.concurrent FOLDER``), not
     a fork (HiGHS's threads do not survive one) nor a multiprocessing spawn (which would run
     the caller's script again if it has no ``if __name__ == "__main__"`` guard); the job and
-    the answer go through pickles in a temporary folder, removed at the end."""
+    the answers go through pickles in a temporary folder, removed at the end. The worker
+    writes each better answer of its restricted MIP as it finds one, so an answer is not lost
+    when HiGHS stops before the restricted MIP ends (seen on 50 firms x 8 typical days x 6
+    segments at 300 s: 22.9 % from the bound with HiGHS's own answer alone)."""
 
     def __init__(self, h: highspy.Highs, arrays, held: np.ndarray | None, options: SolveOptions) -> None:
         seconds = None if options.time_limit is None else max(0.0, options.time_limit - WORKER_MARGIN)
@@ -73,36 +77,51 @@ class BesideBranchAndBound:
                                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                              stderr=errors)
         self.started = time.perf_counter()
-        self.answer = None  # a FirstAnswer once the worker is done
-        self.offered = False
+        self.answer = None  # the worker's final FirstAnswer once it is done
+        self.latest = None  # the best answer read so far: the final one, or one on the way
+        self._improving_seen = None  # (inode, mtime) of the improving answer read last
+        self._offered = math.inf  # objective of the answer last given to HiGHS
         h.cbMipUserSolution += self._offer
 
     def _offer(self, event) -> None:
-        """HiGHS asks for a user solution: give the worker's answer once it is there."""
-        if self.offered or not self._ready():
-            return
-        self.offered = True
-        if self.answer.values is not None:
-            event.data_in.setSolution(self.answer.values)
+        """HiGHS asks for a user solution: give the worker's best answer if it is new."""
+        self._read()
+        if self.latest is not None and _cost(self.latest) < self._offered:
+            self._offered = self.latest.objective
+            event.data_in.setSolution(self.latest.values)
 
-    def _ready(self) -> bool:
-        if self.answer is None and self._process.poll() is not None:
-            try:
-                with open(self._folder / ANSWER, "rb") as answer:
-                    self.answer = pickle.load(answer)
-            except (OSError, EOFError, pickle.UnpicklingError):  # the worker died: no answer from it
-                self.answer = _no_answer(time.perf_counter() - self.started)
-        return self.answer is not None
+    def _read(self) -> None:
+        """Read the worker's latest better answer if it is new, and its final one once it has
+        ended (none if it died)."""
+        if self.answer is not None:
+            return
+        ended = self._process.poll() is not None
+        try:
+            stat = os.stat(self._folder / IMPROVING)
+        except OSError:  # none found yet
+            stat = None
+        if stat is not None and (stat.st_ino, stat.st_mtime_ns) != self._improving_seen:
+            self._improving_seen = (stat.st_ino, stat.st_mtime_ns)
+            self._keep(_load(self._folder / IMPROVING))
+        if ended:
+            self.answer = _load(self._folder / ANSWER) or _no_answer(time.perf_counter() - self.started)
+            self._keep(self.answer)
+
+    def _keep(self, answer) -> None:
+        """Keep ``answer`` if it is the first read or cheaper than the best so far."""
+        if answer is not None and (self.latest is None or _cost(answer) < _cost(self.latest)):
+            self.latest = answer
 
     def finish(self):
-        """The worker's answer if it has one by now (a FirstAnswer, perhaps without values);
-        the worker is stopped and its folder removed either way."""
-        self._ready()
+        """The worker's best answer by now (a FirstAnswer, perhaps without values): its final
+        one, or the last better one it found before being stopped. The worker is stopped and
+        its folder removed either way."""
         if self._process.poll() is None:
             self._process.terminate()
             self._process.wait(timeout=10)
+        self._read()
         shutil.rmtree(self._folder, ignore_errors=True)
-        return self.answer if self.answer is not None else _no_answer(time.perf_counter() - self.started)
+        return self.latest if self.latest is not None else _no_answer(time.perf_counter() - self.started)
 
 
 def _no_answer(seconds: float):
@@ -111,16 +130,39 @@ def _no_answer(seconds: float):
     return FirstAnswer(None, float("nan"), float("nan"), 0, seconds)
 
 
+def _cost(answer) -> float:
+    """An answer's objective; infinite if it holds no values."""
+    return answer.objective if answer.values is not None else math.inf
+
+
+def _load(path: Path):
+    """The answer pickled at ``path``, or None if there is none (or the worker died writing it)."""
+    try:
+        with open(path, "rb") as answer:
+            return pickle.load(answer)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
+
+
+def _write(folder: Path, name: str, answer) -> None:
+    """Pickle ``answer`` as ``folder/name``, renamed into place whole so a reader never sees
+    half of it."""
+    partial = folder / (name + ".partial")
+    with open(partial, "wb") as out:
+        pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, folder / name)
+
+
 def _work(folder: Path) -> None:
-    """The worker: read the job, find the first answer, write it (renamed into place whole)."""
+    """The worker: read the job, find the first answer (writing each better one on the way),
+    then write the final one."""
     from symbiosis.solvers.highs import find_first_answer
 
     with open(folder / JOB, "rb") as job:
         arrays, held, options = pickle.load(job)
-    answer = find_first_answer(arrays, held, options)
-    with open(folder / "answer.partial", "wb") as out:
-        pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(folder / "answer.partial", folder / ANSWER)
+    answer = find_first_answer(arrays, held, options,
+                               on_improving=lambda better: _write(folder, IMPROVING, better))
+    _write(folder, ANSWER, answer)
 
 
 if __name__ == "__main__":

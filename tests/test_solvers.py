@@ -161,3 +161,88 @@ def test_an_answer_found_beside_branch_and_bound_is_kept_when_highs_ends_without
     assert outcome.objective == pytest.approx(first.objective, rel=1e-9)
     assert outcome.objective >= expected.objective * (1 - 1e-9)
     assert pyo.value(model.objective) == pytest.approx(outcome.objective, rel=1e-9)  # values loaded
+
+
+def test_the_restricted_mip_tells_of_each_better_answer_on_its_way() -> None:
+    """The first-answer search reports every better answer HiGHS finds in its restricted MIP
+    (what the worker beside branch and bound writes as it goes): each a point of the whole
+    problem whose objective is its cost in the same terms, each cheaper than the one before,
+    the last the answer it ends on."""
+    import importlib
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    arrays, _ = highs.to_arrays(raufoss_model())
+    matrix = sp.csc_matrix((arrays.value, arrays.index, arrays.start), shape=(arrays.num_row, arrays.num_col))
+    seen = []
+    first = highs.find_first_answer(arrays, None, SolveOptions(start="relaxation", mip_gap=1e-6), seen.append)
+    assert len(seen) >= 2  # Raufoss's restricted MIP improves its answer on the way
+    for earlier, later in zip(seen, seen[1:], strict=False):
+        assert later.objective <= earlier.objective * (1 + 1e-9)
+    for answer in seen:
+        assert answer.objective == pytest.approx(arrays.cost @ answer.values + arrays.offset, rel=1e-9)
+        rows = matrix @ answer.values
+        assert np.all(rows >= arrays.row_lower - 1e-6) and np.all(rows <= arrays.row_upper + 1e-6)
+        assert np.all(answer.values >= arrays.lower - 1e-9) and np.all(answer.values <= arrays.upper + 1e-9)
+    assert seen[-1].objective == pytest.approx(first.objective, rel=1e-9)
+    assert seen[0].objective > first.objective
+
+
+def test_an_answer_found_on_the_way_is_offered_to_highs_and_kept_when_the_worker_is_stopped() -> None:
+    """The worker writes each better answer as it finds one; HiGHS is offered each new one once,
+    and one found before the worker was stopped is kept, not lost with the worker. Simulated:
+    the real worker is killed at once, a stand-in says it is running until stopped, and its
+    answers are written as the worker writes them."""
+    import importlib
+    import tempfile
+    from pathlib import Path
+
+    import highspy
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    concurrent = importlib.import_module("symbiosis.solvers.concurrent")
+    arrays, _ = highs.to_arrays(raufoss_model())
+    seen = []
+    highs.find_first_answer(arrays, None, SolveOptions(start="relaxation", mip_gap=1e-6), seen.append)
+    worse, better = seen[0], seen[-1]
+
+    class Event:  # what HiGHS hands its user-solution callback
+        class data_in:  # noqa: N801 (HiGHS's name)
+            offered = []
+
+            @classmethod
+            def setSolution(cls, values) -> None:  # noqa: N802 (HiGHS's name)
+                cls.offered.append(values)
+
+    class Running:  # a worker still in its restricted MIP until terminated
+        returncode = None
+
+        def poll(self):
+            return self.returncode
+
+        def terminate(self) -> None:
+            self.returncode = -15
+
+        def wait(self, timeout=None):
+            return self.returncode
+
+    before = set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*"))
+    beside = concurrent.BesideBranchAndBound(highspy.Highs(), arrays, None, SolveOptions(start="relaxation"))
+    beside._process.kill()
+    beside._process.wait()
+    beside._process = Running()
+    beside._offer(Event)
+    assert Event.data_in.offered == []  # nothing found yet
+    concurrent._write(beside._folder, concurrent.IMPROVING, worse)
+    beside._offer(Event)
+    beside._offer(Event)
+    assert len(Event.data_in.offered) == 1 and Event.data_in.offered[0] is not None
+    concurrent._write(beside._folder, concurrent.IMPROVING, better)
+    beside._offer(Event)
+    assert len(Event.data_in.offered) == 2
+    kept = beside.finish()
+    assert kept.objective == better.objective
+    assert (kept.values == better.values).all()
+    assert set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*")) == before
