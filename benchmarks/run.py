@@ -566,6 +566,16 @@ def growth(out: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def add_growth(out: Path) -> str:
+    """Write :func:`growth` of ``out/results.csv`` at the end of ``out/results.md`` (in place of
+    an earlier one); the growth text."""
+    text = growth(out)
+    md = out / "results.md"
+    body = md.read_text(encoding="utf-8").split("## Growth")[0].rstrip() + "\n\n"
+    md.write_text(body + text, encoding="utf-8")
+    return text
+
+
 def check(case: str, work: Path, solve: bool = True) -> bool:
     """Build a case both ways in this process and compare the HiGHS problems entry by entry:
     columns, rows, bounds, costs, offset, integrality and every matrix coefficient."""
@@ -749,11 +759,7 @@ def main(argv: list[str] | None = None) -> None:
         blocks(args.blocks, work)
         return
     if args.growth:
-        text = growth(Path(args.out))
-        md = Path(args.out) / "results.md"
-        body = md.read_text(encoding="utf-8").split("## Growth")[0].rstrip() + "\n\n"
-        md.write_text(body + text, encoding="utf-8")
-        print(text)
+        print(add_growth(Path(args.out)))
         return
     if args.check:
         results = [check(case, work) for case in args.check]
@@ -780,6 +786,7 @@ def main(argv: list[str] | None = None) -> None:
     # sides one after the other, so a case's ratios compare like with like.
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(one, range(len(cases))))
+    add_growth(Path(args.out))
     print(f"{len(done)} cases in {time.perf_counter() - started:.0f} s; tables in {args.out}")
     print((Path(args.out) / "results.md").read_text())
 
