@@ -154,14 +154,20 @@ def _write(folder: Path, name: str, answer) -> None:
 
 
 def _work(folder: Path) -> None:
-    """The worker: read the job, find the first answer (writing each better one on the way),
-    then write the final one."""
-    from symbiosis.solvers.highs import find_first_answer
+    """The worker: read the job, find the first answer, search its neighbourhood with the time
+    left (``highs.search_neighbourhood``), writing each better answer on the way, then the
+    final one."""
+    from symbiosis.solvers.highs import find_first_answer, search_neighbourhood
 
     with open(folder / JOB, "rb") as job:
         arrays, held, options = pickle.load(job)
-    answer = find_first_answer(arrays, held, options,
-                               on_improving=lambda better: _write(folder, IMPROVING, better))
+
+    def tell(better) -> None:
+        _write(folder, IMPROVING, better)
+
+    answer = find_first_answer(arrays, held, options, on_improving=tell)
+    _write(folder, IMPROVING, answer)
+    answer = search_neighbourhood(arrays, answer, options, on_improving=tell)
     _write(folder, ANSWER, answer)
 
 

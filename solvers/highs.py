@@ -253,12 +253,16 @@ def _start_budget(options: SolveOptions) -> float:
 
 def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions, budget: float,
                     clock: float, bound: float, source: str,
-                    on_improving: Callable[[FirstAnswer], None] | None = None) -> FirstAnswer:
-    """Solve ``arrays`` with the ``held`` columns at zero, within what is left of ``budget``;
-    ``on_improving`` (if given) is told of each better answer as HiGHS finds it."""
+                    on_improving: Callable[[FirstAnswer], None] | None = None,
+                    start: np.ndarray | None = None) -> FirstAnswer:
+    """Solve ``arrays`` with the ``held`` columns at zero, within what is left of ``budget``,
+    from ``start`` if given; ``on_improving`` (if given) is told of each better answer as HiGHS
+    finds it."""
     restricted = _quiet_highs(max(0.0, budget - (time.perf_counter() - clock)), options)
     choose_lp_method(restricted, arrays, options)
     replace(arrays, upper=np.where(held, 0.0, arrays.upper)).pass_to(restricted)
+    if start is not None:
+        _set_start(restricted, start)
     kept = int((arrays.integer & ~held).sum())
 
     def answer(values: np.ndarray | None, objective: float) -> FirstAnswer:
@@ -356,11 +360,75 @@ def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptio
     if options.time_limit is not None:
         h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - first.seconds))
     if first.values is not None:
-        solution = highspy.HighsSolution()
-        solution.col_value = first.values.tolist()
-        solution.value_valid = True
-        h.setSolution(solution)
+        _set_start(h, first.values)
     return first
+
+
+def _set_start(h: highspy.Highs, values: np.ndarray) -> None:
+    solution = highspy.HighsSolution()
+    solution.col_value = values.tolist()
+    solution.value_valid = True
+    h.setSolution(solution)
+
+
+# The worker beside branch and bound (solvers/concurrent.py) has a core of its own until HiGHS
+# ends; once it has a first answer it searches larger neighbourhoods of it: the answer's
+# assets plus this many promising ones at a time.
+NEIGHBOURS = 20
+# A neighbourhood is not begun with less time than this left.
+NEIGHBOURHOOD_SECONDS = 20.0
+
+
+def promising_assets(arrays: HighsArrays, answer: np.ndarray, options: SolveOptions,
+                     seconds: float) -> np.ndarray:
+    """The integer columns left at zero by ``answer`` whose building would lower the cost to
+    first order, best first (none if the LP does not solve in ``seconds``): the LP with every
+    integer column fixed at its value in ``answer``, ranked by the reduced costs of the
+    columns fixed at zero (negative: building more would pay)."""
+    built = np.where(arrays.integer, np.round(answer), 0.0)
+    lp = replace(arrays, lower=np.where(arrays.integer, built, arrays.lower),
+                 upper=np.where(arrays.integer, built, arrays.upper), integer=np.zeros_like(arrays.integer))
+    h = _quiet_highs(seconds, options)
+    choose_lp_method(h, lp, options)
+    lp.pass_to(h)
+    _run(h)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return np.empty(0, dtype=int)
+    reduced = np.asarray(h.getSolution().col_dual)
+    unbuilt = np.flatnonzero(arrays.integer & (built == 0) & (arrays.upper > 0) & (reduced < 0))
+    return unbuilt[np.argsort(reduced[unbuilt], kind="stable")]
+
+
+def search_neighbourhood(arrays: HighsArrays, first: FirstAnswer, options: SolveOptions,
+                         on_improving: Callable[[FirstAnswer], None] | None = None) -> FirstAnswer:
+    """The best answer found from ``first`` in what is left of the first answer's time (its
+    ``seconds`` count from when that search began): the MIP with only the answer's assets and
+    the next NEIGHBOURS of its :func:`promising_assets` allowed, started from the answer (so it
+    can only improve on it); from each better answer again, else with the next NEIGHBOURS,
+    until the time is up or none is left. ``first`` if nothing better is found."""
+    answer = first
+    began = time.perf_counter() - first.seconds
+    budget = _start_budget(options)
+
+    def left() -> float:
+        return budget - (time.perf_counter() - began)
+
+    while answer.values is not None and left() >= NEIGHBOURHOOD_SECONDS:
+        ranked = promising_assets(arrays, answer.values, options, left() / 2)
+        unbuilt = arrays.integer & (np.round(answer.values) == 0) & (arrays.lower <= 0)
+        for chunk in range(0, len(ranked), NEIGHBOURS):
+            if left() < NEIGHBOURHOOD_SECONDS:
+                return answer
+            held = unbuilt.copy()
+            held[ranked[chunk:chunk + NEIGHBOURS]] = False
+            better = _restricted_mip(arrays, held, options, budget, began, answer.relaxation, answer.source,
+                                     on_improving, start=answer.values)
+            if _better(better, answer.objective):
+                answer = better
+                break
+        else:  # no neighbourhood left to try
+            return answer
+    return answer
 
 
 def _better(first: FirstAnswer | None, objective: float) -> bool:

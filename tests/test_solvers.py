@@ -170,22 +170,15 @@ def test_the_restricted_mip_tells_of_each_better_answer_on_its_way() -> None:
     the last the answer it ends on."""
     import importlib
 
-    import numpy as np
-    import scipy.sparse as sp
-
     highs = importlib.import_module("symbiosis.solvers.highs")
     arrays, _ = highs.to_arrays(raufoss_model())
-    matrix = sp.csc_matrix((arrays.value, arrays.index, arrays.start), shape=(arrays.num_row, arrays.num_col))
     seen = []
     first = highs.find_first_answer(arrays, None, SolveOptions(start="relaxation", mip_gap=1e-6), seen.append)
     assert len(seen) >= 2  # Raufoss's restricted MIP improves its answer on the way
     for earlier, later in zip(seen, seen[1:], strict=False):
         assert later.objective <= earlier.objective * (1 + 1e-9)
     for answer in seen:
-        assert answer.objective == pytest.approx(arrays.cost @ answer.values + arrays.offset, rel=1e-9)
-        rows = matrix @ answer.values
-        assert np.all(rows >= arrays.row_lower - 1e-6) and np.all(rows <= arrays.row_upper + 1e-6)
-        assert np.all(answer.values >= arrays.lower - 1e-9) and np.all(answer.values <= arrays.upper + 1e-9)
+        assert_is_an_answer(arrays, answer)
     assert seen[-1].objective == pytest.approx(first.objective, rel=1e-9)
     assert seen[0].objective > first.objective
 
@@ -246,3 +239,46 @@ def test_an_answer_found_on_the_way_is_offered_to_highs_and_kept_when_the_worker
     assert kept.objective == better.objective
     assert (kept.values == better.values).all()
     assert set(Path(tempfile.gettempdir()).glob("symbiosis-first-answer-*")) == before
+
+
+def test_the_worker_searches_a_larger_neighbourhood_of_its_first_answer() -> None:
+    """With time left after its first answer, the worker beside branch and bound allows the
+    assets that answer built plus the most promising others (the reduced costs of the LP with
+    that design fixed) and starts from that answer. From today's park (nothing new built) on
+    Raufoss it finds a cheaper park, an answer of the whole problem and no cheaper than its
+    optimum; without values or time it leaves the first answer as it is."""
+    import importlib
+    from dataclasses import replace
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    arrays, _ = highs.to_arrays(raufoss_model())
+    options = SolveOptions(start="design", mip_gap=1e-6, time_limit=120, start_share=1.0)
+    todays_park = highs.design_start(arrays, arrays.integer.copy(), options)
+    better = highs.search_neighbourhood(arrays, todays_park, options)
+    optimum = solve(raufoss_model(), SolveOptions(mip_gap=1e-6)).objective
+    assert better.objective < todays_park.objective * (1 - 1e-3)
+    assert better.objective >= optimum * (1 - 1e-6)
+    assert better.source == "design"
+    assert_is_an_answer(arrays, better)
+    promising = highs.promising_assets(arrays, todays_park.values, options, 60)
+    assert len(promising) > highs.NEIGHBOURS  # so more than one neighbourhood to try
+    assert arrays.integer[promising].all() and (todays_park.values[promising] == 0).all()
+    no_values = replace(todays_park, values=None)
+    assert highs.search_neighbourhood(arrays, no_values, options) is no_values
+    no_time = replace(todays_park, seconds=115.0)
+    assert highs.search_neighbourhood(arrays, no_time, options) is no_time
+
+
+def assert_is_an_answer(arrays, answer) -> None:
+    """``answer`` is a point of the whole problem ``arrays`` (rows, bounds, integers), and its
+    objective is its cost in the same terms."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    matrix = sp.csc_matrix((arrays.value, arrays.index, arrays.start), shape=(arrays.num_row, arrays.num_col))
+    assert answer.objective == pytest.approx(arrays.cost @ answer.values + arrays.offset, rel=1e-9)
+    rows = matrix @ answer.values
+    assert np.all(rows >= arrays.row_lower - 1e-6) and np.all(rows <= arrays.row_upper + 1e-6)
+    assert np.all(answer.values >= arrays.lower - 1e-9) and np.all(answer.values <= arrays.upper + 1e-9)
+    integers = answer.values[arrays.integer]
+    assert np.allclose(integers, np.round(integers), atol=1e-6)
