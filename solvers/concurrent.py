@@ -77,8 +77,8 @@ class BesideBranchAndBound:
                                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                              stderr=errors)
         self.started = time.perf_counter()
-        self.answer = None  # the worker's final FirstAnswer once it is done
         self.latest = None  # the best answer read so far: the final one, or one on the way
+        self._ended = False  # the worker has ended and its final answer was read
         self._improving_seen = None  # (inode, mtime) of the improving answer read last
         self._offered = math.inf  # objective of the answer last given to HiGHS
         h.cbMipUserSolution += self._offer
@@ -93,7 +93,7 @@ class BesideBranchAndBound:
     def _read(self) -> None:
         """Read the worker's latest better answer if it is new, and its final one once it has
         ended (none if it died)."""
-        if self.answer is not None:
+        if self._ended:
             return
         ended = self._process.poll() is not None
         try:
@@ -104,8 +104,8 @@ class BesideBranchAndBound:
             self._improving_seen = (stat.st_ino, stat.st_mtime_ns)
             self._keep(_load(self._folder / IMPROVING))
         if ended:
-            self.answer = _load(self._folder / ANSWER) or _no_answer(time.perf_counter() - self.started)
-            self._keep(self.answer)
+            self._ended = True
+            self._keep(_load(self._folder / ANSWER))
 
     def _keep(self, answer) -> None:
         """Keep ``answer`` if it is the first read or cheaper than the best so far."""
@@ -166,7 +166,7 @@ def _work(folder: Path) -> None:
         _write(folder, IMPROVING, better)
 
     answer = find_first_answer(arrays, held, options, on_improving=tell)
-    _write(folder, IMPROVING, answer)
+    _write(folder, IMPROVING, answer)  # also when HiGHS found it without calling back (presolve)
     answer = search_neighbourhood(arrays, answer, options, on_improving=tell)
     _write(folder, ANSWER, answer)
 
