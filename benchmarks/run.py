@@ -18,6 +18,7 @@ Each case runs symbiosis and the floor (benchmarks/floor.py) in two fresh subpro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -93,7 +94,12 @@ def time_steps(park, resolution: str):
 
 
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """This process's peak resident memory plus its largest child's (HiGHS's own process for a
+    large model with a time limit, and the worker beside branch and bound): an upper bound of
+    what the case held at once."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024.0
 
 
 def worker(spec: dict) -> dict:
@@ -131,19 +137,6 @@ def worker(spec: dict) -> dict:
     return out
 
 
-def _highs_options(h, spec: dict, log_path: str) -> None:
-    """The options solvers/highs.py sets, set the same way for the floor."""
-    h.setOptionValue("output_flag", True)
-    h.setOptionValue("log_to_console", False)
-    h.setOptionValue("log_file", log_path)
-    h.setOptionValue("mip_rel_gap", float(spec["gap"]))
-    h.setOptionValue("random_seed", 0)
-    if spec.get("time_limit"):
-        h.setOptionValue("time_limit", float(spec["time_limit"]))
-    for name, value in (spec.get("highs_options") or {}).items():
-        h.setOptionValue(name, value)
-
-
 def _symbiosis(data, spec: dict) -> dict:
     """Build with symbiosis.models, solve through symbiosis.solvers.highs.solve_highs, with
     its phases timed by wrapping to_arrays and the Highs object's passModel and run."""
@@ -171,67 +164,18 @@ def _symbiosis(data, spec: dict) -> dict:
                    binaries=int(arrays.integer.sum()))
         return out
 
-    marks: dict[str, float] = {}
-    original_to_arrays = sh.to_arrays
-
-    def timed_to_arrays(m):
-        start = time.perf_counter()
-        result = original_to_arrays(m)
-        marks["to_arrays"] = time.perf_counter() - start
-        return result
-
-    class TimedHighs(highspy.Highs):
-        """The first one made is solve_highs's own; later ones are the relaxation start's."""
-
-        def __init__(self):
-            self.main = "start" not in marks
-            if self.main:
-                marks["start"] = time.perf_counter()
-            super().__init__()
-            for name, value in (spec.get("highs_options") or {}).items():  # experiments
-                self.setOptionValue(name, value)
-
-        def passModel(self, *args):
-            result = super().passModel(*args)
-            if self.main:
-                marks["passed"] = time.perf_counter()
-            return result
-
-        def run(self):
-            result = super().run()
-            marks["ran"] = time.perf_counter()
-            return result
-
-    class Proxy:
-        def __getattr__(self, name):
-            return TimedHighs if name == "Highs" else getattr(highspy, name)
-
-    original_run = getattr(sh, "_run", None)  # solve_highs runs HiGHS through _run(h) if it has one
-
-    def timed_run(h):
-        original_run(h)
-        marks["ran"] = time.perf_counter()
-
-    sh.to_arrays, sh.highspy = timed_to_arrays, Proxy()
-    if original_run is not None:
-        sh._run = timed_run
     options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
                            start=spec.get("start", "auto"), lp_method=spec.get("lp_method", "auto"))
-    try:
-        clock = time.perf_counter()
-        outcome = sh.solve_highs(model, options)
-        end = time.perf_counter()
-    finally:
-        sh.to_arrays, sh.highspy = original_to_arrays, highspy
-        if original_run is not None:
-            sh._run = original_run
+    clock = time.perf_counter()
+    outcome = sh.solve_highs(model, options)
+    end = time.perf_counter()
     solution = solution_of(model, data)
     done = time.perf_counter()
-    out["handoff_s"] = marks["to_arrays"] + (marks["passed"] - marks["start"])
-    out["solve_s"] = marks["ran"] - marks["passed"]  # the relaxation start (MIPs) and the run
-    out["extract_s"] = (end - marks["ran"]) + (done - end)
-    out["solve_total_s"] = done - clock
     details = outcome.details
+    out["handoff_s"] = details["to_arrays_seconds"] + details["pass_seconds"]
+    out["solve_s"] = outcome.seconds  # the first answer (MIPs) and the run, in its own process or not
+    out["extract_s"] = (end - clock) - out["handoff_s"] - outcome.seconds + (done - end)
+    out["solve_total_s"] = done - clock
     out.update(objective=outcome.objective, bound=outcome.bound, status=str(outcome.status),
                variables=details["columns"], constraints=details["rows"], nonzeros=details["nonzeros"],
                binaries=details["integers"], solution=solution, gap=outcome.gap)
@@ -242,7 +186,7 @@ def _floor(data, spec: dict) -> dict:
     import highspy
     from floor import build_floor, floor_solution
 
-    from symbiosis.solvers.highs import choose_lp_method, final_answer, run_with_first_answer
+    from symbiosis.solvers.highs import solve_arrays
     from symbiosis.solvers.status import SolveOptions
 
     out: dict = {}
@@ -251,35 +195,28 @@ def _floor(data, spec: dict) -> dict:
     out["build_s"] = time.perf_counter() - clock
     out["build_mib"] = _peak_mib()
     clock = time.perf_counter()
-    h = highspy.Highs()
-    log_path = os.path.join(tempfile.gettempdir(), f"floor-highs-{os.getpid()}.log")
-    _highs_options(h, spec, log_path)
-    options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
-                           start=spec.get("start", "auto"), lp_method=spec.get("lp_method", "auto"))
     arrays = floor.to_arrays()
-    choose_lp_method(h, arrays, options)  # as solve_highs
-    arrays.pass_to(h)
-    out["handoff_s"] = time.perf_counter() - clock
+    to_arrays_s = time.perf_counter() - clock
     out.update(variables=floor.num_col, constraints=floor.num_row, nonzeros=floor.nonzeros,
                binaries=int(floor.integer.sum()))
     if not spec.get("solve", True):
+        clock = time.perf_counter()
+        arrays.pass_to(highspy.Highs())
+        out["handoff_s"] = to_arrays_s + time.perf_counter() - clock
         return out
+    options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
+                           start=spec.get("start", "auto"), lp_method=spec.get("lp_method", "auto"))
+    log_path = os.path.join(tempfile.gettempdir(), f"floor-highs-{os.getpid()}.log")
+    answer = solve_arrays(arrays, None, options, log_path)  # the same path as solve_highs
+    out["handoff_s"] = to_arrays_s + answer.pass_seconds
+    out["solve_s"] = answer.seconds
     clock = time.perf_counter()
-    first, beside = run_with_first_answer(h, arrays, options)  # the same strategy as solve_highs
-    out["solve_s"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    info = h.getInfo()
-    has_solution, values, objective, gap = final_answer(h, arrays, first, beside)
-    solution = floor_solution(floor, values, data) if has_solution else None
+    solution = floor_solution(floor, answer.values, data) if answer.has_solution else None
     out["extract_s"] = time.perf_counter() - clock
-    with open(log_path, encoding="utf-8", errors="replace") as handle:
-        handle.read()
-    os.remove(log_path)
-    is_mip = bool(floor.integer.any())
-    bound = info.mip_dual_bound if is_mip else info.objective_function_value
-    out.update(objective=objective if has_solution else math.nan, bound=bound,
-               status=h.modelStatusToString(h.getModelStatus()), solution=solution,
-               gap=gap if is_mip else 0.0)
+    with contextlib.suppress(OSError):
+        os.remove(log_path)
+    out.update(objective=answer.objective, bound=answer.bound, status=str(answer.status), solution=solution,
+               gap=answer.gap if arrays.is_mip else 0.0)
     return out
 
 

@@ -57,25 +57,24 @@ class BesideBranchAndBound:
     """A first-answer search (``solvers.highs.find_first_answer``) in a process of its own,
     offered to the running HiGHS ``h`` as it goes.
 
-    The process is a fresh interpreter (``python -m symbiosis.solvers.concurrent FOLDER``), not
-    a fork (HiGHS's threads do not survive one) nor a multiprocessing spawn (which would run
-    the caller's script again if it has no ``if __name__ == "__main__"`` guard); the job and
-    the answers go through pickles in a temporary folder, removed at the end. The worker
+    The process is a fresh interpreter (:func:`start_process`); the job and the answers go
+    through pickles in ``folder`` (a temporary one if None), removed at the end. The worker
     writes each better answer of its restricted MIP as it finds one, so an answer is not lost
     when HiGHS stops before the restricted MIP ends (seen on 50 firms x 8 typical days x 6
     segments at 300 s: 22.9 % from the bound with HiGHS's own answer alone)."""
 
-    def __init__(self, h: highspy.Highs, arrays, held: np.ndarray | None, options: SolveOptions) -> None:
+    def __init__(self, h: highspy.Highs, arrays, held: np.ndarray | None, options: SolveOptions,
+                 folder: str | None = None) -> None:
         seconds = None if options.time_limit is None else max(0.0, options.time_limit - WORKER_MARGIN)
         worker_options = replace(options, time_limit=seconds, start_share=1.0, threads=1, log=False,
-                                 log_file=None, start_held=(), concurrent=False)
-        self._folder = Path(tempfile.mkdtemp(prefix="symbiosis-first-answer-"))
-        with open(self._folder / JOB, "wb") as job:
-            pickle.dump((arrays, held, worker_options), job, protocol=pickle.HIGHEST_PROTOCOL)
-        with open(self._folder / "stderr.txt", "wb") as errors:
-            self._process = subprocess.Popen([sys.executable, "-m", __name__, str(self._folder)],
-                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                             stderr=errors)
+                                 log_file=None, start_held=(), concurrent=False, hard_limit=False)
+        if folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="symbiosis-first-answer-"))
+        else:
+            self._folder = Path(folder)
+            self._folder.mkdir(parents=True, exist_ok=True)
+        write_answer(self._folder, JOB, (arrays, held, worker_options))
+        self._process = start_process(__name__, self._folder)
         self.started = time.perf_counter()
         self.latest = None  # the best answer read so far: the final one, or one on the way
         self._ended = False  # the worker has ended and its final answer was read
@@ -102,10 +101,10 @@ class BesideBranchAndBound:
             stat = None
         if stat is not None and (stat.st_ino, stat.st_mtime_ns) != self._improving_seen:
             self._improving_seen = (stat.st_ino, stat.st_mtime_ns)
-            self._keep(_load(self._folder / IMPROVING))
+            self._keep(read_answer(self._folder / IMPROVING))
         if ended:
             self._ended = True
-            self._keep(_load(self._folder / ANSWER))
+            self._keep(read_answer(self._folder / ANSWER))
 
     def _keep(self, answer) -> None:
         """Keep ``answer`` if it is the first read or cheaper than the best so far."""
@@ -135,8 +134,8 @@ def _cost(answer) -> float:
     return answer.objective if answer.values is not None else math.inf
 
 
-def _load(path: Path):
-    """The answer pickled at ``path``, or None if there is none (or the worker died writing it)."""
+def read_answer(path: Path):
+    """What is pickled at ``path``, or None if there is nothing (or its writer died writing it)."""
     try:
         with open(path, "rb") as answer:
             return pickle.load(answer)
@@ -144,7 +143,7 @@ def _load(path: Path):
         return None
 
 
-def _write(folder: Path, name: str, answer) -> None:
+def write_answer(folder: Path, name: str, answer) -> None:
     """Pickle ``answer`` as ``folder/name``, renamed into place whole so a reader never sees
     half of it."""
     partial = folder / (name + ".partial")
@@ -153,22 +152,32 @@ def _write(folder: Path, name: str, answer) -> None:
     os.replace(partial, folder / name)
 
 
+def start_process(module: str, folder: Path, *, own_group: bool = False) -> subprocess.Popen:
+    """``python -m module folder`` in a fresh interpreter, its errors in ``folder/stderr.txt``;
+    in a process group of its own if ``own_group`` (so it can be stopped with what it started).
+
+    Not a fork (HiGHS's threads do not survive one) nor a multiprocessing spawn (which would
+    run the caller's script again if it has no ``if __name__ == "__main__"`` guard)."""
+    with open(folder / "stderr.txt", "wb") as errors:
+        return subprocess.Popen([sys.executable, "-m", module, str(folder)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=errors, start_new_session=own_group)
+
+
 def _work(folder: Path) -> None:
     """The worker: read the job, find the first answer, search its neighbourhood with the time
     left (``highs.search_neighbourhood``), writing each better answer on the way, then the
     final one."""
     from symbiosis.solvers.highs import find_first_answer, search_neighbourhood
 
-    with open(folder / JOB, "rb") as job:
-        arrays, held, options = pickle.load(job)
+    arrays, held, options = read_answer(folder / JOB)
 
     def tell(better) -> None:
-        _write(folder, IMPROVING, better)
+        write_answer(folder, IMPROVING, better)
 
     answer = find_first_answer(arrays, held, options, on_improving=tell)
-    _write(folder, IMPROVING, answer)  # also when HiGHS found it without calling back (presolve)
+    write_answer(folder, IMPROVING, answer)  # also when HiGHS found it without calling back (presolve)
     answer = search_neighbourhood(arrays, answer, options, on_improving=tell)
-    _write(folder, ANSWER, answer)
+    write_answer(folder, ANSWER, answer)
 
 
 if __name__ == "__main__":

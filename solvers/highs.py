@@ -23,6 +23,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.solvers.compiler import LinearForm, compile_linear
 from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
+from symbiosis.solvers.deadline import holds_deadline, solve_by_deadline
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
     START_FROM_INTEGERS,
@@ -136,15 +137,84 @@ def to_highs(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, LinearForm]:
 def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
     """Solve ``model`` with HiGHS, load the values into it, and say honestly how it ended.
 
-    ``options.time_limit`` bounds the whole call: the hand-off to HiGHS counts against it."""
+    ``options.time_limit`` bounds the whole call: the hand-off to HiGHS counts against it, and
+    a large model is solved in a process of its own that is stopped at the limit
+    (``solvers/deadline.py``: HiGHS can overrun its own limit by minutes)."""
     handed = time.perf_counter()
     lp, form = to_arrays(model)
+    to_arrays_seconds = time.perf_counter() - handed
     if lp.num_col == 0:  # nothing left to decide: the objective is its constant
         return SolveOutcome(status=Status.OPTIMAL, has_solution=True, objective=lp.offset, bound=lp.offset,
                             gap=0.0, seconds=0.0, solver="highs", message="empty model: nothing to decide",
-                            details={"rows": 0, "columns": 0, "nonzeros": 0, "integers": 0, "duals": {}})
-    h = highspy.Highs()
+                            details={"rows": 0, "columns": 0, "nonzeros": 0, "integers": 0, "duals": {},
+                                     "to_arrays_seconds": to_arrays_seconds, "pass_seconds": 0.0})
+    if options.time_limit is not None:
+        options = replace(options, time_limit=max(0.0, options.time_limit - to_arrays_seconds))
     log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
+    held = _held(form, options)
+    answer = solve_arrays(lp, held, options, log_path)
+    if answer.has_solution:
+        values = np.where(lp.integer, np.round(answer.values), answer.values).tolist()
+        with PauseGC():
+            for var, value in zip(form.columns, values, strict=True):
+                var.set_value(value, skip_validation=True)
+    log = _read_log(log_path, keep=options.log_file is not None)
+    if options.log:
+        sys.stderr.write(log)
+    duals = dict(zip(form.constraints, answer.row_duals, strict=True)) if answer.row_duals is not None else {}
+    return SolveOutcome(
+        status=answer.status, has_solution=answer.has_solution, objective=answer.objective,
+        bound=answer.bound if math.isfinite(answer.bound) else math.nan,
+        gap=answer.gap if math.isfinite(answer.gap) else math.nan,
+        seconds=answer.seconds, solver="highs", message=answer.message, log=log,
+        details={"rows": lp.num_row, "columns": lp.num_col, "nonzeros": int(len(lp.value)),
+                 "integers": int(lp.integer.sum()), "duals": duals, "start": answer.first,
+                 "to_arrays_seconds": to_arrays_seconds, "pass_seconds": answer.pass_seconds,
+                 "own_process": answer.own_process},
+    )
+
+
+@dataclass(frozen=True)
+class HighsAnswer:
+    """How a HiGHS run on :class:`HighsArrays` ended: its values by column, objective, bound and
+    gap (NaN where there are none), the row duals of an LP when asked for, the first answer of
+    a MIP start, and its times: ``pass_seconds`` to hand the arrays over, ``seconds`` from then
+    to the answer."""
+
+    status: Status
+    message: str
+    has_solution: bool
+    values: np.ndarray | None
+    objective: float
+    bound: float
+    gap: float
+    row_duals: np.ndarray | None
+    first: FirstAnswer | None
+    pass_seconds: float
+    seconds: float
+    own_process: bool = False
+
+
+def solve_arrays(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions,
+                 log_path: str) -> HighsAnswer:
+    """Solve ``arrays`` with HiGHS (:func:`solve_here`), in a process of its own stopped at the
+    time limit when ``options`` ask for one and the model is large (``solvers/deadline.py``)."""
+    if holds_deadline(arrays, options):
+        return solve_by_deadline(arrays, held, options, log_path)
+    return solve_here(arrays, held, options, log_path)
+
+
+def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions, log_path: str,
+               on_incumbent: Callable[[np.ndarray, float], None] | None = None,
+               on_bound: Callable[[float], None] | None = None,
+               worker_folder: str | None = None) -> HighsAnswer:
+    """Solve ``arrays`` with HiGHS in this process, its log written to ``log_path``, with the
+    first answer ``options`` ask for (from the design whose unbuilt assets are ``held``, if
+    given). ``on_incumbent(values, objective)`` is told of each better answer of branch and
+    bound and ``on_bound(bound)`` of its dual bound as it rises (``solvers/deadline.py``
+    streams them); ``worker_folder`` is where the worker beside branch and bound keeps its
+    answers (a temporary folder if None)."""
+    h = highspy.Highs()
     h.setOptionValue("output_flag", True)
     # HiGHS would write to stdout, which belongs to --json: the log goes to a file and is
     # echoed on stderr after the solve when asked for.
@@ -154,38 +224,31 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     h.setOptionValue("random_seed", int(options.seed))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
-    choose_lp_method(h, lp, options)
-    lp.pass_to(h)
+    choose_lp_method(h, arrays, options)
+    clock = time.perf_counter()
+    arrays.pass_to(h)
     start = time.perf_counter()
     if options.time_limit is not None:
-        options = replace(options, time_limit=max(0.0, options.time_limit - (start - handed)))
+        options = replace(options, time_limit=max(0.0, options.time_limit - (start - clock)))
         h.setOptionValue("time_limit", float(options.time_limit))
-    first, beside = run_with_first_answer(h, lp, options, _held(form, options))
+    if on_incumbent is not None:
+        h.cbMipImprovingSolution += lambda event: on_incumbent(
+            np.array(event.data_out.mip_solution), event.data_out.objective_function_value)
+    if on_bound is not None:
+        h.cbMipInterrupt += lambda event: on_bound(event.data_out.mip_dual_bound)
+    first, beside = run_with_first_answer(h, arrays, options, held, worker_folder)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
-    hinfo = h.getInfo()
     kind = _status(status, h)
-    is_mip = lp.is_mip
-    has_solution, values, objective, gap = final_answer(h, lp, first, beside)
-    bound = hinfo.mip_dual_bound if is_mip else objective
-    if has_solution:
-        values = np.where(lp.integer, np.round(values), values).tolist()
-        with PauseGC():
-            for var, value in zip(form.columns, values, strict=True):
-                var.set_value(value, skip_validation=True)
-    log = _read_log(log_path, keep=options.log_file is not None)
-    if options.log:
-        sys.stderr.write(log)
-    duals = _duals(h, form) if options.duals and has_solution and not is_mip else {}
-    return SolveOutcome(
-        status=kind, has_solution=has_solution, objective=objective,
-        bound=bound if bound is not None and math.isfinite(bound) else math.nan,
-        gap=gap if gap is not None and math.isfinite(gap) else math.nan,
-        seconds=seconds, solver="highs", message=h.modelStatusToString(status), log=log,
-        details={"rows": lp.num_row, "columns": lp.num_col, "nonzeros": int(len(lp.value)),
-                 "integers": int(lp.integer.sum()),
-                 "duals": duals, "start": first},
-    )
+    has_solution, values, objective, gap = final_answer(h, arrays, first, beside)
+    bound = h.getInfo().mip_dual_bound if arrays.is_mip else objective
+    row_duals = np.asarray(h.getSolution().row_dual) \
+        if options.duals and has_solution and not arrays.is_mip else None
+    return HighsAnswer(status=kind, message=h.modelStatusToString(status), has_solution=has_solution,
+                       values=values, objective=objective,
+                       bound=bound if bound is not None else math.nan,
+                       gap=gap if gap is not None else math.nan, row_duals=row_duals, first=first,
+                       pass_seconds=start - clock, seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -317,14 +380,16 @@ def find_first_answer(arrays: HighsArrays, held: np.ndarray | None, options: Sol
 
 
 def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,
-                          held: np.ndarray | None = None) -> tuple[FirstAnswer | None, bool]:
+                          held: np.ndarray | None = None,
+                          worker_folder: str | None = None) -> tuple[FirstAnswer | None, bool]:
     """Run ``h`` with the first answer ``options`` ask for (none, found before branch and bound,
-    or found beside it: ``solvers/concurrent.py``); the first answer, and whether beside."""
+    or found beside it by a worker keeping its answers in ``worker_folder``:
+    ``solvers/concurrent.py``); the first answer, and whether beside."""
     beside = None
     first = None
     if wants_start(arrays, options):
         if wants_concurrent(arrays.num_col, options):
-            beside = BesideBranchAndBound(h, arrays, held, options)
+            beside = BesideBranchAndBound(h, arrays, held, options, worker_folder)
         else:
             first = give_first_answer(h, arrays, options, held)
     try:
@@ -470,12 +535,6 @@ def _run(h: highspy.Highs) -> None:
         while not h.wait(0.1)[0]:
             pass
         raise
-
-
-def _duals(h: highspy.Highs, form: LinearForm) -> dict:
-    """Each constraint's dual as d objective / d (its bound as written in Pyomo): each
-    constraint is one row of ``form``, in the orientation Pyomo reads it."""
-    return dict(zip(form.constraints, h.getSolution().row_dual, strict=True))
 
 
 def _status(status, h: highspy.Highs) -> Status:

@@ -16,6 +16,10 @@ STARTS = ("auto", "relaxation", "design", "none")
 # crossover: on time-resolved parks about 3 times faster than dual simplex (benchmarks/README.md).
 IPM_FROM_COLUMNS = 20_000
 LP_METHODS = ("auto", "simplex", "ipm")
+# Models from this many columns up are solved in a process of their own when a time limit is
+# set (``SolveOptions.hard_limit``): HiGHS can overrun its limit by minutes inside one LP of a
+# large model, and starting a process costs about 2 s, nothing next to such a solve.
+HARD_LIMIT_FROM_COLUMNS = IPM_FROM_COLUMNS
 
 
 class Status(StrEnum):
@@ -53,6 +57,9 @@ class SolveOptions:
     # (solvers/concurrent.py), rather than before it. None: from CONCURRENT_FROM_COLUMNS
     # columns up, on two cores or more.
     concurrent: bool | None = None
+    # HiGHS with a time limit: solve in a process of its own, stopped at the limit if HiGHS
+    # overruns it (solvers/deadline.py). None: from HARD_LIMIT_FROM_COLUMNS columns up.
+    hard_limit: bool | None = None
 
     def __post_init__(self) -> None:
         if self.start not in STARTS:

@@ -228,11 +228,11 @@ def test_an_answer_found_on_the_way_is_offered_to_highs_and_kept_when_the_worker
     beside._process = Running()
     beside._offer(Event)
     assert Event.data_in.offered == []  # nothing found yet
-    concurrent._write(beside._folder, concurrent.IMPROVING, worse)
+    concurrent.write_answer(beside._folder, concurrent.IMPROVING, worse)
     beside._offer(Event)
     beside._offer(Event)
     assert len(Event.data_in.offered) == 1 and Event.data_in.offered[0] is not None
-    concurrent._write(beside._folder, concurrent.IMPROVING, better)
+    concurrent.write_answer(beside._folder, concurrent.IMPROVING, better)
     beside._offer(Event)
     assert len(Event.data_in.offered) == 2
     kept = beside.finish()
@@ -282,3 +282,119 @@ def assert_is_an_answer(arrays, answer) -> None:
     assert np.all(answer.values >= arrays.lower - 1e-9) and np.all(answer.values <= arrays.upper + 1e-9)
     integers = answer.values[arrays.integer]
     assert np.allclose(integers, np.round(integers), atol=1e-6)
+
+
+def test_a_model_solved_in_a_process_of_its_own_gives_the_same_answer() -> None:
+    """``hard_limit=True`` (the default for large models with a time limit) solves in a child
+    process stopped at the limit; when HiGHS ends by itself the answer is the one it gives in
+    this process: the same optimum, values loaded, the LP duals (the 2.8 LP of the
+    interior-point test: duals 0.4 and 0.2) carried back, the child's folder gone."""
+    import tempfile
+    from pathlib import Path
+
+    before = set(Path(tempfile.gettempdir()).glob("symbiosis-deadline-*"))
+    here = solve(raufoss_model(), SolveOptions(mip_gap=1e-6, time_limit=120, hard_limit=False))
+    model = raufoss_model()
+    there = solve(model, SolveOptions(mip_gap=1e-6, time_limit=120, hard_limit=True))
+    assert not here.details["own_process"] and there.details["own_process"]
+    assert there.status is Status.OPTIMAL
+    assert there.objective == pytest.approx(here.objective, rel=1e-7)
+    assert pyo.value(model.objective) == pytest.approx(there.objective, rel=1e-9)
+
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(domain=pyo.NonNegativeReals)
+    m.y = pyo.Var(domain=pyo.NonNegativeReals)
+    m.a = pyo.Constraint(expr=m.x + 2 * m.y >= 4)
+    m.b = pyo.Constraint(expr=3 * m.x + m.y >= 6)
+    m.cost = pyo.Objective(expr=m.x + m.y)
+    lp = solve(m, SolveOptions(duals=True, time_limit=60, hard_limit=True))
+    assert (lp.objective, pyo.value(m.x)) == pytest.approx((2.8, 1.6))
+    assert (lp.details["duals"][m.a], lp.details["duals"][m.b]) == pytest.approx((0.4, 0.2))
+    assert set(Path(tempfile.gettempdir()).glob("symbiosis-deadline-*")) == before
+
+
+def test_the_child_streams_each_better_answer_and_the_rising_bound(tmp_path) -> None:
+    """What the child writes as it goes, read when it has to be killed: its last streamed
+    answer is a point of the whole problem no better than the optimum, and its last streamed
+    bound is no higher than the optimum (Raufoss, solved in this process by the child's own
+    function)."""
+    import importlib
+    import time
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    deadline = importlib.import_module("symbiosis.solvers.deadline")
+    arrays, _ = highs.to_arrays(raufoss_model())
+    options = SolveOptions(mip_gap=1e-6, start="none")
+    job = (arrays, None, options, str(tmp_path / "highs.log"), time.time() + 120)
+    deadline.write_answer(tmp_path, deadline.JOB, job)
+    deadline._work(tmp_path)
+    optimum = deadline.read_answer(tmp_path / deadline.RESULT).objective
+    values, objective = deadline.read_answer(tmp_path / deadline.INCUMBENT)
+    bound = deadline.read_answer(tmp_path / deadline.BOUND)
+
+    class Streamed:
+        pass
+
+    streamed = Streamed()
+    streamed.values, streamed.objective = values, objective
+    assert_is_an_answer(arrays, streamed)
+    assert objective >= optimum * (1 - 1e-9)
+    assert bound <= optimum * (1 + 1e-9)
+    assert bound > 0.9 * optimum  # a real bound, not minus infinity
+
+
+def test_highs_overrunning_its_limit_is_stopped_and_its_streamed_answers_kept(monkeypatch, tmp_path) -> None:
+    """A child that never stops by itself (HiGHS inside one long LP) is killed KILL_AFTER
+    seconds past the limit, with the worker it started; the answer is the cheapest one it
+    streamed, HiGHS's or the worker's, measured against its last bound, and the status says
+    the time ran out. Simulated: a stand-in child that sleeps (and starts a sleeping worker)
+    after the answers a real child would have streamed are written: HiGHS's at 110, the
+    worker's at 100, the bound at 90, so the gap is (100 - 90) / 100."""
+    import importlib
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import numpy as np
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    deadline = importlib.import_module("symbiosis.solvers.deadline")
+    arrays, _ = highs.to_arrays(raufoss_model())
+    worker_pid = tmp_path / "worker.pid"
+
+    def stand_in(module: str, folder: Path, *, own_group: bool = False):
+        assert own_group
+        deadline.write_answer(folder, deadline.INCUMBENT, (np.full(arrays.num_col, 1.0), 110.0))
+        (folder / deadline.WORKER).mkdir()
+        deadline.write_answer(folder / deadline.WORKER, deadline.IMPROVING,
+                              highs.FirstAnswer(np.full(arrays.num_col, 2.0), 100.0, 80.0, 3, 1.0))
+        deadline.write_answer(folder, deadline.BOUND, 90.0)
+        sleeper = "import time; time.sleep(120)"
+        child = ("import subprocess, sys, time; "
+                 f"w = subprocess.Popen([sys.executable, '-c', {sleeper!r}]); "
+                 f"open({str(worker_pid)!r}, 'w').write(str(w.pid)); time.sleep(120)")
+        return subprocess.Popen([sys.executable, "-c", child], start_new_session=True)
+
+    monkeypatch.setattr(deadline, "start_process", stand_in)
+    clock = time.perf_counter()
+    answer = deadline.solve_by_deadline(arrays, None, SolveOptions(time_limit=2.0), str(tmp_path / "log"))
+    took = time.perf_counter() - clock
+    assert 2.0 + deadline.KILL_AFTER <= took < 2.0 + deadline.KILL_AFTER + 10
+    assert answer.status is Status.TIME_LIMIT and answer.has_solution
+    assert answer.objective == 100.0 and (answer.values == 2.0).all()
+    assert (answer.bound, answer.gap) == pytest.approx((90.0, 0.1))
+    for _ in range(100):  # the killed worker is reaped by whoever adopted it
+        if not _alive(int(worker_pid.read_text())):
+            break
+        time.sleep(0.05)
+    assert not _alive(int(worker_pid.read_text()))
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False

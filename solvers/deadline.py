@@ -1,0 +1,138 @@
+"""A time limit held hard: HiGHS in a process of its own, stopped at the limit.
+
+HiGHS checks its time limit between LP iterations and nodes, not inside every LP: in the root
+node of a large MIP its separation LPs ran on for 85 s past a 236 s limit (50 firms x 8 typical
+days x 6 segments), and ``cancelSolve`` does not reach inside them either (ERGO-Code/HiGHS#885,
+open). Users asking for an answer within the meeting need the limit kept. So a large model is
+solved by a child process (``python -m symbiosis.solvers.deadline FOLDER``) that streams what
+branch and bound has as it goes: each better answer (HiGHS's improving-solution callback) and
+the dual bound (its interrupt callback, at most once a second). When the child has not ended
+KILL_AFTER seconds past the limit, it is killed with the worker it started beside branch and
+bound, and the answer is the best streamed one, HiGHS's or the worker's, measured against the
+last bound streamed; the status says the time ran out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from symbiosis.solvers.concurrent import ANSWER, IMPROVING, read_answer, start_process, write_answer
+from symbiosis.solvers.status import HARD_LIMIT_FROM_COLUMNS, SolveOptions, Status
+
+# Seconds past the time limit HiGHS is given to stop by itself before it is killed.
+KILL_AFTER = 2.0
+# Seconds between two writes of the dual bound.
+BOUND_EVERY = 1.0
+JOB, RESULT, INCUMBENT, BOUND = "job.pickle", "result.pickle", "incumbent.pickle", "bound.pickle"
+WORKER = "worker"  # the folder of the worker beside branch and bound
+
+
+def holds_deadline(arrays, options: SolveOptions) -> bool:
+    """Whether ``arrays`` are solved in a process of their own (see ``SolveOptions.hard_limit``)."""
+    if options.time_limit is None:
+        return False
+    if options.hard_limit is not None:
+        return options.hard_limit
+    return arrays.num_col >= HARD_LIMIT_FROM_COLUMNS
+
+
+def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, log_path: str):
+    """``solvers.highs.solve_here`` in a child process, stopped KILL_AFTER seconds after
+    ``options.time_limit`` (which must be set) if it has not ended; a ``HighsAnswer``."""
+    from symbiosis.solvers.highs import HighsAnswer
+
+    clock = time.perf_counter()
+    deadline = time.time() + options.time_limit
+    folder = Path(tempfile.mkdtemp(prefix="symbiosis-deadline-"))
+    try:
+        write_answer(folder, JOB, (arrays, held, options, log_path, deadline))
+        child = start_process(__name__, folder, own_group=True)
+        try:
+            while child.poll() is None and time.time() < deadline + KILL_AFTER:
+                time.sleep(0.05)
+        finally:  # the limit passed, or Ctrl-C: the child goes, with the worker it started
+            killed = child.poll() is None
+            if killed:
+                _kill(child)
+        answer = read_answer(folder / RESULT)
+        if isinstance(answer, HighsAnswer):
+            seconds = time.perf_counter() - clock - answer.pass_seconds
+            return replace(answer, seconds=seconds, own_process=True)
+        return _streamed(arrays, folder, killed=killed, seconds=time.perf_counter() - clock)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _kill(child) -> None:
+    """Kill ``child`` and every process in its group (the worker beside branch and bound)."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+    else:  # pragma: no cover (not POSIX)
+        child.kill()
+    child.wait()
+
+
+def _streamed(arrays, folder: Path, *, killed: bool, seconds: float):
+    """The answer of a child that did not finish: the cheapest answer it streamed, HiGHS's or
+    the worker's, against the last bound it streamed."""
+    from symbiosis.solvers.highs import HighsAnswer
+
+    incumbent = read_answer(folder / INCUMBENT)  # (values, objective)
+    worker = [read_answer(folder / WORKER / name) for name in (IMPROVING, ANSWER)]
+    candidates = [incumbent] if incumbent is not None else []
+    candidates += [(first.values, first.objective) for first in worker
+                   if first is not None and first.values is not None]
+    values, objective = min(candidates, key=lambda answer: answer[1]) if candidates else (None, math.nan)
+    bound = read_answer(folder / BOUND)
+    bound = bound if bound is not None and math.isfinite(bound) else math.nan
+    gap = abs(objective - bound) / max(abs(objective), 1e-9) if values is not None else math.nan
+    first = next((answer for answer in reversed(worker) if answer is not None), None)
+    if killed:
+        status = Status.TIME_LIMIT
+        message = "Time limit reached (HiGHS did not stop by itself: stopped at the limit)"
+    else:
+        errors = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip()
+        status = Status.ERROR
+        message = "HiGHS's process ended without an answer: " + (errors[-2000:] or "no message")
+    return HighsAnswer(status=status, message=message, has_solution=values is not None, values=values,
+                       objective=objective, bound=bound if arrays.is_mip else math.nan, gap=gap,
+                       row_duals=None, first=first, pass_seconds=0.0, seconds=seconds, own_process=True)
+
+
+def _work(folder: Path) -> None:
+    """The child: solve the job with what is left of its time, streaming each better answer and
+    the rising bound, then write the whole answer."""
+    from symbiosis.solvers.highs import solve_here
+
+    arrays, held, options, log_path, deadline = read_answer(folder / JOB)
+    options = replace(options, time_limit=max(0.0, deadline - time.time()), hard_limit=False)
+    last_bound = {"value": -math.inf, "written": 0.0}
+
+    def on_incumbent(values: np.ndarray, objective: float) -> None:
+        write_answer(folder, INCUMBENT, (values, objective))
+
+    def on_bound(bound: float) -> None:
+        now = time.perf_counter()
+        if bound > last_bound["value"] and now - last_bound["written"] >= BOUND_EVERY:
+            last_bound.update(value=bound, written=now)
+            write_answer(folder, BOUND, bound)
+
+    answer = solve_here(arrays, held, options, log_path, on_incumbent=on_incumbent, on_bound=on_bound,
+                        worker_folder=str(folder / WORKER))
+    write_answer(folder, RESULT, answer)
+
+
+if __name__ == "__main__":
+    _work(Path(sys.argv[1]))
