@@ -56,7 +56,8 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
     deadline = time.time() + options.time_limit
     folder = Path(tempfile.mkdtemp(prefix="symbiosis-deadline-"))
     try:
-        write_answer(folder, JOB, (arrays, held, options, log_path, deadline))
+        # start_held names Pyomo variables (``held`` holds them as columns): not for the child.
+        write_answer(folder, JOB, (arrays, held, replace(options, start_held=()), log_path, deadline))
         child = start_process(__name__, folder, own_group=True)
         try:
             while child.poll() is None and time.time() < deadline + KILL_AFTER:

@@ -300,6 +300,13 @@ def test_a_model_solved_in_a_process_of_its_own_gives_the_same_answer() -> None:
     assert there.status is Status.OPTIMAL
     assert there.objective == pytest.approx(here.objective, rel=1e-7)
     assert pyo.value(model.objective) == pytest.approx(there.objective, rel=1e-9)
+    # From a design (its unbuilt assets given as Pyomo variables): here every binary held.
+    design = raufoss_model()
+    held = tuple(v for v in design.component_data_objects(pyo.Var) if v.is_binary())
+    from_design = solve(design, SolveOptions(mip_gap=1e-6, time_limit=120, hard_limit=True, start="design",
+                                             start_held=held))
+    assert from_design.objective == pytest.approx(here.objective, rel=1e-7)
+    assert from_design.details["start"].source == "design"
 
     m = pyo.ConcreteModel()
     m.x = pyo.Var(domain=pyo.NonNegativeReals)
