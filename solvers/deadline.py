@@ -70,7 +70,8 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
         if isinstance(answer, HighsAnswer):
             seconds = time.perf_counter() - clock - answer.pass_seconds
             return replace(answer, seconds=seconds, own_process=True)
-        return _streamed(arrays, folder, killed=killed, seconds=time.perf_counter() - clock)
+        return _streamed(arrays, folder, killed=killed, returncode=child.returncode,
+                         seconds=time.perf_counter() - clock)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -85,9 +86,10 @@ def _kill(child) -> None:
     child.wait()
 
 
-def _streamed(arrays, folder: Path, *, killed: bool, seconds: float):
-    """The answer of a child that did not finish: the cheapest answer it streamed, HiGHS's or
-    the worker's, against the last bound it streamed."""
+def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, seconds: float):
+    """The answer of a child that did not finish (``killed`` at the limit, or ended with
+    ``returncode``): the cheapest answer it streamed, HiGHS's or the worker's, against the last
+    bound it streamed."""
     from symbiosis.solvers.highs import HighsAnswer
 
     incumbent = read_answer(folder / INCUMBENT)  # (values, objective)
@@ -104,12 +106,27 @@ def _streamed(arrays, folder: Path, *, killed: bool, seconds: float):
         status = Status.TIME_LIMIT
         message = "Time limit reached (HiGHS did not stop by itself: stopped at the limit)"
     else:
-        errors = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip()
         status = Status.ERROR
-        message = "HiGHS's process ended without an answer: " + (errors[-2000:] or "no message")
+        message = f"HiGHS's process ended without an answer ({_why_it_ended(folder, returncode)})"
     return HighsAnswer(status=status, message=message, has_solution=values is not None, values=values,
                        objective=objective, bound=bound if arrays.is_mip else math.nan, gap=gap,
                        row_duals=None, first=first, pass_seconds=0.0, seconds=seconds, own_process=True)
+
+
+def _why_it_ended(folder: Path, returncode: int | None) -> str:
+    """The last line the child wrote on stderr (a Python error names itself there), else the
+    signal that ended it, else its exit status."""
+    try:
+        lines = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        lines = []
+    if lines:
+        return lines[-1].strip()
+    if returncode is not None and returncode < 0:
+        if -returncode == signal.SIGKILL:
+            return "killed, as the system does when it runs out of memory"
+        return f"ended by signal {signal.Signals(-returncode).name}"
+    return f"exit status {returncode}"
 
 
 def _work(folder: Path) -> None:

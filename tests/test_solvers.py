@@ -398,6 +398,51 @@ def test_highs_overrunning_its_limit_is_stopped_and_its_streamed_answers_kept(mo
     assert not _alive(int(worker_pid.read_text()))
 
 
+def test_a_crashed_or_interrupted_highs_process_says_why_and_is_cleaned_up(monkeypatch, tmp_path) -> None:
+    """A child that dies (here of a MemoryError) gives an error naming what happened, not a
+    silent empty answer; Ctrl-C while waiting kills the child and goes on to the caller; the
+    temporary folder is gone either way."""
+    import importlib
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    highs = importlib.import_module("symbiosis.solvers.highs")
+    deadline = importlib.import_module("symbiosis.solvers.deadline")
+    arrays, _ = highs.to_arrays(raufoss_model())
+    before = set(Path(tempfile.gettempdir()).glob("symbiosis-deadline-*"))
+    children = []
+
+    def stand_in(code: str):
+        def start(module: str, folder: Path, *, own_group: bool = False):
+            with open(folder / "stderr.txt", "wb") as errors:
+                children.append(subprocess.Popen([sys.executable, "-c", code], stderr=errors,
+                                                 start_new_session=True))
+            return children[-1]
+        return start
+
+    monkeypatch.setattr(deadline, "start_process", stand_in("raise MemoryError"))
+    answer = deadline.solve_by_deadline(arrays, None, SolveOptions(time_limit=60), str(tmp_path / "log"))
+    assert answer.status is Status.ERROR and not answer.has_solution
+    assert "MemoryError" in answer.message
+
+    monkeypatch.setattr(deadline, "start_process", stand_in("import time; time.sleep(120)"))
+    waits = []
+
+    def interrupted(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(deadline.time, "sleep", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        deadline.solve_by_deadline(arrays, None, SolveOptions(time_limit=60), str(tmp_path / "log"))
+    monkeypatch.undo()
+    assert children[-1].poll() is not None  # killed, not left running
+    assert set(Path(tempfile.gettempdir()).glob("symbiosis-deadline-*")) == before
+
+
 def _alive(pid: int) -> bool:
     """Whether process ``pid`` runs (a zombie, killed but not yet reaped, does not)."""
     try:
