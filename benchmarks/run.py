@@ -386,7 +386,8 @@ def machine_note(args) -> str:
             f"{cores} cores, {args.jobs} case(s) at a time, Python {sys.version.split()[0]}, "
             f"Pyomo {version('pyomo')}, highspy {version('highspy')}; "
             f"MILP gap {args.gap:g}, time limit {args.time_limit:g} s per solve. "
-            "Times in seconds, memory is each case's peak RSS (its process plus its largest child). Ratios: symbiosis / floor.")
+            "Times in seconds, memory is each case's peak RSS (its process plus its largest child). "
+            "Ratios: symbiosis / floor.")
 
 
 def gains(cases: list[str], work: Path, out: Path, repeats: int, timeout: float) -> None:

@@ -67,7 +67,8 @@ class BesideBranchAndBound:
                  folder: str | None = None) -> None:
         seconds = None if options.time_limit is None else max(0.0, options.time_limit - WORKER_MARGIN)
         worker_options = replace(options, time_limit=seconds, start_share=1.0, threads=1, log=False,
-                                 log_file=None, start_held=(), concurrent=False, hard_limit=False)
+                                 log_file=None, start_held=(), concurrent=False, hard_limit=False,
+                                 progress=None)
         if folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="symbiosis-first-answer-"))
         else:
@@ -78,7 +79,7 @@ class BesideBranchAndBound:
         self.started = time.perf_counter()
         self.latest = None  # the best answer read so far: the final one, or one on the way
         self._ended = False  # the worker has ended and its final answer was read
-        self._improving_seen = None  # (inode, mtime) of the improving answer read last
+        self._improving = NewAnswer(self._folder / IMPROVING)
         self._offered = math.inf  # objective of the answer last given to HiGHS
         h.cbMipUserSolution += self._offer
 
@@ -95,13 +96,7 @@ class BesideBranchAndBound:
         if self._ended:
             return
         ended = self._process.poll() is not None
-        try:
-            stat = os.stat(self._folder / IMPROVING)
-        except OSError:  # none found yet
-            stat = None
-        if stat is not None and (stat.st_ino, stat.st_mtime_ns) != self._improving_seen:
-            self._improving_seen = (stat.st_ino, stat.st_mtime_ns)
-            self._keep(read_answer(self._folder / IMPROVING))
+        self._keep(self._improving.read())
         if ended:
             self._ended = True
             self._keep(read_answer(self._folder / ANSWER))
@@ -132,6 +127,26 @@ def _no_answer(seconds: float):
 def _cost(answer) -> float:
     """An answer's objective; infinite if it holds no values."""
     return answer.objective if answer.values is not None else math.inf
+
+
+class NewAnswer:
+    """The answer another process writes (and renames into place) at ``path``, read only when
+    it is new since the last read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen = None  # (inode, mtime) of the version read last
+
+    def read(self):
+        """The answer at ``path`` if it changed since the last read, else None."""
+        try:
+            stat = os.stat(self.path)
+        except OSError:  # none written yet
+            return None
+        if (stat.st_ino, stat.st_mtime_ns) == self._seen:
+            return None
+        self._seen = (stat.st_ino, stat.st_mtime_ns)
+        return read_answer(self.path)
 
 
 def read_answer(path: Path):

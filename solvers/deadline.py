@@ -6,10 +6,11 @@ days x 6 segments), and ``cancelSolve`` does not reach inside them either (ERGO-
 open). Users asking for an answer within the meeting need the limit kept. So a large model is
 solved by a child process (``python -m symbiosis.solvers.deadline FOLDER``) that streams what
 branch and bound has as it goes: each better answer (HiGHS's improving-solution callback) and
-the dual bound (its interrupt callback, at most once a second). When the child has not ended
-KILL_AFTER seconds past the limit, it is killed with the worker it started beside branch and
-bound, and the answer is the best streamed one, HiGHS's or the worker's, measured against the
-last bound streamed; the status says the time ran out.
+where it stands (``SolveOptions.progress``: its answer's objective and bound, at most once a
+second), of which the caller's own ``progress`` is told, with the worker's answers. When the
+child has not ended KILL_AFTER seconds past the limit, it is killed with the worker it started
+beside branch and bound, and the answer is the best streamed one, HiGHS's or the worker's,
+measured against the last bound streamed; the status says the time ran out.
 """
 
 from __future__ import annotations
@@ -27,14 +28,25 @@ from pathlib import Path
 
 import numpy as np
 
-from symbiosis.solvers.concurrent import ANSWER, IMPROVING, read_answer, start_process, write_answer
-from symbiosis.solvers.status import HARD_LIMIT_FROM_COLUMNS, SolveOptions, Status
+from symbiosis.solvers.concurrent import (
+    ANSWER,
+    IMPROVING,
+    NewAnswer,
+    read_answer,
+    start_process,
+    write_answer,
+)
+from symbiosis.solvers.status import (
+    HARD_LIMIT_FROM_COLUMNS,
+    PROGRESS_EVERY,
+    SolveOptions,
+    SolveProgress,
+    Status,
+)
 
 # Seconds past the time limit HiGHS is given to stop by itself before it is killed.
 KILL_AFTER = 2.0
-# Seconds between two writes of the dual bound.
-BOUND_EVERY = 1.0
-JOB, RESULT, INCUMBENT, BOUND = "job.pickle", "result.pickle", "incumbent.pickle", "bound.pickle"
+JOB, RESULT, INCUMBENT, PROGRESS = "job.pickle", "result.pickle", "incumbent.pickle", "progress.pickle"
 WORKER = "worker"  # the folder of the worker beside branch and bound
 
 
@@ -56,12 +68,17 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
     deadline = time.time() + options.time_limit
     folder = Path(tempfile.mkdtemp(prefix="symbiosis-deadline-"))
     try:
-        # start_held names Pyomo variables (``held`` holds them as columns): not for the child.
-        write_answer(folder, JOB, (arrays, held, replace(options, start_held=()), log_path, deadline))
+        # start_held names Pyomo variables (``held`` holds them as columns), progress is the
+        # caller's: neither goes to the child.
+        write_answer(folder, JOB, (arrays, held, replace(options, start_held=(), progress=None), log_path,
+                                   deadline))
         child = start_process(__name__, folder, own_group=True)
+        watch = _Watch(folder, options.progress, clock) if options.progress is not None else None
         try:
             while child.poll() is None and time.time() < deadline + KILL_AFTER:
                 time.sleep(0.05)
+                if watch is not None:
+                    watch.look()
         finally:  # the limit passed, or Ctrl-C: the child goes, with the worker it started
             killed = child.poll() is None
             if killed:
@@ -74,6 +91,34 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
                          seconds=time.perf_counter() - clock)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Watch:
+    """Tells ``progress`` where the child stands: the cheapest answer of HiGHS and the worker
+    beside it, and HiGHS's bound, as they move (looked at once every PROGRESS_EVERY seconds)."""
+
+    def __init__(self, folder: Path, progress, clock: float) -> None:
+        self._progress, self._clock = progress, clock
+        self._files = (NewAnswer(folder / PROGRESS), NewAnswer(folder / WORKER / IMPROVING))
+        self._looked = -math.inf
+        self._highs = self._worker = self._bound = math.nan
+        self._told = None
+
+    def look(self) -> None:
+        now = time.perf_counter()
+        if now - self._looked < PROGRESS_EVERY:
+            return
+        self._looked = now
+        highs, worker = (file.read() for file in self._files)
+        if highs is not None:
+            self._highs, self._bound = highs.objective, highs.bound
+        if worker is not None and worker.values is not None:
+            self._worker = worker.objective
+        best = min((v for v in (self._highs, self._worker) if not math.isnan(v)), default=math.nan)
+        state = (best, self._bound)
+        if state != self._told and not all(math.isnan(v) for v in state):
+            self._told = state
+            self._progress(SolveProgress(now - self._clock, best, self._bound))
 
 
 def _kill(child) -> None:
@@ -98,8 +143,8 @@ def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, sec
     candidates += [(first.values, first.objective) for first in worker
                    if first is not None and first.values is not None]
     values, objective = min(candidates, key=lambda answer: answer[1]) if candidates else (None, math.nan)
-    bound = read_answer(folder / BOUND)
-    bound = bound if bound is not None and math.isfinite(bound) else math.nan
+    progress = read_answer(folder / PROGRESS)
+    bound = progress.bound if progress is not None else math.nan
     gap = abs(objective - bound) / max(abs(objective), 1e-9) if values is not None else math.nan
     first = next((answer for answer in reversed(worker) if answer is not None), None)
     if killed:
@@ -131,23 +176,19 @@ def _why_it_ended(folder: Path, returncode: int | None) -> str:
 
 def _work(folder: Path) -> None:
     """The child: solve the job with what is left of its time, streaming each better answer and
-    the rising bound, then write the whole answer."""
+    where it stands, then write the whole answer."""
     from symbiosis.solvers.highs import solve_here
 
     arrays, held, options, log_path, deadline = read_answer(folder / JOB)
-    options = replace(options, time_limit=max(0.0, deadline - time.time()), hard_limit=False)
-    last_bound = {"value": -math.inf, "written": 0.0}
-
     def on_incumbent(values: np.ndarray, objective: float) -> None:
         write_answer(folder, INCUMBENT, (values, objective))
 
-    def on_bound(bound: float) -> None:
-        now = time.perf_counter()
-        if bound > last_bound["value"] and now - last_bound["written"] >= BOUND_EVERY:
-            last_bound.update(value=bound, written=now)
-            write_answer(folder, BOUND, bound)
+    def on_progress(progress: SolveProgress) -> None:
+        write_answer(folder, PROGRESS, progress)
 
-    answer = solve_here(arrays, held, options, log_path, on_incumbent=on_incumbent, on_bound=on_bound,
+    options = replace(options, time_limit=max(0.0, deadline - time.time()), hard_limit=False,
+                      progress=on_progress)
+    answer = solve_here(arrays, held, options, log_path, on_incumbent=on_incumbent,
                         worker_folder=str(folder / WORKER))
     write_answer(folder, RESULT, answer)
 

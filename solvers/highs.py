@@ -26,9 +26,11 @@ from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
 from symbiosis.solvers.deadline import holds_deadline, solve_by_deadline
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
+    PROGRESS_EVERY,
     START_FROM_INTEGERS,
     SolveOptions,
     SolveOutcome,
+    SolveProgress,
     Status,
 )
 
@@ -206,14 +208,13 @@ def solve_arrays(arrays: HighsArrays, held: np.ndarray | None, options: SolveOpt
 
 def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions, log_path: str,
                on_incumbent: Callable[[np.ndarray, float], None] | None = None,
-               on_bound: Callable[[float], None] | None = None,
                worker_folder: str | None = None) -> HighsAnswer:
     """Solve ``arrays`` with HiGHS in this process, its log written to ``log_path``, with the
     first answer ``options`` ask for (from the design whose unbuilt assets are ``held``, if
     given). ``on_incumbent(values, objective)`` is told of each better answer of branch and
-    bound and ``on_bound(bound)`` of its dual bound as it rises (``solvers/deadline.py``
-    streams them); ``worker_folder`` is where the worker beside branch and bound keeps its
-    answers (a temporary folder if None)."""
+    bound (``solvers/deadline.py`` streams them) and ``options.progress`` of where it stands;
+    ``worker_folder`` is where the worker beside branch and bound keeps its answers (a
+    temporary folder if None)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", True)
     # HiGHS would write to stdout, which belongs to --json: the log goes to a file and is
@@ -234,8 +235,8 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
     if on_incumbent is not None:
         h.cbMipImprovingSolution += lambda event: on_incumbent(
             np.array(event.data_out.mip_solution), event.data_out.objective_function_value)
-    if on_bound is not None:
-        h.cbMipInterrupt += lambda event: on_bound(event.data_out.mip_dual_bound)
+    if options.progress is not None:
+        h.cbMipInterrupt += _progress_reporter(options.progress, start)
     first, beside = run_with_first_answer(h, arrays, options, held, worker_folder)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
@@ -494,6 +495,25 @@ def search_neighbourhood(arrays: HighsArrays, first: FirstAnswer, options: Solve
         else:  # no neighbourhood left to try
             return answer
     return answer
+
+
+def _progress_reporter(progress: Callable[[SolveProgress], None], start: float):
+    """A HiGHS interrupt callback that tells ``progress`` where branch and bound stands, at most
+    once every PROGRESS_EVERY seconds and only when the answer or the bound moved."""
+    told = {"at": -math.inf, "state": None}
+
+    def report(event) -> None:
+        now = time.perf_counter()
+        if now - told["at"] < PROGRESS_EVERY:
+            return
+        objective, bound = (value if math.isfinite(value) else math.nan for value in
+                            (event.data_out.objective_function_value, event.data_out.mip_dual_bound))
+        state = tuple(None if math.isnan(value) else value for value in (objective, bound))
+        if state != told["state"] and state != (None, None):
+            told.update(at=now, state=state)
+            progress(SolveProgress(now - start, objective, bound))
+
+    return report
 
 
 def _better(first: FirstAnswer | None, objective: float) -> bool:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -20,6 +21,8 @@ LP_METHODS = ("auto", "simplex", "ipm")
 # set (``SolveOptions.hard_limit``): HiGHS can overrun its limit by minutes inside one LP of a
 # large model, and starting a process costs about 2 s, nothing next to such a solve.
 HARD_LIMIT_FROM_COLUMNS = IPM_FROM_COLUMNS
+# Seconds between two reports of a running solve's progress (``SolveOptions.progress``).
+PROGRESS_EVERY = 1.0
 
 
 class Status(StrEnum):
@@ -28,6 +31,22 @@ class Status(StrEnum):
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """Where a running MIP solve stands: seconds since HiGHS was handed the model, the cheapest
+    answer found so far and the bound (NaN while there is none)."""
+
+    seconds: float
+    objective: float
+    bound: float
+
+    @property
+    def gap(self) -> float:
+        """Relative distance of the answer from the bound, as HiGHS measures it (NaN if either
+        is missing)."""
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,9 @@ class SolveOptions:
     # HiGHS with a time limit: solve in a process of its own, stopped at the limit if HiGHS
     # overruns it (solvers/deadline.py). None: from HARD_LIMIT_FROM_COLUMNS columns up.
     hard_limit: bool | None = None
+    # HiGHS MIPs: told where the solve stands (SolveProgress) at most once every
+    # PROGRESS_EVERY seconds while branch and bound runs, when its answer or bound moved.
+    progress: Callable[[SolveProgress], None] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.start not in STARTS:

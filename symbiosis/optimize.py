@@ -21,7 +21,7 @@ from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
-from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS
+from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS, SolveProgress
 from symbiosis.time import TimeSteps, time_steps
 
 Progress = Callable[[str], None]
@@ -164,6 +164,9 @@ def optimize(
     if objective == "emissions":
         options = replace(options, time_limit=deadline.left(EMISSIONS_FIRST_SHARE, keep=keep))
     say(f"solving with {solver}")
+    if progress is not None:
+        unit = park.currency if objective == "cost" else "t CO2"
+        options = replace(options, progress=_telling(say, f"solving with {solver}", unit))
     outcome = solve(model, options)
     if objective == "emissions" and outcome.has_solution:
         options = replace(options, time_limit=deadline.left(keep=keep))
@@ -205,6 +208,17 @@ def optimize(
     summary["warnings"] = scaling_warnings(park)
     summary["infeasibility"] = explanation
     return replace(result, summary=summary)
+
+
+def _telling(say: Progress, stage: str, unit: str) -> Callable[[SolveProgress], None]:
+    """A solver progress callback that tells ``say`` the best answer so far (in ``unit``) and
+    how far it is from the bound, so a user waiting sees the answer improve."""
+    def tell(progress: SolveProgress) -> None:
+        best = f"best {progress.objective:,.0f} {unit}" if progress.objective == progress.objective \
+            else "no answer yet"
+        gap = f", {progress.gap:.1%} from the bound" if progress.gap == progress.gap else ""
+        say(f"{stage}: {best}{gap} ({progress.seconds:.0f} s)")
+    return tell
 
 
 def _wants_coarse(start: object, model: pyo.ConcreteModel, steps, solver: str) -> bool:

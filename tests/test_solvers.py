@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pyomo.environ as pyo
 import pytest
 from conftest import raufoss_model
@@ -9,6 +11,7 @@ from conftest import raufoss_model
 import symbiosis
 from symbiosis.cli.doctor import TINY_OPTIMUM, tiny_model
 from symbiosis.solvers import SolveOptions, SolverNotAvailable, Status, solve
+from symbiosis.solvers.status import SolveProgress
 
 FIRMS = {
     "mill": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
@@ -320,11 +323,11 @@ def test_a_model_solved_in_a_process_of_its_own_gives_the_same_answer() -> None:
     assert set(Path(tempfile.gettempdir()).glob("symbiosis-deadline-*")) == before
 
 
-def test_the_child_streams_each_better_answer_and_the_rising_bound(tmp_path) -> None:
+def test_the_child_streams_each_better_answer_and_where_it_stands(tmp_path) -> None:
     """What the child writes as it goes, read when it has to be killed: its last streamed
     answer is a point of the whole problem no better than the optimum, and its last streamed
-    bound is no higher than the optimum (Raufoss, solved in this process by the child's own
-    function)."""
+    progress has a bound no higher than the optimum (Raufoss, solved in this process by the
+    child's own function)."""
     import importlib
     import time
 
@@ -337,7 +340,7 @@ def test_the_child_streams_each_better_answer_and_the_rising_bound(tmp_path) -> 
     deadline._work(tmp_path)
     optimum = deadline.read_answer(tmp_path / deadline.RESULT).objective
     values, objective = deadline.read_answer(tmp_path / deadline.INCUMBENT)
-    bound = deadline.read_answer(tmp_path / deadline.BOUND)
+    progress = deadline.read_answer(tmp_path / deadline.PROGRESS)
 
     class Streamed:
         pass
@@ -346,8 +349,25 @@ def test_the_child_streams_each_better_answer_and_the_rising_bound(tmp_path) -> 
     streamed.values, streamed.objective = values, objective
     assert_is_an_answer(arrays, streamed)
     assert objective >= optimum * (1 - 1e-9)
-    assert bound <= optimum * (1 + 1e-9)
-    assert bound > 0.9 * optimum  # a real bound, not minus infinity
+    assert progress.bound <= optimum * (1 + 1e-9)
+    assert progress.bound > 0.9 * optimum  # a real bound, not minus infinity
+
+
+def test_a_running_solve_tells_where_it_stands() -> None:
+    """``SolveOptions(progress=...)`` is told, while branch and bound runs, of its answer and
+    bound: never an answer below the optimum nor a bound above it, the time moving on, in this
+    process and from a process of its own."""
+    optimum = solve(raufoss_model(), SolveOptions(mip_gap=1e-6)).objective
+    for hard_limit in (False, True):
+        told = []
+        solve(raufoss_model(), SolveOptions(mip_gap=1e-6, start="none", time_limit=120, hard_limit=hard_limit,
+                                            progress=told.append))
+        assert told
+        for progress in told:
+            assert not progress.objective < optimum * (1 - 1e-9)
+            assert not progress.bound > optimum * (1 + 1e-9)
+            assert progress.gap >= 0 or math.isnan(progress.gap)
+        assert [p.seconds for p in told] == sorted(p.seconds for p in told)
 
 
 def test_highs_overrunning_its_limit_is_stopped_and_its_streamed_answers_kept(monkeypatch, tmp_path) -> None:
@@ -376,7 +396,7 @@ def test_highs_overrunning_its_limit_is_stopped_and_its_streamed_answers_kept(mo
         (folder / deadline.WORKER).mkdir()
         deadline.write_answer(folder / deadline.WORKER, deadline.IMPROVING,
                               highs.FirstAnswer(np.full(arrays.num_col, 2.0), 100.0, 80.0, 3, 1.0))
-        deadline.write_answer(folder, deadline.BOUND, 90.0)
+        deadline.write_answer(folder, deadline.PROGRESS, SolveProgress(1.0, 110.0, 90.0))
         sleeper = "import time; time.sleep(120)"
         child = ("import subprocess, sys, time; "
                  f"w = subprocess.Popen([sys.executable, '-c', {sleeper!r}]); "
@@ -385,12 +405,15 @@ def test_highs_overrunning_its_limit_is_stopped_and_its_streamed_answers_kept(mo
 
     monkeypatch.setattr(deadline, "start_process", stand_in)
     clock = time.perf_counter()
-    answer = deadline.solve_by_deadline(arrays, None, SolveOptions(time_limit=2.0), str(tmp_path / "log"))
+    told = []
+    answer = deadline.solve_by_deadline(arrays, None, SolveOptions(time_limit=2.0, progress=told.append),
+                                        str(tmp_path / "log"))
     took = time.perf_counter() - clock
     assert 2.0 + deadline.KILL_AFTER <= took < 2.0 + deadline.KILL_AFTER + 10
     assert answer.status is Status.TIME_LIMIT and answer.has_solution
     assert answer.objective == 100.0 and (answer.values == 2.0).all()
     assert (answer.bound, answer.gap) == pytest.approx((90.0, 0.1))
+    assert [(p.objective, p.bound) for p in told] == [(100.0, 90.0)]  # told once: nothing moved after
     for _ in range(100):  # the killed worker is reaped by whoever adopted it
         if not _alive(int(worker_pid.read_text())):
             break
@@ -450,3 +473,19 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except FileNotFoundError:
         return False
+
+
+def test_optimize_shows_the_best_answer_while_it_solves() -> None:
+    """``optimize(progress=...)`` (the command line's progress line) is told, besides its stages,
+    the best answer while branch and bound runs, in the park's currency and never below the
+    optimum it ends on."""
+    from pathlib import Path
+
+    stages = []
+    park = symbiosis.load_park(Path(__file__).resolve().parents[1] / "parks" / "raufoss")
+    result = symbiosis.optimize(park, gap=1e-6, progress=stages.append)
+    shown = [stage for stage in stages if stage.startswith("solving with highs: best ")]
+    assert shown, stages
+    best = float(shown[-1].removeprefix("solving with highs: best ").split(" ")[0].replace(",", ""))
+    assert shown[-1].split(" ")[5].rstrip(",") == park.currency
+    assert best >= result.summary["objective"] * (1 - 1e-6)
