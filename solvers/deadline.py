@@ -38,10 +38,11 @@ from symbiosis.solvers.concurrent import (
 )
 from symbiosis.solvers.status import (
     HARD_LIMIT_FROM_COLUMNS,
-    PROGRESS_EVERY,
+    ProgressTeller,
     SolveOptions,
     SolveProgress,
     Status,
+    relative_gap,
 )
 
 # Seconds past the time limit HiGHS is given to stop by itself before it is killed.
@@ -95,30 +96,21 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
 
 class _Watch:
     """Tells ``progress`` where the child stands: the cheapest answer of HiGHS and the worker
-    beside it, and HiGHS's bound, as they move (looked at once every PROGRESS_EVERY seconds)."""
+    beside it, and HiGHS's bound, as they move (``ProgressTeller``)."""
 
     def __init__(self, folder: Path, progress, clock: float) -> None:
-        self._progress, self._clock = progress, clock
+        self._teller = ProgressTeller(progress, clock)
         self._files = (NewAnswer(folder / PROGRESS), NewAnswer(folder / WORKER / IMPROVING))
-        self._looked = -math.inf
         self._highs = self._worker = self._bound = math.nan
-        self._told = None
 
     def look(self) -> None:
-        now = time.perf_counter()
-        if now - self._looked < PROGRESS_EVERY:
-            return
-        self._looked = now
         highs, worker = (file.read() for file in self._files)
         if highs is not None:
             self._highs, self._bound = highs.objective, highs.bound
         if worker is not None and worker.values is not None:
             self._worker = worker.objective
         best = min((v for v in (self._highs, self._worker) if not math.isnan(v)), default=math.nan)
-        state = (best, self._bound)
-        if state != self._told and not all(math.isnan(v) for v in state):
-            self._told = state
-            self._progress(SolveProgress(now - self._clock, best, self._bound))
+        self._teller.tell(best, self._bound)
 
 
 def _kill(child) -> None:
@@ -145,7 +137,7 @@ def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, sec
     values, objective = min(candidates, key=lambda answer: answer[1]) if candidates else (None, math.nan)
     progress = read_answer(folder / PROGRESS)
     bound = progress.bound if progress is not None else math.nan
-    gap = abs(objective - bound) / max(abs(objective), 1e-9) if values is not None else math.nan
+    gap = relative_gap(objective, bound) if values is not None else math.nan
     first = next((answer for answer in reversed(worker) if answer is not None), None)
     if killed:
         status = Status.TIME_LIMIT

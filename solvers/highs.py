@@ -26,12 +26,12 @@ from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
 from symbiosis.solvers.deadline import holds_deadline, solve_by_deadline
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
-    PROGRESS_EVERY,
     START_FROM_INTEGERS,
+    ProgressTeller,
     SolveOptions,
     SolveOutcome,
-    SolveProgress,
     Status,
+    relative_gap,
 )
 
 INF = highspy.kHighsInf
@@ -236,7 +236,9 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
         h.cbMipImprovingSolution += lambda event: on_incumbent(
             np.array(event.data_out.mip_solution), event.data_out.objective_function_value)
     if options.progress is not None:
-        h.cbMipInterrupt += _progress_reporter(options.progress, start)
+        teller = ProgressTeller(options.progress, start)
+        h.cbMipInterrupt += lambda event: teller.tell(event.data_out.objective_function_value,
+                                                      event.data_out.mip_dual_bound)
     first, beside = run_with_first_answer(h, arrays, options, held, worker_folder)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
@@ -413,7 +415,7 @@ def final_answer(h: highspy.Highs, arrays: HighsArrays, first: FirstAnswer | Non
     values = np.asarray(h.getSolution().col_value) if has_solution else None
     if beside and _better(first, objective if has_solution else math.inf) \
             and _status(h.getModelStatus(), h) in (Status.OPTIMAL, Status.TIME_LIMIT):
-        gap = abs(first.objective - hinfo.mip_dual_bound) / max(abs(first.objective), 1e-9)
+        gap = relative_gap(first.objective, hinfo.mip_dual_bound)
         return True, first.values, first.objective, gap
     return has_solution, values, objective, gap
 
@@ -495,25 +497,6 @@ def search_neighbourhood(arrays: HighsArrays, first: FirstAnswer, options: Solve
         else:  # no neighbourhood left to try
             return answer
     return answer
-
-
-def _progress_reporter(progress: Callable[[SolveProgress], None], start: float):
-    """A HiGHS interrupt callback that tells ``progress`` where branch and bound stands, at most
-    once every PROGRESS_EVERY seconds and only when the answer or the bound moved."""
-    told = {"at": -math.inf, "state": None}
-
-    def report(event) -> None:
-        now = time.perf_counter()
-        if now - told["at"] < PROGRESS_EVERY:
-            return
-        objective, bound = (value if math.isfinite(value) else math.nan for value in
-                            (event.data_out.objective_function_value, event.data_out.mip_dual_bound))
-        state = tuple(None if math.isnan(value) else value for value in (objective, bound))
-        if state != told["state"] and state != (None, None):
-            told.update(at=now, state=state)
-            progress(SolveProgress(now - start, objective, bound))
-
-    return report
 
 
 def _better(first: FirstAnswer | None, objective: float) -> bool:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,6 +34,11 @@ class Status(StrEnum):
     ERROR = "error"
 
 
+def relative_gap(objective: float, bound: float) -> float:
+    """Relative distance of an answer from the bound, as HiGHS measures it (NaN if either is)."""
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
 @dataclass(frozen=True)
 class SolveProgress:
     """Where a running MIP solve stands: seconds since HiGHS was handed the model, the cheapest
@@ -46,7 +52,28 @@ class SolveProgress:
     def gap(self) -> float:
         """Relative distance of the answer from the bound, as HiGHS measures it (NaN if either
         is missing)."""
-        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+        return relative_gap(self.objective, self.bound)
+
+
+class ProgressTeller:
+    """Tells ``progress`` where a solve that began at ``clock`` (``time.perf_counter``) stands, at
+    most once every PROGRESS_EVERY seconds and only when the answer or the bound moved (NaN:
+    none yet). HiGHS's interrupt callback and the watch over a child process both call it."""
+
+    def __init__(self, progress: Callable[[SolveProgress], None], clock: float) -> None:
+        self._progress, self._clock = progress, clock
+        self._at = -math.inf
+        self._told = None
+
+    def tell(self, objective: float, bound: float) -> None:
+        now = time.perf_counter()
+        if now - self._at < PROGRESS_EVERY:
+            return
+        objective, bound = (value if math.isfinite(value) else math.nan for value in (objective, bound))
+        state = tuple(None if math.isnan(value) else value for value in (objective, bound))
+        if state != self._told and state != (None, None):
+            self._at, self._told = now, state
+            self._progress(SolveProgress(now - self._clock, objective, bound))
 
 
 @dataclass(frozen=True)

@@ -103,12 +103,7 @@ def test_interior_point_and_simplex_give_the_same_vertex_and_duals() -> None:
 
     answers = []
     for method in ("simplex", "ipm"):
-        m = pyo.ConcreteModel()
-        m.x = pyo.Var(domain=pyo.NonNegativeReals)
-        m.y = pyo.Var(domain=pyo.NonNegativeReals)
-        m.a = pyo.Constraint(expr=m.x + 2 * m.y >= 4)
-        m.b = pyo.Constraint(expr=3 * m.x + m.y >= 6)
-        m.cost = pyo.Objective(expr=m.x + m.y)
+        m = two_row_lp()
         outcome = solve(m, SolveOptions(lp_method=method, duals=True))
         duals = outcome.details["duals"]
         answers.append((outcome.objective, pyo.value(m.x), duals[m.a], duals[m.b]))
@@ -272,6 +267,18 @@ def test_the_worker_searches_a_larger_neighbourhood_of_its_first_answer() -> Non
     assert highs.search_neighbourhood(arrays, no_time, options) is no_time
 
 
+def two_row_lp() -> pyo.ConcreteModel:
+    """min x + y s.t. x + 2y >= 4 (row a), 3x + y >= 6 (row b), x, y >= 0: optimum 2.8 at
+    (1.6, 1.2), duals 0.4 and 0.2."""
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(domain=pyo.NonNegativeReals)
+    m.y = pyo.Var(domain=pyo.NonNegativeReals)
+    m.a = pyo.Constraint(expr=m.x + 2 * m.y >= 4)
+    m.b = pyo.Constraint(expr=3 * m.x + m.y >= 6)
+    m.cost = pyo.Objective(expr=m.x + m.y)
+    return m
+
+
 def assert_is_an_answer(arrays, answer) -> None:
     """``answer`` is a point of the whole problem ``arrays`` (rows, bounds, integers), and its
     objective is its cost in the same terms."""
@@ -311,12 +318,7 @@ def test_a_model_solved_in_a_process_of_its_own_gives_the_same_answer() -> None:
     assert from_design.objective == pytest.approx(here.objective, rel=1e-7)
     assert from_design.details["start"].source == "design"
 
-    m = pyo.ConcreteModel()
-    m.x = pyo.Var(domain=pyo.NonNegativeReals)
-    m.y = pyo.Var(domain=pyo.NonNegativeReals)
-    m.a = pyo.Constraint(expr=m.x + 2 * m.y >= 4)
-    m.b = pyo.Constraint(expr=3 * m.x + m.y >= 6)
-    m.cost = pyo.Objective(expr=m.x + m.y)
+    m = two_row_lp()
     lp = solve(m, SolveOptions(duals=True, time_limit=60, hard_limit=True))
     assert (lp.objective, pyo.value(m.x)) == pytest.approx((2.8, 1.6))
     assert (lp.details["duals"][m.a], lp.details["duals"][m.b]) == pytest.approx((0.4, 0.2))
