@@ -164,10 +164,10 @@ CHANGES = {
                    "not a nested key"),
     "curves": ("symbiosis.models.links", "add_cost_curves", add_cost_curves,
                "cost curves: INC written over indexed components, not a Piecewise block per link"),
-    "compiler": ("symbiosis.solvers.highs", "to_arrays", to_arrays_by_pyomo,
+    "compiler": ("symbiosis.solvers.handoff", "to_arrays", to_arrays_by_pyomo,
                  "hand-off: flat sums read directly (solvers/compiler.py), not every row through "
                  "Pyomo's standard-form compiler"),
-    "arrays": ("symbiosis.solvers.highs", "to_arrays", to_arrays,
+    "arrays": ("symbiosis.solvers.handoff", "to_arrays", to_arrays,
                "hand-off: NumPy arrays to passModel in one call, bounds and integrality vectorised, "
                "not a HighsLp filled field by field"),
 }

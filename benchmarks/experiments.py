@@ -102,7 +102,7 @@ def arrays_of(data, *, revert=(), step_rows: bool = True):
 
     import symbiosis.models.build as build
     from symbiosis.models import build_model
-    from symbiosis.solvers.highs import to_arrays
+    from symbiosis.solvers.handoff import to_arrays
 
     kept = build.add_heat_cascade
     try:

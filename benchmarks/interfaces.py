@@ -5,7 +5,7 @@
 For each case the symbiosis model is built once per route, in a fresh process, and only
 the hand-off is timed (the model is in HiGHS, ready to run; no solve):
 
-- ``compiler + arrays``: what ``symbiosis.solvers.highs`` does: Pyomo's
+- ``compiler + arrays``: what ``symbiosis.solvers.handoff`` does: Pyomo's
   ``LinearStandardFormCompiler`` to SciPy arrays, one array ``passModel``.
 - ``compiler + HighsLp``: the same arrays copied into a ``HighsLp`` first (the old path).
 - ``appsi``: ``pyomo.contrib.appsi.solvers.Highs().set_instance(model)``.
@@ -36,14 +36,14 @@ def hand_off(route: str, model) -> int:
     import highspy
 
     if route == "compiler + arrays":
-        from symbiosis.solvers.highs import to_arrays
+        from symbiosis.solvers.handoff import to_arrays
 
         arrays, _ = to_arrays(model)
         h = highspy.Highs()
         arrays.pass_to(h)
         return h.getNumCol()
     if route == "compiler + HighsLp":
-        from symbiosis.solvers.highs import to_highs
+        from symbiosis.solvers.handoff import to_highs
 
         lp, _ = to_highs(model)
         h = highspy.Highs()

@@ -138,12 +138,12 @@ def worker(spec: dict) -> dict:
 
 
 def _symbiosis(data, spec: dict) -> dict:
-    """Build with symbiosis.models, solve through symbiosis.solvers.highs.solve_highs, with
+    """Build with symbiosis.models, solve through symbiosis.solvers.handoff.solve_highs, with
     its phases timed by wrapping to_arrays and the Highs object's passModel and run."""
     import highspy
     import pyomo.environ as pyo
 
-    import symbiosis.solvers.highs as sh
+    import symbiosis.solvers.handoff as sh
     from symbiosis.models import build_model
     from symbiosis.results.extract import solution_of
     from symbiosis.solvers.status import SolveOptions
@@ -522,7 +522,7 @@ def check(case: str, work: Path, solve: bool = True) -> bool:
     import pyomo.environ as pyo
     from floor import build_floor
 
-    import symbiosis.solvers.highs as sh
+    import symbiosis.solvers.handoff as sh
     from symbiosis.candidates import find_candidates
     from symbiosis.models import build_model
     from symbiosis.park import load_park
@@ -609,7 +609,7 @@ def blocks(case: str, work: Path) -> None:
     import pyomo.environ as pyo
 
     import symbiosis.models.build as build
-    import symbiosis.solvers.highs as sh
+    import symbiosis.solvers.handoff as sh
     from symbiosis.candidates import find_candidates
     from symbiosis.park import load_park
     from symbiosis.problem import to_model_data

@@ -1,22 +1,36 @@
 """Solving (installed as ``symbiosis.solvers``): HiGHS in memory by default, any Pyomo solver
-by name; one status vocabulary. Knows nothing of parks."""
+by name; one status vocabulary. Knows nothing of parks.
+
+Pyomo is imported on first use, not here: HiGHS's own process (``solvers/deadline.py``)
+and the worker beside branch and bound solve arrays and start in about 0.5 s without it."""
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from symbiosis.solvers.elastic import Violation, elastic_violations
-from symbiosis.solvers.highs import solve_highs
-from symbiosis.solvers.pyomo_solver import solve_pyomo
 from symbiosis.solvers.status import SolveOptions, SolveOutcome, SolverNotAvailable, Status
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
+    from symbiosis.solvers.elastic import Violation, elastic_violations
 
 
 def solve(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveOutcome:
     """Solve ``model``; values are loaded into it when a solution exists."""
     options = options or SolveOptions()
     if options.solver == "highs":
+        from symbiosis.solvers.handoff import solve_highs
         return solve_highs(model, options)
+    from symbiosis.solvers.pyomo_solver import solve_pyomo
     return solve_pyomo(model, options)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Violation", "elastic_violations"):
+        return getattr(importlib.import_module("symbiosis.solvers.elastic"), name)
+    raise AttributeError(f"module 'symbiosis.solvers' has no attribute {name!r}")
 
 
 __all__ = ["SolveOptions", "SolveOutcome", "SolverNotAvailable", "Status", "Violation", "elastic_violations",

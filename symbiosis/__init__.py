@@ -7,12 +7,43 @@ between the firms of an industrial park (Pyomo + HiGHS).
 >>> result.exchanges                                      # doctest: +SKIP
 """
 
-from symbiosis.analysis import explain, fair_shares, pareto, partner_risk, plot_pareto, sweep
-from symbiosis.candidates import Candidates, find_candidates
-from symbiosis.optimize import optimize
-from symbiosis.park import Park, ParkError, load_park
-from symbiosis.results import Result
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Each public name and the module that defines it, imported on first use (PEP 562): a
+# process that needs only part of the package (HiGHS's own process, `symbiosis --version`)
+# does not pay about 2.5 s for Pyomo, pandas and matplotlib.
+_HOME = {
+    "Candidates": "symbiosis.candidates", "find_candidates": "symbiosis.candidates",
+    "Park": "symbiosis.park", "ParkError": "symbiosis.park", "load_park": "symbiosis.park",
+    "Result": "symbiosis.results",
+    "optimize": "symbiosis.optimization",
+    "explain": "symbiosis.analysis", "fair_shares": "symbiosis.analysis", "pareto": "symbiosis.analysis",
+    "partner_risk": "symbiosis.analysis", "plot_pareto": "symbiosis.analysis", "sweep": "symbiosis.analysis",
+}
+
 __all__ = ["Candidates", "Park", "ParkError", "Result", "__version__", "explain", "fair_shares",
            "find_candidates", "load_park", "optimize", "pareto", "partner_risk", "plot_pareto", "sweep"]
+
+if TYPE_CHECKING:
+    from symbiosis.analysis import explain, fair_shares, pareto, partner_risk, plot_pareto, sweep
+    from symbiosis.candidates import Candidates, find_candidates
+    from symbiosis.optimization import optimize
+    from symbiosis.park import Park, ParkError, load_park
+    from symbiosis.results import Result
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'symbiosis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

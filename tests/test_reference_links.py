@@ -19,7 +19,7 @@ import pytest
 import symbiosis
 
 # The module (the package's ``symbiosis.optimize`` is the function).
-optimize_module = importlib.import_module("symbiosis.optimize")
+optimize_module = importlib.import_module("symbiosis.optimization")
 
 HOURS = 8760.0
 

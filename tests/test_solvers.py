@@ -11,6 +11,7 @@ from conftest import raufoss_model
 import symbiosis
 from symbiosis.cli.doctor import TINY_OPTIMUM, tiny_model
 from symbiosis.solvers import SolveOptions, SolverNotAvailable, Status, solve
+from symbiosis.solvers.handoff import to_arrays
 from symbiosis.solvers.status import SolveProgress
 
 FIRMS = {
@@ -84,7 +85,7 @@ def test_a_start_from_a_design_finds_that_design_first_and_ends_at_the_same_opti
 
 
 def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:
-    from symbiosis.solvers.highs import relaxation_start, to_arrays
+    from symbiosis.solvers.highs import relaxation_start
 
     arrays, _ = to_arrays(tiny_model())
     first = relaxation_start(arrays, SolveOptions())
@@ -169,7 +170,7 @@ def test_the_restricted_mip_tells_of_each_better_answer_on_its_way() -> None:
     import importlib
 
     highs = importlib.import_module("symbiosis.solvers.highs")
-    arrays, _ = highs.to_arrays(raufoss_model())
+    arrays, _ = to_arrays(raufoss_model())
     seen = []
     first = highs.find_first_answer(arrays, None, SolveOptions(start="relaxation", mip_gap=1e-6), seen.append)
     assert len(seen) >= 2  # Raufoss's restricted MIP improves its answer on the way
@@ -194,7 +195,7 @@ def test_an_answer_found_on_the_way_is_offered_to_highs_and_kept_when_the_worker
 
     highs = importlib.import_module("symbiosis.solvers.highs")
     concurrent = importlib.import_module("symbiosis.solvers.concurrent")
-    arrays, _ = highs.to_arrays(raufoss_model())
+    arrays, _ = to_arrays(raufoss_model())
     seen = []
     highs.find_first_answer(arrays, None, SolveOptions(start="relaxation", mip_gap=1e-6), seen.append)
     worse, better = seen[0], seen[-1]
@@ -249,7 +250,7 @@ def test_the_worker_searches_a_larger_neighbourhood_of_its_first_answer() -> Non
     from dataclasses import replace
 
     highs = importlib.import_module("symbiosis.solvers.highs")
-    arrays, _ = highs.to_arrays(raufoss_model())
+    arrays, _ = to_arrays(raufoss_model())
     options = SolveOptions(start="design", mip_gap=1e-6, time_limit=120, start_share=1.0)
     todays_park = highs.design_start(arrays, arrays.integer.copy(), options)
     better = highs.search_neighbourhood(arrays, todays_park, options)
@@ -333,9 +334,8 @@ def test_the_child_streams_each_better_answer_and_where_it_stands(tmp_path) -> N
     import importlib
     import time
 
-    highs = importlib.import_module("symbiosis.solvers.highs")
     deadline = importlib.import_module("symbiosis.solvers.deadline")
-    arrays, _ = highs.to_arrays(raufoss_model())
+    arrays, _ = to_arrays(raufoss_model())
     options = SolveOptions(mip_gap=1e-6, start="none")
     job = (arrays, None, options, str(tmp_path / "highs.log"), time.time() + 120)
     deadline.write_answer(tmp_path, deadline.JOB, job)
@@ -389,7 +389,7 @@ def test_highs_overrunning_its_limit_is_stopped_and_its_streamed_answers_kept(mo
 
     highs = importlib.import_module("symbiosis.solvers.highs")
     deadline = importlib.import_module("symbiosis.solvers.deadline")
-    arrays, _ = highs.to_arrays(raufoss_model())
+    arrays, _ = to_arrays(raufoss_model())
     worker_pid = tmp_path / "worker.pid"
 
     def stand_in(module: str, folder: Path, *, own_group: bool = False):
@@ -433,9 +433,8 @@ def test_a_crashed_or_interrupted_highs_process_says_why_and_is_cleaned_up(monke
     import tempfile
     from pathlib import Path
 
-    highs = importlib.import_module("symbiosis.solvers.highs")
     deadline = importlib.import_module("symbiosis.solvers.deadline")
-    arrays, _ = highs.to_arrays(raufoss_model())
+    arrays, _ = to_arrays(raufoss_model())
     before = set(Path(tempfile.gettempdir()).glob("symbiosis-deadline-*"))
     children = []
 

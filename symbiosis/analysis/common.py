@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.candidates import find_candidates
-from symbiosis.optimize import optimize
+from symbiosis.optimization import optimize
 from symbiosis.park import Park
 from symbiosis.results import Result
 

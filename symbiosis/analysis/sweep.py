@@ -266,7 +266,7 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
             options: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """One run, on a worker: load the park, solve (from the ``previous`` answer's design when
     it has one), and return plain rows (never raises)."""
-    from symbiosis.optimize import optimize
+    from symbiosis.optimization import optimize
     from symbiosis.park import load_park
 
     start = previous["design"] if previous and previous.get("solved") else "auto"

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from symbiosis.audit import AuditError
+from symbiosis.memory import ModelTooLarge
 from symbiosis.park import ParkError
 from symbiosis.results.result import atomic_write
 from symbiosis.solvers import SolverNotAvailable
@@ -62,7 +63,7 @@ def handle_errors(function: Callable) -> Callable:
         except ParkError as exc:
             stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
-        except (SolverNotAvailable, FileExistsError) as exc:
+        except (SolverNotAvailable, FileExistsError, ModelTooLarge) as exc:
             stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
             sys.exit(EXIT_USAGE)
         except AuditError as exc:

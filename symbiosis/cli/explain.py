@@ -28,7 +28,7 @@ from symbiosis.cli.common import (
     stdout,
     write_output,
 )
-from symbiosis.optimize import optimize
+from symbiosis.optimization import optimize
 from symbiosis.park import load_park
 
 

@@ -20,8 +20,8 @@ from symbiosis.cli.common import (
     stderr,
     stdout,
 )
-from symbiosis.optimize import START_WORDS
-from symbiosis.optimize import optimize as run_optimize
+from symbiosis.optimization import START_WORDS
+from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
 from symbiosis.results import Result
 
@@ -49,10 +49,12 @@ from symbiosis.results import Result
 @click.option("--log", "show_log", is_flag=True, help="show the solver's log on stderr")
 @click.option("--values", "show_values", is_flag=True,
               help="also show what each stream is worth to the park (dual prices)")
+@click.option("--no-memory-check", is_flag=True,
+              help="build the model even if its estimated memory exceeds what the machine has")
 @handle_errors
 def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: bool, out: str | None,
              force: bool, objective: str, time_limit: float | None, gap: float, threads: int | None,
-             solver: str, start: str, show_log: bool, show_values: bool) -> None:
+             solver: str, start: str, show_log: bool, show_values: bool, no_memory_check: bool) -> None:
     """Find the exchanges that make PARK cheapest (or least emitting) per year."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out and not force and (Path(out) / "result.json").exists():
@@ -60,7 +62,8 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
     with stderr.status("starting", spinner="dots") as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                               threads=threads, log=show_log, progress=lambda stage: status.update(stage),
-                              values=True if show_values else None, start=start)
+                              values=True if show_values else None, start=start,
+                              check_memory=not no_memory_check)
     for warning in result.summary.get("warnings", []):
         stderr.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if out:

@@ -28,7 +28,7 @@ from symbiosis.cli.common import (
     stderr,
     stdout,
 )
-from symbiosis.optimize import optimize as run_optimize
+from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, tonnes

@@ -27,7 +27,7 @@ from symbiosis.cli.common import (
     scenario_options,
     stdout,
 )
-from symbiosis.optimize import optimize
+from symbiosis.optimization import optimize
 from symbiosis.park import load_park
 
 

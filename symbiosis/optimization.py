@@ -12,8 +12,10 @@ import pyomo.environ as pyo
 from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
+from symbiosis.memory import check_fits
 from symbiosis.models import ModelData, asset_binaries, build_model, set_objective
 from symbiosis.models.data import averaged
+from symbiosis.models.size import model_size
 from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
@@ -88,6 +90,7 @@ def optimize(
     fixed_links: Mapping[str, bool] | None = None,
     values: bool | None = None,
     start: str | Result | Iterable[str] = "auto",
+    check_memory: bool = True,
 ) -> Result:
     """Propose the exchanges that minimise the park's annual cost (or its emissions).
 
@@ -116,6 +119,10 @@ def optimize(
         A :class:`Result` (or the ids of the links, stores and hub units built) starts from
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).
+    check_memory
+        Before building a time-resolved model, find its size from a model of one step and raise
+        :class:`symbiosis.memory.ModelTooLarge` if it needs more memory than the machine has,
+        rather than running out minutes later.
     """
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
@@ -128,6 +135,10 @@ def optimize(
     candidates = find_candidates(park)
     steps = time_steps(park)
     data = to_model_data(park, candidates, steps)
+    if check_memory and len(steps) > 1:
+        where = f"{park.folder / 'park.yaml'}, " if park.folder is not None else ""
+        check_fits(model_size(data), f"{park.name} ({where}park.time: {park.settings.time.kind}, "
+                                     f"{len(steps):,} time steps)")
     times["candidates_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

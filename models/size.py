@@ -1,0 +1,57 @@
+"""How large :func:`build_model` makes a park's model, known before building it.
+
+A time-resolved model of a large park can need more memory than the machine has (50 firms
+hourly: about 60 M rows plus columns, ``benchmarks/README.md``); its size is found from a
+model of one step and one of two, which build in about a second even at 200 firms: what is
+indexed by time step grows linearly with the steps, the rest (builds, capacities, cost curves,
+partner rules, a store's content at the start of each day) does not. Exact but for a few
+columns and rows per store and typical day (its highest and lowest content within the day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyomo.environ as pyo
+
+from symbiosis.models.build import build_model
+from symbiosis.models.data import ModelData, averaged
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """Variables (columns) and constraints (rows) of a model, fixed ones included."""
+
+    columns: int
+    rows: int
+
+    @property
+    def total(self) -> int:
+        return self.columns + self.rows
+
+
+def model_size(data: ModelData) -> ModelSize:
+    """The columns and rows ``build_model(data)`` makes, from models of one and of two steps:
+    the model grows linearly with its steps."""
+    steps = len(data.weights)
+    one, two = (_size(build_model(_repeated(data, n))) for n in (1, 2))
+    return ModelSize(columns=one.columns + (steps - 1) * (two.columns - one.columns),
+                     rows=one.rows + (steps - 1) * (two.rows - one.rows))
+
+
+def _repeated(data: ModelData, n: int) -> ModelData:
+    """The park over ``n`` equal steps of its mean rates, one period (typical day) long, with
+    its stores."""
+    one = averaged(data)
+    hours = float(one.weights[0])
+    streams = {key: replace(stream, rate=np.repeat(stream.rate, n)) for key, stream in one.streams.items()}
+    days = None if data.day_order is None else np.zeros_like(data.day_order)
+    return replace(one, weights=np.full(n, hours / n), streams=streams, storages=data.storages,
+                   durations=np.full(n, hours / n), next_step=(np.arange(n) + 1) % n,
+                   period=np.zeros(n, dtype=int), day_order=days)
+
+
+def _size(model: pyo.ConcreteModel) -> ModelSize:
+    return ModelSize(columns=sum(len(v) for v in model.component_objects(pyo.Var, descend_into=True)),
+                     rows=sum(len(c) for c in model.component_objects(pyo.Constraint, descend_into=True)))

@@ -1,0 +1,90 @@
+"""The size of a model known before it is built, and a park too large for the machine refused
+with a clear message instead of running out of memory."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+from click.testing import CliRunner
+from conftest import PARKS
+
+import symbiosis
+from symbiosis.candidates import find_candidates
+from symbiosis.cli import cli
+from symbiosis.memory import GIB, ModelTooLarge, available_memory, check_fits, memory_needed
+from symbiosis.models import build_model
+from symbiosis.models.size import ModelSize, model_size
+from symbiosis.problem import to_model_data
+from symbiosis.time import time_steps
+
+optimization = pytest.importorskip("symbiosis.optimization")
+
+
+def _built_size(data) -> ModelSize:
+    model = build_model(data)
+    return ModelSize(columns=sum(1 for _ in model.component_data_objects(pyo.Var)),
+                     rows=sum(1 for _ in model.component_data_objects(pyo.Constraint)))
+
+
+def test_the_size_of_a_time_resolved_model_is_known_from_one_and_two_steps() -> None:
+    # Hofors-Borlänge at 8 typical days (192 steps, heat cascade, no store): exact.
+    park = symbiosis.load_park(PARKS / "hofors_borlange", overrides={"park.time": {"typical_days": 8}})
+    data = to_model_data(park, find_candidates(park), time_steps(park))
+    assert len(data.weights) == 192
+    assert model_size(data) == _built_size(data)
+
+
+def test_the_size_counts_a_store_carried_across_typical_days() -> None:
+    # Herøya: 8 typical days (7 distinct here) and a candidate hot-water tank, whose content at
+    # the start of each of the 365 days is a column with three rows. Only the tank's highest
+    # and lowest content per typical day beyond the first are not counted: 2 columns and 2
+    # rows for each of the 6 further days.
+    park = symbiosis.load_park(PARKS / "heroya")
+    data = to_model_data(park, find_candidates(park), time_steps(park))
+    assert len(data.storages) == 1 and data.day_order is not None
+    periods = len(set(data.period.tolist()))
+    estimate, built = model_size(data), _built_size(data)
+    assert built.columns - estimate.columns == 2 * (periods - 1)
+    assert built.rows - estimate.rows == 2 * (periods - 1)
+
+
+def test_memory_needed_grows_with_rows_and_columns() -> None:
+    small, large = ModelSize(10_000, 10_000), ModelSize(10_000_000, 10_000_000)
+    assert memory_needed(small) < 0.3 * GIB  # mostly the interpreter
+    # 20 M rows plus columns at about 2 KiB each (Pyomo's model and HiGHS's copy)
+    assert memory_needed(large) == pytest.approx(20e6 * 2 * 1024, rel=0.01)
+    assert available_memory() > 0.1 * GIB
+
+
+def test_a_model_larger_than_the_memory_left_is_refused_with_what_to_do() -> None:
+    size = ModelSize(columns=30_000_000, rows=28_000_000)
+    with pytest.raises(ModelTooLarge) as refused:
+        check_fits(size, "park X at 8,760 time steps (hourly)", available=16 * GIB)
+    message = str(refused.value)
+    for words in ("park X at 8,760 time steps", "30.0 M columns", "28.0 M rows", "GiB", "16.0 GiB available",
+                  "typical_days", "--no-memory-check"):
+        assert words in message
+    check_fits(size, "park X", available=200 * GIB)  # enough: nothing raised
+
+
+def test_optimize_refuses_before_building_and_builds_when_told_to(monkeypatch) -> None:
+    park = symbiosis.load_park(PARKS / "hofors_borlange", overrides={"park.time": {"typical_days": 2}})
+    built = []
+    monkeypatch.setattr(optimization, "build_model", lambda *a, **k: built.append(1) or build_model(*a, **k))
+    monkeypatch.setattr("symbiosis.memory.available_memory", lambda: 0.1 * GIB)
+    with pytest.raises(ModelTooLarge, match="typical_days"):
+        symbiosis.optimize(park)
+    assert not built  # refused before the model was built
+    result = symbiosis.optimize(park, check_memory=False)
+    assert result.has_solution and built
+
+
+def test_the_command_line_says_the_model_is_too_large_without_a_traceback(monkeypatch) -> None:
+    monkeypatch.setattr("symbiosis.memory.available_memory", lambda: 0.1 * GIB)
+    runner = CliRunner()
+    args = ["optimize", str(PARKS / "hofors_borlange"), "--set", "park.time={typical_days: 2}"]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 2
+    assert "Traceback" not in refused.output and "GiB of memory" in refused.output
+    forced = runner.invoke(cli, [*args, "--no-memory-check"])
+    assert forced.exit_code == 0, forced.output
