@@ -55,14 +55,11 @@ def flow_profit(data) -> np.ndarray:
 
 
 def step_bounds(data) -> np.ndarray:
-    """Most each link can carry in each step (links x steps), as ``models.links.step_bound``."""
-    out = []
-    for link in data.links:
-        supply = np.asarray(data.streams[link.supply].rate, dtype=float) / link.taken_per_flow
-        demand = np.asarray(data.streams[link.demand].rate, dtype=float) * link.max_share / \
-            link.delivered_per_flow
-        out.append(np.minimum(np.minimum(supply, demand), link.max_capacity))
-    return np.array(out).reshape(len(data.links), len(data.weights))
+    """Most each link can carry in each step (links x steps), ``models.links.step_bounds``."""
+    from symbiosis.models.links import step_bounds as link_bounds
+
+    bounds = [link_bounds(data, link) for link in data.links]
+    return np.array(bounds).reshape(len(data.links), len(data.weights))
 
 
 def smallest_investment(link) -> float:

@@ -49,14 +49,13 @@ def add_balances(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     block = pyo.Block()
     m.balances = block
     block.S = pyo.Set(initialize=list(data.streams), ordered=True)
-    flow = m.links.flow
-
-    def used(s: str, t: int):
-        return pyo.quicksum(coef * flow[l, t] for l, coef in terms[s])
-
+    flow = dict(m.links.flow.items())  # a plain dict: Pyomo's look-up validates every index
     linked = [s for s in data.streams if terms[s]]
+    # What links use of each stream in each step, made once for its row and its route's use.
+    used = {(s, t): pyo.quicksum(coef * flow[l, t] for l, coef in terms[s])
+            for s in linked for t in data.steps}
     block.stream_limit = pyo.Constraint(
-        linked, m.links.T, rule=lambda b, s, t: used(s, t) <= rate(m, data, s, t))
+        linked, m.links.T, rule=lambda b, s, t: used[s, t] <= rate(m, data, s, t))
     block.route_use = pyo.Expression(
-        block.S, m.links.T, rule=lambda b, s, t: rate(m, data, s, t) - used(s, t))
+        block.S, m.links.T, rule=lambda b, s, t: rate(m, data, s, t) - used.get((s, t), 0))
     return block

@@ -36,12 +36,10 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     block.L = pyo.Set(initialize=list(links), ordered=True)
     block.T = pyo.Set(initialize=list(data.steps), ordered=True)
     block.build = pyo.Var(block.L, domain=pyo.Binary)
-    block.capacity = pyo.Var(
-        block.L, domain=pyo.NonNegativeReals,
-        bounds=lambda b, l: (0, max(links[l].max_capacity, links[l].existing_capacity)),
-    )
+    largest = {l: max(link.max_capacity, link.existing_capacity) for l, link in links.items()}
+    block.capacity = pyo.Var(block.L, domain=pyo.NonNegativeReals, bounds=lambda b, l: (0, largest[l]))
     block.flow = pyo.Var(block.L, block.T, domain=pyo.NonNegativeReals,
-                         bounds=lambda b, l, t: (0, block.capacity[l].ub))
+                         bounds=lambda b, l, t: (0, largest[l]))
     for link in data.links:
         if link.existing_capacity > 0:
             block.build[link.id].fix(1)
@@ -53,8 +51,9 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     # A valid inequality that tightens the LP relaxation of the fixed charge: in each step a
     # link carries no more than its two streams allow then, and nothing unless it is built.
     fixed_rates = [l for l in new if not ({links[l].supply, links[l].demand} & varying_streams(data))]
+    most = {l: step_bounds(data, links[l]).tolist() for l in fixed_rates}
     block.flow_if_built = pyo.Constraint(
-        fixed_rates, block.T, rule=lambda b, l, t: b.flow[l, t] <= step_bound(data, links[l], t) * b.build[l])
+        fixed_rates, block.T, rule=lambda b, l, t: b.flow[l, t] <= most[l][t] * b.build[l])
     block.capacity_if_built = pyo.Constraint(
         new, rule=lambda b, l: b.capacity[l] <= links[l].max_capacity * b.build[l])
     sized = [l for l in new if links[l].min_capacity > 0]
@@ -97,12 +96,12 @@ def varying_streams(data: ModelData) -> set[str]:
         key for unit in data.converters for key, _ in (*unit.outputs, *unit.inputs)}
 
 
-def step_bound(data: ModelData, link, t: int) -> float:
-    """Most a link can carry in step t: what its supply offers and its demand can take."""
-    supply = float(data.streams[link.supply].rate[t])
-    demand = float(data.streams[link.demand].rate[t]) * link.max_share
-    bound = min(supply / link.taken_per_flow, demand / link.delivered_per_flow)
-    return min(bound, link.max_capacity)
+def step_bounds(data: ModelData, link) -> np.ndarray:
+    """Most a link can carry in each step: what its supply offers and its demand can take."""
+    supply = np.asarray(data.streams[link.supply].rate, dtype=float) / link.taken_per_flow
+    demand = np.asarray(data.streams[link.demand].rate, dtype=float) * link.max_share \
+        / link.delivered_per_flow
+    return np.minimum(np.minimum(supply, demand), link.max_capacity)
 
 
 def add_cost_curves(block: pyo.Block, curved: list) -> None:
