@@ -12,8 +12,10 @@ import contextlib
 import math
 import resource
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from symbiosis.models.size import ModelSize
+if TYPE_CHECKING:
+    from symbiosis.models.size import ModelSize
 
 # Peak resident memory per row plus column of large models (benchmarks/results/results.csv,
 # 2026-12-01): the Pyomo model with its arrays about 0.9 KiB (20 firms hourly: 5,969 MiB for

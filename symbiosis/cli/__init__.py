@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from symbiosis import __version__
-from symbiosis.cli.candidates import candidates
-from symbiosis.cli.doctor import doctor
-from symbiosis.cli.explain import explain
-from symbiosis.cli.history import history
-from symbiosis.cli.optimize import optimize
-from symbiosis.cli.pareto import pareto
-from symbiosis.cli.report import report
-from symbiosis.cli.risk import risk
-from symbiosis.cli.share import share
-from symbiosis.cli.sweep import sweep
-from symbiosis.cli.validate import validate
+
+# Each command and the module that defines it, imported when the command runs: `symbiosis
+# validate` needs no Pyomo or matplotlib, `symbiosis --version` nothing at all.
+COMMANDS = {name: f"symbiosis.cli.{name}" for name in (
+    "candidates", "doctor", "explain", "history", "optimize", "pareto", "report", "risk", "share", "sweep",
+    "validate")}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS and name not in self.commands:
+            self.add_command(getattr(importlib.import_module(COMMANDS[name]), name), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="symbiosis")
 def cli() -> None:
     """symbiosis: which exchanges of heat, steam, hydrogen, electricity and materials an
@@ -26,19 +35,6 @@ def cli() -> None:
 
     Start with `symbiosis validate parks/raufoss`, then `symbiosis optimize parks/raufoss`.
     """
-
-
-cli.add_command(validate)
-cli.add_command(candidates)
-cli.add_command(optimize)
-cli.add_command(doctor)
-cli.add_command(report)
-cli.add_command(history)
-cli.add_command(pareto)
-cli.add_command(share)
-cli.add_command(sweep)
-cli.add_command(explain)
-cli.add_command(risk)
 
 
 def main() -> None:
