@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
-from symbiosis.memory import check_fits
+from symbiosis.memory import GIB, check_fits, memory_needed
 from symbiosis.models import ModelData, asset_binaries, build_model, set_objective
 from symbiosis.models.data import averaged
 from symbiosis.models.size import model_size
@@ -135,14 +135,17 @@ def optimize(
     candidates = find_candidates(park)
     steps = time_steps(park)
     data = to_model_data(park, candidates, steps)
-    if check_memory and len(steps) > 1:
+    size = model_size(data) if len(steps) > 1 else None  # a time-resolved model can outgrow memory
+    if check_memory and size is not None:
         where = f"{park.folder / 'park.yaml'}, " if park.folder is not None else ""
-        check_fits(model_size(data), f"{park.name} ({where}park.time: {park.settings.time.kind}, "
-                                     f"{len(steps):,} time steps)")
+        check_fits(size, f"{park.name} ({where}park.time: {park.settings.time.kind}, "
+                         f"{len(steps):,} time steps)")
     times["candidates_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    say(f"building the model ({len(candidates)} candidates, {len(steps)} time steps)")
+    expected = f", about {size.total:,} rows and columns, {memory_needed(size) / GIB:,.1f} GiB" \
+        if size is not None else ""
+    say(f"building the model ({len(candidates)} candidates, {len(steps)} time steps{expected})")
     model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
     if emissions_cap is not None:
         model.emissions_limit = pyo.Constraint(expr=model.emissions.total <= emissions_cap)

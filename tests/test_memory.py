@@ -75,8 +75,13 @@ def test_optimize_refuses_before_building_and_builds_when_told_to(monkeypatch) -
     with pytest.raises(ModelTooLarge, match="typical_days"):
         symbiosis.optimize(park)
     assert not built  # refused before the model was built
-    result = symbiosis.optimize(park, check_memory=False)
+    stages: list[str] = []
+    result = symbiosis.optimize(park, check_memory=False, progress=stages.append)
     assert result.has_solution and built
+    # the progress line says how large the model will be before building it
+    building = next(stage for stage in stages if stage.startswith("building the model"))
+    size = model_size(to_model_data(park, find_candidates(park), time_steps(park)))
+    assert f"about {size.total:,} rows and columns" in building and "GiB" in building
 
 
 def test_the_command_line_says_the_model_is_too_large_without_a_traceback(monkeypatch) -> None:
