@@ -1,8 +1,8 @@
 """How large :func:`build_model` makes a park's model, known before building it.
 
 A time-resolved model of a large park can need more memory than the machine has (50 firms
-hourly: about 60 M rows plus columns, ``benchmarks/README.md``); its size is found from a
-model of one step and one of two, which build in about a second even at 200 firms: what is
+hourly: 53 M rows plus columns, ``benchmarks/README.md``); its size is found from a
+model of one step and one of two (0.3 s to build both at 50 firms, about 3 s at 200): what is
 indexed by time step grows linearly with the steps, the rest (builds, capacities, cost curves,
 partner rules, a store's content at the start of each day) does not. Exact but for a few
 columns and rows per store and typical day (its highest and lowest content within the day).
