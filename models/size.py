@@ -21,10 +21,12 @@ from symbiosis.models.data import ModelData, averaged
 
 @dataclass(frozen=True)
 class ModelSize:
-    """Variables (columns) and constraints (rows) of a model, fixed ones included."""
+    """Variables (columns) and constraints (rows) of a model, fixed ones included, and how many
+    of its columns are integer and free (a MIP when there are any)."""
 
     columns: int
     rows: int
+    integers: int = 0
 
     @property
     def total(self) -> int:
@@ -37,7 +39,8 @@ def model_size(data: ModelData) -> ModelSize:
     steps = len(data.weights)
     one, two = (_size(build_model(_repeated(data, n))) for n in (1, 2))
     return ModelSize(columns=one.columns + (steps - 1) * (two.columns - one.columns),
-                     rows=one.rows + (steps - 1) * (two.rows - one.rows))
+                     rows=one.rows + (steps - 1) * (two.rows - one.rows),
+                     integers=one.integers + (steps - 1) * (two.integers - one.integers))
 
 
 def _repeated(data: ModelData, n: int) -> ModelData:
@@ -53,5 +56,7 @@ def _repeated(data: ModelData, n: int) -> ModelData:
 
 
 def _size(model: pyo.ConcreteModel) -> ModelSize:
+    integers = sum(1 for v in model.component_data_objects(pyo.Var) if v.is_integer() and not v.fixed)
     return ModelSize(columns=sum(len(v) for v in model.component_objects(pyo.Var, descend_into=True)),
-                     rows=sum(len(c) for c in model.component_objects(pyo.Constraint, descend_into=True)))
+                     rows=sum(len(c) for c in model.component_objects(pyo.Constraint, descend_into=True)),
+                     integers=integers)

@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from symbiosis.models.size import ModelSize
 
-# Peak resident memory per row plus column of large models (benchmarks/results/results.csv,
-# 2026-12-01): the Pyomo model with its arrays about 0.9 KiB (20 firms hourly: 5,969 MiB for
-# 6.8 M rows plus columns), HiGHS's own copy while it solves an LP about 1.1 KiB (the floor
-# of the 50-firm week LP: 1,332 MiB for 1.03 M). A MIP's search beside branch and bound
-# holds a second HiGHS copy, so this is a lower estimate for large MIPs.
-BYTES_PER_ROW_AND_COLUMN = 2.0 * 1024
+# Peak resident memory per row plus column of large models, less the interpreter
+# (benchmarks/results/results.csv, 2026-12-01: the case's process plus its largest child).
+# An LP, 1.9-2.4 KiB: the Pyomo model with its arrays about 0.9 KiB (20 firms hourly: 5,969 MiB
+# for 6.8 M rows plus columns), HiGHS's copy while it solves about 1.1 KiB (the floor of the
+# 50-firm week LP: 1,332 MiB for 1.03 M). A MIP, 2.8-3.8 KiB: from 20,000 columns a second
+# HiGHS searches beside branch and bound in a process of its own (50 firms x 8 typical days x
+# 6 segments 3.8, 100 x 4 x 6 2.8, 200 x 2 x 4 3.7).
+LP_BYTES_PER_ROW_AND_COLUMN = 2.0 * 1024
+MIP_BYTES_PER_ROW_AND_COLUMN = 3.5 * 1024
 INTERPRETER_BYTES = 200 * 1024**2  # Python, Pyomo, pandas and HiGHS loaded
 GIB = 1024**3
 
@@ -33,7 +36,11 @@ class ModelTooLarge(Exception):
 
 def memory_needed(size: ModelSize) -> float:
     """Bytes of memory that building and solving a model of ``size`` needs, about."""
-    return INTERPRETER_BYTES + BYTES_PER_ROW_AND_COLUMN * size.total
+    return INTERPRETER_BYTES + _per_row_and_column(size) * size.total
+
+
+def _per_row_and_column(size: ModelSize) -> float:
+    return MIP_BYTES_PER_ROW_AND_COLUMN if size.integers else LP_BYTES_PER_ROW_AND_COLUMN
 
 
 def available_memory() -> float:
@@ -54,9 +61,11 @@ def check_fits(size: ModelSize, what: str, *, available: float | None = None) ->
     needed = memory_needed(size)
     if needed <= available:
         return
+    kind = " of a MIP" if size.integers else ""
     raise ModelTooLarge(
         f"{what}: the model would have about {_count(size.columns)} columns and {_count(size.rows)} rows and "
-        f"need about {needed / GIB:,.1f} GiB of memory to build and solve (about 2 KiB per row and column); "
+        f"need about {needed / GIB:,.1f} GiB of memory to build and solve (about "
+        f"{_per_row_and_column(size) / 1024:.1f} KiB per row and column{kind}); "
         f"this machine has {available / GIB:,.1f} GiB available. Resolve time more coarsely: park.time as "
         "typical days with segments (time: {typical_days: 8, segments: 6} in park.yaml, or --set "
         "'park.time={typical_days: 8, segments: 6}'), fewer typical days, or annual; or use a machine "

@@ -22,8 +22,10 @@ optimization = pytest.importorskip("symbiosis.optimization")
 
 def _built_size(data) -> ModelSize:
     model = build_model(data)
-    return ModelSize(columns=sum(1 for _ in model.component_data_objects(pyo.Var)),
-                     rows=sum(1 for _ in model.component_data_objects(pyo.Constraint)))
+    variables = list(model.component_data_objects(pyo.Var))
+    rows = sum(1 for _ in model.component_data_objects(pyo.Constraint))
+    return ModelSize(columns=len(variables), rows=rows,
+                     integers=sum(1 for v in variables if v.is_integer() and not v.fixed))
 
 
 def test_the_size_of_a_time_resolved_model_is_known_from_one_and_two_steps() -> None:
@@ -32,6 +34,7 @@ def test_the_size_of_a_time_resolved_model_is_known_from_one_and_two_steps() -> 
     data = to_model_data(park, find_candidates(park), time_steps(park))
     assert len(data.weights) == 192
     assert model_size(data) == _built_size(data)
+    assert model_size(data).integers > 0  # a MIP: its build decisions
 
 
 def test_the_size_counts_a_store_carried_across_typical_days() -> None:
@@ -51,8 +54,10 @@ def test_the_size_counts_a_store_carried_across_typical_days() -> None:
 def test_memory_needed_grows_with_rows_and_columns() -> None:
     small, large = ModelSize(10_000, 10_000), ModelSize(10_000_000, 10_000_000)
     assert memory_needed(small) < 0.3 * GIB  # mostly the interpreter
-    # 20 M rows plus columns at about 2 KiB each (Pyomo's model and HiGHS's copy)
+    # 20 M rows plus columns of an LP at about 2 KiB each (Pyomo's model and HiGHS's copy)
     assert memory_needed(large) == pytest.approx(20e6 * 2 * 1024, rel=0.01)
+    # a MIP needs more: a second HiGHS searches beside branch and bound
+    assert memory_needed(ModelSize(10_000_000, 10_000_000, integers=5_000)) > 1.5 * memory_needed(large)
     assert available_memory() > 0.1 * GIB
 
 
