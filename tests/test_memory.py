@@ -98,3 +98,16 @@ def test_the_command_line_says_the_model_is_too_large_without_a_traceback(monkey
     assert "Traceback" not in refused.output and "GiB of memory" in refused.output
     forced = runner.invoke(cli, [*args, "--no-memory-check"])
     assert forced.exit_code == 0, forced.output
+
+
+def test_a_report_is_refused_the_same_way_and_forced_the_same_way(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr("symbiosis.memory.available_memory", lambda: 0.1 * GIB)
+    runner = CliRunner()
+    args = ["report", str(PARKS / "hofors_borlange"), "--set", "park.time={typical_days: 2}",
+            "--out", str(tmp_path / "reports"), "--name", "board", "--history", str(tmp_path / "h.sqlite")]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 2 and "GiB of memory" in refused.output
+    assert not (tmp_path / "reports" / "board" / "report.html").exists()
+    forced = runner.invoke(cli, [*args, "--no-memory-check"])
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "reports" / "board" / "report.html").exists()

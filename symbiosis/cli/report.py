@@ -118,11 +118,13 @@ def file_log(path: Path) -> Iterator[None]:
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
+@click.option("--no-memory-check", is_flag=True,
+              help="build the model even if its estimated memory exceeds what the machine has")
 @handle_errors
 def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str, history_path: str | None,
            result_dir: str | None, pareto_csv: str | None, why_csv: str | None, name: str | None, force: bool,
            log_file: str | None, as_json: bool, objective: str, time_limit: float | None, gap: float,
-           threads: int | None, solver: str) -> None:
+           threads: int | None, solver: str, no_memory_check: bool) -> None:
     """Write the cluster-meeting report of PARK (HTML and PDF) into a new folder under --out.
 
     Solves PARK (or reads --result), compares with the previous run of the same park and
@@ -140,7 +142,8 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
             with folder_lock(folder / LOCK_NAME):
                 log.info("report of %s (scenario %s) into %s", park, scenario or "-", folder)
                 result, published = _run(park, scenario, overrides, folder, history_path, result_dir, pareto,
-                                         why, name, force, objective, time_limit, gap, threads, solver)
+                                         why, name, force, objective, time_limit, gap, threads, solver,
+                                         check_memory=not no_memory_check)
         except Locked as exc:
             log.error("%s", exc)
             stderr.print(f"[bold red]locked:[/] {exc}", markup=True, highlight=False)
@@ -156,8 +159,8 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
 
 def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Path, history_path: str | None,
          result_dir: str | None, pareto: pd.DataFrame | None, why: pd.DataFrame | None, name: str | None,
-         force: bool, objective: str,
-         time_limit: float | None, gap: float, threads: int | None, solver: str):
+         force: bool, objective: str, time_limit: float | None, gap: float, threads: int | None, solver: str,
+         *, check_memory: bool = True):
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     log.info("park %s loaded, fingerprint %s", loaded.name, loaded.fingerprint)
     if name and not force and (folder / name).exists() and any((folder / name).iterdir()):
@@ -176,7 +179,7 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
                 log.info("%s", stage)
 
             result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
-                                  threads=threads, progress=progress)
+                                  threads=threads, progress=progress, check_memory=check_memory)
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
     published = publish(result, loaded, folder, history=history_path, name=name, force=force, pareto=pareto,
                         why=why)
