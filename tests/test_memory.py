@@ -111,3 +111,12 @@ def test_a_report_is_refused_the_same_way_and_forced_the_same_way(monkeypatch, t
     forced = runner.invoke(cli, [*args, "--no-memory-check"])
     assert forced.exit_code == 0, forced.output
     assert (tmp_path / "reports" / "board" / "report.html").exists()
+
+
+def test_doctor_says_how_large_a_model_fits(monkeypatch) -> None:
+    from symbiosis.cli.doctor import memory_line
+
+    monkeypatch.setattr("symbiosis.cli.doctor.available_memory", lambda: 8 * GIB)
+    line = memory_line()
+    # (8 GiB - 0.2 GiB) / 3.5 KiB = 2.34 M rows and columns of a MIP, / 2 KiB = 4.09 M of an LP
+    assert "8.0 GiB available" in line and "about 2.3 M rows and columns" in line and "about 4.1 M" in line

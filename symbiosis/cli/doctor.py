@@ -10,6 +10,13 @@ import pyomo.environ as pyo
 from rich.table import Table
 
 from symbiosis.cli.common import stdout
+from symbiosis.memory import (
+    GIB,
+    INTERPRETER_BYTES,
+    LP_BYTES_PER_ROW_AND_COLUMN,
+    MIP_BYTES_PER_ROW_AND_COLUMN,
+    available_memory,
+)
 from symbiosis.solvers import SolveOptions, SolverNotAvailable, solve
 
 PACKAGES = ("symbiosis", "pyomo", "highspy", "pandas", "pint", "matplotlib", "pydantic", "click", "rich")
@@ -64,3 +71,15 @@ def doctor() -> None:
         works, detail = check_solver(name)
         solvers.add_row(name, "[green]yes[/]" if works else "[dim]no[/]", detail)
     stdout.print(solvers)
+    stdout.print(memory_line())
+
+
+def memory_line() -> str:
+    """What memory this process may use, and the largest model that fits in it."""
+    available = available_memory()
+    if available == float("inf"):
+        return "memory: no limit could be read"
+    rows_and_columns = (available - INTERPRETER_BYTES) / MIP_BYTES_PER_ROW_AND_COLUMN
+    return (f"memory: {available / GIB:,.1f} GiB available, enough for a MIP of about "
+            f"{rows_and_columns / 1e6:,.1f} M rows and columns (an LP of about "
+            f"{(available - INTERPRETER_BYTES) / LP_BYTES_PER_ROW_AND_COLUMN / 1e6:,.1f} M)")
