@@ -10,7 +10,7 @@ columns and rows per store and typical day (its highest and lowest content withi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 
 import numpy as np
 import pyomo.environ as pyo
@@ -37,10 +37,8 @@ def model_size(data: ModelData) -> ModelSize:
     """The columns and rows ``build_model(data)`` makes, from models of one and of two steps:
     the model grows linearly with its steps."""
     steps = len(data.weights)
-    one, two = (_size(build_model(_repeated(data, n))) for n in (1, 2))
-    return ModelSize(columns=one.columns + (steps - 1) * (two.columns - one.columns),
-                     rows=one.rows + (steps - 1) * (two.rows - one.rows),
-                     integers=one.integers + (steps - 1) * (two.integers - one.integers))
+    one, two = (astuple(_size(build_model(_repeated(data, n)))) for n in (1, 2))
+    return ModelSize(*(a + (steps - 1) * (b - a) for a, b in zip(one, two, strict=True)))
 
 
 def _repeated(data: ModelData, n: int) -> ModelData:

@@ -9,12 +9,13 @@ between the firms of an industrial park (Pyomo + HiGHS).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from symbiosis.lazy import lazy_names
 
 __version__ = "0.1.0"
 
-# Each public name and the module that defines it, imported on first use (PEP 562): a
+# Each public name and the module that defines it, imported on first use (``lazy.py``): a
 # process that needs only part of the package (HiGHS's own process, `symbiosis --version`)
 # does not pay about 2.5 s for Pyomo, pandas and matplotlib.
 _HOME = {
@@ -37,12 +38,7 @@ if TYPE_CHECKING:
     from symbiosis.results import Result
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'symbiosis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 def __dir__() -> list[str]:

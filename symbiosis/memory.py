@@ -2,8 +2,8 @@
 
 Building a model too large for the machine ends minutes later in a ``MemoryError`` or in the
 system killing the process (50 firms hourly, ``benchmarks/README.md``: "where it stops").
-The size of the model is known from a model of one step (``models/size.py``); the memory it
-needs per row and column was measured on the benchmark ladder.
+The size of the model is known from models of one and two steps (``models/size.py``); the
+memory it needs per row and column was measured on the benchmark ladder.
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ class ModelTooLarge(Exception):
 def memory_needed(size: ModelSize) -> float:
     """Bytes of memory that building and solving a model of ``size`` needs, about."""
     return INTERPRETER_BYTES + _per_row_and_column(size) * size.total
+
+
+def largest_model(available: float, *, mip: bool) -> float:
+    """Rows plus columns of the largest model whose :func:`memory_needed` is ``available``."""
+    per = MIP_BYTES_PER_ROW_AND_COLUMN if mip else LP_BYTES_PER_ROW_AND_COLUMN
+    return max(0.0, available - INTERPRETER_BYTES) / per
 
 
 def _per_row_and_column(size: ModelSize) -> float:

@@ -120,7 +120,7 @@ def optimize(
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).
     check_memory
-        Before building a time-resolved model, find its size from a model of one step and raise
+        Before building a time-resolved model, find its size from models of one and two steps and raise
         :class:`symbiosis.memory.ModelTooLarge` if it needs more memory than the machine has,
         rather than running out minutes later.
     """

@@ -10,13 +10,7 @@ import pyomo.environ as pyo
 from rich.table import Table
 
 from symbiosis.cli.common import stdout
-from symbiosis.memory import (
-    GIB,
-    INTERPRETER_BYTES,
-    LP_BYTES_PER_ROW_AND_COLUMN,
-    MIP_BYTES_PER_ROW_AND_COLUMN,
-    available_memory,
-)
+from symbiosis.memory import GIB, available_memory, largest_model
 from symbiosis.solvers import SolveOptions, SolverNotAvailable, solve
 
 PACKAGES = ("symbiosis", "pyomo", "highspy", "pandas", "pint", "matplotlib", "pydantic", "click", "rich")
@@ -79,7 +73,6 @@ def memory_line() -> str:
     available = available_memory()
     if available == float("inf"):
         return "memory: no limit could be read"
-    rows_and_columns = (available - INTERPRETER_BYTES) / MIP_BYTES_PER_ROW_AND_COLUMN
     return (f"memory: {available / GIB:,.1f} GiB available, enough for a MIP of about "
-            f"{rows_and_columns / 1e6:,.1f} M rows and columns (an LP of about "
-            f"{(available - INTERPRETER_BYTES) / LP_BYTES_PER_ROW_AND_COLUMN / 1e6:,.1f} M)")
+            f"{largest_model(available, mip=True) / 1e6:,.1f} M rows and columns (an LP of about "
+            f"{largest_model(available, mip=False) / 1e6:,.1f} M)")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from symbiosis.lazy import lazy_names
 
 if TYPE_CHECKING:
     from symbiosis.results.assemble import assemble_result
@@ -11,12 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Result", "assemble_result"]
 
-# Loaded on first use (PEP 562): reading a saved result needs pandas, not the Pyomo model
-# that assembling one from a solve reads.
-_HOME = {"Result": "symbiosis.results.result", "assemble_result": "symbiosis.results.assemble"}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'symbiosis.results' has no attribute {name!r}")
-    return getattr(importlib.import_module(_HOME[name]), name)
+# Loaded on first use: reading a saved result needs pandas, not the Pyomo model that
+# assembling one from a solve reads.
+__getattr__ = lazy_names(__name__, {"Result": "symbiosis.results.result",
+                                    "assemble_result": "symbiosis.results.assemble"})
