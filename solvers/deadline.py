@@ -66,7 +66,10 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
     from symbiosis.solvers.highs import HighsAnswer
 
     clock = time.perf_counter()
+    # The child gets the limit as a wall-clock time (one clock across processes); this process
+    # waits on its own monotonic clock, which the system's clock adjustments do not move.
     deadline = time.time() + options.time_limit
+    give_up = clock + options.time_limit + KILL_AFTER
     folder = Path(tempfile.mkdtemp(prefix="symbiosis-deadline-"))
     try:
         # start_held names Pyomo variables (``held`` holds them as columns), progress is the
@@ -76,7 +79,7 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
         child = start_process(__name__, folder, own_group=True)
         watch = _Watch(folder, options.progress, clock) if options.progress is not None else None
         try:
-            while child.poll() is None and time.time() < deadline + KILL_AFTER:
+            while child.poll() is None and time.perf_counter() < give_up:
                 time.sleep(0.05)
                 if watch is not None:
                     watch.look()
