@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from symbiosis.models.data import ModelData
 from symbiosis.models.heat import cold_steps, segment_reach
-from symbiosis.models.links import chord_terms
+from symbiosis.models.links import chord_terms, link_limits
 from symbiosis.solvers.highs import HighsArrays
 
 INF = highspy.kHighsInf
@@ -101,7 +101,8 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
         raise NotImplementedError("the floor writes no storage or hub conversion")
     T = len(data.weights)
     w = np.asarray(data.weights, dtype=float)
-    links = data.links
+    by_id, most = link_limits(data)  # largest sizes cut to what the links can carry
+    links = tuple(by_id.values())
     n = len(links)
     link_index = {link.id: i for i, link in enumerate(links)}
     existing = np.array([link.existing_capacity > 0 for link in links], dtype=bool)
@@ -182,17 +183,13 @@ def build_floor(data: ModelData, *, relax: bool = False) -> Floor:
     taken = np.array([link.taken_per_flow for link in links])
     delivered = np.array([link.delivered_per_flow for link in links])
     if n:
-        share = np.array([link.max_share for link in links])
-        supply_rate = np.stack([data.streams[link.supply].rate for link in links]).astype(float)
-        demand_rate = np.stack([data.streams[link.demand].rate for link in links]).astype(float)
-        step_bound = np.minimum(np.minimum(supply_rate / taken[:, None],
-                                           demand_rate * share[:, None] / delivered[:, None]),
-                                maxcap[:, None])
-        steady = new.copy()  # no store or hub output changes the rates (none in the floor)
+        steady = np.array([link.id in most for link in links], dtype=bool)
+        step_bound = np.stack([most[link.id] for link in links if link.id in most]) if most \
+            else np.zeros((0, T))
         k = np.arange(int(steady.sum()) * T)
         R.add(np.concatenate([k, k]),
               np.concatenate([flow_cols.reshape(n, T)[steady].ravel(), np.repeat(build_col[steady], T)]),
-              np.concatenate([np.ones(len(k)), -step_bound[steady].ravel()]),
+              np.concatenate([np.ones(len(k)), -step_bound.ravel()]),
               np.full(len(k), -INF), np.zeros(len(k)))
     # capacity_if_built: capacity - max * build <= 0
     k = np.arange(n_new)

@@ -20,17 +20,19 @@ size. An existing link has :math:`y_l = 1` and :math:`K_l` fixed at its capacity
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyomo.environ as pyo
 
-from symbiosis.models.data import ModelData
+from symbiosis.models.data import LinkData, ModelData
 
 # Chord-row coefficients this small are rounding (a straight stretch of the curve).
 CHORD_TOLERANCE = 1e-9
 
 
 def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
-    links = {link.id: link for link in data.links}
+    links, most = link_limits(data)
     block = pyo.Block()
     m.links = block
     block.L = pyo.Set(initialize=list(links), ordered=True)
@@ -40,20 +42,19 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     block.capacity = pyo.Var(block.L, domain=pyo.NonNegativeReals, bounds=lambda b, l: (0, largest[l]))
     block.flow = pyo.Var(block.L, block.T, domain=pyo.NonNegativeReals,
                          bounds=lambda b, l, t: (0, largest[l]))
-    for link in data.links:
+    for link in links.values():
         if link.existing_capacity > 0:
             block.build[link.id].fix(1)
             block.capacity[link.id].fix(link.existing_capacity)
 
     block.flow_within_capacity = pyo.Constraint(
         block.L, block.T, rule=lambda b, l, t: b.flow[l, t] <= b.capacity[l])
-    new = [link.id for link in data.links if link.existing_capacity <= 0]
+    new = [link.id for link in links.values() if link.existing_capacity <= 0]
     # A valid inequality that tightens the LP relaxation of the fixed charge: in each step a
     # link carries no more than its two streams allow then, and nothing unless it is built.
-    fixed_rates = [l for l in new if not ({links[l].supply, links[l].demand} & varying_streams(data))]
-    most = {l: step_bounds(data, links[l]).tolist() for l in fixed_rates}
+    most = {l: bounds.tolist() for l, bounds in most.items()}
     block.flow_if_built = pyo.Constraint(
-        fixed_rates, block.T, rule=lambda b, l, t: b.flow[l, t] <= most[l][t] * b.build[l])
+        list(most), block.T, rule=lambda b, l, t: b.flow[l, t] <= most[l][t] * b.build[l])
     block.capacity_if_built = pyo.Constraint(
         new, rule=lambda b, l: b.capacity[l] <= links[l].max_capacity * b.build[l])
     sized = [l for l in new if links[l].min_capacity > 0]
@@ -61,6 +62,26 @@ def add_links(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         sized, rule=lambda b, l: b.capacity[l] >= links[l].min_capacity * b.build[l])
     add_cost_curves(block, [links[l] for l in new if links[l].cost_curve])
     return block
+
+
+def link_limits(data: ModelData) -> tuple[dict[str, LinkData], dict[str, np.ndarray]]:
+    """The links by id, each new one whose streams keep their rates with its largest size cut
+    to the most it can carry in any step (or to its smallest size, if larger), and the most
+    each of those carries in each step (``flow_if_built``).
+
+    More capacity than a link can ever carry is never used and costs no less (cost curves only
+    rise), so the cut keeps every optimum; it makes the big-M of ``capacity_if_built`` and the
+    chord of the cost curve (``chord_terms``) those of the sizes that can occur, which tightens
+    the LP relaxation where the streams' temperatures let pass less than their peaks."""
+    links = {link.id: link for link in data.links}
+    varying = varying_streams(data)
+    most = {link.id: step_bounds(data, link) for link in data.links
+            if link.existing_capacity <= 0 and not ({link.supply, link.demand} & varying)}
+    for l, bounds in most.items():
+        largest = max(float(bounds.max(initial=0.0)), links[l].min_capacity)
+        if largest < links[l].max_capacity:
+            links[l] = replace(links[l], max_capacity=largest)
+    return links, most
 
 
 def chord_terms(link) -> tuple[tuple[int, float], ...]:
@@ -97,11 +118,35 @@ def varying_streams(data: ModelData) -> set[str]:
 
 
 def step_bounds(data: ModelData, link) -> np.ndarray:
-    """Most a link can carry in each step: what its supply offers and its demand can take."""
-    supply = np.asarray(data.streams[link.supply].rate, dtype=float) / link.taken_per_flow
-    demand = np.asarray(data.streams[link.demand].rate, dtype=float) * link.max_share \
-        / link.delivered_per_flow
-    return np.minimum(np.minimum(supply, demand), link.max_capacity)
+    """Most a link can carry in each step: what its supply offers and its demand can take,
+    and for a direct heat link what the two streams' temperatures let pass between them."""
+    supply_rate = np.asarray(data.streams[link.supply].rate, dtype=float)
+    demand_rate = np.asarray(data.streams[link.demand].rate, dtype=float)
+    supply = supply_rate / link.taken_per_flow
+    demand = demand_rate * link.max_share / link.delivered_per_flow
+    most = np.minimum(np.minimum(supply, demand), link.max_capacity)
+    if link.id in data.segment_pairs:
+        most = np.minimum(most, _exchangeable(data, link, supply_rate, demand_rate))
+    return most
+
+
+def _exchangeable(data: ModelData, link, supply_rate: np.ndarray, demand_rate: np.ndarray) -> np.ndarray:
+    """Most heat a direct link can take from its supply in each step, given which hot segments
+    may heat which cold ones: the two streams' own heat exchange at the link's approach.
+
+    The maximum flow of the transport between the link's hot segments and the cold segments
+    each may reach (every cold segment up to its reach, see ``models/heat.py``) equals its
+    minimum cut (Ford and Fulkerson): for some cold segment k, the hot segments reaching above
+    k plus the cold segments up to k (a cold load C passes C / efficiency of taken heat)."""
+    reach: dict[int, int] = {}
+    for hot, cold in data.segment_pairs[link.id]:
+        reach[hot] = max(reach.get(hot, -1), cold)
+    hot_share = {seg.index: seg.share for seg in data.segments[link.supply]}
+    cold_share = [seg.share for seg in data.segments[link.demand]]
+    cuts = sorted({-1, *reach.values()})
+    above = np.array([sum(hot_share[h] for h, top in reach.items() if top > k) for k in cuts])
+    below = np.array([sum(cold_share[:k + 1]) for k in cuts]) / link.efficiency
+    return np.min(above[:, None] * supply_rate[None, :] + below[:, None] * demand_rate[None, :], axis=0)
 
 
 def add_cost_curves(block: pyo.Block, curved: list) -> None:

@@ -257,6 +257,44 @@ def test_a_pipe_that_does_not_pay_is_not_built(make_park) -> None:
     assert forced.saving == pytest.approx(baseline - total, rel=1e-6)
 
 
+
+def test_a_pipe_is_sized_to_the_heat_the_temperatures_let_pass(make_park) -> None:
+    """A cools 100 -> 40 degC (10 MW, 1/6 MW/K); B warms 50 -> 90 degC (10 MW). Shifted down by
+    the 10 K approach A spans 90 -> 30 degC: only its part above 60 degC, 40 of its 60 K, is hot
+    enough for B, whose coldest point is 50 degC (counter-current: A enters at 100 degC against
+    B leaving at 76.7 degC, leaves at 60 degC against B entering at 50 degC). So the pipe takes
+    at most 10 x 40 / 60 = 6.667 MW although both peaks allow 10 MW, and the candidate table
+    (streams' peaks) says 10 MW. The model's largest size and step bound are 6.667 MW, a
+    tighter big-M, and the optimum takes just that: each MWh saves 80 + 15 / 0.987 - 2 NOK,
+    so the pipe runs full; B's boiler meets 10 - 0.987 x 6.667 = 3.42 MW."""
+    from symbiosis.models.links import link_limits
+    from symbiosis.problem import to_model_data
+    from symbiosis.time import time_steps
+
+    firms = {
+        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"surplus": {
+            "direction": "supply", "carrier": "heat", "temperature": "100 degC",
+            "target_temperature": "40 degC", "amount": "10 MW", "current": "cooling"}}},
+        "b": {"location": {"x": "1000 m", "y": "0 m"}, "streams": {"need": {
+            "direction": "demand", "carrier": "heat", "temperature": "50 degC",
+            "target_temperature": "90 degC", "amount": "10 MW", "current": "boiler"}}},
+    }
+    park = make_park(firms, routes=routes("250 degC"), technologies={"hot_water_pipe": PIPE})
+    candidates = symbiosis.find_candidates(park)
+    assert list(candidates.table["max_capacity"]) == pytest.approx([10])
+    links, most = link_limits(to_model_data(park, candidates, time_steps(park)))
+    (pipe_data,) = links.values()
+    hot_enough = 10 * 40 / 60
+    assert pipe_data.max_capacity == pytest.approx(hot_enough, rel=1e-9)
+    assert list(most[pipe_data.id]) == pytest.approx([hot_enough], rel=1e-9)
+
+    result = symbiosis.optimize(park)
+    efficiency = 1 - 0.01 * 1.3
+    (pipe,) = result.exchanges.itertuples()
+    assert pipe.capacity == pytest.approx(hot_enough, rel=1e-6)
+    assert pipe.annual_taken == pytest.approx(hot_enough * HOURS, rel=1e-6)
+    assert route_use(result, "boiler") == pytest.approx((10 - efficiency * hot_enough) * HOURS, rel=1e-6)
+
 # -- (f): a heat pump -----------------------------------------------------------------------------
 
 HEAT_PUMP = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK/MW",
