@@ -7,6 +7,7 @@ and loads the values back, so the processes that only solve start without Pyomo.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -428,19 +429,49 @@ def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:
 
 
 def _run(h: highspy.Highs) -> None:
-    """``h.run()`` in HiGHS's own thread, so that Ctrl-C is not held back until the solve ends
-    (HiGHS holds the interpreter while it runs): HiGHS is asked to stop, waited for, and the
-    KeyboardInterrupt goes on to the caller."""
-    h.HandleUserInterrupt = True
-    h.startSolve()
+    """``h.run()`` in a thread of its own, so that Ctrl-C is not held back until the solve ends
+    (HiGHS holds the interpreter while it runs): HiGHS is asked to stop at its next interrupt
+    check, waited for, and the KeyboardInterrupt goes on to the caller.
+
+    The wait is a sleep on a flag the thread sets, with no lock between the two threads: a
+    Ctrl-C landing as ``Highs.wait`` acquired its lock (the solve ending) left that lock taken
+    and every later wait failing, a hang instead of a stop (seen once in CI); and on Python
+    3.11 an interrupted ``Thread.join`` marks a running thread stopped. The stop request is
+    this run's own, so a Highs object solves again after an interrupted run."""
+    ended: list[bool] = []
+    stop: list[bool] = []
+
+    def interrupt(event) -> None:
+        event.interrupt(bool(stop))  # HiGHS keeps the flag from an earlier run: set it each time
+
+    def solve() -> None:
+        try:
+            h.run()  # the C++ run, which lets go of the interpreter while it solves
+            highspy.Highs.resetGlobalScheduler(False)  # as highspy's own threaded solve does
+        finally:
+            ended.append(True)
+
+    def wait() -> None:  # from 1 ms to 50 ms between looks: a small solve is not held back
+        pause = 0.001
+        while not ended:
+            time.sleep(pause)
+            pause = min(2 * pause, 0.05)
+
+    h.cbSimplexInterrupt += interrupt
+    h.cbIpmInterrupt += interrupt
+    h.cbMipInterrupt += interrupt
     try:
-        while not h.wait(0.1)[0]:
-            pass
-    except KeyboardInterrupt:
-        h.cancelSolve()
-        while not h.wait(0.1)[0]:
-            pass
-        raise
+        threading.Thread(target=solve, name="highs", daemon=True).start()
+        try:
+            wait()
+        except KeyboardInterrupt:
+            stop.append(True)
+            wait()
+            raise
+    finally:
+        h.cbSimplexInterrupt -= interrupt
+        h.cbIpmInterrupt -= interrupt
+        h.cbMipInterrupt -= interrupt
 
 
 def _status(status, h: highspy.Highs) -> Status:

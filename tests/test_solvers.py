@@ -490,3 +490,55 @@ def test_optimize_shows_the_best_answer_while_it_solves() -> None:
     best = float(shown[-1].removeprefix("solving with highs: best ").split(" ")[0].replace(",", ""))
     assert shown[-1].split(" ")[5].rstrip(",") == park.currency
     assert best >= result.summary["objective"] * (1 - 1e-6)
+
+
+def _hard_knapsacks(items: int = 60, rows: int = 30, seed: int = 3):
+    """A multi-dimensional 0-1 knapsack HiGHS needs minutes for (correlated weights)."""
+    import highspy
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(20, 60, size=(rows, items)).astype(float)
+    value = weights.mean(axis=0) + rng.integers(0, 5, size=items)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = items, rows
+    lp.col_cost_ = -value
+    lp.col_lower_, lp.col_upper_ = np.zeros(items), np.ones(items)
+    lp.row_lower_, lp.row_upper_ = np.full(rows, -highspy.kHighsInf), weights.sum(axis=1) / 2
+    matrix = np.asfortranarray(weights)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.arange(0, rows * items + 1, rows, dtype=np.int32)
+    lp.a_matrix_.index_ = np.tile(np.arange(rows, dtype=np.int32), items)
+    lp.a_matrix_.value_ = matrix.T.ravel()
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * items
+    h.passModel(lp)
+    return h
+
+
+def test_ctrl_c_during_a_highs_solve_stops_it_and_leaves_highs_usable() -> None:
+    """Ctrl-C (here ``interrupt_main``, what SIGINT does) while HiGHS runs in its thread: the
+    solve is cancelled within moments, the KeyboardInterrupt reaches the caller, and the same
+    Highs object solves again (nothing left locked: an interrupt inside ``Highs.wait`` as the
+    solve ended once left its lock taken and hung the next wait)."""
+    import _thread
+    import threading
+    import time
+
+    import highspy
+
+    from symbiosis.solvers.highs import _run
+
+    h = _hard_knapsacks()
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    clock = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        _run(h)
+    assert time.monotonic() - clock < 10
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    h.setOptionValue("time_limit", 0.5)
+    _run(h)  # again, to its time limit: returns
+    assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
