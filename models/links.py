@@ -11,11 +11,14 @@ symbol                      attribute               meaning
 .. math::
 
     f_{l,t} \\le K_l, \\qquad
+    f_{l,t} \\le B_{l,t}\\, y_l, \\qquad
     \\underline{K}_l\\, y_l \\le K_l \\le \\overline{K}_l\\, y_l
 
-:math:`\\overline{K}_l` is the tightest bound the streams allow (their peaks),
-which keeps the big-M small; :math:`\\underline{K}_l` is the smallest economic
-size. An existing link has :math:`y_l = 1` and :math:`K_l` fixed at its capacity.
+:math:`B_{l,t}` is the most the link can carry in step t (its streams' rates and, for a
+direct heat link, their temperatures: :func:`link_limits`; new links whose streams keep
+their rates) and :math:`\\overline{K}_l = \\max_t B_{l,t}` (or the smallest size), which keeps
+the big-M small; :math:`\\underline{K}_l` is the smallest economic size. An existing link
+has :math:`y_l = 1` and :math:`K_l` fixed at its capacity.
 """
 
 from __future__ import annotations
