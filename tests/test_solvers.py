@@ -524,6 +524,7 @@ def test_ctrl_c_during_a_highs_solve_stops_it_and_leaves_highs_usable() -> None:
     Highs object solves again (nothing left locked: an interrupt inside ``Highs.wait`` as the
     solve ended once left its lock taken and hung the next wait)."""
     import _thread
+    import signal
     import threading
     import time
 
@@ -531,14 +532,21 @@ def test_ctrl_c_during_a_highs_solve_stops_it_and_leaves_highs_usable() -> None:
 
     from symbiosis.solvers.highs import _run
 
-    h = _hard_knapsacks()
-    timer = threading.Timer(0.5, _thread.interrupt_main)
-    timer.start()
-    clock = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        _run(h)
-    assert time.monotonic() - clock < 10
-    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
-    h.setOptionValue("time_limit", 0.5)
-    _run(h)  # again, to its time limit: returns
-    assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    # Python's own Ctrl-C handler, whatever an earlier test (Dask, a CLI run) left in place:
+    # interrupt_main calls the handler installed, and does nothing for SIG_IGN or SIG_DFL.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        h = _hard_knapsacks()
+        h.setOptionValue("time_limit", 60.0)  # should the interrupt not come: a failure, not a hang
+        timer = threading.Timer(0.5, _thread.interrupt_main)
+        timer.start()
+        clock = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            _run(h)
+        assert time.monotonic() - clock < 10
+        assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+        h.setOptionValue("time_limit", 0.5)
+        _run(h)  # again, to its time limit: returns
+        assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    finally:
+        signal.signal(signal.SIGINT, previous)
