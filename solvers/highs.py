@@ -433,11 +433,13 @@ def _run(h: highspy.Highs) -> None:
     (HiGHS holds the interpreter while it runs): HiGHS is asked to stop at its next interrupt
     check, waited for, and the KeyboardInterrupt goes on to the caller.
 
-    The wait is a sleep on a flag the thread sets, with no lock between the two threads: a
-    Ctrl-C landing as ``Highs.wait`` acquired its lock (the solve ending) left that lock taken
-    and every later wait failing, a hang instead of a stop (seen once in CI); and on Python
-    3.11 an interrupted ``Thread.join`` marks a running thread stopped. The stop request is
-    this run's own, so a Highs object solves again after an interrupted run."""
+    The wait is a sleep on a flag the thread sets, with no lock between the two threads: in
+    highspy's ``Highs.wait`` a Ctrl-C landing just after its lock is acquired (the solve
+    ending), before the result is kept, leaves that lock taken and every later wait failing
+    (read in highspy 1.15's code, not seen); and on Python 3.11 an interrupted
+    ``Thread.join`` marks a running thread stopped. The stop request is this run's own
+    callback, which also clears the interrupt flag HiGHS keeps from an earlier run: with
+    highspy's, a Highs object once interrupted stopped every later solve at once (tested)."""
     ended: list[bool] = []
     stop: list[bool] = []
 

@@ -135,7 +135,10 @@ def test_ctrl_c_stops_the_solve_at_once_and_leaves_no_half_written_file(tmp_path
     process = subprocess.Popen(
         [sys.executable, "-c", "from symbiosis.cli import main; main()", "optimize", str(folder),
          "--out", str(out), "--time-limit", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "TMPDIR": str(temp)})
+        env={**os.environ, "TMPDIR": str(temp)},
+        # Ctrl-C's default action in the child even when this test runs as a background job of
+        # a shell without job control, whose children inherit SIGINT ignored (POSIX).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and process.poll() is None:

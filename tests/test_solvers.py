@@ -521,8 +521,8 @@ def _hard_knapsacks(items: int = 60, rows: int = 30, seed: int = 3):
 def test_ctrl_c_during_a_highs_solve_stops_it_and_leaves_highs_usable() -> None:
     """Ctrl-C (here ``interrupt_main``, what SIGINT does) while HiGHS runs in its thread: the
     solve is cancelled within moments, the KeyboardInterrupt reaches the caller, and the same
-    Highs object solves again (nothing left locked: an interrupt inside ``Highs.wait`` as the
-    solve ended once left its lock taken and hung the next wait)."""
+    Highs object solves again (through highspy's own interrupt handling it stopped at once: the
+    flag HiGHS keeps from the interrupted run)."""
     import _thread
     import signal
     import threading
