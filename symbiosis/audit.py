@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.candidates import Candidates, investment_at
-from symbiosis.hubs import all_streams
+from symbiosis.hubs import all_streams, unit_sides
 from symbiosis.park import Park, Stream
 from symbiosis.results import Result
 from symbiosis.time import TimeSteps
@@ -74,8 +74,11 @@ def audit(park: Park, candidates: Candidates, steps: TimeSteps, result: Result) 
     for unit in candidates.converters:
         rows = flows[flows["id"] == unit.id].sort_values("step")
         if len(rows):
+            taken_per_power, made_per_power = unit_sides(unit)
+            power = (rows["delivered"].to_numpy() / made_per_power if unit.inputs
+                     else rows["taken"].to_numpy() / taken_per_power)
             for key, gain in (*unit.outputs, *unit.inputs):
-                adjust[key] += gain * rows["taken"].to_numpy()
+                adjust[key] += gain * power
 
     for key, stream in streams.items():
         rate = steps.rates(stream) if stream.firm in park.firms else np.zeros(n)

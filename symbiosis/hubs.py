@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from symbiosis.park.exchange import heat_pump_cop
 from symbiosis.park.model import Carrier, Location, Park, Rules, Stream, Technology
 from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
 
@@ -106,7 +107,7 @@ def heat_pumps(park: Park) -> list[tuple[str, Technology, float, float]]:
                 t_cold = min(hub.collect) - tech.min_approach
                 if t_hot <= t_cold:
                     continue
-                cop = tech.carnot_efficiency * t_hot / (t_hot - t_cold)
+                cop = heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold)
                 if cop > 1:
                     found.append(
                         (hub.id, tech, float(hub.max_capacity.get(name, DEFAULT_HUB_CAPACITY_MW)), cop)
@@ -149,3 +150,13 @@ def _heat_pump_streams(park: Park) -> list[Stream]:
 def all_streams(park: Park) -> list[Stream]:
     """The firms' streams and the hubs' output streams."""
     return [*park.streams, *hub_streams(park)]
+
+
+def unit_sides(unit) -> tuple[float, float]:
+    """What a hub unit (a converter candidate or its model data) takes and makes per unit of
+    its power: an electrolyser takes its electricity (MW) and makes hydrogen (t/h); a heat pump
+    takes the collecting loop's heat and delivers its lifted heat (its power, MW)."""
+    if unit.inputs:
+        made = next((gain for key, gain in unit.outputs if key.endswith(".lifted_heat")), 0.0)
+        return sum(gain for _, gain in unit.inputs), made
+    return unit.electricity, next((gain for key, gain in unit.outputs if key.endswith(".hydrogen")), 0.0)

@@ -141,7 +141,7 @@ def test_a_three_way_synergy_needs_every_firm(park_of) -> None:
     shares = shares_of(frame)
     for firm in ("steel", "town", "hospital"):
         assert shares[firm] == pytest.approx(grand / 3, rel=1e-6)
-    assert shares["h2_hub"] == 0 and not frame.set_index("firm").loc["h2_hub", "player"]
+    assert "h2_hub" not in shares  # a hub is no firm (its capital is carried by its users)
     worth = {tuple(c["coalition"]): c["worth"] for c in frame.attrs["coalitions"]}
     for pair in (("hospital", "steel"), ("hospital", "town"), ("steel", "town")):
         assert worth[pair] == pytest.approx(0, abs=1e-6)
@@ -151,7 +151,14 @@ def test_a_three_way_synergy_needs_every_firm(park_of) -> None:
     equal = shares_of(fair_shares(park, result, method="equal_split", check_core=False))
     for firm, value in values.items():
         assert equal[firm] == pytest.approx(value * grand / sum(values.values()), rel=1e-6)
-    assert equal["h2_hub"] == 0
+    assert "h2_hub" not in equal
+    # result.firms books the same split: the hub is no firm, its capital is its users'.
+    firms = result.firms.set_index("firm")
+    assert "h2_hub" not in firms.index
+    for firm, value in values.items():
+        assert firms.loc[firm, "saving"] == pytest.approx(value * grand / sum(values.values()), rel=1e-6)
+    assert firms["saving"].sum() == pytest.approx(result.saving, rel=1e-9)
+    assert firms["share_of_saving"].sum() == pytest.approx(1.0, rel=1e-9)
 
 
 def test_a_sampled_shapley_value_adds_up_and_states_its_error(park_of) -> None:

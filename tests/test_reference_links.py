@@ -100,6 +100,9 @@ def test_by_product_replaces_a_material_up_to_its_largest_share(make_park) -> No
     routes: landfill (2 - 1.5) x 8760 = 4380 t -> 1,314,000 NOK; clinker (4 - 1.2) x 8760 = 24,528 t ->
     24,528,000 NOK and 19,622.4 t CO2 -> 1,962,240 NOK; total 28,200,066 NOK.
     Baseline: 17,520 t x 300 + 35,040 t x 1000 + 28,032 t CO2 x 100 = 43,099,200 NOK.
+    Payback: the truck's saving is the park's, 14,899,134 NOK a year, after its capital recovery
+    (0.1097946 x 215,000 = 23,606) and fixed O&M (2 %: 4,300, a yearly cost like the running
+    cost); so 215,000 / (14,899,134 + 23,606) = 0.0144076 years.
     """
     result = symbiosis.optimize(material_park(make_park))
     assert abs(TRUCK_TOTAL - 28_200_066) < 1  # the hand figures above
@@ -114,6 +117,11 @@ def test_by_product_replaces_a_material_up_to_its_largest_share(make_park) -> No
     assert truck.annual_taken == pytest.approx(TRUCK_TAKEN * HOURS, rel=1e-6)
     assert truck.investment == pytest.approx(TRUCK_INVESTMENT, rel=1e-6)
     assert truck.annual_cost == pytest.approx(TRUCK_COST, rel=1e-6)
+    saving = TRUCK_BASELINE - TRUCK_TOTAL
+    assert truck.saving == pytest.approx(saving, rel=1e-6)
+    capital_recovery = crf(0.07, 15) * TRUCK_INVESTMENT
+    assert truck.payback_years == pytest.approx(TRUCK_INVESTMENT / (saving + capital_recovery), rel=1e-6)
+    assert truck.payback_years == pytest.approx(0.0144076, rel=1e-5)
     assert route_use(result, "landfill") == pytest.approx(0.5 * HOURS, rel=1e-6)
     assert route_use(result, "clinker_purchase") == pytest.approx(2.8 * HOURS, rel=1e-6)
     assert result.summary["emissions"] == pytest.approx(0.8 * 2.8 * HOURS, rel=1e-6)

@@ -202,6 +202,10 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
     assert heat_link["annual_amount"] == pytest.approx(heat * 8760, rel=1e-6)
     vented = result.routes.set_index(["route", "carrier"]).loc[("vent", "oxygen"), "annual_amount"]
     assert vented == pytest.approx(8760 * OXYGEN_PER_HYDROGEN, rel=1e-6)
+    # Its time series: electricity in (MW), hydrogen out (t/h): 1 t/h every hour.
+    flows = result.flows[result.flows["id"] == unit["id"]]
+    assert (flows["hours"] * flows["taken"]).sum() == pytest.approx(power * 8760, rel=1e-6)
+    assert flows["delivered"].to_numpy() == pytest.approx(1.0, rel=1e-6)
 
 
 def _steam_park(make_park, demand_pressure: str):
@@ -484,6 +488,10 @@ def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
         + 8760 * (4 - 5 * (cop - 1) / cop) * 10
     )
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
+    # Its time series: the loop's heat taken, 5 MW of lifted heat delivered, every step.
+    flows = result.flows[result.flows["id"] == pump["id"]]
+    assert flows["delivered"].to_numpy() == pytest.approx(5.0, rel=1e-6)
+    assert flows["taken"].to_numpy() == pytest.approx(5 * (cop - 1) / cop, rel=1e-6)
 
 
 def test_a_store_carries_heat_from_one_typical_day_to_the_next(make_park) -> None:

@@ -1,7 +1,8 @@
 """Fair sharing of the park's saving among the firms that take part.
 
 ``Result.firms`` already books each exchange's net saving half and half between its two
-sites, through a transfer from receiver to supplier (``Result.exchanges.transfer``). That
+sites, through a transfer from receiver to supplier (``Result.exchanges.transfer``), and
+passes a hub's result to the firms its links serve, as the equal split below does. That
 split is simple but not always stable: a firm wanted by several partners may do better in a
 smaller group. Two splits are offered here, each checked.
 

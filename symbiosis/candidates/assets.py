@@ -33,6 +33,7 @@ class StorageCandidate:
     investment_fixed: float
     investment_per_capacity: float
     annuity: float
+    capital_recovery: float
     running_cost: float
 
 
@@ -48,6 +49,7 @@ class ConverterCandidate:
     investment_fixed: float
     investment_per_capacity: float
     annuity: float
+    capital_recovery: float
     running_cost: float  # per MW-hour of capacity used
     outputs: tuple[tuple[str, float], ...]
     inputs: tuple[tuple[str, float], ...] = ()
@@ -86,6 +88,7 @@ def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCa
                         investment_fixed=tech.investment,
                         investment_per_capacity=tech.investment_per_capacity,
                         annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                        capital_recovery=tech.crf(park.settings.discount_rate),
                         running_cost=tech.running_cost,
                     )
                 )
@@ -123,6 +126,7 @@ def _hub_stores(park: Park) -> list[StorageCandidate]:
                         investment_fixed=tech.investment,
                         investment_per_capacity=tech.investment_per_capacity,
                         annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                        capital_recovery=tech.crf(park.settings.discount_rate),
                         running_cost=tech.running_cost,
                     )
                 )
@@ -151,6 +155,7 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
                 investment_fixed=tech.investment,
                 investment_per_capacity=tech.investment_per_capacity,
                 annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+                capital_recovery=tech.crf(park.settings.discount_rate),
                 running_cost=tech.running_cost * yields["hydrogen"],
                 outputs=outputs,
             )
@@ -164,7 +169,8 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
         found.append(ConverterCandidate(
             id="", hub=hub, technology=tech.name, max_capacity=capacity, min_capacity=tech.min_capacity,
             investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
-            annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om, running_cost=tech.running_cost,
+            annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+            capital_recovery=tech.crf(park.settings.discount_rate), running_cost=tech.running_cost,
             outputs=((f"{hub}.lifted_heat", 1.0),), inputs=((f"{hub}.collected_heat", (cop - 1) / cop),),
             electricity=1 / cop, cop=cop,
         ))

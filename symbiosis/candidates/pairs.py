@@ -101,6 +101,7 @@ def make_candidate(
         investment_fixed=tech.investment + tech.investment_per_length * length,
         investment_per_capacity=tech.investment_per_capacity,
         annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
+        capital_recovery=tech.crf(park.settings.discount_rate),
         running_cost=tech.running_cost,
         transport_cost=tech.cost_per_tonne_km * length,
         transport_emissions=tech.emissions_per_tonne_km * length,

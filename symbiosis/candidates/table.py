@@ -37,6 +37,7 @@ class Candidate:
     investment_fixed: float  # investment + investment_per_length * length (currency, if built)
     investment_per_capacity: float  # currency per MW or per t/h of capacity
     annuity: float  # capital recovery factor + fixed O&M share: annual cost per unit invested
+    capital_recovery: float  # the capital recovery factor alone (for payback: fixed O&M is a running cost)
     running_cost: float  # currency per MWh or t delivered
     transport_cost: float  # currency per MWh or t taken (cost_per_tonne_km * length)
     transport_emissions: float  # t CO2 per t taken (emissions_per_tonne_km * length)

@@ -32,7 +32,9 @@ def assemble_result(
     """A ``Result`` from the solution (None when the solver found none) and the baseline."""
     firms = baseline.firms.rename(columns={"total_cost": "baseline_cost", "emissions": "baseline_emissions"})
     if solution is not None:
-        firms = firms.merge(solution.firms[["firm", "total_cost", "emissions"]], on="firm")
+        # A hub appears only when it holds a result no built link carries (see extract).
+        firms = firms.merge(solution.firms, on=["firm", "name"], how="right").fillna(
+            {"baseline_cost": 0.0, "baseline_emissions": 0.0})
         exchanges, routes, flows = solution.exchanges, solution.routes, solution.flows
         total, emissions, investment = solution.total_cost, solution.emissions, solution.investment
     else:

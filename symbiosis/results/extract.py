@@ -18,7 +18,10 @@ plus half of each of its links' costs (all of it for a link inside the firm), pl
 or minus the link's ``transfer``: the payment from the receiving firm to the
 supplying one that leaves each with half of the exchange's net saving. So a firm
 that gives away a by-product it used to sell is paid for it, and every firm's
-saving is half the savings of its exchanges. Hubs appear as their own rows.
+saving is half the savings of its exchanges. A hub is no firm: its result (its
+electrolyser's or heat pump's cost, its side of its links) passes to the firms its
+links serve, in proportion to those links' savings, so the firms' savings add up to
+the park's.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.candidates import Candidates, investment_at
-from symbiosis.hubs import all_streams
+from symbiosis.hubs import all_streams, unit_sides
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
 
@@ -190,6 +193,7 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
         )
         row["annual_amount"] += ledger.electricity
     routes = _route_table(list(route_rows.values()))
+    _carry_hubs(park, ledger)
 
     exchanges = pd.DataFrame(ledger.rows, columns=EXCHANGE_COLUMNS)
     exchanges = exchanges.sort_values("saving", ascending=False, kind="stable").reset_index(drop=True)
@@ -205,14 +209,14 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
         }
         for f in park.firms
     ]
-    site_rows += [
+    site_rows += [  # a hub none of whose links is built cannot pass its result on
         {
             "firm": h,
             "name": f"hub {h}",
             "total_cost": ledger.site_cost[h],
             "emissions": ledger.site_emissions[h],
         }
-        for h in park.hubs
+        for h in park.hubs if ledger.site_cost[h] != 0 or ledger.site_emissions[h] != 0
     ]
     firms = pd.DataFrame(site_rows, columns=["firm", "name", "total_cost", "emissions"])
     return Evaluation(
@@ -243,8 +247,8 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
         ledger.electricity += electricity
         capacity = solution.capacity[link.id]
         investment = investment_at(c, capacity)
-        capital = link.annuity * investment
-        annual_cost = capital + link.running_cost * annual_delivered + link.transport_cost * annual_taken
+        annualised = link.annuity * investment  # capital recovery + fixed O&M
+        annual_cost = annualised + link.running_cost * annual_delivered + link.transport_cost * annual_taken
         electricity_cost = data.electricity_price * electricity
         transport = link.transport_emissions * annual_taken
         ledger.transport_emissions += transport
@@ -286,7 +290,7 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
                 "avoided_cost": avoided_cost,
                 "saving": saving,
                 "co2_avoided": avoided_emissions - own_emissions,
-                "payback_years": _payback(investment, saving + capital),
+                "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": c.is_existing,
                 "transfer": transfer,
                 "transfer_price": transfer / annual_delivered if annual_delivered > 0 else 0.0,
@@ -312,9 +316,9 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
         avoided_cost = sign * (stream.price + carbon * stream.emissions) * kept
         capacity = solution.capacity[store.id]
         investment = c.investment_fixed + c.investment_per_capacity * capacity
-        capital = c.annuity * investment
+        annualised = c.annuity * investment  # capital recovery + fixed O&M
         discharged = float(w @ discharge)
-        annual_cost = capital + c.running_cost * discharged
+        annual_cost = annualised + c.running_cost * discharged
         saving = avoided_cost - annual_cost
         carrier = Carrier(c.carrier)
         firm, stream_id = store.stream.split(".", 1)
@@ -342,7 +346,7 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
                 "avoided_cost": avoided_cost,
                 "saving": saving,
                 "co2_avoided": sign * stream.emissions * kept,
-                "payback_years": _payback(investment, saving + capital),
+                "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": False,
                 "transfer": 0.0,
                 "transfer_price": 0.0,
@@ -366,11 +370,12 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
         ledger.electricity += electricity
         is_pump = bool(unit.inputs)
         product = "lifted_heat" if is_pump else "hydrogen"
-        made = next((gain for key, gain in unit.outputs if key.endswith("." + product)), 0.0) * used
+        taken_per_power, made_per_power = unit_sides(unit)
+        made = made_per_power * used
         capacity = solution.capacity[unit.id]
         investment = unit.investment_fixed + unit.investment_per_capacity * capacity
-        capital = unit.annuity * investment
-        annual_cost = capital + unit.running_cost * used
+        annualised = unit.annuity * investment  # capital recovery + fixed O&M
+        annual_cost = annualised + unit.running_cost * used
         electricity_cost = data.electricity_price * electricity
         own_emissions = data.electricity_emissions * electricity
         saving = -annual_cost - electricity_cost - carbon * own_emissions
@@ -388,7 +393,7 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
                 "capacity_unit": "MW",
                 "annual_amount": made,
                 "amount_unit": "MWh" if is_pump else "t",
-                "annual_taken": sum(gain for _, gain in unit.inputs) * used if is_pump else electricity,
+                "annual_taken": taken_per_power * used,
                 "length_km": 0.0,
                 "cop": c.cop,
                 "investment": investment,
@@ -409,8 +414,30 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
         )
 
 
+def _carry_hubs(park: Park, ledger: _Ledger) -> None:
+    """A hub is no firm: its yearly result (its units, its stores, its side of its links, its
+    vented outputs) passes to the firms at the other end of its built links, in proportion to
+    those links' savings (evenly when none saves), so the hub ends even and the firms' savings
+    add up to the park's. The same rule as ``symbiosis share --method equal-split``."""
+    for hub in park.hubs:
+        weights: dict[str, float] = defaultdict(float)
+        for row in ledger.rows:
+            ends = (row["from_firm"], row["to_firm"])
+            if ends.count(hub) != 1:  # the hub's own units and stores have it at both ends
+                continue
+            weights[ends[1] if ends[0] == hub else ends[0]] += max(row["saving"], 0.0)
+        total = sum(weights.values())
+        for partner, weight in weights.items():
+            share = weight / total if total > 0 else 1 / len(weights)
+            ledger.site_cost[partner] += share * ledger.site_cost[hub]
+            ledger.site_emissions[partner] += share * ledger.site_emissions[hub]
+        if weights:
+            ledger.site_cost[hub] = ledger.site_emissions[hub] = 0.0
+
+
 def _payback(investment: float, operating_benefit: float) -> float:
-    """Simple payback: investment / yearly benefit before capital cost; never when it does not pay."""
+    """Simple payback: investment / yearly net cash flow before capital recovery (fixed O&M
+    stays a yearly cost); never when it does not pay."""
     if investment <= 0:
         return 0.0
     return investment / operating_benefit if operating_benefit > 0 else math.inf
@@ -465,7 +492,8 @@ def _flow_table(data: ModelData, solution: Solution) -> pd.DataFrame:
             ]
     for unit in data.converters:
         if solution.built.get(unit.id):
-            rows += [
-                (unit.id, t, float(data.weights[t]), solution.power[unit.id][t], 0.0) for t in data.steps
-            ]
+            taken, made = unit_sides(unit)
+            power = solution.power[unit.id]
+            rows += [(unit.id, t, float(data.weights[t]), power[t] * taken, power[t] * made)
+                     for t in data.steps]
     return pd.DataFrame(rows, columns=["id", "step", "hours", "taken", "delivered"])

@@ -133,6 +133,8 @@ class Result:
                 "length_km",
                 "cop",
                 "electricity",
+                "electricity_cost",
+                "avoided_cost",
                 "saving",
                 "co2_avoided",
                 "payback_years",
