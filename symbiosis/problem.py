@@ -66,6 +66,10 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
     links = tuple(_link(park, c) for c in candidates.links)
     segments, pairs = heat_segments(park, links)
     electricity = park.routes.get(park.settings.electricity) if park.settings.electricity else None
+    buys = bool(candidates.converters) or any(c.kind == "heat_pump" for c in candidates.links)
+    if electricity is None and buys:
+        raise ValueError("heat pumps or electrolysers would buy electricity, but the park names no "
+                         "electricity route (park: electricity:); symbiosis.load_park refuses such a park")
     return ModelData(
         weights=time.weights,
         streams=streams,

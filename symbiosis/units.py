@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import pint
@@ -92,24 +92,47 @@ class Quantity:
     words: str
     example: str
     allow_bare: bool = False
+    difference: bool = False
+    """A temperature difference: ``10 degC`` or ``18 degF`` is read as a difference (10 K), not a point."""
 
     @property
     def expected(self) -> str:
         return f"{self.words} (e.g. {self.example})"
 
 
-def _split_number(text: str) -> tuple[float, str] | None:
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+
+
+def _split_number(text: str, expected: str) -> tuple[float, str] | None:
     match = _NUMBER.match(text)
     if not match:
         return None
-    number = match.group(1).replace("_", "")
-    if number.count(",") == 1 and "." not in number:
-        number = number.replace(",", ".")
-    number = number.replace(",", "")
+    number = _without_commas(match.group(1).replace("_", ""), text, expected)
     try:
         return float(number), match.group(2)
     except ValueError:
         return None
+
+
+def _without_commas(number: str, text: str, expected: str) -> str:
+    """``number`` as Python reads it: a decimal comma (``12,5``, ``0,550``) becomes a dot, thousands
+    commas (``1,200,000``, ``1,200.5``) go. Refused: one comma before three digits (``5,000``: 5000
+    or 5.0?) and commas in any other place (``1,2,3``)."""
+    if "," not in number:
+        return number
+    mantissa, *power = re.split(r"(?=[eE])", number, maxsplit=1)
+    exponent = "".join(power)
+    whole, _, fraction = mantissa.partition(",")
+    if mantissa.count(",") == 1 and "." not in mantissa:
+        if len(fraction) == 3 and whole.lstrip("+-") != "0":
+            decimal = f"{whole}.{fraction.rstrip('0') or '0'}"
+            raise UnitProblem(text, expected, f"'{mantissa}' could be {whole}{fraction} (thousands comma) or "
+                              f"{decimal} (decimal comma): write {whole}{fraction} or {decimal}")
+        return f"{whole}.{fraction}{exponent}"
+    if _THOUSANDS.match(mantissa):
+        return mantissa.replace(",", "") + exponent
+    raise UnitProblem(text, expected, f"write '{mantissa}' as digits with one decimal mark, e.g. 1200.5 or "
+                      "1200,5 (thousands commas only in groups of three, 1,200,000)")
 
 
 def parse(
@@ -132,7 +155,7 @@ def parse(
     if isinstance(value, int | float):
         magnitude, unit_text = float(value), ""
     elif isinstance(value, str):
-        split = _split_number(value)
+        split = _split_number(value, kind.expected)
         if split is None:
             raise UnitProblem(value, kind.expected, "start with a number, then the unit")
         magnitude, unit_text = split
@@ -156,6 +179,8 @@ def parse(
             + _celsius(unit_text, kind),
         ) from None
     quantity = ureg.Quantity(magnitude, units)
+    if kind.difference:  # 10 degC - 0 degC: a difference of 10 K (and 18 degF one of 10 K), not 283.15 K
+        quantity = quantity - ureg.Quantity(0, units)
     quantity = _to_currency(quantity, currency, rates)
     try:
         return float(quantity.to(base_units).magnitude)
@@ -171,7 +196,7 @@ def parse(
 def _in_currency(kind: Quantity, currency: str) -> Quantity:
     """``kind`` with its example written in the park's currency (``600 EUR/m`` -> ``600 NOK/m``)."""
     example = re.sub(r"\b(" + "|".join(CURRENCIES) + r")\b", currency, kind.example)
-    return Quantity(kind.base, kind.words, example, kind.allow_bare) if example != kind.example else kind
+    return replace(kind, example=example) if example != kind.example else kind
 
 
 def _celsius(unit_text: str, kind: Quantity) -> str:

@@ -9,6 +9,8 @@ file come in one ParkError; the CLI turns it into exit status 2, never a traceba
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -915,3 +917,197 @@ def test_cost_curve_investment_that_falls(tmp_path: Path) -> None:
     folder = _write(tmp_path, technologies={"hot_water_pipe": {"cost_curve": curve}})
     _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[2].investment",
            line=_line(folder, "9000000 NOK"), says=("'9000000 NOK'", "no smaller than the point before"))
+
+
+# --- what the audit found: free electricity, existing links that cannot run, hubs, overrides ----------
+
+COOLING = {"direction": "supply", "carrier": "heat", "temperature": "35 degC",
+           "target_temperature": "25 degC", "amount": "10 GWh/year", "current": "cooling_tower"}
+HUB = {"location": {"x": "1 km", "y": "0 m"}, "technologies": ["electrolyser"]}
+
+
+def _without_electricity(tmp_path: Path, firms: dict[str, Any], **sections: Any) -> Path:
+    """The park as ``_write`` makes it, without ``park: electricity:``."""
+    sections.setdefault("routes", copy.deepcopy(ROUTES))
+    sections.setdefault("materials", copy.deepcopy(MATERIALS))
+    data = park_dict(firms, **sections)
+    del data["park"]["electricity"]
+    return write_park(tmp_path / "park", data)
+
+
+def _link(technology: str = "hot_water_pipe", capacity: str = "5 MW", source: str = "smelter.flue_gas",
+          target: str = "district_heating.network") -> dict[str, str]:
+    return {"from": source, "to": target, "technology": technology, "capacity": capacity}
+
+
+def test_a_heat_pump_candidate_needs_an_electricity_route(tmp_path: Path) -> None:
+    """Without ``park: electricity:`` a heat pump bought its electricity at 0 NOK and 0 t CO2
+    (Raufoss without it: saving 59.2 M -> 71.5 M NOK); now the park names what would buy it."""
+    firms = _firms()
+    firms["smelter"]["streams"]["cooling"] = copy.deepcopy(COOLING)   # 35 -> 25 degC: only a heat pump
+    folder = _without_electricity(tmp_path, firms)                    # lifts it to 50 -> 80 degC
+    _check(_one(folder), field="park.electricity", line=_line(folder, "park:"),
+           says=("no electricity route, yet the heat pump 'heat_pump' could lift smelter.cooling to "
+                 "district_heating.network", "'electricity: <route id>' under 'park:'",
+                 "add 'electricity: grid' under 'park:'", "technologies: {heat_pump: {enabled: false}}"))
+
+
+def test_a_park_made_in_code_without_electricity_is_not_solved_with_free_electricity(tmp_path: Path) -> None:
+    """A ``Park`` changed in code past ``load_park`` (no electricity route, heat pump candidates)
+    made model data with electricity at 0 NOK and 0 t CO2; now it is refused."""
+    from dataclasses import replace
+
+    from symbiosis.candidates import find_candidates
+    from symbiosis.problem import to_model_data
+    from symbiosis.time import time_steps
+
+    firms = _firms()
+    firms["smelter"]["streams"]["cooling"] = copy.deepcopy(COOLING)
+    park = load_park(_write(tmp_path, firms))
+    park = replace(park, settings=replace(park.settings, electricity=None))
+    with pytest.raises(ValueError, match="names no electricity route"):
+        to_model_data(park, find_candidates(park), time_steps(park))
+
+
+def test_a_hub_electrolyser_needs_an_electricity_route(tmp_path: Path) -> None:
+    """A hub electrolyser buys electricity too; without a route it was free."""
+    folder = _without_electricity(tmp_path, _firms(), hubs={"h2_hub": copy.deepcopy(HUB)})
+    _check(_one(folder), field="park.electricity",
+           says=("hub 'h2_hub' lists the electrolyser 'electrolyser'", "take 'electrolyser' off the hub"))
+
+
+def test_a_park_that_buys_no_electricity_needs_no_route(tmp_path: Path) -> None:
+    """A guard on the fix above (passes before and after it): where no heat pump can be a candidate
+    (disabled, or every supply hot enough for a direct link) and no hub buys electricity, the park
+    needs no electricity route and still loads."""
+    firms = _firms()
+    assert load_park(_without_electricity(tmp_path / "a", _firms())).settings.electricity is None
+    firms["smelter"]["streams"]["cooling"] = copy.deepcopy(COOLING)
+    folder = _without_electricity(tmp_path / "b", firms, technologies={"heat_pump": {"enabled": False}})
+    assert load_park(folder).settings.electricity is None
+
+
+@pytest.mark.parametrize(("technology", "link", "says"), [
+    ("truck", _link("truck"), ("'truck', a link for material", "a technology that carries heat",
+                               "choose one of: heat_pump, hot_water_pipe")),
+    ("hydrogen_pipe", _link("hydrogen_pipe"), ("'hydrogen_pipe', a link for hydrogen",)),
+    ("heat_pump", _link("heat_pump", "1 t/h", "smelter.slag", "cement.clinker"),
+     ("'heat_pump', a heat pump for heat", "a technology that carries material",
+      "(a heat pump only for heat)", "choose one of: conveyor, truck")),
+])
+def test_existing_link_technology_of_another_carrier(tmp_path: Path, technology: str, link: dict[str, str],
+                                                     says: tuple[str, ...]) -> None:
+    """A truck or hydrogen pipe on a heat link loaded, and its t/h costs were applied to MW."""
+    folder = _write(tmp_path, existing=[link])
+    _check(_one(folder), field="existing[1].technology", line=_line(folder, f"technology: {technology}"),
+           says=says)
+
+
+def test_existing_heat_pump_from_a_hotter_supply(tmp_path: Path) -> None:
+    """A heat pump from 180 -> 90 degC to 25 -> 35 degC had COP 0.5 x 313.15 / (313.15 - 358.15) = -3.48:
+    it would make electricity. The supply is hot enough for a direct link, which the message names."""
+    firms = _firms()
+    _stream(firms, "district_heating.network").update(temperature="25 degC", target_temperature="35 degC")
+    folder = _write(tmp_path, firms, existing=[_link("heat_pump")])
+    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: heat_pump"),
+           says=("'heat_pump' from smelter.flue_gas (180 -> 90 degC) to district_heating.network "
+                 "(25 -> 35 degC): COP -3.48", "a COP above 1", "(85 degC) below", "(40 degC)",
+                 "write 'technology: hot_water_pipe'"))
+
+
+def test_existing_direct_link_through_which_no_heat_passes(tmp_path: Path) -> None:
+    """A 40 -> 30 degC supply cannot warm a 60 -> 90 degC demand through a pipe: the link loaded and
+    silently carried nothing. A heat pump could (COP 0.5 x 368.15 / 70 = 2.63), which the message says."""
+    firms = _firms()
+    firms["smelter"]["streams"]["cooling"] = {**COOLING, "temperature": "40 degC",
+                                              "target_temperature": "30 degC"}
+    _stream(firms, "district_heating.network").update(temperature="60 degC", target_temperature="90 degC")
+    folder = _write(tmp_path, firms, existing=[_link(source="smelter.cooling")])
+    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
+           says=("(40 -> 30 degC)", "(60 -> 90 degC): no heat can pass", "(40 degC) minus 10 K above",
+                 "coldest (60 degC)", "write 'technology: heat_pump'"))
+
+
+def test_duplicate_existing_links(tmp_path: Path) -> None:
+    """Two entries for one pair and technology (5 MW and 3 MW) silently became one of 3 MW."""
+    folder = _write(tmp_path, existing=[_link(capacity="5 MW"), _link(capacity="3 MW")])
+    _check(_one(folder), field="existing[2]", line=_line(folder, "from:", after=_line(folder, "5 MW")),
+           says=("a second entry for smelter.flue_gas -> district_heating.network by hot_water_pipe "
+                 "(the first is existing[1])", "one entry per supply, demand and technology",
+                 "merge them into one entry with the total capacity, 8 MW"))
+
+
+def test_existing_link_of_a_stream_without_amount(tmp_path: Path) -> None:
+    """A stream of amount 0 gives no candidate, and its existing link was silently dropped."""
+    firms = _firms()
+    _stream(firms, "smelter.flue_gas")["amount"] = "0 GWh/year"
+    folder = _write(tmp_path, firms, existing=[_link()])
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="existing[1].from",
+           line=_line(folder, "from: smelter.flue_gas"),
+           says=("'smelter.flue_gas' with amount 0", "an amount > 0", "remove this existing entry"))
+
+
+def test_existing_link_that_loses_everything(tmp_path: Path) -> None:
+    """200 km x 1.3 of hot-water pipe at 0.5 %/km loses 130 %: the link was silently dropped."""
+    firms = _firms()
+    firms["district_heating"]["location"] = {"x": "200 km", "y": "0 m"}
+    folder = _write(tmp_path, firms, existing=[_link()])
+    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
+           says=("'hot_water_pipe' over 260 km at 0.5 %/km: 130 % of what enters it is lost",
+                 "loss_per_km x length below 100 %", "the two firms' locations"))
+
+
+def test_hub_max_capacity_of_a_technology_the_hub_does_not_list(tmp_path: Path) -> None:
+    """``max_capacity: {electrolyzer: 100 MW}`` loaded and the cap was silently ignored."""
+    folder = _write(tmp_path, hubs={"h2_hub": {**HUB, "max_capacity": {"electrolyzer": "100 MW"}}})
+    _check(_one(folder), field="hubs.h2_hub.max_capacity.electrolyzer", line=_line(folder, "electrolyzer:"),
+           says=("'electrolyzer'", "one of the hub's technologies (electrolyser)",
+                 "did you mean 'electrolyser'?"))
+
+
+def test_hub_located_by_the_other_kind_of_location(tmp_path: Path) -> None:
+    """A lat/lon hub in an x/y park was valid, then `symbiosis candidates` ended in a traceback
+    (ValueError: cannot measure between a lat/lon and an x/y location)."""
+    folder = _write(tmp_path, hubs={"h2_hub": {**HUB, "location": {"lat": 60.7, "lon": 10.6}}})
+    line = _line(folder, "location:", after=_line(folder, "hubs:"))
+    _check(_one(folder), field="hubs.h2_hub.location", line=line,
+           says=("lat/lon in a park located by x/y", "one kind of location for the whole park",
+                 "give the hub x/y coordinates"))
+    result = CliRunner().invoke(cli, ["candidates", str(folder)])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+
+
+@pytest.mark.parametrize(("key", "field", "firm", "says"), [
+    ("firms.smeltr.streams.flue_gas.amount", "firms.smeltr", None,
+     ("no firm 'smeltr' in the park", "the id of a firm of the park", "did you mean 'smelter'?")),
+    ("firms.smelter.streams.flue.amount", "streams.flue", "smelter",
+     ("no stream 'flue' of firm 'smelter' in the park", "did you mean 'flue_gas'?")),
+    ("routes.gass_boiler.price", "routes.gass_boiler", None,
+     ("no route 'gass_boiler'", "did you mean 'gas_boiler'?")),
+])
+def test_override_into_an_entry_the_park_does_not_have(tmp_path: Path, key: str, field: str, firm: str | None,
+                                                       says: tuple[str, ...]) -> None:
+    """``--set firms.yaraa.streams.hydrogen.amount=...`` gave four "missing key" problems pinned to
+    park.yaml (the override made a stub firm); now one problem names the override and the id meant."""
+    problem = _one(_write(tmp_path), overrides={key: "30 GWh/year"})
+    _check(problem, field=field, firm=firm, file=f"override {key}", says=says)
+    assert problem.line is None
+
+
+def test_override_may_add_a_whole_entry(tmp_path: Path) -> None:
+    """A guard on the fix above (passes before and after it): an override that sets a whole new
+    entry is no misspelling and still loads."""
+    firm = {"location": {"x": "0 m", "y": "500 m"}, "streams": {"heating": {
+        "direction": "demand", "carrier": "heat", "temperature": "40 degC", "amount": "1 GWh/year",
+        "current": "gas_boiler"}}}
+    assert "school" in load_park(_write(tmp_path), overrides={"firms.school": firm}).firms
+
+
+def test_python_dash_m_symbiosis_runs_the_command_line() -> None:
+    """``python -m symbiosis`` failed: No module named symbiosis.__main__. It runs the same lazy
+    command line: ``--version`` imports no Pyomo nor pandas."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "symbiosis", "--version"],
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("symbiosis, version")
+    assert " pyomo" not in result.stderr and " pandas" not in result.stderr

@@ -9,16 +9,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import park_dict, write_park
+from conftest import BASE_ROUTES, park_dict, write_park
 
-from symbiosis.park import Location, ParkError, load_park, straight_distance
+from symbiosis.park import Location, ParkError, Problem, load_park, straight_distance
 from symbiosis.park import fields as F
-from symbiosis.park.profiles import HOURS, load_profile, to_hourly
+from symbiosis.park.profiles import HOURS, ProfileProblem, load_profile, to_hourly
 from symbiosis.units import (
     HOURS_PER_YEAR,
     HYDROGEN_LHV_MWH_PER_T,
     NORMAL_DENSITY_T_PER_NM3,
     UNITS_PER_EUR,
+    UnitProblem,
     parse,
 )
 
@@ -375,3 +376,207 @@ def test_a_park_error_is_not_raised_for_a_valid_park(make_park) -> None:
         make_park(_firms())
     except ParkError as exc:  # pragma: no cover - shows the message if it ever fails
         pytest.fail(str(exc))
+
+
+# --- silent wrong answers found by the loading audit ---------------------------------------------------
+
+
+def _refused(make_park, *args: Any, **sections: Any) -> Problem:
+    """The one problem a park with one mistake is refused for; its message says found, expected, fix."""
+    with pytest.raises(ParkError) as caught:
+        make_park(*args, **sections)
+    problems = caught.value.problems
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    text = str(problems[0])
+    assert problems[0].found and problems[0].expected and "Fix: " in text and "Traceback" not in text
+    return problems[0]
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("5,000 t/year", "write 5000 or 5.0"),
+    ("-1,250 MW", "write -1250 or -1.25"),
+    ("5,000e3 t/year", "write 5000 or 5.0"),
+    ("1,2,3 MW", "one decimal mark"),
+    ("1.5,3 MW", "one decimal mark"),
+])
+def test_a_comma_that_may_be_a_thousands_comma_is_refused(written: str, fix: str) -> None:
+    """'5,000 t/year' was read as 5 t/year (a single comma was always a decimal comma) and '1,2,3 MW'
+    as 123 MW: a comma before exactly three digits may be a Norwegian decimal comma or an English
+    thousands comma, so it is refused with both readings as the fix."""
+    with pytest.raises(UnitProblem) as caught:
+        parse(written, F.RATE[False])
+    assert fix in caught.value.hint
+
+
+def test_a_thousands_comma_in_a_park_names_the_stream(make_park) -> None:
+    """The ambiguous comma reaches the user as a park problem naming firm, stream and field."""
+    slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "5,000 t/year",
+            "current": "landfill"}
+    problem = _refused(make_park, _firms(cooling=_supply(), slag=slag), routes=ROUTES)
+    assert (problem.firm, problem.stream, problem.field) == ("plant", "slag", "amount")
+    assert "'5,000 t/year'" in problem.found and "write 5000 or 5.0" in problem.hint
+
+
+@pytest.mark.parametrize(("written", "kind", "base"), [
+    ("0,55 NOK/kWh", F.PRICE[True], 550),
+    ("12,5 MW", F.RATE[True], 12.5),
+    ("0,500 MW", F.RATE[True], 0.5),                 # a leading 0 is never a thousands group
+    ("1,200,000 t/year", F.RATE[False], 1.2e6 / 8760),
+    ("1,200.5 MW", F.RATE[True], 1200.5),
+    ("1_200 MW", F.RATE[True], 1200),
+])
+def test_unambiguous_decimal_and_thousands_commas_are_read(written: str, kind: Any, base: float) -> None:
+    """Guard: the ambiguity rule refuses only a lone comma before three digits."""
+    assert parse(written, kind, currency="NOK") == pytest.approx(base, rel=1e-12)
+
+
+@pytest.mark.parametrize("written", ["10 °C", "10 celsius", "10 degree_Celsius", "18 degF", "18 delta_degF",
+                                     "18 degR"])
+def test_min_approach_in_any_temperature_unit_is_a_difference(make_park, written: str) -> None:
+    """Only the literal text 'degC' was turned into K, so '10 °C' gave a min_approach of 283.15 K and
+    '18 degF' one of 265 K (points on the scale); a difference converts as a difference: 10 K."""
+    park = make_park(_firms(), technologies={"hot_water_pipe": {"min_approach": written}})
+    assert park.technologies["hot_water_pipe"].min_approach == pytest.approx(10, rel=1e-12)
+
+
+def test_a_temperature_is_still_a_point_on_the_scale() -> None:
+    """Guard: a temperature (not a difference) in degF or °C keeps its offset."""
+    assert parse("212 degF", F.TEMPERATURE) == pytest.approx(373.15)
+    assert parse("85 °C", F.TEMPERATURE) == pytest.approx(358.15)
+
+
+def _profile(tmp_path: Path, text: str) -> tuple[float, ...]:
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    return load_profile(path)
+
+
+@pytest.mark.parametrize("header", ["", "value\n"])
+def test_profile_with_decimal_commas(tmp_path: Path, header: str) -> None:
+    """A one-column profile written with decimal commas ('1,5', '12,7') was split at the comma and
+    only the part after it kept (1,5 became 5; 3,0 became 0): it is one column of decimal numbers."""
+    hourly = _profile(tmp_path, header + "".join("1,5\n" if h % 2 else "12,7\n" for h in range(24)))
+    assert hourly[1] / hourly[0] == pytest.approx(1.5 / 12.7)
+
+
+def test_profile_with_decimal_commas_and_whole_numbers(tmp_path: Path) -> None:
+    """A spreadsheet writes whole numbers without a comma: '2' next to '0,5' is 2 and 0.5."""
+    hourly = _profile(tmp_path, "".join("2\n" if h % 2 else "0,5\n" for h in range(24)))
+    assert hourly[1] / hourly[0] == pytest.approx(4)
+
+
+def test_profile_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    """'0;1,5' (as many semicolons as commas) was split at the comma and read as 5; with ';' between
+    columns the comma is the decimal mark."""
+    hourly = _profile(tmp_path, "".join(f"{h};{'3,0' if h % 2 else '1,5'}\n" for h in range(24)))
+    assert hourly[1] / hourly[0] == pytest.approx(2)
+
+
+@pytest.mark.parametrize("text", [
+    "".join(f"{h},{1 + h % 2}\n" for h in range(24)),                 # an hour index, then the value
+    "".join(f"{h % 24},{1 + h % 2}\n" for h in range(168)),           # the hour of each day, then the value
+    "hour,value\n" + "".join(f"{h},{1 + h % 2}\n" for h in range(24)),
+    "hour,value\n" + "".join(f"{h},{1 + h % 2}.0\n" for h in range(24)),
+])
+def test_profile_with_an_index_column_is_still_two_columns(tmp_path: Path, text: str) -> None:
+    """Guard: 'a,b' rows that count rows in the first column (or under a two-column header) keep
+    being an index and a value, not decimal commas."""
+    hourly = _profile(tmp_path, text)
+    assert hourly[1] / hourly[0] == pytest.approx(2)
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [
+    ("value\n0.95\n1,5\n" + "1.0\n" * 21, 3, "'0.95' with a decimal point on line 2"),
+    ("950\n1,200\n" + "1,100\n" * 22, 2, "1200 with a thousands comma or 1.200 with a decimal comma"),
+])
+def test_profile_with_an_ambiguous_comma_is_refused(tmp_path: Path, make_park, text: str, line: int,
+                                                    says: str) -> None:
+    """'1,5' among '0.95' rows was silently read as 5, and '1,200' next to '950' as 200; neither
+    reading is the only sensible one, so the park names the file, the line and a fix."""
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert caught.value.line == line
+    problem = _refused(make_park, _firms(cooling=_supply(profile="profiles/c.csv")),
+                       files={"profiles/c.csv": text})
+    assert (problem.firm, problem.stream, problem.field) == ("plant", "cooling", "profile")
+    assert "'profiles/c.csv'" in problem.found and f"on line {line}" in problem.found
+    assert says in problem.found
+    assert "';' between columns" in problem.hint and "(12.5)" in problem.hint
+
+
+@pytest.mark.parametrize(("carrier", "written"), [("hydrogen", "1e30 t/year"), ("hydrogen", "1e20 MW"),
+                                                  ("oxygen", "1e30 Nm3/h")])
+def test_a_hydrogen_or_oxygen_amount_has_the_size_limit_of_every_amount(make_park, carrier: str,
+                                                                        written: str) -> None:
+    """Hydrogen and oxygen amounts were read past the size check every other amount gets, so
+    '1e30 t/year' was accepted (and would wreck the solver's precision)."""
+    routes = {**ROUTES, "bottled": {"carrier": "oxygen", "price": "1 NOK/kg"}}
+    stream = {"direction": "demand", "carrier": carrier, "amount": written,
+              "current": "grey_hydrogen" if carrier == "hydrogen" else "bottled"}
+    problem = _refused(make_park, _firms(cooling=_supply(), gas=stream), routes=routes)
+    assert (problem.firm, problem.stream, problem.field) == ("plant", "gas", "amount")
+    assert "no park comes near" in problem.expected and "t/h" in problem.expected
+
+
+@pytest.mark.parametrize(("written", "says"), [
+    ("150 %", "check the number and its unit"),
+    ("0.5 %/m", "per km, not per m"),
+    ("100 %/km", "check the number and its unit"),
+    (2, "write '2 %/km'"),
+])
+def test_a_loss_per_km_of_100_percent_or_more_is_refused(make_park, written: Any, says: str) -> None:
+    """'150 %' or '0.5 %/m' (500 %/km) loaded and silently removed every link of the technology
+    (nothing arrives); a loss per km must be below 100 %/km. A bare number is a fraction per km,
+    as for every share ('discount_rate: 0.07'), so '2' is refused with '2 %/km' as the fix."""
+    problem = _refused(make_park, _firms(), technologies={"hot_water_pipe": {"loss_per_km": written}})
+    assert problem.field == "technologies.hot_water_pipe.loss_per_km"
+    assert "below 100 %/km" in problem.expected and says in problem.hint
+
+
+@pytest.mark.parametrize(("written", "per_km"), [("0.5 %/km", 0.005), ("0.5 %", 0.005), (0.005, 0.005),
+                                                 ("5 %/km", 0.05)])
+def test_a_loss_per_km_below_100_percent_is_read(make_park, written: Any, per_km: float) -> None:
+    """Guard: a per-km share, a share (read as per km) and a bare fraction keep loading."""
+    park = make_park(_firms(), technologies={"hot_water_pipe": {"loss_per_km": written}})
+    assert park.technologies["hot_water_pipe"].loss_per_km == pytest.approx(per_km)
+
+
+@pytest.mark.parametrize(("carrier", "key", "value"), [
+    ("heat", "pressure", "10 bar"),
+    ("material", "pressure", "2 bar"),
+    ("heat", "material", "slag"),
+    ("material", "temperature", "80 degC"),
+    ("electricity", "temperature", "20 degC"),
+])
+def test_a_stream_field_that_does_not_apply_to_its_carrier_is_refused(make_park, carrier: str, key: str,
+                                                                      value: str) -> None:
+    """Pressure on a heat or material stream, material on a heat stream, temperature on a material
+    stream were kept and silently ignored by the model; they are refused like 'purity' on heat."""
+    streams = {
+        "heat": _supply(),
+        "material": {"direction": "supply", "carrier": "material", "material": "slag",
+                     "amount": "3000 t/year", "current": "landfill"},
+        "electricity": {"direction": "demand", "carrier": "electricity", "amount": "1 GWh/year",
+                        "current": "grid"},
+    }
+    stream = {**streams[carrier], key: value}
+    problem = _refused(make_park, _firms(cooling=_supply(), odd=stream), routes=ROUTES)
+    assert (problem.firm, problem.stream, problem.field) == ("plant", "odd", key)
+    assert f"{key} only on" in problem.expected and f"a {carrier} stream has no {key}" in problem.hint
+
+
+@pytest.mark.parametrize(("route", "key", "value"), [
+    ("grid", "material", "copper"),
+    ("grid", "purity", "99 %"),
+    ("gas_boiler", "purity", "99 %"),
+    ("gas_boiler", "material", "gas"),
+    ("landfill", "pressure", "2 bar"),
+])
+def test_a_route_field_that_does_not_apply_to_its_carrier_is_refused(make_park, route: str, key: str,
+                                                                     value: str) -> None:
+    """Material or purity on an electricity or heat route (and pressure on a material route) were
+    kept and ignored; they are refused, naming the route and the field."""
+    routes = {**ROUTES, route: {**(BASE_ROUTES | ROUTES)[route], key: value}}
+    problem = _refused(make_park, _firms(), routes=routes)
+    assert problem.field == f"routes.{route}.{key}"
+    assert f"{key} only on" in problem.expected and "remove it" in problem.hint

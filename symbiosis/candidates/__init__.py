@@ -18,11 +18,12 @@ from symbiosis.candidates.assets import (
     storage_candidates,
 )
 from symbiosis.candidates.gases import gas_candidates
-from symbiosis.candidates.heat import heat_candidates, heat_pump_cop
+from symbiosis.candidates.heat import heat_candidates
 from symbiosis.candidates.materials import material_candidates
 from symbiosis.candidates.pairs import Pair, make_candidate
 from symbiosis.candidates.table import COLUMNS, Candidate, investment_at, to_table
 from symbiosis.park import Park, straight_distance
+from symbiosis.park.exchange import pump_cop
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def find_candidates(park: Park) -> Candidates:
 
 def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
     """An existing link replaces its candidate (same ends and technology); if rules or
-    distance pruned it, it is added anyway: what runs today is kept."""
+    distance pruned it, it is added anyway: what runs today is kept (``load_park`` has
+    refused an entry that cannot run: no amount, no heat passing, a COP <= 1, all lost)."""
     result = list(found)
     for link in park.existing:
         match = next((i for i, c in enumerate(result) if (c.from_firm, c.from_stream, c.to_firm,
@@ -89,15 +91,15 @@ def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
             length = straight_distance(park.firms[supply.firm].location,
                                        park.firms[demand.firm].location) * park.settings.routing_factor
             tech = park.technologies[link.technology]
-            cop = float("nan")
             kind = "heat_pump" if tech.kind == "heat_pump" else "direct"
-            if kind == "heat_pump":
-                cop = heat_pump_cop(tech.carnot_efficiency, demand.t_high + tech.min_approach,
-                                    supply.t_low - tech.min_approach)
+            cop = pump_cop(supply, demand, tech) if kind == "heat_pump" else None
             candidate = make_candidate(park, Pair(supply, demand, length),
-                                       replace(tech, max_distance=float("inf")), kind=kind, cop=cop)
-            if candidate is None:
-                continue
+                                       replace(tech, max_distance=float("inf")), kind=kind,
+                                       cop=float("nan") if cop is None else cop)
+            if candidate is None or (kind == "heat_pump" and cop is None):
+                raise ValueError(f"the existing link {link.from_firm}.{link.from_stream} -> {link.to_firm}."
+                                 f"{link.to_stream} by {link.technology} cannot run; load_park refuses "
+                                 "such a park, so load it with symbiosis.load_park")
             result.append(replace(candidate, existing_capacity=link.capacity, note="existing",
                                   max_capacity=max(candidate.max_capacity, link.capacity)))
         else:

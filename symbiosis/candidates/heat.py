@@ -1,4 +1,6 @@
-"""Heat candidates: direct exchange where the supply is hot enough, else a heat pump."""
+"""Heat candidates: direct exchange where the supply is hot enough, else a heat pump.
+
+The temperature rules are :mod:`symbiosis.park.exchange`'s, shared with park validation."""
 
 from __future__ import annotations
 
@@ -7,11 +9,9 @@ from collections.abc import Iterator
 from symbiosis.candidates.pairs import make_candidate, pairs, technologies
 from symbiosis.candidates.table import Candidate
 from symbiosis.park import Park
+from symbiosis.park.exchange import heat_pump_cop, passes_directly, pump_cop, pump_delivers, pump_may_help
 
-
-def heat_pump_cop(carnot_efficiency: float, t_hot: float, t_cold: float) -> float:
-    """COP = carnot_efficiency * T_hi / (T_hi - T_lo), temperatures in K (DESIGN section 2)."""
-    return carnot_efficiency * t_hot / (t_hot - t_cold)
+__all__ = ["heat_candidates", "heat_pump_cop"]
 
 
 def heat_candidates(park: Park) -> Iterator[Candidate]:
@@ -22,27 +22,19 @@ def heat_candidates(park: Park) -> Iterator[Candidate]:
     pump_techs = technologies(park, "heat", "heat_pump")
     for pair in pairs(park, {"heat"}):
         supply, demand = pair.supply, pair.demand
-        reaches_top = False
         for tech in direct_techs:
-            if supply.t_high - tech.min_approach > demand.t_low:
+            if passes_directly(supply, demand, tech.min_approach):
                 candidate = make_candidate(park, pair, tech)
                 if candidate is not None:
                     yield candidate
-                reaches_top |= supply.t_high - tech.min_approach >= demand.t_high
         hub_pump_loop = (supply.firm in park.hubs and supply.id == "lifted_heat") or (
             demand.firm in park.hubs and demand.id == "collected_heat")
-        if reaches_top or hub_pump_loop:
+        if hub_pump_loop or not pump_may_help(supply, demand, direct_techs):
             continue  # no heat pump feeds a heat pump hub's loop, nor lifts its output again
         for tech in pump_techs:
-            if tech.max_temperature is not None and demand.t_high > tech.max_temperature:
-                continue  # hotter than heat pumps deliver
-            t_hot = demand.t_high + tech.min_approach
-            t_cold = supply.t_low - tech.min_approach
-            if t_hot <= t_cold:
-                continue
-            cop = heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold)
-            if cop <= 1:
-                continue
+            cop = pump_cop(supply, demand, tech) if pump_delivers(demand, tech) else None
+            if cop is None:
+                continue  # hotter than heat pumps deliver, nothing to lift, or COP <= 1
             candidate = make_candidate(park, pair, tech, kind="heat_pump", cop=cop,
                                        note=f"COP {cop:.2f}")
             if candidate is not None:

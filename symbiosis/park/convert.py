@@ -15,6 +15,14 @@ from typing import Any
 
 from symbiosis.park import fields as F
 from symbiosis.park import schema
+from symbiosis.park.exchange import (
+    heat_pump_cop,
+    passes_directly,
+    pump_cop,
+    pump_delivers,
+    pump_lift,
+    pump_may_help,
+)
 from symbiosis.park.model import (
     Carrier,
     CostPoint,
@@ -31,6 +39,7 @@ from symbiosis.park.model import (
     Technology,
     TimeMode,
     frozen_mapping,
+    straight_distance,
 )
 from symbiosis.park.problems import ParkError, Problem, did_you_mean, problem_at
 from symbiosis.park.profiles import ProfileProblem, load_profile
@@ -57,6 +66,8 @@ class Broken:
     routes: set[str] = field(default_factory=set)
     technologies: set[str] = field(default_factory=set)
     materials: set[str] = field(default_factory=set)
+    settings: set[str] = field(default_factory=set)
+    """Keys under ``park:`` set aside (``electricity``): no second message for their absence."""
     kept: dict[str, list[int]] = field(default_factory=dict)
     """For list sections (materials, existing): the original index of each item kept."""
     renamed: dict[tuple, tuple] = field(default_factory=dict)
@@ -115,14 +126,16 @@ class Reader:
 
     def quantity(self, value: Any, kind: Quantity, loc: tuple) -> float:
         """``value`` in ``kind.base``, or NaN with a problem recorded."""
-        if kind is F.TEMPERATURE_DIFFERENCE and isinstance(value, str):
-            value = value.replace("delta_degC", "K").replace("degC", "K")
         try:
             number = parse(value, kind, currency=self.currency, rates=self.rates)
         except UnitProblem as exc:
             self.problem(loc, repr(exc.found) if not isinstance(value, str) else f"'{value}'",
                          exc.expected, exc.hint)
             return math.nan
+        return self.within(number, kind, value, loc)
+
+    def within(self, number: float, kind: Quantity, value: Any, loc: tuple) -> float:
+        """``number`` (read from ``value``) if within the size ``kind`` may have, else NaN with a problem."""
         largest = F.LARGEST.get(kind, F.LARGEST_OTHER)
         if "CUR" in kind.base:
             largest *= self.rates.get(self.currency, 1.0)
@@ -234,13 +247,41 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
                        "a cooling tower takes surplus above it)")
     emissions = reader.quantity(raw.emissions, F.by_carrier(F.EMISSIONS, carrier), (*loc, "emissions"))
     reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0", written=raw.emissions)
+    refused = _not_for_carrier(reader, raw, carrier, loc, ("temperature", "material", "purity", "pressure"))
+    purity = None if raw.purity is None or "purity" in refused else reader.share(raw.purity, (*loc, "purity"))
+    pressure = None if "pressure" in refused else reader.optional(raw.pressure, F.PRESSURE,
+                                                                   (*loc, "pressure"))
     return Route(
         id=name, carrier=carrier,
         price=reader.quantity(raw.price, F.by_carrier(F.PRICE, carrier), (*loc, "price")),
-        emissions=emissions, temperature=temperature, material=raw.material,
-        purity=None if raw.purity is None else reader.share(raw.purity, (*loc, "purity")),
-        pressure=reader.optional(raw.pressure, F.PRESSURE, (*loc, "pressure")),
+        emissions=emissions, temperature=temperature, material=raw.material, purity=purity, pressure=pressure,
     )
+
+
+APPLIES_TO = {
+    "material": (Carrier.MATERIAL,),
+    "purity": (Carrier.HYDROGEN, Carrier.OXYGEN),
+    "pressure": (Carrier.STEAM, Carrier.HYDROGEN, Carrier.OXYGEN),
+    "temperature": (Carrier.HEAT, Carrier.STEAM, Carrier.HYDROGEN, Carrier.OXYGEN),
+}
+"""The carriers each optional field means something for; on any other carrier it is refused."""
+
+
+def _not_for_carrier(reader: Reader, raw: schema.Route | schema.Stream, carrier: Carrier, loc: tuple,
+                     keys: tuple[str, ...]) -> set[str]:
+    """Fields of ``keys`` given on a route or stream whose carrier they do not apply to (each a
+    problem: the model would ignore it); their names."""
+    what = "route" if loc[0] == "routes" else "stream"
+    refused = set()
+    for key in keys:
+        value = getattr(raw, key)
+        if value is not None and carrier not in APPLIES_TO[key]:
+            *others, last = [str(c) for c in APPLIES_TO[key]]
+            words = f"{', '.join(others)} or {last}" if others else last
+            reader.problem((*loc, key), f"'{value}' on a {carrier} {what}", f"{key} only on {words} {what}s",
+                           f"remove it: a {carrier} {what} has no {key}")
+            refused.add(key)
+    return refused
 
 
 def technology(
@@ -312,11 +353,18 @@ SHARE_FIELDS = ("fixed_om", "efficiency", "carnot_efficiency", "heat_recovery", 
 
 
 def _loss_per_km(reader: Reader, value: Any, loc: tuple) -> float:
-    """``0.5 %/km``, or a bare share ``0.5 %`` read as per km."""
+    """``0.5 %/km``, a share ``0.5 %`` read as per km, or a bare fraction per km (0.005); below 100 %/km."""
     try:
-        return parse(value, F.SHARE)
+        number = parse(value, F.SHARE)
     except UnitProblem:
-        return reader.quantity(value, F.LOSS_PER_KM, loc)
+        number = reader.quantity(value, F.LOSS_PER_KM, loc)
+    if not math.isnan(number) and number >= 1:
+        hint = (f"write '{number:g} %/km' (a bare number is a fraction per km: 0.5 means 50 %/km)"
+                if isinstance(value, int | float) and number <= 100
+                else "check the number and its unit, e.g. '0.5 %/km' (per km, not per m)")
+        reader.problem(loc, f"'{value}' ({number * 100:g} %/km)",
+                       "a share lost per km below 100 %/km (at 100 %/km nothing arrives after 1 km)", hint)
+    return number
 
 
 def _location(reader: Reader, raw: schema.Location, loc: tuple) -> Location:
@@ -362,14 +410,7 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
     kind = F.by_carrier(F.RATE, carrier)
     amount_loc = (*loc, "amount")
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
-        for other, factor in _gas_alternatives(carrier):
-            try:
-                number = parse(raw.amount, other) * factor
-                break
-            except UnitProblem:
-                continue
-        else:
-            number = reader.quantity(raw.amount, GAS_AMOUNT[carrier], amount_loc)
+        number = _gas_amount(reader, raw.amount, carrier, amount_loc)
     else:
         number = reader.quantity(raw.amount, kind, amount_loc)
     reader.at_least(number, 0, amount_loc, f"an amount >= 0, {kind_words(carrier)}", written=raw.amount,
@@ -377,11 +418,19 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
     return number
 
 
-GAS_AMOUNT = {
-    Carrier.HYDROGEN: Quantity("t/h", "a mass per time, a normal volume per time (Nm3/h) or a power "
-                                      "by lower heating value (MW)", "1200 t/year"),
-    Carrier.OXYGEN: Quantity("t/h", "a mass per time or a normal volume per time (Nm3/h)", "3000 t/year"),
-}
+GAS_AMOUNT = F.GAS_AMOUNT
+
+
+def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:
+    """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
+    checked against the size limit of every amount."""
+    for other, factor in _gas_alternatives(carrier):
+        try:
+            number = parse(value, other) * factor
+        except UnitProblem:
+            continue
+        return reader.within(number, GAS_AMOUNT[carrier], value, loc)
+    return reader.quantity(value, GAS_AMOUNT[carrier], loc)
 
 
 def kind_words(carrier: Carrier) -> str:
@@ -427,6 +476,7 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
     if carrier is Carrier.MATERIAL and not raw.material:
         reader.problem((*loc, "material"), "nothing", "the material of a material stream",
                        "add e.g. 'material: slag'")
+    refused = _not_for_carrier(reader, raw, carrier, loc, ("temperature", "material", "pressure"))
     purity = None
     if raw.purity is not None:
         if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
@@ -434,7 +484,8 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
                            "remove it")
         else:
             purity = reader.share(raw.purity, (*loc, "purity"))
-    pressure = reader.optional(raw.pressure, F.PRESSURE, (*loc, "pressure"))
+    pressure = None if "pressure" in refused else reader.optional(raw.pressure, F.PRESSURE,
+                                                                   (*loc, "pressure"))
     reader.at_least(pressure, 0, (*loc, "pressure"), "a pressure > 0 (e.g. 30 bar)", strict=True,
                     written=raw.pressure)
     amount = _amount(reader, raw, carrier, loc, temperature, target)
@@ -585,7 +636,9 @@ def build_park(
         reader.problem(("firms",), "some firms located by lat/lon and others by x/y",
                        "one kind of location for the whole park", "use lat/lon everywhere, or x/y everywhere")
 
-    existing = tuple(_existing(reader, i, raw, firms, technologies) for i, raw in enumerate(data.existing))
+    existing = tuple(_existing(reader, i, raw, firms, technologies, settings.routing_factor)
+                     for i, raw in enumerate(data.existing))
+    _duplicate_existing(reader, existing, firms)
     hubs = {}
     for hub_id, raw_hub in data.hubs.items():
         if hub_id in firms:
@@ -595,13 +648,18 @@ def build_park(
             if name not in technologies and name not in reader.broken.technologies:
                 reader.problem(("hubs", hub_id, "technologies"), f"'{name}'", "a technology name",
                                did_you_mean(name, technologies))
+        for name in raw_hub.max_capacity:
+            if name not in raw_hub.technologies:
+                reader.problem(("hubs", hub_id, "max_capacity", name), f"'{name}'",
+                               f"one of the hub's technologies ({', '.join(raw_hub.technologies) or 'none'})",
+                               did_you_mean(name, raw_hub.technologies))
         hubs[hub_id] = Hub(
             id=hub_id, location=_location(reader, raw_hub.location, ("hubs", hub_id, "location")),
             technologies=tuple(raw_hub.technologies),
             max_capacity=frozen_mapping({
                 name: reader.quantity(value, _hub_capacity_kind(technologies.get(name)),
                                       ("hubs", hub_id, "max_capacity", name))
-                for name, value in raw_hub.max_capacity.items()}),
+                for name, value in raw_hub.max_capacity.items() if name in raw_hub.technologies}),
             collect=_hub_range(reader, raw_hub.collect, ("hubs", hub_id, "collect"), warms=True),
             deliver=_hub_range(reader, raw_hub.deliver, ("hubs", hub_id, "deliver"), warms=False),
         )
@@ -611,6 +669,9 @@ def build_park(
                            "the temperatures of a heat pump hub's loops",
                            "add 'collect: {from: 25 degC, to: 35 degC}' and "
                            "'deliver: {from: 85 degC, to: 50 degC}'")
+    _hub_locations(reader, hubs, kinds)
+    if settings.electricity is None and "electricity" not in reader.broken.settings:
+        _electricity_needed(reader, settings, routes, firms, technologies, hubs, existing)
     if reader.problems:
         raise ParkError(reader.problems)
     return Park(
@@ -649,8 +710,96 @@ def _hub_capacity_kind(tech: Technology | None) -> Quantity:
     return F.RATE[F.capacity_is_energy(tech.carrier, tech.kind)]
 
 
+def _hub_locations(reader: Reader, hubs: dict[str, Hub], kinds: set[bool]) -> None:
+    """Hubs are located like the firms: lat/lon in a lat/lon park, x/y in an x/y park."""
+    placed = [hub for hub in hubs.values() if _placed(hub.location)]
+    if len(kinds) > 1 or not placed:
+        return  # firms of both kinds: already reported
+    park_kind = next(iter(kinds)) if kinds else placed[0].location.is_geographic
+    words = {True: "lat/lon", False: "x/y"}
+    for hub in placed:
+        if hub.location.is_geographic != park_kind:
+            reader.problem(("hubs", hub.id, "location"),
+                           f"{words[not park_kind]} in a park located by {words[park_kind]}",
+                           "one kind of location for the whole park, firms and hubs alike",
+                           f"give the hub {words[park_kind]} coordinates, as the firms have")
+
+
+def _electricity_needed(reader: Reader, settings: Settings, routes: dict[str, Route], firms: dict[str, Firm],
+                        technologies: dict[str, Technology], hubs: dict[str, Hub],
+                        existing: tuple[ExistingLink, ...]) -> None:
+    """A problem when something would buy electricity but ``park: electricity:`` names no route
+    (it would be free and CO2-free)."""
+    user = _electricity_user(firms, technologies, hubs, existing, settings.internal_links)
+    if user is None:
+        return
+    what, avoid = user
+    grids = sorted(name for name, route in routes.items() if route.carrier is Carrier.ELECTRICITY)
+    add = (f"add 'electricity: {grids[0]}' under 'park:'" if grids else
+           f"add a route such as 'grid: {{carrier: electricity, price: 0.65 {settings.currency}/kWh, "
+           "emissions: 0.019 kg/kWh}' under 'routes:' and 'electricity: grid' under 'park:'")
+    reader.problem(("park", "electricity"), f"no electricity route, yet {what} (it buys electricity)",
+                   "'electricity: <route id>' under 'park:', the route heat pumps and electrolysers buy "
+                   "electricity from (without it, electricity would be free and CO2-free)",
+                   f"{add}; or {avoid}")
+
+
+def _electricity_user(firms: dict[str, Firm], technologies: dict[str, Technology], hubs: dict[str, Hub],
+                      existing: tuple[ExistingLink, ...], internal: bool) -> tuple[str, str] | None:
+    """(what would buy electricity, how to do without it), or None when nothing would."""
+    for hub in hubs.values():
+        for name in hub.technologies:
+            tech = technologies.get(name)
+            if tech is not None and tech.enabled and tech.kind in ("electrolyser", "heat_pump"):
+                return (f"hub '{hub.id}' lists the {tech.kind.replace('_', ' ')} '{name}'",
+                        f"take '{name}' off the hub's technologies")
+    for link in existing:
+        tech = technologies.get(link.technology)
+        if tech is not None and tech.kind == "heat_pump":
+            return (f"the existing heat pump {link.from_firm}.{link.from_stream} -> {link.to_firm}."
+                    f"{link.to_stream} runs", "remove that existing entry")
+    pump = _pump_candidate(firms, technologies, internal)
+    if pump is None:
+        return None
+    tech, supply, demand = pump
+    return (f"the heat pump '{tech.name}' could lift {supply.key} to {demand.key}",
+            f"disable the heat pump: 'technologies: {{{tech.name}: {{enabled: false}}}}'")
+
+
+def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology], internal: bool
+                    ) -> tuple[Technology, Stream, Stream] | None:
+    """A heat pump that could become a candidate link (candidate generation's temperature and
+    pairing rules, any distance), or None."""
+    pumps = [t for t in _heat(technologies, "heat_pump") if t.enabled]
+    if not pumps:
+        return None
+    direct = [t for t in _heat(technologies, "link") if t.enabled]
+    heat = [s for firm in firms.values() for s in firm.streams
+            if s.carrier is Carrier.HEAT and not s.keep_current and s.amount > 0 and _has_temperatures(s)]
+    for supply in (s for s in heat if s.is_supply):
+        for demand in (s for s in heat if not s.is_supply):
+            giver, taker = firms[supply.firm].rules, firms[demand.firm].rules
+            if (supply.firm == demand.firm and not internal) or demand.firm in giver.exclude_partners \
+                    or supply.firm in taker.exclude_partners or not pump_may_help(supply, demand, direct):
+                continue
+            for tech in pumps:
+                if pump_delivers(demand, tech) and pump_cop(supply, demand, tech) is not None:
+                    return tech, supply, demand
+    return None
+
+
+def _heat(technologies: dict[str, Technology], kind: str) -> list[Technology]:
+    """The heat technologies of ``kind`` (``link`` or ``heat_pump``)."""
+    return [t for t in technologies.values() if t.kind == kind and t.carrier is Carrier.HEAT]
+
+
+def _has_temperatures(stream: Stream) -> bool:
+    """Whether a heat stream's temperatures were read (a broken one, already reported, is NaN)."""
+    return stream.temperature is not None and not math.isnan(stream.t_high + stream.t_low)
+
+
 def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
-              technologies: dict[str, Technology]) -> ExistingLink:
+              technologies: dict[str, Technology], routing_factor: float) -> ExistingLink:
     loc = ("existing", i)
     ends = []
     for key, text, direction in (("from", raw.from_, "supply"), ("to", raw.to, "demand")):
@@ -665,6 +814,7 @@ def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Fir
             reader.problem((*loc, key), f"'{text}', a {stream.direction}", f"a {direction} stream",
                            f"an existing link runs from a supply to a demand: swap 'from' and 'to', or "
                            f"check the direction of {text}", firm=firm_id, stream=stream_id)
+            stream = None  # reported: nothing more is checked against it
         ends.append((firm_id, stream_id, stream))
     tech = technologies.get(raw.technology)
     if tech is None and raw.technology not in reader.broken.technologies:
@@ -677,6 +827,132 @@ def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Fir
         reader.problem(loc, "a supply and a demand of different carriers", "one carrier", "check from and to")
     if len(carriers) != 1:
         return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, math.nan)
-    capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carriers.pop()), (*loc, "capacity"))
+    carrier = carriers.pop()
+    capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
     reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
+    supply, demand = ends[0][2], ends[1][2]
+    if tech is not None and _carries(reader, loc, tech, carrier, technologies) and supply and demand:
+        length = _length(firms, supply, demand, routing_factor)
+        _check_runs(reader, loc, supply, demand, tech, technologies, length)
     return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, capacity)
+
+
+def _carries(reader: Reader, loc: tuple, tech: Technology, carrier: Carrier,
+             technologies: dict[str, Technology]) -> bool:
+    """Whether ``tech`` can run an existing link of ``carrier``: a link of that carrier, or a heat
+    pump for heat; a problem if not."""
+    def fits(other: Technology) -> bool:
+        return other.carrier is carrier and (other.kind == "link" or other.kind == "heat_pump"
+                                             and carrier is Carrier.HEAT)
+
+    if fits(tech):
+        return True
+    choices = sorted(t.name for t in technologies.values() if fits(t))
+    kind = "link" if tech.kind == "link" else tech.kind.replace("_", " ")
+    reader.problem((*loc, "technology"), f"'{tech.name}', a {kind} for {tech.carrier}",
+                   f"a technology that carries {carrier}, the carrier of both streams (a heat pump only "
+                   "for heat)", f"choose one of: {', '.join(choices)}" if choices else
+                   f"define one under 'technologies:' with carrier {carrier} and kind link")
+    return False
+
+
+def _length(firms: dict[str, Firm], supply: Stream, demand: Stream, routing_factor: float) -> float:
+    """The link's length in km, NaN where a location is broken or of the other kind (reported)."""
+    a, b = firms[supply.firm].location, firms[demand.firm].location
+    if not (_placed(a) and _placed(b)) or a.is_geographic != b.is_geographic:
+        return math.nan
+    return straight_distance(a, b) * routing_factor
+
+
+def _check_runs(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
+                technologies: dict[str, Technology], length: float) -> None:
+    """An existing link carries something: both streams have an amount, heat can pass (directly,
+    or lifted by a heat pump with a COP above 1), and not all of it is lost on the way."""
+    for key, stream in (("from", supply), ("to", demand)):
+        if stream.amount == 0:
+            reader.problem((*loc, key), f"'{stream.key}' with amount 0",
+                           "a stream with an amount > 0: an existing link carries part of it",
+                           "give the stream its amount, or remove this existing entry",
+                           firm=stream.firm, stream=stream.id)
+    if supply.carrier is Carrier.HEAT and _has_temperatures(supply) and _has_temperatures(demand):
+        if tech.kind == "heat_pump":
+            _check_pump(reader, loc, supply, demand, tech, technologies)
+        elif not passes_directly(supply, demand, tech.min_approach):
+            _no_heat_passes(reader, loc, supply, demand, tech, technologies)
+    lost = tech.loss_per_km * length
+    if lost >= 1:
+        reader.problem((*loc, "technology"),
+                       f"'{tech.name}' over {length:.3g} km at {100 * tech.loss_per_km:.3g} %/km: "
+                       f"{100 * lost:.3g} % of what enters it is lost",
+                       "a link that delivers something: loss_per_km x length below 100 %",
+                       "check the two firms' locations (the length is the straight distance x "
+                       "routing_factor) and the technology's loss_per_km")
+
+
+def _check_pump(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
+                technologies: dict[str, Technology]) -> None:
+    """An existing heat pump lifts heat with a COP above 1 (the candidates' rule)."""
+    if pump_cop(supply, demand, tech) is not None:
+        return
+    t_hot, t_cold = pump_lift(supply, demand, tech)
+    cop = "nothing to lift" if t_hot == t_cold else \
+        f"COP {heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold):.2f}"
+    direct = _direct_links(supply, demand, technologies)
+    reader.problem((*loc, "technology"), f"'{tech.name}' from {_span(supply)} to {_span(demand)}: {cop}",
+                   f"a heat pump that lifts heat, with a COP above 1: the supply's coldest point minus "
+                   f"min_approach ({_degc(t_cold)}) below the demand's hottest plus min_approach "
+                   f"({_degc(t_hot)})",
+                   f"the supply is hot enough to pass its heat directly: write 'technology: {direct[0]}'"
+                   if direct else "check the temperatures of both streams, and 'from' and 'to'")
+
+
+def _no_heat_passes(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
+                    technologies: dict[str, Technology]) -> None:
+    pumps = sorted(t.name for t in _heat(technologies, "heat_pump")
+                   if pump_delivers(demand, t) and pump_cop(supply, demand, t) is not None)
+    reader.problem((*loc, "technology"), f"'{tech.name}' from {_span(supply)} to {_span(demand)}: "
+                   "no heat can pass",
+                   f"a supply hotter than the demand by min_approach somewhere: its hottest point "
+                   f"({_degc(supply.t_high)}) minus {tech.min_approach:g} K above the demand's coldest "
+                   f"({_degc(demand.t_low)})",
+                   f"a heat pump can lift it: write 'technology: {pumps[0]}'; or check the temperatures"
+                   if pumps else "check the temperatures of both streams, and 'from' and 'to'")
+
+
+def _direct_links(supply: Stream, demand: Stream, technologies: dict[str, Technology]) -> list[str]:
+    """Direct heat technologies through which some heat passes, the enabled ones first."""
+    found = [t for t in _heat(technologies, "link") if passes_directly(supply, demand, t.min_approach)]
+    return [t.name for t in sorted(found, key=lambda t: (not t.enabled, t.name))]
+
+
+def _span(stream: Stream) -> str:
+    """``hydro.cooling (45 -> 30 degC)``."""
+    ends = [stream.temperature, stream.target_temperature]
+    shown = " -> ".join(f"{round(t - 273.15, 2):g}" for t in ends if t is not None)
+    return f"{stream.key} ({shown} degC)"
+
+
+def _degc(kelvin: float) -> str:
+    return f"{round(kelvin - 273.15, 2):g} degC"
+
+
+def _duplicate_existing(reader: Reader, existing: tuple[ExistingLink, ...], firms: dict[str, Firm]) -> None:
+    """One entry per supply, demand and technology: a second one would silently replace the first."""
+    groups: dict[tuple, list[int]] = {}
+    for i, link in enumerate(existing):
+        key = (link.from_firm, link.from_stream, link.to_firm, link.to_stream, link.technology)
+        groups.setdefault(key, []).append(i)
+    for (from_firm, from_stream, to_firm, to_stream, tech), indices in groups.items():
+        if len(indices) < 2:
+            continue
+        stream = next((s for s in firms[from_firm].streams if s.id == from_stream), None) \
+            if from_firm in firms else None
+        total = sum(existing[i].capacity for i in indices)
+        unit = f" {stream.carrier.rate_unit}" if stream is not None else ""
+        first = reader.broken.original(("existing", indices[0]))[1] + 1
+        for i in indices[1:]:
+            reader.problem(("existing", i), f"a second entry for {from_firm}.{from_stream} -> {to_firm}."
+                           f"{to_stream} by {tech} (the first is existing[{first}])",
+                           "one entry per supply, demand and technology",
+                           "merge them into one entry with the total capacity" +
+                           (f", {total:.6g}{unit}" if not math.isnan(total) else ""))

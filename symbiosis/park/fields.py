@@ -11,7 +11,7 @@ from symbiosis.park.model import Carrier
 from symbiosis.units import Quantity
 
 TEMPERATURE = Quantity("K", "a temperature", "85 degC")
-TEMPERATURE_DIFFERENCE = Quantity("K", "a temperature difference", "10 K")
+TEMPERATURE_DIFFERENCE = Quantity("K", "a temperature difference", "10 K", difference=True)
 SHARE = Quantity("", "a share", "30 %", allow_bare=True)
 RATIO = Quantity("", "a number", "1.0", allow_bare=True)
 PRESSURE = Quantity("bar", "a pressure", "30 bar")
@@ -33,6 +33,11 @@ RATE = {
     True: Quantity("MW", "a power (energy per time)", "12 GWh/year"),
     False: Quantity("t/h", "a mass per time", "3000 t/year"),
 }
+GAS_AMOUNT = {
+    Carrier.HYDROGEN: Quantity("t/h", "a mass per time, a normal volume per time (Nm3/h) or a power "
+                                      "by lower heating value (MW)", "1200 t/year"),
+    Carrier.OXYGEN: Quantity("t/h", "a mass per time or a normal volume per time (Nm3/h)", "3000 t/year"),
+}
 PRICE = {
     True: Quantity("CUR/MWh", "money per energy", "0.55 NOK/kWh"),
     False: Quantity("CUR/t", "money per mass", "35 NOK/kg"),
@@ -53,6 +58,7 @@ MONEY_PER_CAPACITY = {
 LARGEST: dict[Quantity, float] = {
     PRICE[True]: 1e8, PRICE[False]: 1e8, CARBON_PRICE: 1e4, EMISSIONS[True]: 1e5, EMISSIONS[False]: 1e5,
     RATE[True]: 1e7, RATE[False]: 1e7, HEAT_CAPACITY_RATE: 1e5, TEMPERATURE: 1e5, TEMPERATURE_DIFFERENCE: 1e5,
+    **dict.fromkeys(GAS_AMOUNT.values(), 1e7),
 }
 LARGEST_OTHER = 1e12
 

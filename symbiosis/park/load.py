@@ -82,6 +82,10 @@ def load_park(
         data, removal_problems = _apply_scenario(data, scenario_doc)
         pending += scenario_doc.problems + removal_problems
     for key, value in (overrides or {}).items():
+        unknown = _unknown_entry(data, key)
+        if unknown is not None:
+            pending.append(unknown)
+            continue
         data = set_path(data, key, value)
 
     locate = _locator(park_doc, scenario_doc, tuple(overrides or ()))
@@ -150,6 +154,34 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
             isinstance(link, dict) and {str(link.get("from", "")).split(".")[0],
                                         str(link.get("to", "")).split(".")[0]} & gone)]
     return merged, problems
+
+
+def _unknown_entry(data: dict, key: str) -> Problem | None:
+    """A problem when override ``key`` reaches into a firm, stream, route or hub the park does not
+    have (``firms.yaraa.streams.hydrogen.amount``): set, it would add a stub and a cascade of
+    missing keys. A whole new entry (``firms.new={...}``) may be set."""
+    parts = key.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        what = _entry_kind(parts[:depth])
+        if what is not None and isinstance(node, dict) and part not in node:
+            firm = parts[1] if what == "stream" else None
+            owner = f" of firm '{firm}'" if firm else ""
+            return Problem(f"override {key}", ".".join(parts[2 if firm else 0:depth + 1]),
+                           f"no {what} '{part}'{owner} in the park",
+                           f"the id of a {what}{owner or ' of the park'}", hint=did_you_mean(part, node),
+                           firm=firm)
+        present, node = _child(node, part)
+        if not present:
+            return None
+    return None
+
+
+def _entry_kind(path: list[str]) -> str | None:
+    """What the keys under ``path`` are ids of: firm, stream, route or hub (None: other keys)."""
+    if len(path) == 3 and path[0] == "firms" and path[2] == "streams":
+        return "stream"
+    return {("firms",): "firm", ("routes",): "route", ("hubs",): "hub"}.get(tuple(path))
 
 
 def _locator(park_doc: Document, scenario_doc: Document | None, overridden: tuple[str, ...]) -> Locate:
@@ -301,6 +333,7 @@ def _prune(data: dict, errors: list[tuple[tuple, dict]]) -> tuple[dict, Broken] 
                 broken.renamed[(*loc[:-1], meant)] = loc
         elif len(loc) >= 2 and loc[0] == "park" and isinstance(rest.get("park"), dict):
             rest["park"].pop(loc[1], None)
+            broken.settings.add(str(loc[1]))
             if loc[1] in SETTING_PLACEHOLDERS:
                 rest["park"][loc[1]] = SETTING_PLACEHOLDERS[loc[1]]
         elif len(loc) >= 2 and loc[0] in ENTRY_SECTIONS:

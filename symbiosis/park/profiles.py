@@ -1,7 +1,12 @@
 """Hourly profiles from CSV: a shape over one year, scaled so its mean is 1.
 
 A profile file has one numeric column (a header line is allowed; with several
-columns the last one is the value). Accepted lengths, all mapped to 8760 hours:
+columns the last one is the value). Columns are separated by ``;`` (then a decimal
+comma is read as such: ``1;12,5``) or by ``,``. A comma file whose rows are all
+``12,5`` or ``7`` is one column written with decimal commas, unless the part before
+the comma counts rows (an index: ``0,5`` ``1,7`` ``2,3``); where that reading is not
+the only sensible one (``0.95`` next to ``1,5``; ``1,200`` next to ``950``: a
+thousands comma?) the file is refused. Accepted lengths, all mapped to 8760 hours:
 
 =========  ==============================================================
 rows       meaning
@@ -18,7 +23,9 @@ rows       meaning
 from __future__ import annotations
 
 import csv
+import itertools
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +49,37 @@ class ProfileProblem(ValueError):
 
 def read_values(path: Path) -> np.ndarray:
     """The numbers in a profile CSV, or a :class:`ProfileProblem` naming the bad line."""
+    text = _read_text(path)
+    sample = text[:2048]
+    delimiter = ";" if 0 < sample.count(";") >= sample.count(",") else ","
+    rows = _rows(text, delimiter)
+    joined = delimiter == "," and _one_column_of_decimal_commas(rows)
+    values: list[float] = []
+    for number, cells in rows:
+        written = ",".join(cells) if joined else cells[-1]
+        if (joined or delimiter == ";") and written.count(",") == 1 and "." not in written:
+            written = written.replace(",", ".")  # a decimal comma
+        try:
+            value = float(written)
+        except ValueError:
+            if number == 1:
+                continue  # a header line
+            raise ProfileProblem(f"'{cells[-1]}' on line {number}", "every row needs a number",
+                                 line=number) from None
+        if not math.isfinite(value):
+            raise ProfileProblem(f"'{cells[-1]}' on line {number}", "use finite numbers",
+                                 line=number)
+        if value < 0:
+            raise ProfileProblem(f"a negative value {value:g} on line {number}",
+                                 "profiles are shapes of a rate: use values >= 0", line=number)
+        values.append(value)
+        if len(values) > max(ACCEPTED_LENGTHS):
+            raise ProfileProblem(f"more than {max(ACCEPTED_LENGTHS)} values", LENGTHS_HINT, line=number)
+    return np.asarray(values, dtype=float)
+
+
+def _read_text(path: Path) -> str:
+    """The text of a profile file, or a :class:`ProfileProblem` saying why it cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES and path.is_file():
@@ -55,30 +93,62 @@ def read_values(path: Path) -> np.ndarray:
         raise ProfileProblem("a file that is not UTF-8 text", "save it as CSV in UTF-8") from None
     except OSError as exc:
         raise ProfileProblem(f"an unreadable file ({exc.strerror})", "check its permissions") from None
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    values: list[float] = []
-    for number, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in row if cell.strip()]
-        if not cells:
-            continue
-        try:
-            value = float(cells[-1])
-        except ValueError:
-            if number == 1:
-                continue  # a header line
-            raise ProfileProblem(f"'{cells[-1]}' on line {number}", "every row needs a number",
-                                 line=number) from None
-        if not math.isfinite(value):
-            raise ProfileProblem(f"'{cells[-1]}' on line {number}", "use finite numbers",
-                                 line=number)
-        if value < 0:
-            raise ProfileProblem(f"a negative value {value:g} on line {number}",
-                                 "profiles are shapes of a rate: use values >= 0", line=number)
-        values.append(value)
-        if len(values) > max(ACCEPTED_LENGTHS):  # stop reading: a million rows would take seconds
-            raise ProfileProblem(f"more than {max(ACCEPTED_LENGTHS)} values", LENGTHS_HINT, line=number)
-    return np.asarray(values, dtype=float)
+    return text
+
+
+def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of a profile file (line number, cells); no more than a profile can have
+    plus one: reading a million rows would take seconds, and they are refused anyway."""
+    rows = ((number, [cell.strip() for cell in row if cell.strip()])
+            for number, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1))
+    return list(itertools.islice(((n, cells) for n, cells in rows if cells), max(ACCEPTED_LENGTHS) + 2))
+
+
+_DIGITS = re.compile(r"^\d+$")
+_DOTTED = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)$")
+COMMA_HINT = ("save it with ';' between columns (then 12,5 is read as 12.5), or write decimals with a point "
+              "(12.5) and no thousands commas")
+
+
+def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:
+    """Whether a comma-separated profile is one column of decimal-comma numbers, each ``12,5`` split
+    into two cells. Not when a header names columns, a row has other columns (``0,1.5``) or the first
+    cells count rows (an index); refused where the reading is not the only sensible one."""
+    header = rows[0][1] if rows and rows[0][0] == 1 and not _is_number(rows[0][1][-1]) else None
+    data = rows[1:] if header else rows
+    pairs = [(number, cells) for number, cells in data if len(cells) == 2 and all(map(_DIGITS.match, cells))]
+    if not pairs or (header and len(header) > 1) or any(len(cells) > 1 for _, cells in data
+                                                          if not all(map(_DIGITS.match, cells))):
+        return False
+    singles = [(number, cells[0]) for number, cells in data if len(cells) == 1]
+    if not singles and _is_index([int(cells[0]) for _, cells in pairs]):
+        return False
+    (line, (whole, fraction)), *_ = pairs
+    dotted = next(((number, cell) for number, cell in singles if _DOTTED.match(cell)), None)
+    if dotted:
+        raise ProfileProblem(f"'{whole},{fraction}' on line {line} (a decimal comma, or two columns?) and "
+                             f"'{dotted[1]}' with a decimal point on line {dotted[0]}", COMMA_HINT, line=line)
+    if singles and all(len(cells[1]) == 3 for _, cells in pairs):
+        raise ProfileProblem(f"'{whole},{fraction}' on line {line}: {whole}{fraction} with a thousands comma "
+                             f"or {whole}.{fraction} with a decimal comma?", COMMA_HINT, line=line)
+    return True
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_index(firsts: list[int]) -> bool:
+    """Whether numbers count rows: 0, 1, 2, ... (from any start), or repeat such a count of at least
+    12 (hours of each day 0..23, months 1..12)."""
+    run = next((i for i in range(1, len(firsts)) if firsts[i] != firsts[i - 1] + 1), len(firsts))
+    if run == len(firsts):
+        return len(firsts) > 1
+    return run >= 12 and all(first == firsts[0] + i % run for i, first in enumerate(firsts))
 
 
 def to_hourly(values: np.ndarray) -> np.ndarray:

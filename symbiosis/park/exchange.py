@@ -1,0 +1,54 @@
+"""What two heat streams' temperatures allow between them (DESIGN section 2): the rules that
+candidate generation (:mod:`symbiosis.candidates.heat`) and park validation
+(:mod:`symbiosis.park.convert`) share, so that both read them from one place. Temperatures in K.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from symbiosis.park.model import Stream, Technology
+
+
+def passes_directly(supply: Stream, demand: Stream, approach: float) -> bool:
+    """Some heat passes directly: the supply's hottest point minus the approach lies above
+    the demand's coldest."""
+    return supply.t_high - approach > demand.t_low
+
+
+def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
+    """A direct link can warm the demand to its top: the supply's hottest point minus the
+    approach is at or above the demand's hottest."""
+    return supply.t_high - approach >= demand.t_high
+
+
+def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology]) -> bool:
+    """A heat pump is a candidate only where no direct technology warms the demand to its top."""
+    return not any(passes_directly(supply, demand, tech.min_approach)
+                   and reaches_top(supply, demand, tech.min_approach) for tech in direct)
+
+
+def pump_delivers(demand: Stream, tech: Technology) -> bool:
+    """The heat pump delivers as hot as the demand needs (its ``max_temperature``)."""
+    return tech.max_temperature is None or demand.t_high <= tech.max_temperature
+
+
+def pump_lift(supply: Stream, demand: Stream, tech: Technology) -> tuple[float, float]:
+    """(T_hi, T_lo) of a heat pump from ``supply`` to ``demand``: the demand's hottest point plus
+    the pump's ``min_approach``, the supply's coldest point minus it."""
+    return demand.t_high + tech.min_approach, supply.t_low - tech.min_approach
+
+
+def heat_pump_cop(carnot_efficiency: float, t_hot: float, t_cold: float) -> float:
+    """COP = carnot_efficiency * T_hi / (T_hi - T_lo), temperatures in K (DESIGN section 2)."""
+    return carnot_efficiency * t_hot / (t_hot - t_cold)
+
+
+def pump_cop(supply: Stream, demand: Stream, tech: Technology) -> float | None:
+    """The COP of heat pump ``tech`` lifting ``supply`` to ``demand``, or None where a heat pump
+    makes no sense: nothing to lift (T_lo >= T_hi, the supply is hot enough) or a COP <= 1."""
+    t_hot, t_cold = pump_lift(supply, demand, tech)
+    if t_hot <= t_cold:
+        return None
+    cop = heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold)
+    return cop if cop > 1 else None
