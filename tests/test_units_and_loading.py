@@ -13,7 +13,7 @@ from conftest import BASE_ROUTES, park_dict, write_park
 
 from symbiosis.park import Location, ParkError, Problem, load_park, straight_distance
 from symbiosis.park import fields as F
-from symbiosis.park.profiles import HOURS, ProfileProblem, load_profile, to_hourly
+from symbiosis.park.profiles import HOURS, ProfileProblem, load_profile, read_values, to_hourly
 from symbiosis.units import (
     HOURS_PER_YEAR,
     HYDROGEN_LHV_MWH_PER_T,
@@ -580,3 +580,12 @@ def test_a_route_field_that_does_not_apply_to_its_carrier_is_refused(make_park, 
     problem = _refused(make_park, _firms(), routes=routes)
     assert problem.field == f"routes.{route}.{key}"
     assert f"{key} only on" in problem.expected and "remove it" in problem.hint
+
+
+def test_profile_rows_with_other_columns_are_refused(tmp_path: Path) -> None:
+    """The value is a row's last column, so a thousands comma in a one-column file (1,200,000 among
+    950) was read as its last part, 000 = 0: rows with another number of columns are refused."""
+    path = tmp_path / "shape.csv"
+    path.write_text("\n".join(["950"] * 6 + ["1,200,000"] + ["950"] * 5) + "\n")
+    with pytest.raises(ProfileProblem, match="line 7 has 3 columns"):
+        read_values(path)

@@ -1,8 +1,8 @@
 """Hourly profiles from CSV: a shape over one year, scaled so its mean is 1.
 
 A profile file has one numeric column (a header line is allowed; with several
-columns the last one is the value). Columns are separated by ``;`` (then a decimal
-comma is read as such: ``1;12,5``) or by ``,``. A comma file whose rows are all
+columns the last one is the value, and every row has as many). Columns are separated by
+``;`` (then a decimal comma is read as such: ``1;12,5``) or by ``,``. A comma file whose rows are all
 ``12,5`` or ``7`` is one column written with decimal commas, unless the part before
 the comma counts rows (an index: ``0,5`` ``1,7`` ``2,3``); where that reading is not
 the only sensible one (``0.95`` next to ``1,5``; ``1,200`` next to ``950``: a
@@ -54,6 +54,8 @@ def read_values(path: Path) -> np.ndarray:
     delimiter = ";" if 0 < sample.count(";") >= sample.count(",") else ","
     rows = _rows(text, delimiter)
     joined = delimiter == "," and _one_column_of_decimal_commas(rows)
+    if not joined:
+        _same_columns(rows)
     values: list[float] = []
     for number, cells in rows:
         written = ",".join(cells) if joined else cells[-1]
@@ -132,6 +134,21 @@ def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:
         raise ProfileProblem(f"'{whole},{fraction}' on line {line}: {whole}{fraction} with a thousands comma "
                              f"or {whole}.{fraction} with a decimal comma?", COMMA_HINT, line=line)
     return True
+
+
+def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
+    """Every data row has as many columns as the first: the value is the last column, so a row
+    with more (``1,200,000`` among ``950``: a thousands comma) would be read as its last part."""
+    data = rows[1:] if rows and rows[0][0] == 1 and not _is_number(rows[0][1][-1]) else rows
+    if not data:
+        return
+    first_line, first = data[0]
+    odd = next(((number, cells) for number, cells in data if len(cells) != len(first)), None)
+    if odd:
+        number, cells = odd
+        raise ProfileProblem(f"line {number} has {len(cells)} columns ('{','.join(cells)}'), "
+                             f"line {first_line} has {len(first)}",
+                             "give every row the same columns; " + COMMA_HINT, line=number)
 
 
 def _is_number(text: str) -> bool:
