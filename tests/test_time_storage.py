@@ -597,3 +597,39 @@ def test_a_coarse_start_begins_from_the_annual_design_and_ends_at_the_same_optim
     assert coarse.summary["start_objective"] >= plain.total_cost * (1 - 1e-9)
     assert coarse.total_cost == pytest.approx(plain.total_cost, rel=1e-6)
     assert sorted(coarse.exchanges["kind"]) == sorted(plain.exchanges["kind"])
+
+
+def test_a_store_lets_a_link_carry_more_than_its_supplys_peak(make_park) -> None:
+    """Firm A has 1 MW of surplus heat all day; firm B needs none in hours 0-11 and 2 MW in hours
+    12-23. A store at A (the catalogue's tank: 95 % round trip, 0.02 %/h standing loss) fills with
+    1 MW for 12 h and holds E = 0.95 x sum_{i<12} (1 - 0.0002)^i = 11.3875 MWh; in hours 12-23 it
+    releases d = 0.95 x (1 - 0.0002)^12 = 0.94772 MW beside the 1 MW A makes then, so the link is
+    sized K = 1.94772 MW: more than A's peak. (The heat is worth 500 NOK/MWh to B; the tank's
+    and the pipe's annual costs are far below what it shifts.) A link's largest size used to be
+    its supply's peak (1 MW), so no store could pay and B got half of the shiftable heat
+    (found by a hand check of the model's meanings)."""
+    firms = {
+        "a": {"location": {"x": "0 m", "y": "0 m"}, "storage": ["thermal_storage"],
+              "streams": {"surplus": {"direction": "supply", "carrier": "heat", "temperature": "90 degC",
+                                      "target_temperature": "70 degC", "amount": "1 MW",
+                                      "current": "cooling_tower"}}},
+        "b": {"location": {"x": "1000 m", "y": "0 m"},
+              "streams": {"need": {"direction": "demand", "carrier": "heat", "temperature": "40 degC",
+                                   "target_temperature": "60 degC", "amount": "1 MW",
+                                   "profile": "profiles/afternoon.csv", "current": "gas_boiler"}}},
+    }
+    park = make_park(
+        firms, files={"profiles/afternoon.csv": NIGHT}, park={"time": {"typical_days": 1}},
+        routes={"gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
+                "cooling_tower": {"carrier": "heat", "price": "20 NOK/MWh", "temperature": "20 degC"}},
+        technologies={"hot_water_pipe": {"investment_per_capacity": "1000000 NOK/MW"}},
+    )
+    result = symbiosis.optimize(park)
+    kept = 1 - 0.0002
+    released = 0.95 * kept**12
+    held = 0.95 * sum(kept**i for i in range(12))
+    built = result.exchanges.set_index("kind")
+    assert built.loc["storage", "capacity"] == pytest.approx(held, rel=1e-6)
+    assert built.loc["direct", "capacity"] == pytest.approx(1 + released, rel=1e-6)
+    flows = result.flows[result.flows["id"] == built.loc["direct", "id"]].sort_values("step")
+    assert flows["taken"].to_numpy()[12:] == pytest.approx(1 + released, rel=1e-6)

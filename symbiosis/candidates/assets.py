@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from symbiosis.candidates.pairs import peak
+from symbiosis.candidates.pairs import STORAGE_HOURS, peak
 from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams, electrolysers, heat_pumps, hub_streams, output_yields
 from symbiosis.park import Park
-
-# A store holds at most this many hours of its stream's peak rate: daily shifting, which
-# is what hourly and typical-day models can value (a bound on the size, not a price).
-STORAGE_HOURS = 24.0
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,40 @@ def peak(stream: Stream) -> float:
     return stream.amount * max(stream.profile)
 
 
+# A store holds at most this many hours of its stream's peak rate: daily shifting, which
+# is what hourly and typical-day models can value (a bound on the size, not a price).
+STORAGE_HOURS = 24.0
+
+
+def store_rate(park: Park, stream: Stream) -> float:
+    """The most a store on ``stream`` could add to what a link carries in an hour: its largest
+    size (``STORAGE_HOURS`` of the stream's peak, or a hub's ``max_capacity``) times its
+    ``charge_rate``, for the fastest storage technology the stream's firm or hub lists; 0 with
+    annual time, where no store is proposed."""
+    if park.settings.time.kind == "annual":
+        return 0.0
+    hub = park.hubs.get(stream.firm)
+    if hub is not None and not stream.is_supply:
+        return 0.0  # a hub's store keeps what its units make, on its outputs only
+    listed = hub.technologies if hub is not None else park.firms[stream.firm].storage
+    rates = [0.0]
+    for name in listed:
+        tech = park.technologies[name]
+        if tech.kind != "storage" or not tech.enabled or tech.carrier != stream.carrier:
+            continue
+        size = peak(stream) * STORAGE_HOURS
+        if hub is not None:
+            size = float(hub.max_capacity.get(name, size))
+        rates.append(tech.charge_rate * size)
+    return max(rates)
+
+
+def reach(park: Park, stream: Stream) -> float:
+    """The largest rate a link can take from (or bring to) ``stream``: its peak, plus what a
+    store on it could release (or take in) beside it."""
+    return peak(stream) + store_rate(park, stream)
+
+
 def make_candidate(
     park: Park,
     pair: Pair,
@@ -77,9 +111,9 @@ def make_candidate(
     efficiency = transmitted * ratio
     if kind == "heat_pump":
         # Rated by heat delivered: no more than the demand, nor than the supply can feed.
-        upper = min(peak(pair.demand), peak(pair.supply) * cop / (cop - 1))
+        upper = min(reach(park, pair.demand), reach(park, pair.supply) * cop / (cop - 1))
     else:
-        upper = min(peak(pair.supply), peak(pair.demand) * max_share / efficiency)
+        upper = min(reach(park, pair.supply), reach(park, pair.demand) * max_share / efficiency)
     if upper <= 0:
         return None
     return Candidate(
