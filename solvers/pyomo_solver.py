@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import logging
 import math
 import time
-from contextlib import redirect_stdout, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout, suppress
 
 import pyomo.environ as pyo
 from pyomo.opt import SolverStatus, TerminationCondition
@@ -32,10 +34,25 @@ INSTALL_HINTS = {
 }
 
 
+@contextmanager
+def _quiet_pyomo() -> Iterator[None]:
+    """Pyomo's warnings silenced: it logs a solver it cannot create, with a traceback, on stdout
+    (its handler holds the stdout of import time), which breaks ``--json``'s promise of nothing but
+    JSON there; :class:`SolverNotAvailable` says it plainly on stderr."""
+    logger = logging.getLogger("pyomo")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
     try:
-        solver = pyo.SolverFactory(options.solver)
-        available = solver is not None and solver.available(exception_flag=False)
+        with _quiet_pyomo():
+            solver = pyo.SolverFactory(options.solver)
+            available = solver is not None and solver.available(exception_flag=False)
     except Exception:
         available = False
     if not available:

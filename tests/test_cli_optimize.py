@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,109 @@ def test_values_show_what_streams_are_worth(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "worth" in result.stdout
     assert "smelter.flue_gas" in result.stdout and "NOK/MWh" in result.stdout
+
+
+def _no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every solving entry point of the CLI fail the test: checks must come before them."""
+    def solved(*args, **kwargs):
+        raise AssertionError("solved before checking --out")
+
+    for module, name in (("optimize", "run_optimize"), ("sweep", "run_sweep"), ("pareto", "run_pareto")):
+        monkeypatch.setattr(importlib.import_module(f"symbiosis.cli.{module}"), name, solved)
+
+
+@pytest.mark.parametrize(("command", "mine"), [
+    ("optimize", "exchanges.csv"), ("optimize", "result.xlsx"), ("optimize", "values.csv"),
+    ("sweep", "runs.csv"), ("sweep", "exchanges.csv"), ("pareto", "pareto.png"),
+])
+def test_out_refuses_any_file_it_would_write_before_solving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            command: str, mine: str) -> None:
+    """Only result.json (sweep.json, pareto.csv) was checked: a user's exchanges.csv, workbook or
+    plot in --out was silently replaced. Any file the command writes is refused, before solving."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / mine).write_text("my own file\n")
+    _no_solve(monkeypatch)
+    result = CliRunner().invoke(cli, [command, str(_park(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert mine in result.output and "--force" in result.output and "Traceback" not in result.output
+    assert (out / mine).read_text() == "my own file\n"
+
+
+def test_out_force_replaces_a_users_files(tmp_path: Path) -> None:
+    """With --force the files are replaced (the user asked), the other files in DIR stay."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "exchanges.csv").write_text("my own file\n")
+    (out / "minutes.txt").write_text("kept\n")
+    result = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path)), "--out", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "smelter" in (out / "exchanges.csv").read_text()
+    assert (out / "minutes.txt").read_text() == "kept\n"
+
+
+@pytest.mark.parametrize("command", ["optimize", "sweep", "pareto"])
+def test_an_out_folder_that_cannot_be_made_is_refused_before_solving(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     command: str) -> None:
+    """``--out afile/sub`` (afile a file) solved, then died with NotADirectoryError in Result.save."""
+    (tmp_path / "afile").write_text("a file\n")
+    _no_solve(monkeypatch)
+    out = tmp_path / "afile" / "sub"
+    result = CliRunner().invoke(cli, [command, str(_park(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a folder" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value", ["{", "'abc", "!!python/name:os.system"])
+@pytest.mark.parametrize("command", ["validate", "sweep"])
+def test_a_set_value_that_is_not_yaml_is_a_clear_usage_error(tmp_path: Path, command: str,
+                                                             value: str) -> None:
+    """An open bracket, an unclosed quote or a ``!!python/`` tag in --set was a ruamel traceback."""
+    result = CliRunner().invoke(cli, [command, str(_park(tmp_path)), "--set", f"park.carbon_price={value}"])
+    assert result.exit_code == 2, result.output
+    assert f"--set park.carbon_price: '{value}' is not a YAML value" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_candidates_csv_into_a_missing_folder_is_a_clear_usage_error(tmp_path: Path) -> None:
+    """``--csv nodir/c.csv`` was a FileNotFoundError traceback from atomic_write, naming a temporary file."""
+    csv = tmp_path / "nodir" / "c.csv"
+    result = CliRunner().invoke(cli, ["candidates", str(_park(tmp_path)), "--csv", str(csv)])
+    assert result.exit_code == 2, result.output
+    assert "there is no folder" in result.output and "nodir" in result.output
+    assert not isinstance(result.exception, OSError)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-nan"])
+@pytest.mark.parametrize(("command", "option"), [
+    ("optimize", "--time-limit"), ("optimize", "--gap"), ("sweep", "--time-limit"), ("sweep", "--gap"),
+    ("pareto", "--time-limit"), ("explain", "--gap"),
+])
+def test_time_limit_and_gap_refuse_what_is_not_a_finite_number(tmp_path: Path, command: str, option: str,
+                                                               value: str) -> None:
+    """click's FloatRange let NaN through every range check (``nan < 0`` is false)."""
+    result = CliRunner().invoke(cli, [command, str(tmp_path), option, value])
+    assert result.exit_code == 2, result.output
+    assert "not a finite number" in result.output
+
+
+def test_an_unknown_solver_leaves_stdout_empty_under_json(tmp_path: Path) -> None:
+    """Pyomo logged "WARNING: Failed to create solver ..." with a traceback on stdout (its handler
+    holds the stdout of import time, so only a real process shows it): --json's stdout is JSON only."""
+    run = subprocess.run([sys.executable, "-m", "symbiosis", "optimize", str(_park(tmp_path)), "--json",
+                          "--solver", "nosuchsolver"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    assert "nosuchsolver" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_piped_tables_keep_long_firm_and_stream_names_whole(tmp_path: Path) -> None:
+    """To a pipe or file, tables were cut at 160 columns: long names ended in '…' in a saved file."""
+    source, sink = "aluminium_smelter_with_a_long_name_" * 2, "municipal_district_heating_network_" * 2
+    firms = {source: FIRMS["smelter"], sink: FIRMS["district_heating"]}
+    park = write_park(tmp_path / "park", park_dict(firms, park={"carbon_price": "900 NOK/t"}))
+    run = subprocess.run([sys.executable, "-m", "symbiosis", "optimize", str(park)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert f"{source}.flue_gas" in run.stdout and f"{sink}.network" in run.stdout

@@ -87,3 +87,48 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no run history" in missing.output
     nowhere = runner.invoke(cli, ["history", "x"])
     assert nowhere.exit_code == 2
+
+
+OLD_SCHEMA = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, park TEXT NOT NULL, scenario TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL DEFAULT '', time TEXT NOT NULL, status TEXT NOT NULL, saving REAL,
+    co2_avoided REAL, investment REAL, total_cost REAL, baseline_cost REAL, emissions REAL,
+    exchanges INTEGER, gap REAL, currency TEXT NOT NULL DEFAULT '', result_path TEXT NOT NULL DEFAULT '',
+    report_path TEXT NOT NULL DEFAULT '', park_path TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '');
+CREATE INDEX runs_by_park ON runs (park, scenario, id);
+INSERT INTO runs (park, time, status, saving, total_cost) VALUES ('Park', '2024-01-01', 'optimal', 7.0, 1.0);
+"""
+
+
+def test_a_history_of_the_version_before_overrides_still_opens(tmp_path: Path) -> None:
+    """Runs are now told apart by their --set overrides too (a new column): a database written
+    before it opens, gains the column, keeps its runs (as runs without overrides) and records."""
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(OLD_SCHEMA)
+    history = History(path)
+    (old,) = history.runs("Park")
+    assert old.overrides == "" and old.saving == 7.0
+    history.record(_run(overrides="park.carbon_price=1800 NOK/t"))
+    assert history.previous("Park", "").id == old.id
+    assert history.previous("Park", "", "park.carbon_price=1800 NOK/t").id != old.id
+    assert History(path).integrity() == "ok"  # opened again: nothing more to add
+
+
+def test_replacing_a_folder_keeps_the_earlier_figures(tmp_path: Path) -> None:
+    """A run written into a folder an earlier run had written (`--name --force`) takes the folder:
+    the earlier row keeps its figures but loses its paths, so it is never compared by files that
+    are not its own; and a row without a path is not taken as a result in the working folder."""
+    history = History(tmp_path / "h.sqlite")
+    board = tmp_path / "board"
+    board.mkdir()
+    (board / "result.json").write_text("{}")
+    first = history.record(_run(result_path=str(board), report_path=str(board / "report.html")))
+    other = history.record(_run(park="Other", result_path=str(tmp_path / "elsewhere")))
+    second = history.record(_run(saving=9.0, result_path=str(board)), replaces=True)
+    runs = {r.id: r for r in history.runs()}
+    assert runs[first].result_path == runs[first].report_path == "" and runs[first].saving == 5.0
+    assert runs[second].result_path == str(board) and runs[other].result_path == str(tmp_path / "elsewhere")
+    assert history.previous("Park", "").id == second
+    assert history.previous("Park", "", before=second).id == first  # figures only

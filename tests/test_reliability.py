@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import park_dict, write_park
+from ruamel.yaml.error import YAMLError
 
 import symbiosis
 from symbiosis.cli import cli
@@ -233,6 +234,61 @@ def test_candidates_csv_and_explain_out_do_not_overwrite_without_force(tmp_path:
         assert replaced.exit_code == 0, replaced.output
         assert "smelter" in mine.read_text()
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("mine", ["exchanges.csv", "values.csv", "result.xlsx"])
+def test_save_refuses_any_file_it_would_write(tmp_path: Path, mine: str) -> None:
+    """Result.save checked only result.json: a user's exchanges.csv or workbook in the folder was
+    replaced without asking. Now any of its files is refused unless ``overwrite``."""
+    result, out = _solved(tmp_path), tmp_path / "out"
+    out.mkdir()
+    (out / mine).write_text("my own file\n")
+    with pytest.raises(FileExistsError, match=mine):
+        result.save(out)
+    assert files_in(out) == [mine] and (out / mine).read_text() == "my own file\n"
+    result.save(out, overwrite=True)
+    assert Result.load(out).total_cost == pytest.approx(result.total_cost)
+
+
+def test_history_of_a_file_that_is_no_database_or_no_park_is_a_clear_usage_error(tmp_path: Path) -> None:
+    """``history PARK --history notes.txt`` was a sqlite3.DatabaseError traceback (the command had no
+    handle_errors); ``history afile`` (a text file) said "string indices must be integers"."""
+    park = str(tiny(tmp_path / "park"))
+    notes, afile = tmp_path / "notes.txt", tmp_path / "afile"
+    notes.write_text("minutes of the meeting\n" * 50)
+    afile.write_text("just some text\n")
+    runner = CliRunner()
+    run = runner.invoke(cli, ["history", park, "--history", str(notes)])
+    assert run.exit_code == 2, run.output
+    assert "is not a run history" in run.output and not isinstance(run.exception, sqlite3.Error)
+    assert notes.read_text() == "minutes of the meeting\n" * 50
+    (tmp_path / "empty.sqlite").touch()
+    run = runner.invoke(cli, ["history", str(afile), "--history", str(tmp_path / "empty.sqlite")])
+    assert run.exit_code == 2, run.output
+    assert "is not a park file" in run.output and "string indices" not in run.output
+
+
+@pytest.mark.parametrize(("fault", "said"), [
+    (PermissionError(13, "Permission denied", "reports/x.csv"), "reports/x.csv: Permission denied"),
+    (NotADirectoryError(20, "Not a directory", "afile/x"), "afile/x: Not a directory"),
+    (sqlite3.DatabaseError("file is not a database"), "file is not a database"),
+    (pd.errors.EmptyDataError("No columns to parse from file"), "No columns to parse"),
+    (pd.errors.ParserError("Error tokenizing data"), "Error tokenizing data"),
+    (YAMLError("mapping values are not allowed here"), "mapping values are not allowed"),
+])
+def test_handle_errors_turns_file_database_csv_and_yaml_faults_into_exit_2(tmp_path: Path, monkeypatch,
+                                                                          fault: Exception,
+                                                                          said: str) -> None:
+    """OSError, sqlite3.DatabaseError, pandas' CSV errors and YAML errors were tracebacks."""
+    import symbiosis.cli.candidates as command
+
+    def broken(*args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr(command, "find_candidates", broken)
+    run = CliRunner().invoke(cli, ["candidates", str(tiny(tmp_path / "park"))])
+    assert run.exit_code == 2, run.output
+    assert "error:" in run.output and said in run.output and isinstance(run.exception, SystemExit)
 
 
 @pytest.mark.parametrize("where", [

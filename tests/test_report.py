@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 import symbiosis
 from symbiosis.cli import cli
+from symbiosis.cli.common import parse_overrides
 from symbiosis.cli.report import LOCK_NAME, folder_lock
 from symbiosis.report import History, publish
 from symbiosis.report.numbers import money, number
@@ -275,3 +276,150 @@ def test_report_renders_for_every_example_park(park_file: Path, tmp_path) -> Non
     html = published.html.read_text()
     assert '<section id="map">' in html and '<section id="sources">' in html
     assert len(PdfReader(published.pdf).pages) >= 2
+
+
+# -- an audit: wrong labels, data loss, --set read as the base case, tracebacks ------------------
+DEARER_CARBON = ("park.carbon_price=1800 NOK/t",)
+
+
+def _saved(park: Path, folder: Path, sets: tuple[str, ...] = ()) -> Path:
+    """A result solved from ``park`` with ``--set`` ``sets``, saved as `optimize --out` saves it."""
+    symbiosis.optimize(symbiosis.load_park(park, overrides=parse_overrides(sets))).save(folder)
+    return folder
+
+
+def _setting(html: str, name: str) -> str:
+    """The value cell of one row of the report's park settings."""
+    return re.search(rf"<td>{re.escape(name)}</td>\s*<td[^>]*>([^<]*)</td>", html).group(1)
+
+
+def test_a_result_solved_with_set_is_reported_with_its_own_settings(tmp_path) -> None:
+    """The report of a result made with --set park.carbon_price=1800 showed the park file's 900
+    NOK/t beside figures computed at 1800, and the result's fingerprint as the park's. The result
+    records its --set, so the park is loaded with them (checked by the fingerprint): every
+    setting shown is the one the figures were computed with."""
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    saved = _saved(park, tmp_path / "dearer", DEARER_CARBON)
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--result", str(saved),
+                                   "--name", "board"])
+    assert run.exit_code == 0, run.output
+    html = (out / "board" / "report.html").read_text()
+    assert _setting(html, "carbon price") == "1,800 NOK/t CO2"
+    assert _setting(html, "overrides (--set)") == "park.carbon_price=1800 NOK/t"
+    fingerprint = symbiosis.Result.load(saved).summary["fingerprint"]
+    assert fingerprint != symbiosis.load_park(park).fingerprint
+    assert f"(fingerprint {fingerprint}, with --set park.carbon_price=1800 NOK/t)" in html
+
+
+def test_a_result_of_other_park_data_is_refused(tmp_path) -> None:
+    """A result whose park data are not the park's as loaded now (the park file changed since, or
+    other --set given) was reported with the wrong settings and "park data unchanged", silently.
+    Now: exit 2, what happened and how to fix it, nothing written, nothing recorded."""
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    plain, dearer = _saved(park, tmp_path / "plain"), _saved(park, tmp_path / "dearer", DEARER_CARBON)
+    runner = CliRunner()
+    other_set = runner.invoke(cli, ["report", str(park), "--out", str(out), "--result", str(dearer),
+                                    "--set", "park.carbon_price=1200 NOK/t"])
+    assert other_set.exit_code == 2 and "Traceback" not in other_set.output, other_set.output
+    assert "other park data" in other_set.output and "--set park.carbon_price=1800 NOK/t" in other_set.output
+    write_park(park, park_dict({"smelter": SMELTER, "town": TOWN},
+                               park={"carbon_price": "950 NOK/t", "name": "Test park"}))  # edited since
+    edited = runner.invoke(cli, ["report", str(park), "--out", str(out), "--result", str(plain)])
+    assert edited.exit_code == 2 and "other park data" in edited.output, edited.output
+    assert "symbiosis optimize" in edited.output and "--scenario" in edited.output
+    assert [p.name for p in out.iterdir() if p.is_dir()] == []
+    assert History(out.parent / "history.sqlite").runs() == []
+    result = symbiosis.Result.load(plain)
+    with pytest.raises(ValueError, match="other park data"):  # the API refuses too
+        publish(result, symbiosis.load_park(park), tmp_path / "api")
+
+
+def test_force_replaces_only_the_report_files(tmp_path) -> None:
+    """`--name board --force` deleted the whole folder, a user's minutes.txt with it. Now only the
+    files a report writes are replaced; the earlier run's history row keeps its figures but no
+    longer points at the folder, whose files are another run's now."""
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    runner = CliRunner()
+    args = ["report", str(park), "--out", str(out), "--name", "board"]
+    assert runner.invoke(cli, args).exit_code == 0
+    (out / "board" / "minutes.txt").write_text("the board's minutes")
+    (out / "board" / "drafts").mkdir()
+    (out / "board" / "drafts" / "notes.md").write_text("notes")
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 2 and "--force" in refused.output and "report.html" in refused.output
+    forced = runner.invoke(cli, [*args, "--force", "--set", "park.carbon_price=1000 NOK/t"])
+    assert forced.exit_code == 0, forced.output
+    assert (out / "board" / "minutes.txt").read_text() == "the board's minutes"
+    assert (out / "board" / "drafts" / "notes.md").read_text() == "notes"
+    assert "1,000 NOK/t CO2" in (out / "board" / "report.html").read_text()
+    assert symbiosis.Result.load(out / "board").summary["overrides"] == {"park.carbon_price": "1000 NOK/t"}
+    assert not [p for p in out.iterdir() if p.name.startswith(".board")]  # no staging left behind
+    newer, older = History(out.parent / "history.sqlite").runs("Test park")
+    assert newer.result_path == str((out / "board").resolve())
+    assert older.result_path == older.report_path == "" and older.saving is not None
+
+
+def test_a_report_with_set_is_no_base_case(tmp_path) -> None:
+    """A report made with --set read as the base case: subtitle "base case", history scenario "-",
+    the overrides recorded nowhere, and the next plain report compared with it. Now the --set is
+    in the result, the subtitle and the history row, and part of what a run is compared with."""
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    runner = CliRunner()
+
+    def report(*extra: str) -> dict:
+        run = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json", *extra])
+        assert run.exit_code == 0, run.output
+        return json.loads(run.stdout)
+
+    plain = report()
+    dearer = report("--set", DEARER_CARBON[0])
+    html = Path(dearer["html"]).read_text()
+    assert "base case with --set park.carbon_price=1800 NOK/t" in html
+    assert "first recorded run of this park, scenario and --set overrides" in html
+    assert symbiosis.Result.load(Path(dearer["folder"])).summary["overrides"] == {
+        "park.carbon_price": "1800 NOK/t"}
+    again = report()
+    assert not again["data_changed"]
+    html = Path(again["html"]).read_text()
+    assert f"Compared with run {plain['run_id']} " in html and "base case ·" in html
+    history = History(out.parent / "history.sqlite")
+    assert [r.overrides for r in history.runs("Test park")] == ["", "park.carbon_price=1800 NOK/t", ""]
+    assert history.previous("Test park", "", "park.carbon_price=1800 NOK/t").id == dearer["run_id"]
+
+
+def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None:
+    """Each of these was a traceback (FileNotFoundError, EmptyDataError, ParserError,
+    NotADirectoryError, "[Errno 17] File exists", sqlite3.DatabaseError after solving). Now exit
+    2, what is wrong and what to do, before anything is solved."""
+    import symbiosis.cli.report as report_command
+
+    def no_solving(*args, **kwargs):
+        raise AssertionError("solved before the mistake was found")
+
+    monkeypatch.setattr(report_command, "run_optimize", no_solving)
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    (tmp_path / "no_result").mkdir()
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "ragged.csv").write_text("emissions,total_cost\n1,2\n3,4,5,6\n")
+    (tmp_path / "words.csv").write_text("emissions,total_cost\n1,2\nlots,4\n")
+    (tmp_path / "afile").write_text("a file")
+    (tmp_path / "notes.txt").write_text("not a database")
+    cases = {
+        ("--result", str(tmp_path / "no_result")): "holds no result",
+        ("--pareto", str(tmp_path / "empty.csv")): "is empty",
+        ("--pareto", str(tmp_path / "ragged.csv")): "not a CSV table",
+        ("--pareto", str(tmp_path / "words.csv")): "not a number",
+        ("--log-file", str(tmp_path / "afile" / "log")): "afile is a file, not a folder",
+        ("--history", str(tmp_path / "notes.txt")): "is not a run history",
+    }
+    runner = CliRunner()
+    for extra, said in cases.items():
+        run = runner.invoke(cli, ["report", str(park), "--out", str(out), *extra])
+        assert run.exit_code == 2 and said in run.output, (extra, run.output)
+        assert run.exception is None or isinstance(run.exception, SystemExit), (extra, run.exception)
+    under_a_file = runner.invoke(cli, ["report", str(park), "--out", str(tmp_path / "afile" / "sub")])
+    assert under_a_file.exit_code == 2 and "afile is a file, not a folder" in under_a_file.output
+    assert "symbiosis optimize PARK --out" in runner.invoke(
+        cli, ["report", str(park), "--out", str(out), "--result", str(tmp_path / "no_result")]).output
+    assert (tmp_path / "notes.txt").read_text() == "not a database"
+    assert not [p for p in out.iterdir() if p.is_dir()]

@@ -12,15 +12,15 @@ import pandas as pd
 from rich.table import Table
 
 from symbiosis.analysis.common import plain, records
-from symbiosis.cli.common import quantity, stderr, stdout
+from symbiosis.cli.common import FiniteFloatRange, quantity, stderr, stdout
 
 
 def solve_options(function: Callable) -> Callable:
     """``--time-limit``, ``--gap``, ``--threads`` and ``--solver``: for every re-solve."""
     for option in reversed([
-        click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+        click.option("--time-limit", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
                      help="for each solve"),
-        click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
+        click.option("--gap", type=FiniteFloatRange(min=0, max=1), default=1e-4, show_default=True,
                      help="relative MIP gap at which each solve stops"),
         click.option("--threads", type=click.IntRange(min=1), default=None),
         click.option("--solver", default="highs", show_default=True,

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from symbiosis.candidates import find_candidates
 from symbiosis.cli.common import (
+    check_out_file,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -30,6 +31,8 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
     """List every candidate link of PARK: which supply could serve which demand, with
     which technology, over what length, at what cost and largest size."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    if csv_path:
+        check_out_file(csv_path, force=force, option="--csv")
     found = find_candidates(loaded)
     table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left")
     numbers = ("length", "largest", "fixed investment")
@@ -42,5 +45,6 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
                       quantity(c.investment_fixed, loaded.currency), c.note)
     stdout.print(table)
     if csv_path:
-        write_output(csv_path, lambda path: found.table.to_csv(path, index=False), force=force)
+        write_output(csv_path, lambda path: found.table.to_csv(path, index=False), force=force,
+                     option="--csv")
         stdout.print(f"written: {csv_path}")

@@ -7,14 +7,19 @@ error), 2 the caller's mistake (bad park data, unknown option or solver).
 from __future__ import annotations
 
 import functools
+import math
+import os
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
+from ruamel.yaml.error import YAMLError
 
 from symbiosis.audit import AuditError
 from symbiosis.memory import ModelTooLarge
@@ -24,8 +29,10 @@ from symbiosis.solvers import SolverNotAvailable
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
 
-# Wide tables when the output goes to a file or pipe; the terminal's width otherwise.
-stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+# The terminal's width at a terminal; to a file or pipe, as wide as the content, so that no firm
+# or stream name is cut from a saved table.
+UNLIMITED_WIDTH = 100_000
+stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else UNLIMITED_WIDTH)
 stderr = Console(stderr=True, soft_wrap=True)
 
 
@@ -40,17 +47,45 @@ def scenario_options(function: Callable) -> Callable:
                         help="override a park value, e.g. --set park.carbon_price='1800 NOK/t'")(function)
 
 
-def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
-    from ruamel.yaml import YAML
+class FiniteFloatRange(click.FloatRange):
+    """click's ``FloatRange`` without NaN and infinity (``float('nan')`` passes every range check)."""
 
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number; give one in the range {self._describe_range()}",
+                      param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
     result = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--set")
-        parsed = YAML(typ="safe", pure=True).load(value)
-        result[key.strip()] = parsed if parsed is not None else value
+        result[key.strip()] = yaml_value(key.strip(), value)
     return result
+
+
+def yaml_value(key: str, text: str) -> Any:
+    """The value of ``--set KEY=TEXT`` read as YAML (a number, a list ...; empty stays the text);
+    a clear usage error when it is not YAML (an open bracket or quote, a ``!!python/`` tag)."""
+    from ruamel.yaml import YAML
+
+    try:
+        parsed = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise click.BadParameter(
+            f"'{text}' is not a YAML value ({problem}); give a number, a quantity such as '1800 NOK/t', "
+            f"or a text in quotes: --set '{key}=\"...\"'", param_hint=f"--set {key}") from None
+    return parsed if parsed is not None else text
+
+
+class UsageProblem(Exception):
+    """A mistake in what the caller gave, found by a command itself: said as ``error: ...``
+    with exit code 2, no traceback (as every other mistake :func:`handle_errors` meets)."""
 
 
 def handle_errors(function: Callable) -> Callable:
@@ -60,14 +95,25 @@ def handle_errors(function: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except ParkError as exc:
-            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        except (ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem) as exc:
+            error(str(exc))
             sys.exit(EXIT_USAGE)
-        except (SolverNotAvailable, FileExistsError, ModelTooLarge) as exc:
-            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        except OSError as exc:  # a file or folder that is missing, not a folder, not writable, there already
+            error(os_message(exc))
+            sys.exit(EXIT_USAGE)
+        except sqlite3.DatabaseError as exc:
+            error(f"the run history cannot be read: {exc}; give a history.sqlite written by "
+                  "`symbiosis report`, or a new file")
+            sys.exit(EXIT_USAGE)
+        except YAMLError as exc:
+            error(f"YAML that cannot be read: {' '.join(str(exc).split())}")
+            sys.exit(EXIT_USAGE)
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            error(f"a CSV file that cannot be read: {exc}; check that it is a comma-separated table "
+                  "with a header line")
             sys.exit(EXIT_USAGE)
         except AuditError as exc:
-            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+            error(str(exc))
             sys.exit(EXIT_NO_SOLUTION)
         except KeyboardInterrupt:
             stderr.print("interrupted; nothing was written")
@@ -76,11 +122,62 @@ def handle_errors(function: Callable) -> Callable:
     return wrapper
 
 
-def write_output(path: str | Path, write: Callable[[str], Any], *, force: bool) -> None:
+def error(message: str) -> None:
+    stderr.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
+
+
+def os_message(exc: OSError) -> str:
+    """What the operating system refused, with the path and what to do."""
+    if exc.filename is None:  # one of ours: it names the path and the remedy
+        return str(exc)
+    path = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+    hint = {FileNotFoundError: "check the path, or create the folder first",
+            NotADirectoryError: "a part of the path is a file, not a folder; choose another path",
+            IsADirectoryError: "it is a folder; give a file",
+            PermissionError: "choose a place you may write in, or change its permissions",
+            FileExistsError: "choose another name"}.get(type(exc))
+    return f"{path}: {exc.strerror or exc}" + (f"; {hint}" if hint else "")
+
+
+def check_out_folder(folder: str | Path, names: Iterable[str], *, force: bool, option: str = "--out") -> None:
+    """Before any solve: that ``folder`` is (or can be made) a folder one may write in, and that
+    none of the files ``names`` to be written there exists, unless ``force``. Nothing a user
+    saved is replaced without asking, and no long solve ends in an unwritable folder."""
+    folder = Path(folder)
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
+    if not existing.is_dir():
+        raise NotADirectoryError(f"{option} {folder}: {existing} is a file, not a folder; "
+                                 f"choose another {option}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(f"{option} {folder}: no permission to write in {existing}; "
+                              f"choose a folder you may write in")
+    there = [name for name in names if (folder / name).exists()]
+    if there and not force:
+        raise FileExistsError(f"{option} {folder} already holds {', '.join(there)}: add --force to replace "
+                              f"{'it' if len(there) == 1 else 'them'}, or choose another {option}")
+
+
+def check_out_file(path: str | Path, *, force: bool, option: str = "--out") -> None:
+    """Before any work: that the file ``path`` can be written (its folder exists) and does not
+    exist yet, unless ``force``."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{option} {path}: there is no folder {path.parent}; create it first, "
+                                "or choose another file")
+    if path.is_dir():
+        raise IsADirectoryError(f"{option} {path} is a folder; give a file name")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise PermissionError(f"{option} {path}: no permission to write in {path.parent}; "
+                              "choose a folder you may write in")
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} exists: add --force to replace it, or choose another file")
+
+
+def write_output(path: str | Path, write: Callable[[str], Any], *, force: bool,
+                 option: str = "--out") -> None:
     """Write a user's output file: an existing one only with --force, and through a temporary
     file beside it, so that an interrupted run leaves no half-written file."""
-    if Path(path).exists() and not force:
-        raise FileExistsError(f"{path} exists: add --force to replace it, or choose another file")
+    check_out_file(path, force=force, option=option)
     atomic_write(path, write)
 
 

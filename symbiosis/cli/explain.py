@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -21,6 +20,7 @@ from symbiosis.cli.analysis_common import (
 )
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    check_out_file,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -49,8 +49,8 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
     """For each candidate of PARK not built, how much cheaper it must be before it is; for each
     exchange built, how much of its saving it may lose before it drops out (one solve each)."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
-    if out_csv and not force and Path(out_csv).exists():
-        raise FileExistsError(f"{out_csv} exists: add --force to replace it, or choose another file")
+    if out_csv:
+        check_out_file(out_csv, force=force)
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update)

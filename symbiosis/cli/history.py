@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from symbiosis.cli.common import EXIT_USAGE, stderr, stdout
+from symbiosis.cli.common import EXIT_USAGE, handle_errors, stderr, stdout
 from symbiosis.report.history import History, default_path
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, number
@@ -24,13 +25,21 @@ def park_name(park: str) -> str:
     if not path.is_file():
         return park
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
+    remedy = "give a park folder, its park.yaml, or the park's name"
     try:
         data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-        return str(data["park"]["name"])
-    except Exception as exc:  # a broken park file: its history is still worth seeing
-        raise click.BadParameter(f"cannot read the park's name from {path}: {exc}; give the name instead",
-                                 param_hint="PARK") from exc
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:  # its history is still there, by name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise click.BadParameter(f"cannot read the park's name from {path} ({problem}); {remedy}",
+                                 param_hint="PARK") from None
+    park = data.get("park") if isinstance(data, dict) else None
+    name = park.get("name") if isinstance(park, dict) else None
+    if name is None or isinstance(name, dict | list) or not str(name).strip():
+        raise click.BadParameter(f"{path} is not a park file: it has no 'park: name:'; {remedy}",
+                                 param_hint="PARK")
+    return str(name)
 
 
 @click.command()
@@ -43,6 +52,7 @@ def park_name(park: str) -> str:
 @click.option("--all", "all_parks", is_flag=True, help="runs of every park in the history")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="the runs as JSON, nothing else")
+@handle_errors
 def history(park: str, history_path: str | None, out: str | None, scenario: str | None, all_parks: bool,
             limit: int, as_json: bool) -> None:
     """List the recorded runs of PARK (a park folder, or the park's name), newest first."""
@@ -55,7 +65,12 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
         stderr.print(f"[bold red]error:[/] no run history at {path}", markup=True, highlight=False)
         sys.exit(EXIT_USAGE)
     name = None if all_parks else park_name(park)
-    runs = History(path).runs(name, scenario, limit=limit)
+    try:
+        runs = History(path).runs(name, scenario, limit=limit)
+    except sqlite3.DatabaseError as exc:
+        option = "--history" if history_path else "--out"
+        raise click.BadParameter(f"{path} is not a run history ({exc}); give the history.sqlite written by "
+                                 "`symbiosis report`", param_hint=option) from None
     if as_json:
         click.echo(json.dumps([asdict(run) for run in runs], indent=2))
         return

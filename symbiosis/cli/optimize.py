@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from rich.markup import escape
@@ -11,7 +10,9 @@ from rich.table import Table
 
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    FiniteFloatRange,
     annual,
+    check_out_folder,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -24,6 +25,7 @@ from symbiosis.optimization import START_WORDS
 from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
 from symbiosis.results import Result
+from symbiosis.results.result import SAVED_FILES
 
 
 @click.command()
@@ -33,11 +35,11 @@ from symbiosis.results import Result
               help="print the JSON result contract on stdout, nothing else")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="write result.json, CSV tables and result.xlsx into this folder")
-@click.option("--force", is_flag=True, help="replace a result already in --out")
+@click.option("--force", is_flag=True, help="replace the files of a result already in --out")
 @click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--time-limit", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
               help="for the whole run: every solve in it shares this time")
-@click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
+@click.option("--gap", type=FiniteFloatRange(min=0, max=1), default=1e-4, show_default=True,
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
@@ -57,8 +59,8 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
              solver: str, start: str, show_log: bool, show_values: bool, no_memory_check: bool) -> None:
     """Find the exchanges that make PARK cheapest (or least emitting) per year."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
-    if out and not force and (Path(out) / "result.json").exists():
-        raise FileExistsError(f"{out}/result.json exists: add --force to replace it, or choose another --out")
+    if out:
+        check_out_folder(out, SAVED_FILES, force=force)
     with stderr.status("starting", spinner="dots") as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                               threads=threads, log=show_log, progress=lambda stage: status.update(stage),

@@ -22,6 +22,7 @@ from symbiosis.cli.analysis_common import (
 )
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    check_out_folder,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -31,6 +32,8 @@ from symbiosis.cli.common import (
 from symbiosis.park import load_park
 from symbiosis.results.result import atomic_write
 
+PARETO_FILES = ("pareto.png", "pareto.csv")  # as written: pareto.csv last
+
 
 @click.command()
 @park_argument
@@ -39,7 +42,7 @@ from symbiosis.results.result import atomic_write
               help="points on the front, both ends included")
 @click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="write pareto.csv and pareto.png into this folder")
-@click.option("--force", is_flag=True, help="replace a front already in --out")
+@click.option("--force", is_flag=True, help="replace the files of a front already in --out")
 @json_option
 @solve_options
 @handle_errors
@@ -49,13 +52,14 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
     """The least total annual cost of PARK at each emission cap, from the least-cost answer to
     the least-emissions one, and what each step costs per tonne of CO2."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
-    if out and not force and (Path(out) / "pareto.csv").exists():
-        raise FileExistsError(f"{out}/pareto.csv exists: add --force to replace it, or choose another --out")
+    if out:
+        check_out_folder(out, PARETO_FILES, force=force)
     with progress_status() as status:
         front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                            progress=status.update)
     if out:
         folder = Path(out)
+        check_out_folder(folder, PARETO_FILES, force=force)  # again: a file may have come meanwhile
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / "pareto.png", lambda path: plot_pareto(front).savefig(
             path, dpi=150, bbox_inches="tight", facecolor="white"))

@@ -7,10 +7,12 @@ Exit codes: 0 a report of a solution was written; 1 no solution (the report says
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ import pandas as pd
 
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    FiniteFloatRange,
+    UsageProblem,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -29,10 +33,12 @@ from symbiosis.cli.common import (
     stdout,
 )
 from symbiosis.optimization import optimize as run_optimize
-from symbiosis.park import load_park
+from symbiosis.park import ParkError, load_park
+from symbiosis.park.model import Park
+from symbiosis.report.history import History, default_path, overrides_text
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, tonnes
-from symbiosis.report.publish import publish
+from symbiosis.report.publish import existing_files, publish
 from symbiosis.results import Result
 
 EXIT_LOCKED = 3
@@ -42,6 +48,10 @@ log = logging.getLogger("symbiosis.report")
 
 class Locked(Exception):
     """Another run holds the lock of the report folder."""
+
+
+class ReportError(UsageProblem):
+    """A mistake in what the caller gave to ``report``: ``error: ...``, exit code 2."""
 
 
 @contextmanager
@@ -75,8 +85,12 @@ def folder_lock(path: Path) -> Iterator[None]:
 @contextmanager
 def file_log(path: Path) -> Iterator[None]:
     """Send the ``symbiosis`` loggers to ``path`` (appended) while the block runs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"cannot write the log file {path}: {_reason(path, exc)}; choose another "
+                          "--log-file") from exc
     handler.setFormatter(logging.Formatter(
         f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("symbiosis")
@@ -108,13 +122,14 @@ def file_log(path: Path) -> Iterator[None]:
               help="the table of `symbiosis explain PARK --out CSV` to include (why, and why not)")
 @click.option("--name", default=None, metavar="NAME",
               help="write into DIR/NAME instead of a new dated folder")
-@click.option("--force", is_flag=True, help="replace a report already in DIR/NAME")
+@click.option("--force", is_flag=True,
+              help="replace the files of a report already in DIR/NAME (other files there are kept)")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="log of the run, appended  [default: DIR/symbiosis.log]")
 @click.option("--json", "as_json", is_flag=True, help="print where the report went, as JSON, nothing else")
 @click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS")
-@click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
+@click.option("--time-limit", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS")
+@click.option("--gap", type=FiniteFloatRange(min=0, max=1), default=1e-4, show_default=True,
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
 @click.option("--solver", default="highs", show_default=True, help="highs, or any Pyomo solver by name")
@@ -127,16 +142,21 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
            threads: int | None, solver: str, no_memory_check: bool) -> None:
     """Write the cluster-meeting report of PARK (HTML and PDF) into a new folder under --out.
 
-    Solves PARK (or reads --result), compares with the previous run of the same park and
-    scenario in the history, and records this run. Non-interactive, for cron: exit 0 a
-    report of a solution, 1 no solution, 2 bad input, 3 another run holds the lock.
+    Solves PARK (or reads --result, with the park data it was solved from), compares with the
+    previous run of the same park, scenario and --set in the history, and records this run.
+    Non-interactive, for cron: exit 0 a report of a solution, 1 no solution, 2 bad input, 3
+    another run holds the lock.
     """
     folder = Path(out)
     if name is not None and (not name or Path(name).name != name or name.startswith(".")):
         raise click.BadParameter(f"'{name}' is not a plain folder name", param_hint="--name")
-    folder.mkdir(parents=True, exist_ok=True)
     pareto = _read_pareto(pareto_csv) if pareto_csv else None
     why = _read_why(why_csv) if why_csv else None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot make the report folder {folder}: {_reason(folder, exc)}; give --out "
+                          "a folder that exists or can be made") from exc
     with file_log(Path(log_file) if log_file else folder / "symbiosis.log"):
         try:
             with folder_lock(folder / LOCK_NAME):
@@ -149,7 +169,7 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
             stderr.print(f"[bold red]locked:[/] {exc}", markup=True, highlight=False)
             sys.exit(EXIT_LOCKED)
         except Exception as exc:
-            log.error("failed: %s", exc, exc_info=not isinstance(exc, click.ClickException))
+            log.error("failed: %s", exc, exc_info=not isinstance(exc, (click.ClickException, UsageProblem)))
             raise
         log.info("done: %s, status %s, report %s", result.summary.get("park"), result.status, published.html)
     _say(result, published, as_json)
@@ -163,15 +183,20 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
          *, check_memory: bool = True):
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     log.info("park %s loaded, fingerprint %s", loaded.name, loaded.fingerprint)
-    if name and not force and (folder / name).exists() and any((folder / name).iterdir()):
-        raise FileExistsError(f"{folder / name} exists: add --force to replace it, or leave out --name "
-                              "for a new dated folder")
+    if name:
+        taken = existing_files(folder / name)
+        if (folder / name).exists() and not (folder / name).is_dir():
+            raise FileExistsError(f"{folder / name} is a file, not a folder: choose another --name")
+        if taken and not force:
+            raise FileExistsError(f"{folder / name} already holds a report ({', '.join(taken)}): add --force "
+                                  "to replace its files (other files there are kept), or leave out --name "
+                                  "for a new dated folder")
+    store = _open_history(Path(history_path) if history_path else default_path(folder))
     if result_dir:
-        result = Result.load(result_dir)
+        result = _read_result(Path(result_dir))
         log.info("read the result in %s (status %s)", result_dir, result.status)
-        if str(result.summary.get("park")) != loaded.name:
-            log.warning("the result is of park %r, the park file names %r", result.summary.get("park"),
-                        loaded.name)
+        loaded = _park_of_result(result, Path(result_dir), loaded, park, given=bool(scenario or overrides))
+        result = _with_overrides(result, loaded)
     else:
         with stderr.status("starting", spinner="dots") as status:
             def progress(stage: str) -> None:
@@ -181,13 +206,97 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
             result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                                   threads=threads, progress=progress, check_memory=check_memory)
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
-    published = publish(result, loaded, folder, history=history_path, name=name, force=force, pareto=pareto,
-                        why=why)
+    published = publish(result, loaded, folder, history=store, name=name, force=force, pareto=pareto, why=why)
     return result, published
 
 
+def _reason(path: Path, exc: OSError) -> str:
+    """Why ``path`` cannot be made or written, in words: which part of it is a file, or the system's."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None and isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return f"{blocker} is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
+def _open_history(path: Path) -> History:
+    """The run history, opened (and brought up to date) before anything is solved."""
+    try:
+        return History(path)
+    except sqlite3.DatabaseError as exc:
+        raise ReportError(f"{path} is not a run history symbiosis can open ({exc}): give --history "
+                          "another file (a new one is created), or move this one away") from exc
+    except OSError as exc:
+        raise ReportError(f"cannot open the run history {path}: {_reason(path, exc)}; give --history "
+                          "another file") from exc
+
+
+def _read_result(folder: Path) -> Result:
+    if not (folder / "result.json").is_file():
+        raise ReportError(f"{folder} holds no result (no result.json); write one with `symbiosis optimize "
+                          f"PARK --out {folder}`, or leave out --result to solve the park")
+    try:
+        return Result.load(folder)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ReportError(f"{folder} holds no result symbiosis can read ({type(exc).__name__}: {exc}); "
+                          f"write it again with `symbiosis optimize PARK --out {folder}`") from exc
+
+
+def _park_of_result(result: Result, folder: Path, loaded: Park, park: str, *, given: bool) -> Park:
+    """The park data ``result`` was solved from: ``loaded`` when the fingerprints agree; else,
+    when the caller gave no --scenario or --set, the park loaded with the scenario and --set
+    recorded in the result (if that gives its fingerprint). Anything else is refused: the report
+    would print one park's settings beside another's figures."""
+    made_from = str(result.summary.get("fingerprint", "") or "")
+    if not made_from:
+        stderr.print(f"[yellow]warning:[/] {folder} does not say which park data it was solved from; its "
+                     "settings are taken from the park as loaded", markup=True, highlight=False)
+        return loaded
+    if made_from == loaded.fingerprint:
+        return loaded
+    scenario = str(result.summary.get("scenario", "") or "") or None
+    recorded = result.summary.get("overrides")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    if not given and (scenario or recorded):
+        try:
+            again = load_park(park, scenario=scenario,
+                              overrides=parse_overrides(tuple(f"{k}={v}" for k, v in recorded.items())))
+        except (ParkError, click.BadParameter):
+            again = None
+        if again is not None and again.fingerprint == made_from:
+            log.info("the result was made with scenario %s, --set %s: the park is loaded so",
+                     scenario or "-", overrides_text(recorded) or "-")
+            return again
+    made_with = ", ".join(part for part in (f"scenario {scenario}" if scenario else "",
+                                            f"--set {overrides_text(recorded)}" if recorded else "") if part)
+    raise ReportError(
+        f"{folder} was solved from other park data than {park} as loaded now (fingerprint {made_from}, "
+        f"the park's is {loaded.fingerprint}): the park files changed since, or the result was made with "
+        f"another --scenario or --set{f' (it records {made_with})' if made_with else ''}. Re-run "
+        f"`symbiosis optimize PARK --out {folder}` (or leave out --result to solve afresh), or pass the "
+        "same --scenario and --set the result was made with")
+
+
+def _with_overrides(result: Result, park: Park) -> Result:
+    """``result`` with the --set overrides of ``park`` (same data) when it was saved without them."""
+    if "overrides" in result.summary.index and isinstance(result.summary["overrides"], dict):
+        return result
+    summary = result.summary.copy()
+    summary["overrides"] = dict(park.overrides)
+    return dataclasses.replace(result, summary=summary)
+
+
+def _read_csv(path: str, option: str, written_by: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError as exc:
+        raise click.BadParameter(f"{path} is empty; write it with `{written_by}`", param_hint=option) from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
+        raise click.BadParameter(f"{path} is not a CSV table symbiosis can read ({exc}); write it with "
+                                 f"`{written_by}`", param_hint=option) from exc
+
+
 def _read_why(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path)
+    frame = _read_csv(path, "--why", "symbiosis explain PARK --out CSV")
     missing = {"id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built",
                "required_cut", "margin"} - set(frame.columns)
     if missing:
@@ -197,11 +306,19 @@ def _read_why(path: str) -> pd.DataFrame:
 
 
 def _read_pareto(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path)
+    frame = _read_csv(path, "--pareto", "symbiosis pareto PARK --out DIR")
     missing = {"emissions", "total_cost"} - set(frame.columns)
     if missing:
         raise click.BadParameter(f"{path} lacks the column(s) {', '.join(sorted(missing))}",
                                  param_hint="--pareto")
+    for column in ("emissions", "total_cost"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        text = values.isna() & frame[column].notna()  # empty cells are points without a solution
+        if text.any():
+            row = int(text.to_numpy().nonzero()[0][0])
+            raise click.BadParameter(f"{path}: the column {column} holds {frame[column].iloc[row]!r} in row "
+                                     f"{row + 1}, not a number", param_hint="--pareto")
+        frame[column] = values
     return frame
 
 

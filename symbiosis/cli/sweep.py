@@ -13,8 +13,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from symbiosis.analysis.sweep import RANGE, SweepResult, grid_values
 from symbiosis.analysis.sweep import sweep as run_sweep
 from symbiosis.cli.analysis_common import echo_json, json_option, money, percent, show_table, text, tonnes
-from symbiosis.cli.common import EXIT_NO_SOLUTION, handle_errors, park_argument, stderr, stdout
+from symbiosis.cli.common import (
+    EXIT_NO_SOLUTION,
+    FiniteFloatRange,
+    check_out_folder,
+    handle_errors,
+    park_argument,
+    stderr,
+    stdout,
+    yaml_value,
+)
 from symbiosis.results.result import atomic_write
+
+SWEEP_FILES = ("runs.csv", "exchanges.csv", "sweep.json")  # as written: sweep.json last
 
 
 @click.command()
@@ -29,11 +40,11 @@ from symbiosis.results.result import atomic_write
               help="an existing Dask scheduler (tcp://host:8786); default a local cluster of 2 processes")
 @click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="write runs.csv, exchanges.csv and sweep.json into this folder")
-@click.option("--force", is_flag=True, help="replace a sweep already in --out")
+@click.option("--force", is_flag=True, help="replace the files of a sweep already in --out")
 @click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--time-limit", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
               help="for each run")
-@click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True)
+@click.option("--gap", type=FiniteFloatRange(min=0, max=1), default=1e-4, show_default=True)
 @click.option("--solver", default="highs", show_default=True)
 @click.option("--warm-start/--no-warm-start", default=True, show_default=True,
               help="start each run from the design of the run before it (same answers, less time)")
@@ -45,8 +56,8 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
     """Solve PARK for every scenario and every combination of the --set values, on Dask; show
     each run and, for each exchange, in how many runs it is built."""
     grid = parse_grid(settings)
-    if out and not force and (Path(out) / "sweep.json").exists():
-        raise FileExistsError(f"{out}/sweep.json exists: add --force to replace it, or choose another --out")
+    if out:
+        check_out_folder(out, SWEEP_FILES, force=force)
     chosen: list[str | None] = [*([None] if base or not scenarios else []), *scenarios]
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
@@ -60,7 +71,7 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
         result = run_sweep(park, chosen, grid, scheduler=scheduler, objective=objective, solver=solver,
                            time_limit=time_limit, gap=gap, on_run=done, warm_start=warm_start)
     if out:
-        _write(result, Path(out))
+        _write(result, Path(out), force=force)
     if as_json:
         echo_json(result.to_dict())
     else:
@@ -74,8 +85,6 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
 def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
     """``KEY=START..STOP:STEP [unit]`` stays a range (resolved by the sweep, with the park's unit);
     any other value is read as YAML, like ``optimize --set``."""
-    from ruamel.yaml import YAML
-
     grid: dict[str, Any] = {}
     for setting in settings:
         key, sep, value = setting.partition("=")
@@ -92,12 +101,12 @@ def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
                 raise click.BadParameter(str(exc), param_hint="--set") from None
             grid[key] = value
         else:
-            parsed = YAML(typ="safe", pure=True).load(value)
-            grid[key] = [parsed if parsed is not None else value]
+            grid[key] = [yaml_value(key, value)]
     return grid
 
 
-def _write(result: SweepResult, folder: Path) -> None:
+def _write(result: SweepResult, folder: Path, *, force: bool) -> None:
+    check_out_folder(folder, SWEEP_FILES, force=force)  # again: a file may have come during the sweep
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "runs.csv", lambda path: result.runs.to_csv(path, index=False))
     atomic_write(folder / "exchanges.csv", lambda path: result.exchanges.to_csv(path, index=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -100,7 +101,16 @@ def load_park(
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
+    if overrides:
+        park = dataclasses.replace(park, overrides=tuple((key, override_text(value))
+                                                         for key, value in overrides.items()))
     return park
+
+
+def override_text(value: Any) -> str:
+    """An override's value as it would be written after ``--set KEY=``; read back as YAML it is
+    the same value (``1800`` stays a number, ``1800 NOK/t`` text)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
 
 
 def _scenario_document(scenario: str, folder: Path) -> Document:

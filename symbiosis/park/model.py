@@ -273,6 +273,7 @@ class Park:
     folder: Path | None = None
     scenario: str | None = None
     fingerprint: str = ""
+    overrides: tuple[tuple[str, str], ...] = ()  # --set KEY=VALUE applied, as (key, value text)
 
     @property
     def name(self) -> str:

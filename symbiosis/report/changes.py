@@ -1,4 +1,4 @@
-"""What changed since the previous run of the same park and scenario.
+"""What changed since the previous run of the same park, scenario and ``--set`` overrides.
 
 Exchanges are matched by what they connect (firm, stream, firm, stream, technology), not by
 candidate id, which can shift when the data change. Data changes are read from the park's

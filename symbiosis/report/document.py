@@ -19,6 +19,7 @@ import pandas as pd
 from symbiosis import __version__
 from symbiosis.park import Carrier, Park
 from symbiosis.report.changes import Changes
+from symbiosis.report.history import overrides_text
 from symbiosis.report.numbers import annual, gap, is_number, money, number, share, tonnes, years
 from symbiosis.report.plots import PlotAccessor, figure_png, links_of
 from symbiosis.results import Result
@@ -98,8 +99,11 @@ def build_report(result: Result, park: Park, *, changes: Changes | None = None,
     currency = str(s.get("currency", park.currency))
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M %Z").strip()
     scenario = str(s.get("scenario", "") or "")
+    overrides = overrides_text(s.get("overrides"))
+    case = f"scenario {scenario}" if scenario else "base case"
+    case += f" with --set {overrides}" if overrides else ""
     subtitle = " · ".join(part for part in (
-        f"scenario {scenario}" if scenario else "base case",
+        case,
         f"objective: least {s.get('objective_kind', 'cost')}",
         f"data fingerprint {s.get('fingerprint', '')}", f"made {when}") if part)
     plots = PlotAccessor(result)
@@ -254,7 +258,8 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     title = "What changed since the last report"
     if changes is None or changes.first_run:
         return Section("changes", title, (Paragraph(
-            "This is the first recorded run of this park and scenario: nothing to compare with yet."),))
+            "This is the first recorded run of this park, scenario and --set overrides: nothing to compare "
+            "with yet."),))
     run = changes.previous
     assert run is not None
     blocks: list[Block] = [Paragraph(
@@ -299,6 +304,7 @@ def _assumptions_section(result: Result, park: Park, currency: str) -> Section:
         ("links inside one firm", "yes" if st.internal_links else "no"),
         ("electricity for heat pumps and electrolysers from", electricity),
         ("objective", f"least {result.summary.get('objective_kind', 'cost')}"),
+        ("overrides (--set)", overrides_text(result.summary.get("overrides")) or "none"),
     ), title="Park settings", widths=(3.0, 2.0))
     routes = []
     for route in park.routes.values():
@@ -339,8 +345,10 @@ def _sources_section(result: Result, park: Park) -> Section:
         blocks.append(Paragraph(park.settings.description))
     folder = park.folder
     where = f"{folder}" if folder else "the park file"
+    overrides = overrides_text(s.get("overrides"))
     blocks.append(Paragraph(f"Park data: {where} (fingerprint {s.get('fingerprint', '')}"
-                            + (f", scenario {s.get('scenario')}" if s.get("scenario") else "") + ")."))
+                            + (f", scenario {s.get('scenario')}" if s.get("scenario") else "")
+                            + (f", with --set {overrides}" if overrides else "") + ")."))
     if folder is not None and (Path(folder) / "SOURCES.md").is_file():
         blocks.append(Paragraph("Every number of the park file is explained with its source in SOURCES.md "
                                 "in the park folder."))

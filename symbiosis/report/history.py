@@ -2,6 +2,7 @@
 
 Each write is one ``BEGIN IMMEDIATE`` transaction in WAL mode with a busy timeout, so two
 processes recording at once wait for each other instead of failing or corrupting the file.
+A database of an older version gains the columns added since (``ADDED_COLUMNS``) when opened.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS runs (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     park          TEXT NOT NULL,
     scenario      TEXT NOT NULL DEFAULT '',
+    overrides     TEXT NOT NULL DEFAULT '',
     fingerprint   TEXT NOT NULL DEFAULT '',
     time          TEXT NOT NULL,
     status        TEXT NOT NULL,
@@ -44,6 +46,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_park ON runs (park, scenario, id);
 """
+# Columns added after the first release, added to older databases when opened: (name, declaration).
+ADDED_COLUMNS = (("overrides", "TEXT NOT NULL DEFAULT ''"),)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Run:
     report_path: str = ""
     park_path: str = ""
     host: str = ""
+    overrides: str = ""  # the --set KEY=VALUE of the run (:func:`overrides_text`); '' for none
     id: int | None = None
 
     @classmethod
@@ -94,7 +99,8 @@ class Run:
             total_cost=figure("total_cost"), baseline_cost=figure("baseline_cost"),
             emissions=figure("emissions"), exchanges=None if exchanges is None else int(exchanges),
             gap=figure("gap"), currency=str(s.get("currency", "")), result_path=str(result_path),
-            report_path=str(report_path), park_path=str(park_path), host=socket.gethostname())
+            report_path=str(report_path), park_path=str(park_path), host=socket.gethostname(),
+            overrides=overrides_text(s.get("overrides")))
 
     @property
     def has_solution(self) -> bool:
@@ -117,6 +123,21 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             connection.executescript(SCHEMA)
+            self._add_columns(connection)
+
+    @staticmethod
+    def _add_columns(connection: sqlite3.Connection) -> None:
+        """Bring a database of an older version up to date (one transaction; two processes may try)."""
+        if not _missing_columns(connection):
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for name, declaration in _missing_columns(connection):
+                connection.execute(f"ALTER TABLE runs ADD COLUMN {name} {declaration}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -130,12 +151,20 @@ class History:
         finally:
             connection.close()
 
-    def record(self, run: Run) -> int:
-        """Add ``run`` in one transaction; returns its id."""
+    def record(self, run: Run, *, replaces: bool = False) -> int:
+        """Add ``run`` in one transaction; returns its id.
+
+        ``replaces``: the run's files replaced whatever was in its folder (``--name --force``);
+        earlier rows pointing at that folder keep their figures but lose their paths, since the
+        files there are no longer theirs.
+        """
         values = asdict(run)
         with self._connect() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
+                if replaces and run.result_path:
+                    connection.execute("UPDATE runs SET result_path = '', report_path = '' "
+                                       "WHERE result_path = ?", [run.result_path])
                 cursor = connection.execute(
                     f"INSERT INTO runs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                     [values[c] for c in COLUMNS])
@@ -145,16 +174,14 @@ class History:
                 raise
             return int(cursor.lastrowid)
 
-    def runs(self, park: str | None = None, scenario: str | None = None, *, limit: int | None = None
-             ) -> list[Run]:
-        """Recorded runs, newest first; only those of ``park`` (and ``scenario``) when given."""
+    def runs(self, park: str | None = None, scenario: str | None = None, *, overrides: str | None = None,
+             limit: int | None = None) -> list[Run]:
+        """Recorded runs, newest first; only those of ``park`` (``scenario``, ``overrides``) when given."""
         where, parameters = [], []
-        if park is not None:
-            where.append("park = ?")
-            parameters.append(park)
-        if scenario is not None:
-            where.append("scenario = ?")
-            parameters.append(scenario)
+        for column, value in (("park", park), ("scenario", scenario), ("overrides", overrides)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                parameters.append(value)
         query = "SELECT * FROM runs" + (f" WHERE {' AND '.join(where)}" if where else "")
         query += " ORDER BY id DESC"
         if limit is not None:
@@ -162,12 +189,14 @@ class History:
         with self._connect() as connection:
             return [Run(**dict(row)) for row in connection.execute(query, parameters)]
 
-    def previous(self, park: str, scenario: str, *, before: int | None = None) -> Run | None:
-        """The latest run of the same park and scenario (before run ``before``), preferring one
-        that found a solution and whose result is still on disk."""
-        candidates = [r for r in self.runs(park, scenario) if before is None or (r.id or 0) < before]
+    def previous(self, park: str, scenario: str, overrides: str = "", *, before: int | None = None
+                 ) -> Run | None:
+        """The latest run of the same park, scenario and overrides (before run ``before``),
+        preferring one that found a solution and whose result is still on disk."""
+        candidates = [r for r in self.runs(park, scenario, overrides=overrides)
+                      if before is None or (r.id or 0) < before]
         for run in candidates:
-            if run.has_solution and (Path(run.result_path) / "result.json").is_file():
+            if run.has_solution and run.result_path and (Path(run.result_path) / "result.json").is_file():
                 return run
         return candidates[0] if candidates else None
 
@@ -179,6 +208,21 @@ class History:
         """SQLite's ``PRAGMA integrity_check``: ``'ok'`` for a sound file."""
         with self._connect() as connection:
             return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def overrides_text(overrides: object) -> str:
+    """A result's ``--set`` overrides (``summary["overrides"]``, a mapping) as one canonical text,
+    ``key=value; key=value`` sorted by key; ``''`` for none (or a result older than the field)."""
+    if isinstance(overrides, str):
+        return overrides
+    if not isinstance(overrides, dict) or not overrides:
+        return ""
+    return "; ".join(f"{key}={value}" for key, value in sorted(overrides.items()))
+
+
+def _missing_columns(connection: sqlite3.Connection) -> list[tuple[str, str]]:
+    present = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
+    return [(name, declaration) for name, declaration in ADDED_COLUMNS if name not in present]
 
 
 def default_path(out: str | Path) -> Path:

@@ -1,5 +1,9 @@
 """Publish a report: pick its folder, compare with the previous run, write HTML, PDF and the
-result files into place in one move, and record the run in the history."""
+result files into place, and record the run in the history.
+
+A new folder is moved into place in one rename. Into an existing folder (``--name``) only
+the report's own files are written, one by one with ``result.json`` last; anything else there
+(a user's minutes, notes) is left as it is."""
 
 from __future__ import annotations
 
@@ -16,14 +20,17 @@ import pandas as pd
 from symbiosis.park import Park
 from symbiosis.report.changes import Changes, compare
 from symbiosis.report.document import Report, build_report
-from symbiosis.report.history import History, Run, default_path
+from symbiosis.report.history import History, Run, default_path, overrides_text
 from symbiosis.report.html import render_html
 from symbiosis.report.pdf import write_pdf
 from symbiosis.results import Result
+from symbiosis.results.result import TABLES
 
 log = logging.getLogger(__name__)
 STAMP = "%Y-%m-%d_%H%M%S"
-REPORT_FILES = ("report.html", "report.pdf", "result.json")
+# Every file a report writes (Result.save's too); an existing one is replaced only with --force.
+WRITTEN_FILES = ("report.html", "report.pdf", *(f"{name}.csv" for name in TABLES), "result.xlsx",
+                 "result.json")
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,19 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
                  overwrite: bool = False, generated: datetime | None = None) -> Report:
     """Write ``report.html``, ``report.pdf`` and the result files (:meth:`Result.save`) into ``folder``.
 
-    Everything is written into a hidden folder beside it first and then moved into place, so
-    a reader never sees half a report; an existing report is replaced only when ``overwrite``.
+    Everything is written into a hidden folder beside it first and then moved into place. A
+    file of an earlier report there is replaced only when ``overwrite``; other files in
+    ``folder`` are never touched. Raises ``ValueError`` when ``park`` is not the park data
+    ``result`` was solved from (their fingerprints differ): its settings would be wrong.
     """
     folder = Path(folder)
-    if _holds_report(folder) and not overwrite:
-        raise FileExistsError(f"{folder} already holds a report: add --force to replace it, "
-                              "or let it write a new dated folder")
+    check_same_data(result, park)
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"{folder} is a file, not a folder: choose another --name")
+    taken = existing_files(folder)
+    if taken and not overwrite:
+        raise FileExistsError(f"{folder} already holds {', '.join(taken)}: add --force to replace "
+                              "them (other files there are kept), or let it write a new dated folder")
     report = build_report(result, park, changes=changes, pareto=pareto, why=why, generated=generated)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.partial-"))
@@ -58,28 +71,35 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
         (staging / "report.html").write_text(render_html(report), encoding="utf-8")
         write_pdf(report, staging / "report.pdf")
         result.save(staging)
+        clash = [p.name for p in staging.iterdir() if (folder / p.name).exists()]
+        if clash and not overwrite:  # a file of the result's not in WRITTEN_FILES: still never lost
+            raise FileExistsError(f"{folder} already holds {', '.join(sorted(clash))}: add --force to "
+                                  "replace them, or let it write a new dated folder")
         _move_into_place(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
 
 
-def publish(result: Result, park: Park, out: str | Path, *, history: str | Path | None = None,
+def publish(result: Result, park: Park, out: str | Path, *, history: str | Path | History | None = None,
             name: str | None = None, force: bool = False, pareto: pd.DataFrame | None = None,
             why: pd.DataFrame | None = None, now: datetime | None = None) -> Published:
     """Write the report of ``result`` under ``out`` and record it in the history.
 
     The folder is ``out/YYYY-MM-DD_HHMMSS`` (never an existing one), or ``out/name`` when
-    ``name`` is given (replaced only with ``force``). The report compares with the previous
-    run of the same park and scenario in ``history`` (default ``out/../history.sqlite``).
+    ``name`` is given (its report files replaced only with ``force``, other files kept). The
+    report compares with the previous run of the same park, scenario and ``--set`` overrides
+    in ``history`` (default ``out/../history.sqlite``). Earlier runs recorded in a folder this
+    run writes into keep their figures in the history but lose their paths.
     """
     now = now or datetime.now().astimezone()
     out = Path(out)
     folder = out / name if name else dated_folder(out, now)
-    store = History(history if history is not None else default_path(out))
+    store = history if isinstance(history, History) else History(
+        history if history is not None else default_path(out))
     park_name = str(result.summary.get("park", park.name))
     scenario = str(result.summary.get("scenario", "") or "")
-    previous_run = store.previous(park_name, scenario)
+    previous_run = store.previous(park_name, scenario, overrides_text(result.summary.get("overrides")))
     previous = _load(previous_run)
     changes = compare(result, previous, previous_run)
     log.info("comparing with %s", f"run {previous_run.id} of {previous_run.time}" if previous_run
@@ -88,7 +108,8 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
                           generated=now)
     folder = folder.resolve()
     run_id = store.record(Run.of(result, result_path=folder, report_path=folder / "report.html",
-                                 park_path=park.folder.resolve() if park.folder else "", time=now))
+                                 park_path=park.folder.resolve() if park.folder else "", time=now),
+                          replaces=True)
     log.info("recorded run %s in %s", run_id, store.path)
     return Published(folder=folder, html=folder / "report.html", pdf=folder / "report.pdf", run_id=run_id,
                      changes=changes, report=report)
@@ -104,27 +125,34 @@ def dated_folder(out: Path, now: datetime) -> Path:
     return folder
 
 
-def _holds_report(folder: Path) -> bool:
-    return folder.is_dir() and any((folder / name).exists() for name in REPORT_FILES)
+def existing_files(folder: Path) -> list[str]:
+    """The files in ``folder`` that a report would replace (:data:`WRITTEN_FILES`)."""
+    return [name for name in WRITTEN_FILES if (folder / name).exists()] if folder.is_dir() else []
+
+
+def check_same_data(result: Result, park: Park) -> None:
+    """Refuse to describe ``result`` with the settings of other park data (another fingerprint)."""
+    made_from = str(result.summary.get("fingerprint", "") or "")
+    if made_from and park.fingerprint and made_from != park.fingerprint:
+        raise ValueError(f"the result was solved from other park data (fingerprint {made_from}) than "
+                         f"{park.name} as loaded (fingerprint {park.fingerprint}): its report would show "
+                         "the wrong settings")
 
 
 def _move_into_place(staging: Path, folder: Path) -> None:
+    """A new (or empty) folder in one rename; else the staged files one by one, ``result.json``
+    out first and in last (it marks a complete result), every other file of ``folder`` kept."""
     if not folder.exists():
         os.rename(staging, folder)
         return
-    if folder.is_dir() and not any(folder.iterdir()):
+    if not any(folder.iterdir()):
         folder.rmdir()
         os.rename(staging, folder)
         return
-    old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
-    os.rmdir(old)
-    os.rename(folder, old)
-    try:
-        os.rename(staging, folder)
-    except OSError:
-        os.rename(old, folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    (folder / "result.json").unlink(missing_ok=True)
+    names = sorted((p.name for p in staging.iterdir()), key=lambda n: n == "result.json")
+    for name in names:
+        os.replace(staging / name, folder / name)
 
 
 def _load(run: Run | None) -> Result | None:

@@ -70,6 +70,7 @@ def assemble_result(
         {
             "park": park.name,
             "scenario": park.scenario or "",
+            "overrides": dict(park.overrides),  # --set KEY=VALUE, as text
             "fingerprint": park.fingerprint,
             "status": str(outcome.status),
             "objective_kind": objective,

@@ -19,6 +19,8 @@ from typing import Any
 import pandas as pd
 
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
+# Every file ``Result.save`` writes, in the order it moves them into place: result.json last.
+SAVED_FILES = (*(f"{name}.csv" for name in TABLES), "result.xlsx", "result.json")
 CONTRACT_EXCHANGE = [
     "from_firm",
     "from_stream",
@@ -158,14 +160,17 @@ class Result:
     def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
         """Write ``result.json``, one CSV a table, and ``result.xlsx`` into ``folder``.
 
-        Refuses to replace an existing result unless ``overwrite``. Every file is written into a
-        hidden folder inside ``folder`` first and then moved into place, ``result.json`` last: it
-        marks a complete result. A write that fails (or Ctrl-C) leaves the folder as it was.
+        Refuses to replace any file of :data:`SAVED_FILES` already in ``folder`` unless
+        ``overwrite``. Every file is written into a hidden folder inside ``folder`` first and then
+        moved into place, ``result.json`` last: it marks a complete result. A write that fails (or
+        Ctrl-C) leaves the folder as it was.
         """
         folder = Path(folder)
         target = folder / "result.json"
-        if target.exists() and not overwrite:
-            raise FileExistsError(f"{target} exists; choose another folder or allow overwriting")
+        there = [name for name in SAVED_FILES if (folder / name).exists()]
+        if there and not overwrite:
+            raise FileExistsError(f"{folder} already holds {', '.join(there)}; choose another folder "
+                                  "or allow overwriting")
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".result.partial-"))
         try:
@@ -175,7 +180,7 @@ class Result:
             (staging / "result.json").write_text(self.to_json(), encoding="utf-8")
             if target.exists():  # a replaced result is incomplete until its new result.json is in
                 target.unlink()
-            for name in [f"{name}.csv" for name in TABLES] + ["result.xlsx", "result.json"]:
+            for name in SAVED_FILES:
                 os.replace(staging / name, folder / name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
