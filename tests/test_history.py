@@ -83,6 +83,13 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
                                       "--history", str(default_path(out)), "--json"])
     if (Path(__file__).parent.parent / "parks" / "raufoss" / "park.yaml").is_file():
         assert from_folder.exit_code == 0, from_folder.output
+    # A run with --set shows its overrides, and is compared only with runs of the same ones:
+    # the plain run below it has other data but is no "(changed)" of it.
+    history.record(_run(park="Raufoss industripark", fingerprint="fedcba9876543210",
+                        overrides="park.carbon_price=1800 NOK/t"))
+    listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)], terminal_width=250)
+    assert "--set park.carbon_price=1800 NOK/t" in listed.output
+    assert "(changed)" not in listed.output
     missing = runner.invoke(cli, ["history", "x", "--history", str(tmp_path / "nothing.sqlite")])
     assert missing.exit_code == 2 and "no run history" in missing.output
     nowhere = runner.invoke(cli, ["history", "x"])

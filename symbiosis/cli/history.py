@@ -84,10 +84,12 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
         table.add_column(column, justify="right" if column in ("id", "saving/yr", "CO2 avoided t/yr",
                                                                "investment", "exchanges", "gap") else "left")
     for i, run in enumerate(runs):
-        older = next((r for r in runs[i + 1:] if (r.park, r.scenario) == (run.park, run.scenario)), None)
+        older = next((r for r in runs[i + 1:]
+                      if (r.park, r.scenario, r.overrides) == (run.park, run.scenario, run.overrides)), None)
         changed = "" if older is None or older.fingerprint == run.fingerprint else " (changed)"
         cells = {"id": str(run.id), "time": run.time[:16].replace("T", " "), "park": run.park,
-                 "scenario": run.scenario or "-", "status": run.status,
+                 "scenario": (run.scenario or "-") + (f" --set {run.overrides}" if run.overrides else ""),
+                 "status": run.status,
                  "saving/yr": money(run.saving, run.currency), "CO2 avoided t/yr": number(run.co2_avoided),
                  "investment": money(run.investment, run.currency),
                  "exchanges": number(run.exchanges), "gap": gap_text(run.gap),
