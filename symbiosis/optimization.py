@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -124,6 +126,7 @@ def optimize(
         :class:`symbiosis.memory.ModelTooLarge` if it needs more memory than the machine has,
         rather than running out minutes later.
     """
+    _check_arguments(park, objective, time_limit, gap, threads, fixed_links)
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
                          f"was built, not {start!r}")
@@ -222,6 +225,37 @@ def optimize(
     summary["warnings"] = scaling_warnings(park)
     summary["infeasibility"] = explanation
     return replace(result, summary=summary)
+
+
+OBJECTIVES = ("cost", "emissions")
+
+
+def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,
+                     fixed_links: object) -> None:
+    """Refuse what ``optimize`` cannot mean, before any work: a misspelt objective would
+    otherwise be solved as least cost, a negative or NaN time limit end without an answer."""
+    if not isinstance(park, Park):
+        raise TypeError(f"optimize expects a Park from symbiosis.load_park(path), not {type(park).__name__} "
+                        f"{park!r:.60}")
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+    if time_limit is not None and not (isinstance(time_limit, numbers.Real) and math.isfinite(time_limit)
+                                       and time_limit >= 0):
+        raise ValueError(f"time_limit must be a number of seconds >= 0 (or None for no limit), "
+                         f"not {time_limit!r}")
+    if not (isinstance(gap, numbers.Real) and 0 <= gap <= 1):
+        raise ValueError(f"gap must be a relative MIP gap between 0 and 1 (0.01 for 1 %), not {gap!r}")
+    if threads is not None and not (isinstance(threads, numbers.Integral) and threads >= 1):
+        raise ValueError(f"threads must be a whole number >= 1 (or None for the solver's choice), "
+                         f"not {threads!r}")
+    if fixed_links is not None and not (isinstance(fixed_links, Mapping) and
+                                        all(_is_bool(b) for b in fixed_links.values())):
+        raise ValueError("fixed_links must map candidate ids to True (build) or False (do not build), "
+                         f"e.g. {{'L001': True}}, not {fixed_links!r:.80}")
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy's too
 
 
 def _telling(say: Progress, stage: str, unit: str) -> Callable[[SolveProgress], None]:

@@ -488,3 +488,40 @@ def test_json_contract_keys_units_and_identities(make_park) -> None:
     for firm in firms_out.values():
         assert {"firm", "baseline_cost", "total_cost", "saving"} <= set(firm)
         assert firm["saving"] == pytest.approx(firm["baseline_cost"] - firm["total_cost"], rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize(("arguments", "says"), [
+    ({"objective": "Emissions"}, "objective must be one of cost, emissions"),
+    ({"time_limit": -5}, "time_limit must be"),
+    ({"time_limit": float("nan")}, "time_limit must be"),
+    ({"gap": -1}, "gap must be"),
+    ({"threads": 0}, "threads must be"),
+    ({"fixed_links": ["L001"]}, "fixed_links must map"),
+    ({"fixed_links": {"L001": "no"}}, "fixed_links must map"),
+])
+def test_what_optimize_cannot_mean_is_refused_before_any_work(make_park, arguments, says) -> None:
+    """A misspelt objective was solved as least cost (and reported under its misspelt name), a
+    negative or NaN time limit ended without an answer, a list of fixed links met an
+    AttributeError: each is now a ValueError that says what is expected."""
+    park = existing_pipe_park(make_park)
+    with pytest.raises(ValueError, match=says):
+        symbiosis.optimize(park, **arguments)
+
+
+def test_optimize_wants_a_loaded_park(tmp_path) -> None:
+    with pytest.raises(TypeError, match="load_park"):
+        symbiosis.optimize(str(tmp_path))
+
+
+def test_a_saved_result_reads_back_its_names_as_written(make_park, tmp_path) -> None:
+    """Firm ids "007" and "NA" came back from Result.load as the number 7 and a missing value
+    (pandas guessed the types), so the shares of a loaded result lost those firms."""
+    park = make_park({"007": {"location": at(0), "streams": {"hot": surplus("2 MW")}},
+                      "NA": {"location": at(650), "streams": {"cold": need("2 MW")}}},
+                     routes=HEAT_ROUTES, technologies={"hot_water_pipe": PIPE})
+    result = symbiosis.optimize(park)
+    assert len(result.exchanges) == 1
+    loaded = symbiosis.Result.load(result.save(tmp_path / "saved"))
+    assert sorted(loaded.firms["firm"]) == ["007", "NA"]
+    assert list(loaded.exchanges[["from_firm", "to_firm"]].iloc[0]) == ["007", "NA"]
+    assert loaded.total_cost == pytest.approx(result.total_cost)

@@ -198,15 +198,26 @@ class Result:
         """Read back a result written by :meth:`save`."""
         folder = Path(folder)
         document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-        tables = {
-            name: pd.read_csv(folder / f"{name}.csv") for name in TABLES if (folder / f"{name}.csv").exists()
-        }
+        tables = {name: _read_table(folder / f"{name}.csv")
+                  for name in TABLES if (folder / f"{name}.csv").exists()}
         if "id" in tables["candidates"].columns:
             tables["candidates"].index = tables["candidates"]["id"].to_numpy()
         summary = pd.Series(
             {k: (math.nan if v is None else v) for k, v in document["summary"].items()}, dtype=object
         )
         return cls(summary=summary, **tables)
+
+
+# Columns of names and words: read back as written (a firm "0815" or "NA" stays itself, not a
+# number or a missing value; an empty note stays empty).
+TEXT_COLUMNS = frozenset({"id", "firm", "name", "stream", "from_firm", "from_stream", "to_firm", "to_stream",
+                          "carrier", "technology", "kind", "capacity_unit", "amount_unit", "route", "note",
+                          "direction", "unit"})
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    header = pd.read_csv(path, nrows=0).columns
+    return pd.read_csv(path, converters={c: str for c in header if c in TEXT_COLUMNS})
 
 
 def _plain(value: Any) -> Any:
