@@ -69,6 +69,10 @@ def test_steps_between_the_same_point_have_no_abatement_cost(park) -> None:
 def test_a_front_needs_two_steps(park) -> None:
     with pytest.raises(ValueError, match="at least 2"):
         pareto(park, steps=1)
+    with pytest.raises(ValueError, match="whole number"):  # "3" met a TypeError deep inside
+        pareto(park, steps="3")
+    with pytest.raises(TypeError, match="load_park"):  # a path met an AttributeError deep inside
+        pareto("parks/raufoss", steps=3)
 
 
 def test_plot_has_the_front_and_the_abatement_bars(park) -> None:

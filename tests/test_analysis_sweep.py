@@ -16,6 +16,7 @@ from analysis_parks import PAIR_CAPITAL, pair_benefit, three_pairs
 from click.testing import CliRunner
 from conftest import write_park
 
+from symbiosis import load_park
 from symbiosis.analysis import expand_grid, grid_values, sweep
 from symbiosis.analysis.sweep import chains_of
 from symbiosis.cli import cli
@@ -71,6 +72,19 @@ def test_a_sweep_of_carbon_prices_with_a_broken_scenario(client, folder: Path) -
     assert pair1["saving_min"] == pytest.approx(pair_benefit(0) - PAIR_CAPITAL[0], rel=1e-6)
     assert pair1["saving_max"] == pytest.approx(pair_benefit(200) - PAIR_CAPITAL[0], rel=1e-6)
     assert json.dumps(result.to_dict())  # plain data, NaN as null
+
+
+def test_a_loaded_park_sweeps_from_its_folder(client, folder: Path) -> None:
+    """DESIGN's sweep(park, ...) takes a loaded Park too: the workers read its folder. A Park
+    loaded with a scenario or overrides is refused (they would be lost on the way), and so is
+    a misspelt objective (every run would fail)."""
+    park = load_park(folder)
+    result = sweep(park, grid={"park.carbon_price": "0..100:100"}, client=client)
+    assert list(result.runs["status"]) == ["optimal"] * 2
+    with pytest.raises(ValueError, match="not a Park loaded with them"):
+        sweep(load_park(folder, overrides={"park.carbon_price": "50 NOK/t"}), client=client)
+    with pytest.raises(ValueError, match="objective must be one of"):
+        sweep(folder, objective="Emissions", client=client)
 
 
 def test_cli_sweep_on_an_existing_scheduler(client, folder: Path, tmp_path: Path) -> None:

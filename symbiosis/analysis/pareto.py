@@ -71,8 +71,11 @@ def pareto(
         built) and ``status``. When the least-cost answer already has the least emissions the
         front is that one point. ``frame.attrs`` holds ``park``, ``currency`` and ``carbon_price``.
     """
-    if steps < 2:
-        raise ValueError(f"a Pareto front needs at least 2 steps (its two ends), not {steps}")
+    if not isinstance(park, Park):
+        raise TypeError(f"pareto expects a Park from symbiosis.load_park(path), not {type(park).__name__}")
+    if not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"a Pareto front needs a whole number of at least 2 steps (its two ends), "
+                         f"not {steps!r}")
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     say(f"step 1 of {steps}: least cost")

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.analysis.common import KEY_COLUMNS, link_key, plain, records
+from symbiosis.park import Park
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
                "co2_avoided", "investment", "exchanges", "start", "solve_s", "error"]
@@ -148,8 +149,23 @@ def expand_grid(park_path: str | Path, grid: Mapping[str, Any] | None) -> list[d
     return [dict(zip(keys, combination, strict=True)) for combination in itertools.product(*choices)]
 
 
+def _folder_of(park: str | Path | Park) -> Path:
+    """Where the workers read the park: a folder (or its park.yaml) as given, or the folder a
+    loaded Park came from, if it is the folder's own base case (a scenario or override would be
+    lost on the way: give them as ``scenarios`` and ``grid``)."""
+    if not isinstance(park, Park):
+        return Path(park)
+    if park.folder is None:
+        raise ValueError("this Park was not loaded from a folder; give sweep the park's folder")
+    if park.scenario is not None or park.overrides:
+        raise ValueError(f"sweep reads the park from its folder on each worker, so give it "
+                         f"{str(park.folder)!r} with scenarios=[{park.scenario!r}] and the overrides as grid "
+                         "values, not a Park loaded with them")
+    return park.folder
+
+
 def sweep(
-    park_path: str | Path,
+    park_path: str | Path | Park,
     scenarios: Sequence[str | None] | None = None,
     grid: Mapping[str, Any] | None = None,
     *,
@@ -167,7 +183,8 @@ def sweep(
     Parameters
     ----------
     park_path
-        The park folder (or its ``park.yaml``); every worker must be able to read it.
+        The park folder (or its ``park.yaml``, or a Park loaded from it without a scenario or
+        overrides); every worker must be able to read it.
     scenarios
         Scenario names (``scenarios/NAME.yaml``); ``None`` in the list is the park as it is.
         Default: only the park as it is.
@@ -185,7 +202,9 @@ def sweep(
         Start each run from the design of the run before it in its chain (see above); the
         answers are the same within the gap, the time is not. ``False``: every run on its own.
     """
-    path = str(Path(park_path).resolve())
+    if objective not in ("cost", "emissions"):
+        raise ValueError(f"objective must be one of cost, emissions, not {objective!r}")
+    path = str(_folder_of(park_path).resolve())
     if not Path(path).exists():
         raise FileNotFoundError(f"no park at {park_path}")
     plan = [(scenario, overrides) for scenario in (list(scenarios) if scenarios else [None])
