@@ -121,10 +121,27 @@ def optimize(
         A :class:`Result` (or the ids of the links, stores and hub units built) starts from
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).
+    progress
+        Called with a short text at each stage and, while HiGHS solves, with the best answer
+        so far and how far it is from the bound.
     check_memory
         Before building a time-resolved model, find its size from models of one and two steps and raise
         :class:`symbiosis.memory.ModelTooLarge` if it needs more memory than the machine has,
         rather than running out minutes later.
+
+    Raises
+    ------
+    TypeError
+        ``park`` is not a :class:`Park`.
+    ValueError
+        An argument it cannot mean (objective, time_limit, gap, threads, fixed_links, start), or
+        an existing link in ``fixed_links`` set to False.
+    KeyError
+        An id in ``fixed_links`` that is no candidate.
+    symbiosis.memory.ModelTooLarge, symbiosis.solvers.SolverNotAvailable
+        The model would not fit in memory; the solver is not installed.
+    symbiosis.audit.AuditError
+        The solver's answer breaks a balance or limit when checked against the park data.
     """
     _check_arguments(park, objective, time_limit, gap, threads, fixed_links)
     if isinstance(start, str) and start not in START_WORDS:
