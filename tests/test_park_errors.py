@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import park_dict, write_park
 
+from symbiosis.candidates import find_candidates
 from symbiosis.cli import cli
 from symbiosis.park import ParkError, Problem, load_park
 
@@ -985,6 +986,11 @@ def test_a_park_that_buys_no_electricity_needs_no_route(tmp_path: Path) -> None:
     firms["smelter"]["streams"]["cooling"] = copy.deepcopy(COOLING)
     folder = _without_electricity(tmp_path / "b", firms, technologies={"heat_pump": {"enabled": False}})
     assert load_park(folder).settings.electricity is None
+    # A heat pump farther than its max_distance is no candidate either (candidates' own rule).
+    near = {"heat_pump": {"max_distance": "0.1 km"}}
+    park = load_park(_without_electricity(tmp_path / "c", firms, technologies=near))
+    assert park.settings.electricity is None
+    assert not any(c.kind == "heat_pump" for c in find_candidates(park).links)
 
 
 @pytest.mark.parametrize(("technology", "link", "says"), [

@@ -730,7 +730,7 @@ def _electricity_needed(reader: Reader, settings: Settings, routes: dict[str, Ro
                         existing: tuple[ExistingLink, ...]) -> None:
     """A problem when something would buy electricity but ``park: electricity:`` names no route
     (it would be free and CO2-free)."""
-    user = _electricity_user(firms, technologies, hubs, existing, settings.internal_links)
+    user = _electricity_user(firms, technologies, hubs, existing, settings)
     if user is None:
         return
     what, avoid = user
@@ -745,7 +745,7 @@ def _electricity_needed(reader: Reader, settings: Settings, routes: dict[str, Ro
 
 
 def _electricity_user(firms: dict[str, Firm], technologies: dict[str, Technology], hubs: dict[str, Hub],
-                      existing: tuple[ExistingLink, ...], internal: bool) -> tuple[str, str] | None:
+                      existing: tuple[ExistingLink, ...], settings: Settings) -> tuple[str, str] | None:
     """(what would buy electricity, how to do without it), or None when nothing would."""
     for hub in hubs.values():
         for name in hub.technologies:
@@ -758,7 +758,7 @@ def _electricity_user(firms: dict[str, Firm], technologies: dict[str, Technology
         if tech is not None and tech.kind == "heat_pump":
             return (f"the existing heat pump {link.from_firm}.{link.from_stream} -> {link.to_firm}."
                     f"{link.to_stream} runs", "remove that existing entry")
-    pump = _pump_candidate(firms, technologies, internal)
+    pump = _pump_candidate(firms, technologies, settings)
     if pump is None:
         return None
     tech, supply, demand = pump
@@ -766,10 +766,11 @@ def _electricity_user(firms: dict[str, Firm], technologies: dict[str, Technology
             f"disable the heat pump: 'technologies: {{{tech.name}: {{enabled: false}}}}'")
 
 
-def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology], internal: bool
+def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology], settings: Settings
                     ) -> tuple[Technology, Stream, Stream] | None:
-    """A heat pump that could become a candidate link (candidate generation's temperature and
-    pairing rules, any distance), or None."""
+    """A heat pump that could become a candidate link (candidate generation's temperature,
+    pairing and distance rules), or None."""
+    internal = settings.internal_links
     pumps = [t for t in _heat(technologies, "heat_pump") if t.enabled]
     if not pumps:
         return None
@@ -782,8 +783,10 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
             if (supply.firm == demand.firm and not internal) or demand.firm in giver.exclude_partners \
                     or supply.firm in taker.exclude_partners or not pump_may_help(supply, demand, direct):
                 continue
+            length = _length(firms, supply, demand, settings.routing_factor)  # NaN: said elsewhere
             for tech in pumps:
-                if pump_delivers(demand, tech) and pump_cop(supply, demand, tech) is not None:
+                if not length > tech.max_distance and pump_delivers(demand, tech) \
+                        and pump_cop(supply, demand, tech) is not None:
                     return tech, supply, demand
     return None
 
