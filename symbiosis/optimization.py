@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -15,7 +16,7 @@ from symbiosis.audit import AuditError, audit
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
 from symbiosis.memory import GIB, check_fits, memory_needed
-from symbiosis.models import ModelData, asset_binaries, build_model, set_objective
+from symbiosis.models import OBJECTIVES, ModelData, asset_binaries, build_model, set_objective
 from symbiosis.models.data import averaged
 from symbiosis.models.size import model_size
 from symbiosis.park import Park
@@ -244,9 +245,6 @@ def optimize(
     return replace(result, summary=summary)
 
 
-OBJECTIVES = ("cost", "emissions")
-
-
 def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,
                      fixed_links: object) -> None:
     """Refuse what ``optimize`` cannot mean, before any work: a misspelt objective would
@@ -272,7 +270,7 @@ def _check_arguments(park: object, objective: object, time_limit: object, gap: o
 
 
 def _is_bool(value: object) -> bool:
-    return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy's too
+    return isinstance(value, bool | np.bool_)
 
 
 def _telling(say: Progress, stage: str, unit: str) -> Callable[[SolveProgress], None]:

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.analysis.common import KEY_COLUMNS, link_key, plain, records
+from symbiosis.models import OBJECTIVES
 from symbiosis.park import Park
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
@@ -202,8 +203,8 @@ def sweep(
         Start each run from the design of the run before it in its chain (see above); the
         answers are the same within the gap, the time is not. ``False``: every run on its own.
     """
-    if objective not in ("cost", "emissions"):
-        raise ValueError(f"objective must be one of cost, emissions, not {objective!r}")
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     path = str(_folder_of(park_path).resolve())
     if not Path(path).exists():
         raise FileNotFoundError(f"no park at {park_path}")

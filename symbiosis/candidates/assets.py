@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from symbiosis.candidates.pairs import STORAGE_HOURS, peak
+from symbiosis.candidates.pairs import STORAGE_HOURS, peak, yearly_shares
 from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams, electrolysers, heat_pumps, hub_streams, output_yields
 from symbiosis.park import Park
@@ -83,8 +83,7 @@ def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCa
                         min_capacity=tech.min_capacity,
                         investment_fixed=tech.investment,
                         investment_per_capacity=tech.investment_per_capacity,
-                        annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-                        capital_recovery=tech.crf(park.settings.discount_rate),
+                        **yearly_shares(tech, park),
                         running_cost=tech.running_cost,
                     )
                 )
@@ -121,8 +120,7 @@ def _hub_stores(park: Park) -> list[StorageCandidate]:
                         min_capacity=tech.min_capacity,
                         investment_fixed=tech.investment,
                         investment_per_capacity=tech.investment_per_capacity,
-                        annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-                        capital_recovery=tech.crf(park.settings.discount_rate),
+                        **yearly_shares(tech, park),
                         running_cost=tech.running_cost,
                     )
                 )
@@ -150,8 +148,7 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
                 min_capacity=tech.min_capacity,
                 investment_fixed=tech.investment,
                 investment_per_capacity=tech.investment_per_capacity,
-                annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-                capital_recovery=tech.crf(park.settings.discount_rate),
+                **yearly_shares(tech, park),
                 running_cost=tech.running_cost * yields["hydrogen"],
                 outputs=outputs,
             )
@@ -165,8 +162,7 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
         found.append(ConverterCandidate(
             id="", hub=hub, technology=tech.name, max_capacity=capacity, min_capacity=tech.min_capacity,
             investment_fixed=tech.investment, investment_per_capacity=tech.investment_per_capacity,
-            annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-            capital_recovery=tech.crf(park.settings.discount_rate), running_cost=tech.running_cost,
+            **yearly_shares(tech, park), running_cost=tech.running_cost,
             outputs=((f"{hub}.lifted_heat", 1.0),), inputs=((f"{hub}.collected_heat", (cop - 1) / cop),),
             electricity=1 / cop, cop=cop,
         ))

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from symbiosis.candidates.pairs import make_candidate, pairs, technologies
 from symbiosis.candidates.table import Candidate
 from symbiosis.park import Park
-from symbiosis.park.exchange import heat_pump_cop, passes_directly, pump_cop, pump_delivers, pump_may_help
-
-__all__ = ["heat_candidates", "heat_pump_cop"]
+from symbiosis.park.exchange import passes_directly, pump_cop, pump_delivers, pump_may_help
 
 
 def heat_candidates(park: Park) -> Iterator[Candidate]:

@@ -90,6 +90,14 @@ def reach(park: Park, stream: Stream) -> float:
     return peak(stream) + store_rate(park, stream)
 
 
+def yearly_shares(tech: Technology, park: Park) -> dict[str, float]:
+    """A candidate's ``annuity`` (capital recovery factor at the park's discount rate plus the
+    fixed O&M share: its yearly cost per unit invested) and ``capital_recovery`` (the factor
+    alone, for payback: fixed O&M is a yearly cost, not a repayment)."""
+    recovery = tech.crf(park.settings.discount_rate)
+    return {"annuity": recovery + tech.fixed_om, "capital_recovery": recovery}
+
+
 def make_candidate(
     park: Park,
     pair: Pair,
@@ -134,8 +142,7 @@ def make_candidate(
         existing_capacity=0.0,
         investment_fixed=tech.investment + tech.investment_per_length * length,
         investment_per_capacity=tech.investment_per_capacity,
-        annuity=tech.crf(park.settings.discount_rate) + tech.fixed_om,
-        capital_recovery=tech.crf(park.settings.discount_rate),
+        **yearly_shares(tech, park),
         running_cost=tech.running_cost,
         transport_cost=tech.cost_per_tonne_km * length,
         transport_emissions=tech.emissions_per_tonne_km * length,

@@ -418,9 +418,6 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
     return number
 
 
-GAS_AMOUNT = F.GAS_AMOUNT
-
-
 def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:
     """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
     checked against the size limit of every amount."""
@@ -429,13 +426,13 @@ def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> flo
             number = parse(value, other) * factor
         except UnitProblem:
             continue
-        return reader.within(number, GAS_AMOUNT[carrier], value, loc)
-    return reader.quantity(value, GAS_AMOUNT[carrier], loc)
+        return reader.within(number, F.GAS_AMOUNT[carrier], value, loc)
+    return reader.quantity(value, F.GAS_AMOUNT[carrier], loc)
 
 
 def kind_words(carrier: Carrier) -> str:
     """What an amount of ``carrier`` is, in words with an example."""
-    return (GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
+    return (F.GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
 
 
 def _gas_alternatives(carrier: Carrier) -> list[tuple[Quantity, float]]:

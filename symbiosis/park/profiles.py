@@ -116,8 +116,7 @@ def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:
     """Whether a comma-separated profile is one column of decimal-comma numbers, each ``12,5`` split
     into two cells. Not when a header names columns, a row has other columns (``0,1.5``) or the first
     cells count rows (an index); refused where the reading is not the only sensible one."""
-    header = rows[0][1] if rows and rows[0][0] == 1 and not _is_number(rows[0][1][-1]) else None
-    data = rows[1:] if header else rows
+    header, data = _header_and_data(rows)
     pairs = [(number, cells) for number, cells in data if len(cells) == 2 and all(map(_DIGITS.match, cells))]
     if not pairs or (header and len(header) > 1) or any(len(cells) > 1 for _, cells in data
                                                           if not all(map(_DIGITS.match, cells))):
@@ -136,10 +135,19 @@ def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:
     return True
 
 
+def _header_and_data(rows: list[tuple[int, list[str]]]
+                     ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """The header's cells (a first line whose last cell is no number; None without one) and the
+    rows of data."""
+    if rows and rows[0][0] == 1 and not _is_number(rows[0][1][-1]):
+        return rows[0][1], rows[1:]
+    return None, rows
+
+
 def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
     """Every data row has as many columns as the first: the value is the last column, so a row
     with more (``1,200,000`` among ``950``: a thousands comma) would be read as its last part."""
-    data = rows[1:] if rows and rows[0][0] == 1 and not _is_number(rows[0][1][-1]) else rows
+    _, data = _header_and_data(rows)
     if not data:
         return
     first_line, first = data[0]

@@ -24,13 +24,12 @@ from symbiosis.report.history import History, Run, default_path, overrides_text
 from symbiosis.report.html import render_html
 from symbiosis.report.pdf import write_pdf
 from symbiosis.results import Result
-from symbiosis.results.result import TABLES
+from symbiosis.results.result import SAVED_FILES
 
 log = logging.getLogger(__name__)
 STAMP = "%Y-%m-%d_%H%M%S"
 # Every file a report writes (Result.save's too); an existing one is replaced only with --force.
-WRITTEN_FILES = ("report.html", "report.pdf", *(f"{name}.csv" for name in TABLES), "result.xlsx",
-                 "result.json")
+WRITTEN_FILES = ("report.html", "report.pdf", *SAVED_FILES)
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
         write_pdf(report, staging / "report.pdf")
         result.save(staging)
         clash = [p.name for p in staging.iterdir() if (folder / p.name).exists()]
-        if clash and not overwrite:  # a file of the result's not in WRITTEN_FILES: still never lost
+        if clash and not overwrite:  # a file that came into the folder while the report was written
             raise FileExistsError(f"{folder} already holds {', '.join(sorted(clash))}: add --force to "
                                   "replace them, or let it write a new dated folder")
         _move_into_place(staging, folder)
