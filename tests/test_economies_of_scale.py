@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import symbiosis
@@ -154,3 +155,17 @@ def test_the_value_of_heat_over_a_curved_pipe_is_the_change_in_cost(make_park) -
     assert difference == pytest.approx(crf * 0.5e6 / 8760 - 10, rel=1e-4)
     value = reference.values.set_index("stream").loc["town.network", "value"]
     assert value == pytest.approx(difference, rel=1e-4)
+
+
+def test_a_saved_result_reads_back_its_tables_as_they_were(make_park, tmp_path) -> None:
+    """Result.load gave the candidates table an id index (the solved result has 0, 1, ...) and
+    their cost curves as text, so a loaded result's candidates differed from the saved one's."""
+    park = make_park(
+        FIRMS, technologies={"hot_water_pipe": {**PIPE, "cost_curve": CURVE}, "heat_pump": {"enabled": False}}
+    )
+    result = symbiosis.optimize(park)
+    loaded = symbiosis.Result.load(result.save(tmp_path / "saved"))
+    assert loaded.candidates.loc[0, "cost_curve"] == result.candidates.loc[0, "cost_curve"]
+    assert loaded.candidates.loc[0, "cost_curve"][-1] == pytest.approx((24, 17e6))
+    for name in ("exchanges", "firms", "candidates"):
+        pd.testing.assert_frame_equal(getattr(loaded, name), getattr(result, name), check_dtype=False)

@@ -7,6 +7,7 @@ t CO2 per year.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
@@ -14,9 +15,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:  # figures load matplotlib only when asked for
+    from symbiosis.report.plots import PlotAccessor
 
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
 # Every file ``Result.save`` writes, in the order it moves them into place: result.json last.
@@ -87,7 +91,7 @@ class Result:
         return float(self.summary["saving"])
 
     @property
-    def plot(self) -> Any:
+    def plot(self) -> PlotAccessor:
         """Figures: ``result.plot.map(park)``, ``.sankey()``, ``.savings()``, ``.pareto(frame)``."""
         from symbiosis.report.plots import PlotAccessor
 
@@ -200,8 +204,8 @@ class Result:
         document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
         tables = {name: _read_table(folder / f"{name}.csv")
                   for name in TABLES if (folder / f"{name}.csv").exists()}
-        if "id" in tables["candidates"].columns:
-            tables["candidates"].index = tables["candidates"]["id"].to_numpy()
+        if "cost_curve" in tables.get("candidates", {}):
+            tables["candidates"]["cost_curve"] = tables["candidates"]["cost_curve"].map(_curve_points)
         summary = pd.Series(
             {k: (math.nan if v is None else v) for k, v in document["summary"].items()}, dtype=object
         )
@@ -218,6 +222,14 @@ TEXT_COLUMNS = frozenset({"id", "firm", "name", "stream", "from_firm", "from_str
 def _read_table(path: Path) -> pd.DataFrame:
     header = pd.read_csv(path, nrows=0).columns
     return pd.read_csv(path, converters={c: str for c in header if c in TEXT_COLUMNS})
+
+
+def _curve_points(text: Any) -> tuple[tuple[float, float], ...]:
+    """A candidate's cost curve as written to CSV, ``((capacity, investment), ...)``, read back
+    as the tuple of points it was (empty when the link has no curve)."""
+    if not isinstance(text, str) or not text.strip():
+        return ()
+    return tuple((float(x), float(c)) for x, c in ast.literal_eval(text))
 
 
 def _plain(value: Any) -> Any:
