@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams, sites
 from symbiosis.park import Park, Stream, Technology, straight_distance
+from symbiosis.park.exchange import firms_allow
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,8 @@ def pairs(park: Park, carriers: set[str], *, same_carrier: bool = True) -> Itera
         for demand in demands:
             if same_carrier and supply.carrier != demand.carrier:
                 continue
-            if supply.firm == demand.firm and not internal:
-                continue
             taker = places[demand.firm]
-            if demand.firm in giver.rules.exclude_partners or supply.firm in taker.rules.exclude_partners:
+            if not firms_allow(supply, demand, giver.rules, taker.rules, internal=internal):
                 continue
             length = straight_distance(giver.location, taker.location) * park.settings.routing_factor
             yield Pair(supply, demand, length)

@@ -16,6 +16,7 @@ from typing import Any
 from symbiosis.park import fields as F
 from symbiosis.park import schema
 from symbiosis.park.exchange import (
+    firms_allow,
     heat_pump_cop,
     passes_directly,
     pump_cop,
@@ -776,9 +777,8 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
             if s.carrier is Carrier.HEAT and not s.keep_current and s.amount > 0 and _has_temperatures(s)]
     for supply in (s for s in heat if s.is_supply):
         for demand in (s for s in heat if not s.is_supply):
-            giver, taker = firms[supply.firm].rules, firms[demand.firm].rules
-            if (supply.firm == demand.firm and not internal) or demand.firm in giver.exclude_partners \
-                    or supply.firm in taker.exclude_partners or not pump_may_help(supply, demand, direct):
+            if not firms_allow(supply, demand, firms[supply.firm].rules, firms[demand.firm].rules,
+                               internal=internal) or not pump_may_help(supply, demand, direct):
                 continue
             length = _length(firms, supply, demand, settings.routing_factor)  # NaN: said elsewhere
             for tech in pumps:

@@ -1,13 +1,23 @@
-"""What two heat streams' temperatures allow between them (DESIGN section 2): the rules that
-candidate generation (:mod:`symbiosis.candidates.heat`) and park validation
-(:mod:`symbiosis.park.convert`) share, so that both read them from one place. Temperatures in K.
+"""Which streams may be linked and what two heat streams' temperatures allow between them
+(DESIGN section 2): the rules that candidate generation (:mod:`symbiosis.candidates`) and park
+validation (:mod:`symbiosis.park.convert`) share, so that both read them from one place.
+Temperatures in K.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from symbiosis.park.model import Stream, Technology
+from symbiosis.park.model import Rules, Stream, Technology
+
+
+def firms_allow(supply: Stream, demand: Stream, giver: Rules, taker: Rules, *, internal: bool) -> bool:
+    """The firms' rules allow a link from ``supply`` to ``demand``: links join different firms,
+    or streams of one firm when the park's ``internal_links`` is on, and neither firm names
+    the other in its ``exclude_partners``."""
+    if supply.firm == demand.firm and not internal:
+        return False
+    return demand.firm not in giver.exclude_partners and supply.firm not in taker.exclude_partners
 
 
 def passes_directly(supply: Stream, demand: Stream, approach: float) -> bool:
