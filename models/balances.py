@@ -16,7 +16,8 @@ symbol              attribute                        meaning
 ==================  ===============================  ===========================================
 
 ``route_use`` is the slack of the balance, an expression, not a variable: the
-route is unbounded, so what links leave is what the route carries.
+route is unbounded, so what links leave is what the route carries, and with it what a
+supply's store loses.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def add_balances(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
             for s in linked for t in data.steps}
     block.stream_limit = pyo.Constraint(
         linked, m.links.T, rule=lambda b, s, t: used[s, t] <= rate(m, data, s, t))
+    # What supply stores lose goes where the surplus goes today (models/storage.py).
+    lost = m.store_losses
     block.route_use = pyo.Expression(
-        block.S, m.links.T, rule=lambda b, s, t: rate(m, data, s, t) - used.get((s, t), 0))
+        block.S, m.links.T,
+        rule=lambda b, s, t: rate(m, data, s, t) - used.get((s, t), 0) + lost.get((s, t), 0))
     return block

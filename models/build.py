@@ -15,7 +15,7 @@ from symbiosis.models.links import add_links
 from symbiosis.models.materials import add_material_shares
 from symbiosis.models.objectives import add_costs, set_objective
 from symbiosis.models.rules import add_partner_limits
-from symbiosis.models.storage import add_storage, storage_adjustment
+from symbiosis.models.storage import add_storage, storage_adjustment, storage_losses
 
 
 @contextmanager
@@ -47,6 +47,7 @@ def build_model(data: ModelData, *, objective: str = "cost") -> pyo.ConcreteMode
         add_conversion(m, data)
         add_storage(m, data)
         m.rate_change = _rate_changes(m, data)
+        m.store_losses = storage_losses(m, data)
         add_heat_cascade(m, data)
         add_balances(m, data)
         add_material_shares(m, data)

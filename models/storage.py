@@ -2,12 +2,18 @@
 
 On a supply the store takes part of the surplus (charge) and gives it back later
 (discharge), so links see ``R - charge + discharge``; on a demand links may deliver
-ahead of need into the store. The content is cyclic within each period (the year for
-hourly steps, each typical day for typical days).
+ahead of need into the store. The content is cyclic over the year (hourly steps) or carried
+from day to day through the typical days in their order over the year.
+
+What a store loses (the efficiency on charging and the standing loss) is lost on the way: a
+demand store's losses are bought from the demand's current route, and a supply store's
+losses go where the surplus goes today (its current route: the cooling tower, the landfill),
+since a store must never pay as a way of discarding a surplus (a silo cannot make slag
+vanish, nor a leaky tank replace a cooling tower).
 
 .. math::
 
-    S_{n(t)} = (1 - \\lambda \\Delta_t) S_t + \\Delta_t (\\eta\\, c_t - d_t), \\quad
+    S_{n(t)} = (1 - \\lambda)^{\\Delta_t} S_t + \\Delta_t (\\eta\\, c_t - d_t), \\quad
     S_t \\le E, \\quad c_t, d_t \\le \\rho E, \\quad
     \\underline{E} z \\le E \\le \\overline{E} z
 
@@ -66,7 +72,7 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     def after(b, k, t):
         """Content after step t: what it held, less standing loss, plus what went in and out."""
         store, hours = stores[k], float(durations[t])
-        return (1 - store.standing_loss * hours) * b.content[k, t] + hours * (
+        return kept_over(store, hours) * b.content[k, t] + hours * (
             store.efficiency * b.charge[k, t] - b.discharge[k, t]
         )
 
@@ -76,6 +82,7 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         )
     else:
         _link_typical_days(block, data, stores, after)
+    _add_losses(block, data, stores)
     on_supply = [k for k in stores if stores[k].on_supply]
     made = conversion_output(m, data) if m.component("conversion") is not None else {}
 
@@ -89,14 +96,23 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
     return block
 
 
+def kept_over(store, hours: float) -> float:
+    """The share of its content a store keeps over ``hours``: :math:`(1 - \\lambda)^h`."""
+    return (1.0 - store.standing_loss) ** hours
+
+
 def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -> None:
     """Storage across typical days in their order over the year (Kotzur, Nolting, Hoffmann,
-    Gross, Smolenko, Priesemann and Stolten 2018, Appl. Energy 213:123, simplified bounds).
+    Gross, Smolenko, Priesemann and Stolten 2018, Appl. Energy 213:123).
 
     ``content`` becomes the content *within* a typical day relative to its start (0 at its first
     hour, of either sign); ``between[k, d]`` the content at the start of day d of the year, carried
-    from day to day by the typical day's net change; the store holds between 0 and its capacity
-    at every hour: ``between + highest within <= capacity``, ``between + lowest within >= 0``.
+    from day to day by the typical day's net change. At hour :math:`\\tau` of day d the store
+    holds :math:`between_d (1 - \\lambda)^{\\tau} + content_t`, between 0 and its capacity. Without
+    standing loss that is ``between + highest within <= capacity`` and ``between + lowest
+    within >= 0`` (Kotzur's simplified bounds, exact then); with it, one pair of rows a day and
+    step, since the carried content decays through the day (the simplified bounds would let a
+    day draw on content already lost).
     """
     steps = list(data.steps)
     period = [int(p) for p in data.period]
@@ -104,6 +120,8 @@ def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -
     last = {p: max(t for t in steps if period[t] == p) for p in set(period)}
     order = [int(c) for c in data.day_order]
     days = range(len(order))
+    since_start = hours_into_period(data)
+    day_hours = {p: since_start[last[p]] + float(data.durations[last[p]]) for p in first}
     for k in block.K:
         for t in steps:
             block.content[k, t].domain = pyo.Reals
@@ -111,8 +129,6 @@ def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -
     block.PERIODS = pyo.Set(initialize=sorted(first))
     block.DAYS = pyo.Set(initialize=days)
     block.between = pyo.Var(block.K, block.DAYS, domain=pyo.NonNegativeReals)
-    block.highest = pyo.Var(block.K, block.PERIODS)
-    block.lowest = pyo.Var(block.K, block.PERIODS)
     block.day_starts_empty = pyo.Constraint(
         block.K, block.PERIODS, rule=lambda b, k, p: b.content[k, first[p]] == 0
     )
@@ -120,31 +136,97 @@ def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -
     block.content_carry = pyo.Constraint(
         block.K, inner, rule=lambda b, k, t: b.content[k, t + 1] == after(b, k, t)
     )
-    block.within_high = pyo.Constraint(
-        block.K, steps, rule=lambda b, k, t: b.content[k, t] <= b.highest[k, period[t]]
-    )
-    block.within_low = pyo.Constraint(
-        block.K, steps, rule=lambda b, k, t: b.content[k, t] >= b.lowest[k, period[t]]
-    )
-    block.end_high = pyo.Constraint(
-        block.K, block.PERIODS, rule=lambda b, k, p: after(b, k, last[p]) <= b.highest[k, p]
-    )
-    block.end_low = pyo.Constraint(
-        block.K, block.PERIODS, rule=lambda b, k, p: after(b, k, last[p]) >= b.lowest[k, p]
-    )
 
     def day_to_day(b, k, d):
-        store = stores[k]
-        decay = (1 - store.standing_loss) ** 24
+        decay = kept_over(stores[k], day_hours[order[d]])
         return b.between[k, (d + 1) % len(order)] == decay * b.between[k, d] + after(b, k, last[order[d]])
 
     block.day_to_day = pyo.Constraint(block.K, block.DAYS, rule=day_to_day)
+
+    lossless = [k for k in block.K if stores[k].standing_loss == 0]
+    block.highest = pyo.Var(lossless, block.PERIODS)
+    block.lowest = pyo.Var(lossless, block.PERIODS)
+    block.within_high = pyo.Constraint(
+        lossless, steps, rule=lambda b, k, t: b.content[k, t] <= b.highest[k, period[t]]
+    )
+    block.within_low = pyo.Constraint(
+        lossless, steps, rule=lambda b, k, t: b.content[k, t] >= b.lowest[k, period[t]]
+    )
+    block.end_high = pyo.Constraint(
+        lossless, block.PERIODS, rule=lambda b, k, p: after(b, k, last[p]) <= b.highest[k, p]
+    )
+    block.end_low = pyo.Constraint(
+        lossless, block.PERIODS, rule=lambda b, k, p: after(b, k, last[p]) >= b.lowest[k, p]
+    )
     block.full_at_most = pyo.Constraint(
-        block.K, block.DAYS, rule=lambda b, k, d: b.between[k, d] + b.highest[k, order[d]] <= b.capacity[k]
+        lossless, block.DAYS, rule=lambda b, k, d: b.between[k, d] + b.highest[k, order[d]] <= b.capacity[k]
     )
     block.empty_at_least = pyo.Constraint(
-        block.K, block.DAYS, rule=lambda b, k, d: b.between[k, d] + b.lowest[k, order[d]] >= 0
+        lossless, block.DAYS, rule=lambda b, k, d: b.between[k, d] + b.lowest[k, order[d]] >= 0
     )
+
+    # Stores with standing loss: the content at the start of every step of every day (the end
+    # of a day is the next day's start, bounded there).
+    leaky = [(k, d, t) for k in block.K if stores[k].standing_loss > 0 for d in days
+             for t in steps if period[t] == order[d]]
+
+    def held(b, k, d, t):
+        return kept_over(stores[k], since_start[t]) * b.between[k, d] + b.content[k, t]
+
+    block.held_at_most = pyo.Constraint(leaky, rule=lambda b, k, d, t: held(b, k, d, t) <= b.capacity[k])
+    block.held_at_least = pyo.Constraint(leaky, rule=lambda b, k, d, t: held(b, k, d, t) >= 0)
+
+
+def hours_into_period(data: ModelData) -> list[float]:
+    """Hours from the start of its period (typical day) to the start of each step."""
+    since, elapsed = [], 0.0
+    for t in data.steps:
+        if t > 0 and data.period[t] != data.period[t - 1]:
+            elapsed = 0.0
+        since.append(elapsed)
+        elapsed += float(data.durations[t])
+    return since
+
+
+def _add_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
+    """``block.lost[k, t]``: what supply store k loses in step t (a rate, MW or t/h); it goes to
+    the stream's current route, as the surplus it was (see the module's docstring).
+
+    In a step of :math:`\\Delta` hours a store holding S loses :math:`(1 - \\eta) c \\Delta +
+    (1 - (1 - \\lambda)^{\\Delta}) S`. Over typical days the content carried into a day decays
+    through it as well; a step of a typical day stands for all the days it represents, so it
+    gets the mean of their carried content, and the year's total is exact."""
+    durations = data.durations if data.durations is not None else data.weights
+    typical = data.day_order is not None and data.period is not None
+    if typical:
+        order = [int(p) for p in data.day_order]
+        since_start = hours_into_period(data)
+        days_of = {int(p): [d for d, q in enumerate(order) if q == p] for p in set(data.period)}
+
+    def lost(b, k, t):
+        store, hours = stores[k], float(durations[t])
+        leaks = 1.0 - kept_over(store, hours)
+        loss = (1.0 - store.efficiency) * b.charge[k, t]
+        if leaks > 0:
+            loss = loss + leaks / hours * b.content[k, t]
+            if typical:
+                days = days_of[int(data.period[t])]
+                carried = leaks / hours * kept_over(store, since_start[t]) / len(days)
+                loss = loss + carried * pyo.quicksum(b.between[k, d] for d in days)
+        return loss
+
+    on_supply = [k for k in stores if stores[k].on_supply]
+    block.lost = pyo.Expression(on_supply, block.model().links.T, rule=lost)
+
+
+def storage_losses(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int], object]:
+    """What supply stores lose, by (stream, step): added to the stream's current route."""
+    stream_of = {store.id: store.stream for store in data.storages}
+    lost = m.storage.component("lost")  # none without stores
+    terms: dict[tuple[str, int], object] = {}
+    for (k, t), loss in lost.items() if lost is not None else ():
+        terms[stream_of[k], t] = terms.get((stream_of[k], t), 0) + loss
+    return terms
 
 
 def storage_adjustment(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int], object]:

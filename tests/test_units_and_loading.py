@@ -533,6 +533,15 @@ def test_a_loss_per_km_of_100_percent_or_more_is_refused(make_park, written: Any
     assert "below 100 %/km" in problem.expected and says in problem.hint
 
 
+@pytest.mark.parametrize("written", ["100 %/h", "150 %/h", "3000 %/day"])
+def test_a_standing_loss_of_100_percent_an_hour_or_more_is_refused(make_park, written: Any) -> None:
+    """'150 %/h' loaded: a store losing more than it holds made heat from nothing (the audit:
+    730 MWh in, 10,220 MWh out a year)."""
+    problem = _refused(make_park, _firms(), technologies={"thermal_storage": {"standing_loss": written}})
+    assert problem.field == "technologies.thermal_storage.standing_loss"
+    assert "below 100 %/h" in problem.expected and "per hour" in problem.hint
+
+
 @pytest.mark.parametrize(("written", "per_km"), [("0.5 %/km", 0.005), ("0.5 %", 0.005), (0.005, 0.005),
                                                  ("5 %/km", 0.05)])
 def test_a_loss_per_km_below_100_percent_is_read(make_park, written: Any, per_km: float) -> None:

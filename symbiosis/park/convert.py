@@ -319,6 +319,10 @@ def technology(
         if key in SHARE_FIELDS and not math.isnan(number) and not 0 <= number <= 1:
             reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %",
                            "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
+        elif key == "standing_loss" and not math.isnan(number) and number >= 1:
+            reader.problem(where(key), f"'{raw[key]}' ({number * 100:g} %/h)",
+                           "a share of its content a store loses per hour, below 100 %/h",
+                           "check the number and its unit, e.g. '0.02 %/h' (per hour, not per day)")
         elif key == "lifetime":
             reader.at_least(number, 0, where(key), "a lifetime > 0 years", strict=True, written=raw[key],
                             hint="write e.g. '30 year'")

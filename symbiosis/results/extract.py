@@ -79,6 +79,8 @@ class Solution:
     charge: dict[str, np.ndarray] = field(default_factory=dict)
     discharge: dict[str, np.ndarray] = field(default_factory=dict)
     power: dict[str, np.ndarray] = field(default_factory=dict)
+    # What each supply store loses per step (rates), sent to its stream's current route.
+    lost: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def nothing_built(cls, data: ModelData) -> Solution:
@@ -119,6 +121,8 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         charge={s.id: _values(m.storage.charge, [(s.id, t) for t in steps]) for s in data.storages},
         discharge={s.id: _values(m.storage.discharge, [(s.id, t) for t in steps]) for s in data.storages},
         power={c.id: _values(m.conversion.power, [(c.id, t) for t in steps]) for c in data.converters},
+        lost={s.id: np.array([max(0.0, pyo.value(m.storage.lost[s.id, t], exception=False) or 0.0)
+                              for t in steps]) for s in data.storages if s.on_supply},
     )
 
 
@@ -307,12 +311,15 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
     for store in data.storages:
         charge, discharge = solution.charge[store.id], solution.discharge[store.id]
         sign = 1.0 if store.on_supply else -1.0
-        ledger.route_use[store.stream] += sign * (discharge - charge)
+        lost = solution.lost.get(store.id, np.zeros(len(w))) if store.on_supply else np.zeros(len(w))
+        ledger.route_use[store.stream] += sign * (discharge - charge) + lost
         if not solution.built.get(store.id):
             continue
         c = by_id[store.id]
         stream = data.streams[store.stream]
-        kept = float(w @ (charge - discharge))  # what the store's losses take out of the stream
+        # What the store takes out of its stream's route over the year: a demand store's losses
+        # (bought more), none for a supply store (its losses go to the route as before).
+        kept = float(w @ (charge - discharge - lost))
         avoided_cost = sign * (stream.price + carbon * stream.emissions) * kept
         capacity = solution.capacity[store.id]
         investment = c.investment_fixed + c.investment_per_capacity * capacity
