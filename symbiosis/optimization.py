@@ -32,7 +32,8 @@ from symbiosis.time import TimeSteps, time_steps
 Progress = Callable[[str], None]
 
 # Second stage of the emissions objective: cost is minimised while emissions stay within
-# this relative tolerance of their minimum (lexicographic optimum).
+# this relative tolerance of their minimum (lexicographic optimum); none at zero emissions,
+# where an absolute slack was spent in full (a park with no CO2 left reported 1e-06 t).
 EMISSIONS_TOLERANCE = 1e-6
 # What a person chose, and so what an infeasible park most likely breaks: tried first.
 # Dual prices need one more LP solve: by default only for models up to this many columns.
@@ -344,7 +345,7 @@ def _least_cost_at_least_emissions(
 ) -> SolveOutcome:
     least = first.objective
     model.emissions_cap = pyo.Constraint(
-        expr=model.emissions.total <= least + EMISSIONS_TOLERANCE * max(1.0, abs(least))
+        expr=model.emissions.total <= least + EMISSIONS_TOLERANCE * abs(least)
     )
     set_objective(model, "cost")
     second = solve(model, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 
 import click
@@ -103,18 +104,21 @@ def show(result: Result) -> None:
         f"saving [bold green]{quantity(s['saving'], currency)}[/] per year; "
         f"CO2 {quantity(s['baseline_emissions'], 't')} -> {quantity(s['emissions'], 't')} per year; "
         f"investment {quantity(s['investment'], currency)}")
-    table = Table(title=f"{len(result.exchanges)} proposed exchanges, best first", title_justify="left")
+    running = int(result.exchanges["existing"].astype(bool).sum()) if len(result.exchanges) else 0
+    title = f"{len(result.exchanges) - running} proposed exchanges" + (
+        f" and {running} running today (their change from today)" if running else "")
+    table = Table(title=f"{title}, best first", title_justify="left")
     for column in ("from", "to", "technology", "capacity", "per year", "investment", "saving/yr",
                    "CO2 avoided", "payback"):
         table.add_column(column, justify="left" if column in ("from", "to", "technology") else "right")
     for row in result.exchanges.itertuples():
         tech = row.technology + (f" (COP {row.cop:.2f})" if row.kind == "heat_pump" else "")
-        tech += " [existing]" if row.existing else ""
+        tech += " \\[existing]" if row.existing else ""  # escaped: rich would read [existing] as markup
         table.add_row(f"{row.from_firm}.{row.from_stream}", f"{row.to_firm}.{row.to_stream}", tech,
                       quantity(row.capacity, row.capacity_unit), annual(row.annual_amount, row.amount_unit),
                       quantity(row.investment, currency), quantity(row.saving, currency),
                       quantity(row.co2_avoided, "t"),
-                      "-" if row.payback_years == float("inf") else f"{row.payback_years:.1f} yr")
+                      f"{row.payback_years:.1f} yr" if math.isfinite(row.payback_years) else "-")
     stdout.print(table)
     firms = Table(title="per firm, annual cost (each exchange's net saving shared half and half)",
                   title_justify="left")

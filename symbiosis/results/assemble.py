@@ -36,6 +36,7 @@ def assemble_result(
         firms = firms.merge(solution.firms, on=["firm", "name"], how="right").fillna(
             {"baseline_cost": 0.0, "baseline_emissions": 0.0})
         exchanges, routes, flows = solution.exchanges, solution.routes, solution.flows
+        exchanges = _existing_from_today(exchanges, baseline.exchanges)
         total, emissions, investment = solution.total_cost, solution.emissions, solution.investment
     else:
         firms = firms.assign(total_cost=math.nan, emissions=math.nan)
@@ -119,6 +120,27 @@ def assemble_result(
         summary=summary,
         values=values if values is not None else pd.DataFrame(columns=VALUE_COLUMNS),
     )
+
+
+# What an existing link's row shows as the change from today (the baseline runs it too).
+CHANGE_COLUMNS = ("saving", "co2_avoided")
+
+
+def _existing_from_today(exchanges: pd.DataFrame, today: pd.DataFrame) -> pd.DataFrame:
+    """An existing link already runs in the baseline (today's park), so its row's saving and
+    CO2 avoided are what changes from today (0 where it runs as today): the exchanges' savings
+    and CO2 avoided then add up to the park's. Its capacity, amounts, costs and transfer are as
+    it runs (they make up the park's total cost); it has no payback (nothing is invested)."""
+    existing = exchanges["existing"].astype(bool) if len(exchanges) else pd.Series(dtype=bool)
+    if not existing.any():
+        return exchanges
+    before = today.set_index("id")
+    exchanges = exchanges.copy()
+    for column in CHANGE_COLUMNS:
+        was = exchanges.loc[existing, "id"].map(before[column]).fillna(0.0)
+        exchanges.loc[existing, column] = exchanges.loc[existing, column] - was.to_numpy()
+    exchanges.loc[existing, "payback_years"] = math.nan
+    return exchanges.sort_values("saving", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _dual_prices(exchanges: pd.DataFrame, values: pd.DataFrame | None) -> list[float]:

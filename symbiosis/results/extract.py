@@ -427,19 +427,24 @@ def _carry_hubs(park: Park, ledger: _Ledger) -> None:
     those links' savings (evenly when none saves), so the hub ends even and the firms' savings
     add up to the park's. The same rule as ``symbiosis share --method equal-split``."""
     for hub in park.hubs:
-        weights: dict[str, float] = defaultdict(float)
-        for row in ledger.rows:
-            ends = (row["from_firm"], row["to_firm"])
-            if ends.count(hub) != 1:  # the hub's own units and stores have it at both ends
-                continue
-            weights[ends[1] if ends[0] == hub else ends[0]] += max(row["saving"], 0.0)
-        total = sum(weights.values())
-        for partner, weight in weights.items():
-            share = weight / total if total > 0 else 1 / len(weights)
-            ledger.site_cost[partner] += share * ledger.site_cost[hub]
-            ledger.site_emissions[partner] += share * ledger.site_emissions[hub]
-        if weights:
-            ledger.site_cost[hub] = ledger.site_emissions[hub] = 0.0
+        # the hub's links (its own units and stores have it at both ends)
+        links = [row for row in ledger.rows if (row["from_firm"], row["to_firm"]).count(hub) == 1]
+        if not links:
+            continue
+        total = sum(max(row["saving"], 0.0) for row in links)
+        cost, emissions = ledger.site_cost[hub], ledger.site_emissions[hub]
+        for row in links:
+            share = max(row["saving"], 0.0) / total if total > 0 else 1 / len(links)
+            hub_supplies = row["from_firm"] == hub
+            partner = row["to_firm"] if hub_supplies else row["from_firm"]
+            ledger.site_cost[partner] += share * cost
+            ledger.site_emissions[partner] += share * emissions
+            # The link's transfer is then what the firm pays the hub (or is paid) net of its part
+            # of the hub's result: the hub ends even on each link, as in ``symbiosis share``.
+            row["transfer"] += share * cost if hub_supplies else -share * cost
+            amount = row["annual_amount"]
+            row["transfer_price"] = row["transfer"] / amount if amount > 0 else 0.0
+        ledger.site_cost[hub] = ledger.site_emissions[hub] = 0.0
 
 
 def _payback(investment: float, operating_benefit: float) -> float:
