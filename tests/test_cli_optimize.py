@@ -89,6 +89,15 @@ def test_candidates_lists_links(tmp_path: Path) -> None:
     assert csv.read_text().count("\n") == 2  # header + one candidate
 
 
+def test_candidates_lists_stores_and_hub_units_too() -> None:
+    """Herøya's candidate tank and hub electrolyser were in no listing before a solve."""
+    heroya = Path(__file__).resolve().parents[1] / "parks" / "heroya"
+    result = CliRunner().invoke(cli, ["candidates", str(heroya)], terminal_width=250)
+    assert result.exit_code == 0, result.output
+    assert "2 candidate stores and hub units" in result.stdout
+    assert "thermal_storage" in result.stdout and "electrolyser" in result.stdout
+
+
 def test_values_show_what_streams_are_worth(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path)), "--values"])
     assert result.exit_code == 0, result.output

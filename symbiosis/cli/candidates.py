@@ -29,7 +29,8 @@ from symbiosis.park import Carrier, load_park
 def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_path: str | None,
                force: bool) -> None:
     """List every candidate link of PARK: which supply could serve which demand, with
-    which technology, over what length, at what cost and largest size."""
+    which technology, over what length, at what cost and largest size; then the candidate
+    stores and hub units."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if csv_path:
         check_out_file(csv_path, force=force, option="--csv")
@@ -44,6 +45,15 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
                       c.technology, f"{c.length_km:.2f} km", largest,
                       quantity(c.investment_fixed, loaded.currency), c.note)
     stdout.print(table)
+    assets = found.assets_table
+    if len(assets):
+        stores = Table(title=f"{len(assets)} candidate stores and hub units", title_justify="left")
+        for column in ("id", "site", "stream", "technology", "largest"):
+            stores.add_column(column, justify="right" if column == "largest" else "left")
+        for row in assets.itertuples():
+            stores.add_row(row.id, row.site, row.stream, row.technology,
+                           quantity(row.max_capacity, row.capacity_unit))
+        stdout.print(stores)
     if csv_path:
         write_output(csv_path, lambda path: found.table.to_csv(path, index=False), force=force,
                      option="--csv")

@@ -420,7 +420,10 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
         return problem(_kind(value), f"a number {bounds[kind]} {limit}{words}", "correct the value")
     if kind.startswith(("int_", "float_")):
         whole = " whole" if kind.startswith("int_") else ""
-        return problem(_kind(value), f"a{whole} number{words}", "write the number without a unit")
+        given_a_number = isinstance(value, int | float) and not isinstance(value, bool)
+        hint = (f"write a whole number, e.g. {max(1, round(value))}" if given_a_number and whole
+                else "write the number without a unit")
+        return problem(_kind(value), f"a{whole} number{words}", hint)
     if kind.startswith("bool_"):
         return problem(_kind(value), f"true or false{words}", "write true or false")
     if kind.startswith("string_"):

@@ -24,7 +24,8 @@ class Strict(BaseModel):
 
 
 class TypicalDays(Strict):
-    typical_days: StrictInt = Field(gt=0, le=366, description="number of typical days")
+    typical_days: StrictInt = Field(gt=0, le=365,
+                                    description="number of typical days (the model year has 365)")
     segments: StrictInt | None = Field(
         default=None, gt=0, le=24,
         description="steps per typical day: consecutive hours of like load merged (default: 24 hourly steps)")
