@@ -21,6 +21,7 @@ from symbiosis.analysis import expand_grid, grid_values, sweep
 from symbiosis.analysis.sweep import chains_of
 from symbiosis.cli import cli
 from symbiosis.cli.sweep import parse_grid
+from symbiosis.park import ParkError
 
 
 @pytest.fixture(scope="module")
@@ -42,27 +43,41 @@ def folder(tmp_path_factory) -> Path:
                       files={"scenarios/broken.yaml": "remove_firms: [nobody]\n"})
 
 
-def test_a_sweep_of_carbon_prices_with_a_broken_scenario(client, folder: Path) -> None:
+def test_a_broken_scenario_or_key_is_refused_before_any_run(client, folder: Path) -> None:
+    """A scenario that cannot load, a misspelt key or a wrong unit made a failed row in every
+    run, after the cluster had started: now each scenario is loaded with the grid's first and
+    last values before any run."""
+    with pytest.raises(ParkError, match="nobody"):
+        sweep(folder, scenarios=[None, "broken"], grid={"park.carbon_price": "0..200:100"}, client=client)
+    with pytest.raises(ParkError, match="carbon_prize"):
+        sweep(folder, grid={"park.carbon_prize": "0..200:100 NOK/t"}, client=client)
+    with pytest.raises(ParkError, match="carbon_price"):
+        sweep(folder, grid={"park.carbon_price": "0..200:100 NOK/MWh"}, client=client)
+
+
+def test_a_sweep_of_carbon_prices_with_a_failing_run(client, folder: Path) -> None:
     done = []
-    result = sweep(folder, scenarios=[None, "broken"], grid={"park.carbon_price": "0..200:100"},
+    prices = ["0 NOK/t", "100 NOK/t", "-5 NOK/t", "200 NOK/t"]
+    result = sweep(folder, grid={"park.carbon_price": prices},
                    client=client, on_run=lambda count, total, row: done.append((count, total)))
-    assert sorted(done) == [(k, 6) for k in range(1, 7)]
+    assert sorted(done) == [(k, 4) for k in range(1, 5)]
     runs = result.runs
-    assert list(runs["run"]) == list(range(6))
-    # The unit of the park's own value (20 NOK/t) is kept.
-    assert list(runs["park.carbon_price"]) == ["0 NOK/t", "100 NOK/t", "200 NOK/t"] * 2
-    base, broken = runs[runs["scenario"] == ""], runs[runs["scenario"] == "broken"]
+    assert list(runs["run"]) == list(range(4))
+    assert list(runs["park.carbon_price"]) == prices
+    negative = runs["park.carbon_price"] == "-5 NOK/t"
+    base, broken = runs[~negative], runs[negative]
     assert list(base["status"]) == ["optimal"] * 3
     assert list(base["exchanges"]) == [1, 2, 3]
-    # Two chains of three runs: the second and third start from the design before them (one
-    # pair fewer), and still find the pair more that their price pays for.
-    assert list(base["start"]) == ["", "design", "design"]
+    # Two chains of two runs: the second run starts from the design before it (one pair fewer)
+    # and still finds the pair more its price pays for; the failed run leaves the run after it
+    # to start on its own.
+    assert list(base["start"]) == ["", "design", ""]
     savings = [sum(pair_benefit(price) - capital for capital in PAIR_CAPITAL[:k])
                for price, k in ((0, 1), (100, 2), (200, 3))]
     assert list(base["saving"]) == pytest.approx(savings, rel=1e-6)
-    assert list(broken["status"]) == ["failed"] * 3
-    assert all("nobody" in error and "remove_firms" in error for error in broken["error"])
-    assert len(result.failed) == 3
+    assert list(broken["status"]) == ["failed"]
+    assert all("carbon_price" in error for error in broken["error"])
+    assert len(result.failed) == 1
 
     exchanges = result.exchanges
     assert list(exchanges["from_firm"]) == ["s1", "s2", "s3"]
@@ -95,10 +110,10 @@ def test_cli_sweep_on_an_existing_scheduler(client, folder: Path, tmp_path: Path
     document = json.loads(run.stdout)
     assert [r["exchanges"] for r in document["runs"]] == [1, 3]
     assert all((out / name).is_file() for name in ("runs.csv", "exchanges.csv", "sweep.json"))
-    failed = CliRunner().invoke(cli, ["sweep", str(folder), "--scenario", "broken", "--base",
-                                      "--no-warm-start", "--scheduler", client.scheduler.address])
-    assert failed.exit_code == 1
-    assert "failed" in failed.stdout and "nobody" in failed.stdout
+    refused = CliRunner().invoke(cli, ["sweep", str(folder), "--scenario", "broken", "--base",
+                                       "--no-warm-start", "--scheduler", client.scheduler.address])
+    assert refused.exit_code == 2
+    assert "nobody" in refused.output and "Traceback" not in refused.output
 
 
 def test_runs_are_cut_into_consecutive_chains() -> None:

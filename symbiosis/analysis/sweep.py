@@ -208,8 +208,10 @@ def sweep(
     path = str(_folder_of(park_path).resolve())
     if not Path(path).exists():
         raise FileNotFoundError(f"no park at {park_path}")
-    plan = [(scenario, overrides) for scenario in (list(scenarios) if scenarios else [None])
-            for overrides in expand_grid(path, grid)]
+    combinations = expand_grid(path, grid)
+    chosen = list(scenarios) if scenarios else [None]
+    check_plan(path, chosen, combinations)
+    plan = [(scenario, overrides) for scenario in chosen for overrides in combinations]
     options = {"objective": objective, "solver": solver, "time_limit": time_limit, "gap": gap}
     with _Cluster(client, scheduler) as dask_client:
         chains = sum(dask_client.nthreads().values()) if warm_start else len(plan)
@@ -220,6 +222,18 @@ def sweep(
         runs[key] = [overrides.get(key) for _, overrides in plan]
     runs = runs[RUN_COLUMNS[:3] + keys + RUN_COLUMNS[3:]]
     return SweepResult(runs=runs, exchanges=_robustness(answers))
+
+
+def check_plan(path: str, scenarios: Sequence[str | None], combinations: Sequence[dict[str, Any]]) -> None:
+    """Load the park with each scenario at the grid's first and last combination before any
+    run: a misspelt key, a wrong unit or a missing scenario raises its ``ParkError`` here, not as
+    a failed row in every run after the cluster has started."""
+    from symbiosis.park import load_park
+
+    ends = [combinations[0], combinations[-1]] if len(combinations) > 1 else list(combinations)
+    for scenario in scenarios:
+        for overrides in ends:
+            load_park(path, scenario=scenario, overrides=overrides)
 
 
 class _Cluster:
