@@ -5,6 +5,7 @@ Every expected figure comes from the hand figures of ``analysis_parks`` (see its
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -19,7 +20,11 @@ from analysis_parks import (
     HOURS,
     HUB_CAPITAL,
     HUB_VALUE,
+    PAIR_CAPITAL,
+    PAIR_TONNES,
     one_supplier_two_buyers,
+    pair_benefit,
+    three_pairs,
     three_way_synergy,
     two_exchanges,
 )
@@ -159,6 +164,12 @@ def test_a_three_way_synergy_needs_every_firm(park_of) -> None:
         assert firms.loc[firm, "saving"] == pytest.approx(value * grand / sum(values.values()), rel=1e-6)
     assert firms["saving"].sum() == pytest.approx(result.saving, rel=1e-9)
     assert firms["share_of_saving"].sum() == pytest.approx(1.0, rel=1e-9)
+    # And each hub link's transfer is the one `share` prices (it was the half-and-half transfer
+    # of a hub that keeps half, before the hub's result passed to the firms).
+    priced = transfer_prices(park, result).set_index("id")["transfer"]
+    for row in result.exchanges[result.exchanges["from_firm"] == "h2_hub"].itertuples():
+        if row.kind != "electrolyser":
+            assert row.transfer == pytest.approx(priced[row.id], rel=1e-9)
 
 
 def test_a_sampled_shapley_value_adds_up_and_states_its_error(park_of) -> None:
@@ -218,3 +229,135 @@ def test_coalition_solves_cost_what_optimize_says(park_of, make) -> None:
     for left_out in ({ids[0]}, set(), set(ids[1:]), {ids[0]}):
         expected = symbiosis.optimize(park, fixed_links=dict.fromkeys(left_out, False)).total_cost
         assert model.total_cost(left_out) == pytest.approx(expected, rel=1e-9)
+
+
+# A result is shared only for the park data it was solved from, and only if it is their least cost:
+# v(N) is its saving, every other v(S) is solved from the park given.
+DEAR_HYDROGEN = "routes:\n  grey_hydrogen:\n    price: 40 NOK/kg\n"  # scenarios/dear_hydrogen.yaml
+DEAR_H2_SAVING = 0.05 * HOURS * 40_000 - (H2_AVOIDED - H2_SAVING)  # 17,520,000 NOK avoided less the pipe
+
+
+@pytest.fixture
+def folder_of(tmp_path: Path):
+    """``folder_of(name, data)``: a park folder under tmp_path, with scenarios/dear_hydrogen.yaml."""
+
+    def write(name: str, data: dict) -> Path:
+        return write_park(tmp_path / name, data, {"scenarios/dear_hydrogen.yaml": DEAR_HYDROGEN})
+
+    return write
+
+
+def assert_two_exchange_shares(frame, h2_saving: float) -> None:
+    """Shapley of two_exchanges (see the first test): chlor H2/2, ammonia (H2 + heat)/2, town heat/2."""
+    shares = shares_of(frame)
+    assert shares["chlor"] == pytest.approx(h2_saving / 2, rel=1e-6)
+    assert shares["ammonia"] == pytest.approx((h2_saving + HEAT_SAVING) / 2, rel=1e-6)
+    assert shares["town"] == pytest.approx(HEAT_SAVING / 2, rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["shapley", "equal_split"])
+def test_a_result_of_another_park_is_refused(folder_of, method: str) -> None:
+    """Before: another park's result gave zero Shapley shares (its links are none of this park's), or
+    with equal_split the other park's firms."""
+    from symbiosis.analysis.sharing import ResultMismatch
+
+    park = symbiosis.load_park(folder_of("here", two_exchanges()))
+    other_data = one_supplier_two_buyers()
+    other_data["park"]["name"] = "other park"
+    other = symbiosis.optimize(symbiosis.load_park(folder_of("there", other_data)))
+    refused = r"other park data .*'other park'.*fingerprint .*symbiosis\.optimize"
+    with pytest.raises(ResultMismatch, match=refused):
+        fair_shares(park, other, method=method)
+    with pytest.raises(ValueError, match="other park data"):  # a ValueError, as the API's other refusals
+        transfer_prices(park, other)
+    # A result that records no fingerprint is still known by its park's name.
+    unmarked = other.summary.copy()
+    unmarked["fingerprint"] = ""
+    with pytest.raises(ResultMismatch, match="'other park'"):
+        fair_shares(park, dataclasses.replace(other, summary=unmarked), method=method)
+
+
+def test_a_base_result_is_refused_for_a_scenario_or_overrides(folder_of) -> None:
+    """Before: the base result's saving was taken as v(N) of the scenario's game, whose coalitions
+    are solved with the scenario: the shares added up to the base saving and mixed both."""
+    from symbiosis.analysis.sharing import ResultMismatch
+
+    folder = folder_of("park", two_exchanges())
+    base = symbiosis.load_park(folder)
+    dear = symbiosis.load_park(folder, scenario="dear_hydrogen")
+    taxed = symbiosis.load_park(folder, overrides={"park.carbon_price": "100 NOK/t"})
+    base_result, dear_result = symbiosis.optimize(base), symbiosis.optimize(dear)
+    with pytest.raises(ResultMismatch, match="solved with no scenario, the park is loaded with scenario "
+                                             "'dear_hydrogen'"):
+        fair_shares(dear, base_result)
+    with pytest.raises(ResultMismatch, match="solved with scenario 'dear_hydrogen', the park is loaded "
+                                             "with no scenario"):
+        fair_shares(base, dear_result, method="equal_split")
+    with pytest.raises(ResultMismatch, match=r"no overrides, the park is loaded with overrides "
+                                             r"park\.carbon_price="):
+        fair_shares(taxed, base_result)
+
+    # Each park with its own result: the hand-derived shares (the scenario's dearer hydrogen too).
+    assert_two_exchange_shares(fair_shares(dear, dear_result), DEAR_H2_SAVING)
+    assert_two_exchange_shares(fair_shares(base, base_result), H2_SAVING)
+    # The same data loaded again, or the result saved and read back, is the same park's result.
+    assert_two_exchange_shares(fair_shares(symbiosis.load_park(folder), base_result), H2_SAVING)
+    saved = symbiosis.Result.load(dear_result.save(folder / "out"))
+    assert_two_exchange_shares(fair_shares(symbiosis.load_park(folder, scenario="dear_hydrogen"), saved),
+                               DEAR_H2_SAVING)
+
+
+def test_a_result_that_is_not_the_least_cost_is_refused(park_of) -> None:
+    """three_pairs at 20 NOK/t: only pair 1 pays (benefit 438 t x 700 = 306,600 NOK a year against a
+    pipe of 97,531); pairs 2 and 3 cost 487,653 and 975,306. Forcing pair 2 in (a fixed link, or an
+    emissions cap of one pair's 4,380 t less) makes the result dearer, and its saving no v(N):
+    before, the shares of s2 and d2 came out negative and a core violation appeared that does not
+    exist. The least cost itself, even with a fixed link it builds anyway, is shared as by hand."""
+    from symbiosis.analysis.sharing import ResultMismatch
+
+    park = park_of(three_pairs(20.0))
+    table = symbiosis.find_candidates(park).table.set_index("from_firm")
+    pair1, pair2 = table.loc["s1", "id"], table.loc["s2", "id"]
+    least = symbiosis.optimize(park)
+    pair1_saving = pair_benefit(20.0) - PAIR_CAPITAL[0]
+    assert least.saving == pytest.approx(pair1_saving, rel=1e-6)
+
+    forced = symbiosis.optimize(park, fixed_links={pair2: True})
+    capped = symbiosis.optimize(park, emissions_cap=float(least.summary["emissions"]) - PAIR_TONNES * 10)
+    dearer = PAIR_CAPITAL[1] - pair_benefit(20.0)
+    for result in (forced, capped):
+        assert least.total_cost - result.total_cost == pytest.approx(-dearer, rel=1e-6)
+        for method in ("shapley", "equal_split"):
+            with pytest.raises(ResultMismatch, match=rf"not the least-cost answer .* costs {dearer:,.0f} NOK "
+                                                     r"a year more .*symbiosis\.optimize"):
+                fair_shares(park, result, method=method)
+    cleanest = symbiosis.optimize(park, objective="emissions")
+    with pytest.raises(ResultMismatch, match="minimises emissions, not the total cost"):
+        fair_shares(park, cleanest)
+
+    for result in (least, symbiosis.optimize(park, fixed_links={pair1: True})):
+        frame = fair_shares(park, result)
+        shares = shares_of(frame)
+        assert shares["s1"] == pytest.approx(pair1_saving / 2, rel=1e-6)
+        assert shares["d1"] == pytest.approx(pair1_saving / 2, rel=1e-6)
+        assert all(shares[firm] == pytest.approx(0, abs=1e-6) for firm in ("s2", "d2", "s3", "d3"))
+        assert frame.attrs["core_holds"]
+
+
+def test_cli_share_refuses_a_result_short_of_the_least_cost(folder_of, monkeypatch) -> None:
+    """The command solves the park itself; should that stop short of the least cost (a --time-limit),
+    it says so with exit code 2, no traceback."""
+    import symbiosis.cli.share as share_command
+
+    folder = folder_of("park", three_pairs(20.0))
+    table = symbiosis.find_candidates(symbiosis.load_park(folder)).table
+    pair2 = table.set_index("from_firm").loc["s2", "id"]
+
+    def stopped_short(park, **options):
+        return symbiosis.optimize(park, fixed_links={pair2: True}, **options)
+
+    monkeypatch.setattr(share_command, "optimize", stopped_short)
+    run = CliRunner().invoke(cli, ["share", str(folder)])
+    assert run.exit_code == 2, run.output
+    assert isinstance(run.exception, SystemExit)
+    assert "not the least-cost answer" in run.output and "--time-limit" in run.output

@@ -34,6 +34,17 @@ were solved before is not solved again) and sampled beyond: ``samples`` random o
 (seeded), each player's mean marginal worth with its standard error; the sampled shares still
 add up to ``v(N)`` exactly.
 
+**The result.** ``v(N)`` is taken from the result, so it must be the park's own least-cost
+answer: a result of other park data (another park, or this one loaded with another scenario or
+``overrides``: another fingerprint) is refused, and so is one that is not the least cost (another
+objective, or one that costs more than the park re-solved here without ``fixed_links`` or an
+emissions cap; this costs one solve). Pass no result to have it solved here.
+
+**Tolerance.** Every coalition is solved to the relative ``gap`` (of the park's total cost, as
+the result is): each worth, and so each share, may be off by up to ``tolerance`` =
+``gap x baseline cost`` (``frame.attrs["tolerance"]``), which the checks allow for. A firm that
+adds nothing may get a few currency units less than zero; a smaller ``gap`` narrows that.
+
 **Checks.** A participant is better off than alone when its share is at least ``v({i})``
 (zero unless it has links between its own streams). The split is in the core when no
 coalition could do better on its own: ``sum of shares over S >= v(S)`` for every ``S``;
@@ -72,6 +83,73 @@ TRANSFER_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "t
                     "price_unit", "supplier_share", "receiver_share"]
 METHODS = ("shapley", "equal_split")
 EXACT_UP_TO = 12
+REMEDY = ("solve the park as loaded with `symbiosis.optimize(park)` and pass that result, or pass no "
+          "result so that it is solved here")
+
+
+class ResultMismatch(ValueError):
+    """A result that cannot be shared for this park: solved from other park data, or not its
+    least-cost answer. The message says what differs and what to do."""
+
+
+def check_result(park: Park, result: Result) -> None:
+    """Refuse a result solved from other park data than ``park`` as loaded: another park, or
+    this one with another scenario or overrides, or files changed since (another fingerprint).
+
+    The fingerprint test is :meth:`Result.solved_from`, the one a report makes. Park name,
+    scenario and overrides say what differs; they decide alone when the result or the park has
+    no fingerprint.
+
+    Raises
+    ------
+    ResultMismatch
+        Naming what differs, and the remedy.
+    """
+    recorded = result.summary
+    made_from = str(recorded.get("fingerprint", "") or "")
+    same = result.solved_from(park.fingerprint)
+    if same and made_from and park.fingerprint:
+        return  # the same data, whatever scenario or overrides made them
+    differs = []
+    if str(recorded.get("park", park.name)) != park.name:
+        differs.append(f"it is a result of the park '{recorded['park']}'")
+    scenario, loaded_with = str(recorded.get("scenario", "") or ""), park.scenario or ""
+    if scenario != loaded_with:
+        differs.append(f"it was solved with {_scenario_text(scenario)}, the park is loaded with "
+                       f"{_scenario_text(loaded_with)}")
+    overrides = recorded.get("overrides")
+    if isinstance(overrides, dict) and overrides != dict(park.overrides):
+        differs.append(f"it was solved with {_overrides_text(overrides)}, the park is loaded with "
+                       f"{_overrides_text(dict(park.overrides))}")
+    if not same:
+        differs.append(f"its data fingerprint is {made_from}, the park's {park.fingerprint}"
+                       + ("" if differs else " (the park files changed since it was solved)"))
+    if differs:
+        raise ResultMismatch(f"the result was solved from other park data than {park.name} as loaded: "
+                             f"{'; '.join(differs)}. Its saving cannot be shared among this park's "
+                             f"firms: {REMEDY}")
+
+
+def _scenario_text(scenario: str) -> str:
+    return f"scenario '{scenario}'" if scenario else "no scenario"
+
+
+def _overrides_text(overrides: dict) -> str:
+    if not overrides:
+        return "no overrides"
+    return "overrides " + ", ".join(f"{key}={value}" for key, value in overrides.items())
+
+
+def _check_objective(result: Result) -> None:
+    """Refuse, before any solve, a result whose summary says it minimised something other than cost."""
+    kind = str(result.summary.get("objective_kind", "cost") or "cost")
+    if kind != "cost":
+        raise ResultMismatch(f"the result minimises {kind}, not the total cost: the grand coalition's "
+                             f"worth is the park's least-cost saving, not this result's. {_capital(REMEDY)}")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
@@ -83,8 +161,10 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
     transfer: the firm keeps the whole saving. A hub is no player: the firm on a hub link keeps
     that link's saving, less ``hub_cost``, its part of the hub's own units' yearly result (an
     electrolyser's cost), shared among the hub's links in proportion to their savings; its
-    transfer to the hub leaves the hub even.
+    transfer to the hub leaves the hub even. A result of other park data is refused
+    (:func:`check_result`).
     """
+    check_result(park, result)
     streams = {stream.key: stream for stream in all_streams(park)}
     carbon = park.settings.carbon_price
     exchanges = result.exchanges
@@ -154,7 +234,10 @@ def fair_shares(
     Parameters
     ----------
     park, result
-        The park and its cost-optimal result (solved here when not given).
+        The park and its least-cost result, ``symbiosis.optimize(park)`` (solved here when not
+        given). A result of other park data (:func:`check_result`), or one that is not the least
+        cost (another objective; ``fixed_links`` or an emissions cap that made it dearer; checked
+        with one more solve) is refused: ``v(N)`` is its saving.
     method
         ``"shapley"`` or ``"equal_split"`` (see the module's text).
     samples, seed
@@ -178,15 +261,28 @@ def fair_shares(
         ``single firms`` or ``no``), ``core_holds``, ``core_violations`` (a list of
         ``{coalition, worth, allocated, shortfall}``, largest shortfall first) and ``coalitions``
         (every coalition whose worth was found: ``{coalition, worth}``).
+
+    Raises
+    ------
+    ResultMismatch
+        (a ``ValueError``) ``result`` is of other park data, or not the park's least-cost answer.
+    ValueError
+        An unknown method, too few samples, or a result without a solution.
     """
     if method not in METHODS:
         raise ValueError(f"unknown sharing method '{method}': choose one of {', '.join(METHODS)}")
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    given = result is not None
     if result is None:
         result = solve(park)
+    else:
+        check_result(park, result)
+        _check_objective(result)
     if not result.has_solution:
         raise ValueError(f"the result has no solution ({result.status}): there is no saving to share")
     game = Game.of(park, result, solve, progress)
+    if given:
+        game.check_least_cost(result)
     exact = len(game.players) <= exact_up_to
     errors: dict[str, float] = {}
     if method == "equal_split":
@@ -278,6 +374,24 @@ class Game:
         return cls(park, players, links, result.saving, float(result.summary["baseline_cost"]), tolerance,
                    CoalitionModel(park, solve), progress or (lambda text: None),
                    has_assets=bool(candidates.storage or candidates.converters))
+
+    def check_least_cost(self, result: Result) -> None:
+        """Refuse ``result`` when the park solved with every link allowed costs less by more than
+        the tolerance: fixed links, an emissions cap or an early stop made it dearer, and its
+        saving is not ``v(N)``. One solve, not counted among the coalitions."""
+        if not self.links and not self.has_assets:
+            return  # nothing to build: any answer is the baseline
+        self.progress("checking that the result is the least-cost answer")
+        least = self.costs.total_cost(set())
+        extra = result.total_cost - least
+        if extra > self.tolerance:
+            currency = self.park.currency
+            raise ResultMismatch(
+                f"the result is not the least-cost answer of {self.park.name}: it costs {extra:,.0f} "
+                f"{currency} a year more than the park solved here with every link allowed ({least:,.0f} "
+                f"{currency}; tolerance {self.tolerance:,.0f}): it was solved with fixed_links or an "
+                f"emissions cap, or stopped early ({result.status}), so its saving is not what the firms "
+                f"reach together. {_capital(REMEDY)}, without fixed_links or an emissions cap")
 
     def worth(self, coalition: frozenset[str]) -> float:
         """v(S): the best saving with only the links among the firms of ``coalition``."""

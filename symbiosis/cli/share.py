@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
+from symbiosis.analysis.sharing import ResultMismatch, core_violations, fair_shares, transfer_prices
 from symbiosis.cli.analysis_common import (
     as_is,
     echo_json,
@@ -21,6 +21,7 @@ from symbiosis.cli.analysis_common import (
 )
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    UsageProblem,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -57,9 +58,13 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
         if not result.has_solution:
             stdout.print(f"[red]no solution[/] ({result.status}): there is no saving to share")
             sys.exit(EXIT_NO_SOLUTION)
-        shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
-                             exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
-                             time_limit=time_limit, gap=gap, threads=threads, progress=status.update)
+        try:
+            shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
+                                 exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
+                                 time_limit=time_limit, gap=gap, threads=threads, progress=status.update)
+        except ResultMismatch as exc:  # a --time-limit stopped the park's solve short of its least cost
+            raise UsageProblem(f"{exc}. Here the park was solved by this command: give it a longer "
+                               "--time-limit") from exc
     transfers = transfer_prices(loaded, result)
     attrs = shares.attrs
     core = {key: attrs[key] for key in ("core_checked", "core_holds", "core_violations", "tolerance")}

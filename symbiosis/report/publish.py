@@ -131,8 +131,8 @@ def existing_files(folder: Path) -> list[str]:
 
 def check_same_data(result: Result, park: Park) -> None:
     """Refuse to describe ``result`` with the settings of other park data (another fingerprint)."""
-    made_from = str(result.summary.get("fingerprint", "") or "")
-    if made_from and park.fingerprint and made_from != park.fingerprint:
+    if not result.solved_from(park.fingerprint):
+        made_from = result.summary["fingerprint"]
         raise ValueError(f"the result was solved from other park data (fingerprint {made_from}) than "
                          f"{park.name} as loaded (fingerprint {park.fingerprint}): its report would show "
                          "the wrong settings")

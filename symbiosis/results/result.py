@@ -97,6 +97,12 @@ class Result:
 
         return PlotAccessor(self)
 
+    def solved_from(self, fingerprint: str | None) -> bool:
+        """Whether this result was solved from park data with ``fingerprint`` (the park files
+        with their scenario and overrides); True when either side has none recorded."""
+        made_from = str(self.summary.get("fingerprint", "") or "")
+        return not (made_from and fingerprint and made_from != fingerprint)
+
     @property
     def total_cost(self) -> float:
         return float(self.summary["total_cost"])
