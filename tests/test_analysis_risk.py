@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from conftest import write_park
 
 import symbiosis
-from symbiosis.analysis import partner_risk, without_firms
+from symbiosis.analysis import ResultMismatch, explain, partner_risk, without_firms
 from symbiosis.cli import cli
 
 
@@ -59,6 +59,17 @@ def test_when_the_only_heat_buyer_leaves_the_pipe_is_stranded(folder: Path) -> N
     assert heat["to_firm"] == "b" and heat["stranded_by"] == "a, b"
     assert heat["exposure"] == pytest.approx(HEAT_SAVING + HEAT_CAPITAL, rel=1e-6)
     assert list(risk.exchanges["from_firm"]) == ["c", "a"]  # by exposure
+
+
+def test_risk_and_explain_refuse_a_result_of_other_park_data(folder: Path) -> None:
+    """Both compared the given result with re-solves of the park as loaded, whatever it came from."""
+    park = symbiosis.load_park(folder)
+    dearer = symbiosis.load_park(folder, overrides={"park.carbon_price": "500 NOK/t"})
+    result = symbiosis.optimize(dearer)
+    with pytest.raises(ResultMismatch, match="carbon_price"):
+        partner_risk(park, result)
+    with pytest.raises(ResultMismatch, match="carbon_price"):
+        explain(park, result)
 
 
 def test_without_firms_drops_the_firm_and_its_links(folder: Path) -> None:

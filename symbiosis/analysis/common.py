@@ -85,3 +85,60 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def annualised_investment(park: Park, technology: str, investment: float) -> float:
     """Capital recovery of ``investment`` over the technology's lifetime at the park's rate."""
     return park.technologies[technology].crf(park.settings.discount_rate) * investment
+
+
+REMEDY = ("solve the park as loaded with `symbiosis.optimize(park)` and pass that result, or pass no "
+          "result so that it is solved here")
+
+
+class ResultMismatch(ValueError):
+    """A result that cannot be shared for this park: solved from other park data, or not its
+    least-cost answer. The message says what differs and what to do."""
+
+
+def check_result(park: Park, result: Result) -> None:
+    """Refuse a result solved from other park data than ``park`` as loaded: another park, or
+    this one with another scenario or overrides, or files changed since (another fingerprint).
+
+    The fingerprint test is :meth:`Result.solved_from`, the one a report makes. Park name,
+    scenario and overrides say what differs; they decide alone when the result or the park has
+    no fingerprint.
+
+    Raises
+    ------
+    ResultMismatch
+        Naming what differs, and the remedy.
+    """
+    recorded = result.summary
+    made_from = str(recorded.get("fingerprint", "") or "")
+    same = result.solved_from(park.fingerprint)
+    if same and made_from and park.fingerprint:
+        return  # the same data, whatever scenario or overrides made them
+    differs = []
+    if str(recorded.get("park", park.name)) != park.name:
+        differs.append(f"it is a result of the park '{recorded['park']}'")
+    scenario, loaded_with = str(recorded.get("scenario", "") or ""), park.scenario or ""
+    if scenario != loaded_with:
+        differs.append(f"it was solved with {_scenario_text(scenario)}, the park is loaded with "
+                       f"{_scenario_text(loaded_with)}")
+    overrides = recorded.get("overrides")
+    if isinstance(overrides, dict) and overrides != dict(park.overrides):
+        differs.append(f"it was solved with {_overrides_text(overrides)}, the park is loaded with "
+                       f"{_overrides_text(dict(park.overrides))}")
+    if not same:
+        differs.append(f"its data fingerprint is {made_from}, the park's {park.fingerprint}"
+                       + ("" if differs else " (the park files changed since it was solved)"))
+    if differs:
+        raise ResultMismatch(f"the result was solved from other park data than {park.name} as loaded: "
+                             f"{'; '.join(differs)}. It cannot be read with this park's firms and "
+                             f"links: {REMEDY}")
+
+
+def _scenario_text(scenario: str) -> str:
+    return f"scenario '{scenario}'" if scenario else "no scenario"
+
+
+def _overrides_text(overrides: dict) -> str:
+    if not overrides:
+        return "no overrides"
+    return "overrides " + ", ".join(f"{key}={value}" for key, value in overrides.items())

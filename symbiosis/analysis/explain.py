@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from symbiosis.analysis.common import Progress, Solve, key_text, link_key
+from symbiosis.analysis.common import Progress, Solve, check_result, key_text, link_key
 from symbiosis.park import Park
 from symbiosis.results import Result
 
@@ -72,6 +72,8 @@ def explain(
     if result is None:
         say("solving the park")
         result = solve(park)
+    else:
+        check_result(park, result)  # a result of other park data would be compared with this park
     if not result.has_solution:
         raise ValueError(f"the result has no solution ({result.status}): there is nothing to explain")
     table = result.candidates.set_index("id", drop=False)

@@ -45,6 +45,7 @@ from symbiosis.analysis.common import (
     Solve,
     annualised_investment,
     candidate_ids,
+    check_result,
     has_nothing_to_build,
     link_key,
     records,
@@ -113,6 +114,8 @@ def partner_risk(
     if result is None:
         say("solving the park")
         result = solve(park)
+    else:
+        check_result(park, result)  # a result of other park data would be compared with this park
     if not result.has_solution:
         raise ValueError(f"the result has no solution ({result.status}): nothing is at risk")
     exchanges = _exchanges(park, result)

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from symbiosis.analysis.sharing import ResultMismatch, core_violations, fair_shares, transfer_prices
+from symbiosis.analysis.common import ResultMismatch
+from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
 from symbiosis.cli.analysis_common import (
     as_is,
     echo_json,
