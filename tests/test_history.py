@@ -52,6 +52,21 @@ def test_previous_is_the_same_park_and_scenario_with_a_result(tmp_path: Path) ->
     assert history.previous("Nobody", "") is None
 
 
+def test_previous_prefers_runs_from_the_same_park_folder(tmp_path: Path) -> None:
+    """A copy of a park folder keeps the park's name: its report compared with the copy's run
+    (a consultant's variant) instead of the folder's own. A moved folder still finds its runs."""
+    history = History(tmp_path / "h.sqlite")
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "result.json").write_text("{}")
+    own = history.record(_run(result_path=str(kept), park_path="/parks/tiny"))
+    copy = history.record(_run(result_path=str(kept), park_path="/parks/tiny_variant"))
+    assert history.previous("Park", "", park_path="/parks/tiny").id == own
+    assert history.previous("Park", "", park_path="/parks/tiny_variant").id == copy
+    assert history.previous("Park", "", park_path="/elsewhere/tiny").id == copy  # moved: the latest
+    assert history.previous("Park", "").id == copy
+
+
 def test_two_processes_recording_at_once(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite"
     History(path)

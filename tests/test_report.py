@@ -423,3 +423,142 @@ def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None
         cli, ["report", str(park), "--out", str(out), "--result", str(tmp_path / "no_result")]).output
     assert (tmp_path / "notes.txt").read_text() == "not a database"
     assert not [p for p in out.iterdir() if p.is_dir()]
+
+
+# -- a second audit: what the firm table means, the technology units, another park's result -------
+def _blocks(report, key: str) -> tuple:
+    return report.section(key).blocks
+
+
+def _technology_rows(report) -> dict[str, dict[str, str]]:
+    """The report's technology table, row by technology name (without " (used)")."""
+    (table,) = [b for b in _blocks(report, "assumptions")
+                if getattr(b, "title", "").startswith("Technologies")]
+    return {row[0].removesuffix(" (used)"): dict(zip(table.columns, row, strict=True)) for row in table.rows}
+
+
+def test_the_firm_caption_says_the_transfer_is_in_the_figures(tmp_path) -> None:
+    """The caption called the firm figures "a neutral split before any transfer price, so a firm
+    can show a loss", but they include the transfer: each firm's saving is half the saving of
+    its exchanges. Smelter and town share one exchange: each shows half of its saving."""
+    from symbiosis.report.document import build_report
+
+    park = symbiosis.load_park(_park(tmp_path / "park"))
+    result = symbiosis.optimize(park)
+    (exchange,) = result.exchanges.itertuples()
+    assert exchange.saving == pytest.approx(21_705_429, rel=1e-6)
+    report = build_report(result, park)
+    caption = _blocks(report, "firms")[0].text
+    assert "before any transfer price" not in caption and "can show a loss" not in caption
+    assert "transfer" in caption and "half the saving of each of its exchanges" in caption
+    table = _blocks(report, "firms")[-1]
+    savings = {row[0]: row[3] for row in table.rows}
+    assert savings == {"Smelter AS": money(exchange.saving / 2, "NOK"),
+                       "District heating": money(exchange.saving / 2, "NOK")} == {
+        "Smelter AS": "10.9 M NOK", "District heating": "10.9 M NOK"}
+
+
+def test_technology_table_shows_the_units_curves_and_running_costs_the_model_uses(tmp_path) -> None:
+    """Units came from the carrier (thermal_storage "NOK/MW", hydrogen_storage and the
+    electrolyser "/t/h"); the heat pump and hot-water pipe showed the per-MW figure their cost
+    curve replaces; trucks showed none of their running costs. Catalogue in EUR at 11.629 NOK."""
+    from symbiosis.report.document import build_report
+
+    park = symbiosis.load_park(_park(tmp_path / "park"))
+    rows = _technology_rows(build_report(symbiosis.optimize(park), park))
+    capacity = {name: row["per capacity or cost curve"] for name, row in rows.items()}
+    assert capacity["thermal_storage"] == "46.5 k NOK/MWh stored"  # 4,000 EUR/MWh
+    assert capacity["hydrogen_storage"] == "6.40 M NOK/t stored"  # 550,000 EUR/t
+    assert capacity["electrolyser"] == "17.4 M NOK/MW of electricity in"  # 1.5 MEUR/MW
+    assert capacity["conveyor"] == "34.9 k NOK/(t/h)"
+    assert capacity["heat_pump"] == "curve: 1 MW 15.1 M, 5 MW 55.2 M, 10 MW 98.8 M, 30 MW 256 M NOK"
+    assert capacity["hot_water_pipe"] == "curve: 1 MW 2.91 M, 5 MW 8.14 M, 20 MW 23.3 M, 50 MW 46.5 M NOK"
+    running = {name: row["running and transport"] for name, row in rows.items()}
+    assert running["truck"] == "34.9 NOK/t delivered; 0.93 NOK/(t·km)"  # 3 EUR/t, 0.08 EUR/(t*km)
+    assert running["heat_pump"] == "25.6 NOK/MWh delivered"  # 2.2 EUR/MWh
+    assert running["electrolyser"] == "349 NOK/t of hydrogen"  # 30 EUR/t
+    assert running["hydrogen_storage"] == "1,163 NOK/t withdrawn"  # 100 EUR/t
+    assert running["hydrogen_pipe"] == "-"
+    assert rows["truck"]["investment"] == "581 k NOK" and rows["truck"]["lifetime"] == "15 years"
+
+
+def test_transport_emissions_and_a_hub_heat_pump_are_shown(tmp_path) -> None:
+    """A park's emissions per t*km cost carbon; a heat pump at a hub is costed by its linear
+    investment_per_capacity (the curve is for links), so both figures are shown."""
+    from symbiosis.report.document import build_report
+
+    data = park_dict({"smelter": SMELTER, "town": TOWN}, park={"name": "Test park"},
+                     technologies={"truck": {"emissions_per_tonne_km": "0.04 kg/(t*km)"}},
+                     hubs={"loop": {"location": {"x": "400 m", "y": "0 m"}, "technologies": ["heat_pump"],
+                                    "max_capacity": {"heat_pump": "5 MW"},
+                                    "collect": {"from": "10 degC", "to": "20 degC"},
+                                    "deliver": {"from": "95 degC", "to": "80 degC"}}})
+    park = symbiosis.load_park(write_park(tmp_path / "park", data))
+    rows = _technology_rows(build_report(symbiosis.optimize(park), park))
+    assert rows["truck"]["running and transport"] == \
+        "34.9 NOK/t delivered; 0.93 NOK/(t·km); 0.04 kg CO2/(t·km)"
+    assert rows["heat_pump"]["per capacity or cost curve"] == (
+        "curve: 1 MW 15.1 M, 5 MW 55.2 M, 10 MW 98.8 M, 30 MW 256 M NOK; at a hub 9.88 M NOK/MW")
+
+
+def test_a_result_of_another_park_says_so(tmp_path) -> None:
+    """A result of another park was refused with "the park files changed since, or ... another
+    --scenario or --set": neither was true. Now the message names the result's park."""
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    other = write_park(tmp_path / "other", park_dict(
+        {"smelter": SMELTER, "town": TOWN}, park={"carbon_price": "900 NOK/t", "name": "Other park"}))
+    saved = _saved(other, tmp_path / "other_result")
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--result", str(saved)])
+    assert run.exit_code == 2 and "Traceback" not in run.output, run.output
+    said = " ".join(run.output.split())
+    assert "is a result of park 'Other park', not of 'Test park'" in said, said
+    assert "park files changed" not in said and "--scenario" not in said
+    assert "point --result at a result of this park" in said and "report park 'Other park'" in said
+    assert [p.name for p in out.iterdir() if p.is_dir()] == []
+    renamed = _saved(park, tmp_path / "renamed", ("park.name=Renamed park",))  # its own --set names it
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--result", str(renamed)])
+    assert run.exit_code == 0 and "Renamed park: optimal" in run.output, run.output
+
+
+def test_a_kept_exchange_whose_saving_moved_is_reported(tmp_path) -> None:
+    """The carbon price rises from 900 to 1,100 NOK/t: the smelter-town pipe keeps its size, its
+    saving grows by 1.38 M NOK (30 GWh of gas at 0.23 t/MWh x 200 NOK/t, 6.4 %); the change
+    section said nothing about it."""
+    from symbiosis.report.changes import SAVING_MOVED
+
+    folder = tmp_path / "park"
+    _park(folder)
+    first = publish(symbiosis.optimize(symbiosis.load_park(folder)), symbiosis.load_park(folder),
+                    tmp_path / "out")
+    write_park(folder, park_dict({"smelter": SMELTER, "town": TOWN},
+                                 park={"carbon_price": "1100 NOK/t", "name": "Test park"}))
+    park = symbiosis.load_park(folder)
+    second = publish(symbiosis.optimize(park), park, tmp_path / "out")
+    before = symbiosis.Result.load(first.folder).exchanges.iloc[0]
+    after = symbiosis.Result.load(second.folder).exchanges.iloc[0]
+    assert after.capacity == pytest.approx(before.capacity, rel=1e-9)
+    assert after.saving - before.saving == pytest.approx(30_000 * 0.23 * 200, rel=1e-6)
+    assert after.saving / before.saving - 1 > SAVING_MOVED
+    (change,) = second.changes.savings
+    assert change.what == "smelter.flue_gas → town.network (hot_water_pipe) saving"
+    assert (change.before, change.after) == ("21.7 M NOK/year", "23.1 M NOK/year")
+    assert not second.changes.resized and not second.changes.nothing
+    html = second.html.read_text()
+    section = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
+    assert "Savings that moved" in section and "23.1 M NOK/year" in section
+
+
+def test_a_saving_that_moved_less_than_the_threshold_is_not_reported(tmp_path) -> None:
+    """910 NOK/t instead of 900 moves the saving by 69 k NOK (0.3 %): below the 5 % threshold,
+    like solver and rounding noise, it is not reported."""
+    folder = tmp_path / "park"
+    _park(folder)
+    publish(symbiosis.optimize(symbiosis.load_park(folder)), symbiosis.load_park(folder), tmp_path / "out")
+    write_park(folder, park_dict({"smelter": SMELTER, "town": TOWN},
+                                 park={"carbon_price": "910 NOK/t", "name": "Test park"}))
+    park = symbiosis.load_park(folder)
+    second = publish(symbiosis.optimize(park), park, tmp_path / "out")
+    before = symbiosis.Result.load(second.changes.previous.result_path).exchanges.iloc[0]
+    after = symbiosis.Result.load(second.folder).exchanges.iloc[0]
+    assert after.saving - before.saving == pytest.approx(30_000 * 0.23 * 10, rel=1e-6)
+    assert second.changes.data_changed and second.changes.savings == []

@@ -245,27 +245,35 @@ def _park_of_result(result: Result, folder: Path, loaded: Park, park: str, *, gi
     """The park data ``result`` was solved from: ``loaded`` when the fingerprints agree; else,
     when the caller gave no --scenario or --set, the park loaded with the scenario and --set
     recorded in the result (if that gives its fingerprint). Anything else is refused: the report
-    would print one park's settings beside another's figures."""
+    would print one park's settings beside another's figures. A result of another park (its name
+    is neither this park's nor the one its recorded scenario and --set give) is said to be so."""
     made_from = str(result.summary.get("fingerprint", "") or "")
+    scenario = str(result.summary.get("scenario", "") or "") or None
+    recorded = result.summary.get("overrides")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    again = None
+    if made_from != loaded.fingerprint and (scenario or recorded):
+        try:
+            again = load_park(park, scenario=scenario,
+                              overrides=parse_overrides(tuple(f"{k}={v}" for k, v in recorded.items())))
+        except (ParkError, click.BadParameter):
+            again = None
+    named = str(result.summary.get("park", "") or "")
+    if named and named != loaded.name and (again is None or named != again.name):
+        raise ReportError(
+            f"{folder} is a result of park '{named}', not of '{loaded.name}' ({park}): point --result at a "
+            f"result of this park (`symbiosis optimize {park} --out DIR` writes one), or report park "
+            f"'{named}' from its own folder: `symbiosis report ITS_FOLDER --out DIR --result {folder}`")
     if not made_from:
         stderr.print(f"[yellow]warning:[/] {folder} does not say which park data it was solved from; its "
                      "settings are taken from the park as loaded", markup=True, highlight=False)
         return loaded
     if made_from == loaded.fingerprint:
         return loaded
-    scenario = str(result.summary.get("scenario", "") or "") or None
-    recorded = result.summary.get("overrides")
-    recorded = recorded if isinstance(recorded, dict) else {}
-    if not given and (scenario or recorded):
-        try:
-            again = load_park(park, scenario=scenario,
-                              overrides=parse_overrides(tuple(f"{k}={v}" for k, v in recorded.items())))
-        except (ParkError, click.BadParameter):
-            again = None
-        if again is not None and again.fingerprint == made_from:
-            log.info("the result was made with scenario %s, --set %s: the park is loaded so",
-                     scenario or "-", overrides_text(recorded) or "-")
-            return again
+    if not given and again is not None and again.fingerprint == made_from:
+        log.info("the result was made with scenario %s, --set %s: the park is loaded so",
+                 scenario or "-", overrides_text(recorded) or "-")
+        return again
     made_with = ", ".join(part for part in (f"scenario {scenario}" if scenario else "",
                                             f"--set {overrides_text(recorded)}" if recorded else "") if part)
     raise ReportError(

@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 
 from symbiosis import __version__
-from symbiosis.park import Carrier, Park
-from symbiosis.report.changes import Changes
+from symbiosis.park import Carrier, Park, Technology
+from symbiosis.park.fields import MONEY_PER_CAPACITY, MONEY_PER_STORED, RATE, capacity_is_energy
+from symbiosis.report.changes import SAVING_MOVED, Changes
 from symbiosis.report.history import overrides_text
 from symbiosis.report.numbers import annual, gap, is_number, money, number, share, tonnes, years
 from symbiosis.report.plots import PlotAccessor, figure_png, links_of
@@ -26,6 +27,7 @@ from symbiosis.results import Result
 
 KELVIN = 273.15
 PROFILE_EXCHANGES = 5
+CURVE_KINDS = ("link", "heat_pump")  # the kinds whose links follow a cost curve (candidates/pairs.py)
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,12 @@ def _firms_section(result: Result, plots: PlotAccessor, currency: str, solved: b
                   tuple(rows), frozenset({1, 2, 3, 4, 5, 6}), widths=(2.6, 1.2, 1.2, 1.2, 0.9, 1.0, 1.0))
     blocks: list[Block] = [Paragraph(
         "Each firm's annual cost of its own streams (purchases, disposal, carbon), plus half of the cost "
-        "of each link it takes part in: a neutral split before any transfer price, so a firm can show a "
-        "loss on an exchange that pays for the park.")]
+        "of each link it takes part in (all of it for a link inside the firm), plus or minus each "
+        "exchange's transfer: the yearly payment from the receiving firm to the supplying firm that "
+        "leaves each with half of the exchange's net saving (columns transfer and transfer_price of "
+        "exchanges.csv). So each firm saves half the saving of each of its exchanges (all of it inside "
+        "the firm); a hub is no firm: its result passes to the firms its links serve, in proportion to "
+        "those links' savings. The firms' savings add up to the park's.")]
     if solved:
         blocks.append(Picture(figure_png(plots.savings()), "Annual saving per firm"))
     blocks.append(table)
@@ -285,7 +291,10 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
         elif not changes.nothing and changes.exchanges_known:
             blocks.append(Paragraph(f"{title_of}: none."))
     for title_of, items in (("Figures that moved", changes.figures),
-                            ("Capacities that moved", changes.resized), ("Data that changed", changes.data)):
+                            ("Capacities that moved", changes.resized),
+                            (f"Savings that moved (kept exchanges, by more than {100 * SAVING_MOVED:g} %)",
+                             changes.savings),
+                            ("Data that changed", changes.data)):
         if items:
             blocks.append(Table(("what", "before", "now"), tuple((c.what, c.before, c.after) for c in items),
                                 title=title_of, widths=(3.0, 1.5, 1.5)))
@@ -317,25 +326,69 @@ def _assumptions_section(result: Result, park: Park, currency: str) -> Section:
                         title="Today's routes: prices and emission factors (negative price = income)",
                         widths=(1.6, 1.0, 1.6, 1.4, 1.4))
     used = set(result.exchanges["technology"]) if not result.exchanges.empty else set()
+    at_hubs = {name for hub in park.hubs.values() for name in hub.technologies}
     technologies = []
     for name in sorted(park.technologies, key=lambda n: (n not in used, n)):
         t = park.technologies[name]
         if not t.enabled and name not in used:
             continue
-        rate = Carrier(t.carrier).rate_unit
+        per_capacity = _per_capacity(t, currency, at_hub=name in at_hubs)
         technologies.append((name + (" (used)" if name in used else ""), t.kind,
-                             money(t.investment, currency),
-                             f"{money(t.investment_per_capacity, currency)}/{rate}",
+                             money(t.investment, currency), per_capacity,
                              f"{money(t.investment_per_length, currency)}/km", f"{number(t.lifetime)} years",
-                             share(t.fixed_om)))
-    tech_table = Table(("technology", "kind", "investment", "per capacity", "per length", "lifetime",
-                        "fixed O&M per year"), tuple(technologies), frozenset({2, 3, 4, 5, 6}),
+                             share(t.fixed_om), _running(t, currency)))
+    tech_table = Table(("technology", "kind", "investment", "per capacity or cost curve", "per length",
+                        "lifetime", "fixed O&M per year", "running and transport"),
+                       tuple(technologies), frozenset({2, 4, 5, 6}),
                        title="Technologies (catalogue with the park's overrides; sources below)",
-                       widths=(1.8, 1.0, 1.0, 1.2, 1.1, 0.8, 0.9))
+                       widths=(1.5, 1.0, 0.85, 1.9, 0.85, 0.7, 0.65, 1.55))
     text = Paragraph("Prices and emission factors are per MWh for energy and per tonne for materials and "
                      "gases, in the park's currency; investment is annualised at the discount rate over each "
-                     "technology's lifetime.")
+                     "technology's lifetime. A link or heat pump with a cost curve pays the curve's "
+                     "investment at its capacity (linear between the points) instead of a figure per "
+                     "capacity; the fixed investment and the one per length are added. Running costs are "
+                     "per MWh or t delivered (a store: withdrawn; an electrolyser: per t of hydrogen), "
+                     "transport costs per t and km carried.")
     return Section("assumptions", "Assumptions", (text, settings, route_table, tech_table))
+
+
+def _per_capacity(t: Technology, currency: str, *, at_hub: bool) -> str:
+    """Investment per capacity in the unit the park loader reads it in (MW, t/h, MWh or t stored,
+    MW of electricity into an electrolyser), or the cost curve where the model uses it instead."""
+    if t.kind == "storage":
+        unit = MONEY_PER_STORED[t.carrier.is_energy].base.removeprefix("CUR/") + " stored"
+    else:
+        unit = MONEY_PER_CAPACITY[capacity_is_energy(t.carrier, t.kind)].base.removeprefix("CUR/")
+        unit += " of electricity in" if t.kind == "electrolyser" else ""
+    linear = f"{money(t.investment_per_capacity, currency)}/{unit}"
+    if not t.cost_curve or t.kind not in CURVE_KINDS:
+        return linear
+    rate = RATE[capacity_is_energy(t.carrier, t.kind)].base
+    points = ", ".join(f"{number(p.capacity)} {rate} {_bare_money(p.investment, currency)}"
+                       for p in t.cost_curve)
+    curve = f"curve: {points} {currency}"
+    # A heat pump at a hub is costed by the linear figure (symbiosis/candidates/assets.py).
+    return curve + (f"; at a hub {linear}" if at_hub and t.kind == "heat_pump" else "")
+
+
+def _bare_money(value: float, currency: str) -> str:
+    """``15.1 M``: :func:`money` without the currency, for a list that names it once."""
+    return money(value, currency).removesuffix(f" {currency}")
+
+
+def _running(t: Technology, currency: str) -> str:
+    """The costs a technology adds per amount: running cost, transport per t and km, and the
+    transport's CO2 (paid at the carbon price)."""
+    per = Carrier(t.carrier).annual_unit
+    parts = []
+    if t.running_cost:
+        what = {"storage": "withdrawn", "electrolyser": "of hydrogen"}.get(t.kind, "delivered")
+        parts.append(f"{number(t.running_cost)} {currency}/{per} {what}")
+    if t.cost_per_tonne_km:
+        parts.append(f"{number(t.cost_per_tonne_km)} {currency}/({per}·km)")
+    if t.emissions_per_tonne_km:
+        parts.append(f"{number(t.emissions_per_tonne_km * 1000)} kg CO2/({per}·km)")
+    return "; ".join(parts) or "-"
 
 
 def _sources_section(result: Result, park: Park) -> Section:

@@ -189,12 +189,16 @@ class History:
         with self._connect() as connection:
             return [Run(**dict(row)) for row in connection.execute(query, parameters)]
 
-    def previous(self, park: str, scenario: str, overrides: str = "", *, before: int | None = None
-                 ) -> Run | None:
+    def previous(self, park: str, scenario: str, overrides: str = "", *, before: int | None = None,
+                 park_path: str | Path = "") -> Run | None:
         """The latest run of the same park, scenario and overrides (before run ``before``),
-        preferring one that found a solution and whose result is still on disk."""
+        preferring one that found a solution and whose result is still on disk; of those, runs
+        from the park folder ``park_path`` when any were (a copy of a park folder keeps the
+        park's name: its runs are another park's history), else any (a moved folder)."""
         candidates = [r for r in self.runs(park, scenario, overrides=overrides)
                       if before is None or (r.id or 0) < before]
+        same_folder = [r for r in candidates if park_path and r.park_path == str(park_path)]
+        candidates = same_folder or candidates
         for run in candidates:
             if run.has_solution and run.result_path and (Path(run.result_path) / "result.json").is_file():
                 return run

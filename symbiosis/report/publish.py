@@ -98,7 +98,9 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
         history if history is not None else default_path(out))
     park_name = str(result.summary.get("park", park.name))
     scenario = str(result.summary.get("scenario", "") or "")
-    previous_run = store.previous(park_name, scenario, overrides_text(result.summary.get("overrides")))
+    park_path = park.folder.resolve() if park.folder else ""
+    previous_run = store.previous(park_name, scenario, overrides_text(result.summary.get("overrides")),
+                                  park_path=park_path)
     previous = _load(previous_run)
     changes = compare(result, previous, previous_run)
     log.info("comparing with %s", f"run {previous_run.id} of {previous_run.time}" if previous_run
@@ -107,7 +109,7 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
                           generated=now)
     folder = folder.resolve()
     run_id = store.record(Run.of(result, result_path=folder, report_path=folder / "report.html",
-                                 park_path=park.folder.resolve() if park.folder else "", time=now),
+                                 park_path=park_path, time=now),
                           replaces=True)
     log.info("recorded run %s in %s", run_id, store.path)
     return Published(folder=folder, html=folder / "report.html", pdf=folder / "report.pdf", run_id=run_id,
