@@ -533,6 +533,15 @@ def test_a_loss_per_km_of_100_percent_or_more_is_refused(make_park, written: Any
     assert "below 100 %/km" in problem.expected and says in problem.hint
 
 
+def test_a_cost_curve_on_a_store_is_refused(make_park) -> None:
+    """Curves price links only; a store's curve was read and silently ignored (priced linearly)."""
+    curve = [{"capacity": "10 MWh", "investment": "100000 NOK"},
+             {"capacity": "50 MWh", "investment": "300000 NOK"}]
+    problem = _refused(make_park, _firms(), technologies={"thermal_storage": {"cost_curve": curve}})
+    assert problem.field == "technologies.thermal_storage.cost_curve"
+    assert "apply to links" in problem.expected and "investment_per_capacity" in problem.hint
+
+
 @pytest.mark.parametrize("written", ["100 %/h", "150 %/h", "3000 %/day"])
 def test_a_standing_loss_of_100_percent_an_hour_or_more_is_refused(make_park, written: Any) -> None:
     """'150 %/h' loaded: a store losing more than it holds made heat from nothing (the audit:

@@ -346,6 +346,13 @@ def technology(
             reader.problem((*where("cost_curve"), i, "investment"), f"'{raw['cost_curve'][i]['investment']}'",
                            "an investment no smaller than the point before (a larger unit costs no less)",
                            "check the point's investment and capacity")
+    if curve and kind in ("storage", "electrolyser"):
+        # Curves price links (models/links.py); stores and hub units are sized linearly.
+        reader.problem(where("cost_curve"), f"a cost curve for a {kind.replace('_', ' ')}",
+                       "investment_per_capacity: cost curves apply to links (pipes, lines, heat pumps, "
+                       "trucks); stores and electrolysers are priced per unit of capacity",
+                       "give investment_per_capacity (the curve's slope where you expect to build) "
+                       "and, for the fixed part, investment")
     if "investment_per_capacity" in overridden and "cost_curve" not in overridden:
         curve = ()  # the park's own linear figure replaces the catalogue's curve
     return Technology(
