@@ -562,3 +562,21 @@ def test_a_saving_that_moved_less_than_the_threshold_is_not_reported(tmp_path) -
     after = symbiosis.Result.load(second.folder).exchanges.iloc[0]
     assert after.saving - before.saving == pytest.approx(30_000 * 0.23 * 10, rel=1e-6)
     assert second.changes.data_changed and second.changes.savings == []
+
+
+def test_a_later_run_whose_files_are_gone_is_named_not_skipped(tmp_path) -> None:
+    """Run 2's report folder was deleted: run 3 compared with run 1 and said "Compared with
+    run 1" as if run 2 had never been."""
+    folder = tmp_path / "park"
+    _park(folder)
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    first = publish(result, park, tmp_path / "out")
+    second = publish(result, park, tmp_path / "out")
+    shutil.rmtree(second.folder)
+    third = publish(result, park, tmp_path / "out")
+    assert third.changes.previous.id == first.run_id
+    assert [run.id for run in third.changes.passed_over] == [second.run_id]
+    html = third.html.read_text()
+    assert f"Later runs passed over: run {second.run_id} of" in html
+    assert "its result files are gone" in html

@@ -52,6 +52,7 @@ class Changes:
     fingerprint_before: str = ""
     fingerprint_after: str = ""
     exchanges_known: bool = False  # the previous result's tables were there to compare
+    passed_over: tuple[Run, ...] = ()  # later runs with no solution or no result files left
 
     @property
     def first_run(self) -> bool:

@@ -271,6 +271,11 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     blocks: list[Block] = [Paragraph(
         f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} (status {run.status}"
         + (f", report in {run.report_path}" if run.report_path else "") + ").")]
+    if changes.passed_over:
+        later = ", ".join(f"run {r.id} of {r.time[:16].replace('T', ' ')} ("
+                          + ("no solution" if not r.has_solution else "its result files are gone") + ")"
+                          for r in changes.passed_over)
+        blocks.append(Paragraph(f"Later runs passed over: {later}."))
     if changes.data_changed:
         blocks.append(Paragraph(f"The park data changed: fingerprint {changes.fingerprint_before} → "
                                 f"{changes.fingerprint_after}."))

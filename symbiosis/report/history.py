@@ -195,14 +195,27 @@ class History:
         preferring one that found a solution and whose result is still on disk; of those, runs
         from the park folder ``park_path`` when any were (a copy of a park folder keeps the
         park's name: its runs are another park's history), else any (a moved folder)."""
-        candidates = [r for r in self.runs(park, scenario, overrides=overrides)
-                      if before is None or (r.id or 0) < before]
-        same_folder = [r for r in candidates if park_path and r.park_path == str(park_path)]
-        candidates = same_folder or candidates
+        candidates = self._comparable(park, scenario, overrides, before=before, park_path=park_path)
         for run in candidates:
             if run.has_solution and run.result_path and (Path(run.result_path) / "result.json").is_file():
                 return run
         return candidates[0] if candidates else None
+
+    def passed_over(self, chosen: Run, park: str, scenario: str, overrides: str = "", *,
+                    park_path: str | Path = "") -> list[Run]:
+        """The runs :meth:`previous` passed over for ``chosen``, newest first: later runs with no
+        solution or whose result files are gone (a report says so rather than skip them)."""
+        return [r for r in self._comparable(park, scenario, overrides, park_path=park_path)
+                if (r.id or 0) > (chosen.id or 0)]
+
+    def _comparable(self, park: str, scenario: str, overrides: str, *, before: int | None = None,
+                    park_path: str | Path = "") -> list[Run]:
+        """Runs of the same park, scenario and overrides (before run ``before``), newest first;
+        those from the park folder ``park_path`` when any were."""
+        runs = [r for r in self.runs(park, scenario, overrides=overrides)
+                if before is None or (r.id or 0) < before]
+        same_folder = [r for r in runs if park_path and r.park_path == str(park_path)]
+        return same_folder or runs
 
     def table(self, park: str | None = None, scenario: str | None = None) -> pd.DataFrame:
         """:meth:`runs` as a DataFrame."""

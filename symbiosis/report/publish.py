@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -103,6 +103,10 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
                                   park_path=park_path)
     previous = _load(previous_run)
     changes = compare(result, previous, previous_run)
+    if previous_run is not None:
+        changes = replace(changes, passed_over=tuple(store.passed_over(
+            previous_run, park_name, scenario, overrides_text(result.summary.get("overrides")),
+            park_path=park_path)))
     log.info("comparing with %s", f"run {previous_run.id} of {previous_run.time}" if previous_run
              else "nothing")
     report = write_report(result, park, folder, changes=changes, pareto=pareto, why=why, overwrite=force,
