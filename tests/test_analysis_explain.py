@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from analysis_parks import PAIR_CAPITAL, pair_benefit, three_pairs
 from click.testing import CliRunner
-from conftest import write_park
+from conftest import park_dict, write_park
 
 import symbiosis
 from symbiosis.analysis import explain
@@ -63,6 +63,56 @@ def test_a_cut_of_exactly_that_much_makes_the_link_pay(tmp_path: Path) -> None:
 def test_unknown_link_is_a_key_error(folder: Path) -> None:
     with pytest.raises(KeyError, match="L009"):
         explain(symbiosis.load_park(folder), links=["L009"])
+
+
+def test_one_id_as_text_is_one_link_and_a_path_is_refused_by_name(folder: Path) -> None:
+    """links="L002" was read letter by letter ("no candidate link L, 0, 0, 2"), and a path in
+    place of a Park was refused as "optimize expects a Park"."""
+    table = explain(symbiosis.load_park(folder), links="L002")
+    assert list(table["id"]) == ["L002"]
+    with pytest.raises(TypeError, match="explain expects a Park"):
+        explain(str(folder))
+
+
+def test_a_link_that_would_carry_nothing_says_so(tmp_path: Path) -> None:
+    """A's 1 MW of heat is worth 550 NOK/MWh to B (gas) and 100 to D (electric heat), and B takes
+    all of it, so a pipe A -> D forced in is built at its 0.1 MW smallest size and left empty:
+    its required cut is its whole annualised investment (CRF(7 %, 20) x 200,000 = 18,879 NOK),
+    and no cut would make it carry anything. It was quoted as if a cut of that much would do."""
+    heat = {"carrier": "heat", "temperature": "40 degC", "target_temperature": "70 degC"}
+    firms = {
+        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"hot": {
+            "direction": "supply", "carrier": "heat", "temperature": "90 degC",
+            "target_temperature": "60 degC", "amount": "1 MW", "current": "cooling_tower"}}},
+        "b": {"location": {"x": "100 m", "y": "0 m"}, "streams": {"need": {
+            "direction": "demand", **heat, "amount": "2 MW", "current": "gas_boiler"}}},
+        "d": {"location": {"x": "0 m", "y": "100 m"}, "streams": {"need": {
+            "direction": "demand", **heat, "amount": "1 MW", "current": "electric"}}},
+    }
+    pipe = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK/MW",
+            "investment_per_length": "0 NOK/m", "lifetime": "20 year", "fixed_om": "0 %",
+            "running_cost": "20 NOK/MWh", "loss_per_km": "0 %", "min_capacity": "0.1 MW"}
+    routes = {"gas_boiler": {"carrier": "heat", "price": "550 NOK/MWh", "temperature": "250 degC"},
+              "cooling_tower": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "10 degC"},
+              "electric": {"carrier": "heat", "price": "100 NOK/MWh", "temperature": "90 degC"}}
+    folder = write_park(tmp_path / "park", park_dict(firms, routes=routes, technologies={
+        "hot_water_pipe": pipe, "heat_pump": {"enabled": False}}))
+    park = symbiosis.load_park(folder)
+    to_d = next(c.id for c in symbiosis.find_candidates(park).links if c.to_firm == "d")
+    (row,) = explain(park, links=to_d).itertuples()
+    assert not row.built and row.carries_nothing
+    assert row.required_cut == pytest.approx(0.0943929 * 200_000, rel=1e-5)
+    assert "would carry nothing" in row.explanation
+
+
+def test_cli_explain_checks_the_link_before_solving(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A misspelt --link was reported only after the park's whole solve (93 s on Herøya)."""
+    def no_solve(*args, **kwargs):
+        raise AssertionError("solved before checking --link")
+
+    monkeypatch.setattr("symbiosis.cli.explain.optimize", no_solve)
+    wrong = CliRunner().invoke(cli, ["explain", str(folder), "--link", "L009"])
+    assert wrong.exit_code == 2 and "L009" in wrong.output and "AssertionError" not in wrong.output
 
 
 def test_cli_explain_one_link(folder: Path) -> None:

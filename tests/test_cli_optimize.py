@@ -105,6 +105,17 @@ def test_values_show_what_streams_are_worth(tmp_path: Path) -> None:
     assert "smelter.flue_gas" in result.stdout and "NOK/MWh" in result.stdout
 
 
+def test_values_are_in_the_json_when_asked_for(tmp_path: Path) -> None:
+    """--values --json printed the JSON without the values (only --out kept them)."""
+    result = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path)), "--values", "--json"])
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.stdout)["values"]
+    assert {"smelter.flue_gas", "district_heating.network"} <= {v["stream"] for v in values}
+    assert all(isinstance(v["value"], float) for v in values)
+    plain = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path / "again")), "--json"])
+    assert "values" not in json.loads(plain.stdout)
+
+
 def _no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every solving entry point of the CLI fail the test: checks must come before them."""
     def solved(*args, **kwargs):

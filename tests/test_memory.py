@@ -112,6 +112,17 @@ def test_a_report_is_refused_the_same_way_and_forced_the_same_way(monkeypatch, t
     assert (tmp_path / "reports" / "board" / "report.html").exists()
 
 
+def test_doctor_exits_1_when_the_default_solver_fails(monkeypatch) -> None:
+    """doctor always exited 0, so a script could not use it as a check."""
+    from symbiosis.cli import doctor as command
+
+    monkeypatch.setattr(command, "check_solver", lambda name: (name != "highs", "simulated"))
+    run = CliRunner().invoke(cli, ["doctor"])
+    assert run.exit_code == 1 and "HiGHS, the default solver, does not work" in run.output
+    monkeypatch.setattr(command, "check_solver", lambda name: (name == "highs", "simulated"))
+    assert CliRunner().invoke(cli, ["doctor"]).exit_code == 0
+
+
 def test_doctor_says_how_large_a_model_fits(monkeypatch) -> None:
     from symbiosis.cli.doctor import memory_line
 

@@ -87,6 +87,13 @@ def annualised_investment(park: Park, technology: str, investment: float) -> flo
     return park.technologies[technology].crf(park.settings.discount_rate) * investment
 
 
+def require_park(park: object, function: str) -> None:
+    """Refuse a path or anything else where a loaded Park is needed, naming the function called."""
+    if not isinstance(park, Park):
+        raise TypeError(f"{function} expects a Park from symbiosis.load_park(path), not "
+                        f"{type(park).__name__} {park!r:.60}")
+
+
 REMEDY = ("solve the park as loaded with `symbiosis.optimize(park)` and pass that result, or pass no "
           "result so that it is solved here")
 

@@ -23,14 +23,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from symbiosis.analysis.common import Progress, Solve, check_result, key_text, link_key
+from symbiosis.analysis.common import Progress, Solve, check_result, key_text, link_key, require_park
 from symbiosis.park import Park
 from symbiosis.results import Result
 
 EXPLAIN_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built", "status",
                    "total_cost", "resolved_cost", "cost_increase", "required_cut", "margin", "investment",
-                   "annualised_investment", "share_of_annualised_investment", "saving", "other_changes",
-                   "explanation"]
+                   "annualised_investment", "share_of_annualised_investment", "saving", "carries_nothing",
+                   "other_changes", "explanation"]
 
 
 def explain(
@@ -64,9 +64,13 @@ def explain(
         difference, currency/year), ``required_cut`` (not built: the yearly cost cut it needs)
         or ``margin`` (built: the yearly saving it may lose), ``investment`` and
         ``annualised_investment`` (as built, or as the forced answer builds it),
-        ``share_of_annualised_investment``, its ``saving`` in that answer, ``other_changes``
-        and a sentence, ``explanation``.
+        ``share_of_annualised_investment`` (not built: the required cut's share of it), its
+        ``saving`` in that answer, ``carries_nothing`` (not built: forced in, it would be built
+        empty, so no cut makes it pay), ``other_changes`` and a sentence, ``explanation``.
     """
+    require_park(park, "explain")
+    if isinstance(links, str):  # one id, not its letters
+        links = [links]
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     if result is None:
@@ -87,6 +91,10 @@ def explain(
         say(f"{count} of {len(wanted)}: {link} {key_text(link_key(candidate))}")
         rows.append(_explain_one(park, result, candidate, solve))
     return pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
+
+
+# A forced-in link that delivers no more than this a year (MWh or t) carries nothing.
+CARRIES_NOTHING = 1e-6
 
 
 def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve) -> dict:
@@ -110,7 +118,8 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
     annualised = float(candidate["annuity"]) * investment
     row |= {"investment": investment, "annualised_investment": annualised,
             "saving": float(exchange["saving"]) if exchange is not None else math.nan,
-            "share_of_annualised_investment": increase / annualised if annualised > 0 else math.nan}
+            "share_of_annualised_investment": increase / annualised if annualised > 0 and not built
+            else math.nan}
     currency = park.currency
     if built:
         row["margin"] = increase
@@ -119,9 +128,19 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
     else:
         row["required_cut"] = increase
         share = row["share_of_annualised_investment"]
-        tail = f" ({share:.1%} of its annualised investment)" if share == share else ""
-        row["explanation"] = (f"not built: its cost must fall by {increase:,.0f} {currency}/year "
-                              f"before it is built{tail}")
+        carries = float(exchange["annual_amount"]) if exchange is not None else 0.0
+        row["carries_nothing"] = carries <= CARRIES_NOTHING
+        if row["carries_nothing"]:
+            # Forced in, it is built at its smallest size and left empty: its streams are worth
+            # more elsewhere, so no cut in its cost would make it carry anything.
+            row["explanation"] = ("not built: forced in, it would carry nothing (its streams are worth "
+                                  "more as they are used now), so no cut in its cost would make it pay")
+        else:
+            tail = (f" ({share:.1%} of its annualised investment"
+                    + ("; more than all of it: a cut in investment alone will not do" if share > 1 else "")
+                    + ")") if share == share else ""
+            row["explanation"] = (f"not built: its cost must fall by {increase:,.0f} {currency}/year "
+                                  f"before it is built{tail}")
     if increase < -solve.gap * abs(result.total_cost) - 1e-6:
         row["explanation"] += "; the re-solve is cheaper than the result: the result was not optimal"
     return row

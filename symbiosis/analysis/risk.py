@@ -49,6 +49,7 @@ from symbiosis.analysis.common import (
     has_nothing_to_build,
     link_key,
     records,
+    require_park,
 )
 from symbiosis.park import Park
 from symbiosis.park.model import frozen_mapping
@@ -109,6 +110,7 @@ def partner_risk(
     solver, time_limit, gap, threads
         For the two re-solves of each firm with exchanges.
     """
+    require_park(park, "partner_risk")
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     if result is None:

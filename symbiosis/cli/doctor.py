@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import sys
 from importlib import metadata
 
 import click
@@ -46,7 +47,8 @@ def check_solver(name: str) -> tuple[bool, str]:
 
 @click.command()
 def doctor() -> None:
-    """Show versions, and which solvers are installed and solve a small MIP correctly."""
+    """Show versions, and which solvers are installed and solve a small MIP correctly; exit 1
+    when HiGHS, the default solver, does not."""
     versions = Table(title="versions", title_justify="left")
     versions.add_column("package")
     versions.add_column("version")
@@ -61,11 +63,17 @@ def doctor() -> None:
     solvers.add_column("solver")
     solvers.add_column("works")
     solvers.add_column("detail")
+    default_works = True
     for name in SOLVERS:
         works, detail = check_solver(name)
         solvers.add_row(name, "[green]yes[/]" if works else "[dim]no[/]", detail)
+        default_works = default_works and (works or name != "highs")
     stdout.print(solvers)
     stdout.print(memory_line())
+    if not default_works:  # scripts may use doctor as a check: the default solver must work
+        stdout.print("[red]HiGHS, the default solver, does not work: reinstall with "
+                     "'python -m pip install --force-reinstall highspy'[/]")
+        sys.exit(1)
 
 
 def memory_line() -> str:

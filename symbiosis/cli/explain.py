@@ -7,6 +7,7 @@ import sys
 import click
 
 from symbiosis.analysis.explain import explain as run_explain
+from symbiosis.candidates import find_candidates
 from symbiosis.cli.analysis_common import (
     echo_json,
     frame_json,
@@ -51,17 +52,17 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out_csv:
         check_out_file(out_csv, force=force)
+    known = {link.id for link in find_candidates(loaded).links}  # before the solve, not after it
+    unknown = [link for link in links if link not in known]
+    if unknown:
+        raise click.BadParameter(f"no candidate {', '.join(unknown)}; the park's candidates are "
+                                 f"{', '.join(sorted(known)) or 'none'}", param_hint="--link")
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update)
         if not result.has_solution:
             stdout.print(f"[red]no solution[/] ({result.status}): there is nothing to explain")
             sys.exit(EXIT_NO_SOLUTION)
-        known = set(result.candidates["id"])
-        unknown = [link for link in links if link not in known]
-        if unknown:
-            raise click.BadParameter(f"no candidate {', '.join(unknown)}; the park's candidates are "
-                                     f"{', '.join(sorted(known)) or 'none'}", param_hint="--link")
         table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                             gap=gap, threads=threads, progress=status.update)
     if out_csv:
@@ -73,7 +74,9 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
     cash = money(loaded.currency)
     shown = table.assign(link=[f"{r.from_firm}.{r.from_stream} -> {r.to_firm}.{r.to_stream}"
                                for r in table.itertuples()],
-                         state=["built" if built else "not built" for built in table["built"]])
+                         state=["built" if r.built else "not built" + (" (would carry nothing)"
+                                                                         if r.carries_nothing is True else "")
+                                for r in table.itertuples()])
     show_table(shown, [("id", "id", text), ("link", "link", text), ("technology", "technology", text),
                        ("state", "state", text), ("required_cut", "required cut", cash),
                        ("margin", "margin", cash),

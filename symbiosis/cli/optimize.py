@@ -72,7 +72,7 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
     if out:
         result.save(out, overwrite=force)
     if as_json:
-        click.echo(result.to_json())
+        click.echo(result.to_json(values=show_values))
     else:
         show(result)
         if show_values:

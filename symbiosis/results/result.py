@@ -163,8 +163,13 @@ class Result:
         data["summary"] = {key: _plain(value) for key, value in s.items()}
         return data
 
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), **({"indent": 2} | kwargs))
+    def to_json(self, *, values: bool = False, **kwargs: Any) -> str:
+        """:meth:`to_dict` as JSON; ``values`` adds the stream values (``result.values``, one
+        record a stream and step) as ``values``."""
+        data = self.to_dict()
+        if values:
+            data["values"] = _records(self.values, list(self.values.columns))
+        return json.dumps(data, **({"indent": 2} | kwargs))
 
     # -- export and load ----------------------------------------------------------------
     def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
