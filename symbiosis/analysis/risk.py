@@ -11,8 +11,10 @@ links and its existing links go; the rest is as loaded) and re-solved twice:
 
 With ``S`` the park's saving in the result, ``s_f`` the leaving firm's own saving there (as
 ``Result.firms`` books it: half of each of its exchanges' savings), ``S_sunk`` the remaining
-park's saving (against its own baseline) in the sunk re-solve, ``C`` the stranded capital and
-``S_free`` the long-run saving:
+park's saving in the sunk re-solve, ``C`` the stranded capital and ``S_free`` the long-run
+saving, both savings against the other firms' baseline costs in the result (today's park, with
+the leaving firm's existing links: what the others pay today), so that ``loss_to_others`` is
+what the others pay more a year than they do in the result:
 
     saving_after            = S_sunk - C
     loss                    = S - saving_after             (the park as a whole, the firm's own part included)
@@ -164,15 +166,22 @@ def _exchanges(park: Park, result: Result) -> pd.DataFrame:
 
 
 def _resolve(park: Park, result: Result, firm: str, solve: Solve) -> dict[str, Any]:
-    """The remaining park's saving with the others' exchanges kept (sunk), and from scratch."""
+    """The remaining park's saving with the others' exchanges kept (sunk), and from scratch,
+    both against the other firms' baseline in ``result`` (today's park, the leaving firm's
+    existing links included): against the remaining park's own baseline, which loses those
+    links too, a firm whose existing pipes others depend on looked like the safest partner."""
     rest = without_firms(park, [firm])
+    others = result.firms[result.firms["firm"] != firm]
+    baseline = float(others["baseline_cost"].sum())
     if has_nothing_to_build(rest):
-        return {"saving_sunk": 0.0, "saving_long_run": 0.0, "status": "optimal"}
-    ids = candidate_ids(rest)
-    keep = {ids[key]: True for key in map(link_key, result.exchanges.itertuples())
-            if key in ids and firm not in (key[0], key[2])}
-    sunk = solve(rest, fixed_links=keep)
-    free = solve(rest)
+        sunk = free = solve(rest)  # no link left: the remaining park as it is, one solve
+    else:
+        ids = candidate_ids(rest)
+        keep = {ids[key]: True for key in map(link_key, result.exchanges.itertuples())
+                if key in ids and firm not in (key[0], key[2])}
+        sunk = solve(rest, fixed_links=keep)
+        free = solve(rest)
     status = sunk.status if sunk.status != "optimal" else free.status
-    return {"saving_sunk": sunk.saving if sunk.has_solution else float("nan"),
-            "saving_long_run": free.saving if free.has_solution else float("nan"), "status": status}
+    return {"saving_sunk": baseline - sunk.total_cost if sunk.has_solution else float("nan"),
+            "saving_long_run": baseline - free.total_cost if free.has_solution else float("nan"),
+            "status": status}
