@@ -766,10 +766,10 @@ def test_a_shape_error_does_not_hide_the_rest_nor_cascade(tmp_path: Path) -> Non
     assert [(p.firm, p.stream, p.field) for p in problems] == [
         (None, None, "routes.landfill.carrier"),
         ("smelter", "slag", "direction"),
-        ("cement", None, "location.lat"),
         ("district_heating", "network", "amount"),
-    ], "\n".join(map(str, problems))
-    assert "a number (latitude in degrees north)" in str(problems[2])
+        ("cement", None, "location.lat"),
+    ], "\n".join(map(str, problems))  # in the order of the file's lines
+    assert "a number (latitude in degrees north)" in str(problems[3])
 
 
 def test_a_misspelt_key_is_read_as_meant_so_no_second_error(tmp_path: Path) -> None:
@@ -796,12 +796,12 @@ def test_a_misspelt_key_with_a_wrong_value_is_named_as_written(tmp_path: Path) -
     problems = _problems(folder)
     assert [(p.stream, p.field, p.line) for p in problems] == [
         (None, "routes.gas_boiler.temperatur", _line(folder, "temperatur")),
-        ("flue_gas", "direcion", _line(folder, "direcion")),
-        ("flue_gas", "direcion", _line(folder, "direcion")),
         (None, "routes.gas_boiler.temperatur", _line(folder, "temperatur")),
-    ], "\n".join(map(str, problems))
-    assert "'sideways'" in str(problems[2]) and "'supply' or 'demand'" in str(problems[2])
-    assert "'250 C'" in str(problems[3]) and "degC" in str(problems[3])
+        ("flue_gas", "direcion", _line(folder, "direcion")),
+        ("flue_gas", "direcion", _line(folder, "direcion")),
+    ], "\n".join(map(str, problems))  # in the order of the file's lines
+    assert "'sideways'" in str(problems[3]) and "'supply' or 'demand'" in str(problems[3])
+    assert "'250 C'" in str(problems[1]) and "degC" in str(problems[1])
 
 
 def test_list_items_set_aside_keep_their_numbers(tmp_path: Path) -> None:

@@ -59,7 +59,11 @@ class ParkError(Exception):
     """Park data that cannot be used, with every problem found in it."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+        # Each file's problems in the order of its lines, as a compiler lists them (those without a
+        # line last); the files in the order their first problem was found.
+        found = tuple(problems)
+        files = {problem.file: rank for rank, problem in reversed(list(enumerate(found)))}
+        self.problems = tuple(sorted(found, key=lambda p: (files[p.file], p.line is None, p.line or 0)))
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} in the park data:"]
         lines += [f"  - {problem}" for problem in self.problems]
