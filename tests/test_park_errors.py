@@ -151,6 +151,14 @@ def test_missing_park_file(tmp_path: Path) -> None:
     _check(_one(tmp_path / "empty"), field="file", says=("no such file", "park.yaml"))
 
 
+def test_a_folder_of_parks_names_the_parks_in_it(tmp_path: Path) -> None:
+    """'validate parks/' only said to create parks/park.yaml."""
+    for name in ("north", "south"):
+        (tmp_path / "parks" / name).mkdir(parents=True)
+        (tmp_path / "parks" / name / "park.yaml").write_text(RAW, encoding="utf-8")
+    _check(_one(tmp_path / "parks"), field="file", says=("no such file", "park folders in it: north, south"))
+
+
 # --- keys ----------------------------------------------------------------------------------------------
 
 

@@ -130,8 +130,13 @@ def _text(path: Path, display: str) -> str:
                                      "profile CSVs")])
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ParkError([Problem(display, "file", "no such file", "a YAML file",
-                                 hint=f"create {display} or point to the park folder")]) from None
+        hint = f"create {display} or point to the park folder"
+        inside = sorted(p.parent.name for p in path.parent.glob("*/park.yaml")) \
+            if path.name == "park.yaml" else []
+        if inside:  # a folder of parks, such as parks/
+            hint = "point to one of the park folders in it: " + ", ".join(inside[:8]) + (
+                ", ..." if len(inside) > 8 else "")
+        raise ParkError([Problem(display, "file", "no such file", "a YAML file", hint=hint)]) from None
     except IsADirectoryError:
         raise ParkError([Problem(display, "file", "a folder", "a YAML file",
                                  hint="point to the park folder or to its park.yaml")]) from None
