@@ -174,3 +174,32 @@ def heat_and_hydrogen() -> dict[str, Any]:
         "c": {"location": at(0, 50_000), "streams": {"hydrogen": hydrogen("supply", "0.1 t/h")}},
         "d": {"location": at(1000, 50_000), "streams": {"hydrogen": hydrogen("demand")}},
     }, routes=ROUTES, technologies=TECHNOLOGIES)
+
+
+GAS_HEAT = 550.0  # NOK/MWh: what a demand heated by gas pays (heat_buyers)
+SMALL_PIPE = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK/MW",
+              "investment_per_length": "0 NOK/m", "lifetime": "20 year", "fixed_om": "0 %",
+              "running_cost": "20 NOK/MWh", "loss_per_km": "0 %", "min_capacity": "0.1 MW"}
+
+
+def heat_buyers(*, electric_buyer: bool = False, **sections: Any) -> dict[str, Any]:
+    """A has 1 MW of heat (90 -> 60 degC, cooling tower at 10 NOK/MWh); B, 100 m away, needs
+    2 MW (40 -> 70 degC) heated by gas at 550 NOK/MWh; with ``electric_buyer`` D, 100 m the
+    other way, needs 1 MW heated electrically at 100 NOK/MWh. Pipes: 100,000 NOK + 1 MNOK/MW,
+    20 years, 20 NOK/MWh, at least 0.1 MW."""
+    heat = {"carrier": "heat", "temperature": "40 degC", "target_temperature": "70 degC"}
+    firms = {
+        "a": {"location": at(0), "streams": {"hot": {
+            "direction": "supply", "carrier": "heat", "temperature": "90 degC",
+            "target_temperature": "60 degC", "amount": "1 MW", "current": "cooling_tower"}}},
+        "b": {"location": at(100), "streams": {"need": {
+            "direction": "demand", **heat, "amount": "2 MW", "current": "gas_boiler"}}},
+    }
+    routes = {"gas_boiler": {"carrier": "heat", "price": f"{GAS_HEAT:g} NOK/MWh", "temperature": "250 degC"},
+              "cooling_tower": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "10 degC"}}
+    if electric_buyer:
+        firms["d"] = {"location": at(0, 100), "streams": {"need": {
+            "direction": "demand", **heat, "amount": "1 MW", "current": "electric"}}}
+        routes["electric"] = {"carrier": "heat", "price": "100 NOK/MWh", "temperature": "90 degC"}
+    technologies = {"hot_water_pipe": SMALL_PIPE, "heat_pump": {"enabled": False}}
+    return park_dict(firms, routes=routes, technologies=technologies, **sections)

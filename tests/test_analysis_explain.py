@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 import pytest
-from analysis_parks import PAIR_CAPITAL, pair_benefit, three_pairs
+from analysis_parks import PAIR_CAPITAL, heat_buyers, pair_benefit, three_pairs
 from click.testing import CliRunner
-from conftest import park_dict, write_park
+from conftest import write_park
 
 import symbiosis
 from symbiosis.analysis import explain
@@ -79,24 +79,7 @@ def test_a_link_that_would_carry_nothing_says_so(tmp_path: Path) -> None:
     all of it, so a pipe A -> D forced in is built at its 0.1 MW smallest size and left empty:
     its required cut is its whole annualised investment (CRF(7 %, 20) x 200,000 = 18,879 NOK),
     and no cut would make it carry anything. It was quoted as if a cut of that much would do."""
-    heat = {"carrier": "heat", "temperature": "40 degC", "target_temperature": "70 degC"}
-    firms = {
-        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"hot": {
-            "direction": "supply", "carrier": "heat", "temperature": "90 degC",
-            "target_temperature": "60 degC", "amount": "1 MW", "current": "cooling_tower"}}},
-        "b": {"location": {"x": "100 m", "y": "0 m"}, "streams": {"need": {
-            "direction": "demand", **heat, "amount": "2 MW", "current": "gas_boiler"}}},
-        "d": {"location": {"x": "0 m", "y": "100 m"}, "streams": {"need": {
-            "direction": "demand", **heat, "amount": "1 MW", "current": "electric"}}},
-    }
-    pipe = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK/MW",
-            "investment_per_length": "0 NOK/m", "lifetime": "20 year", "fixed_om": "0 %",
-            "running_cost": "20 NOK/MWh", "loss_per_km": "0 %", "min_capacity": "0.1 MW"}
-    routes = {"gas_boiler": {"carrier": "heat", "price": "550 NOK/MWh", "temperature": "250 degC"},
-              "cooling_tower": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "10 degC"},
-              "electric": {"carrier": "heat", "price": "100 NOK/MWh", "temperature": "90 degC"}}
-    folder = write_park(tmp_path / "park", park_dict(firms, routes=routes, technologies={
-        "hot_water_pipe": pipe, "heat_pump": {"enabled": False}}))
+    folder = write_park(tmp_path / "park", heat_buyers(electric_buyer=True))
     park = symbiosis.load_park(folder)
     to_d = next(c.id for c in symbiosis.find_candidates(park).links if c.to_firm == "d")
     (row,) = explain(park, links=to_d).itertuples()

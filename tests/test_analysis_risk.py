@@ -17,9 +17,17 @@ import json
 from pathlib import Path
 
 import pytest
-from analysis_parks import H2_CAPITAL, H2_SAVING, HEAT_CAPITAL, HEAT_RUNNING, HEAT_SAVING, heat_and_hydrogen
+from analysis_parks import (
+    H2_CAPITAL,
+    H2_SAVING,
+    HEAT_CAPITAL,
+    HEAT_RUNNING,
+    HEAT_SAVING,
+    heat_and_hydrogen,
+    heat_buyers,
+)
 from click.testing import CliRunner
-from conftest import park_dict, write_park
+from conftest import write_park
 
 import symbiosis
 from symbiosis.analysis import ResultMismatch, explain, partner_risk, without_firms
@@ -80,22 +88,8 @@ def test_a_firm_whose_existing_link_others_rely_on_is_a_risk(tmp_path: Path) -> 
     1,182,600 = 8,453,400. If A leaves, B buys all its heat: 9,636,000, 1,182,600 more (and A
     leaving B costs A as much). Measured against the remaining park's own baseline, which loses
     the pipe too, every loss was 0."""
-    heat = {"carrier": "heat", "temperature": "40 degC", "target_temperature": "70 degC"}
-    firms = {
-        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"hot": {
-            "direction": "supply", "carrier": "heat", "temperature": "90 degC",
-            "target_temperature": "60 degC", "amount": "1 MW", "current": "cooling_tower"}}},
-        "b": {"location": {"x": "100 m", "y": "0 m"}, "streams": {"need": {
-            "direction": "demand", **heat, "amount": "2 MW", "current": "gas_boiler"}}},
-    }
-    pipe = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK/MW",
-            "investment_per_length": "0 NOK/m", "lifetime": "20 year", "fixed_om": "0 %",
-            "running_cost": "20 NOK/MWh", "loss_per_km": "0 %", "min_capacity": "0.1 MW"}
-    routes = {"gas_boiler": {"carrier": "heat", "price": "550 NOK/MWh", "temperature": "250 degC"},
-              "cooling_tower": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "10 degC"}}
-    folder = write_park(tmp_path / "park", park_dict(
-        firms, routes=routes, technologies={"hot_water_pipe": pipe, "heat_pump": {"enabled": False}},
-        existing=[{"from": "a.hot", "to": "b.need", "technology": "hot_water_pipe", "capacity": "0.5 MW"}]))
+    folder = write_park(tmp_path / "park", heat_buyers(existing=[
+        {"from": "a.hot", "to": "b.need", "technology": "hot_water_pipe", "capacity": "0.5 MW"}]))
     park = symbiosis.load_park(folder)
     result = symbiosis.optimize(park)
     assert result.firms.set_index("firm").loc["b", "total_cost"] == pytest.approx(8_453_400, rel=1e-6)
