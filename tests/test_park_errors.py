@@ -232,18 +232,13 @@ def test_more_segments_than_hours_in_a_day(tmp_path: Path) -> None:
     _check(problem, field="park.time.segments", line=_line(folder, "segments"), says=("48", "24"))
 
 
-def test_more_typical_days_than_the_year_has(tmp_path: Path) -> None:
-    """366 typical days loaded and ran the 8,760 hours of the model year without a word."""
-    folder = _write(tmp_path, park={"time": {"typical_days": 366}})
-    _check(_one(folder), field="park.time.typical_days", line=_line(folder, "typical_days"),
-           says=("366", "<= 365"))
-
-
-def test_a_fraction_of_typical_days_is_told_to_be_whole(tmp_path: Path) -> None:
-    """'typical_days: 8.5' was told to 'write the number without a unit'."""
-    folder = _write(tmp_path, park={"time": {"typical_days": 8.5}})
-    _check(_one(folder), field="park.time.typical_days", line=_line(folder, "typical_days"),
-           says=("8.5", "a whole number", "e.g. 8"))
+@pytest.mark.parametrize(("days", "says"), [(366, ("366", "<= 365")),
+                                            (8.5, ("8.5", "a whole number", "e.g. 8"))])
+def test_typical_days_are_a_whole_number_up_to_365(tmp_path: Path, days: float, says: tuple) -> None:
+    """366 typical days loaded and ran the 8,760 hours of the model year without a word;
+    'typical_days: 8.5' was told to 'write the number without a unit'."""
+    folder = _write(tmp_path, park={"time": {"typical_days": days}})
+    _check(_one(folder), field="park.time.typical_days", line=_line(folder, "typical_days"), says=says)
 
 
 # --- units ---------------------------------------------------------------------------------------------
