@@ -69,6 +69,10 @@ def registry() -> pint.UnitRegistry:
     ureg.define("cubic_meter_short = meter ** 3 = m3")
     for code in CURRENCIES:
         ureg.define(f"{code} = [currency_{code}]")
+    # "ton" is the metric tonne in Nordic and European use (pint's is the US short ton, 907 kg),
+    # and "kt" the kilotonne (pint's is the knot).
+    ureg.define("ton = 1000 * kilogram")
+    ureg.define("kt = 1000 * tonne")
     ureg.define("tCO2 = tonne")
     ureg.define("kgCO2 = kilogram")
     return ureg

@@ -301,7 +301,30 @@ def test_price_in_an_unknown_currency(tmp_path: Path) -> None:
 def test_exchange_rate_without_the_currency(tmp_path: Path) -> None:
     folder = _write(tmp_path, park={"exchange_rates": {"EUR": 11.0}})
     _check(_one(folder), field="park.exchange_rates.EUR", line=_line(folder, "EUR: 11"),
-           says=("'11.0'", "what one EUR is worth in NOK", "EUR: 11.5 NOK"))
+           says=("'11.0'", "what one EUR is worth in NOK", "EUR: 11.63 NOK"))
+
+
+@pytest.mark.parametrize(("rates", "says"), [
+    ({"EUR": "inf NOK"}, ("'inf NOK'", "a positive number")),  # it crashed in a division by zero
+    ({"EUR": "0.087 NOK"}, ("0.087", "reference rate", "not EUR per NOK")),  # the inverse
+    ({"NOK": "2 NOK"}, ("park's own currency", "remove 'NOK:'")),  # rescaled every other rate
+])
+def test_an_exchange_rate_that_cannot_be_meant_is_refused(tmp_path: Path, rates: dict, says: tuple) -> None:
+    folder = _write(tmp_path, park={"exchange_rates": rates})
+    (code,) = rates
+    _check(_one(folder), field=f"park.exchange_rates.{code}", says=says)
+
+
+def test_a_ton_is_a_metric_tonne(tmp_path: Path) -> None:
+    """pint's 'ton' is the US short ton (907 kg): '4380 ton/year' loaded as 3,973 t a year;
+    'kt' was a knot."""
+    firms = _firms()
+    _stream(firms, "cement.clinker")["amount"] = "4.38 kt/year"
+    _stream(firms, "smelter.slag")["amount"] = "4380 ton/year"
+    park = load_park(_write(tmp_path, firms))
+    streams = {s.key: s for firm in park.firms.values() for s in firm.streams}
+    assert streams["cement.clinker"].amount == pytest.approx(0.5)  # t/h
+    assert streams["smelter.slag"].amount == pytest.approx(0.5)
 
 
 def test_discount_rate_written_as_7_instead_of_7_percent(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from conftest import BASE_ROUTES, park_dict, write_park
 
+import symbiosis
 from symbiosis.park import Location, ParkError, Problem, load_park, straight_distance
 from symbiosis.park import fields as F
 from symbiosis.park.profiles import HOURS, ProfileProblem, load_profile, read_values, to_hourly
@@ -53,6 +55,14 @@ def test_annual_energy_is_a_rate_over_a_365_day_year(make_park) -> None:
     assert park.stream("plant.cooling").amount == pytest.approx(18000 / 8760, rel=1e-12)
     assert park.stream("plant.cooling").annual_amount == pytest.approx(18000, rel=1e-12)
     assert HOURS_PER_YEAR == 8760
+
+
+def test_the_json_says_18_gwh_a_year_as_18000_mwh(make_park) -> None:
+    """The JSON said 17999.999999999996 MWh (binary unit factors) for '18 GWh/year'."""
+    result = symbiosis.optimize(make_park({"plant": _firms()["plant"]}))  # no partner: all to the tower
+    assert result.routes["annual_amount"].iloc[0] == pytest.approx(18000, rel=1e-12)
+    (cooling,) = json.loads(result.to_json())["routes"]
+    assert cooling["annual_amount"] == 18000
 
 
 def test_annual_mass_is_tonnes_per_hour(make_park) -> None:

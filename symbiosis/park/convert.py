@@ -7,6 +7,7 @@ them are raised together as one :class:`ParkError`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -176,6 +177,11 @@ def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
         if code not in UNITS_PER_EUR:
             reader.problem(loc, f"'{code}'", "a currency code", did_you_mean(code, UNITS_PER_EUR))
             continue
+        if code == currency:  # it would rescale every other rate
+            reader.problem(loc, f"a rate for {code}, the park's own currency",
+                           "rates of the other currencies the park's prices use",
+                           f"remove '{code}:' from park.exchange_rates (1 {code} is 1 {code})")
+            continue
         value = parse_price_of_currency(reader, text, currency, loc)
         if value is not None:
             given[code] = value
@@ -187,18 +193,31 @@ def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
     return rates
 
 
+# A given exchange rate this many times above or below the reference rate is a mistake (an
+# inverted rate, a rate per 100), not a market move.
+RATE_TOLERANCE = 10.0
+
+
 def parse_price_of_currency(reader: Reader, text: Any, currency: str, loc: tuple) -> float | None:
+    """What one unit of currency ``loc[-1]`` is worth in the park's ``currency``: ``11.5 NOK``."""
+    code = loc[-1]
     split = str(text).split()
+    value = math.nan
     if len(split) == 2 and split[1] == currency:
-        try:
+        with contextlib.suppress(ValueError):
             value = float(split[0])
-            if value > 0:
-                return value
-        except ValueError:
-            pass
-    reader.problem(loc, f"'{text}'", f"what one {loc[-1]} is worth in {currency}, a positive number "
-                   f"with the unit {currency}", f"write e.g. '{loc[-1]}: 11.5 {currency}'")
-    return None
+    example = UNITS_PER_EUR.get(currency, 1.0) / UNITS_PER_EUR.get(code, 1.0)
+    if not (math.isfinite(value) and value > 0):
+        reader.problem(loc, f"'{text}'", f"what one {code} is worth in {currency}, a positive number "
+                       f"with the unit {currency}", f"write e.g. '{code}: {example:.4g} {currency}'")
+        return None
+    if not 1 / RATE_TOLERANCE <= value / example <= RATE_TOLERANCE:
+        reader.problem(loc, f"'{text}'", f"what one {code} is worth in {currency}: about {example:.4g} "
+                       f"{currency} at the reference rate, not {RATE_TOLERANCE:g} times more or less",
+                       f"check that it is {currency} per {code}, not {code} per {currency}: "
+                       f"e.g. '{code}: {example:.4g} {currency}'")
+        return None
+    return value
 
 
 def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) -> Settings:

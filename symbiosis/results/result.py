@@ -244,10 +244,13 @@ def _curve_points(text: Any) -> tuple[tuple[float, float], ...]:
 
 
 def _plain(value: Any) -> Any:
+    """A JSON value: numbers to 12 significant digits (18 GWh/year reads 18000 MWh, not the
+    17999.999999999996 of binary unit factors; no park figure is known that finely), not
+    finite ones as null."""
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    if isinstance(value, float):
+        return float(f"{value:.12g}") if math.isfinite(value) else None
     return value
 
 
