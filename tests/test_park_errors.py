@@ -735,6 +735,15 @@ def test_scenario_value_is_located_in_the_scenario_file(tmp_path: Path) -> None:
            says=("'1800 NOK'", "money per tonne of CO2", "an amount of money", "900 NOK/t"))
 
 
+def test_what_a_scenario_adds_is_located_in_the_scenario_file(tmp_path: Path) -> None:
+    """A stream the scenario adds without its route was blamed on park.yaml's 'firms:' line."""
+    scenario = ("firms:\n  smelter:\n    streams:\n      extra:\n        direction: supply\n"
+                "        carrier: material\n        material: slag\n        amount: 1 t/h\n")
+    folder = _write(tmp_path, files={"scenarios/x.yaml": scenario})
+    _check(_one(folder, scenario="x"), firm="smelter", stream="extra", field="current", line=4,
+           file="scenarios/x.yaml", says=("found nothing", "add 'current:'"))
+
+
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
     _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))

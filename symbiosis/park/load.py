@@ -204,11 +204,22 @@ def _locator(park_doc: Document, scenario_doc: Document | None, overridden: tupl
             path = tuple(str(part) for part in loc)
             if path[:len(parts)] == parts or (path and not written and parts[:len(path)] == path):
                 return f"override {key}", None
-        if scenario_doc is not None and _has(scenario_doc.data, loc):
+        if scenario_doc is not None and (_has(scenario_doc.data, loc) or
+                                         _depth(scenario_doc.data, loc) > _depth(park_doc.data, loc)):
+            # written there, or missing from what only the scenario wrote (a firm it adds)
             return str(scenario_doc.path), scenario_doc.line(loc)
         return str(park_doc.path), park_doc.line(loc)
 
     return locate
+
+
+def _depth(data: Any, loc: tuple) -> int:
+    """How many leading keys of ``loc`` the document has."""
+    for depth, key in enumerate(loc):
+        present, data = _child(data, key)
+        if not present:
+            return depth
+    return len(loc)
 
 
 def _child(node: Any, key: Any) -> tuple[bool, Any]:
