@@ -744,6 +744,15 @@ def test_what_a_scenario_adds_is_located_in_the_scenario_file(tmp_path: Path) ->
            file="scenarios/x.yaml", says=("found nothing", "add 'current:'"))
 
 
+def test_set_remove_firms_as_a_scenario_does(tmp_path: Path) -> None:
+    """'--set remove_firms=[district_heating]' was refused as an unknown key; a scenario could."""
+    folder = _write(tmp_path)
+    park = load_park(folder, overrides={"remove_firms": ["district_heating"]})
+    assert "district_heating" not in park.firms and "smelter" in park.firms
+    problem = _one(folder, overrides={"remove_firms": ["district_heatin"]})
+    assert problem.field == "remove_firms" and "did you mean 'district_heating'?" in problem.hint
+
+
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
     _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))

@@ -9,6 +9,7 @@ import hashlib
 import json
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -83,6 +84,10 @@ def load_park(
         data, removal_problems = _apply_scenario(data, scenario_doc)
         pending += scenario_doc.problems + removal_problems
     for key, value in (overrides or {}).items():
+        if key == "remove_firms":  # as in a scenario file
+            data, removal_problems = _remove_firms(data, value, f"override {key}", lambda *index: None)
+            pending += removal_problems
+            continue
         unknown = _unknown_entry(data, key)
         if unknown is not None:
             pending.append(unknown)
@@ -136,19 +141,25 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
     override = dict(doc.data)
     removed = override.pop("remove_firms", None) or []
     override.pop("description", None)
-    where = str(doc.path), doc.line(("remove_firms",))
+    return _remove_firms(deep_merge(data, override), removed, str(doc.path),
+                         lambda *index: doc.line(("remove_firms", *index)))
+
+
+def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int | None]
+                  ) -> tuple[dict, list[Problem]]:
+    """The park without the firms ``removed`` (from a scenario, or ``--set remove_firms=[..]``),
+    their existing links and their names in other firms' ``exclude_partners``; and a problem
+    for each id that is no firm of the park. ``line(i)`` locates item i, ``line()`` the list."""
     if not isinstance(removed, list):
-        return deep_merge(data, override), [Problem(
-            where[0], "remove_firms", _kind(removed), "a list of firm ids",
-            hint="write e.g. 'remove_firms: [nammo, yara]'", line=where[1])]
-    merged = deep_merge(data, override)
-    firms = dict(merged.get("firms") or {}) if isinstance(merged.get("firms"), dict) else {}
+        return data, [Problem(file, "remove_firms", _kind(removed), "a list of firm ids",
+                              hint="write e.g. 'remove_firms: [nammo, yara]'", line=line())]
+    firms = dict(data.get("firms") or {}) if isinstance(data.get("firms"), dict) else {}
     problems = []
     for i, firm in enumerate(removed):
         if not isinstance(firm, str) or firm not in firms:
             found = f"'{firm}'" if isinstance(firm, str | int | float) else _kind(firm)
-            problems.append(Problem(where[0], "remove_firms", found, "a firm id of the park",
-                                    hint=did_you_mean(str(firm), firms), line=doc.line(("remove_firms", i))))
+            problems.append(Problem(file, "remove_firms", found, "a firm id of the park",
+                                    hint=did_you_mean(str(firm), firms), line=line(i)))
         else:
             firms.pop(firm)
     gone = {str(firm) for firm in removed}
@@ -157,13 +168,14 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
         if isinstance(rules, dict) and isinstance(rules.get("exclude_partners"), list):
             firms[firm_id] = {**firm, "rules": {**rules, "exclude_partners": [
                 other for other in rules["exclude_partners"] if other not in gone]}}
-    if isinstance(merged.get("firms"), dict):
-        merged["firms"] = firms
-    if isinstance(merged.get("existing"), list):
-        merged["existing"] = [link for link in merged["existing"] if not (
+    data = dict(data)
+    if isinstance(data.get("firms"), dict):
+        data["firms"] = firms
+    if isinstance(data.get("existing"), list):
+        data["existing"] = [link for link in data["existing"] if not (
             isinstance(link, dict) and {str(link.get("from", "")).split(".")[0],
                                         str(link.get("to", "")).split(".")[0]} & gone)]
-    return merged, problems
+    return data, problems
 
 
 def _unknown_entry(data: dict, key: str) -> Problem | None:
