@@ -145,6 +145,17 @@ def test_hydrogen_amount_by_mass_volume_or_power(make_park, written: str, tonnes
     assert (stream.purity, stream.pressure) == (pytest.approx(0.999), pytest.approx(30))
 
 
+@pytest.mark.parametrize("written", ["500 m3/h", "140 l/s"])
+def test_a_gas_volume_not_at_normal_conditions_is_refused(make_park, written: str) -> None:
+    """'500 m3/h' of hydrogen was read as normal cubic metres: at its 30 bar it is about 30
+    times that much gas."""
+    hydrogen = {"direction": "demand", "carrier": "hydrogen", "amount": written, "purity": "99.9 %",
+                "pressure": "30 bar", "current": "grey_hydrogen"}
+    problem = _refused(make_park, _firms(cooling=_supply(), hydrogen=hydrogen), routes=ROUTES)
+    assert (problem.stream, problem.field) == ("hydrogen", "amount")
+    assert "operating pressure" in problem.expected and "Nm3/h" in problem.hint
+
+
 def test_percent_shares(make_park) -> None:
     slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
             "current": "landfill"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -451,7 +452,13 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
 
 def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:
     """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
-    checked against the size limit of every amount."""
+    checked against the size limit of every amount. A volume that is not a normal volume
+    (``m3/h``) is refused: at 30 bar it holds 30 times the gas of a normal cubic metre."""
+    if isinstance(value, str) and ACTUAL_VOLUME.search(value) and not NORMAL_VOLUME.search(value):
+        reader.problem(loc, f"'{value}'", f"{F.GAS_AMOUNT[carrier].expected}: a volume at "
+                       "operating pressure and temperature is not an amount of gas",
+                       "write normal cubic metres (0 degC, 1 atm) as 'Nm3/h', or the mass in t/h")
+        return math.nan
     for other, factor in _gas_alternatives(carrier):
         try:
             number = parse(value, other) * factor
@@ -464,6 +471,11 @@ def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> flo
 def kind_words(carrier: Carrier) -> str:
     """What an amount of ``carrier`` is, in words with an example."""
     return (F.GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
+
+
+# Volume units in an amount of gas, and the normal ones among them.
+ACTUAL_VOLUME = re.compile(r"(?<![A-Za-z])(m3|m\^3|m³|m\*\*3|l|L|liter|litre)(?![A-Za-z])")
+NORMAL_VOLUME = re.compile(r"Nm3|Nm\^3|Nm³|normal_cubic_meter")
 
 
 def _gas_alternatives(carrier: Carrier) -> list[tuple[Quantity, float]]:
