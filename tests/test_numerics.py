@@ -132,6 +132,18 @@ def test_an_absurd_price_is_reported(tmp_path: Path) -> None:
     assert "route 'grey_hydrogen'" in warnings[1] and "NOK/MWh" in warnings[1]
 
 
+def test_an_existing_link_far_larger_than_its_streams_is_reported(tmp_path: Path) -> None:
+    """A 50 MW existing pipe between a 40 GWh/year (4.57 MW) surplus and a 30 GWh/year need
+    loaded without a word: a unit gone astray (kW written as MW, a rate per day)."""
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_dict(
+        {"smelter": _site("40 GWh/year"), "town": TOWN},
+        existing=[{"from": "smelter.flue_gas", "to": "town.network", "technology": "hot_water_pipe",
+                   "capacity": "50 MW"}])))
+    (warning,) = scaling_warnings(park)
+    assert "existing link smelter.flue_gas -> town.network" in warning and "50 MW" in warning
+    assert "4.57 MW" in warning
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in PARKS.iterdir() if (p / "park.yaml").is_file()))
 def test_the_example_parks_are_well_scaled(name: str) -> None:
     assert scaling_warnings(symbiosis.load_park(PARKS / name)) == []

@@ -50,9 +50,7 @@ def technologies(park: Park, carrier: str, kind: str) -> list[Technology]:
 
 def peak(stream: Stream) -> float:
     """Largest rate of a stream over the year (its mean in annual mode)."""
-    if stream.profile is None:
-        return stream.amount
-    return stream.amount * max(stream.profile)
+    return stream.peak
 
 
 # A store holds at most this many hours of its stream's peak rate: daily shifting, which

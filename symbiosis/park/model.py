@@ -85,6 +85,11 @@ class Stream:
         return self.amount * HOURS_PER_YEAR
 
     @property
+    def peak(self) -> float:
+        """Largest rate over the year (the mean without a profile)."""
+        return self.amount if self.profile is None else self.amount * max(self.profile)
+
+    @property
     def t_high(self) -> float:
         """Highest temperature of a heat stream (K)."""
         assert self.temperature is not None

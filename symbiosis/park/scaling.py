@@ -19,9 +19,15 @@ ABSURD_PRICE = 1e6
 materials; hydrogen per MWh of its lower heating value)."""
 
 
+OVERSIZED = 2.0
+"""Largest ratio of an existing link's capacity to the larger of its streams' peaks without a
+warning (a link can carry no more than its streams; larger is usually a unit gone astray)."""
+
+
 def scaling_warnings(park: Park) -> list[str]:
-    """Warnings about amounts of one carrier spanning more than :data:`SPAN` and route prices
-    above :data:`ABSURD_PRICE`; an empty list for a well-scaled park."""
+    """Warnings about amounts of one carrier spanning more than :data:`SPAN`, route prices
+    above :data:`ABSURD_PRICE` and existing links :data:`OVERSIZED` for their streams; an
+    empty list for a well-scaled park."""
     found: list[str] = []
     by_carrier: dict[Carrier, list[Stream]] = {}
     for stream in park.streams:
@@ -44,6 +50,18 @@ def scaling_warnings(park: Park) -> list[str]:
             found.append(
                 f"route '{route.id}' has a price of {price:,.0f} {currency}/{per}, more than "
                 f"{ABSURD_PRICE:,.0f} {currency}/{per}; check the number and its unit")
+    streams = {stream.key: stream for stream in park.streams}
+    for link in park.existing:
+        ends = [streams.get(f"{link.from_firm}.{link.from_stream}"),
+                streams.get(f"{link.to_firm}.{link.to_stream}")]
+        if None in ends:  # an end at a hub: its rates are the model's to decide
+            continue
+        largest = max(stream.peak for stream in ends)
+        if largest > 0 and link.capacity > OVERSIZED * largest:
+            found.append(
+                f"existing link {ends[0].key} -> {ends[1].key} ({link.technology}) has a capacity of "
+                f"{_rate(link.capacity, ends[0].carrier)}, more than {OVERSIZED:g} times the larger of its "
+                f"streams' peaks ({_rate(largest, ends[0].carrier)}); check its unit")
     return found
 
 
