@@ -744,6 +744,16 @@ def test_what_a_scenario_adds_is_located_in_the_scenario_file(tmp_path: Path) ->
            file="scenarios/x.yaml", says=("found nothing", "add 'current:'"))
 
 
+def test_a_misspelt_firm_in_a_scenario_is_one_problem(tmp_path: Path) -> None:
+    """'smeltr:' in a scenario became a new firm missing its location and its streams' keys:
+    four problems on park.yaml's 'firms:' line and no hint."""
+    scenario = "firms:\n  smeltr:\n    rules: {keep_current: [slag]}\n"
+    folder = _write(tmp_path, files={"scenarios/x.yaml": scenario})
+    problem = _one(folder, scenario="x")
+    assert Path(problem.file).name == "x.yaml" and problem.line == 2
+    assert "no firm 'smeltr'" in problem.found and "did you mean 'smelter'?" in problem.hint
+
+
 def test_set_remove_firms_as_a_scenario_does(tmp_path: Path) -> None:
     """'--set remove_firms=[district_heating]' was refused as an unknown key; a scenario could."""
     folder = _write(tmp_path)

@@ -141,8 +141,30 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
     override = dict(doc.data)
     removed = override.pop("remove_firms", None) or []
     override.pop("description", None)
-    return _remove_firms(deep_merge(data, override), removed, str(doc.path),
-                         lambda *index: doc.line(("remove_firms", *index)))
+    override, misspelt = _misspelt_firms(data, override, doc)
+    merged, problems = _remove_firms(deep_merge(data, override), removed, str(doc.path),
+                                     lambda *index: doc.line(("remove_firms", *index)))
+    return merged, misspelt + problems
+
+
+def _misspelt_firms(data: dict, override: dict, doc: Document) -> tuple[dict, list[Problem]]:
+    """A firm the scenario changes but the park does not have, written without a location (so
+    not a new firm) and close to a firm's id: one problem with the likely id, and the entry left
+    out (merged, it would be a new firm missing every key: a cascade of errors)."""
+    firms, changed = data.get("firms"), override.get("firms")
+    if not isinstance(firms, dict) or not isinstance(changed, dict):
+        return override, []
+    problems, kept = [], {}
+    for firm_id, entry in changed.items():
+        close = difflib.get_close_matches(str(firm_id), [str(f) for f in firms], n=1, cutoff=0.6)
+        if firm_id not in firms and close and not (isinstance(entry, dict) and "location" in entry):
+            problems.append(Problem(str(doc.path), f"firms.{firm_id}", f"no firm '{firm_id}' in the park",
+                                    "the id of a firm of the park (or a new firm with its location)",
+                                    hint=did_you_mean(str(firm_id), firms), line=doc.line(("firms", firm_id)),
+                                    firm=str(firm_id)))
+        else:
+            kept[firm_id] = entry
+    return {**override, "firms": kept}, problems
 
 
 def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int | None]
