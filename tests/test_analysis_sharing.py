@@ -198,6 +198,16 @@ def test_unknown_method_is_refused(park_of) -> None:
         fair_shares(park, method="nucleolus")
 
 
+def test_cli_share_json_without_the_core_check(tmp_path: Path) -> None:
+    """--json --no-core ended in a traceback ("Circular reference detected"): the unchecked
+    better_off column holds pandas' NA, which json cannot write."""
+    folder = write_park(tmp_path / "park", one_supplier_two_buyers())
+    run = CliRunner().invoke(cli, ["share", str(folder), "--json", "--no-core"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    assert {row["better_off"] for row in document["firms"]} == {None}
+
+
 def test_cli_share_json_and_table(tmp_path: Path) -> None:
     folder = write_park(tmp_path / "park", one_supplier_two_buyers())
     run = CliRunner().invoke(cli, ["share", str(folder), "--json"])

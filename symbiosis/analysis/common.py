@@ -69,7 +69,10 @@ class Solve:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy numbers as Python numbers, NaN and infinity as None."""
+    """A JSON-ready scalar: numpy numbers as Python numbers, NaN, infinity and pandas' missing
+    values (``pd.NA``, ``NaT``, as an unchecked core leaves) as None."""
+    if value is pd.NA or value is pd.NaT:
+        return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

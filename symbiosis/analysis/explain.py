@@ -130,7 +130,8 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
         share = row["share_of_annualised_investment"]
         carries = float(exchange["annual_amount"]) if exchange is not None else 0.0
         row["carries_nothing"] = carries <= CARRIES_NOTHING
-        if row["carries_nothing"]:
+        if row["carries_nothing"]:  # no cut will do: what forcing it costs stays in cost_increase
+            row["required_cut"] = row["share_of_annualised_investment"] = math.nan
             # Forced in, it is built at its smallest size and left empty: its streams are worth
             # more elsewhere, so no cut in its cost would make it carry anything.
             row["explanation"] = ("not built: forced in, it would carry nothing (its streams are worth "
