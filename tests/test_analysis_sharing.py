@@ -29,7 +29,7 @@ from analysis_parks import (
     two_exchanges,
 )
 from click.testing import CliRunner
-from conftest import write_park
+from conftest import park_dict, write_park
 
 import symbiosis
 from symbiosis.analysis import core_violations, fair_shares, transfer_prices
@@ -196,6 +196,46 @@ def test_unknown_method_is_refused(park_of) -> None:
     park = park_of(two_exchanges())
     with pytest.raises(ValueError, match="shapley, equal_split"):
         fair_shares(park, method="nucleolus")
+
+
+def test_the_equal_split_of_a_heat_pump_hub_is_the_results(tmp_path: Path) -> None:
+    """s1 and s2 have heat at 30 -> 20 degC; a hub heat pump collects s1's (s2 is too far for
+    it) and lifts it to the town's 50 -> 80 degC network, beside a heat-pump link s2 -> town.
+    share --method equal-split gave the town 119 % of the park's saving (shares adding up to
+    1.53 M of 1.03 M): the hub heat pump's cost went to nobody ("heat_pump_hub" was read as a
+    link) and the hub's half of the link from s1 was dropped. Now the split is result.firms'
+    and each transfer result.exchanges'."""
+    def surplus(amount: str) -> dict:
+        return {"direction": "supply", "carrier": "heat", "temperature": "30 degC",
+                "target_temperature": "20 degC", "amount": amount, "current": "tower"}
+
+    firms = {"s1": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"w": surplus("2 MW")}},
+             "s2": {"location": {"x": "0 m", "y": "200 m"}, "streams": {"w": surplus("1 MW")}},
+             "dh": {"location": {"x": "0 m", "y": "300 m"}, "streams": {"dh": {
+                 "direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                 "target_temperature": "80 degC", "amount": "3 MW", "current": "boiler"}}}}
+    hubs = {"loop": {"location": {"x": "0 m", "y": "100 m"}, "technologies": ["heat_pump"],
+                     "max_capacity": {"heat_pump": "10 MW"}, "collect": {"from": "10 degC", "to": "20 degC"},
+                     "deliver": {"from": "95 degC", "to": "60 degC"}}}
+    routes = {"grid": {"carrier": "electricity", "price": "50 EUR/MWh", "emissions": "0.1 t/MWh"},
+              "boiler": {"carrier": "heat", "price": "60 EUR/MWh", "emissions": "0.2 t/MWh",
+                         "temperature": "150 degC"},
+              "tower": {"carrier": "heat", "price": "1 EUR/MWh", "temperature": "5 degC"}}
+    park_data = park_dict(firms, hubs=hubs, routes=routes, park={
+        "name": "loop", "currency": "EUR", "discount_rate": "7 %", "carbon_price": "100 EUR/t",
+        "electricity": "grid", "routing_factor": 1.0}, technologies={
+        "hot_water_pipe": {"cost_curve": [], "investment_per_capacity": "100000 EUR/MW"},
+        "heat_pump": {"max_distance": "0.15 km"}})
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_data))
+    result = symbiosis.optimize(park)
+    assert set(result.exchanges["kind"]) >= {"heat_pump_hub", "heat_pump"}
+    shares = shares_of(fair_shares(park, result, method="equal_split", check_core=False))
+    booked = dict(zip(result.firms["firm"], result.firms["saving"], strict=True))
+    assert shares == pytest.approx(booked, rel=1e-9)
+    assert sum(shares.values()) == pytest.approx(result.saving, rel=1e-9)
+    priced = transfer_prices(park, result).set_index("id")["transfer"]
+    for row in result.exchanges.itertuples():
+        assert row.transfer == pytest.approx(priced[row.id], rel=1e-9, abs=1e-6)
 
 
 def test_cli_share_json_without_the_core_check(tmp_path: Path) -> None:

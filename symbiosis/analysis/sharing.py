@@ -103,42 +103,62 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
 
     ``supplier_avoided`` and ``receiver_avoided`` are the disposal and purchase costs (with
     carbon) the exchange saves each side. A link inside one firm and a firm's store need no
-    transfer: the firm keeps the whole saving. A hub is no player: the firm on a hub link keeps
-    that link's saving, less ``hub_cost``, its part of the hub's own units' yearly result (an
-    electrolyser's cost), shared among the hub's links in proportion to their savings; its
-    transfer to the hub leaves the hub even. A result of other park data is refused
+    transfer: the firm keeps the whole saving. A hub is no player: the firm on a hub link (either
+    way) keeps half that link's saving, less ``hub_cost``, its part of the hub's result (its
+    units' yearly result, such as an electrolyser's or heat pump's cost, and its half of each of
+    its links), shared among the hub's links in proportion to their savings; its transfer to the
+    hub leaves the hub even. The same split and transfers as ``result.firms`` and
+    ``result.exchanges``. A result of other park data is refused
     (:func:`check_result`).
     """
     check_result(park, result)
     streams = {stream.key: stream for stream in all_streams(park)}
     carbon = park.settings.carbon_price
     exchanges = result.exchanges
-    linked = [(row.from_firm not in park.firms, row) for row in exchanges.itertuples()
-              if row.kind not in NOT_LINKS and row.from_firm != row.to_firm]
+    def hub_of(row) -> str | None:
+        """The hub at one end of a link between two sites (None for a link between firms)."""
+        ends = {row.from_firm, row.to_firm} & set(park.hubs)
+        return next(iter(ends)) if len(ends) == 1 and row.from_firm != row.to_firm else None
+
+    links = [row for row in exchanges.itertuples()
+             if row.kind not in NOT_LINKS and row.from_firm != row.to_firm]
     units = exchanges[exchanges["kind"].isin(NOT_LINKS)]
-    hub_result = {hub: float(units.loc[units["from_firm"] == hub, "saving"].sum()) for hub in park.hubs}
-    hub_weight = {hub: sum(max(row.saving, 0.0) for from_hub, row in linked
-                           if from_hub and row.from_firm == hub) for hub in park.hubs}
+    # As results/extract._carry_hubs: a hub's result (its units, and its half of each of its
+    # links either way) passes to the firms on its links in proportion to their savings
+    # (evenly when none saves).
+    hub_links = {hub: [row for row in links if hub_of(row) == hub] for hub in park.hubs}
+    pool = {hub: float(units.loc[units["from_firm"] == hub, "saving"].sum())
+            + sum(row.saving / 2 for row in hub_links[hub]) for hub in park.hubs}
+    weight = {hub: sum(max(row.saving, 0.0) for row in hub_links[hub]) for hub in park.hubs}
+
+    def part(row, hub: str) -> float:
+        return max(row.saving, 0.0) / weight[hub] if weight[hub] > 0 else 1 / len(hub_links[hub])
+
     rows = []
     for row in exchanges.itertuples():
         two_sites = row.kind not in NOT_LINKS and row.from_firm != row.to_firm
-        from_hub = row.from_firm in park.hubs
+        hub = hub_of(row) if two_sites else None
         supplier_avoided = _avoided(park, streams.get(f"{row.from_firm}.{row.from_stream}"), carbon,
                                     row.annual_taken) if row.kind not in NOT_LINKS else 0.0
         receiver_avoided = row.avoided_cost - supplier_avoided
         hub_cost = 0.0
-        if not two_sites:
-            carried = from_hub and hub_weight[row.from_firm] > 0  # a hub unit, carried by the hub's links
-            supplier_share = 0.0 if carried else row.saving
-        elif from_hub:
-            weight = hub_weight[row.from_firm]
-            hub_cost = -hub_result[row.from_firm] * max(row.saving, 0.0) / weight if weight > 0 else 0.0
-            supplier_share = 0.0
+        if not two_sites:  # a store or a hub unit: its site keeps it, or the hub's links carry it
+            carried = row.from_firm in park.hubs and bool(hub_links[row.from_firm])
+            supplier_share, receiver_share = (0.0 if carried else row.saving), 0.0
+        elif hub is not None:  # the firm keeps half the link's saving and bears its part of the hub's
+            hub_cost = -pool[hub] * part(row, hub)
+            firm_share = row.saving / 2 - hub_cost
+            supplier_share, receiver_share = (0.0, firm_share) if row.from_firm == hub else (firm_share, 0.0)
         else:
-            supplier_share = row.saving / 2
-        receiver_share = row.saving - supplier_share - hub_cost if two_sites else 0.0
+            supplier_share = receiver_share = row.saving / 2
         own_cost = row.avoided_cost - row.saving
-        transfer = receiver_avoided - own_cost / 2 - receiver_share if two_sites else 0.0
+        # what the receiver pays the supplier so that the firm's side gets its share
+        if not two_sites:
+            transfer = 0.0
+        elif row.to_firm == hub:
+            transfer = supplier_share - supplier_avoided + own_cost / 2
+        else:
+            transfer = receiver_avoided - own_cost / 2 - receiver_share
         priced = two_sites and row.annual_amount > 0
         rows.append({
             "id": row.id, "from_firm": row.from_firm, "from_stream": row.from_stream, "to_firm": row.to_firm,

@@ -42,7 +42,7 @@ CARRIER_COLOURS = {
 }
 OTHER_COLOUR = "#666666"
 # Rows of ``exchanges`` that are no link between two sites (a store, a hub electrolyser).
-NOT_LINKS = ("storage", "electrolyser")
+NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
 EARTH_RADIUS_KM = 6371.0
 WIDTH_IN = 10.0  # figure width: A4 text width at a readable scale
 LABEL_CHARS = 30
