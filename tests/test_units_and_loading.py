@@ -554,6 +554,16 @@ def test_a_loss_per_km_of_100_percent_or_more_is_refused(make_park, written: Any
     assert "below 100 %/km" in problem.expected and says in problem.hint
 
 
+def test_a_hub_heat_pump_above_its_max_temperature_is_refused(make_park) -> None:
+    """A hub heat pump delivering 200 -> 160 degC loaded and was built at COP 1.2, though the heat
+    pump delivers at most 150 degC (as a heat-pump link is held to it)."""
+    hub = {"location": {"x": "0 m", "y": "100 m"}, "technologies": ["heat_pump"],
+           "collect": {"from": "10 degC", "to": "20 degC"}, "deliver": {"from": "200 degC", "to": "160 degC"}}
+    problem = _refused(make_park, _firms(), hubs={"loop": hub})
+    assert problem.field == "hubs.loop.deliver.from"
+    assert "max_temperature (150 degC)" in problem.expected and "lower 'deliver: from:'" in problem.hint
+
+
 def test_a_cost_curve_on_a_store_is_refused(make_park) -> None:
     """Curves price links only; a store's curve was read and silently ignored (priced linearly)."""
     curve = [{"capacity": "10 MWh", "investment": "100000 NOK"},

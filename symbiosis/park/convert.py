@@ -709,6 +709,15 @@ def build_park(
                            "the temperatures of a heat pump hub's loops",
                            "add 'collect: {from: 25 degC, to: 35 degC}' and "
                            "'deliver: {from: 85 degC, to: 50 degC}'")
+        delivered = hubs[hub_id].deliver
+        for name in pumps:  # as for a heat-pump link (park/exchange.pump_delivers)
+            top = technologies[name].max_temperature
+            if delivered is not None and top is not None and max(delivered) > top:
+                reader.problem(("hubs", hub_id, "deliver", "from"), f"'{raw_hub.deliver.from_}'",
+                               f"a delivered loop no hotter than the {name}'s max_temperature "
+                               f"({top - 273.15:g} degC)",
+                               f"lower 'deliver: from:', or raise {name}'s max_temperature if the "
+                               "machine reaches it")
     _hub_locations(reader, hubs, kinds)
     if settings.electricity is None and "electricity" not in reader.broken.settings:
         _electricity_needed(reader, settings, routes, firms, technologies, hubs, existing)
