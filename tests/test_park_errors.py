@@ -858,6 +858,15 @@ def test_a_misspelt_key_with_a_wrong_value_is_named_as_written(tmp_path: Path) -
     assert "'250 C'" in str(problems[1]) and "degC" in str(problems[1])
 
 
+def test_a_second_rule_for_the_same_by_product_and_material_is_refused(tmp_path: Path) -> None:
+    """Two rules for slag replacing clinker (ratio 0.9 up to 30 %, ratio 1.0 up to 50 %) loaded
+    and were silently merged under the first rule's 30 % limit."""
+    folder = _write(tmp_path, materials=[MATERIALS[0], {**MATERIALS[0], "ratio": 1.0, "max_share": "50 %"}])
+    problem = _one(folder)
+    assert problem.field == "materials[2]" and "the first is materials[1]" in problem.found
+    assert "one rule for each by_product" in problem.expected
+
+
 def test_list_items_set_aside_keep_their_numbers(tmp_path: Path) -> None:
     materials = [{**MATERIALS[0], "ratio": [1]}, {**MATERIALS[0], "max_share": "130 %"}]
     folder = _write(tmp_path, materials=materials)

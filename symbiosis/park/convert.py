@@ -630,8 +630,17 @@ def build_park(
                       for raw_stream in firm.streams.values() if raw_stream.material}
     materials_seen |= {route.material for route in routes.values() if route.material}
     rules = []
+    first_rule: dict[tuple[str, str], int] = {}
     for i, rule in enumerate(data.materials):
         loc = ("materials", i)
+        pair = (rule.by_product, rule.replaces)
+        if pair in first_rule:  # the model keeps one share limit per demand and by-product
+            reader.problem(loc, f"a second rule for {rule.by_product} replacing {rule.replaces} (the "
+                           f"first is materials[{first_rule[pair] + 1}])",
+                           "one rule for each by_product and the material it replaces",
+                           "keep one rule with the ratio and max_share that hold")
+            continue
+        first_rule[pair] = i
         for key in ("by_product", "replaces"):
             name = getattr(rule, key)
             if name not in materials_seen and name not in reader.broken.materials:
