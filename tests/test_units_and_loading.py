@@ -564,6 +564,14 @@ def test_a_hub_heat_pump_above_its_max_temperature_is_refused(make_park) -> None
     assert "max_temperature (150 degC)" in problem.expected and "lower 'deliver: from:'" in problem.hint
 
 
+def test_electrolyser_heat_colder_than_its_return_is_refused(make_park) -> None:
+    """heat_temperature 30 degC with the return at 40 degC loaded, and the hub's heat was offered
+    up to 40 degC (a firm's supply written so is refused: a supply cools)."""
+    problem = _refused(make_park, _firms(), technologies={"electrolyser": {"heat_temperature": "30 degC"}})
+    assert problem.field == "technologies.electrolyser.heat_temperature"
+    assert "hotter than its return" in problem.expected
+
+
 def test_a_cost_curve_on_a_store_is_refused(make_park) -> None:
     """Curves price links only; a store's curve was read and silently ignored (priced linearly)."""
     curve = [{"capacity": "10 MWh", "investment": "100000 NOK"},

@@ -349,6 +349,13 @@ def technology(
         else:
             reader.at_least(number, 0, where(key), f"{key} >= 0", written=raw[key])
         values[key] = number
+    hot, back = values.get("heat_temperature"), values.get("heat_return_temperature")
+    if hot is not None and back is not None and not math.isnan(hot + back) and hot <= back:
+        # the recovered heat is a supply that cools from heat_temperature to the return
+        reader.problem(where("heat_temperature"), f"'{raw['heat_temperature']}', not above "
+                       f"heat_return_temperature '{raw['heat_return_temperature']}'",
+                       "recovered heat hotter than its return (it cools from one to the other)",
+                       "swap the two, or check their units")
     curve = tuple(
         CostPoint(
             capacity=reader.quantity(point["capacity"], F.RATE[energy] if kind != "storage"
