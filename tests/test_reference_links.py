@@ -15,6 +15,7 @@ import importlib
 import math
 import time
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -84,6 +85,28 @@ def material_park(make_park, firms: dict | None = None, routes: dict | None = No
         materials=MATERIAL_RULES,
         technologies=technologies or {"truck": TRUCK, "conveyor": {"enabled": False}},
     )
+
+
+def test_a_link_whose_capacity_costs_nothing_reports_its_peak_flow(make_park) -> None:
+    """A truck priced only per trip (no investment per t/h): its capacity was reported at whatever
+    the solver left below its bound (0.057 t/h for a route carrying 0.011 t/h, in the audit); a
+    link's capacity is the largest rate that enters it."""
+    from symbiosis.problem import to_model_data
+    from symbiosis.results.extract import Solution, evaluate
+    from symbiosis.time import time_steps
+
+    free_capacity = {**TRUCK, "investment_per_capacity": "0 NOK/(t/h)"}
+    park = material_park(make_park, technologies={"truck": free_capacity, "conveyor": {"enabled": False}})
+    candidates = symbiosis.find_candidates(park)
+    data = to_model_data(park, candidates, time_steps(park))
+    (link,) = data.links
+    # An answer as the solver may leave it: 1 t/h carried, the free capacity at its 1.5 t/h bound.
+    at_bound = Solution(flows={link.id: np.full(len(data.weights), 1.0)},
+                        capacity={link.id: link.max_capacity}, built={link.id: True})
+    assert link.max_capacity == pytest.approx(TRUCK_TAKEN)
+    (truck,) = evaluate(park, candidates, data, at_bound).exchanges.itertuples()
+    assert truck.capacity == pytest.approx(1.0, rel=1e-9)
+    assert truck.investment == pytest.approx(200_000, rel=1e-9)
 
 
 def test_by_product_replaces_a_material_up_to_its_largest_share(make_park) -> None:

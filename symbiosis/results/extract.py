@@ -250,6 +250,10 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
         electricity = float(w @ (flow * link.electricity_per_flow))
         ledger.electricity += electricity
         capacity = solution.capacity[link.id]
+        if not c.is_existing and c.investment_per_capacity == 0 and not c.cost_curve:
+            # Capacity costs nothing (a truck route): the solver may leave it anywhere up to its
+            # bound; the link needs its peak flow (or its smallest size).
+            capacity = min(capacity, max(float(flow.max(initial=0.0)), c.min_capacity))
         investment = investment_at(c, capacity)
         annualised = link.annuity * investment  # capital recovery + fixed O&M
         annual_cost = annualised + link.running_cost * annual_delivered + link.transport_cost * annual_taken
