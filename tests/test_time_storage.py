@@ -263,7 +263,7 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
     assert flows["delivered"].to_numpy() == pytest.approx(1.0, rel=1e-6)
 
 
-def _steam_park(make_park, demand_pressure: str):
+def _steam_park(make_park, demand_pressure: str, temperatures: tuple[str, str] | None = None):
     firms = {
         "mill": {
             "location": {"x": "0 m", "y": "0 m"},
@@ -290,6 +290,9 @@ def _steam_park(make_park, demand_pressure: str):
             },
         },
     }
+    if temperatures is not None:
+        for firm, temperature in zip(("mill", "dairy"), temperatures, strict=True):
+            firms[firm]["streams"]["steam"]["temperature"] = temperature
     return make_park(
         firms,
         routes={
@@ -306,6 +309,15 @@ def test_steam_is_let_down_to_a_lower_pressure_but_never_raised(make_park) -> No
     higher = symbiosis.optimize(_steam_park(make_park, "30 bar"))
     assert higher.exchanges.empty
     assert len(higher.candidates) == 0
+
+
+def test_steam_is_never_heated_on_the_way(make_park) -> None:
+    """A 250 degC supply was linked to a demand for 400 degC steam: the temperature was read and
+    ignored. Let down through a valve, steam keeps or loses temperature, never gains it."""
+    too_cold = symbiosis.optimize(_steam_park(make_park, "5 bar", ("250 degC", "400 degC")))
+    assert len(too_cold.candidates) == 0
+    hot_enough = symbiosis.optimize(_steam_park(make_park, "5 bar", ("300 degC", "180 degC")))
+    assert list(hot_enough.exchanges["technology"]) == ["steam_pipe"]
 
 
 def _seasonal_weekday() -> tuple[dict, dict]:

@@ -572,6 +572,15 @@ def test_electrolyser_heat_colder_than_its_return_is_refused(make_park) -> None:
     assert "hotter than its return" in problem.expected
 
 
+def test_a_temperature_on_hydrogen_is_refused(make_park) -> None:
+    """A hydrogen stream's temperature was read and never used (gases match by pressure and purity)."""
+    hydrogen = {"direction": "demand", "carrier": "hydrogen", "amount": "0.05 t/h", "temperature": "25 degC",
+                "current": "grey_hydrogen"}
+    problem = _refused(make_park, _firms(cooling=_supply(), hydrogen=hydrogen), routes=ROUTES)
+    assert (problem.stream, problem.field) == ("hydrogen", "temperature")
+    assert "temperature only on heat or steam" in problem.expected
+
+
 def test_a_cost_curve_on_a_store_is_refused(make_park) -> None:
     """Curves price links only; a store's curve was read and silently ignored (priced linearly)."""
     curve = [{"capacity": "10 MWh", "investment": "100000 NOK"},

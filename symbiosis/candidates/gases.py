@@ -1,6 +1,7 @@
 """Steam, hydrogen, oxygen and electricity candidates: pressure and purity decide.
 
-A supply serves a demand at equal or lower pressure and equal or lower purity.
+A supply serves a demand at equal or lower pressure and equal or lower purity, and steam
+at an equal or lower temperature (letting steam down through a valve never heats it).
 Where the demand states a requirement that the supply does not state, no link is
 proposed: an unknown purity is not assumed to be good enough.
 """
@@ -23,8 +24,10 @@ def _meets(supplied: float | None, required: float | None) -> bool:
 
 
 def compatible(supply: Stream, demand: Stream) -> bool:
-    """Pressure and purity of the supply at least those the demand requires."""
-    return _meets(supply.pressure, demand.pressure) and _meets(supply.purity, demand.purity)
+    """Pressure and purity (and, for steam, temperature) of the supply at least those the
+    demand requires."""
+    return (_meets(supply.pressure, demand.pressure) and _meets(supply.purity, demand.purity)
+            and _meets(supply.temperature, demand.temperature))
 
 
 def gas_candidates(park: Park) -> Iterator[Candidate]:

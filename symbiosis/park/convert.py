@@ -283,7 +283,7 @@ APPLIES_TO = {
     "material": (Carrier.MATERIAL,),
     "purity": (Carrier.HYDROGEN, Carrier.OXYGEN),
     "pressure": (Carrier.STEAM, Carrier.HYDROGEN, Carrier.OXYGEN),
-    "temperature": (Carrier.HEAT, Carrier.STEAM, Carrier.HYDROGEN, Carrier.OXYGEN),
+    "temperature": (Carrier.HEAT, Carrier.STEAM),  # a gas's temperature decides nothing
 }
 """The carriers each optional field means something for; on any other carrier it is refused."""
 
