@@ -581,6 +581,15 @@ def test_a_temperature_on_hydrogen_is_refused(make_park) -> None:
     assert "temperature only on heat or steam" in problem.expected
 
 
+def test_a_hub_too_small_for_its_electrolyser_is_refused(make_park) -> None:
+    """A hub allowed 0.5 MW of an electrolyser of at least 1 MW vanished with its links, without a word."""
+    hub = {"location": {"x": "0 m", "y": "100 m"}, "technologies": ["electrolyser"],
+           "max_capacity": {"electrolyser": "0.5 MW"}}
+    problem = _refused(make_park, _firms(), hubs={"h2": hub})
+    assert problem.field == "hubs.h2.max_capacity.electrolyser"
+    assert "min_capacity (1 MW)" in problem.expected
+
+
 def test_a_cost_curve_on_a_store_is_refused(make_park) -> None:
     """Curves price links only; a store's curve was read and silently ignored (priced linearly)."""
     curve = [{"capacity": "10 MWh", "investment": "100000 NOK"},

@@ -725,6 +725,13 @@ def build_park(
                            "the temperatures of a heat pump hub's loops",
                            "add 'collect: {from: 25 degC, to: 35 degC}' and "
                            "'deliver: {from: 85 degC, to: 50 degC}'")
+        for name, largest in hubs[hub_id].max_capacity.items():
+            tech = technologies.get(name)
+            if tech is not None and not math.isnan(largest) and largest < tech.min_capacity:
+                reader.problem(("hubs", hub_id, "max_capacity", name), f"'{raw_hub.max_capacity[name]}'",
+                               f"at least the {name}'s min_capacity ({tech.min_capacity:g} "
+                               f"{_hub_capacity_kind(tech).base}): below it "
+                               "the hub could build nothing", f"raise it, or lower {name}'s min_capacity")
         delivered = hubs[hub_id].deliver
         for name in pumps:  # as for a heat-pump link (park/exchange.pump_delivers)
             top = technologies[name].max_temperature
