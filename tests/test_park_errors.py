@@ -570,7 +570,7 @@ def test_exclude_partners_names_an_unknown_firm(tmp_path: Path) -> None:
     folder = _write(tmp_path, firms)
     _check(_one(folder), firm="smelter", field="rules.exclude_partners",
            line=_line(folder, "exclude_partners"),
-           says=("'district_heatin'", "a firm id of this park", "did you mean 'district_heating'?"))
+           says=("'district_heatin'", "a firm or hub id of this park", "did you mean 'district_heating'?"))
 
 
 def test_keep_current_names_an_unknown_stream(tmp_path: Path) -> None:

@@ -477,14 +477,9 @@ def test_a_hub_store_lets_the_electrolyser_run_flat(make_park) -> None:
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
 
 
-def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
-    """Two firms' cooling water (40 -> 30 degC, 2 MW each) warms a hub's collecting loop
-    (10 -> 20 degC); the hub's heat pump delivers 95 -> 80 degC to a district-heating demand
-    (40 -> 70 degC, 5 MW). Both pipes lie wholly above their demands (30 - 10 >= 20; 80 - 10 >=
-    70). COP = 0.5 x (95 + 5 + 273.15) / ((95 + 5) - (10 - 5)) = 0.5 x 373.15 / 95 = 1.964.
-    For 5 MW delivered it takes 5 (COP - 1) / COP from the loop and buys 5 / COP. Cost =
-    CRF(7 %, 25) x 1 MNOK/MW x 5 MW + 8760 x (5 / COP) x 300 + 8760 x (4 - 5 (COP - 1) / COP) x 10
-    (the rest of the cooling water still goes to the cooling tower)."""
+def _heat_pump_hub_park(make_park, a_excludes: tuple[str, ...] = ()):
+    """Two firms' cooling water, a heat pump hub 'loop' and a town (next test); firm a may
+    exclude partners."""
     cooling = {
         "direction": "supply",
         "carrier": "heat",
@@ -494,7 +489,8 @@ def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
         "current": "cooling_tower",
     }
     firms = {
-        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"cooling": cooling}},
+        "a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"cooling": cooling},
+              "rules": {"exclude_partners": list(a_excludes)}},
         "b": {"location": {"x": "0 m", "y": "800 m"}, "streams": {"cooling": cooling}},
         "town": {
             "location": {"x": "1500 m", "y": "400 m"},
@@ -510,7 +506,7 @@ def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
             },
         },
     }
-    park = make_park(
+    return make_park(
         firms,
         routes={"grid": {"carrier": "electricity", "price": "300 NOK/MWh"}},
         hubs={
@@ -540,6 +536,17 @@ def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
             },
         },
     )
+
+
+def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
+    """Two firms' cooling water (40 -> 30 degC, 2 MW each) warms a hub's collecting loop
+    (10 -> 20 degC); the hub's heat pump delivers 95 -> 80 degC to a district-heating demand
+    (40 -> 70 degC, 5 MW). Both pipes lie wholly above their demands (30 - 10 >= 20; 80 - 10 >=
+    70). COP = 0.5 x (95 + 5 + 273.15) / ((95 + 5) - (10 - 5)) = 0.5 x 373.15 / 95 = 1.964.
+    For 5 MW delivered it takes 5 (COP - 1) / COP from the loop and buys 5 / COP. Cost =
+    CRF(7 %, 25) x 1 MNOK/MW x 5 MW + 8760 x (5 / COP) x 300 + 8760 x (4 - 5 (COP - 1) / COP) x 10
+    (the rest of the cooling water still goes to the cooling tower)."""
+    park = _heat_pump_hub_park(make_park)
     result = symbiosis.optimize(park)
     cop = 0.5 * 373.15 / 95
     pump = result.exchanges.set_index("kind").loc["heat_pump_hub"]
@@ -559,6 +566,14 @@ def test_a_heat_pump_hub_lifts_a_pooled_surplus(make_park) -> None:
     flows = result.flows[result.flows["id"] == pump["id"]]
     assert flows["delivered"].to_numpy() == pytest.approx(5.0, rel=1e-6)
     assert flows["taken"].to_numpy() == pytest.approx(5 * (cop - 1) / cop, rel=1e-6)
+
+
+def test_a_firm_may_exclude_a_hub(make_park) -> None:
+    """exclude_partners refused a hub's id ("expected a firm id"): a firm could not keep its heat
+    from a hub. Excluded, firm a sends nothing to the loop; firm b still does."""
+    result = symbiosis.optimize(_heat_pump_hub_park(make_park, a_excludes=("loop",)))
+    links = result.exchanges[result.exchanges["from_firm"] != result.exchanges["to_firm"]]
+    assert list(links.loc[links["to_firm"] == "loop", "from_firm"]) == ["b"]
 
 
 def test_a_store_carries_heat_from_one_typical_day_to_the_next(make_park) -> None:

@@ -662,10 +662,11 @@ def build_park(
     firms: dict[str, Firm] = {}
     for firm_id, raw_firm in data.firms.items():
         floc = ("firms", firm_id)
-        for other in raw_firm.rules.exclude_partners:
-            if other not in data.firms and other not in reader.broken.firms:
-                reader.problem((*floc, "rules", "exclude_partners"), f"'{other}'", "a firm id of this park",
-                               did_you_mean(other, data.firms))
+        for other in raw_firm.rules.exclude_partners:  # a firm or a hub
+            if other not in data.firms and other not in data.hubs and other not in reader.broken.firms:
+                sites = [*data.firms, *data.hubs]
+                reader.problem((*floc, "rules", "exclude_partners"), f"'{other}'",
+                               "a firm or hub id of this park", did_you_mean(other, sites))
         for kept in raw_firm.rules.keep_current:
             if kept not in raw_firm.streams and not reader.broken.stream(firm_id, kept):
                 reader.problem((*floc, "rules", "keep_current"), f"'{kept}'",
