@@ -387,3 +387,26 @@ def test_heat_pump_link(make_park) -> None:
     assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)
     assert result.summary["emissions"] == pytest.approx(0.05 * electricity, rel=1e-6)
     assert result.summary["baseline_emissions"] == pytest.approx(0.2 * HOURS, rel=1e-6)
+
+
+def test_two_approaches_never_pass_more_heat_than_the_temperatures_allow(make_park) -> None:
+    """Supply s cools 100 -> 60 degC at 100 kW/K (4 MW). Demand b (92 -> 96 degC, 200 kW/K) is
+    reached only by a 'compact' exchanger at a 3 K approach, so all its heat must come from s
+    above 95 degC; demand a (70 -> 90 degC, 50 kW/K, 1 MW), only by the pipe at 10 K, so its
+    part above 85 degC needs s above 95 degC too. s has 0.1 x (100 - 95) = 0.5 MW above 95
+    degC: b and a's top 5 K share it, a's part below 85 degC comes from s at 80-95 degC (enough).
+    Most heat recovered: 0.5 + 0.75 = 1.25 MW (an independent fine-grid LP gives the same).
+    The model let a piece of s at 93-95 degC heat all of a's 70-90 degC segment (pairs allowed
+    "within one interval" of the 10 K grid, which the 3 K cuts had split): 1.5 MW, 0.25 MW more
+    than can pass."""
+    compact = {**FREE_PIPE, "carrier": "heat", "kind": "link", "min_approach": "3 K", "max_distance": "60 m",
+               "lifetime": "20 year"}
+    firms = {"s": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"s": heat("supply", 100, 60, 100)}},
+             "b": {"location": {"x": "40 m", "y": "0 m"}, "streams": {"d": heat("demand", 92, 96, 200)}},
+             "a": {"location": {"x": "200 m", "y": "0 m"}, "streams": {"d": heat("demand", 70, 90, 50)}}}
+    park = make_park(firms, routes=routes(), technologies={
+        "hot_water_pipe": FREE_PIPE, "compact": compact, "heat_pump": {"enabled": False}})
+    result = symbiosis.optimize(park)
+    recovered = result.exchanges["annual_amount"].sum() / HOURS
+    assert recovered == pytest.approx(1.25, rel=1e-6)
+    assert route_use(result, "boiler") == pytest.approx((0.8 + 1.0 - 1.25) * HOURS, rel=1e-6)
