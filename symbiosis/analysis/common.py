@@ -22,7 +22,6 @@ from symbiosis.results import Result
 Progress = Callable[[str], None]
 KEY_COLUMNS = ("from_firm", "from_stream", "to_firm", "to_stream", "technology")
 # Rows of ``Result.exchanges`` that are no link between two sites: they cannot be fixed by id.
-NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")  # stores and hub units: one site, no link
 
 LinkKey = tuple[str, str, str, str, str]
 

@@ -42,7 +42,6 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.analysis.common import (
-    NOT_LINKS,
     Progress,
     Solve,
     annualised_investment,
@@ -56,6 +55,7 @@ from symbiosis.analysis.common import (
 from symbiosis.park import Park
 from symbiosis.park.model import frozen_mapping
 from symbiosis.results import Result
+from symbiosis.results.result import NOT_LINKS
 
 FIRM_COLUMNS = ["firm", "name", "exchanges", "partners", "stranded_investment", "stranded_capital",
                 "own_saving", "saving_before", "saving_sunk", "saving_after", "saving_long_run", "loss",

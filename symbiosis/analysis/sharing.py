@@ -65,13 +65,14 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from symbiosis.analysis.common import NOT_LINKS, REMEDY, Progress, ResultMismatch, Solve, check_result
+from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, check_result
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams
 from symbiosis.models import build_model
 from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result
+from symbiosis.results.result import NOT_LINKS
 from symbiosis.solvers import SolveOptions
 from symbiosis.solvers import solve as solve_model
 from symbiosis.time import time_steps

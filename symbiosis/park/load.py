@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from symbiosis.park import schema
 from symbiosis.park.convert import Broken, Locate, build_park
 from symbiosis.park.model import Park
-from symbiosis.park.problems import ParkError, Problem, did_you_mean, problem_at
+from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, problem_at
 from symbiosis.park.yamlfile import Document, deep_merge, read_yaml, set_path
 
 PARK_FILE = "park.yaml"
@@ -156,8 +156,8 @@ def _misspelt_firms(data: dict, override: dict, doc: Document) -> tuple[dict, li
         return override, []
     problems, kept = [], {}
     for firm_id, entry in changed.items():
-        close = difflib.get_close_matches(str(firm_id), [str(f) for f in firms], n=1, cutoff=0.6)
-        if firm_id not in firms and close and not (isinstance(entry, dict) and "location" in entry):
+        if firm_id not in firms and closest(firm_id, firms) and not (isinstance(entry, dict)
+                                                                     and "location" in entry):
             problems.append(Problem(str(doc.path), f"firms.{firm_id}", f"no firm '{firm_id}' in the park",
                                     "the id of a firm of the park (or a new firm with its location)",
                                     hint=did_you_mean(str(firm_id), firms), line=doc.line(("firms", firm_id)),

@@ -70,12 +70,18 @@ class ParkError(Exception):
         super().__init__("\n".join(lines))
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` most likely misspells, if one is close enough."""
+    close = difflib.get_close_matches(str(word), sorted(str(choice) for choice in choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"did you mean 'x'"`` when a close choice exists, else a list of the choices."""
     options = sorted(str(choice) for choice in choices)
-    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    close = closest(word, options)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     if not options:
         return "none are defined"
     shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")

@@ -30,6 +30,7 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from symbiosis.report.numbers import number, share  # noqa: E402
+from symbiosis.results.result import NOT_LINKS  # noqa: E402
 
 if TYPE_CHECKING:
     from symbiosis.park import Park
@@ -41,8 +42,6 @@ CARRIER_COLOURS = {
     "oxygen": "#56B4E9", "material": "#009E73",
 }
 OTHER_COLOUR = "#666666"
-# Rows of ``exchanges`` that are no link between two sites (a store, a hub electrolyser).
-NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
 EARTH_RADIUS_KM = 6371.0
 WIDTH_IN = 10.0  # figure width: A4 text width at a readable scale
 LABEL_CHARS = 30

@@ -99,14 +99,13 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     park_name = str(result.summary.get("park", park.name))
     scenario = str(result.summary.get("scenario", "") or "")
     park_path = park.folder.resolve() if park.folder else ""
-    previous_run = store.previous(park_name, scenario, overrides_text(result.summary.get("overrides")),
-                                  park_path=park_path)
+    overrides = overrides_text(result.summary.get("overrides"))
+    previous_run = store.previous(park_name, scenario, overrides, park_path=park_path)
     previous = _load(previous_run)
     changes = compare(result, previous, previous_run)
     if previous_run is not None:
         changes = replace(changes, passed_over=tuple(store.passed_over(
-            previous_run, park_name, scenario, overrides_text(result.summary.get("overrides")),
-            park_path=park_path)))
+            previous_run, park_name, scenario, overrides, park_path=park_path)))
     log.info("comparing with %s", f"run {previous_run.id} of {previous_run.time}" if previous_run
              else "nothing")
     report = write_report(result, park, folder, changes=changes, pareto=pareto, why=why, overwrite=force,

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # figures load matplotlib only when asked for
     from symbiosis.report.plots import PlotAccessor
 
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
+# Kinds of ``exchanges`` rows that are no link between two sites: a store, a hub's unit.
+NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
 # Every file ``Result.save`` writes, in the order it moves them into place: result.json last.
 SAVED_FILES = (*(f"{name}.csv" for name in TABLES), "result.xlsx", "result.json")
 CONTRACT_EXCHANGE = [
