@@ -10,7 +10,7 @@ demand needs; the rest goes to, or comes from, the stream's current route.
 symbol              attribute                        meaning
 ==================  ===============================  ===========================================
 :math:`R_{s,t}`     ``StreamData.rate``              stream rate in step t (MW or t/h)
-:math:`\\tau_l`      ``LinkData.taken_per_flow``      taken per unit flow (heat pump: (COP-1)/COP)
+:math:`\\tau_l`      ``LinkData.taken_per_flow``      taken per unit flow (heat pump: (COP-1)/COP/efficiency)
 :math:`\\delta_l`    ``LinkData.delivered_per_flow``  delivered per unit flow (efficiency)
 :math:`u_{s,t}`     ``m.balances.route_use[s, t]``   what the current route still buys or takes
 ==================  ===============================  ===========================================

@@ -7,6 +7,7 @@ currency; emissions t CO2.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -48,6 +49,7 @@ class LinkData:
     transport_emissions: float
     max_share: float
     min_approach: float = 0.0
+    max_temperature: float = math.inf  # direct heat: the hottest it heats a demand to, K
     share_group: str = ""  # links of one substitution rule into one demand share max_share
     cost_curve: tuple[tuple[float, float], ...] = ()  # (capacity, investment) of a concave curve
 
@@ -57,8 +59,9 @@ class LinkData:
 
     @property
     def taken_per_flow(self) -> float:
-        """Supply taken per unit of flow: 1, or (COP - 1) / COP for a heat pump."""
-        return (self.cop - 1.0) / self.cop if self.is_heat_pump else 1.0
+        """Supply taken per unit of flow: 1, or (COP - 1) / COP for a heat pump, whose pipe from
+        the supply to the pump (at the demand) loses ``1 - efficiency`` on the way."""
+        return (self.cop - 1.0) / self.cop / self.efficiency if self.is_heat_pump else 1.0
 
     @property
     def delivered_per_flow(self) -> float:

@@ -105,11 +105,10 @@ def _check_link(c, row: pd.Series, take: np.ndarray, give: np.ndarray, findings:
         findings.append(AuditFinding("sign", f"link {c.id}", float(min(take.min(), give.min())), 0.0))
     if not c.is_existing and capacity + ABSOLUTE < c.min_capacity:
         findings.append(AuditFinding("smallest size", f"link {c.id}", capacity, c.min_capacity))
-    if c.kind == "heat_pump":  # takes (COP - 1) of every COP it delivers
-        if abs(take.sum() * c.cop - give.sum() * (c.cop - 1)) > ABSOLUTE + RELATIVE * give.sum() * c.cop:
-            findings.append(
-                AuditFinding("heat pump COP", f"link {c.id}", take.sum(), give.sum() * (c.cop - 1) / c.cop)
-            )
+    if c.kind == "heat_pump":  # takes (COP - 1) of every COP it delivers, and the pipe's loss
+        expected = give.sum() * (c.cop - 1) / c.cop / c.efficiency
+        if abs(take.sum() - expected) > ABSOLUTE + RELATIVE * give.sum():
+            findings.append(AuditFinding("heat pump COP", f"link {c.id}", take.sum(), expected))
     elif abs(give.sum() - take.sum() * c.efficiency) > ABSOLUTE + RELATIVE * take.sum():
         findings.append(
             AuditFinding("losses and ratio", f"link {c.id}", give.sum(), take.sum() * c.efficiency)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from symbiosis.park.exchange import heat_pump_cop
-from symbiosis.park.model import Carrier, Location, Park, Rules, Stream, Technology
+from symbiosis.park.model import HUB_VENT_ROUTE, Carrier, Location, Park, Rules, Stream, Technology
 from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
 
 # Stoichiometry of water electrolysis: 2 H2O -> 2 H2 + O2, so 32.00 / (2 x 2.016) = 7.94 t O2 per t H2.
@@ -21,7 +21,6 @@ OXYGEN_PER_HYDROGEN = 7.94
 # Purity of electrolyser oxygen after drying (typical vendor figure for PEM and alkaline: 99.5 %).
 OXYGEN_PURITY = 0.995
 DEFAULT_HUB_CAPACITY_MW = 100.0
-VENT = "vent"
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def hub_streams(park: Park) -> list[Stream]:
                 "id": output,
                 "direction": "supply",
                 "amount": gain * capacity,
-                "current": VENT,
+                "current": HUB_VENT_ROUTE,
             }
             if output == "hydrogen":
                 streams.append(
@@ -127,7 +126,7 @@ def _heat_pump_streams(park: Park) -> list[Stream]:
                 direction="demand",
                 carrier=Carrier.HEAT,
                 amount=capacity * (cop - 1) / cop,
-                current=VENT,
+                current=HUB_VENT_ROUTE,
                 temperature=hub.collect[0],
                 target_temperature=hub.collect[1],
             )
@@ -139,7 +138,7 @@ def _heat_pump_streams(park: Park) -> list[Stream]:
                 direction="supply",
                 carrier=Carrier.HEAT,
                 amount=capacity,
-                current=VENT,
+                current=HUB_VENT_ROUTE,
                 temperature=hub.deliver[0],
                 target_temperature=hub.deliver[1],
             )

@@ -343,14 +343,26 @@ def _values(
 def _least_cost_at_least_emissions(
     model: pyo.ConcreteModel, options: SolveOptions, first: SolveOutcome
 ) -> SolveOutcome:
+    """Least cost with emissions at their least. The first answer's design (its assets, the
+    others held at zero) starts the second solve, so the second has an answer whenever the
+    design start finds one in its share; when it has none, the first answer stands, but as
+    ``time_limit`` with no gap: its cost was never minimised (free of cost, a link that carries
+    nothing may stay built)."""
     least = first.objective
     model.emissions_cap = pyo.Constraint(
         expr=model.emissions.total <= least + EMISSIONS_TOLERANCE * abs(least)
     )
     set_objective(model, "cost")
+    held = tuple(var for binaries in asset_binaries(model).values() if (binaries[0].value or 0.0) < 0.5
+                 for var in binaries)
+    if options.solver == "highs" and options.start != "design":
+        options = replace(options, start="design", start_held=held)
     second = solve(model, options)
     # Report the emissions minimum as the objective; the cost is in total_cost.
-    return replace(second, objective=least) if second.has_solution else first
+    if second.has_solution:
+        return replace(second, objective=least)
+    return replace(first, status=Status.TIME_LIMIT, gap=math.nan,
+                   message="the least emissions found; no time was left to find their least cost")
 
 
 def _baseline(park: Park, candidates: Candidates, data: ModelData, steps: TimeSteps,

@@ -20,6 +20,9 @@ the complete transportation problem always allows. This keeps the model small.
 
 from __future__ import annotations
 
+import bisect
+import math
+
 import numpy as np
 
 from symbiosis.candidates import Candidate, Candidates, StorageCandidate
@@ -150,6 +153,7 @@ def _link(park: Park, c: Candidate) -> LinkData:
         transport_emissions=c.transport_emissions,
         max_share=c.max_share,
         min_approach=c.min_approach_k,
+        max_temperature=_delivers_up_to(park, c),
         cost_curve=() if c.is_existing else c.cost_curve,
         share_group=(
             f"{c.to_firm}.{c.to_stream}|{_material(park, c)}"
@@ -157,6 +161,13 @@ def _link(park: Park, c: Candidate) -> LinkData:
             else ""
         ),
     )
+
+
+def _delivers_up_to(park: Park, c: Candidate) -> float:
+    """The hottest a direct heat link heats its demand to (K): its technology's max_temperature."""
+    tech = park.technologies.get(c.technology)
+    top = tech.max_temperature if tech is not None and c.kind == "direct" else None
+    return math.inf if top is None else top
 
 
 def heat_segments(
@@ -169,7 +180,8 @@ def heat_segments(
         for link in links
         if link.kind == "direct"
         and streams_by_key[link.supply].carrier == "heat"
-        and not fully_above(streams_by_key[link.supply], streams_by_key[link.demand], link.min_approach)
+        and (not fully_above(streams_by_key[link.supply], streams_by_key[link.demand], link.min_approach)
+             or link.max_temperature < streams_by_key[link.demand].t_high - TOLERANCE_K)
     ]
     if not direct:
         return {}, {}
@@ -184,12 +196,11 @@ def heat_segments(
             cuts[key] |= {p + dt for p in scale if stream.t_low < p + dt < stream.t_high}
         for key, stream in cold.items():
             cuts[key] |= {p for p in scale if stream.t_low < p < stream.t_high}
-    # A cold stream is also cut where each supply linked to it is cut, shifted by that link's
-    # approach: with several approaches a supply is cut at the others' points too, and only
-    # segments that line up may pair (see _may_feed). With one approach these are scale points.
-    for link in direct:
-        stream, dt = cold[link.demand], approaches[link.id]
-        cuts[link.demand] |= {p - dt for p in cuts[link.supply] if stream.t_low < p - dt < stream.t_high}
+    for link in direct:  # a demand is cut where a technology's deliveries stop
+        stream = cold[link.demand]
+        if stream.t_low < link.max_temperature < stream.t_high:
+            cuts[link.demand].add(link.max_temperature)
+    _line_up(cuts, direct, {**hot, **cold})
     segments = {key: _split({**hot, **cold}[key], sorted(points)) for key, points in cuts.items()}
 
     pairs = {}
@@ -198,10 +209,40 @@ def heat_segments(
         allowed = []
         for h in segments[link.supply]:
             for c in segments[link.demand]:
-                if _may_feed(h.low - dt, h.high - dt, c.low, c.high):
+                if _may_feed(h.low - dt, h.high - dt, c.low, c.high) \
+                        and c.high <= link.max_temperature + TOLERANCE_K:
                     allowed.append((h.index, c.index))
         pairs[link.id] = tuple(allowed)
     return segments, pairs
+
+
+def _line_up(cuts: dict[str, set[float]], direct: list[LinkData], streams: dict[str, Stream]) -> None:
+    """Cut each linked pair of streams at each other's points, shifted by the link's approach,
+    until no cut is added: every segment of a supply then lines up with the demand segments of
+    each of its links, so a pair feeds at or above (see _may_feed) exactly where heat can pass.
+    With one approach the scale points already line up; with several, a supply cut for one
+    approach must be cut for the others too, both ways (cutting demands only lost heat that can
+    pass: 175 kW from a boiler where the 5 K problem table says 150). The points lie on the grid
+    of the approaches' differences within each stream's range, so the loop ends."""
+    changed = True
+    while changed:
+        changed = False
+        for link in direct:
+            dt, hot, cold = link.min_approach, streams[link.supply], streams[link.demand]
+            down = {p - dt for p in cuts[link.supply] if cold.t_low < p - dt < cold.t_high}
+            up = {p + dt for p in cuts[link.demand] if hot.t_low < p + dt < hot.t_high}
+            for key, points in ((link.demand, down), (link.supply, up)):
+                known = sorted(cuts[key])
+                new = {p for p in points if not _near(p, known)}
+                if new:
+                    cuts[key] |= new
+                    changed = True
+
+
+def _near(point: float, known: list[float]) -> bool:
+    """``point`` lies within the tolerance of one of the sorted ``known`` points."""
+    i = bisect.bisect_left(known, point)
+    return any(abs(point - known[j]) <= TOLERANCE_K for j in (i - 1, i) if 0 <= j < len(known))
 
 
 def fully_above(supply, demand, approach: float) -> bool:

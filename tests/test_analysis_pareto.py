@@ -13,6 +13,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from analysis_parks import PAIR_CAPITAL, PAIR_TONNES, pair_benefit, three_pairs
@@ -73,6 +74,13 @@ def test_a_front_needs_two_steps(park) -> None:
         pareto(park, steps="3")
     with pytest.raises(TypeError, match="load_park"):  # a path met an AttributeError deep inside
         pareto("parks/raufoss", steps=3)
+    with pytest.raises(ValueError, match="whole number"):
+        pareto(park, steps=True)
+
+
+def test_steps_may_be_a_numpy_integer(park) -> None:
+    """np.int64(2) was refused as 'not a whole number' (from np.arange or a table column)."""
+    assert len(pareto(park, steps=np.int64(2))) == 2
 
 
 def test_plot_has_the_front_and_the_abatement_bars(park) -> None:

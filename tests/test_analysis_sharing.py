@@ -22,6 +22,7 @@ from analysis_parks import (
     HUB_VALUE,
     PAIR_CAPITAL,
     PAIR_TONNES,
+    at,
     one_supplier_two_buyers,
     pair_benefit,
     three_pairs,
@@ -264,6 +265,16 @@ def test_cli_share_json_and_table(tmp_path: Path) -> None:
     table = CliRunner().invoke(cli, ["share", str(folder), "--method", "equal-split"])
     assert table.exit_code == 0, table.output
     assert "not in the core" in table.stdout and "17,500.00 NOK/t" in table.stdout
+
+
+def test_cli_share_says_when_no_firm_takes_part(tmp_path: Path) -> None:
+    """Buyers 500 km away: no candidate, no saving. The command printed an empty table."""
+    data = one_supplier_two_buyers()
+    for firm in ("east", "west"):
+        data["firms"][firm]["location"] = at(500_000)
+    run = CliRunner().invoke(cli, ["share", str(write_park(tmp_path / "park", data))])
+    assert run.exit_code == 0, run.output
+    assert "no firm takes part in an exchange" in run.stdout
 
 
 @pytest.mark.parametrize("make", [two_exchanges, three_way_synergy], ids=["links", "hub"])

@@ -1086,6 +1086,18 @@ def test_existing_link_technology_of_another_carrier(tmp_path: Path, technology:
            says=says)
 
 
+def test_existing_pipe_to_a_demand_above_its_max_temperature(tmp_path: Path) -> None:
+    """An existing hot-water link of at most 60 degC to a 65 -> 80 degC network would carry
+    nothing, silently: refused, naming the limit."""
+    firms = _firms()
+    _stream(firms, "district_heating.network").update(temperature="65 degC")
+    folder = _write(tmp_path, firms, existing=[_link("hot_water_pipe")],
+                    technologies={"hot_water_pipe": {"max_temperature": "60 degC"}})
+    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
+           says=("heats no demand above its max_temperature (60 degC)", "a demand that lies partly below",
+                 "raise the hot_water_pipe's max_temperature"))
+
+
 def test_existing_heat_pump_from_a_hotter_supply(tmp_path: Path) -> None:
     """A heat pump from 180 -> 90 degC to 25 -> 35 degC had COP 0.5 x 313.15 / (313.15 - 358.15) = -3.48:
     it would make electricity. The supply is hot enough for a direct link, which the message names."""
@@ -1146,6 +1158,17 @@ def test_hub_max_capacity_of_a_technology_the_hub_does_not_list(tmp_path: Path) 
     _check(_one(folder), field="hubs.h2_hub.max_capacity.electrolyzer", line=_line(folder, "electrolyzer:"),
            says=("'electrolyzer'", "one of the hub's technologies (electrolyser)",
                  "did you mean 'electrolyser'?"))
+
+
+def test_a_route_named_like_the_hubs_vent_is_refused(tmp_path: Path) -> None:
+    """A park route called 'vent' took the place of the route of what a hub makes and no link
+    takes: the vented heat was charged at the park route's price and `optimize` stopped on its
+    own audit (exit 1, 'sum of firms' costs ...'), with nothing saying why."""
+    vent = {"carrier": "heat", "price": "50 NOK/MWh", "temperature": "10 degC"}
+    routes = {**copy.deepcopy(ROUTES), "vent": vent}
+    folder = _write(tmp_path, routes=routes, hubs={"h2_hub": copy.deepcopy(HUB)})
+    _check(_one(folder), field="routes.vent", line=_line(folder, "vent:"),
+           says=("'vent'", "another name", "rename this route"))
 
 
 def test_hub_located_by_the_other_kind_of_location(tmp_path: Path) -> None:

@@ -303,7 +303,8 @@ HEAT_PUMP = {"investment": "100000 NOK", "investment_per_capacity": "1000000 NOK
              "min_capacity": "0 MW", "max_distance": "5 km"}
 
 
-def pump_park(make_park, supply_range: tuple[float, float], demand_range: tuple[float, float]):
+def pump_park(make_park, supply_range: tuple[float, float], demand_range: tuple[float, float],
+              pump: dict = HEAT_PUMP):
     """A: surplus 2 MW (cooling tower); B: need 1 MW (boiler 400 NOK/MWh, 0.2 t/MWh); grid 500 NOK/MWh,
     0.05 t/MWh; 500 m apart (0.65 km of pipe)."""
     firms = {
@@ -320,7 +321,7 @@ def pump_park(make_park, supply_range: tuple[float, float], demand_range: tuple[
                            "temperature": "250 degC"},
                 "cooling": {"carrier": "heat", "price": f"{COOLING_PRICE} NOK/MWh", "temperature": "10 degC"},
                 "grid": {"carrier": "electricity", "price": "500 NOK/MWh", "emissions": "0.05 t/MWh"}},
-        technologies={"heat_pump": HEAT_PUMP},
+        technologies={"heat_pump": pump},
     )
 
 
@@ -389,6 +390,28 @@ def test_heat_pump_link(make_park) -> None:
     assert result.summary["baseline_emissions"] == pytest.approx(0.2 * HOURS, rel=1e-6)
 
 
+def test_a_heat_pumps_pipe_loses_what_loss_per_km_says(make_park) -> None:
+    """The pump of ``test_heat_pump_link`` with a pipe from A losing 10 %/km over 0.65 km: it
+    delivers 0.935 of what it takes from A (DESIGN: a link delivers 1 - loss_per_km x km), the
+    pump stands at B. COP 2.755 as there; per MWh delivered it needs 1.755 / 2.755 = 0.63702 MWh
+    at the pump, so it takes 0.63702 / 0.935 = 0.68130 MWh from A: 5968.26 MWh a year instead of
+    5580.33 (the loss was ignored before: the same 5580.33 at any loss_per_km). Electricity and
+    heat delivered are those of the lossless pump; the cooling tower takes what the pipe does not.
+    """
+    park = pump_park(make_park, (30, 25), (60, 80), pump=dict(HEAT_PUMP, loss_per_km="10 %"))
+    result = symbiosis.optimize(park)
+
+    cop = 0.5 * (80 + 5 + 273.15) / ((80 + 5) - (25 - 5))
+    transmitted = 1 - 0.10 * 0.65
+    taken = HOURS * (cop - 1) / cop / transmitted
+    assert taken == pytest.approx(5968.26, abs=0.01)
+    (pump,) = result.exchanges.itertuples()
+    assert pump.annual_amount == pytest.approx(HOURS, rel=1e-6)
+    assert pump.annual_taken == pytest.approx(taken, rel=1e-6)
+    assert pump.electricity == pytest.approx(HOURS / cop, rel=1e-6)
+    assert route_use(result, "cooling") == pytest.approx(2 * HOURS - taken, rel=1e-6)
+
+
 def test_two_approaches_never_pass_more_heat_than_the_temperatures_allow(make_park) -> None:
     """Supply s cools 100 -> 60 degC at 100 kW/K (4 MW). Demand b (92 -> 96 degC, 200 kW/K) is
     reached only by a 'compact' exchanger at a 3 K approach, so all its heat must come from s
@@ -410,3 +433,64 @@ def test_two_approaches_never_pass_more_heat_than_the_temperatures_allow(make_pa
     recovered = result.exchanges["annual_amount"].sum() / HOURS
     assert recovered == pytest.approx(1.25, rel=1e-6)
     assert route_use(result, "boiler") == pytest.approx((0.8 + 1.0 - 1.25) * HOURS, rel=1e-6)
+
+
+def test_two_approaches_reach_the_smaller_approachs_targets(make_park) -> None:
+    """Kemp's four streams at one site (C1 20 -> 135 degC at 2 kW/K, H2 170 -> 60 at 3, C3
+    80 -> 140 at 4, H4 150 -> 30 at 1.5), links free, a pipe at 10 K and a compact exchanger at
+    5 K offered together. The compact one serves every pair, so the targets are the 5 K problem
+    table's: shifted hot points 165, 145, 55, 25 with cold 135, 140, 20, 80 give the cascade 0,
+    60, 82.5, 85, 2.5, 65, 50, 40 kW: no hot utility, 40 kW cold (at 10 K alone: 20 and 60 kW).
+    Supplies were cut for one approach and not for the other, so heat that can pass was left
+    out: 7.5 kW from the boiler and 47.5 kW to cooling (the same on 25 of 120 random parks
+    against an exact LP on a fine grid)."""
+    compact = {**FREE_PIPE, "carrier": "heat", "kind": "link", "min_approach": "5 K", "lifetime": "20 year"}
+    streams = {"c1": heat("demand", 20, 135, 2), "h2": heat("supply", 170, 60, 3),
+               "c3": heat("demand", 80, 140, 4), "h4": heat("supply", 150, 30, 1.5)}
+    park = make_park({"site": {"location": {"x": "0 m", "y": "0 m"}, "streams": streams}},
+                     park={"internal_links": True}, routes=routes(),
+                     technologies={"hot_water_pipe": FREE_PIPE, "compact": compact,
+                                   "heat_pump": {"enabled": False}})
+    result = symbiosis.optimize(park)
+    assert route_use(result, "boiler") == pytest.approx(0, abs=1e-6)
+    assert route_use(result, "cooling") == pytest.approx(0.040 * HOURS, rel=1e-6)
+    # Free links that carry nothing are the solver's whim, not exchanges (they were listed).
+    assert (result.exchanges["annual_amount"] > 1e-6).all(), result.exchanges
+
+
+def test_a_condenser_exactly_the_approach_above_an_evaporator_heats_it(make_park) -> None:
+    """A condensing supply at 110 degC (1 MW) and an evaporating demand at 100 degC (0.6 MW),
+    both at one temperature, 10 K approach: the problem table puts the shifted supply (100) at
+    the demand's level, so all 0.6 MW pass: no boiler, 0.4 MW to cooling. The pair had no
+    candidate (the supply had to lie strictly above), the whole demand came from the boiler;
+    at 99.999 degC the link was offered: a tenfold cost jump for 0.001 K."""
+    streams = {"condenser": {"direction": "supply", "carrier": "heat", "temperature": "110 degC",
+                             "amount": "1 MW", "current": "cooling"},
+               "evaporator": {"direction": "demand", "carrier": "heat", "temperature": "100 degC",
+                              "amount": "0.6 MW", "current": "boiler"}}
+    result = symbiosis.optimize(one_site(make_park, streams, boiler_temperature="700 degC"))
+    assert route_use(result, "boiler") == pytest.approx(0, abs=1e-6)
+    assert route_use(result, "cooling") == pytest.approx(0.4 * HOURS, rel=1e-6)
+
+
+@pytest.mark.parametrize(("limit", "delivered_mw"), [(None, 0.9), ("120 degC", 0.5), ("15 degC", None)])
+def test_a_pipe_heats_a_demand_only_up_to_its_max_temperature(make_park, limit, delivered_mw) -> None:
+    """A flue gas cools 300 -> 150 degC at 10 kW/K (1.5 MW), 100 m from an oven warming 20 -> 200
+    degC at 5 kW/K (0.9 MW); free pipe, 10 K approach. Without a limit the whole oven is heated
+    (the gas, shifted to 290 -> 140 degC, lies above every part of it it must heat). A hot-water
+    pipe of at most 120 degC heats it from 20 to 120 degC only: 100 K x 5 kW/K = 0.5 MW, the
+    other 0.4 MW from the boiler. A limit below the oven's coldest point: no candidate at all."""
+    pipe = dict(FREE_PIPE, **({"max_temperature": limit} if limit else {}))
+    firms = {"furnace": {"location": {"x": "0 m", "y": "0 m"},
+                         "streams": {"flue": heat("supply", 300, 150, 10)}},
+             "ovens": {"location": {"x": "100 m", "y": "0 m"},
+                       "streams": {"oven": heat("demand", 20, 200, 5)}}}
+    park = make_park(firms, routes=routes(),
+                     technologies={"hot_water_pipe": pipe, "heat_pump": {"enabled": False}})
+    if delivered_mw is None:
+        assert symbiosis.find_candidates(park).table.empty
+        return
+    result = symbiosis.optimize(park)
+    assert result.exchanges["annual_amount"].sum() == pytest.approx(delivered_mw * HOURS, rel=1e-6)
+    assert route_use(result, "boiler") == pytest.approx((0.9 - delivered_mw) * HOURS, rel=1e-6)
+

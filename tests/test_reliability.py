@@ -74,12 +74,12 @@ def files_in(folder: Path) -> list[str]:
 # -- 5. solver faults -----------------------------------------------------------------------------
 def test_a_time_limit_returns_the_best_solution_found_with_its_gap(tmp_path: Path) -> None:
     park = symbiosis.load_park(tangle(tmp_path / "tangle"))
-    for limit in (0.5, 1, 2, 4):  # 0.5 s finds one on a laptop; a slower machine gets more time
+    for limit in (0.5, 1, 2, 4, 8):  # 0.5 s finds one on a laptop; a slower (or busy) machine gets more
         result = symbiosis.optimize(park, time_limit=limit)
         assert result.status == "time_limit", f"{limit} s: {result.status}"
-        if result.has_solution:
+        if result.has_solution and len(result.exchanges):  # not only the first, empty design
             break
-    assert result.has_solution, "no solution found within 4 s"
+    assert result.has_solution, "no solution found within 8 s"
     gap = float(result.summary["gap"])
     assert math.isfinite(gap) and gap > 1e-4
     assert result.summary["audit"] == "passed"
@@ -399,8 +399,9 @@ def test_20_processes_recording_at_once_lose_no_record(tmp_path: Path) -> None:
         for child in children:
             if child.poll() is None:
                 child.kill()
+    # No wall-clock bound here (a busy machine is slow, not wrong); communicate's timeout above
+    # catches a writer that hangs on the lock.
     assert [child.returncode for child in children] == [0] * processes, errors
-    assert time.monotonic() - started < 90
     history = History(database)
     assert history.integrity() == "ok"
     runs = history.runs()

@@ -20,6 +20,7 @@ carbon price a step costs ``abatement_cost - carbon_price`` per tonne more than 
 from __future__ import annotations
 
 import math
+import numbers
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -73,9 +74,10 @@ def pareto(
     """
     if not isinstance(park, Park):
         raise TypeError(f"pareto expects a Park from symbiosis.load_park(path), not {type(park).__name__}")
-    if not isinstance(steps, int) or steps < 2:
+    if not isinstance(steps, numbers.Integral) or isinstance(steps, bool) or steps < 2:
         raise ValueError(f"a Pareto front needs a whole number of at least 2 steps (its two ends), "
                          f"not {steps!r}")
+    steps = int(steps)  # a NumPy integer from np.arange or a table column is one too
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     say(f"step 1 of {steps}: least cost")

@@ -66,7 +66,6 @@ class Candidates:
 def find_candidates(park: Park) -> Candidates:
     """All candidate links of ``park``, existing links marked, each with a readable id."""
     found = [*heat_candidates(park), *gas_candidates(park), *material_candidates(park)]
-    found = [c for c in found if c.min_capacity <= c.max_capacity]
     found = _mark_existing(park, found)
     named = tuple(replace(candidate, id=f"L{number:03d}") for number, candidate in enumerate(found, start=1))
     stores = tuple(replace(s, id=f"S{number:03d}")

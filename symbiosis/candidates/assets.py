@@ -79,7 +79,8 @@ def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCa
                         efficiency=tech.efficiency,
                         standing_loss=tech.standing_loss,
                         charge_rate=tech.charge_rate,
-                        max_capacity=peak(stream) * STORAGE_HOURS,
+                        # built at its smallest size even where the stream fills less of it
+                        max_capacity=max(peak(stream) * STORAGE_HOURS, tech.min_capacity),
                         min_capacity=tech.min_capacity,
                         investment_fixed=tech.investment,
                         investment_per_capacity=tech.investment_per_capacity,

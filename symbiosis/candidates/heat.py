@@ -9,19 +9,20 @@ from collections.abc import Iterator
 from symbiosis.candidates.pairs import make_candidate, pairs, technologies
 from symbiosis.candidates.table import Candidate
 from symbiosis.park import Park
-from symbiosis.park.exchange import passes_directly, pump_cop, pump_delivers, pump_may_help
+from symbiosis.park.exchange import delivers_top, direct_passes, pump_cop, pump_may_help
 
 
 def heat_candidates(park: Park) -> Iterator[Candidate]:
     """A direct link wherever some heat can pass with the technology's minimum approach
-    (the supply's hottest point minus the approach lies above the demand's coldest);
+    (the supply's hottest point minus the approach lies above the demand's coldest) to a part
+    of the demand below the technology's ``max_temperature``;
     a heat-pump link where the supply cannot reach the demand's top temperature directly."""
     direct_techs = technologies(park, "heat", "link")
     pump_techs = technologies(park, "heat", "heat_pump")
     for pair in pairs(park, {"heat"}):
         supply, demand = pair.supply, pair.demand
         for tech in direct_techs:
-            if passes_directly(supply, demand, tech.min_approach):
+            if direct_passes(supply, demand, tech):
                 candidate = make_candidate(park, pair, tech)
                 if candidate is not None:
                     yield candidate
@@ -30,7 +31,7 @@ def heat_candidates(park: Park) -> Iterator[Candidate]:
         if hub_pump_loop or not pump_may_help(supply, demand, direct_techs):
             continue  # no heat pump feeds a heat pump hub's loop, nor lifts its output again
         for tech in pump_techs:
-            cop = pump_cop(supply, demand, tech) if pump_delivers(demand, tech) else None
+            cop = pump_cop(supply, demand, tech) if delivers_top(demand, tech) else None
             if cop is None:
                 continue  # hotter than heat pumps deliver, nothing to lift, or COP <= 1
             candidate = make_candidate(park, pair, tech, kind="heat_pump", cop=cop,

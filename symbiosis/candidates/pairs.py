@@ -115,12 +115,16 @@ def make_candidate(
         return None
     efficiency = transmitted * ratio
     if kind == "heat_pump":
-        # Rated by heat delivered: no more than the demand, nor than the supply can feed.
-        upper = min(reach(park, pair.demand), reach(park, pair.supply) * cop / (cop - 1))
+        # Rated by heat delivered: no more than the demand, nor than the supply can feed
+        # through the pipe to the pump (at the demand), which loses 1 - transmitted of it.
+        upper = min(reach(park, pair.demand), reach(park, pair.supply) * transmitted * cop / (cop - 1))
     else:
         upper = min(reach(park, pair.supply), reach(park, pair.demand) * max_share / efficiency)
     if upper <= 0:
         return None
+    # Streams smaller than the technology's smallest size may still use it, built at that size
+    # and carrying less (a pipe is not made smaller); the model decides whether that pays.
+    upper = max(upper, tech.min_capacity)
     return Candidate(
         id="",
         from_firm=pair.supply.firm,

@@ -91,6 +91,9 @@ def _show(name: str, currency: str, saving: float, shares, transfers) -> None:
                ("better_off", "better off", text)]
     if attrs["method"] == "shapley" and not attrs["exact"]:
         columns.append(("std_error", "std error", cash))
+    if not (shares["player"] | (shares["share"] != 0)).any():
+        stdout.print(f"{name}: no firm takes part in an exchange: there is no saving to share")
+        return
     show_table(shares[shares["player"] | (shares["share"] != 0)], columns,
                title=f"{name}: saving {cash(saving)}/year shared by {how}; transfer = received on top of "
                      "the result's own split (each exchange's saving half and half)")

@@ -18,15 +18,17 @@ from typing import Any
 from symbiosis.park import fields as F
 from symbiosis.park import schema
 from symbiosis.park.exchange import (
+    delivers_top,
+    direct_passes,
     firms_allow,
     heat_pump_cop,
     passes_directly,
     pump_cop,
-    pump_delivers,
     pump_lift,
     pump_may_help,
 )
 from symbiosis.park.model import (
+    HUB_VENT_ROUTE,
     Carrier,
     CostPoint,
     ExistingLink,
@@ -618,6 +620,11 @@ def build_park(
     reader.rates = _rates(reader, data.park)
 
     routes = {name: _route(reader, name, raw) for name, raw in data.routes.items()}
+    if HUB_VENT_ROUTE in routes and data.hubs:
+        reader.problem(("routes", HUB_VENT_ROUTE), f"'{HUB_VENT_ROUTE}'",
+                       "another name: in a park with hubs, 'vent' is the route of what a hub makes "
+                       "and no link takes (vented at no cost)",
+                       "rename this route (e.g. 'vent_stack') and the streams' 'current' that name it")
     settings = _settings(reader, data.park, routes)
 
     technologies: dict[str, Technology] = {}
@@ -734,7 +741,7 @@ def build_park(
                                f"{_hub_capacity_kind(tech).base}): below it "
                                "the hub could build nothing", f"raise it, or lower {name}'s min_capacity")
         delivered = hubs[hub_id].deliver
-        for name in pumps:  # as for a heat-pump link (park/exchange.pump_delivers)
+        for name in pumps:  # as for a heat-pump link (park/exchange.delivers_top)
             top = technologies[name].max_temperature
             if delivered is not None and top is not None and max(delivered) > top:
                 reader.problem(("hubs", hub_id, "deliver", "from"), f"'{raw_hub.deliver.from_}'",
@@ -857,7 +864,7 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
                 continue
             length = _length(firms, supply, demand, settings.routing_factor)  # NaN: said elsewhere
             for tech in pumps:
-                if not length > tech.max_distance and pump_delivers(demand, tech) \
+                if not length > tech.max_distance and delivers_top(demand, tech) \
                         and pump_cop(supply, demand, tech) is not None:
                     return tech, supply, demand
     return None
@@ -952,7 +959,7 @@ def _check_runs(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech
     if supply.carrier is Carrier.HEAT and _has_temperatures(supply) and _has_temperatures(demand):
         if tech.kind == "heat_pump":
             _check_pump(reader, loc, supply, demand, tech, technologies)
-        elif not passes_directly(supply, demand, tech.min_approach):
+        elif not direct_passes(supply, demand, tech):
             _no_heat_passes(reader, loc, supply, demand, tech, technologies)
     lost = tech.loss_per_km * length
     if lost >= 1:
@@ -984,7 +991,15 @@ def _check_pump(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech
 def _no_heat_passes(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
                     technologies: dict[str, Technology]) -> None:
     pumps = sorted(t.name for t in _heat(technologies, "heat_pump")
-                   if pump_delivers(demand, t) and pump_cop(supply, demand, t) is not None)
+                   if delivers_top(demand, t) and pump_cop(supply, demand, t) is not None)
+    if passes_directly(supply, demand, tech.min_approach):  # the demand lies above what it delivers
+        top = _degc(tech.max_temperature)
+        reader.problem((*loc, "technology"), f"'{tech.name}' to {_span(demand)}: the {tech.name} heats "
+                       f"no demand above its max_temperature ({top})",
+                       f"a demand that lies partly below {top}",
+                       "choose a technology that delivers that hot, or raise the "
+                       f"{tech.name}'s max_temperature under 'technologies:' if yours runs hotter")
+        return
     reader.problem((*loc, "technology"), f"'{tech.name}' from {_span(supply)} to {_span(demand)}: "
                    "no heat can pass",
                    f"a supply hotter than the demand by min_approach somewhere: its hottest point "
@@ -996,7 +1011,7 @@ def _no_heat_passes(reader: Reader, loc: tuple, supply: Stream, demand: Stream, 
 
 def _direct_links(supply: Stream, demand: Stream, technologies: dict[str, Technology]) -> list[str]:
     """Direct heat technologies through which some heat passes, the enabled ones first."""
-    found = [t for t in _heat(technologies, "link") if passes_directly(supply, demand, t.min_approach)]
+    found = [t for t in _heat(technologies, "link") if direct_passes(supply, demand, t)]
     return [t.name for t in sorted(found, key=lambda t: (not t.enabled, t.name))]
 
 

@@ -20,10 +20,19 @@ def firms_allow(supply: Stream, demand: Stream, giver: Rules, taker: Rules, *, i
     return demand.firm not in giver.exclude_partners and supply.firm not in taker.exclude_partners
 
 
+# Temperatures closer than this (K) are the same; the model's segments use the same tolerance.
+SAME_TEMPERATURE_K = 1e-6
+
+
 def passes_directly(supply: Stream, demand: Stream, approach: float) -> bool:
     """Some heat passes directly: the supply's hottest point minus the approach lies above
-    the demand's coldest."""
-    return supply.t_high - approach > demand.t_low
+    the demand's coldest, or at it when both streams are at one temperature (a condenser
+    exactly the approach above an evaporator passes all its heat, as the problem table says;
+    where either stream spans a range, touching at one point passes none)."""
+    margin = supply.t_high - approach - demand.t_low
+    at_one_temperature = (supply.t_high - supply.t_low <= SAME_TEMPERATURE_K
+                          and demand.t_high - demand.t_low <= SAME_TEMPERATURE_K)
+    return margin > SAME_TEMPERATURE_K or (at_one_temperature and margin >= -SAME_TEMPERATURE_K)
 
 
 def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
@@ -34,13 +43,25 @@ def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
 
 def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology]) -> bool:
     """A heat pump is a candidate only where no direct technology warms the demand to its top."""
-    return not any(passes_directly(supply, demand, tech.min_approach)
-                   and reaches_top(supply, demand, tech.min_approach) for tech in direct)
+    return not any(direct_passes(supply, demand, tech) and reaches_top(supply, demand, tech.min_approach)
+                   and delivers_top(demand, tech) for tech in direct)
 
 
-def pump_delivers(demand: Stream, tech: Technology) -> bool:
-    """The heat pump delivers as hot as the demand needs (its ``max_temperature``)."""
-    return tech.max_temperature is None or demand.t_high <= tech.max_temperature
+def delivers_top(demand: Stream, tech: Technology) -> bool:
+    """``tech`` heats the demand as hot as it needs: no ``max_temperature``, or the demand's
+    hottest point at or below it (a heat pump's sink, a hot-water pipe's water)."""
+    return tech.max_temperature is None or demand.t_high <= tech.max_temperature + SAME_TEMPERATURE_K
+
+
+def warms_some(demand: Stream, tech: Technology) -> bool:
+    """``tech`` heats some part of the demand: some of it lies below its ``max_temperature``."""
+    return delivers_top(demand, tech) or demand.t_low < tech.max_temperature - SAME_TEMPERATURE_K
+
+
+def direct_passes(supply: Stream, demand: Stream, tech: Technology) -> bool:
+    """Some heat passes through the direct technology ``tech``: the temperatures allow it at
+    its approach, and part of the demand lies below what it delivers."""
+    return passes_directly(supply, demand, tech.min_approach) and warms_some(demand, tech)
 
 
 def pump_lift(supply: Stream, demand: Stream, tech: Technology) -> tuple[float, float]:

@@ -12,6 +12,10 @@ from types import MappingProxyType
 
 from symbiosis.units import HOURS_PER_YEAR
 
+# The route of what a hub's units make and no link takes (vented at no cost); a park with hubs
+# may not name a route of its own so.
+HUB_VENT_ROUTE = "vent"
+
 
 class Carrier(StrEnum):
     HEAT = "heat"
@@ -188,7 +192,7 @@ class Technology:
     heat_recovery: float = 0.0  # electrolyser: recoverable heat per MWh of electricity
     heat_temperature: float | None = None  # electrolyser heat: supply temperature, K
     heat_return_temperature: float | None = None  # electrolyser heat: cooled to, K
-    max_temperature: float | None = None  # heat pump: highest temperature it delivers, K
+    max_temperature: float | None = None  # heat pump, direct heat link: hottest it delivers, K
     purity: float | None = None  # electrolyser: hydrogen purity
     pressure: float | None = None  # electrolyser: delivery pressure, bar
     enabled: bool = True

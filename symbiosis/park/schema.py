@@ -95,7 +95,8 @@ class Technology(Strict):
     heat_recovery: Value | None = Field(default=None, description="electrolyser: heat out / electricity in")
     heat_temperature: Value | None = None
     heat_return_temperature: Value | None = None
-    max_temperature: Value | None = Field(default=None, description="heat pump: highest delivery temperature")
+    max_temperature: Value | None = Field(
+        default=None, description="heat pump or direct heat link: highest temperature it heats a demand to")
     purity: Value | None = None
     pressure: Value | None = None
     enabled: bool | None = None

@@ -102,6 +102,14 @@ def _values(variable, index: list) -> np.ndarray:
     return np.array([max(0.0, variable[i].value or 0.0) for i in index])
 
 
+def _free_and_idle(link, capacity: float, flow: np.ndarray) -> bool:
+    """A new link that carries nothing and costs nothing at its size (free links, as in a
+    pinch study): building it or not is the same optimum, and it is no exchange to propose."""
+    sized = capacity > 0 and (link.investment_per_capacity > 0 or bool(link.cost_curve))
+    costs = link.investment_fixed > 0 or sized
+    return link.existing_capacity <= 0 and not costs and not (flow > 1e-9).any()
+
+
 def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
     """Read the decisions of a solved model."""
     steps = list(data.steps)
@@ -114,8 +122,12 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         for i in ids:
             capacity[i] = max(0.0, block.capacity[i].value or 0.0)
             built[i] = (block.build[i].value or 0) > 0.5
+    flows = {link.id: _values(m.links.flow, [(link.id, t) for t in steps]) for link in data.links}
+    for link in data.links:
+        if built[link.id] and _free_and_idle(link, capacity[link.id], flows[link.id]):
+            built[link.id] = False  # the solver's arbitrary choice, not an exchange
     return Solution(
-        flows={link.id: _values(m.links.flow, [(link.id, t) for t in steps]) for link in data.links},
+        flows=flows,
         capacity=capacity,
         built=built,
         charge={s.id: _values(m.storage.charge, [(s.id, t) for t in steps]) for s in data.storages},
