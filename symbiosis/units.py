@@ -72,6 +72,7 @@ def registry() -> pint.UnitRegistry:
     # "ton" is the metric tonne in Nordic and European use (pint's is the US short ton, 907 kg),
     # and "kt" the kilotonne (pint's is the knot).
     ureg.define("ton = 1000 * kilogram")
+    ureg.define("short_ton = 2000 * pound = US_ton")  # pint's aliases of its ton keep their 907 kg
     ureg.define("kt = 1000 * tonne")
     ureg.define("tCO2 = tonne")
     ureg.define("kgCO2 = kilogram")
@@ -183,6 +184,10 @@ def parse(
             + _celsius(unit_text, kind),
         ) from None
     quantity = ureg.Quantity(magnitude, units)
+    if base_units == "K" and not kind.difference and "delta_" in str(units):
+        # A point on the scale written as a difference: 20 delta_degC would be read as 20 K.
+        raise UnitProblem(str(value), kind.expected, f"a temperature is a point: write e.g. "
+                          f"'{magnitude:g} degC' (a difference such as '{unit_text}' is for min_approach)")
     if kind.difference:  # 10 degC - 0 degC: a difference of 10 K (and 18 degF one of 10 K), not 283.15 K
         quantity = quantity - ureg.Quantity(0, units)
     quantity = _to_currency(quantity, currency, rates)

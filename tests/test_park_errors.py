@@ -325,6 +325,19 @@ def test_a_ton_is_a_metric_tonne(tmp_path: Path) -> None:
     streams = {s.key: s for firm in park.firms.values() for s in firm.streams}
     assert streams["cement.clinker"].amount == pytest.approx(0.5)  # t/h
     assert streams["smelter.slag"].amount == pytest.approx(0.5)
+    # The US short ton keeps its name and its 907.18474 kg (it had become 1000 kg with 'ton').
+    _stream(firms, "smelter.slag")["amount"] = "4380 short_ton/year"
+    park = load_park(_write(tmp_path, firms))
+    streams = {s.key: s for firm in park.firms.values() for s in firm.streams}
+    assert streams["smelter.slag"].amount == pytest.approx(0.5 * 0.90718474)
+
+
+def test_a_temperature_written_as_a_difference(tmp_path: Path) -> None:
+    """'20 delta_degC' was read as 20 K (-253 degC), silently."""
+    firms = _firms()
+    _stream(firms, "district_heating.network")["temperature"] = "50 delta_degC"
+    _check(_one(_write(tmp_path, firms)), field="temperature", firm="district_heating", stream="network",
+           says=("'50 delta_degC'", "a temperature is a point", "'50 degC'"))
 
 
 def test_discount_rate_written_as_7_instead_of_7_percent(tmp_path: Path) -> None:
@@ -1096,6 +1109,37 @@ def test_existing_pipe_to_a_demand_above_its_max_temperature(tmp_path: Path) -> 
     _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
            says=("heats no demand above its max_temperature (60 degC)", "a demand that lies partly below",
                  "raise the hot_water_pipe's max_temperature"))
+
+
+def test_existing_link_the_firms_rules_forbid(tmp_path: Path) -> None:
+    """An existing link between firms that exclude each other, or from a stream kept on its
+    current route, passed `validate`; `optimize` then stopped on its own audit ('excluded
+    partner of firm ...', exit 1)."""
+    firms = _firms()
+    firms["district_heating"]["rules"] = {"exclude_partners": ["smelter"]}
+    folder = _write(tmp_path, firms, existing=[_link()])
+    _check(_one(folder), field="existing[1]", firm="district_heating", line=_line(folder, "existing:") + 1,
+           says=("whose rules exclude it (firms.district_heating.rules.exclude_partners names smelter)",
+                 "remove smelter from district_heating's exclude_partners, or this existing entry"))
+    firms = _firms()
+    firms["smelter"]["rules"] = {"keep_current": ["flue_gas"]}
+    folder = _write(tmp_path, firms, existing=[_link()])
+    _check(_one(folder), field="existing[1].from", firm="smelter", stream="flue_gas",
+           says=("kept on its current route", "remove flue_gas from firms.smelter.rules.keep_current"))
+
+
+@pytest.mark.parametrize("firm_id", ["sm.elter", ""])
+def test_a_firm_id_no_one_could_name_a_stream_of(tmp_path: Path, firm_id: str) -> None:
+    """'sm.elter' loaded, but 'sm.elter.flue_gas' in an existing link was refused with 'did you
+    mean sm.elter.flue_gas?', the very text written; a firm may not exclude itself either."""
+    firms = _firms()
+    firms[firm_id] = firms.pop("smelter")
+    problem = _one(_write(tmp_path, firms))
+    assert problem.firm == firm_id and "without '.'" in problem.expected and "rename it" in problem.hint
+    firms = _firms()
+    firms["smelter"]["rules"] = {"exclude_partners": ["smelter"]}
+    _check(_one(_write(tmp_path, firms)), field="rules.exclude_partners", firm="smelter",
+           says=("the firm itself", "remove 'smelter' from its own exclude_partners"))
 
 
 def test_existing_heat_pump_from_a_hotter_supply(tmp_path: Path) -> None:

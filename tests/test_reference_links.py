@@ -16,11 +16,13 @@ import math
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import symbiosis
 from symbiosis.cli import cli
+from symbiosis.results.result import ResultFileError
 
 # The module (the package's ``symbiosis.optimize`` is the function).
 optimize_module = importlib.import_module("symbiosis.optimization")
@@ -613,3 +615,27 @@ def test_a_saved_result_reads_back_its_names_as_written(make_park, tmp_path) -> 
     assert sorted(loaded.firms["firm"]) == ["007", "NA"]
     assert list(loaded.exchanges[["from_firm", "to_firm"]].iloc[0]) == ["007", "NA"]
     assert loaded.total_cost == pytest.approx(result.total_cost)
+
+
+def test_a_result_folder_not_as_written_is_refused_by_name(make_park, tmp_path) -> None:
+    """An edited exchanges.csv (a column dropped) loaded, then `report --result` ended in a
+    traceback (KeyError: 'amount_unit') and to_dict() gave [{}]; a missing table, a result.json
+    of '[]' or cut short gave TypeError or JSONDecodeError."""
+    park = make_park({"a": {"location": at(0), "streams": {"hot": surplus("2 MW")}},
+                      "b": {"location": at(650), "streams": {"cold": need("2 MW")}}},
+                     routes=HEAT_ROUTES, technologies={"hot_water_pipe": PIPE})
+    folder = symbiosis.optimize(park).save(tmp_path / "saved")
+    exchanges = pd.read_csv(folder / "exchanges.csv")
+    exchanges.drop(columns=["amount_unit"]).to_csv(folder / "exchanges.csv", index=False)
+    with pytest.raises(ResultFileError, match=r"exchanges.csv lacks the column\(s\) amount_unit"):
+        symbiosis.Result.load(folder)
+    (folder / "exchanges.csv").unlink()
+    with pytest.raises(ResultFileError, match="has no exchanges.csv"):
+        symbiosis.Result.load(folder)
+    for text, says in (("[]", "holds no result summary"), ('{"summary": {', "is not JSON")):
+        (folder / "result.json").write_text(text)
+        with pytest.raises(ResultFileError, match=says):
+            symbiosis.Result.load(folder)
+    run = CliRunner().invoke(cli, ["report", str(park.folder), "--out", str(tmp_path / "r"),
+                                   "--result", str(folder)])
+    assert run.exit_code == 2 and "not as symbiosis wrote it" in run.output, run.output

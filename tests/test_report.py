@@ -411,7 +411,11 @@ def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None
         ("--pareto", str(tmp_path / "words.csv")): "not a number",
         ("--log-file", str(tmp_path / "afile" / "log")): "afile is a file, not a folder",
         ("--history", str(tmp_path / "notes.txt")): "is not a run history",
+        # the log was appended to any file, the park's own park.yaml too (it then failed to load)
+        ("--log-file", str(park / "park.yaml")): "is not a log of symbiosis",
+        ("--log-file", str(tmp_path / "notes.txt")): "is not a log of symbiosis",
     }
+    written = (park / "park.yaml").read_text()
     runner = CliRunner()
     for extra, said in cases.items():
         run = runner.invoke(cli, ["report", str(park), "--out", str(out), *extra])
@@ -422,6 +426,7 @@ def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None
     assert "symbiosis optimize PARK --out" in runner.invoke(
         cli, ["report", str(park), "--out", str(out), "--result", str(tmp_path / "no_result")]).output
     assert (tmp_path / "notes.txt").read_text() == "not a database"
+    assert (park / "park.yaml").read_text() == written
     assert not [p for p in out.iterdir() if p.is_dir()]
 
 

@@ -252,7 +252,7 @@ class _Cluster:
             client = Client(self.scheduler)
         else:
             cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+                                   dashboard_address=":0")  # any free port: two sweeps may run at once
             self.made.append(cluster)
             client = Client(cluster)
         self.made.insert(0, client)

@@ -7,13 +7,14 @@ error), 2 the caller's mistake (bad park data, unknown option or solver).
 from __future__ import annotations
 
 import functools
+import json
 import math
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 import pandas as pd
@@ -89,37 +90,50 @@ class UsageProblem(Exception):
 
 
 def handle_errors(function: Callable) -> Callable:
-    """Turn a user's mistake into a clear message and exit code 2, never a traceback."""
+    """Turn a user's mistake into a clear message and exit code 2, never a traceback. Under
+    ``--json`` the message is also printed on stdout as ``{"status": "error", "exit_code": N,
+    "error": "..."}``, so that a script reading stdout always reads one JSON object."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
         try:
             return function(*args, **kwargs)
+        except click.ClickException as exc:  # a bad option value found by the command itself
+            if as_json:
+                _json_error(exc.format_message(), exc.exit_code)
+            raise
         except (ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem) as exc:
-            error(str(exc))
-            sys.exit(EXIT_USAGE)
+            fail(str(exc), EXIT_USAGE, as_json)
         except OSError as exc:  # a file or folder that is missing, not a folder, not writable, there already
-            error(os_message(exc))
-            sys.exit(EXIT_USAGE)
+            fail(os_message(exc), EXIT_USAGE, as_json)
         except sqlite3.DatabaseError as exc:
-            error(f"the run history cannot be read: {exc}; give a history.sqlite written by "
-                  "`symbiosis report`, or a new file")
-            sys.exit(EXIT_USAGE)
+            fail(f"the run history cannot be read: {exc}; give a history.sqlite written by "
+                 "`symbiosis report`, or a new file", EXIT_USAGE, as_json)
         except YAMLError as exc:
-            error(f"YAML that cannot be read: {' '.join(str(exc).split())}")
-            sys.exit(EXIT_USAGE)
+            fail(f"YAML that cannot be read: {' '.join(str(exc).split())}", EXIT_USAGE, as_json)
         except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-            error(f"a CSV file that cannot be read: {exc}; check that it is a comma-separated table "
-                  "with a header line")
-            sys.exit(EXIT_USAGE)
+            fail(f"a CSV file that cannot be read: {exc}; check that it is a comma-separated table "
+                 "with a header line", EXIT_USAGE, as_json)
         except AuditError as exc:
-            error(str(exc))
-            sys.exit(EXIT_NO_SOLUTION)
+            fail(str(exc), EXIT_NO_SOLUTION, as_json)
         except KeyboardInterrupt:
             stderr.print("interrupted; nothing was written")
             sys.exit(130)
 
     return wrapper
+
+
+def fail(message: str, code: int, as_json: bool = False) -> NoReturn:
+    """Say ``message`` on stderr (and as JSON on stdout under ``--json``), exit with ``code``."""
+    error(message)
+    if as_json:
+        _json_error(message, code)
+    sys.exit(code)
+
+
+def _json_error(message: str, code: int) -> None:
+    click.echo(json.dumps({"status": "error", "exit_code": code, "error": message}))
 
 
 def error(message: str) -> None:

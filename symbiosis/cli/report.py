@@ -12,6 +12,7 @@ import errno
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -82,9 +83,29 @@ def folder_lock(path: Path) -> Iterator[None]:
         handle.close()
 
 
+_LOG_LINE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} \[\d+\] [A-Z]+ symbiosis")
+
+
+def _is_log_or_new(path: Path) -> bool:
+    """``path`` does not exist, is empty, or starts as a log this command writes."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(200)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # a folder or an unreadable file: FileHandler says why below
+    return not start or bool(_LOG_LINE.match(start.decode("utf-8", errors="replace")))
+
+
 @contextmanager
 def file_log(path: Path) -> Iterator[None]:
-    """Send the ``symbiosis`` loggers to ``path`` (appended) while the block runs."""
+    """Send the ``symbiosis`` loggers to ``path`` (appended) while the block runs. A file that
+    exists must be a log of symbiosis: anything else (a park file, notes) is the user's, and
+    appending would spoil it."""
+    if not _is_log_or_new(path):
+        raise ReportError(f"{path} exists and is not a log of symbiosis: appending to it would change "
+                          "a file of yours; give --log-file a new file or an earlier log")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")

@@ -227,7 +227,8 @@ def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) ->
     loc = ("park",)
     discount = reader.quantity(raw.discount_rate, F.SHARE, (*loc, "discount_rate"))
     if not math.isnan(discount) and not 0 <= discount < 1:
-        hint = f"write '{discount:g} %'" if 1 <= discount <= 100 else "use a rate such as '7 %'"
+        bare = "%" not in str(raw.discount_rate) and "percent" not in str(raw.discount_rate)
+        hint = f"write '{discount:g} %'" if bare and 1 <= discount <= 100 else "use a rate such as '7 %'"
         reader.problem((*loc, "discount_rate"), f"'{raw.discount_rate}'",
                        "a yearly rate between 0 % and 100 %", hint)
     carbon = reader.quantity(raw.carbon_price, F.CARBON_PRICE, (*loc, "carbon_price"))
@@ -669,6 +670,13 @@ def build_park(
     firms: dict[str, Firm] = {}
     for firm_id, raw_firm in data.firms.items():
         floc = ("firms", firm_id)
+        _check_id(reader, floc, firm_id, "firm")
+        for name in raw_firm.streams:
+            _check_id(reader, (*floc, "streams", name), name, "stream")
+        if firm_id in raw_firm.rules.exclude_partners:
+            reader.problem((*floc, "rules", "exclude_partners"), f"'{firm_id}', the firm itself",
+                           "other firms or hubs", f"remove '{firm_id}' from its own exclude_partners "
+                           "(links within a firm are set by park: internal_links)")
         for other in raw_firm.rules.exclude_partners:  # a firm or a hub
             if other not in data.firms and other not in data.hubs and other not in reader.broken.firms:
                 sites = [*data.firms, *data.hubs]
@@ -913,10 +921,40 @@ def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Fir
     capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
     reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
     supply, demand = ends[0][2], ends[1][2]
+    if supply and demand:
+        _check_rules_allow(reader, loc, supply, demand, firms)
     if tech is not None and _carries(reader, loc, tech, carrier, technologies) and supply and demand:
         length = _length(firms, supply, demand, routing_factor)
         _check_runs(reader, loc, supply, demand, tech, technologies, length)
     return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, capacity)
+
+
+def _check_id(reader: Reader, loc: tuple, name: str, what: str) -> None:
+    """A firm or stream id is a plain word: ``firm.stream`` names a stream in existing links and
+    ``--set`` paths, so a dot (or an empty id) would make names no one can write."""
+    if not name.strip() or "." in name or name != name.strip():
+        reader.problem(loc, f"'{name}'", f"a {what} id of letters, digits, '_' or '-', without '.' or "
+                       "spaces at its ends", f"rename it, e.g. '{name.strip().replace('.', '_') or what}'")
+
+
+def _check_rules_allow(reader: Reader, loc: tuple, supply: Stream, demand: Stream,
+                       firms: dict[str, Firm]) -> None:
+    """An existing link runs: the firms' rules may not forbid it (the answer then broke them,
+    and its audit stopped ``optimize``)."""
+    for key, stream in (("from", supply), ("to", demand)):
+        if stream.keep_current:
+            reader.problem((*loc, key), f"'{stream.key}', kept on its current route (rules: keep_current)",
+                           "a stream that may take a link: an existing link takes part of it",
+                           f"remove {stream.id} from firms.{stream.firm}.rules.keep_current, or this "
+                           "existing entry", firm=stream.firm, stream=stream.id)
+    for firm, other in ((supply.firm, demand.firm), (demand.firm, supply.firm)):
+        if other in firms[firm].rules.exclude_partners:
+            reader.problem(loc, f"an existing link between {supply.firm} and {demand.firm}, whose rules "
+                           f"exclude it (firms.{firm}.rules.exclude_partners names {other})",
+                           "an existing link between firms that may be partners",
+                           f"remove {other} from {firm}'s exclude_partners, or this existing entry",
+                           firm=firm)
+            return
 
 
 def _carries(reader: Reader, loc: tuple, tech: Technology, carrier: Carrier,

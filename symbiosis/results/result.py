@@ -43,6 +43,18 @@ CONTRACT_EXCHANGE = [
 ]
 CONTRACT_ROUTE = ["route", "annual_amount", "amount_unit", "annual_cost"]
 CONTRACT_FIRM = ["firm", "baseline_cost", "total_cost", "saving"]
+# What a saved result must hold to be read back: the contract's columns and what reports rank by.
+REQUIRED_COLUMNS = {"exchanges": [*CONTRACT_EXCHANGE, "id", "kind", "saving"], "firms": CONTRACT_FIRM,
+                    "routes": [*CONTRACT_ROUTE, "carrier"], "flows": [], "candidates": []}
+
+
+class ResultFileError(ValueError):
+    """A result folder that is not as :meth:`Result.save` wrote it (edited, cut short, or another
+    program's); the message names the file."""
+
+    def __str__(self) -> str:
+        return (f"{self.args[0]}: not as symbiosis wrote it; write the result again "
+                "(symbiosis optimize PARK --out DIR)")
 
 
 @dataclass(frozen=True)
@@ -214,9 +226,20 @@ class Result:
     def load(cls, folder: str | Path) -> Result:
         """Read back a result written by :meth:`save`."""
         folder = Path(folder)
-        document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        try:
+            document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ResultFileError(f"{folder / 'result.json'} is not JSON ({exc})") from None
+        if not isinstance(document, dict) or not isinstance(document.get("summary"), dict):
+            raise ResultFileError(f"{folder / 'result.json'} holds no result summary")
         tables = {name: _read_table(folder / f"{name}.csv")
                   for name in TABLES if (folder / f"{name}.csv").exists()}
+        for name, columns in REQUIRED_COLUMNS.items():
+            if name not in tables:
+                raise ResultFileError(f"{folder} has no {name}.csv")
+            missing = [c for c in columns if c not in tables[name].columns]
+            if missing:
+                raise ResultFileError(f"{folder / (name + '.csv')} lacks the column(s) {', '.join(missing)}")
         if "cost_curve" in tables.get("candidates", {}):
             tables["candidates"]["cost_curve"] = tables["candidates"]["cost_curve"].map(_curve_points)
         summary = pd.Series(
