@@ -720,6 +720,13 @@ def test_scenario_removing_an_unknown_firm(tmp_path: Path) -> None:
            says=("'smelterr'", "a firm id of the park", "did you mean 'smelter'?"))
 
 
+def test_scenario_removing_a_firm_twice(tmp_path: Path) -> None:
+    """'remove_firms: [cement, cement]' said the second 'cement' was no firm of the park."""
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: [cement, cement]\n"})
+    _check(_one(folder, scenario="x"), field="remove_firms", line=1, file="scenarios/x.yaml",
+           says=("'cement' a second time", "each firm once", "remove the second 'cement'"))
+
+
 def test_scenario_remove_firms_that_is_not_a_list(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: cement\n"})
     _check(_one(folder, scenario="x"), field="remove_firms", line=1, file="scenarios/x.yaml",

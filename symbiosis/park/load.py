@@ -178,7 +178,10 @@ def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int |
     firms = dict(data.get("firms") or {}) if isinstance(data.get("firms"), dict) else {}
     problems = []
     for i, firm in enumerate(removed):
-        if not isinstance(firm, str) or firm not in firms:
+        if isinstance(firm, str) and firm in removed[:i]:
+            problems.append(Problem(file, "remove_firms", f"'{firm}' a second time", "each firm once",
+                                    hint=f"remove the second '{firm}'", line=line(i)))
+        elif not isinstance(firm, str) or firm not in firms:
             found = f"'{firm}'" if isinstance(firm, str | int | float) else _kind(firm)
             problems.append(Problem(file, "remove_firms", found, "a firm id of the park",
                                     hint=did_you_mean(str(firm), firms), line=line(i)))
