@@ -305,7 +305,7 @@ def test_catalogue_defaults_are_converted_from_eur(make_park) -> None:
 
 def _scenario_park(tmp_path: Path, scenario: str) -> Path:
     firms = _firms()
-    firms["plant"]["rules"] = {"exclude_partners": ["school"]}
+    firms["town"]["rules"] = {"exclude_partners": ["school"]}
     firms["school"] = {"location": {"x": "1 km", "y": "0 m"}, "streams": {"heating": {
         "direction": "demand", "carrier": "heat", "temperature": "40 degC", "target_temperature": "60 degC",
         "amount": "2 GWh/year", "current": "gas_boiler"}}}
@@ -336,7 +336,7 @@ remove_firms: [school]
     assert cooling.amount == pytest.approx(36000 / 8760)
     assert cooling.temperature == base.stream("plant.cooling").temperature     # kept from the park
     assert set(park.firms) == {"plant", "town"}
-    assert park.firms["plant"].rules.exclude_partners == frozenset()           # the removed firm is gone
+    assert park.firms["town"].rules.exclude_partners == frozenset()            # the removed firm is gone
     assert park.existing == ()                                                  # and its existing link
     assert park.fingerprint != base.fingerprint
 
