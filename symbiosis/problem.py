@@ -216,27 +216,52 @@ def heat_segments(
     return segments, pairs
 
 
+# Cuts a stream may gain from lining up with others: approaches that differ by little (10 K
+# beside 9.99 K) would cut the streams every 0.01 K (millions of segment pairs, gigabytes).
+LINE_UP_CUTS = 400
+
+
 def _line_up(cuts: dict[str, set[float]], direct: list[LinkData], streams: dict[str, Stream]) -> None:
     """Cut each linked pair of streams at each other's points, shifted by the link's approach,
     until no cut is added: every segment of a supply then lines up with the demand segments of
-    each of its links, so a pair feeds at or above (see _may_feed) exactly where heat can pass.
-    With one approach the scale points already line up; with several, a supply cut for one
-    approach must be cut for the others too, both ways (cutting demands only lost heat that can
-    pass: 175 kW from a boiler where the 5 K problem table says 150). The points lie on the grid
-    of the approaches' differences within each stream's range, so the loop ends."""
+    each of its links (it coincides with one, or lies wholly above or below it), so a pair feeds
+    (see _may_feed) exactly where heat can pass. With one approach the scale points already line
+    up; with several, cutting demands only left out heat that can pass (175 kW from a boiler
+    where the 5 K problem table says 150).
+
+    The points lie on the grid of the approaches' differences, which can be fine: should a
+    stream gain more than ``LINE_UP_CUTS``, demands are only cut where their supplies are
+    (shifted by each link's approach), which never passes more heat than can pass, and may pass
+    a little less where approaches differ."""
+    room = {key: len(points) + LINE_UP_CUTS for key, points in cuts.items()}
+    closed = {key: set(points) for key, points in cuts.items()}
     changed = True
     while changed:
         changed = False
         for link in direct:
             dt, hot, cold = link.min_approach, streams[link.supply], streams[link.demand]
-            down = {p - dt for p in cuts[link.supply] if cold.t_low < p - dt < cold.t_high}
-            up = {p + dt for p in cuts[link.demand] if hot.t_low < p + dt < hot.t_high}
+            down = {p - dt for p in closed[link.supply] if cold.t_low < p - dt < cold.t_high}
+            up = {p + dt for p in closed[link.demand] if hot.t_low < p + dt < hot.t_high}
             for key, points in ((link.demand, down), (link.supply, up)):
-                known = sorted(cuts[key])
+                known = sorted(closed[key])
                 new = {p for p in points if not _near(p, known)}
+                if len(known) + len(new) > room[key]:
+                    _cut_demands_at_supplies(cuts, direct, streams)
+                    return
                 if new:
-                    cuts[key] |= new
+                    closed[key] |= new
                     changed = True
+    cuts.update(closed)
+
+
+def _cut_demands_at_supplies(cuts: dict[str, set[float]], direct: list[LinkData],
+                             streams: dict[str, Stream]) -> None:
+    """The coarser line-up: each demand is cut where each supply linked to it is cut, shifted by
+    that link's approach (pieces of a supply cut for another approach stay whole)."""
+    for link in direct:
+        cold = streams[link.demand]
+        cuts[link.demand] |= {p - link.min_approach for p in cuts[link.supply]
+                              if cold.t_low < p - link.min_approach < cold.t_high}
 
 
 def _near(point: float, known: list[float]) -> bool:
@@ -273,10 +298,10 @@ def _split(stream: Stream, points: list[float]) -> tuple[HeatSegment, ...]:
 
 def _may_feed(hot_low: float, hot_high: float, cold_low: float, cold_high: float) -> bool:
     """The shifted hot segment lies at or above the cold one: in counterflow its heat can warm
-    all of it. Segments cut on one grid line up, so a hot and a cold segment of one interval
-    pair; a hot piece below the top of a longer cold segment does not (it could warm only the
-    cold segment's lower part: allowed, two approaches let a 93-95 degC piece heat a 70-90 degC
-    demand through a 10 K pipe, more heat than can pass)."""
+    all of it. Segments lined up on one grid pair within an interval; a hot piece below the
+    top of a longer cold segment does not (it could warm only the cold segment's lower part:
+    allowed, two approaches let a 93-95 degC piece heat a 70-90 degC demand through a 10 K pipe,
+    more heat than can pass)."""
     return hot_low >= cold_low - TOLERANCE_K and hot_high >= cold_high - TOLERANCE_K
 
 
