@@ -355,7 +355,7 @@ def _least_cost_at_least_emissions(
     set_objective(model, "cost")
     held = tuple(var for binaries in asset_binaries(model).values() if (binaries[0].value or 0.0) < 0.5
                  for var in binaries)
-    if options.solver == "highs" and options.start != "design":
+    if options.solver == "highs" and options.start in ("auto", "design"):  # "none", "relaxation" stay
         options = replace(options, start="design", start_held=held)
     second = solve(model, options)
     # Report the emissions minimum as the objective; the cost is in total_cost.

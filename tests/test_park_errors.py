@@ -1149,6 +1149,18 @@ def test_a_firm_id_no_one_could_name_a_stream_of(tmp_path: Path, firm_id: str) -
            says=("the firm itself", "remove 'smelter' from its own exclude_partners"))
 
 
+@pytest.mark.parametrize(("technology", "value", "says"), [
+    ("truck", "120 degC", ("a max_temperature for a material link", "remove it")),
+    ("steam_pipe", "200 degC", ("a max_temperature for a steam link", "steam is matched by its own")),
+    ("hot_water_pipe", "120 K", ("'120 K' (-153.15 degC)", "heats nothing", "write it in degC")),
+])
+def test_a_max_temperature_that_would_mean_nothing(tmp_path: Path, technology: str, value: str,
+                                                   says: tuple[str, ...]) -> None:
+    """Loaded and ignored on a truck or a steam pipe; 120 K (-153 degC) left no heat link."""
+    folder = _write(tmp_path, technologies={technology: {"max_temperature": value}})
+    _check(_one(folder), field=f"technologies.{technology}.max_temperature", says=says)
+
+
 def test_existing_heat_pump_from_a_hotter_supply(tmp_path: Path) -> None:
     """A heat pump from 180 -> 90 degC to 25 -> 35 degC had COP 0.5 x 313.15 / (313.15 - 358.15) = -3.48:
     it would make electricity. The supply is hot enough for a direct link, which the message names."""

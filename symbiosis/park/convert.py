@@ -383,6 +383,16 @@ def technology(
                        "trucks); stores and electrolysers are priced per unit of capacity",
                        "give investment_per_capacity (the curve's slope where you expect to build) "
                        "and, for the fixed part, investment")
+    top = values.get("max_temperature")
+    if top is not None and not (carrier == "heat" and kind in ("link", "heat_pump")):
+        what = f"a {carrier} {kind.replace('_', ' ')}"
+        reader.problem(where("max_temperature"), f"a max_temperature for {what}",
+                       "max_temperature only on a heat pipe or heat pump (the hottest it heats a demand "
+                       "to); steam is matched by its own temperatures", "remove it")
+    elif top is not None and top <= 273.15 and not math.isnan(top):
+        reader.problem(where("max_temperature"), f"'{raw['max_temperature']}' ({top - 273.15:g} degC)",
+                       "a temperature above 0 degC that some demand lies below: at this one the "
+                       f"{name} heats nothing", "write it in degC, e.g. '120 degC'")
     if "investment_per_capacity" in overridden and "cost_curve" not in overridden:
         curve = ()  # the park's own linear figure replaces the catalogue's curve
     return Technology(
