@@ -1161,6 +1161,15 @@ def test_a_max_temperature_that_would_mean_nothing(tmp_path: Path, technology: s
     _check(_one(folder), field=f"technologies.{technology}.max_temperature", says=says)
 
 
+def test_a_store_for_a_carrier_the_firm_has_not(tmp_path: Path) -> None:
+    """'storage: [hydrogen_storage]' at a firm with only heat streams loaded; no store was ever offered."""
+    firms = _firms()
+    firms["smelter"]["storage"] = ["hydrogen_storage"]
+    _check(_one(_write(tmp_path, firms)), field="storage", firm="smelter",
+           says=("'hydrogen_storage', a store of hydrogen", "a store for a carrier of the firm's streams",
+                 "remove 'hydrogen_storage'"))
+
+
 def test_existing_heat_pump_from_a_hotter_supply(tmp_path: Path) -> None:
     """A heat pump from 180 -> 90 degC to 25 -> 35 degC had COP 0.5 x 313.15 / (313.15 - 358.15) = -3.48:
     it would make electricity. The supply is hot enough for a direct link, which the message names."""
@@ -1221,6 +1230,13 @@ def test_hub_max_capacity_of_a_technology_the_hub_does_not_list(tmp_path: Path) 
     _check(_one(folder), field="hubs.h2_hub.max_capacity.electrolyzer", line=_line(folder, "electrolyzer:"),
            says=("'electrolyzer'", "one of the hub's technologies (electrolyser)",
                  "did you mean 'electrolyser'?"))
+
+
+def test_a_hub_listing_a_pipe(tmp_path: Path) -> None:
+    """'technologies: [hot_water_pipe]' at a hub loaded, and the hub built nothing."""
+    folder = _write(tmp_path, hubs={"h2_hub": {**HUB, "technologies": ["hot_water_pipe"]}})
+    _check(_one(folder), field="hubs.h2_hub.technologies", says=(
+        "'hot_water_pipe', a link", "an electrolyser, a store or a heat pump", "choose one of: electrolyser"))
 
 
 def test_a_route_named_like_the_hubs_vent_is_refused(tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ from symbiosis.units import (
 )
 
 Locate = Callable[[tuple], tuple[str, int | None]]
+# What a hub may build (symbiosis/hubs.py); its links are candidates like any firm's.
+HUB_KINDS = ("electrolyser", "storage", "heat_pump")
 """Where a location in the merged data was written: (file shown to the user, line)."""
 
 
@@ -696,12 +698,17 @@ def build_park(
             if kept not in raw_firm.streams and not reader.broken.stream(firm_id, kept):
                 reader.problem((*floc, "rules", "keep_current"), f"'{kept}'",
                                f"a stream of firm '{firm_id}'", did_you_mean(kept, raw_firm.streams))
+        carriers = {raw.carrier for raw in raw_firm.streams.values()}
         for name in raw_firm.storage:
             tech = technologies.get(name)
             if (tech is None or tech.kind != "storage") and name not in reader.broken.technologies:
                 reader.problem((*floc, "storage"), f"'{name}'", "a storage technology",
                                did_you_mean(name, [t.name for t in technologies.values()
                                                    if t.kind == "storage"]))
+            elif tech is not None and tech.carrier.value not in carriers:
+                reader.problem((*floc, "storage"), f"'{name}', a store of {tech.carrier.value}",
+                               f"a store for a carrier of the firm's streams ({', '.join(sorted(carriers))})",
+                               f"remove '{name}', or give the firm its {tech.carrier.value} stream")
         streams = tuple(
             _stream(reader, firm_id, name, raw, routes, folder, name in raw_firm.rules.keep_current)
             for name, raw in raw_firm.streams.items()
@@ -730,6 +737,12 @@ def build_park(
             if name not in technologies and name not in reader.broken.technologies:
                 reader.problem(("hubs", hub_id, "technologies"), f"'{name}'", "a technology name",
                                did_you_mean(name, technologies))
+            elif name in technologies and technologies[name].kind not in HUB_KINDS:
+                units = sorted(t.name for t in technologies.values() if t.kind in HUB_KINDS)
+                reader.problem(("hubs", hub_id, "technologies"), f"'{name}', a {technologies[name].kind}",
+                               "a unit a hub can build: an electrolyser, a store or a heat pump",
+                               f"choose one of: {', '.join(units)} (links to and from the hub are "
+                               "candidates by themselves)")
         for name in raw_hub.max_capacity:
             if name not in raw_hub.technologies:
                 reader.problem(("hubs", hub_id, "max_capacity", name), f"'{name}'",
