@@ -332,6 +332,16 @@ def test_a_ton_is_a_metric_tonne(tmp_path: Path) -> None:
     assert streams["smelter.slag"].amount == pytest.approx(0.5 * 0.90718474)
 
 
+def test_a_decimal_comma_in_a_flow_mapping(tmp_path: Path) -> None:
+    """'{lat: 60,7282, lon: 10,6105}' is lat 60 and a key 7282 to YAML: 'unknown key 7282,
+    choose one of lat, lon, x, y' said nothing of the comma."""
+    assert "location: {x: 0 m, y: 0 m}" in RAW
+    text = RAW.replace("location: {x: 0 m, y: 0 m}", "location: {x: 0,5, y: 0 m}", 1)
+    folder = write_park(tmp_path / "park", text)
+    problems = _problems(folder)
+    assert any("a decimal comma?" in p.hint and "',5' -> '.5'" in p.hint for p in problems), problems
+
+
 def test_a_temperature_written_as_a_difference(tmp_path: Path) -> None:
     """'20 delta_degC' was read as 20 K (-253 degC), silently."""
     firms = _firms()
