@@ -701,6 +701,14 @@ def test_profile_of_the_wrong_length(tmp_path: Path) -> None:
            says=("100 values", "8760 hourly rows (or 8784, 365, 12, 168 or 24)", "365 daily", "12 monthly"))
 
 
+def test_profile_with_an_empty_line_where_a_value_was(tmp_path: Path) -> None:
+    """One hour left empty: '8759 values', with no word of where."""
+    rows = ["1"] * 100 + [""] + ["1"] * 8659
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "\n".join(rows)})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile",
+           says=("8759 values and an empty line 101", "8760 hourly rows"))
+
+
 def test_profile_with_a_negative_value(tmp_path: Path) -> None:
     rows = ["1"] * 50 + ["-2.5"] + ["1"] * 8709
     folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "\n".join(rows)})

@@ -77,6 +77,10 @@ def read_values(path: Path) -> np.ndarray:
         values.append(value)
         if len(values) > max(ACCEPTED_LENGTHS):
             raise ProfileProblem(f"more than {max(ACCEPTED_LENGTHS)} values", LENGTHS_HINT, line=number)
+    numbers = [number for number, _ in rows]
+    gaps = [a + 1 for a, b in zip(numbers, numbers[1:], strict=False) if b > a + 1]
+    if gaps and len(values) not in ACCEPTED_LENGTHS:  # an empty line where a value was meant
+        raise ProfileProblem(f"{len(values)} values and an empty line {gaps[0]}", LENGTHS_HINT, line=gaps[0])
     return np.asarray(values, dtype=float)
 
 
