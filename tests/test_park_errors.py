@@ -738,6 +738,14 @@ def test_scenario_removing_an_unknown_firm(tmp_path: Path) -> None:
            says=("'smelterr'", "a firm id of the park", "did you mean 'smelter'?"))
 
 
+def test_scenario_with_a_misspelt_top_level_key(tmp_path: Path) -> None:
+    """'remove_firm:' was offered only the park file's keys (existing, firms, ...), not 'remove_firms'."""
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firm: [cement]\n"})
+    _check(_one(folder, scenario="x"), field="remove_firm", line=1, file="scenarios/x.yaml",
+           says=("unknown key 'remove_firm'", "'remove_firms' or 'description'",
+                 "did you mean 'remove_firms'?"))
+
+
 def test_scenario_removing_a_firm_twice(tmp_path: Path) -> None:
     """'remove_firms: [cement, cement]' said the second 'cement' was no firm of the park."""
     folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: [cement, cement]\n"})

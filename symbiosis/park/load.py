@@ -141,10 +141,16 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
     override = dict(doc.data)
     removed = override.pop("remove_firms", None) or []
     override.pop("description", None)
+    keys = [*schema.ParkFile.model_fields, *schema.ScenarioFile.model_fields]
+    unknown = [Problem(str(doc.path), str(key), f"unknown key '{key}'", "a key of the park file, "
+                       "'remove_firms' or 'description'", hint=did_you_mean(str(key), keys),
+                       line=doc.line((key,)))
+               for key in override if key not in schema.ParkFile.model_fields]
+    override = {key: value for key, value in override.items() if key in schema.ParkFile.model_fields}
     override, misspelt = _misspelt_firms(data, override, doc)
     merged, problems = _remove_firms(deep_merge(data, override), removed, str(doc.path),
                                      lambda *index: doc.line(("remove_firms", *index)))
-    return merged, misspelt + problems
+    return merged, unknown + misspelt + problems
 
 
 def _misspelt_firms(data: dict, override: dict, doc: Document) -> tuple[dict, list[Problem]]:
