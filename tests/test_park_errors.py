@@ -746,6 +746,17 @@ def test_scenario_with_a_misspelt_top_level_key(tmp_path: Path) -> None:
                  "did you mean 'remove_firms'?"))
 
 
+def test_an_override_of_a_list_item(tmp_path: Path) -> None:
+    """'--set materials.0.ratio=0.5' turned the list into a mapping: 'park.yaml: materials: found
+    a mapping, expected a list', pinned on the unchanged file. An item is now addressed by its
+    number; a number past the list's end is said as such."""
+    folder = _write(tmp_path)
+    assert load_park(folder, overrides={"materials.0.ratio": 0.5}).materials[0].ratio == pytest.approx(0.5)
+    problem = _one(folder, overrides={"materials.3.ratio": 0.5})
+    assert problem.file == "override materials.3.ratio"
+    assert "'3' in the list 'materials' of 1 items" in problem.found and "materials.0.ratio" in problem.hint
+
+
 def test_scenario_removing_a_firm_twice(tmp_path: Path) -> None:
     """'remove_firms: [cement, cement]' said the second 'cement' was no firm of the park."""
     folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: [cement, cement]\n"})

@@ -217,6 +217,12 @@ def _unknown_entry(data: dict, key: str) -> Problem | None:
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
         what = _entry_kind(parts[:depth])
+        if isinstance(node, list) and not (part.isdigit() and int(part) < len(node)):
+            where = ".".join(parts[:depth])
+            return Problem(f"override {key}", where, f"'{part}' in the list '{where}' of {len(node)} items",
+                           f"the number of an item, 0 to {len(node) - 1}" if node else "an item of a list",
+                           hint=f"write {where}.0.{'.'.join(parts[depth + 1:])} for its first item" if node
+                           else f"give the whole list: --set {where}=[...]")
         if what is not None and isinstance(node, dict) and part not in node:
             firm = parts[1] if what == "stream" else None
             owner = f" of firm '{firm}'" if firm else ""
@@ -224,7 +230,7 @@ def _unknown_entry(data: dict, key: str) -> Problem | None:
                            f"no {what} '{part}'{owner} in the park",
                            f"the id of a {what}{owner or ' of the park'}", hint=did_you_mean(part, node),
                            firm=firm)
-        present, node = _child(node, part)
+        present, node = _child(node, int(part) if isinstance(node, list) else part)
         if not present:
             return None
     return None

@@ -202,9 +202,19 @@ def deep_merge(base: Any, override: Any) -> Any:
     return override
 
 
-def set_path(data: dict, dotted: str, value: Any) -> dict:
-    """A copy of ``data`` with ``a.b.c`` set to ``value`` (``--set`` on the command line)."""
+def set_path(data: Any, dotted: str, value: Any) -> Any:
+    """A copy of ``data`` with ``a.b.c`` set to ``value`` (``--set`` on the command line). A
+    number after a list is an item of it: ``materials.0.ratio`` is the first rule's ratio."""
     keys = dotted.split(".")
+    node = data
+    for depth, key in enumerate(keys):
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            items, rest = list(node), ".".join(keys[depth + 1:])
+            items[int(key)] = set_path(items[int(key)], rest, value) if rest else value
+            return set_path(data, ".".join(keys[:depth]), items) if depth else items
+        if not isinstance(node, dict):
+            break
+        node = node.get(key)
     override: Any = value
     for key in reversed(keys):
         override = {key: override}
