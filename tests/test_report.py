@@ -402,6 +402,7 @@ def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "ragged.csv").write_text("emissions,total_cost\n1,2\n3,4,5,6\n")
     (tmp_path / "words.csv").write_text("emissions,total_cost\n1,2\nlots,4\n")
+    (tmp_path / "infinite.csv").write_text("emissions,total_cost\n1,2\n3,inf\n")
     (tmp_path / "afile").write_text("a file")
     (tmp_path / "notes.txt").write_text("not a database")
     cases = {
@@ -409,6 +410,7 @@ def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None
         ("--pareto", str(tmp_path / "empty.csv")): "is empty",
         ("--pareto", str(tmp_path / "ragged.csv")): "not a CSV table",
         ("--pareto", str(tmp_path / "words.csv")): "not a number",
+        ("--pareto", str(tmp_path / "infinite.csv")): "holds 'inf' in row 2",
         ("--log-file", str(tmp_path / "afile" / "log")): "afile is a file, not a folder",
         ("--history", str(tmp_path / "notes.txt")): "is not a run history",
         # the log was appended to any file, the park's own park.yaml too (it then failed to load)

@@ -342,10 +342,11 @@ def _read_pareto(path: str) -> pd.DataFrame:
                                  param_hint="--pareto")
     for column in ("emissions", "total_cost"):
         values = pd.to_numeric(frame[column], errors="coerce")
-        text = values.isna() & frame[column].notna()  # empty cells are points without a solution
+        # Empty cells are points without a solution; text or an infinite value is no point.
+        text = (values.isna() & frame[column].notna()) | values.abs().eq(float("inf"))
         if text.any():
             row = int(text.to_numpy().nonzero()[0][0])
-            raise click.BadParameter(f"{path}: the column {column} holds {frame[column].iloc[row]!r} in row "
+            raise click.BadParameter(f"{path}: the column {column} holds '{frame[column].iloc[row]}' in row "
                                      f"{row + 1}, not a number", param_hint="--pareto")
         frame[column] = values
     return frame
