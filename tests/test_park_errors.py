@@ -332,6 +332,12 @@ def test_a_ton_is_a_metric_tonne(tmp_path: Path) -> None:
     assert streams["smelter.slag"].amount == pytest.approx(0.5 * 0.90718474)
 
 
+def test_binary_data_is_refused(tmp_path: Path) -> None:
+    """'name: !!binary aGVsbG8=' loaded as the park name "b'hello'"."""
+    folder = write_park(tmp_path / "park", RAW.replace("name: raw park", "name: !!binary aGVsbG8=", 1))
+    _check(_one(folder), field="park.name", line=1, says=("binary data", "write the value as text"))
+
+
 def test_a_decimal_comma_in_a_flow_mapping(tmp_path: Path) -> None:
     """'{lat: 60,7282, lon: 10,6105}' is lat 60 and a key 7282 to YAML: 'unknown key 7282,
     choose one of lat, lon, x, y' said nothing of the comma."""

@@ -81,6 +81,9 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
         return {str(k): _plain(v, count, (*loc, str(k))) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
         return [_plain(v, count, (*loc, i)) for i, v in enumerate(node)]
+    if isinstance(node, bytes):  # !!binary
+        raise _Refused("binary data (the YAML tag '!!binary')", "a plain value: text, a number, a list "
+                       "or a mapping", "write the value as text", loc)
     if node is not None and not isinstance(node, str | int | float | bool):
         return str(node)
     return node
