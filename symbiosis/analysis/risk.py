@@ -125,6 +125,9 @@ def partner_risk(
     exchanges = _exchanges(park, result)
     own = dict(zip(result.firms["firm"], result.firms["saving"], strict=True))
     rows = []
+    involved = [firm_id for firm_id in park.firms
+                if any(firm_id in ends.split(", ") for ends in exchanges["stranded_by"])]
+    took = sum(float(result.summary.get(key) or 0.0) for key in ("build_s", "solve_s", "results_s"))
     for firm_id, firm in park.firms.items():
         stranded = exchanges[[firm_id in ends.split(", ") for ends in exchanges["stranded_by"]]]
         partners = (set(stranded["from_firm"]) | set(stranded["to_firm"])) - {firm_id}
@@ -137,7 +140,8 @@ def partner_risk(
             rest = result.saving - row["own_saving"]  # the others' exchanges do not depend on it
             row |= {"saving_sunk": rest, "saving_long_run": rest, "status": "no exchanges with others"}
         else:
-            say(f"without {firm_id}")
+            order = involved.index(firm_id) + 1
+            say(f"without {firm_id} ({order} of {len(involved)} re-solves, each about {took:.0f} s)")
             row |= _resolve(park, result, firm_id, solve)
         row["saving_after"] = row["saving_sunk"] - row["stranded_capital"]
         row["loss"] = row["saving_before"] - row["saving_after"]
