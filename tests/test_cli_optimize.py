@@ -222,3 +222,5 @@ def test_piped_tables_keep_long_firm_and_stream_names_whole(tmp_path: Path) -> N
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert f"{source}.flue_gas" in run.stdout and f"{sink}.network" in run.stdout
+    # To a pipe or file the progress is plain lines (a spinner showed nothing: a cron log was empty).
+    assert "finding candidate links\n" in run.stderr and "solving with highs" in run.stderr

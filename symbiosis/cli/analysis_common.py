@@ -12,7 +12,7 @@ import pandas as pd
 from rich.table import Table
 
 from symbiosis.analysis.common import plain, records
-from symbiosis.cli.common import FiniteFloatRange, quantity, stderr, stdout
+from symbiosis.cli.common import FiniteFloatRange, quantity, stdout
 
 
 def solve_options(function: Callable) -> Callable:
@@ -41,11 +41,6 @@ def echo_json(document: Any) -> None:
 
 def frame_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records(frame)
-
-
-def progress_status(text: str = "starting") -> Any:
-    """A spinner on stderr; ``with progress_status() as status: ... status.update(text)``."""
-    return stderr.status(text, spinner="dots")
 
 
 def show_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, Callable[[Any], str]]], *,

@@ -12,6 +12,7 @@ import math
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -35,6 +36,35 @@ EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
 UNLIMITED_WIDTH = 100_000
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else UNLIMITED_WIDTH)
 stderr = Console(stderr=True, soft_wrap=True)
+
+
+class _PlainProgress:
+    """Progress as plain lines, for a stderr that is a file or pipe (cron, CI), where a spinner
+    shows nothing: each new stage once, and a stage's latest state at most every 30 s."""
+
+    EVERY_S = 30.0
+
+    def __init__(self, text: str) -> None:
+        self.stage, self.said_at = "", -math.inf
+        self.update(text)
+
+    def update(self, text: str) -> None:
+        stage, now = text.split(":")[0], time.monotonic()
+        if stage != self.stage or now - self.said_at >= self.EVERY_S:
+            stderr.print(f"{text}", markup=False, highlight=False)
+            self.stage, self.said_at = stage, now
+
+    def __enter__(self) -> _PlainProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def progress_status(text: str = "starting") -> Any:
+    """A spinner on stderr, or plain lines where stderr is no terminal;
+    ``with progress_status() as status: ... status.update(text)``."""
+    return stderr.status(text, spinner="dots") if stderr.is_terminal else _PlainProgress(text)
 
 
 def park_argument(function: Callable) -> Callable:

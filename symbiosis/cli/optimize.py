@@ -17,6 +17,7 @@ from symbiosis.cli.common import (
     handle_errors,
     park_argument,
     parse_overrides,
+    progress_status,
     quantity,
     scenario_options,
     stderr,
@@ -62,7 +63,7 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out:
         check_out_folder(out, SAVED_FILES, force=force)
-    with stderr.status("starting", spinner="dots") as status:
+    with progress_status() as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                               threads=threads, log=show_log, progress=lambda stage: status.update(stage),
                               values=True if show_values else None, start=start,

@@ -29,6 +29,7 @@ from symbiosis.cli.common import (
     handle_errors,
     park_argument,
     parse_overrides,
+    progress_status,
     scenario_options,
     stderr,
     stdout,
@@ -219,7 +220,7 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
         loaded = _park_of_result(result, Path(result_dir), loaded, park, given=bool(scenario or overrides))
         result = _with_overrides(result, loaded)
     else:
-        with stderr.status("starting", spinner="dots") as status:
+        with progress_status() as status:
             def progress(stage: str) -> None:
                 status.update(stage)
                 log.info("%s", stage)

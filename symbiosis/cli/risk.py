@@ -11,7 +11,6 @@ from symbiosis.cli.analysis_common import (
     echo_json,
     json_option,
     money,
-    progress_status,
     show_table,
     solve_options,
     text,
@@ -21,6 +20,7 @@ from symbiosis.cli.common import (
     handle_errors,
     park_argument,
     parse_overrides,
+    progress_status,
     scenario_options,
     stdout,
 )

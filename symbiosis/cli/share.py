@@ -15,7 +15,6 @@ from symbiosis.cli.analysis_common import (
     json_option,
     money,
     percent,
-    progress_status,
     show_table,
     solve_options,
     text,
@@ -26,6 +25,7 @@ from symbiosis.cli.common import (
     handle_errors,
     park_argument,
     parse_overrides,
+    progress_status,
     scenario_options,
     stdout,
 )
