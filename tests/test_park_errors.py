@@ -332,6 +332,17 @@ def test_a_ton_is_a_metric_tonne(tmp_path: Path) -> None:
     assert streams["smelter.slag"].amount == pytest.approx(0.5 * 0.90718474)
 
 
+def test_an_id_yaml_reads_as_a_number(tmp_path: Path) -> None:
+    """An unquoted firm '007:' became firm '7' silently (and an existing link from 007.x was
+    refused with 'did you mean 7.x?'); quoted, it stays '007'."""
+    text = RAW.replace("  smelter:", "  007:", 1)
+    assert text != RAW
+    problem = _one(write_park(tmp_path / "park", text))
+    assert "which YAML reads as a number" in problem.found and '"007":' in problem.hint
+    quoted = write_park(tmp_path / "quoted", RAW.replace("  smelter:", '  "007":', 1))
+    assert "007" in load_park(quoted).firms
+
+
 def test_binary_data_is_refused(tmp_path: Path) -> None:
     """'name: !!binary aGVsbG8=' loaded as the park name "b'hello'"."""
     folder = write_park(tmp_path / "park", RAW.replace("name: raw park", "name: !!binary aGVsbG8=", 1))

@@ -461,10 +461,6 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
-        if str(key).isdigit() and value is None:  # {lat: 60,7282}: YAML reads 60 and a key 7282
-            return problem(f"unknown key '{key}'", "one of the keys of the park file contract",
-                           "a decimal comma? In {a: b, ...} a comma starts the next key: write the "
-                           f"number before it with a decimal point (',{key}' -> '.{key}')")
         return problem(f"unknown key '{key}'", "one of the keys of the park file contract",
                        did_you_mean(str(key), allowed) + " (see the README's park file format)")
     if kind == "literal_error":

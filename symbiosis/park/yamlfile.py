@@ -64,6 +64,18 @@ def _too_large(found: str) -> _Refused:
                     "check the file's brackets and indentation, and its anchors (&) and aliases (*)")
 
 
+def _number_key(key: int | float, value: Any, loc: tuple) -> _Refused:
+    """A key YAML read as a number: an id written as digits (``007:`` is the number 7, the
+    zeros gone), or the digits after a decimal comma in ``{lat: 60,7282}`` (a key 7282)."""
+    if value is None and isinstance(key, int):
+        hint = ("a decimal comma? In {a: b, ...} a comma starts the next key: write the number before "
+                f"it with a decimal point (',{key}' -> '.{key}')")
+    else:
+        hint = "quote it as you wrote it, e.g. \"007\": (unquoted, YAML reads 007 as the number 7)"
+    return _Refused(f"the key {key}, which YAML reads as a number", "a key of text: an id or a field name",
+                    hint, (*loc, str(key)))
+
+
 def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
     count = [0] if count is None else count
     count[0] += 1
@@ -78,6 +90,9 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
                        "a plain value: text, a number, a list or a mapping",
                        "remove the tag (the word starting with '!'); a park file holds no objects", loc)
     if isinstance(node, CommentedMap):
+        for k, v in node.items():
+            if isinstance(k, int | float) and not isinstance(k, bool):
+                raise _number_key(k, v, loc)
         return {str(k): _plain(v, count, (*loc, str(k))) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
         return [_plain(v, count, (*loc, i)) for i, v in enumerate(node)]
