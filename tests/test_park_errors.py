@@ -1206,7 +1206,8 @@ def test_a_firm_id_no_one_could_name_a_stream_of(tmp_path: Path, firm_id: str) -
 @pytest.mark.parametrize(("technology", "value", "says"), [
     ("truck", "120 degC", ("a max_temperature for a material link", "remove it")),
     ("steam_pipe", "200 degC", ("a max_temperature for a steam link", "steam is matched by its own")),
-    ("hot_water_pipe", "120 K", ("'120 K' (-153.15 degC)", "heats nothing", "write it in degC")),
+    ("hot_water_pipe", "120 K",
+     ("'120 K' (-153.15 degC)", "heats nothing", "e.g. '120 degC'", "120 K is -153 degC")),
 ])
 def test_a_max_temperature_that_would_mean_nothing(tmp_path: Path, technology: str, value: str,
                                                    says: tuple[str, ...]) -> None:

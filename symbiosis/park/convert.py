@@ -394,7 +394,8 @@ def technology(
     elif top is not None and top <= 273.15 and not math.isnan(top):
         reader.problem(where("max_temperature"), f"'{raw['max_temperature']}' ({top - 273.15:g} degC)",
                        "a temperature above 0 degC that some demand lies below: at this one the "
-                       f"{name} heats nothing", "write it in degC, e.g. '120 degC'")
+                       f"{name} heats nothing", "give the hottest it heats a demand to, e.g. '120 degC' "
+                       "(a value in K is absolute: 120 K is -153 degC)")
     if "investment_per_capacity" in overridden and "cost_curve" not in overridden:
         curve = ()  # the park's own linear figure replaces the catalogue's curve
     return Technology(
