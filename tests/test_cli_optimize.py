@@ -224,3 +224,17 @@ def test_piped_tables_keep_long_firm_and_stream_names_whole(tmp_path: Path) -> N
     assert f"{source}.flue_gas" in run.stdout and f"{sink}.network" in run.stdout
     # To a pipe or file the progress is plain lines (a spinner showed nothing: a cron log was empty).
     assert "finding candidate links\n" in run.stderr and "solving with highs" in run.stderr
+
+
+def test_plain_progress_says_each_stage_once(capsys) -> None:
+    """A Shapley split printed one line per coalition to a log (2,048 on Raufoss); each stage
+    is said once, and its state again only after 30 s."""
+    from symbiosis.cli.common import _PlainProgress
+
+    progress = _PlainProgress("starting")
+    for text in ("coalition {a}", "coalition {a, b}", "solving with highs: best 5 NOK",
+                 "solving with highs: 4 NOK", "without hydro (1 of 2)", "without nammo (2 of 2)"):
+        progress.update(text)
+    said = capsys.readouterr().err.splitlines()
+    assert said == ["starting", "coalition {a}", "solving with highs: best 5 NOK", "without hydro (1 of 2)",
+                    "without nammo (2 of 2)"]

@@ -10,6 +10,7 @@ import functools
 import json
 import math
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -40,7 +41,8 @@ stderr = Console(stderr=True, soft_wrap=True)
 
 class _PlainProgress:
     """Progress as plain lines, for a stderr that is a file or pipe (cron, CI), where a spinner
-    shows nothing: each new stage once, and a stage's latest state at most every 30 s."""
+    shows nothing: each new stage once (its words before ':', '{' or '('), and a stage's latest
+    state at most every 30 s (a Shapley split solves thousands of coalitions)."""
 
     EVERY_S = 30.0
 
@@ -49,7 +51,7 @@ class _PlainProgress:
         self.update(text)
 
     def update(self, text: str) -> None:
-        stage, now = text.split(":")[0], time.monotonic()
+        stage, now = re.split(r"[:{(]", text, maxsplit=1)[0].strip(), time.monotonic()
         if stage != self.stage or now - self.said_at >= self.EVERY_S:
             stderr.print(f"{text}", markup=False, highlight=False)
             self.stage, self.said_at = stage, now
