@@ -4,12 +4,13 @@ Heat is split into temperature segments for the transportation model of Cerda,
 Westerberg, Mason and Linnhoff (1983): for every minimum approach dT in use, a
 shifted scale holds every hot-stream temperature minus dT and every cold-stream
 temperature; each hot stream is split at every point of every scale plus its
-dT, each cold stream at every point, and also at each cut of every hot stream
-linked to it minus that link's dT, so that the segments of a link line up. Over
-a link with approach dT, hot segment [a, b] may feed cold segment [c, d] when the
+dT, each cold stream at every point; then each linked pair of streams is cut at
+each other's points, shifted by the link's dT, until they line up (``_line_up``,
+with a bound: past it demands are only cut where their supplies are). Over a
+link with approach dT, hot segment [a, b] may feed cold segment [c, d] when the
 shifted segment lies at or above it (a - dT >= c and b - dT >= d): with one dT
 that is the problem-table interval rule; with several, a hot piece cut by
-another dT no longer feeds a longer cold segment whose top it does not reach
+another dT never feeds a longer cold segment whose top it does not reach
 (it did, and passed more heat than the temperatures allow).
 
 A link whose supply lies wholly above its demand (coldest supply point minus dT at or
@@ -36,9 +37,10 @@ from symbiosis.models.data import (
     StreamData,
 )
 from symbiosis.park import Park, Stream
+from symbiosis.park.exchange import SAME_TEMPERATURE_K
 from symbiosis.time import TimeSteps
 
-TOLERANCE_K = 1e-6
+TOLERANCE_K = SAME_TEMPERATURE_K  # the candidates' rule for "the same temperature" (park/exchange)
 
 
 def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelData:

@@ -125,11 +125,12 @@ def partner_risk(
     exchanges = _exchanges(park, result)
     own = dict(zip(result.firms["firm"], result.firms["saving"], strict=True))
     rows = []
-    involved = [firm_id for firm_id in park.firms
-                if any(firm_id in ends.split(", ") for ends in exchanges["stranded_by"])]
+    stranded_by = {firm_id: exchanges[[firm_id in ends.split(", ") for ends in exchanges["stranded_by"]]]
+                   for firm_id in park.firms}
+    involved = [firm_id for firm_id, stranded in stranded_by.items() if not stranded.empty]
     took = sum(float(result.summary.get(key) or 0.0) for key in ("build_s", "solve_s", "results_s"))
     for firm_id, firm in park.firms.items():
-        stranded = exchanges[[firm_id in ends.split(", ") for ends in exchanges["stranded_by"]]]
+        stranded = stranded_by[firm_id]
         partners = (set(stranded["from_firm"]) | set(stranded["to_firm"])) - {firm_id}
         row = {"firm": firm_id, "name": firm.name, "exchanges": len(stranded),
                "partners": ", ".join(sorted(partners)),

@@ -53,7 +53,7 @@ class _PlainProgress:
     def update(self, text: str) -> None:
         stage, now = re.split(r"[:{(]", text, maxsplit=1)[0].strip(), time.monotonic()
         if stage != self.stage or now - self.said_at >= self.EVERY_S:
-            stderr.print(f"{text}", markup=False, highlight=False)
+            stderr.print(text, markup=False, highlight=False)
             self.stage, self.said_at = stage, now
 
     def __enter__(self) -> _PlainProgress:

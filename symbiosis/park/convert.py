@@ -58,9 +58,9 @@ from symbiosis.units import (
 )
 
 Locate = Callable[[tuple], tuple[str, int | None]]
+"""Where a location in the merged data was written: (file shown to the user, line)."""
 # What a hub may build (symbiosis/hubs.py); its links are candidates like any firm's.
 HUB_KINDS = ("electrolyser", "storage", "heat_pump")
-"""Where a location in the merged data was written: (file shown to the user, line)."""
 
 
 @dataclass
