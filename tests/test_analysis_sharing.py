@@ -122,6 +122,13 @@ def test_one_supplier_two_buyers_breaks_the_core(park_of) -> None:
     violations = core_violations(frame).set_index("coalition")
     assert sorted(violations.index) == ["chlor, east", "chlor, west"]
     assert list(violations["shortfall"]) == pytest.approx([s / 6, s / 6], rel=1e-6)
+    # One solve: the result's answer builds one pipe, from chlor to one buyer, which is open to
+    # that pair (F(N) <= {chlor, buyer} <= N), so v(pair) = v(N) unsolved; the other pair is
+    # solved; a coalition without chlor or of one firm has no link (worth 0).
+    assert frame.attrs["coalitions_solved"] == 1
+    worth = {tuple(c["coalition"]): c["worth"] for c in frame.attrs["coalitions"]}
+    assert worth[("chlor", "east")] == pytest.approx(s, rel=1e-6)
+    assert worth[("chlor", "west")] == pytest.approx(s, rel=1e-6)
 
     equal = fair_shares(park, result, method="equal_split")
     (violation,) = equal.attrs["core_violations"]
@@ -289,7 +296,7 @@ def test_coalition_solves_cost_what_optimize_says(park_of, make) -> None:
     model = CoalitionModel(park, Solve())
     for left_out in ({ids[0]}, set(), set(ids[1:]), {ids[0]}):
         expected = symbiosis.optimize(park, fixed_links=dict.fromkeys(left_out, False)).total_cost
-        assert model.total_cost(left_out) == pytest.approx(expected, rel=1e-9)
+        assert model.total_cost(left_out)[0] == pytest.approx(expected, rel=1e-9)
 
 
 # A result is shared only for the park data it was solved from, and only if it is their least cost:

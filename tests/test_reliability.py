@@ -250,6 +250,26 @@ def test_save_refuses_any_file_it_would_write(tmp_path: Path, mine: str) -> None
     assert Result.load(out).total_cost == pytest.approx(result.total_cost)
 
 
+def test_a_table_longer_than_an_excel_sheet_goes_on_over_more_sheets(tmp_path: Path, monkeypatch) -> None:
+    """An hourly park of 120 streams has 1,051,200 rows of values, more than an Excel sheet's
+    1,048,576: saving raised openpyxl's 'sheet is too large' after the solve and nothing was
+    kept. A long table now goes on over sheets values_2 ...; shown with 1-row sheets."""
+    import symbiosis.results.result as result_module
+
+    result, out = _solved(tmp_path), tmp_path / "out"
+    monkeypatch.setattr(result_module, "EXCEL_ROWS", 1)
+    result.save(out)
+    sheets = pd.read_excel(out / "result.xlsx", sheet_name=None)
+    longest = max(result_module.TABLES, key=lambda name: len(getattr(result, name)))
+    table = getattr(result, longest)
+    parts = [name for name in sheets if name == longest or name.startswith(f"{longest}_")]
+    assert parts == [longest] + [f"{longest}_{k}" for k in range(2, len(parts) + 1)]
+    assert len(parts) == len(table) > 1
+    together = pd.concat([sheets[name] for name in parts], ignore_index=True)
+    assert len(together) == len(table)
+    assert list(together.columns) == list(table.columns)
+
+
 def test_history_of_a_file_that_is_no_database_or_no_park_is_a_clear_usage_error(tmp_path: Path) -> None:
     """``history PARK --history notes.txt`` was a sqlite3.DatabaseError traceback (the command had no
     handle_errors); ``history afile`` (a text file) said "string indices must be integers"."""

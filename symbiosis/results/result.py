@@ -27,6 +27,9 @@ TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
 NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
 # Every file ``Result.save`` writes, in the order it moves them into place: result.json last.
 SAVED_FILES = (*(f"{name}.csv" for name in TABLES), "result.xlsx", "result.json")
+# Data rows an Excel sheet holds (1,048,576 rows less the header): an hourly table of 120
+# streams (values) or links (flows) is longer, and goes on over sheets values_2, values_3 ...
+EXCEL_ROWS = 1_048_575
 CONTRACT_EXCHANGE = [
     "from_firm",
     "from_stream",
@@ -216,11 +219,15 @@ class Result:
         return folder
 
     def to_excel(self, path: str | Path) -> None:
+        """The summary and every table, one sheet each; a table longer than an Excel sheet
+        (:data:`EXCEL_ROWS`) goes on over sheets ``name_2``, ``name_3`` ... (the CSV is whole)."""
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             self.summary.rename("value").to_frame().to_excel(writer, sheet_name="summary")
             for name in TABLES:
                 table = getattr(self, name)
-                table.to_excel(writer, sheet_name=name, index=False)
+                for part, start in enumerate(range(0, max(len(table), 1), EXCEL_ROWS), start=1):
+                    sheet = name if part == 1 else f"{name}_{part}"
+                    table.iloc[start:start + EXCEL_ROWS].to_excel(writer, sheet_name=sheet, index=False)
 
     @classmethod
     def load(cls, folder: str | Path) -> Result:
