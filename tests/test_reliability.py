@@ -270,6 +270,30 @@ def test_a_table_longer_than_an_excel_sheet_goes_on_over_more_sheets(tmp_path: P
     assert list(together.columns) == list(table.columns)
 
 
+@pytest.mark.parametrize("theirs", ["create table contacts(name text)",
+                                    "create table runs(id integer primary key, athlete text, km real)"])
+def test_report_refuses_a_database_of_something_else_before_writing_to_it(tmp_path: Path, theirs: str) -> None:
+    """``report --history user.db`` on a user's own SQLite file added the tables runs,
+    sqlite_sequence and an index to it and switched it to WAL for good; one with a 'runs' table of
+    its own was refused, but only after the switch. Now it is refused before anything is solved or
+    written, byte for byte untouched; an empty file is a new history."""
+    park, mine = str(tiny(tmp_path / "park")), tmp_path / "user.db"
+    with sqlite3.connect(mine) as connection:
+        connection.execute(theirs)
+    connection.close()
+    before = mine.read_bytes()
+    run = CliRunner().invoke(cli, ["report", park, "--out", str(tmp_path / "reports"), "--history", str(mine)])
+    assert run.exit_code == 2, run.output
+    assert "database of something else" in run.output and "--history" in run.output
+    assert mine.read_bytes() == before
+    listed = CliRunner().invoke(cli, ["history", park, "--history", str(mine)])  # the listing too
+    assert listed.exit_code == 2 and "is not a run history" in listed.output
+    assert mine.read_bytes() == before
+    (tmp_path / "new.sqlite").touch()
+    History(tmp_path / "new.sqlite").record(Run.of(_solved(tmp_path / "solved")))
+    assert History(tmp_path / "new.sqlite").runs()
+
+
 def test_history_of_a_file_that_is_no_database_or_no_park_is_a_clear_usage_error(tmp_path: Path) -> None:
     """``history PARK --history notes.txt`` was a sqlite3.DatabaseError traceback (the command had no
     handle_errors); ``history afile`` (a text file) said "string indices must be integers"."""

@@ -121,6 +121,7 @@ class History:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_other_database(self.path)
         with self._connect() as connection:
             connection.executescript(SCHEMA)
             self._add_columns(connection)
@@ -225,6 +226,34 @@ class History:
         """SQLite's ``PRAGMA integrity_check``: ``'ok'`` for a sound file."""
         with self._connect() as connection:
             return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+class NotAHistory(sqlite3.DatabaseError):
+    """A SQLite file that holds something other than a symbiosis run history."""
+
+
+# What a run history holds: its table, its index, and SQLite's own counter of AUTOINCREMENT.
+HISTORY_OBJECTS = {"runs", "runs_by_park", "sqlite_sequence"}
+
+
+def _refuse_other_database(path: Path) -> None:
+    """Refuse, before anything is written to it, a file that is a database of something else:
+    opening it as a history would add tables to it and switch its journal mode.
+
+    The file is read without a write (SQLite's read-only mode): a file that is no database at
+    all fails here with SQLite's own ``DatabaseError``."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # a new history
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
+    finally:
+        connection.close()
+    others = sorted(names - HISTORY_OBJECTS)
+    if others or (names and not {"park", "time", "status"} <= columns):
+        held = ", ".join(others) if others else "a table 'runs' of other columns"
+        raise NotAHistory(f"a database of something else, holding {held}; left as it was")
 
 
 def overrides_text(overrides: object) -> str:
