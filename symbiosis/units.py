@@ -202,6 +202,22 @@ def parse(
         ) from None
 
 
+def period_hours(value: object) -> float:
+    """The hours of the period a rate is written per: 24 for ``'0.5 %/day'``, 8760 for
+    ``'12 %/year'``, 1 for ``'0.02 %/h'`` or a bare number (read per hour). For a rate that
+    compounds, such as a store's standing loss, which a linear conversion would misstate."""
+    split = _split_number(value, "") if isinstance(value, str) else None
+    if split is None or not split[1]:
+        return 1.0
+    ureg = registry()
+    quantity = ureg.Quantity(1, ureg.parse_units(split[1]))
+    hours = 1.0
+    for name, exponent in quantity.unit_items():
+        if ureg.Quantity(1, name).dimensionality == ureg.hour.dimensionality:
+            hours *= ureg.Quantity(1, name).to("h").magnitude ** -exponent
+    return hours
+
+
 def _in_currency(kind: Quantity, currency: str) -> Quantity:
     """``kind`` with its example written in the park's currency (``600 EUR/m`` -> ``600 NOK/m``)."""
     example = re.sub(r"\b(" + "|".join(CURRENCIES) + r")\b", currency, kind.example)

@@ -599,13 +599,30 @@ def test_a_cost_curve_on_a_store_is_refused(make_park) -> None:
     assert "apply to links" in problem.expected and "investment_per_capacity" in problem.hint
 
 
-@pytest.mark.parametrize("written", ["100 %/h", "150 %/h", "3000 %/day"])
+@pytest.mark.parametrize("written", ["100 %/h", "150 %/h", "3000 %/day", "100 %/day"])
 def test_a_standing_loss_of_100_percent_an_hour_or_more_is_refused(make_park, written: Any) -> None:
     """'150 %/h' loaded: a store losing more than it holds made heat from nothing (the audit:
-    730 MWh in, 10,220 MWh out a year)."""
+    730 MWh in, 10,220 MWh out a year). All of it over any period is refused too."""
     problem = _refused(make_park, _firms(), technologies={"thermal_storage": {"standing_loss": written}})
     assert problem.field == "technologies.thermal_storage.standing_loss"
-    assert "below 100 %/h" in problem.expected and "per hour" in problem.hint
+    assert "below 100 %/h" in problem.expected and "'0.5 %/day'" in problem.hint
+
+
+@pytest.mark.parametrize(("written", "hours", "kept"), [("50 %/day", 24, 0.5), ("12 %/year", 8760, 0.88),
+                                                        ("0.02 %/h", 1, 0.9998),
+                                                        ("1 %/week", 168, 0.99)])
+def test_a_standing_loss_per_day_or_year_keeps_that_share_over_that_period(make_park, written: Any,
+                                                                           hours: int, kept: float) -> None:
+    """A store keeps (1 - loss per hour)^h over h hours. '50 %/day' was read linearly as
+    50/24 = 2.083 %/h, which keeps 0.979^24 = 60.3 % a day (39.7 % lost, not 50 %); '12 %/year'
+    kept 88.7 %. Now the hourly loss is 1 - (1 - share)^(1/hours): 50 %/day is 2.85 %/h."""
+    from symbiosis.models.storage import kept_over
+
+    park = make_park(_firms(), technologies={"thermal_storage": {"standing_loss": written}})
+    tank = park.technologies["thermal_storage"]
+    assert kept_over(tank, hours) == pytest.approx(kept, rel=1e-12)
+    if written == "50 %/day":
+        assert tank.standing_loss == pytest.approx(1 - 0.5 ** (1 / 24), rel=1e-12)  # 2.85 %/h
 
 
 @pytest.mark.parametrize(("written", "per_km"), [("0.5 %/km", 0.005), ("0.5 %", 0.005), (0.005, 0.005),

@@ -55,6 +55,7 @@ from symbiosis.units import (
     Quantity,
     UnitProblem,
     parse,
+    period_hours,
 )
 
 Locate = Callable[[tuple], tuple[str, int | None]]
@@ -339,15 +340,13 @@ def technology(
             quantity = kind_of
         if key == "loss_per_km":
             number = _loss_per_km(reader, raw[key], where(key))
+        elif key == "standing_loss":
+            number = _standing_loss(reader, raw[key], quantity, where(key))
         else:
             number = reader.quantity(raw[key], quantity, where(key))
         if key in SHARE_FIELDS and not math.isnan(number) and not 0 <= number <= 1:
             reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %",
                            "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
-        elif key == "standing_loss" and not math.isnan(number) and number >= 1:
-            reader.problem(where(key), f"'{raw[key]}' ({number * 100:g} %/h)",
-                           "a share of its content a store loses per hour, below 100 %/h",
-                           "check the number and its unit, e.g. '0.02 %/h' (per hour, not per day)")
         elif key == "lifetime":
             reader.at_least(number, 0, where(key), "a lifetime > 0 years", strict=True, written=raw[key],
                             hint="write e.g. '30 year'")
@@ -420,6 +419,25 @@ def _loss_per_km(reader: Reader, value: Any, loc: tuple) -> float:
         reader.problem(loc, f"'{value}' ({number * 100:g} %/km)",
                        "a share lost per km below 100 %/km (at 100 %/km nothing arrives after 1 km)", hint)
     return number
+
+
+def _standing_loss(reader: Reader, value: Any, kind: Quantity, loc: tuple) -> float:
+    """The share of its content a store loses per hour, from a share per any period: a store
+    keeps (1 - loss per hour)^h over h hours, so '50 %/day' is 1 - 0.5^(1/24) = 2.85 %/h, which
+    keeps half a day's content (not 50/24 = 2.08 %/h, which keeps 60 %)."""
+    per_hour = reader.quantity(value, kind, loc)
+    if math.isnan(per_hour):
+        return per_hour
+    hours = period_hours(value)
+    lost = per_hour * hours  # over the period it is written per
+    if lost >= 1:
+        per = "per hour" if hours == 1 else f"over the {hours:g} h it is written per"
+        reader.problem(loc, f"'{value}' ({lost * 100:g} % {per})",
+                       "a share of its content a store loses per hour, below 100 %/h (or below 100 % "
+                       "per day, per year ...)",
+                       "check the number and its unit, e.g. '0.02 %/h' or '0.5 %/day'")
+        return math.nan
+    return -math.expm1(math.log1p(-lost) / hours) if hours != 1 else lost
 
 
 def _location(reader: Reader, raw: schema.Location, loc: tuple) -> Location:
