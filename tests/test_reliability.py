@@ -272,7 +272,7 @@ def test_a_table_longer_than_an_excel_sheet_goes_on_over_more_sheets(tmp_path: P
 
 @pytest.mark.parametrize("theirs", ["create table contacts(name text)",
                                     "create table runs(id integer primary key, athlete text, km real)"])
-def test_report_refuses_a_database_of_something_else_before_writing_to_it(tmp_path: Path, theirs: str) -> None:
+def test_report_refuses_a_database_of_something_else_before_writing(tmp_path: Path, theirs: str) -> None:
     """``report --history user.db`` on a user's own SQLite file added the tables runs,
     sqlite_sequence and an index to it and switched it to WAL for good; one with a 'runs' table of
     its own was refused, but only after the switch. Now it is refused before anything is solved or
@@ -282,7 +282,8 @@ def test_report_refuses_a_database_of_something_else_before_writing_to_it(tmp_pa
         connection.execute(theirs)
     connection.close()
     before = mine.read_bytes()
-    run = CliRunner().invoke(cli, ["report", park, "--out", str(tmp_path / "reports"), "--history", str(mine)])
+    out = str(tmp_path / "reports")
+    run = CliRunner().invoke(cli, ["report", park, "--out", out, "--history", str(mine)])
     assert run.exit_code == 2, run.output
     assert "database of something else" in run.output and "--history" in run.output
     assert mine.read_bytes() == before
