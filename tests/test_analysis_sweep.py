@@ -150,3 +150,37 @@ def test_cli_grid_reads_ranges_and_single_values() -> None:
         parse_grid(("park.carbon_price=1..5:-1",))
     with pytest.raises(Exception, match="set twice"):
         parse_grid(("a=1", "a=2"))
+
+
+def test_a_unit_is_read_after_a_decimal_comma_or_digit_groups(tmp_path: Path) -> None:
+    """A range without a unit takes the park's own; after '100,5 EUR/t' or '1_000 t/year' (numbers
+    symbiosis reads) the unit was ',5 EUR/t' and '_000 t/year', and every run was refused."""
+    from symbiosis.analysis.sweep import park_unit
+
+    park = tmp_path / "park.yaml"
+    park.write_text("routes:\n  landfill:\n    price: 100,5 EUR/t\nfirms:\n  a:\n    amount: 1_000 t/year\n"
+                    "    share: 1,200.5 kg\n")
+    assert park_unit(park, "routes.landfill.price") == "EUR/t"
+    assert park_unit(park, "firms.a.amount") == "t/year"
+    assert park_unit(park, "firms.a.share") == "kg"
+    assert grid_values("100..200:100", unit_of=park_unit(park, "routes.landfill.price")) == \
+        ["100 EUR/t", "200 EUR/t"]
+
+
+def test_an_infeasible_run_says_why_and_links_running_today_are_not_proposed(client, tmp_path: Path) -> None:
+    """Pair 1 runs today (an existing pipe), so at 20 NOK/t nothing is proposed: the count was 1
+    and the robustness table listed the pipe as 'built in 1 of 1'. A scenario that allows firm s1
+    no partner cannot keep its existing pipe: the row said only 'Infeasible' (optimize names the
+    rule), and the sweep counted 0 failed while exiting 1."""
+    data = three_pairs()
+    data["existing"] = [{"from": "s1.hydrogen", "to": "d1.hydrogen", "technology": "hydrogen_pipe",
+                         "capacity": "0.1 t/h"}]
+    folder = write_park(tmp_path / "pairs", data,
+                        files={"scenarios/alone.yaml": "firms: {s1: {rules: {max_partners: 0}}}\n"})
+    result = sweep(folder, scenarios=[None, "alone"], client=client)
+    base, alone = result.runs.iloc[0], result.runs.iloc[1]
+    assert base["status"] == "optimal" and base["exchanges"] == 0 and base["error"] == ""
+    assert result.exchanges.empty
+    assert alone["status"] == "infeasible" and "max_partners" in alone["error"]
+    assert list(result.failed["scenario"]) == ["alone"]
+    assert "1 with a solution, 1 failed" in repr(result)

@@ -45,7 +45,9 @@ EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 RANGE = re.compile(rf"^\s*(?P<start>{NUMBER})\s*\.\.\s*(?P<stop>{NUMBER})\s*:\s*(?P<step>{NUMBER})"
                    r"\s*(?P<unit>.*?)\s*$")
-NUMBER_WITH_UNIT = re.compile(rf"^\s*{NUMBER}\s*(?P<unit>[^\s0-9.].*?)\s*$")
+# A number as a park file may write it (decimal comma, '_' between digits: symbiosis.units), then its unit.
+NUMBER_IN_FILE = r"[-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+NUMBER_WITH_UNIT = re.compile(rf"^\s*{NUMBER_IN_FILE}\s*(?P<unit>[^\s0-9.,_].*?)\s*$")
 MAX_VALUES = 10_000
 # A local cluster: two worker processes of one thread each (HiGHS runs one solve per process).
 LOCAL_WORKERS = 2
@@ -63,9 +65,11 @@ class SweepResult:
         One row a run: ``run``, ``scenario`` ('' for the park as it is), ``overrides``
         (``key=value; ...``), one column per grid key, ``status`` (the solver's, or ``failed``),
         ``total_cost``, ``baseline_cost``, ``saving``, ``emissions``, ``co2_avoided``,
-        ``investment``, ``exchanges`` (how many built), ``start`` (``design`` when the run
+        ``investment``, ``exchanges`` (how many proposed: links running today are not
+        counted, nor listed in ``exchanges`` below), ``start`` (``design`` when the run
         started from its neighbour's design, ``relaxation`` or '' otherwise), ``solve_s``
-        (seconds in the solver) and ``error``.
+        (seconds in the solver) and ``error`` (for a run without a solution: why, as
+        ``optimize`` explains it, such as the rule or balance that makes the park infeasible).
     exchanges
         One row an exchange built in at least one run (by from, to and technology):
         ``built_in`` runs of ``runs`` with a solution, ``robustness`` (the share), the least and
@@ -77,13 +81,14 @@ class SweepResult:
 
     @property
     def failed(self) -> pd.DataFrame:
-        return self.runs[self.runs["status"] == "failed"]
+        """The runs without a solution: not loaded (``failed``), infeasible, stopped before an answer."""
+        return self.runs[~self.runs["status"].isin(["optimal", "time_limit"]) | self.runs["saving"].isna()]
 
     def to_dict(self) -> dict[str, Any]:
         return {"runs": records(self.runs), "exchanges": records(self.exchanges)}
 
     def __repr__(self) -> str:
-        ok = int((self.runs["status"].isin(["optimal", "time_limit"])).sum())
+        ok = len(self.runs) - len(self.failed)
         return (f"SweepResult({len(self.runs)} runs, {ok} with a solution, {len(self.failed)} failed, "
                 f"{len(self.exchanges)} exchanges built somewhere)")
 
@@ -311,13 +316,15 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
     except Exception as exc:
         return _failed(scenario, overrides, _message(exc))
     s = result.summary
+    why = str(s.get("infeasibility", "") or s.get("solver_message", "") or result.status)
+    proposed = result.exchanges[~result.exchanges["existing"].astype(bool)]
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides),
-           "status": result.status, "error": "" if result.has_solution else str(s.get("solver_message", "")),
+           "status": result.status, "error": "" if result.has_solution else why,
            **{key: plain(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
                                                  "co2_avoided", "investment")},
-           "exchanges": len(result.exchanges), "start": s.get("start_source", ""),
+           "exchanges": len(proposed), "start": s.get("start_source", ""),
            "solve_s": plain(s.get("solve_s"))}
-    exchanges = records(result.exchanges[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
+    exchanges = records(proposed[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
         if result.has_solution else []
     design = sorted(result.exchanges["id"]) if result.has_solution else []
     return {"row": row, "exchanges": exchanges, "solved": result.has_solution, "design": design}
