@@ -681,3 +681,21 @@ def test_profile_rows_with_other_columns_are_refused(tmp_path: Path) -> None:
     path.write_text("\n".join(["950"] * 6 + ["1,200,000"] + ["950"] * 5) + "\n")
     with pytest.raises(ProfileProblem, match="line 7 has 3 columns"):
         read_values(path)
+
+
+@pytest.mark.parametrize(("time", "fix"), [({"typical_days": "8"}, "without quotes: 8"),
+                                           ({"typical_days": True}, "write a number"),
+                                           ({"typical_days": "8 days"}, "without a unit")])
+def test_a_number_written_as_text_or_true_gets_the_fix_that_fits(make_park, time: dict, fix: str) -> None:
+    """typical_days: '8' and typical_days: true were told 'write the number without a unit'."""
+    problem = _refused(make_park, _firms(), park={"time": time})
+    assert problem.field == "park.time.typical_days" and fix in problem.hint
+
+
+def test_an_empty_or_numeric_profile_name_gets_the_fix_that_fits(make_park) -> None:
+    """profile: '' was 'a folder, not a file' (the park folder itself); profile: 5 was told
+    'write one value, not a list or mapping'."""
+    empty = _refused(make_park, _firms(cooling={**_supply(), "profile": ""}))
+    assert empty.found == "an empty name" and "leave the key out" in empty.hint
+    number = _refused(make_park, _firms(cooling={**_supply(), "profile": 5}))
+    assert "as text" in number.hint and "list" not in number.hint

@@ -617,6 +617,10 @@ def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carr
 def _profile(reader: Reader, loc: tuple, text: str, folder: Path | None) -> tuple[float, ...] | None:
     base = (folder or Path.cwd()).resolve()
     path = (base / text).resolve()
+    if not text.strip():
+        reader.problem(loc, "an empty name", "the name of a CSV file in the park folder",
+                       "write e.g. 'profile: profiles/heat.csv', or leave the key out for a flat profile")
+        return None
     if not path.is_relative_to(base):
         reader.problem(loc, f"'{text}'", "a file inside the park folder",
                        "copy the profile into the park folder (e.g. profiles/) and refer to it there")

@@ -7,6 +7,7 @@ import dataclasses
 import difflib
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -481,13 +482,22 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
     if kind.startswith(("int_", "float_")):
         whole = " whole" if kind.startswith("int_") else ""
         given_a_number = isinstance(value, int | float) and not isinstance(value, bool)
-        hint = (f"write a whole number, e.g. {max(1, round(value))}" if given_a_number and whole
-                else "write the number without a unit")
+        if given_a_number and whole:
+            hint = f"write a whole number, e.g. {max(1, round(value))}"
+        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(\.\d*)?\s*", value):
+            hint = f"write the number without quotes: {value.strip()}"
+        elif isinstance(value, str):
+            hint = "write the number without a unit"
+        else:
+            hint = "write a number"
         return problem(_kind(value), f"a{whole} number{words}", hint)
     if kind.startswith("bool_"):
         return problem(_kind(value), f"true or false{words}", "write true or false")
     if kind.startswith("string_"):
-        return problem(_kind(value), f"a name or text{words}", "write one value, not a list or mapping")
+        given_one = isinstance(value, int | float | bool) or value is None
+        hint = (f"write it as text{', in quotes' if isinstance(value, int | float) else ''}"
+                if given_one else "write one value, not a list or mapping")
+        return problem(_kind(value), f"a name or text{words}", hint)
     return problem(_kind(value), error["msg"].lower() + words, "correct the value")
 
 
