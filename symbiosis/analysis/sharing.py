@@ -40,7 +40,7 @@ answer (``F(T) <= S <= T``): that answer is open to ``S`` (every link it builds 
 ``S``'s firms) and nothing open to ``S`` is closed to ``T``, so it is ``S``'s best answer too
 and ``v(S) = v(T)``. An exact game solves its coalitions from the largest down, so that a firm
 nobody builds with in a large coalition costs no solve in the smaller ones; on Raufoss (11
-players) this leaves XXX of the 2,046 coalitions to solve.
+players) 760 of its 2,046 coalitions are solved.
 
 **The result.** ``v(N)`` is taken from the result, so it must be the park's own least-cost
 answer: a result of other park data (another park, or this one loaded with another scenario or
