@@ -202,6 +202,23 @@ def parse(
         ) from None
 
 
+_QUANTITY_TEXT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def written_one_way(value: object) -> object:
+    """A value as written in a park file or --set, each number one way: ``300``, ``300.0``,
+    ``'300.0 EUR/t'`` and ``'300 EUR / t'`` give ``300`` or ``'300 EUR/t'``; anything else as is.
+    For telling whether two runs had the same data, not for reading values (:func:`parse`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        match = _QUANTITY_TEXT.match(value)
+        if match:
+            unit = re.sub(r"\s*([/*])\s*", r"\1", " ".join(match[2].split()))
+            return f"{float(match[1]):.15g} {unit}".rstrip()
+    return value
+
+
 def period_hours(value: object) -> float:
     """The hours of the period a rate is written per: 24 for ``'0.5 %/day'``, 8760 for
     ``'12 %/year'``, 1 for ``'0.02 %/h'`` or a bare number (read per hour). For a rate that

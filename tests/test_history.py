@@ -154,3 +154,20 @@ def test_replacing_a_folder_keeps_the_earlier_figures(tmp_path: Path) -> None:
     assert runs[second].result_path == str(board) and runs[other].result_path == str(tmp_path / "elsewhere")
     assert history.previous("Park", "").id == second
     assert history.previous("Park", "", before=second).id == first  # figures only
+
+
+def test_the_same_data_written_two_ways_is_one_fingerprint_and_one_set_of_overrides() -> None:
+    """A monthly report whose --set changed from '300 EUR/t' to '300.0 EUR / t' lost its
+    comparison: the fingerprint hashed the text as written, and the history matched the text of
+    the overrides. Both are now of the numbers; another number is another run."""
+    import symbiosis
+    from symbiosis.report.history import overrides_text
+
+    raufoss = Path(__file__).parent.parent / "parks" / "raufoss"
+    parks = [symbiosis.load_park(raufoss, overrides={"park.carbon_price": price})
+             for price in ("300 EUR/t", "300.0 EUR / t", "3e2 EUR/t", "301 EUR/t")]
+    fingerprints = [park.fingerprint for park in parks]
+    assert fingerprints[0] == fingerprints[1] == fingerprints[2] != fingerprints[3]
+    texts = [overrides_text(dict(park.overrides)) for park in parks]
+    assert texts[:3] == ["park.carbon_price=300 EUR/t"] * 3 and texts[3] == "park.carbon_price=301 EUR/t"
+    assert overrides_text({"park.routing_factor": 1.0}) == "park.routing_factor=1"

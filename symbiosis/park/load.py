@@ -23,6 +23,7 @@ from symbiosis.park.convert import Broken, Locate, build_park
 from symbiosis.park.model import Park
 from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, problem_at
 from symbiosis.park.yamlfile import Document, deep_merge, read_yaml, set_path
+from symbiosis.units import written_one_way
 
 PARK_FILE = "park.yaml"
 CATALOGUE_FILE = "symbiosis/data/catalogue.yaml"
@@ -538,7 +539,9 @@ def _checked_catalogue() -> dict[str, dict[str, Any]]:
 
 
 def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile) -> str:
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode())
+    """A short hash of the park data (numbers as written the same way: :func:`_same_writing`)
+    and of its profile files."""
+    digest = hashlib.sha256(json.dumps(_same_writing(data), sort_keys=True, default=str).encode())
     for firm in shape.firms.values():
         for stream in firm.streams.values():
             if stream.profile:
@@ -546,3 +549,14 @@ def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile) -> str:
                 if path.is_file():
                     digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _same_writing(node: Any) -> Any:
+    """``node`` with each number written one way (:func:`symbiosis.units.written_one_way`), so
+    that the fingerprint is of the data, not of how a value was typed (a report's --set of
+    '300.0 EUR/t' had lost its comparison with the runs of '300 EUR/t')."""
+    if isinstance(node, dict):
+        return {key: _same_writing(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_same_writing(value) for value in node]
+    return written_one_way(node)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from symbiosis.results import Result
+from symbiosis.units import written_one_way
 
 BUSY_TIMEOUT_MS = 60_000
 SCHEMA = """
@@ -258,12 +259,13 @@ def _refuse_other_database(path: Path) -> None:
 
 def overrides_text(overrides: object) -> str:
     """A result's ``--set`` overrides (``summary["overrides"]``, a mapping) as one canonical text,
-    ``key=value; key=value`` sorted by key; ``''`` for none (or a result older than the field)."""
+    ``key=value; key=value`` sorted by key, each number written one way (``300.0 EUR / t`` is
+    ``300 EUR/t``); ``''`` for none (or a result older than the field)."""
     if isinstance(overrides, str):
         return overrides
     if not isinstance(overrides, dict) or not overrides:
         return ""
-    return "; ".join(f"{key}={value}" for key, value in sorted(overrides.items()))
+    return "; ".join(f"{key}={written_one_way(value)}" for key, value in sorted(overrides.items()))
 
 
 def _missing_columns(connection: sqlite3.Connection) -> list[tuple[str, str]]:
