@@ -182,5 +182,6 @@ def test_an_infeasible_run_says_why_and_links_running_today_are_not_proposed(cli
     assert base["status"] == "optimal" and base["exchanges"] == 0 and base["error"] == ""
     assert result.exchanges.empty
     assert alone["status"] == "infeasible" and "max_partners" in alone["error"]
+    assert not alone["error"].startswith("[")  # the sentences, not a list's repr
     assert list(result.failed["scenario"]) == ["alone"]
     assert "1 with a solution, 1 failed" in repr(result)

@@ -23,16 +23,17 @@ NIGHT = "value\n" + "\n".join(["0"] * 12 + ["1"] * 12)
 
 
 def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dict | None = None,
-                overnight: bool = False, cooling: str = "0 NOK/MWh"):
+                overnight: bool = False, cooling: str = "0 NOK/MWh", store_at: str = "a"):
     """Firm A has 2 MW of surplus heat in hours 0-11 of every day, firm B needs 2 MW in hours
     12-23 (each 8,760 MWh a year). Without a store nothing can pass; with one at A, 24 MWh of
     tank (12 h x 2 MW) shifts all of it. ``overnight`` swaps the hours (surplus 12-23, need
-    0-11 of the next day), ``tank`` changes the store's data, ``cooling`` the cooling tower's price."""
+    0-11 of the next day), ``tank`` changes the store's data, ``cooling`` the cooling tower's price,
+    ``store_at`` the firm with the store."""
     day, night = (NIGHT, DAY) if overnight else (DAY, NIGHT)
     firms = {
         "a": {
             "location": {"x": "0 m", "y": "0 m"},
-            "storage": ["thermal_storage"] if storage else [],
+            "storage": ["thermal_storage"] if storage and store_at == "a" else [],
             "streams": {
                 "surplus": {
                     "direction": "supply",
@@ -47,6 +48,7 @@ def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dic
         },
         "b": {
             "location": {"x": "300 m", "y": "0 m"},
+            "storage": ["thermal_storage"] if storage and store_at == "b" else [],
             "streams": {
                 "need": {
                     "direction": "demand",
@@ -94,6 +96,22 @@ def test_storage_shifts_a_surplus_to_a_later_demand(make_park) -> None:
     expected = capital_recovery_factor(0.07, 40) * 1000 * 24  # only the tank costs anything
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
     assert result.routes.set_index("route").loc["gas_boiler", "annual_amount"] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("time", [{"typical_days": 1}, {"typical_days": 3}, "hourly"])
+@pytest.mark.parametrize("store_at", ["a", "b"])
+def test_a_lossless_free_store_moves_what_it_shifts_not_any_amount(make_park, time, store_at) -> None:
+    """The 24 MWh tank moves the 8,760 MWh a year the need takes; at 100 % efficiency and no
+    running cost the solver could also charge and discharge in one hour, and the tank's
+    annual_amount came out 40,880 (1 typical day), 64,926 (3) or 53,926 MWh (hourly). Netted
+    per step: 8,760 MWh in, 8,760 out, never both in one step."""
+    result = symbiosis.optimize(_shift_park(make_park, storage=True, time=time, store_at=store_at,
+                                            tank={"investment": "10000 NOK", "fixed_om": "1 %"}))
+    tank = result.exchanges.set_index("kind").loc["storage"]
+    assert tank["annual_amount"] == pytest.approx(8760, rel=1e-6)
+    assert tank["annual_taken"] == pytest.approx(8760, rel=1e-6)
+    flows = result.flows[result.flows["id"] == tank["id"]]
+    assert (flows[["taken", "delivered"]].min(axis=1) <= 1e-9).all()
 
 
 def test_segmented_typical_days_keep_a_store_exact(make_park) -> None:

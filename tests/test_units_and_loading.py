@@ -683,7 +683,9 @@ def test_profile_rows_with_other_columns_are_refused(tmp_path: Path) -> None:
         read_values(path)
 
 
-@pytest.mark.parametrize(("time", "fix"), [({"typical_days": "8"}, "without quotes: 8"),
+@pytest.mark.parametrize(("time", "fix"), [({"typical_days": "8"}, "without quotes, e.g. 8"),
+                                           ({"typical_days": "8.5"}, "whole number without quotes, e.g. 8"),
+                                           ({"typical_days": "8,0"}, "whole number without quotes, e.g. 8"),
                                            ({"typical_days": True}, "write a number"),
                                            ({"typical_days": "8 days"}, "without a unit")])
 def test_a_number_written_as_text_or_true_gets_the_fix_that_fits(make_park, time: dict, fix: str) -> None:

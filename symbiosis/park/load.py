@@ -485,8 +485,10 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
         given_a_number = isinstance(value, int | float) and not isinstance(value, bool)
         if given_a_number and whole:
             hint = f"write a whole number, e.g. {max(1, round(value))}"
-        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(\.\d*)?\s*", value):
-            hint = f"write the number without quotes: {value.strip()}"
+        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+([.,]\d*)?\s*", value):
+            number = float(value.strip().replace(",", "."))
+            hint = (f"write a whole number without quotes, e.g. {max(1, round(number))}" if whole
+                    else f"write the number without quotes: {number:g}")
         elif isinstance(value, str):
             hint = "write the number without a unit"
         else:

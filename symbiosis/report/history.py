@@ -233,8 +233,9 @@ class NotAHistory(sqlite3.DatabaseError):
     """A SQLite file that holds something other than a symbiosis run history."""
 
 
-# What a run history holds: its table, its index, and SQLite's own counter of AUTOINCREMENT.
-HISTORY_OBJECTS = {"runs", "runs_by_park", "sqlite_sequence"}
+# What a run history holds: its table and its index (and SQLite's own sqlite_* tables:
+# the AUTOINCREMENT counter, the statistics of ANALYZE).
+HISTORY_OBJECTS = {"runs", "runs_by_park"}
 
 
 def _refuse_other_database(path: Path) -> None:
@@ -245,13 +246,14 @@ def _refuse_other_database(path: Path) -> None:
     all fails here with SQLite's own ``DatabaseError``."""
     if not path.is_file() or path.stat().st_size == 0:
         return  # a new history
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)  # a writer may hold it a while
     try:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         columns = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
     finally:
         connection.close()
-    others = sorted(names - HISTORY_OBJECTS)
+    others = sorted(name for name in names - HISTORY_OBJECTS if not name.startswith("sqlite_"))
     if others or (names and not {"park", "time", "status"} <= columns):
         held = ", ".join(others) if others else "a table 'runs' of other columns"
         raise NotAHistory(f"a database of something else, holding {held}; left as it was")

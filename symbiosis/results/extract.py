@@ -110,6 +110,14 @@ def _free_and_idle(link, capacity: float, flow: np.ndarray) -> bool:
     return link.existing_capacity <= 0 and not costs and not (flow > 1e-9).any()
 
 
+def _net_of_free_cycling(charge: np.ndarray, discharge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A lossless store that costs nothing to run may charge and discharge in the same step:
+    the same optimum, but an arbitrary throughput (a 24 MWh tank moving 8,760 MWh a year showed
+    40,880 to 64,926 MWh). Netted, its content, losses and costs are as solved."""
+    both = np.minimum(charge, discharge)
+    return charge - both, discharge - both
+
+
 def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
     """Read the decisions of a solved model."""
     steps = list(data.steps)
@@ -126,12 +134,18 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
     for link in data.links:
         if built[link.id] and _free_and_idle(link, capacity[link.id], flows[link.id]):
             built[link.id] = False  # the solver's arbitrary choice, not an exchange
+    charge = {s.id: _values(m.storage.charge, [(s.id, t) for t in steps]) for s in data.storages}
+    discharge = {s.id: _values(m.storage.discharge, [(s.id, t) for t in steps]) for s in data.storages}
+    for store in data.storages:
+        if store.efficiency >= 1 and store.running_cost == 0:
+            netted = _net_of_free_cycling(charge[store.id], discharge[store.id])
+            charge[store.id], discharge[store.id] = netted
     return Solution(
         flows=flows,
         capacity=capacity,
         built=built,
-        charge={s.id: _values(m.storage.charge, [(s.id, t) for t in steps]) for s in data.storages},
-        discharge={s.id: _values(m.storage.discharge, [(s.id, t) for t in steps]) for s in data.storages},
+        charge=charge,
+        discharge=discharge,
         power={c.id: _values(m.conversion.power, [(c.id, t) for t in steps]) for c in data.converters},
         lost={s.id: np.array([max(0.0, pyo.value(m.storage.lost[s.id, t], exception=False) or 0.0)
                               for t in steps]) for s in data.storages if s.on_supply},
