@@ -122,3 +122,35 @@ def test_cli_risk_json(folder: Path) -> None:
     assert [row["stranded_by"] for row in document["exchanges"]] == ["c, d", "a, b"]
     table = CliRunner().invoke(cli, ["risk", str(folder)])
     assert table.exit_code == 0 and "loss to others" in table.stdout
+
+
+NOTHING_PAYS = """\
+park: {name: nothing pays, currency: EUR, discount_rate: 10 %, carbon_price: 0 EUR/t}
+routes:
+  vent: {carrier: hydrogen, price: 0 EUR/kg}
+  grey: {carrier: hydrogen, price: 0.1 EUR/kg}
+technologies:
+  hydrogen_pipe: {investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h), investment_per_length: 100 EUR/m,
+                  lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %, min_capacity: 0 t/h}
+firms:
+  a:
+    location: {x: 0 m, y: 0 m}
+    streams: {h2: {direction: supply, carrier: hydrogen, amount: 876 t/year, current: vent}}
+  b:
+    location: {x: 1000 m, y: 0 m}
+    streams: {h2: {direction: demand, carrier: hydrogen, amount: 876 t/year, current: grey}}
+"""
+
+
+def test_risk_of_a_park_where_no_exchange_pays(tmp_path: Path) -> None:
+    """876 t a year at 0.1 EUR/kg avoid 87,600 EUR, less than the pipe's capital (CRF(10 %, 10) x
+    1.13 MEUR = 183,902 EUR): nothing is built, and each firm risks nothing. It was a KeyError
+    traceback (an empty list selected no columns of the empty exchanges)."""
+    folder = write_park(tmp_path / "park", NOTHING_PAYS)
+    park = symbiosis.load_park(folder)
+    risk = partner_risk(park, symbiosis.optimize(park))
+    assert list(risk.firms["status"]) == ["no exchanges with others"] * 2
+    assert list(risk.firms["loss"]) == [0, 0]
+    run = CliRunner().invoke(cli, ["risk", str(folder), "--json"])
+    assert run.exit_code == 0, run.output
+    assert [row["loss"] for row in json.loads(run.stdout)["firms"]] == [0, 0]

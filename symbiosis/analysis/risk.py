@@ -125,7 +125,9 @@ def partner_risk(
     exchanges = _exchanges(park, result)
     own = dict(zip(result.firms["firm"], result.firms["saving"], strict=True))
     rows = []
-    stranded_by = {firm_id: exchanges[[firm_id in ends.split(", ") for ends in exchanges["stranded_by"]]]
+    # a boolean Series, not a list: an empty list would select no columns, not no rows
+    ends = exchanges["stranded_by"].str.split(", ")
+    stranded_by = {firm_id: exchanges[ends.map(lambda firms, f=firm_id: f in firms).astype(bool)]
                    for firm_id in park.firms}
     involved = [firm_id for firm_id, stranded in stranded_by.items() if not stranded.empty]
     took = sum(float(result.summary.get(key) or 0.0) for key in ("build_s", "solve_s", "results_s"))
