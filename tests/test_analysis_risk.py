@@ -130,8 +130,9 @@ routes:
   vent: {carrier: hydrogen, price: 0 EUR/kg}
   grey: {carrier: hydrogen, price: 0.1 EUR/kg}
 technologies:
-  hydrogen_pipe: {investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h), investment_per_length: 100 EUR/m,
-                  lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %, min_capacity: 0 t/h}
+  hydrogen_pipe: {investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h),
+                  investment_per_length: 100 EUR/m, lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %,
+                  min_capacity: 0 t/h}
 firms:
   a:
     location: {x: 0 m, y: 0 m}
