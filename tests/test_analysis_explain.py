@@ -87,7 +87,7 @@ def test_a_link_that_would_carry_nothing_says_so(tmp_path: Path) -> None:
     assert not row.built and row.carries_nothing
     assert row.cost_increase == pytest.approx(0.0943929 * 200_000, rel=1e-5)  # what forcing it costs
     assert math.isnan(row.required_cut)  # no cut will do
-    assert "would carry nothing" in row.explanation
+    assert "would carry nothing" in row.explanation and "no cut in its fixed cost" in row.explanation
 
 
 def test_cli_explain_checks_the_link_before_solving(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,7 +66,8 @@ def explain(
         ``annualised_investment`` (as built, or as the forced answer builds it),
         ``share_of_annualised_investment`` (not built: the required cut's share of it), its
         ``saving`` in that answer, ``carries_nothing`` (not built: forced in, it would be built
-        empty, so no cut makes it pay), ``other_changes`` and a sentence, ``explanation``.
+        empty, so no cut in its fixed cost makes it pay; a cut in its cost per unit moved
+        might), ``other_changes`` and a sentence, ``explanation``.
     """
     require_park(park, "explain")
     if isinstance(links, str):  # one id, not its letters
@@ -132,10 +133,14 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
         row["carries_nothing"] = carries <= CARRIES_NOTHING
         if row["carries_nothing"]:  # no cut will do: what forcing it costs stays in cost_increase
             row["required_cut"] = row["share_of_annualised_investment"] = math.nan
-            # Forced in, it is built at its smallest size and left empty: its streams are worth
-            # more elsewhere, so no cut in its cost would make it carry anything.
-            row["explanation"] = ("not built: forced in, it would carry nothing (its streams are worth "
-                                  "more as they are used now), so no cut in its cost would make it pay")
+            # Forced in, it is built at its smallest size and left empty: a unit moved is worth
+            # less than it costs to move (its running or transport cost per unit, or the streams'
+            # use now), so no cut in its fixed cost makes it carry anything; a cut per unit might.
+            row["explanation"] = ("not built: forced in, it would carry nothing (a unit moved is worth "
+                                  "less than its running or transport cost per unit, or its streams are "
+                                  "worth more as they are used now), so no cut in its fixed cost "
+                                  "(investment, fixed O&M) makes it pay; only a lower cost per unit moved "
+                                  "could")
         else:
             tail = (f" ({share:.1%} of its annualised investment"
                     + ("; more than all of it: a cut in investment alone will not do" if share > 1 else "")
