@@ -337,9 +337,8 @@ class Game:
     solves: int = 0
     by_links: dict[frozenset[str], float] = field(default_factory=dict)
     by_coalition: dict[frozenset[str], float] = field(default_factory=dict)
-    # (F(T), T, v(T), links T's answer builds) of each coalition T whose answer is known: the
-    # worth of every S between F(T) and T, and a first answer for any S below T
-    answers: list[tuple[frozenset[str], frozenset[str], float, frozenset[str]]] = field(default_factory=list)
+    # (F(T), T, v(T)) of each coalition T whose answer is known: the worth of every S between
+    answers: list[tuple[frozenset[str], frozenset[str], float]] = field(default_factory=list)
 
     @classmethod
     def of(cls, park: Park, result: Result, solve: Solve, progress: Progress | None = None) -> Game:
@@ -377,26 +376,21 @@ class Game:
         """v(S): the best saving with only the links among the firms of ``coalition``."""
         if coalition in self.by_coalition:
             return self.by_coalition[coalition]
-        known = next((value for firms, larger, value, _ in self.answers if firms <= coalition <= larger),
-                     None)
+        known = next((value for firms, larger, value in self.answers if firms <= coalition <= larger), None)
         if known is not None:  # a larger coalition's answer, open to this one (module text)
             self.by_coalition[coalition] = known
             return known
         allowed = frozenset(link for link, ends in self.links if ends <= coalition)
         alone = self._saving(frozenset(), frozenset())[0]
-        # the last answer of a larger coalition (the largest come first), less what S may not build
-        above = next((built for _, larger, _, built in reversed(self.answers) if coalition < larger),
-                     self.built)
-        saving, built = self._saving(allowed, coalition, above & allowed)
+        saving, built = self._saving(allowed, coalition)
         value = self.by_coalition[coalition] = saving - alone
         firms = frozenset().union(*(ends for link, ends in self.links if link in built))
-        self.answers.append((firms, coalition, value, built))
+        self.answers.append((firms, coalition, value))
         return value
 
-    def _saving(self, allowed: frozenset[str], coalition: frozenset[str],
-                start: frozenset[str] = frozenset()) -> tuple[float, frozenset[str]]:
+    def _saving(self, allowed: frozenset[str], coalition: frozenset[str]) -> tuple[float, frozenset[str]]:
         """The park's best saving with only the ``allowed`` new links (memoised by that set), and
-        the links its answer builds; the solve begins from the design that builds ``start``.
+        the links its answer builds.
 
         Without any link it is zero, unless stores or hub units could pay on their own: then it
         is solved, and :meth:`worth` counts from it (what they earn alone is nobody's)."""
@@ -408,7 +402,7 @@ class Game:
             value, built = 0.0, frozenset()
         else:
             self.progress(f"coalition {{{', '.join(sorted(coalition))}}}")
-            cost, built = self.costs.total_cost({link for link, _ in self.links} - allowed, start=start)
+            cost, built = self.costs.total_cost({link for link, _ in self.links} - allowed)
             value = self.baseline - cost
             self.solves += 1
         self.by_links[allowed] = value, built
@@ -494,13 +488,9 @@ class CoalitionModel:
             self._free[link.id] = (build.fixed, build.value, capacity.fixed, capacity.value)
         return model
 
-    def total_cost(self, left_out: set[str], *, start: frozenset[str] | None = None
-                   ) -> tuple[float, frozenset[str]]:
+    def total_cost(self, left_out: set[str]) -> tuple[float, frozenset[str]]:
         """The least total annual cost with the links ``left_out`` not built, and the links its
-        answer builds. ``start``: links of a design to begin from (a larger coalition's answer
-        less what this one may not build): its first answer is the best with only those links
-        built, as a sweep begins from the run before (on Raufoss' coalitions of 9 firms, 12
-        solves took 26 s from the grand design against 29 to 44 s from the relaxation)."""
+        answer builds."""
         if self._model is None:
             self._model = self._build()
         links = self._model.links
@@ -516,11 +506,8 @@ class CoalitionModel:
                 else:
                     var.unfix()
         settings = self._settings
-        held = () if start is None else tuple(links.build[link] for link in self._free
-                                              if link not in left_out and link not in start)
         options = SolveOptions(solver=settings.solver, time_limit=settings.time_limit, mip_gap=settings.gap,
-                               threads=settings.threads, **({} if start is None else
-                                                            {"start": "design", "start_held": held}))
+                               threads=settings.threads)
         outcome = solve_model(self._model, options)
         if not outcome.has_solution:
             raise RuntimeError(f"the park without the links {sorted(left_out)} could not be solved: "
