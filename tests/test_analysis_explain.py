@@ -61,9 +61,18 @@ def test_a_cut_of_exactly_that_much_makes_the_link_pay(tmp_path: Path) -> None:
     assert table.loc["L002", "margin"] == pytest.approx(pair_benefit(100) - PAIR_CAPITAL[1], rel=1e-6)
 
 
-def test_unknown_link_is_a_key_error(folder: Path) -> None:
-    with pytest.raises(KeyError, match="L009"):
+def test_unknown_link_is_a_key_error_before_any_solve(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a result, the park was solved first and only then was L009 refused, its message in
+    a KeyError's quotes."""
+    import symbiosis.analysis.common as common
+
+    def no_solve(*args, **kwargs):
+        raise AssertionError("solved before the link was checked")
+
+    monkeypatch.setattr(common, "optimize", no_solve)
+    with pytest.raises(KeyError, match="L009") as caught:
         explain(symbiosis.load_park(folder), links=["L009"])
+    assert str(caught.value) == "no candidate link L009; see symbiosis candidates"
 
 
 def test_one_id_as_text_is_one_link_and_a_path_is_refused_by_name(folder: Path) -> None:

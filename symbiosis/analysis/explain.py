@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from symbiosis.analysis.common import Progress, Solve, check_result, key_text, link_key, require_park
+from symbiosis.candidates import find_candidates
 from symbiosis.park import Park
 from symbiosis.results import Result
 
@@ -74,6 +75,9 @@ def explain(
         links = [links]
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    if links is not None:  # before the park's solve, not after it
+        known = {link.id for link in find_candidates(park).links}
+        _refuse_unknown([link for link in links if link not in known])
     if result is None:
         say("solving the park")
         result = solve(park)
@@ -83,15 +87,25 @@ def explain(
         raise ValueError(f"the result has no solution ({result.status}): there is nothing to explain")
     table = result.candidates.set_index("id", drop=False)
     wanted = list(links) if links is not None else list(table.loc[~(table["existing_capacity"] > 0), "id"])
-    unknown = [link for link in wanted if link not in table.index]
-    if unknown:
-        raise KeyError(f"no candidate link {', '.join(unknown)}; see symbiosis candidates")
+    _refuse_unknown([link for link in wanted if link not in table.index])
     rows = []
     for count, link in enumerate(wanted, start=1):
         candidate = table.loc[link]
         say(f"{count} of {len(wanted)}: {link} {key_text(link_key(candidate))}")
         rows.append(_explain_one(park, result, candidate, solve))
     return pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
+
+
+class UnknownLink(KeyError):
+    """A link id that is no candidate of the park; the message as written (a KeyError quotes it)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _refuse_unknown(unknown: list[str]) -> None:
+    if unknown:
+        raise UnknownLink(f"no candidate link {', '.join(map(str, unknown))}; see symbiosis candidates")
 
 
 # A forced-in link that delivers no more than this a year (MWh or t) carries nothing.
