@@ -155,3 +155,47 @@ def test_risk_of_a_park_where_no_exchange_pays(tmp_path: Path) -> None:
     run = CliRunner().invoke(cli, ["risk", str(folder), "--json"])
     assert run.exit_code == 0, run.output
     assert [row["loss"] for row in json.loads(run.stdout)["firms"]] == [0, 0]
+
+
+HUB_FOR_ONE = """\
+park: {name: hub for one, currency: EUR, discount_rate: 10 %, carbon_price: 0 EUR/t, electricity: grid}
+routes:
+  grid: {carrier: electricity, price: 20 EUR/MWh}
+  grey: {carrier: hydrogen, price: 5 EUR/kg}
+technologies:
+  hydrogen_pipe: {investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h),
+                  investment_per_length: 100 EUR/m, lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %,
+                  max_distance: 100 km, min_capacity: 0 t/h}
+  electrolyser: {investment_per_capacity: 100000 EUR/MW, efficiency: 50 %, lifetime: 10 year, fixed_om: 0 %,
+                 running_cost: 0 EUR/t, heat_recovery: 0 %}
+hubs:
+  h: {location: {x: 0 m, y: 0 m}, technologies: [electrolyser], max_capacity: {electrolyser: 50 MW}}
+firms:
+  b:
+    location: {x: 1000 m, y: 0 m}
+    streams: {h2: {direction: demand, carrier: hydrogen, amount: 876 t/year, current: grey}}
+  c:
+    location: {x: 0 m, y: 500 m}
+    streams: {h2: {direction: demand, carrier: hydrogen, amount: 8.76 t/year, current: grey}}
+"""
+
+
+def test_a_hub_left_idle_by_the_firm_it_served_is_stranded_with_its_pipe(tmp_path: Path) -> None:
+    """The hub's electrolyser (0.1 t/h of hydrogen at 50 %: 2 x 3.333 MW) feeds b alone through a
+    1.3 km pipe (1,000,000 + 100 x 1,300 EUR); c's 8.76 t/year pays for no pipe. When b leaves,
+    nothing is left to build, and both the pipe and the electrolyser were paid for: the park
+    loses its saving plus CRF(10 %, 10) x (1,130,000 + 666,600) = 183,902 + 108,486 EUR a year.
+    The electrolyser's capital was left out (the loss was 108,486 EUR short)."""
+    from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
+
+    folder = write_park(tmp_path / "park", HUB_FOR_ONE)
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    crf = 0.1 / (1 - 1.1**-10)
+    electrolyser = 100_000 * 0.1 * HYDROGEN_LHV_MWH_PER_T / 0.5
+    stranded = crf * (1_130_000 + electrolyser)
+    firms = partner_risk(park, result).firms.set_index("firm")
+    assert firms.loc["b", "stranded_capital"] == pytest.approx(stranded, rel=1e-6)
+    assert firms.loc["b", "stranded_investment"] == pytest.approx(1_130_000 + electrolyser, rel=1e-6)
+    assert firms.loc["b", "loss"] == pytest.approx(result.saving + stranded, rel=1e-6)
+    assert firms.loc["c", "loss"] == 0

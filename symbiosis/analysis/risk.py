@@ -21,8 +21,11 @@ what the others pay more a year than they do in the result:
     loss_to_others          = S - s_f - saving_after       (what the firms that stay lose: the exposure)
     loss_to_others_long_run = S - s_f - S_free
 
-Kept exchanges are fixed in but sized anew in the re-solve; stores and hub electrolysers are
-decided anew too (only links can be fixed), so a hub unit left idle is not counted as stranded.
+Kept exchanges are fixed in but sized anew in the re-solve; stores and hub units are decided
+anew too (only links can be fixed). A hub whose built links all serve the leaving firm is left
+idle: its units' capital is stranded with the firm's exchanges (counted in ``stranded_capital``).
+A hub that serves several firms is resized in the re-solve; what it no longer needs is not
+counted.
 Firms without a built exchange with another site cannot strand anything; their rows are zero
 without a solve.
 
@@ -129,6 +132,7 @@ def partner_risk(
     ends = exchanges["stranded_by"].str.split(", ")
     stranded_by = {firm_id: exchanges[ends.map(lambda firms, f=firm_id: f in firms).astype(bool)]
                    for firm_id in park.firms}
+    idle_units = _idle_hub_units(park, result)
     involved = [firm_id for firm_id, stranded in stranded_by.items() if not stranded.empty]
     took = sum(float(result.summary.get(key) or 0.0) for key in ("build_s", "solve_s", "results_s"))
     for firm_id, firm in park.firms.items():
@@ -136,8 +140,8 @@ def partner_risk(
         partners = (set(stranded["from_firm"]) | set(stranded["to_firm"])) - {firm_id}
         row = {"firm": firm_id, "name": firm.name, "exchanges": len(stranded),
                "partners": ", ".join(sorted(partners)),
-               "stranded_investment": float(stranded["investment"].sum()),
-               "stranded_capital": float(stranded["annual_capital"].sum()),
+               "stranded_investment": float(stranded["investment"].sum()) + idle_units[firm_id][0],
+               "stranded_capital": float(stranded["annual_capital"].sum()) + idle_units[firm_id][1],
                "own_saving": float(own.get(firm_id, 0.0)), "saving_before": result.saving}
         if stranded.empty:
             rest = result.saving - row["own_saving"]  # the others' exchanges do not depend on it
@@ -154,6 +158,27 @@ def partner_risk(
     firms = pd.DataFrame(rows, columns=FIRM_COLUMNS)
     firms = firms.sort_values(["loss_to_others", "loss"], ascending=False, kind="stable")
     return PartnerRisk(firms=firms.reset_index(drop=True), exchanges=exchanges)
+
+
+def _idle_hub_units(park: Park, result: Result) -> dict[str, tuple[float, float]]:
+    """(investment, yearly capital) of the hub units each firm's leaving leaves idle: those of a
+    hub whose built links all serve that one firm. (A unit serving several firms is resized in
+    the re-solve, not counted: the module's text.)"""
+    idle = dict.fromkeys(park.firms, (0.0, 0.0))
+    exchanges = result.exchanges
+    for hub in park.hubs:
+        links = exchanges[~exchanges["kind"].isin(NOT_LINKS)
+                          & ((exchanges["from_firm"] == hub) != (exchanges["to_firm"] == hub))]
+        served = (set(links["from_firm"]) | set(links["to_firm"])) - {hub}
+        if len(served) != 1 or not served <= set(park.firms):
+            continue
+        (firm,) = served
+        units = exchanges[exchanges["kind"].isin(NOT_LINKS) & (exchanges["from_firm"] == hub)]
+        investment = float(units["investment"].sum())
+        capital = sum(annualised_investment(park, unit.technology, unit.investment)
+                      for unit in units.itertuples())
+        idle[firm] = (idle[firm][0] + investment, idle[firm][1] + capital)
+    return idle
 
 
 def _exchanges(park: Park, result: Result) -> pd.DataFrame:
