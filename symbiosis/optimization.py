@@ -149,6 +149,8 @@ def optimize(
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
                          f"was built, not {start!r}")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function of one text (such as print), not {progress!r:.60}")
     say = progress or (lambda stage: None)
     deadline = Deadline.after(time_limit)
     times: dict[str, float] = {}
@@ -255,11 +257,11 @@ def _check_arguments(park: object, objective: object, time_limit: object, gap: o
                         f"{park!r:.60}")
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
-    if time_limit is not None and not (isinstance(time_limit, numbers.Real) and math.isfinite(time_limit)
-                                       and time_limit >= 0):
+    if time_limit is not None and (_is_bool(time_limit) or not (
+            isinstance(time_limit, numbers.Real) and math.isfinite(time_limit) and time_limit >= 0)):
         raise ValueError(f"time_limit must be a number of seconds >= 0 (or None for no limit), "
                          f"not {time_limit!r}")
-    if not (isinstance(gap, numbers.Real) and 0 <= gap <= 1):
+    if _is_bool(gap) or not (isinstance(gap, numbers.Real) and 0 <= gap <= 1):
         raise ValueError(f"gap must be a relative MIP gap between 0 and 1 (0.01 for 1 %), not {gap!r}")
     if threads is not None and not (isinstance(threads, numbers.Integral) and threads >= 1):
         raise ValueError(f"threads must be a whole number >= 1 (or None for the solver's choice), "

@@ -30,6 +30,7 @@ from symbiosis.report.document import build_report
 from symbiosis.report.history import History, Run
 from symbiosis.report.html import render_html
 from symbiosis.results import Result
+from symbiosis.results.result import ResultFileError
 from symbiosis.solvers import SolveOptions, SolverNotAvailable, solve
 
 SMELTER = {"location": {"x": "0 m", "y": "0 m"}, "streams": {
@@ -459,3 +460,46 @@ def test_20_processes_recording_at_once_lose_no_record(tmp_path: Path) -> None:
     assert sorted(run.id for run in runs) == list(range(1, processes * writes + 1))
     for run in runs:
         assert run.status == "optimal" and run.saving == pytest.approx(expected.saving, rel=1e-9)
+
+
+def test_api_mistakes_of_a_new_user_get_a_message_that_says_what_to_pass(tmp_path: Path) -> None:
+    """An audit of a consultant's first notebook: find_candidates('park') was an AttributeError on
+    'str'; load_park(overrides=['k=v']) one on 'list'; load_park(None) pathlib's TypeError;
+    optimize(gap=True) ran at a 100 % gap and time_limit=True for 1 s; progress=1 failed inside."""
+    folder = tiny(tmp_path / "park")
+    park = symbiosis.load_park(folder)
+    with pytest.raises(TypeError, match="find_candidates expects a Park"):
+        symbiosis.find_candidates(str(folder))
+    with pytest.raises(TypeError, match=r"overrides must map keys to values, e\.g\."):
+        symbiosis.load_park(folder, overrides=["park.carbon_price=1800 NOK/t"])
+    with pytest.raises(TypeError, match="load_park expects the path of a park folder"):
+        symbiosis.load_park(None)
+    with pytest.raises(ValueError, match="gap must be"):
+        symbiosis.optimize(park, gap=True)
+    with pytest.raises(ValueError, match="time_limit must be"):
+        symbiosis.optimize(park, time_limit=True)
+    with pytest.raises(TypeError, match="progress must be a function"):
+        symbiosis.optimize(park, progress=1)
+
+
+def test_result_excel_and_load_mistakes_are_refused_by_name(tmp_path: Path) -> None:
+    """Result.to_excel replaced a user's file without asking; Result.load let pandas' EmptyDataError,
+    a UnicodeDecodeError, a NotADirectoryError (given result.json) and a bare FileNotFoundError
+    (given the park folder) through. The file of result.json is its folder."""
+    result, out = _solved(tmp_path), tmp_path / "out"
+    mine = tmp_path / "mywork.xlsx"
+    mine.write_text("my precious notes\n")
+    with pytest.raises(FileExistsError, match="mywork.xlsx"):
+        result.to_excel(mine)
+    assert mine.read_text() == "my precious notes\n"
+    result.to_excel(mine, overwrite=True)
+    result.save(out)
+    assert Result.load(out / "result.json").total_cost == pytest.approx(result.total_cost)
+    with pytest.raises(ResultFileError, match="holds no result.json: give a folder written by Result.save"):
+        Result.load(tmp_path / "park")
+    (out / "firms.csv").write_text("")
+    with pytest.raises(ResultFileError, match="firms.csv is not a table"):
+        Result.load(out)
+    (out / "result.json").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ResultFileError, match="result.json is not JSON"):
+        Result.load(out)

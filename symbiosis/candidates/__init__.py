@@ -65,6 +65,9 @@ class Candidates:
 
 def find_candidates(park: Park) -> Candidates:
     """All candidate links of ``park``, existing links marked, each with a readable id."""
+    if not isinstance(park, Park):
+        raise TypeError(f"find_candidates expects a Park from symbiosis.load_park(path), not "
+                        f"{type(park).__name__} {park!r:.60}")
     found = [*heat_candidates(park), *gas_candidates(park), *material_candidates(park)]
     found = _mark_existing(park, found)
     named = tuple(replace(candidate, id=f"L{number:03d}") for number, candidate in enumerate(found, start=1))

@@ -10,7 +10,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -69,6 +69,13 @@ def load_park(
     ParkError
         Listing every problem found, each with file, line, firm, stream, field.
     """
+    if not isinstance(path, str | Path):
+        raise TypeError(f"load_park expects the path of a park folder (or its park.yaml), not "
+                        f"{type(path).__name__} {path!r:.60}")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise TypeError("overrides must map keys to values, e.g. {'park.carbon_price': '1800 NOK/t'} "
+                        f"(as --set park.carbon_price=1800 NOK/t), not {type(overrides).__name__} "
+                        f"{overrides!r:.60}")
     file = park_file(path)
     folder = file.parent
     park_doc = read_yaml(file, display=str(file))

@@ -218,9 +218,13 @@ class Result:
             shutil.rmtree(staging, ignore_errors=True)
         return folder
 
-    def to_excel(self, path: str | Path) -> None:
+    def to_excel(self, path: str | Path, *, overwrite: bool = False) -> None:
         """The summary and every table, one sheet each; a table longer than an Excel sheet
-        (:data:`EXCEL_ROWS`) goes on over sheets ``name_2``, ``name_3`` ... (the CSV is whole)."""
+        (:data:`EXCEL_ROWS`) goes on over sheets ``name_2``, ``name_3`` ... (the CSV is whole).
+        Refuses to replace a file already at ``path`` unless ``overwrite``."""
+        if Path(path).exists() and not overwrite:
+            raise FileExistsError(f"{path} already exists; choose another name or allow overwriting "
+                                  "(overwrite=True)")
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             self.summary.rename("value").to_frame().to_excel(writer, sheet_name="summary")
             for name in TABLES:
@@ -233,9 +237,14 @@ class Result:
     def load(cls, folder: str | Path) -> Result:
         """Read back a result written by :meth:`save`."""
         folder = Path(folder)
+        if folder.is_file() and folder.name == "result.json":  # the result's own file: its folder
+            folder = folder.parent
+        written = "a folder written by Result.save or `symbiosis optimize --out`"
+        if not (folder / "result.json").is_file():
+            raise ResultFileError(f"{folder} holds no result.json: give {written}")
         try:
             document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ResultFileError(f"{folder / 'result.json'} is not JSON ({exc})") from None
         if not isinstance(document, dict) or not isinstance(document.get("summary"), dict):
             raise ResultFileError(f"{folder / 'result.json'} holds no result summary")
@@ -263,8 +272,11 @@ TEXT_COLUMNS = frozenset({"id", "firm", "name", "stream", "from_firm", "from_str
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    header = pd.read_csv(path, nrows=0).columns
-    return pd.read_csv(path, converters={c: str for c in header if c in TEXT_COLUMNS})
+    try:
+        header = pd.read_csv(path, nrows=0).columns
+        return pd.read_csv(path, converters={c: str for c in header if c in TEXT_COLUMNS})
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ResultFileError(f"{path} is not a table as Result.save wrote it ({exc})") from None
 
 
 def _curve_points(text: Any) -> tuple[tuple[float, float], ...]:
