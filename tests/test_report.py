@@ -218,6 +218,10 @@ def test_plots_from_the_api(tmp_path) -> None:
     assert "t CO2/year" in result.plot.pareto(front).axes[0].get_xlabel()
     with pytest.raises(ValueError, match="total_cost"):
         result.plot.pareto(pd.DataFrame({"emissions": [1.0]}))
+    # Another park's map had its firms and none of the result's links, as if valid.
+    raufoss = symbiosis.load_park(Path(__file__).parent.parent / "parks" / "raufoss")
+    with pytest.raises(ValueError, match="are not in Raufoss industripark: draw the map with the park"):
+        result.plot.map(raufoss)
 
 
 def test_an_existing_report_is_kept_without_force(tmp_path) -> None:

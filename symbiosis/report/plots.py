@@ -89,7 +89,14 @@ class PlotAccessor:
         from the supplying to the receiving firm. A site far from the others (a town's
         district heating) is drawn at the map's edge with its true distance and direction,
         so the park itself stays readable. No web tiles: readable offline and in print.
+        A park without the result's firms (another park's data) is refused.
         """
+        missing = sorted(set(self._result.firms["firm"]) - set(park.firms) - set(park.hubs))
+        if missing:
+            named = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+            raise ValueError(f"the result's firms {named} are not in {park.name}: draw the map with the "
+                             "park the result was solved from (symbiosis.load_park of its folder, "
+                             "scenario and overrides)")
         true_points = _site_points(park)
         points, far, radius = _fold_far_sites(true_points)
         figure, ax = plt.subplots(figsize=(WIDTH_IN, 7.4))
