@@ -124,23 +124,26 @@ def test_cli_risk_json(folder: Path) -> None:
     assert table.exit_code == 0 and "loss to others" in table.stdout
 
 
+# A 1 MEUR hydrogen pipe, and firm b buying 876 t a year (0.1 t/h) 1 km east of the origin.
+DEAR_PIPE = ("{investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h), "
+             "investment_per_length: 100 EUR/m, lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %, "
+             "min_capacity: 0 t/h}")
+BUYER_B = ("{location: {x: 1000 m, y: 0 m}, "
+           "streams: {h2: {direction: demand, carrier: hydrogen, amount: 876 t/year, current: grey}}}")
 NOTHING_PAYS = """\
 park: {name: nothing pays, currency: EUR, discount_rate: 10 %, carbon_price: 0 EUR/t}
 routes:
   vent: {carrier: hydrogen, price: 0 EUR/kg}
   grey: {carrier: hydrogen, price: 0.1 EUR/kg}
 technologies:
-  hydrogen_pipe: {investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h),
-                  investment_per_length: 100 EUR/m, lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %,
-                  min_capacity: 0 t/h}
+  hydrogen_pipe: {DEAR_PIPE}
 firms:
   a:
     location: {x: 0 m, y: 0 m}
     streams: {h2: {direction: supply, carrier: hydrogen, amount: 876 t/year, current: vent}}
   b:
-    location: {x: 1000 m, y: 0 m}
-    streams: {h2: {direction: demand, carrier: hydrogen, amount: 876 t/year, current: grey}}
-"""
+    {BUYER_B}
+""".replace("{DEAR_PIPE}", DEAR_PIPE).replace("{BUYER_B}", BUYER_B)
 
 
 def test_risk_of_a_park_where_no_exchange_pays(tmp_path: Path) -> None:
@@ -163,21 +166,18 @@ routes:
   grid: {carrier: electricity, price: 20 EUR/MWh}
   grey: {carrier: hydrogen, price: 5 EUR/kg}
 technologies:
-  hydrogen_pipe: {investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h),
-                  investment_per_length: 100 EUR/m, lifetime: 10 year, fixed_om: 0 %, loss_per_km: 0 %,
-                  max_distance: 100 km, min_capacity: 0 t/h}
+  hydrogen_pipe: {DEAR_PIPE}
   electrolyser: {investment_per_capacity: 100000 EUR/MW, efficiency: 50 %, lifetime: 10 year, fixed_om: 0 %,
                  running_cost: 0 EUR/t, heat_recovery: 0 %}
 hubs:
   h: {location: {x: 0 m, y: 0 m}, technologies: [electrolyser], max_capacity: {electrolyser: 50 MW}}
 firms:
   b:
-    location: {x: 1000 m, y: 0 m}
-    streams: {h2: {direction: demand, carrier: hydrogen, amount: 876 t/year, current: grey}}
+    {BUYER_B}
   c:
     location: {x: 0 m, y: 500 m}
     streams: {h2: {direction: demand, carrier: hydrogen, amount: 8.76 t/year, current: grey}}
-"""
+""".replace("{DEAR_PIPE}", DEAR_PIPE).replace("{BUYER_B}", BUYER_B)
 
 
 def test_a_hub_left_idle_by_the_firm_it_served_is_stranded_with_its_pipe(tmp_path: Path) -> None:
