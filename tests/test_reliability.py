@@ -500,6 +500,10 @@ def test_result_excel_and_load_mistakes_are_refused_by_name(tmp_path: Path) -> N
     (out / "firms.csv").write_text("")
     with pytest.raises(ResultFileError, match="firms.csv is not a table"):
         Result.load(out)
+    with pytest.raises(NotADirectoryError, match="is a file: give Result.save a folder"):
+        result.save(mine)
+    with pytest.raises(TypeError, match="plot.pareto takes the frame"):
+        result.plot.pareto(None)
     (out / "result.json").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ResultFileError, match="result.json is not JSON"):
         Result.load(out)

@@ -202,6 +202,9 @@ class PlotAccessor:
     # -- Pareto -----------------------------------------------------------------------
     def pareto(self, frame: pd.DataFrame) -> Figure:
         """Total annual cost against emissions (a frame with columns ``emissions``, ``total_cost``)."""
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"plot.pareto takes the frame of symbiosis.pareto(park), not "
+                            f"{type(frame).__name__} {frame!r:.60}")
         missing = {"emissions", "total_cost"} - set(frame.columns)
         if missing:
             raise ValueError("a Pareto frame needs the columns emissions and total_cost; "

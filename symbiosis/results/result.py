@@ -198,6 +198,8 @@ class Result:
         Ctrl-C) leaves the folder as it was.
         """
         folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(f"{folder} is a file: give Result.save a folder (new, or with a result)")
         target = folder / "result.json"
         there = [name for name in SAVED_FILES if (folder / name).exists()]
         if there and not overwrite:
