@@ -202,7 +202,11 @@ def parse(
         ) from None
 
 
-_QUANTITY_TEXT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+def unit_written(text: str) -> str | None:
+    """The unit after the number in ``text`` as a park file writes it (``'100,5 EUR/t'`` ->
+    ``'EUR/t'``, ``'12'`` -> ``''``); None when ``text`` does not start with a number."""
+    match = _NUMBER.match(text)
+    return match.group(2) if match else None
 
 
 def written_one_way(value: object) -> object:
@@ -212,10 +216,13 @@ def written_one_way(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        match = _QUANTITY_TEXT.match(value)
-        if match:
-            unit = re.sub(r"\s*([/*])\s*", r"\1", " ".join(match[2].split()))
-            return f"{float(match[1]):.15g} {unit}".rstrip()
+        try:
+            split = _split_number(value, "")
+        except UnitProblem:  # an ambiguous comma: kept as written
+            return value
+        if split is not None:
+            unit = re.sub(r"\s*([/*])\s*", r"\1", " ".join(split[1].split()))
+            return f"{split[0]:.15g} {unit}".rstrip()
     return value
 
 

@@ -337,7 +337,7 @@ class Game:
     solves: int = 0
     by_links: dict[frozenset[str], float] = field(default_factory=dict)
     by_coalition: dict[frozenset[str], float] = field(default_factory=dict)
-    # (F(T), T, v(T)) of each coalition T whose answer is known: the worth of every S between
+    # (F(T), T, v(T)) of each coalition T whose answer is known: v(S) of every S from F(T) to T
     answers: list[tuple[frozenset[str], frozenset[str], float]] = field(default_factory=list)
 
     @classmethod

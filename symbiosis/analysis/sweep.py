@@ -37,6 +37,7 @@ import pandas as pd
 from symbiosis.analysis.common import KEY_COLUMNS, link_key, plain, records
 from symbiosis.models import OBJECTIVES
 from symbiosis.park import Park
+from symbiosis.units import unit_written
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
                "co2_avoided", "investment", "exchanges", "start", "solve_s", "error"]
@@ -45,9 +46,6 @@ EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 RANGE = re.compile(rf"^\s*(?P<start>{NUMBER})\s*\.\.\s*(?P<stop>{NUMBER})\s*:\s*(?P<step>{NUMBER})"
                    r"\s*(?P<unit>.*?)\s*$")
-# A number as a park file may write it (decimal comma, '_' between digits: symbiosis.units), then its unit.
-NUMBER_IN_FILE = r"[-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-NUMBER_WITH_UNIT = re.compile(rf"^\s*{NUMBER_IN_FILE}\s*(?P<unit>[^\s0-9.,_].*?)\s*$")
 MAX_VALUES = 10_000
 # A local cluster: two worker processes of one thread each (HiGHS runs one solve per process).
 LOCAL_WORKERS = 2
@@ -144,8 +142,7 @@ def park_unit(park_path: str | Path, key: str) -> str | None:
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
-    match = NUMBER_WITH_UNIT.match(node) if isinstance(node, str) else None
-    return match["unit"] if match else None
+    return (unit_written(node) or None) if isinstance(node, str) else None
 
 
 def expand_grid(park_path: str | Path, grid: Mapping[str, Any] | None) -> list[dict[str, Any]]:
