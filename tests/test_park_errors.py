@@ -159,6 +159,13 @@ def test_a_folder_of_parks_names_the_parks_in_it(tmp_path: Path) -> None:
     _check(_one(tmp_path / "parks"), field="file", says=("no such file", "park folders in it: north, south"))
 
 
+
+def test_a_park_file_named_park_yml_is_pointed_at(tmp_path: Path) -> None:
+    """A folder holding park.yml (not park.yaml) was told to create park.yaml."""
+    (tmp_path / "park").mkdir()
+    (tmp_path / "park" / "park.yml").write_text(RAW, encoding="utf-8")
+    _check(_one(tmp_path / "park"), field="file", says=("no such file", "rename park.yml to park.yaml"))
+
 # --- keys ----------------------------------------------------------------------------------------------
 
 

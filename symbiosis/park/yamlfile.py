@@ -138,6 +138,17 @@ def read_yaml(path: Path, *, display: str) -> Document:
     return Document(path=path, data=data, tree=tree, problems=duplicates)
 
 
+def _namesake(path: Path) -> Path | None:
+    """A file beside the missing park.yaml that is most likely it (park.yml, Park.yaml)."""
+    if not path.parent.is_dir():
+        return None
+    for candidate in sorted(path.parent.iterdir()):
+        if candidate.is_file() and candidate.stem.lower() == "park" and \
+                candidate.suffix.lower() in (".yaml", ".yml"):
+            return candidate
+    return None
+
+
 def _text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
@@ -154,6 +165,8 @@ def _text(path: Path, display: str) -> str:
         if inside:  # a folder of parks, such as parks/
             hint = "point to one of the park folders in it: " + ", ".join(inside[:8]) + (
                 ", ..." if len(inside) > 8 else "")
+        elif path.name == "park.yaml" and (namesake := _namesake(path)) is not None:
+            hint = f"the park file must be named park.yaml: rename {namesake.name} to park.yaml"
         raise ParkError([Problem(display, "file", "no such file", "a YAML file", hint=hint)]) from None
     except IsADirectoryError:
         raise ParkError([Problem(display, "file", "a folder", "a YAML file",
