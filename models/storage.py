@@ -31,6 +31,8 @@ symbol               attribute                    meaning
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyomo.environ as pyo
 
 from symbiosis.models.conversion import conversion_output
@@ -115,12 +117,9 @@ def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -
     day draw on content already lost).
     """
     steps = list(data.steps)
-    period = [int(p) for p in data.period]
-    first = {p: min(t for t in steps if period[t] == p) for p in set(period)}
-    last = {p: max(t for t in steps if period[t] == p) for p in set(period)}
-    order = [int(c) for c in data.day_order]
+    year = TypicalYear.of(data)
+    period, first, last, order, since_start = year.period, year.first, year.last, year.order, year.since_start
     days = range(len(order))
-    since_start = hours_into_period(data)
     day_hours = {p: since_start[last[p]] + float(data.durations[last[p]]) for p in first}
     for k in block.K:
         for t in steps:
@@ -177,15 +176,37 @@ def _link_typical_days(block: pyo.Block, data: ModelData, stores: dict, after) -
     block.held_at_least = pyo.Constraint(leaky, rule=lambda b, k, d, t: held(b, k, d, t) >= 0)
 
 
-def hours_into_period(data: ModelData) -> list[float]:
-    """Hours from the start of its period (typical day) to the start of each step."""
-    since, elapsed = [], 0.0
-    for t in data.steps:
-        if t > 0 and data.period[t] != data.period[t - 1]:
-            elapsed = 0.0
-        since.append(elapsed)
-        elapsed += float(data.durations[t])
-    return since
+@dataclass(frozen=True)
+class TypicalYear:
+    """How the typical days make up the year, as the stores' rows need it."""
+
+    period: list[int]  # the typical day each step belongs to
+    order: list[int]  # the typical day standing for each day of the year, in order
+    since_start: list[float]  # hours from the start of its typical day to the start of each step
+    first: dict[int, int]  # the first step of each typical day
+    last: dict[int, int]  # its last step
+
+    @classmethod
+    def of(cls, data: ModelData) -> TypicalYear:
+        period = [int(p) for p in data.period]
+        since, elapsed = [], 0.0
+        for t in data.steps:
+            if t > 0 and period[t] != period[t - 1]:
+                elapsed = 0.0
+            since.append(elapsed)
+            elapsed += float(data.durations[t])
+        steps = list(data.steps)
+        return cls(
+            period=period,
+            order=[int(p) for p in data.day_order],
+            since_start=since,
+            first={p: min(t for t in steps if period[t] == p) for p in set(period)},
+            last={p: max(t for t in steps if period[t] == p) for p in set(period)},
+        )
+
+    def days_of(self, period: int) -> list[int]:
+        """The days of the year that typical day ``period`` stands for."""
+        return [d for d, p in enumerate(self.order) if p == period]
 
 
 def _add_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
@@ -199,9 +220,8 @@ def _add_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
     durations = data.durations if data.durations is not None else data.weights
     typical = data.day_order is not None and data.period is not None
     if typical:
-        order = [int(p) for p in data.day_order]
-        since_start = hours_into_period(data)
-        days_of = {int(p): [d for d, q in enumerate(order) if q == p] for p in set(data.period)}
+        year = TypicalYear.of(data)
+        days_of = {p: year.days_of(p) for p in year.first}
 
     def lost(b, k, t):
         store, hours = stores[k], float(durations[t])
@@ -211,7 +231,7 @@ def _add_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
             loss = loss + leaks / hours * b.content[k, t]
             if typical:
                 days = days_of[int(data.period[t])]
-                carried = leaks / hours * kept_over(store, since_start[t]) / len(days)
+                carried = leaks / hours * kept_over(store, year.since_start[t]) / len(days)
                 loss = loss + carried * pyo.quicksum(b.between[k, d] for d in days)
         return loss
 
