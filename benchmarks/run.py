@@ -5,14 +5,18 @@
     python benchmarks/run.py --case 50:week:lp --out /tmp/one          # one case
     python benchmarks/run.py --profile 20:week:lp                     # cProfile of symbiosis
 
-A case is ``FIRMS:RESOLUTION:PROBLEM[:build]``: RESOLUTION is ``annual`` (1 step), ``week``
+A case is ``FIRMS:RESOLUTION:PROBLEM[:build][@SECONDS]``: RESOLUTION is ``annual`` (1 step), ``week``
 (the first 168 hours, weighted to stand for the year), ``tdN`` (N typical days, tsam),
 ``tdNsM`` (N typical days of M segments) or ``hourly`` (8760 steps); PROBLEM is ``milp`` or
-``lp`` (binaries relaxed in both); ``:build`` stops after the hand-off.
+``lp`` (binaries relaxed in both); ``:build`` stops after the hand-off; ``@SECONDS`` is the
+case's time limit.
 
 Each case runs symbiosis and the floor (benchmarks/floor.py) in two fresh subprocesses
 (so peak memory is each one's own), on the same generated park; the results go to
-``results.csv`` and ``results.md`` in ``--out``.
+``results.csv`` and ``results.md`` in ``--out`` (a folder that already holds them only with
+``--force``). Each row says whether both sides handed HiGHS the same problem (a digest of its
+arrays) and reached the same optimum; the command exits 1 when one did not, or when a case
+failed for another reason than this machine's memory or time.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import hashlib
 import json
 import math
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -58,9 +64,13 @@ WEEK = 168
 def parse_case(case: str) -> dict:
     """``FIRMS:RESOLUTION:lp|milp[:build][@SECONDS]``; ``@SECONDS`` is this case's time limit."""
     body, _, seconds = case.partition("@")
-    firms, resolution, problem, *rest = body.split(":")
-    if problem not in ("lp", "milp") or rest not in ([], ["build"]):
-        raise ValueError(f"a case is FIRMS:RESOLUTION:lp|milp[:build][@SECONDS], not {case!r}")
+    parts = body.split(":")
+    firms, resolution, problem, *rest = parts if len(parts) >= 3 else ("", "", "")
+    known = resolution in RESOLUTIONS or re.fullmatch(r"td\d+(s\d+)?", resolution)
+    if not (firms.isdigit() and known and problem in ("lp", "milp") and rest in ([], ["build"])) or \
+            (seconds and not re.fullmatch(r"\d+(\.\d*)?", seconds)):
+        raise ValueError(f"a case is FIRMS:RESOLUTION:lp|milp[:build][@SECONDS] with RESOLUTION one of "
+                         f"{', '.join(RESOLUTIONS)}, tdN or tdNsM (e.g. 50:td8s6:milp@600), not {case!r}")
     return {"case": case, "firms": int(firms), "resolution": resolution, "relax": problem == "lp",
             "solve": not rest, "time_limit": float(seconds) if seconds else None}
 
@@ -72,6 +82,9 @@ def park_folder(work: Path, firms: int, seed: int = SEED) -> Path:
     if not (folder / "park.yaml").exists():
         generate_park(folder, firms, seed)
     return folder
+
+
+RESOLUTIONS = ("annual", "week", "hourly")
 
 
 def time_steps(park, resolution: str):
@@ -149,6 +162,15 @@ def _symbiosis(data, spec: dict) -> dict:
     from symbiosis.solvers.status import SolveOptions
 
     out: dict = {}
+    handed: list = []  # the arrays solve_highs hands to HiGHS, for their digest after the timing
+    to_arrays = sh.to_arrays
+
+    def keeping(model):
+        arrays, form = to_arrays(model)
+        handed.append(arrays)
+        return arrays, form
+
+    sh.to_arrays = keeping
     clock = time.perf_counter()
     model = build_model(data)
     if spec["relax"]:
@@ -161,7 +183,7 @@ def _symbiosis(data, spec: dict) -> dict:
         arrays.pass_to(highspy.Highs())
         out["handoff_s"] = time.perf_counter() - clock
         out.update(variables=arrays.num_col, constraints=arrays.num_row, nonzeros=len(arrays.value),
-                   binaries=int(arrays.integer.sum()))
+                   binaries=int(arrays.integer.sum()), digest=problem_digest(arrays), offset=arrays.offset)
         return out
 
     options = SolveOptions(time_limit=spec.get("time_limit"), mip_gap=spec["gap"],
@@ -178,8 +200,21 @@ def _symbiosis(data, spec: dict) -> dict:
     out["solve_total_s"] = done - clock
     out.update(objective=outcome.objective, bound=outcome.bound, status=str(outcome.status),
                variables=details["columns"], constraints=details["rows"], nonzeros=details["nonzeros"],
-               binaries=details["integers"], solution=solution, gap=outcome.gap)
+               binaries=details["integers"], solution=solution, gap=outcome.gap,
+               digest=problem_digest(handed[-1]), offset=handed[-1].offset)
     return out
+
+
+def problem_digest(arrays) -> str:
+    """SHA-256 of the problem handed to HiGHS (costs, bounds, integrality, every matrix entry):
+    equal on both sides exactly when they hand HiGHS the same problem bit for bit, but for the
+    objective's constant (``offset``, a sum taken in another order: compared to 1e-12 apart)."""
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for name in ("cost", "lower", "upper", "row_lower", "row_upper", "start", "index", "value", "integer"):
+        digest.update(np.ascontiguousarray(getattr(arrays, name)).tobytes())
+    return digest.hexdigest()
 
 
 def _floor(data, spec: dict) -> dict:
@@ -198,7 +233,7 @@ def _floor(data, spec: dict) -> dict:
     arrays = floor.to_arrays()
     to_arrays_s = time.perf_counter() - clock
     out.update(variables=floor.num_col, constraints=floor.num_row, nonzeros=floor.nonzeros,
-               binaries=int(floor.integer.sum()))
+               binaries=int(floor.integer.sum()), digest=problem_digest(arrays), offset=arrays.offset)
     if not spec.get("solve", True):
         clock = time.perf_counter()
         arrays.pass_to(highspy.Highs())
@@ -271,13 +306,14 @@ def summarise(row: dict) -> dict:
     out.update(steps=s["steps"], candidates=s["candidates"], variables=s["variables"],
                constraints=s["constraints"], binaries=s["binaries"], nonzeros=s["nonzeros"])
     out["same_shape"] = all(s[k] == f[k] for k in ("variables", "constraints", "binaries", "nonzeros"))
+    out["same_problem"] = s["digest"] == f["digest"] and math.isclose(s["offset"], f["offset"], rel_tol=1e-12)
     out["peak_mib"] = s["peak_mib"]
     out["floor_peak_mib"] = f["peak_mib"]
     out["ratio_build_handoff"] = (s["build_s"] + s["handoff_s"]) / (f["build_s"] + f["handoff_s"])
     out["ratio_memory"] = s["peak_mib"] / f["peak_mib"]
     for phase in PHASES:
         out[phase] = s.get(phase)
-    for phase in ("build_s", "handoff_s", "solve_s", "extract_s"):
+    for phase in PHASES:  # the floor loads the park and finds candidates with the same code
         out["floor_" + phase] = f.get(phase)
     if "solve_s" not in s:  # build and hand-off only
         out["status"] = "not solved"
@@ -295,7 +331,10 @@ def summarise(row: dict) -> dict:
 
 def same_optimum(s: dict, f: dict) -> str:
     """'yes' when both objectives agree to 1e-6; 'within gap' when a MILP stopped at its time
-    limit or gap on both sides and each incumbent lies within the other's bound and objective."""
+    limit or gap on both sides and each incumbent lies within the other's bound and objective
+    (the same problem can end on two answers within the gap: the first answer is found beside
+    branch and bound, in a process of its own, and when it arrives steers the search). That
+    the problems are the same is ``same_problem``'s check, bit for bit."""
     a, b = s["objective"], f["objective"]
     if not (math.isfinite(a) and math.isfinite(b)):
         return "no solution"
@@ -310,9 +349,10 @@ def same_optimum(s: dict, f: dict) -> str:
 
 COLUMNS = ["case", "firms", "resolution", "problem", "steps", "candidates", "variables", "constraints",
            "binaries", "nonzeros", "load_s", "candidates_s", "build_s", "handoff_s", "solve_s", "extract_s",
-           "total_s", "peak_mib", "floor_build_s", "floor_handoff_s", "floor_solve_s", "floor_extract_s",
-           "floor_total_s", "floor_peak_mib", "ratio_build_handoff", "ratio_total", "ratio_memory",
-           "objective", "floor_objective", "same_optimum", "same_shape", "gap", "status", "error"]
+           "total_s", "peak_mib", "floor_load_s", "floor_candidates_s", "floor_build_s", "floor_handoff_s",
+           "floor_solve_s", "floor_extract_s", "floor_total_s", "floor_peak_mib", "ratio_build_handoff",
+           "ratio_total", "ratio_memory", "objective", "floor_objective", "same_optimum", "same_shape",
+           "same_problem", "gap", "status", "error"]
 
 
 def _fmt(value, key: str) -> str:
@@ -341,11 +381,13 @@ MD_COLUMNS = [("case", "case"), ("candidates", "cand."), ("variables", "vars"), 
               ("binaries", "bin."), ("nonzeros", "nnz"), ("load_s", "load s"), ("candidates_s", "cand. s"),
               ("build_s", "build s"), ("handoff_s", "handoff s"), ("solve_s", "solve s"),
               ("extract_s", "extract s"), ("total_s", "total s"), ("peak_mib", "peak MiB"),
+              ("floor_load_s", "floor load s"), ("floor_candidates_s", "floor cand. s"),
               ("floor_build_s", "floor build s"), ("floor_handoff_s", "floor handoff s"),
-              ("floor_solve_s", "floor solve s"), ("floor_total_s", "floor total s"),
+              ("floor_solve_s", "floor solve s"), ("floor_extract_s", "floor extract s"),
+              ("floor_total_s", "floor total s"),
               ("floor_peak_mib", "floor peak MiB"), ("ratio_build_handoff", "(build+handoff)/floor"),
               ("ratio_total", "total/floor"), ("ratio_memory", "memory/floor"),
-              ("same_optimum", "same optimum"), ("gap", "gap")]
+              ("same_problem", "same problem"), ("same_optimum", "same optimum"), ("gap", "gap")]
 
 
 def write_markdown(lines: list[str], out: Path | None, name: str) -> str:
@@ -559,7 +601,8 @@ def check(case: str, work: Path, solve: bool = True) -> bool:
         exact = all(np.array_equal(getattr(ours, k), getattr(floor, k))
                     for k in ("cost", "lower", "upper", "row_lower", "row_upper")) and \
             np.array_equal(ours.value, floor.matrix.data) and np.array_equal(ours.index, floor.matrix.indices)
-        print(f"  {'bit for bit' if exact else 'equal to 1e-12 but not bit for bit'}")
+        if not problems:
+            print(f"  {'bit for bit' if exact else 'equal to 1e-12 but not bit for bit'}")
     print(f"{case}: {ours.num_row} rows, {ours.num_col} columns, {len(ours.value)} nonzeros; "
           + ("identical to the floor" if not problems else "; ".join(problems)))
     if solve and spec["solve"]:
@@ -664,8 +707,12 @@ def blocks(case: str, work: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ladder", choices=sorted(LADDERS))
-    parser.add_argument("--case", action="append", help="FIRMS:RESOLUTION:lp|milp (repeatable)")
-    parser.add_argument("--out", default=str(HERE / "results"))
+    parser.add_argument("--case", action="append",
+                        help="FIRMS:RESOLUTION:lp|milp[:build][@SECONDS], repeatable (50:td8s6:milp@600)")
+    parser.add_argument("--out", default=str(HERE / "results"),
+                        help="folder of results.csv and results.md (default benchmarks/results, the "
+                        "committed tables: replaced only with --force)")
+    parser.add_argument("--force", action="store_true", help="replace the tables already in --out")
     parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "symbiosis-bench"),
                         help="where generated parks are kept")
     parser.add_argument("--gap", type=float, default=0.01, help="relative MIP gap")
@@ -708,6 +755,15 @@ def main(argv: list[str] | None = None) -> None:
     cases = LADDERS[args.ladder] if args.ladder else (args.case or [])
     if not cases:
         parser.error("give --ladder or --case")
+    try:
+        for case in cases:
+            parse_case(case)
+    except ValueError as exc:
+        parser.error(str(exc))
+    out = Path(args.out)
+    if (out / "results.csv").exists() and not args.force:
+        parser.error(f"{out} holds the tables of an earlier run (results.csv, results.md); give "
+                     "another --out, or --force to replace them")
     for case in cases:  # every park generated before any timing
         park_folder(work, parse_case(case)["firms"])
     started = time.perf_counter()
@@ -718,15 +774,40 @@ def main(argv: list[str] | None = None) -> None:
         row = run_case(cases[index], work, args)
         with lock:
             done[index] = row
-            write_tables([done[i] for i in sorted(done)], Path(args.out), machine_note(args))
+            write_tables([done[i] for i in sorted(done)], out, machine_note(args))
 
     # --jobs 2: two cases at a time, each side of a case alone in its own process and the two
     # sides one after the other, so a case's ratios compare like with like.
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(one, range(len(cases))))
-    add_growth(Path(args.out))
-    print(f"{len(done)} cases in {time.perf_counter() - started:.0f} s; tables in {args.out}")
-    print((Path(args.out) / "results.md").read_text())
+    add_growth(out)
+    print(f"{len(done)} cases in {time.perf_counter() - started:.0f} s; tables in {out}")
+    print((out / "results.md").read_text())
+    failures = failed_cases([done[i] for i in sorted(done)])
+    for failure in failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+# Where a case stops on this machine is a finding of the ladder, not a failure of the benchmark.
+LIMITS = ("out of memory", "timeout after")
+
+
+def failed_cases(rows: list[dict]) -> list[str]:
+    """Cases whose two sides did not hand HiGHS the same problem or reach the same optimum, or
+    that failed for a reason other than this machine's limits."""
+    failures = []
+    for row in rows:
+        if row.get("error"):
+            if not all(any(limit in part for limit in LIMITS) for part in row["error"].split("; ")):
+                failures.append(f"{row['case']}: {row['error']}")
+        elif row.get("same_problem") is False:
+            failures.append(f"{row['case']}: symbiosis and the floor handed HiGHS different problems "
+                            "(run.py --check CASE says where)")
+        elif row.get("same_optimum") == "NO":
+            failures.append(f"{row['case']}: optimum {row['objective']:.10g} against the floor's "
+                            f"{row['floor_objective']:.10g}")
+    return failures
 
 
 if __name__ == "__main__":
