@@ -159,3 +159,27 @@ def unit_sides(unit) -> tuple[float, float]:
         made = next((gain for key, gain in unit.outputs if key.endswith(".lifted_heat")), 0.0)
         return sum(gain for _, gain in unit.inputs), made
     return unit.electricity, next((gain for key, gain in unit.outputs if key.endswith(".hydrogen")), 0.0)
+
+
+def hub_parts(savings: list[float], gain: float) -> list[float]:
+    """The part of a hub's yearly result (``gain``: its units' results and its half of each of
+    its links' savings) that passes to the firm on each of its built links (``savings``, the
+    links' savings); the parts add up to 1.
+
+    A hub is no firm, so its result passes to the firms it serves and feeds. When the hub gains,
+    it first makes good the firms whose own half of their link's saving is a loss (a firm piping
+    its low-grade heat to a heat-pump hub saves only the cooling it no longer buys, less its
+    half of the pipe; the hub's gain is what its heat is worth), so no firm on a hub that pays
+    is worse off; the rest goes in proportion to the links' savings (evenly when none saves).
+    A hub that loses passes its loss on in proportion to the links' savings."""
+    count = len(savings)
+    saving_parts = [max(s, 0.0) for s in savings]
+    total_saving = sum(saving_parts)
+    by_saving = [s / total_saving if total_saving > 0 else 1.0 / count for s in saving_parts]
+    if gain <= 0:
+        return by_saving
+    losses = [max(-s / 2, 0.0) for s in savings]
+    made_good = min(gain, sum(losses))
+    rest = gain - made_good
+    return [(made_good * loss / sum(losses) if made_good > 0 else 0.0) / gain + rest / gain * part
+            for loss, part in zip(losses, by_saving, strict=True)]

@@ -246,6 +246,51 @@ def test_the_equal_split_of_a_heat_pump_hub_is_the_results(tmp_path: Path) -> No
         assert row.transfer == pytest.approx(priced[row.id], rel=1e-9, abs=1e-6)
 
 
+
+def test_a_firm_feeding_a_heat_pump_hub_that_pays_is_not_left_worse_off(tmp_path: Path) -> None:
+    """Firm a sends 10 GWh/yr of 30 -> 25 degC heat to a tower at 2 EUR/MWh; the hub's heat pump
+    (Carnot share 0.5 between 5 degC and 100 degC, the loops' ends with 5 K approach:
+    COP = 0.5 x 373.15 / 95 = 1.96395) lifts part of it for firm c, who buys 8,760 MWh/yr at 80
+    EUR/MWh from a boiler. Electricity 8,760 / COP = 4,460.40 MWh, heat from a 8,760 - 4,460.40
+    = 4,299.60 MWh. The pipe a -> hub (5 km at 10 EUR/m + 10,000 EUR, CRF(10 %, 10 yr) =
+    0.1627454: 9,764.72 EUR/yr) saves a only the tower it no longer pays, 4,299.60 x 2 =
+    8,599.19: its saving is -1,165.53, and its half (-582.77) was a's result: a lost money on a
+    hub whose total saving is 584,387 EUR/yr and that cannot run without a's heat. The hub now
+    makes a's loss good first: a saves 0, c the park's whole saving."""
+    heat_pump = {"investment": "0 EUR", "investment_per_capacity": "100000 EUR/MW", "cost_curve": [],
+                 "investment_per_length": "0 EUR/m", "lifetime": "10 year", "fixed_om": "0 %",
+                 "running_cost": "0 EUR/MWh", "min_capacity": "0.1 MW"}
+    pipe = {"investment": "10000 EUR", "investment_per_capacity": "0 EUR/MW", "cost_curve": [],
+            "investment_per_length": "10 EUR/m", "lifetime": "10 year", "fixed_om": "0 %",
+            "running_cost": "0 EUR/MWh", "loss_per_km": "0 %", "min_capacity": "0.01 MW"}
+    firms = {"a": {"location": {"x": "3000 m", "y": "4000 m"}, "streams": {"cool": {
+                 "direction": "supply", "carrier": "heat", "temperature": "30 degC",
+                 "target_temperature": "25 degC", "amount": "10 GWh/year", "current": "tower"}}},
+             "c": {"location": {"x": "-3000 m", "y": "-4000 m"}, "streams": {"dh": {
+                 "direction": "demand", "carrier": "heat", "temperature": "60 degC",
+                 "target_temperature": "70 degC", "amount": "8760 MWh/year", "current": "boiler"}}}}
+    hubs = {"loop": {"location": {"x": "0 m", "y": "0 m"}, "technologies": ["heat_pump"],
+                     "max_capacity": {"heat_pump": "20 MW"}, "collect": {"from": "10 degC", "to": "20 degC"},
+                     "deliver": {"from": "95 degC", "to": "80 degC"}}}
+    routes = {"grid": {"carrier": "electricity", "price": "0.02 EUR/kWh", "emissions": "0.1 kg/kWh"},
+              "boiler": {"carrier": "heat", "price": "0.08 EUR/kWh", "emissions": "0.25 kg/kWh",
+                         "temperature": "200 degC"},
+              "tower": {"carrier": "heat", "price": "0.002 EUR/kWh", "temperature": "5 degC"}}
+    park_data = park_dict(firms, hubs=hubs, routes=routes, park={
+        "name": "feeder", "currency": "EUR", "discount_rate": "10 %", "carbon_price": "0 EUR/t",
+        "electricity": "grid", "time": "annual", "routing_factor": 1.0},
+        technologies={"heat_pump": heat_pump, "hot_water_pipe": pipe})
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_data))
+    result = symbiosis.optimize(park)
+    feeder = result.exchanges[result.exchanges["from_firm"] == "a"].iloc[0]
+    assert feeder["saving"] == pytest.approx(4299.60 * 2 - 9764.72, abs=0.05)
+    booked = dict(zip(result.firms["firm"], result.firms["saving"], strict=True))
+    assert booked["a"] == pytest.approx(0.0, abs=1e-6)
+    assert booked["c"] == pytest.approx(result.saving, rel=1e-9)
+    assert result.saving == pytest.approx(700800 + 20000 - 136412.89, abs=0.05)  # c boiler + a tower
+    assert shares_of(fair_shares(park, result, method="equal_split", check_core=False)) == \
+        pytest.approx(booked, rel=1e-9, abs=1e-6)
+
 def test_cli_share_json_without_the_core_check(tmp_path: Path) -> None:
     """--json --no-core ended in a traceback ("Circular reference detected"): the unchecked
     better_off column holds pandas' NA, which json cannot write."""

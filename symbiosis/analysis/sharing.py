@@ -16,8 +16,9 @@ that transfer is
 (each avoided amount is the route price plus the carbon price times the route's emissions,
 per unit, times the annual amount delivered or taken). A link inside one firm or a firm's
 store needs no transfer. The transfer per unit delivered is the exchange's transfer price.
-A hub is no player: the firm on a hub link keeps its saving less a part of the hub units'
-cost, in proportion to the savings of the hub's links (see :func:`transfer_prices`). (The
+A hub is no player: the firm on a hub link keeps half its saving plus a part of the hub's
+result (a firm whose half is a loss is made good first, the rest in proportion to the savings
+of the hub's links; see :func:`transfer_prices`). (The
 dual values of the balances, ``Result.values``, may later replace this price.)
 
 **Shapley value** (``method="shapley"``). The players are the firms that appear in at least
@@ -75,7 +76,7 @@ import pyomo.environ as pyo
 
 from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, check_result
 from symbiosis.candidates import find_candidates
-from symbiosis.hubs import all_streams
+from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
 from symbiosis.park import Park
 from symbiosis.problem import to_model_data
@@ -115,8 +116,9 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
     transfer: the firm keeps the whole saving. A hub is no player: the firm on a hub link (either
     way) keeps half that link's saving, less ``hub_cost``, its part of the hub's result (its
     units' yearly result, such as an electrolyser's or heat pump's cost, and its half of each of
-    its links), shared among the hub's links in proportion to their savings; its transfer to the
-    hub leaves the hub even. The same split and transfers as ``result.firms`` and
+    its links), shared among the hub's links (:func:`symbiosis.hubs.hub_parts`: a firm whose half
+    is a loss is made good first, the rest in proportion to the links' savings); its transfer to
+    the hub leaves the hub even. The same split and transfers as ``result.firms`` and
     ``result.exchanges``. A result of other park data is refused
     (:func:`check_result`).
     """
@@ -133,15 +135,13 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
              if row.kind not in NOT_LINKS and row.from_firm != row.to_firm]
     units = exchanges[exchanges["kind"].isin(NOT_LINKS)]
     # As results/extract._carry_hubs: a hub's result (its units, and its half of each of its
-    # links either way) passes to the firms on its links in proportion to their savings
-    # (evenly when none saves).
+    # links either way) passes to the firms on its links (hub_parts).
     hub_links = {hub: [row for row in links if hub_of(row) == hub] for hub in park.hubs}
     pool = {hub: float(units.loc[units["from_firm"] == hub, "saving"].sum())
             + sum(row.saving / 2 for row in hub_links[hub]) for hub in park.hubs}
-    weight = {hub: sum(max(row.saving, 0.0) for row in hub_links[hub]) for hub in park.hubs}
-
-    def part(row, hub: str) -> float:
-        return max(row.saving, 0.0) / weight[hub] if weight[hub] > 0 else 1 / len(hub_links[hub])
+    parts = {row.id: part for hub in park.hubs if hub_links[hub]
+             for row, part in zip(hub_links[hub], hub_parts([r.saving for r in hub_links[hub]], pool[hub]),
+                                  strict=True)}
 
     rows = []
     for row in exchanges.itertuples():
@@ -155,7 +155,7 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
             carried = row.from_firm in park.hubs and bool(hub_links[row.from_firm])
             supplier_share, receiver_share = (0.0 if carried else row.saving), 0.0
         elif hub is not None:  # the firm keeps half the link's saving and bears its part of the hub's
-            hub_cost = -pool[hub] * part(row, hub)
+            hub_cost = -pool[hub] * parts[row.id]
             firm_share = row.saving / 2 - hub_cost
             supplier_share, receiver_share = (0.0, firm_share) if row.from_firm == hub else (firm_share, 0.0)
         else:

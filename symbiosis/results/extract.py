@@ -35,7 +35,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.candidates import Candidates, investment_at
-from symbiosis.hubs import all_streams, unit_sides
+from symbiosis.hubs import all_streams, hub_parts, unit_sides
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
 
@@ -453,18 +453,18 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
 
 def _carry_hubs(park: Park, ledger: _Ledger) -> None:
     """A hub is no firm: its yearly result (its units, its stores, its side of its links, its
-    vented outputs) passes to the firms at the other end of its built links, in proportion to
-    those links' savings (evenly when none saves), so the hub ends even and the firms' savings
-    add up to the park's. The same rule as ``symbiosis share --method equal-split``."""
+    vented outputs) passes to the firms at the other end of its built links (``hub_parts``: a
+    firm whose half of its link's saving is a loss is made good first, the rest in proportion
+    to the links' savings), so the hub ends even and the firms' savings add up to the park's.
+    The same rule as ``symbiosis share --method equal-split``."""
     for hub in park.hubs:
         # the hub's links (its own units and stores have it at both ends)
         links = [row for row in ledger.rows if (row["from_firm"], row["to_firm"]).count(hub) == 1]
         if not links:
             continue
-        total = sum(max(row["saving"], 0.0) for row in links)
         cost, emissions = ledger.site_cost[hub], ledger.site_emissions[hub]
-        for row in links:
-            share = max(row["saving"], 0.0) / total if total > 0 else 1 / len(links)
+        parts = hub_parts([row["saving"] for row in links], -cost)
+        for row, share in zip(links, parts, strict=True):
             hub_supplies = row["from_firm"] == hub
             partner = row["to_firm"] if hub_supplies else row["from_firm"]
             ledger.site_cost[partner] += share * cost
