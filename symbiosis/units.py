@@ -289,6 +289,12 @@ _DIMENSIONS = {
     (("[time]", -1),): "a share per time",
     (("[length]", -1),): "a share per length",
     (("[current]", 1), ("[time]", 1)): "an electric charge",
+    (("[length]", -2), ("[time]", 2)): "a mass per energy",  # kg/kWh
+    (("[length]", -1), ("[mass]", 1)): "a mass per length",
+    (("[length]", -3), ("[mass]", 1)): "a mass per volume",
+    (("[temperature]", -1),): "a share per degree",  # %/K
+    (("[mass]", -1),): "a share per mass",
+    (("[length]", -2), ("[mass]", -1), ("[time]", 2)): "a share per energy",
     (): "a pure number",
 }
 

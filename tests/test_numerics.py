@@ -170,3 +170,14 @@ def test_solving_twice_gives_identical_tables(name: str) -> None:
         pd.testing.assert_frame_equal(getattr(first, table), getattr(second, table), check_exact=True)
     timing = sorted(key for key in first.summary.index if key.endswith("_s") or key == "solver_log")
     assert first.summary.drop(timing).to_dict() == second.summary.drop(timing).to_dict()
+
+
+def test_a_payback_of_rounding_noise_is_never() -> None:
+    """A store whose saving just covers its capital has an operating benefit of solver rounding
+    (4.9e-12 EUR/yr on 21,160 EUR): its payback read 4.3e15 years; it never comes (null)."""
+    from symbiosis.results.extract import _payback
+
+    assert _payback(21160.0, 4.9e-12) == float("inf")
+    assert _payback(21160.0, -3.0) == float("inf")
+    assert _payback(21160.0, 2116.0) == pytest.approx(10.0)
+    assert _payback(0.0, 5.0) == 0.0

@@ -222,7 +222,7 @@ def test_value_of_the_wrong_type(tmp_path: Path) -> None:
 
 def test_boolean_is_not_read_as_a_number(tmp_path: Path) -> None:
     folder = _write(tmp_path, materials=[{**MATERIALS[0], "max_share": True}])
-    _check(_one(folder), field="materials[1].max_share", line=_line(folder, "max_share"),
+    _check(_one(folder), field="materials[0].max_share", line=_line(folder, "max_share"),
            says=("'true'", "one number with its unit", "30 %"))
 
 
@@ -426,7 +426,7 @@ def test_temperature_below_absolute_zero(tmp_path: Path) -> None:
 
 def test_share_above_100_percent(tmp_path: Path) -> None:
     folder = _write(tmp_path, materials=[{**MATERIALS[0], "max_share": "130 %"}])
-    _check(_one(folder), field="materials[1].max_share", line=_line(folder, "130 %"),
+    _check(_one(folder), field="materials[0].max_share", line=_line(folder, "130 %"),
            says=("'130 %'", "a share between 0 % and 100 %", "'30 %'"))
 
 
@@ -586,7 +586,7 @@ def test_cooling_route_too_hot_for_a_supply(tmp_path: Path) -> None:
 
 def test_unknown_material(tmp_path: Path) -> None:
     folder = _write(tmp_path, materials=[{**MATERIALS[0], "by_product": "slagg"}])
-    _check(_one(folder), field="materials[1].by_product", line=_line(folder, "slagg"),
+    _check(_one(folder), field="materials[0].by_product", line=_line(folder, "slagg"),
            says=("'slagg'", "a material named by a stream or route", "did you mean 'slag'?"))
 
 
@@ -602,6 +602,25 @@ def test_unknown_technology_of_a_hub(tmp_path: Path) -> None:
                                                "technologies": ["electrolyzer"]}})
     _check(_one(folder), field="hubs.h2_hub.technologies", line=_line(folder, "technologies:"),
            says=("'electrolyzer'", "a technology name", "did you mean 'electrolyser'?"))
+
+
+def test_a_misspelt_hub_technology_is_one_problem_not_two(tmp_path: Path) -> None:
+    """With max_capacity written for the right name, a second problem told to rename it to
+    the misspelt one ('did you mean electrolyzer?'): following it made both wrong."""
+    folder = _write(tmp_path, hubs={"h2_hub": {"location": {"x": "1 km", "y": "0 m"},
+                                               "technologies": ["electrolyzer"],
+                                               "max_capacity": {"electrolyser": "10 MW"}}})
+    _check(_one(folder), field="hubs.h2_hub.technologies", line=_line(folder, "technologies:"),
+           says=("'electrolyzer'", "a technology name", "did you mean 'electrolyser'?"))
+
+
+def test_an_emission_factor_per_energy_on_a_material_route_is_named_in_words(tmp_path: Path) -> None:
+    """'kg/kWh' on a route priced per tonne was 'a quantity of dimension [time] ** 2 /
+    [length] ** 2'."""
+    routes = copy.deepcopy(ROUTES)
+    routes["landfill"]["emissions"] = "20 kg/kWh"
+    _check(_one(_write(tmp_path, routes=routes)), field="routes.landfill.emissions",
+           says=("'kg/kWh' is a mass per energy, not CO2 mass per mass", "0.02 t/t"))
 
 
 def test_technology_override_with_the_wrong_unit(tmp_path: Path) -> None:
@@ -641,7 +660,7 @@ def test_existing_link_from_a_demand(tmp_path: Path) -> None:
                  "capacity": "5 t/h"}]
     folder = _write(tmp_path, existing=existing)
     problems = _problems(folder)
-    _check(problems[0], firm="district_heating", stream="network", field="existing[1].from",
+    _check(problems[0], firm="district_heating", stream="network", field="existing[0].from",
            line=_line(folder, "from: district_heating.network"),
            says=("'district_heating.network', a demand", "a supply stream", "swap 'from' and 'to'"))
 
@@ -650,7 +669,7 @@ def test_existing_link_to_an_unknown_stream(tmp_path: Path) -> None:
     existing = [{"from": "smelter.flue_gas", "to": "district_heating.netwrk", "technology": "hot_water_pipe",
                  "capacity": "5 MW"}]
     folder = _write(tmp_path, existing=existing)
-    _check(_one(folder), field="existing[1].to", line=_line(folder, "netwrk"),
+    _check(_one(folder), field="existing[0].to", line=_line(folder, "netwrk"),
            says=("'district_heating.netwrk'", "firm.stream", "did you mean 'district_heating.network'?"))
 
 
@@ -944,7 +963,7 @@ def test_a_second_rule_for_the_same_by_product_and_material_is_refused(tmp_path:
     and were silently merged under the first rule's 30 % limit."""
     folder = _write(tmp_path, materials=[MATERIALS[0], {**MATERIALS[0], "ratio": 1.0, "max_share": "50 %"}])
     problem = _one(folder)
-    assert problem.field == "materials[2]" and "the first is materials[1]" in problem.found
+    assert problem.field == "materials[1]" and "the first is materials[0]" in problem.found
     assert "one rule for each by_product" in problem.expected
 
 
@@ -952,7 +971,7 @@ def test_list_items_set_aside_keep_their_numbers(tmp_path: Path) -> None:
     materials = [{**MATERIALS[0], "ratio": [1]}, {**MATERIALS[0], "max_share": "130 %"}]
     folder = _write(tmp_path, materials=materials)
     first, second = _problems(folder)
-    assert (first.field, second.field) == ("materials[1].ratio", "materials[2].max_share")
+    assert (first.field, second.field) == ("materials[0].ratio", "materials[1].max_share")
     assert second.line == _line(folder, "130 %")
 
 
@@ -1065,7 +1084,7 @@ def test_cost_curve_points_out_of_order(tmp_path: Path) -> None:
     curve = [{"capacity": "10 MW", "investment": "10000000 NOK"},
              {"capacity": "5 MW", "investment": "15000000 NOK"}]
     folder = _write(tmp_path, technologies={"hot_water_pipe": {"cost_curve": curve}})
-    _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[2].capacity",
+    _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[1].capacity",
            line=_line(folder, "5 MW"),
            says=("'5 MW'", "capacities that grow", "from the smallest capacity to the largest"))
 
@@ -1074,7 +1093,7 @@ def test_cost_curve_investment_that_falls(tmp_path: Path) -> None:
     curve = [{"capacity": "10 MW", "investment": "10000000 NOK"},
              {"capacity": "20 MW", "investment": "9000000 NOK"}]
     folder = _write(tmp_path, technologies={"hot_water_pipe": {"cost_curve": curve}})
-    _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[2].investment",
+    _check(_one(folder), field="technologies.hot_water_pipe.cost_curve[1].investment",
            line=_line(folder, "9000000 NOK"), says=("'9000000 NOK'", "no smaller than the point before"))
 
 
@@ -1163,7 +1182,7 @@ def test_existing_link_technology_of_another_carrier(tmp_path: Path, technology:
                                                      says: tuple[str, ...]) -> None:
     """A truck or hydrogen pipe on a heat link loaded, and its t/h costs were applied to MW."""
     folder = _write(tmp_path, existing=[link])
-    _check(_one(folder), field="existing[1].technology", line=_line(folder, f"technology: {technology}"),
+    _check(_one(folder), field="existing[0].technology", line=_line(folder, f"technology: {technology}"),
            says=says)
 
 
@@ -1174,7 +1193,7 @@ def test_existing_pipe_to_a_demand_above_its_max_temperature(tmp_path: Path) -> 
     _stream(firms, "district_heating.network").update(temperature="65 degC")
     folder = _write(tmp_path, firms, existing=[_link("hot_water_pipe")],
                     technologies={"hot_water_pipe": {"max_temperature": "60 degC"}})
-    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
+    _check(_one(folder), field="existing[0].technology", line=_line(folder, "technology: hot_water_pipe"),
            says=("heats no demand above its max_temperature (60 degC)", "a demand that lies partly below",
                  "raise the hot_water_pipe's max_temperature"))
 
@@ -1186,13 +1205,13 @@ def test_existing_link_the_firms_rules_forbid(tmp_path: Path) -> None:
     firms = _firms()
     firms["district_heating"]["rules"] = {"exclude_partners": ["smelter"]}
     folder = _write(tmp_path, firms, existing=[_link()])
-    _check(_one(folder), field="existing[1]", firm="district_heating", line=_line(folder, "existing:") + 1,
+    _check(_one(folder), field="existing[0]", firm="district_heating", line=_line(folder, "existing:") + 1,
            says=("whose rules exclude it (firms.district_heating.rules.exclude_partners names smelter)",
                  "remove smelter from district_heating's exclude_partners, or this existing entry"))
     firms = _firms()
     firms["smelter"]["rules"] = {"keep_current": ["flue_gas"]}
     folder = _write(tmp_path, firms, existing=[_link()])
-    _check(_one(folder), field="existing[1].from", firm="smelter", stream="flue_gas",
+    _check(_one(folder), field="existing[0].from", firm="smelter", stream="flue_gas",
            says=("kept on its current route", "remove flue_gas from firms.smelter.rules.keep_current"))
 
 
@@ -1238,7 +1257,7 @@ def test_existing_heat_pump_from_a_hotter_supply(tmp_path: Path) -> None:
     firms = _firms()
     _stream(firms, "district_heating.network").update(temperature="25 degC", target_temperature="35 degC")
     folder = _write(tmp_path, firms, existing=[_link("heat_pump")])
-    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: heat_pump"),
+    _check(_one(folder), field="existing[0].technology", line=_line(folder, "technology: heat_pump"),
            says=("'heat_pump' from smelter.flue_gas (180 -> 90 degC) to district_heating.network "
                  "(25 -> 35 degC): COP -3.48", "a COP above 1", "(85 degC) below", "(40 degC)",
                  "write 'technology: hot_water_pipe'"))
@@ -1252,7 +1271,7 @@ def test_existing_direct_link_through_which_no_heat_passes(tmp_path: Path) -> No
                                               "target_temperature": "30 degC"}
     _stream(firms, "district_heating.network").update(temperature="60 degC", target_temperature="90 degC")
     folder = _write(tmp_path, firms, existing=[_link(source="smelter.cooling")])
-    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
+    _check(_one(folder), field="existing[0].technology", line=_line(folder, "technology: hot_water_pipe"),
            says=("(40 -> 30 degC)", "(60 -> 90 degC): no heat can pass", "(40 degC) minus 10 K above",
                  "coldest (60 degC)", "write 'technology: heat_pump'"))
 
@@ -1260,9 +1279,9 @@ def test_existing_direct_link_through_which_no_heat_passes(tmp_path: Path) -> No
 def test_duplicate_existing_links(tmp_path: Path) -> None:
     """Two entries for one pair and technology (5 MW and 3 MW) silently became one of 3 MW."""
     folder = _write(tmp_path, existing=[_link(capacity="5 MW"), _link(capacity="3 MW")])
-    _check(_one(folder), field="existing[2]", line=_line(folder, "from:", after=_line(folder, "5 MW")),
+    _check(_one(folder), field="existing[1]", line=_line(folder, "from:", after=_line(folder, "5 MW")),
            says=("a second entry for smelter.flue_gas -> district_heating.network by hot_water_pipe "
-                 "(the first is existing[1])", "one entry per supply, demand and technology",
+                 "(the first is existing[0])", "one entry per supply, demand and technology",
                  "merge them into one entry with the total capacity, 8 MW"))
 
 
@@ -1271,7 +1290,7 @@ def test_existing_link_of_a_stream_without_amount(tmp_path: Path) -> None:
     firms = _firms()
     _stream(firms, "smelter.flue_gas")["amount"] = "0 GWh/year"
     folder = _write(tmp_path, firms, existing=[_link()])
-    _check(_one(folder), firm="smelter", stream="flue_gas", field="existing[1].from",
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="existing[0].from",
            line=_line(folder, "from: smelter.flue_gas"),
            says=("'smelter.flue_gas' with amount 0", "an amount > 0", "remove this existing entry"))
 
@@ -1281,7 +1300,7 @@ def test_existing_link_that_loses_everything(tmp_path: Path) -> None:
     firms = _firms()
     firms["district_heating"]["location"] = {"x": "200 km", "y": "0 m"}
     folder = _write(tmp_path, firms, existing=[_link()])
-    _check(_one(folder), field="existing[1].technology", line=_line(folder, "technology: hot_water_pipe"),
+    _check(_one(folder), field="existing[0].technology", line=_line(folder, "technology: hot_water_pipe"),
            says=("'hot_water_pipe' over 260 km at 0.5 %/km: 130 % of what enters it is lost",
                  "loss_per_km x length below 100 %", "the two firms' locations"))
 

@@ -686,7 +686,7 @@ def build_park(
         pair = (rule.by_product, rule.replaces)
         if pair in first_rule:  # the model keeps one share limit per demand and by-product
             reader.problem(loc, f"a second rule for {rule.by_product} replacing {rule.replaces} (the "
-                           f"first is materials[{first_rule[pair] + 1}])",
+                           f"first is materials[{first_rule[pair]}])",
                            "one rule for each by_product and the material it replaces",
                            "keep one rule with the ratio and max_share that hold")
             continue
@@ -766,7 +766,10 @@ def build_park(
                                "a unit a hub can build: an electrolyser, a store or a heat pump",
                                f"choose one of: {', '.join(units)} (links to and from the hub are "
                                "candidates by themselves)")
+        misspelt = [n for n in raw_hub.technologies if n not in technologies]
         for name in raw_hub.max_capacity:
+            if name in technologies and misspelt:
+                continue  # the misspelt name in the hub's list is reported; its fix mends this too
             if name not in raw_hub.technologies:
                 reader.problem(("hubs", hub_id, "max_capacity", name), f"'{name}'",
                                f"one of the hub's technologies ({', '.join(raw_hub.technologies) or 'none'})",
@@ -1123,7 +1126,7 @@ def _duplicate_existing(reader: Reader, existing: tuple[ExistingLink, ...], firm
             if from_firm in firms else None
         total = sum(existing[i].capacity for i in indices)
         unit = f" {stream.carrier.rate_unit}" if stream is not None else ""
-        first = reader.broken.original(("existing", indices[0]))[1] + 1
+        first = reader.broken.original(("existing", indices[0]))[1]
         for i in indices[1:]:
             reader.problem(("existing", i), f"a second entry for {from_firm}.{from_stream} -> {to_firm}."
                            f"{to_stream} by {tech} (the first is existing[{first}])",

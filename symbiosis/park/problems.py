@@ -35,10 +35,11 @@ class Problem:
 
 
 def dotted(loc: tuple) -> str:
-    """``("materials", 0, "ratio")`` -> ``materials[1].ratio`` (items counted from 1)."""
+    """``("materials", 0, "ratio")`` -> ``materials[0].ratio``: items counted from 0, as
+    ``--set materials.0.ratio=...`` and overrides write them."""
     text = ""
     for part in loc:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
 

@@ -479,10 +479,12 @@ def _carry_hubs(park: Park, ledger: _Ledger) -> None:
 
 def _payback(investment: float, operating_benefit: float) -> float:
     """Simple payback: investment / yearly net cash flow before capital recovery (fixed O&M
-    stays a yearly cost); never when it does not pay."""
+    stays a yearly cost); never when it does not pay. A benefit below a billionth of the
+    investment a year is the solver's rounding of a zero (a store that only breaks even read
+    4.3e15 years), not a payback."""
     if investment <= 0:
         return 0.0
-    return investment / operating_benefit if operating_benefit > 0 else math.inf
+    return investment / operating_benefit if operating_benefit > 1e-9 * investment else math.inf
 
 
 def _route_table(rows: list[dict]) -> pd.DataFrame:
