@@ -249,6 +249,32 @@ def test_a_held_lock_exits_3(tmp_path) -> None:
     assert held.exit_code == 3 and "another run" in held.output
     assert "another run" in (out / "symbiosis.log").read_text()
     assert CliRunner().invoke(cli, ["report", str(park), "--out", str(out)]).exit_code == 0
+    with folder_lock(out / LOCK_NAME):  # --json: stdout is one JSON object, the lock included
+        held = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--json"])
+    assert held.exit_code == 3
+    said = json.loads(held.stdout)
+    assert said["status"] == "locked" and said["exit_code"] == 3 and "another run" in said["error"]
+
+
+def test_a_run_without_a_solution_drops_nothing(tmp_path) -> None:
+    """After a solved run, a run that found no solution listed every exchange of the last one
+    under 'Exchanges dropped' and --json said "dropped": 13 (Raufoss at --time-limit 0)."""
+    park = _park(tmp_path / "park")
+    result = symbiosis.optimize(symbiosis.load_park(park))
+    assert len(result.exchanges) > 0
+    out = tmp_path / "reports" / "p"
+    assert CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--name", "first"]).exit_code == 0
+    summary = result.summary.copy()
+    summary[["status", "total_cost", "saving", "emissions", "co2_avoided", "investment"]] = \
+        ["time_limit", float("nan"), float("nan"), float("nan"), float("nan"), float("nan")]
+    replace(result, summary=summary, exchanges=result.exchanges.iloc[0:0]).save(tmp_path / "saved")
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--name", "second",
+                                                   "--result", str(tmp_path / "saved"), "--json"])
+    assert run.exit_code == 1, run.output
+    said = json.loads(run.stdout)
+    assert said["added"] is None and said["dropped"] is None
+    html = (out / "second" / "report.html").read_text()
+    assert "Exchanges dropped" not in html and "found no solution" in html
 
 
 def test_no_solution_exits_1_and_still_reports(tmp_path) -> None:

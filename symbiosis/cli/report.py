@@ -189,6 +189,8 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
         except Locked as exc:
             log.error("%s", exc)
             stderr.print(f"[bold red]locked:[/] {exc}", markup=True, highlight=False)
+            if as_json:  # stdout holds one JSON object whatever happens
+                click.echo(json.dumps({"status": "locked", "exit_code": EXIT_LOCKED, "error": str(exc)}))
             sys.exit(EXIT_LOCKED)
         except Exception as exc:
             log.error("failed: %s", exc, exc_info=not isinstance(exc, (click.ClickException, UsageProblem)))
@@ -360,7 +362,9 @@ def _say(result: Result, published, as_json: bool) -> None:
             "status": result.status, "folder": str(published.folder), "html": str(published.html),
             "pdf": str(published.pdf), "run_id": published.run_id,
             "data_changed": published.changes.data_changed,
-            "added": len(published.changes.added), "dropped": len(published.changes.dropped)}))
+            # a run without a solution proposes nothing: neither added nor dropped (null)
+            "added": len(published.changes.added) if published.changes.solution else None,
+            "dropped": len(published.changes.dropped) if published.changes.solution else None}))
         return
     currency = str(s.get("currency", ""))
     if result.has_solution:

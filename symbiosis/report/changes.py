@@ -53,6 +53,7 @@ class Changes:
     fingerprint_after: str = ""
     exchanges_known: bool = False  # the previous result's tables were there to compare
     passed_over: tuple[Run, ...] = ()  # later runs with no solution or no result files left
+    solution: bool = True  # this run found a design: without one there is nothing to compare
 
     @property
     def first_run(self) -> bool:
@@ -64,7 +65,8 @@ class Changes:
 
     @property
     def nothing(self) -> bool:
-        return (not self.first_run and self.exchanges_known and self.added.empty and self.dropped.empty
+        return (not self.first_run and self.solution and self.exchanges_known and self.added.empty
+                and self.dropped.empty
                 and not self.resized and not self.savings and not self.figures and not self.data
                 and not self.data_changed)
 
@@ -86,6 +88,12 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
     added = dropped = current.exchanges.iloc[0:0]
     resized: list[Change] = []
     savings: list[Change] = []
+    if not current.has_solution:  # no design: its empty tables would read as every exchange dropped
+        status = [Change("solver status", str(before.get("status", "")), str(s.get("status", "")))]
+        return Changes(previous=run, figures=status,
+                       data=_data(previous, current, currency) if previous is not None else [],
+                       fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
+                       exchanges_known=previous is not None, solution=False)
     if previous is not None:
         added, dropped, resized = _exchanges(current.exchanges, previous.exchanges)
         savings = _savings(current.exchanges, previous.exchanges, currency)

@@ -283,7 +283,10 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
         blocks.append(Paragraph(f"The park data are unchanged (fingerprint {changes.fingerprint_after})."))
     if changes.nothing:
         blocks.append(Paragraph("Nothing else changed: same exchanges, same figures."))
-    if not changes.exchanges_known:
+    if not changes.solution:
+        blocks.append(Paragraph("This run found no solution, so it proposes no design to compare: the "
+                                "exchanges of the last run are neither kept nor dropped by it."))
+    elif not changes.exchanges_known:
         blocks.append(Paragraph("The previous run's result files are gone: only its headline figures "
                                 "are compared."))
     for title_of, frame in (("Exchanges added", changes.added), ("Exchanges dropped", changes.dropped)):
@@ -293,7 +296,7 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
                          for r in frame.itertuples())
             blocks.append(Table(("from", "to", "technology", "capacity", "saving per year"), rows,
                                 frozenset({3, 4}), title=title_of))
-        elif not changes.nothing and changes.exchanges_known:
+        elif not changes.nothing and changes.exchanges_known and changes.solution:
             blocks.append(Paragraph(f"{title_of}: none."))
     for title_of, items in (("Figures that moved", changes.figures),
                             ("Capacities that moved", changes.resized),
