@@ -160,6 +160,12 @@ def test_a_folder_of_parks_names_the_parks_in_it(tmp_path: Path) -> None:
 
 
 
+
+def test_an_empty_park_name_is_refused(tmp_path: Path) -> None:
+    """name: "" passed validate and report, and then history refused the park (no name)."""
+    folder = write_park(tmp_path / "park", RAW.replace("name: raw park", 'name: ""'))
+    _check(_one(folder), field="park.name", line=1, says=("found the text ''", "a name", "name: Raufoss"))
+
 def test_a_park_file_named_park_yml_is_pointed_at(tmp_path: Path) -> None:
     """A folder holding park.yml (not park.yaml) was told to create park.yaml."""
     (tmp_path / "park").mkdir()

@@ -182,6 +182,28 @@ def test_unchanged_data_says_so(tmp_path) -> None:
     assert "The park data are unchanged" in again.html.read_text()
 
 
+
+def test_a_technology_cost_and_a_route_price_are_named_among_the_data_that_changed(tmp_path) -> None:
+    """Editing the pipe's cost per metre and the gas boiler's price said only that the
+    fingerprint changed: the meeting could not tell which input moved the result."""
+    folder = _park(tmp_path / "park")
+    park = symbiosis.load_park(folder)
+    publish(symbiosis.optimize(park), park, tmp_path / "out")
+    data = park_dict({"smelter": SMELTER, "town": TOWN},
+                     park={"carbon_price": "900 NOK/t", "name": "Test park"},
+                     technologies={"hot_water_pipe": {"investment_per_length": "9000 NOK/m"}})
+    data["routes"]["gas_boiler"] = {**data["routes"]["gas_boiler"], "price": "0.9 NOK/kWh"}
+    changed = symbiosis.load_park(write_park(folder, data))
+    again = publish(symbiosis.optimize(changed), changed, tmp_path / "out")
+    data = {change.what: (change.before, change.after) for change in again.changes.data}
+    before, now = park.routes["gas_boiler"].price, changed.routes["gas_boiler"].price
+    assert data["route gas_boiler: price"] == (f"{number(before)} NOK/MWh", f"{number(now)} NOK/MWh")
+    assert now == pytest.approx(900.0)
+    (fixed,) = [what for what in data if what.startswith("hot_water_pipe: fixed investment")]
+    assert "(1 of 1 candidate links)" in fixed
+    html = again.html.read_text()
+    assert "route gas_boiler: price" in html and "hot_water_pipe: fixed investment" in html
+
 def test_a_firm_named_script_stays_text(tmp_path, chromium) -> None:
     firms = {"smelter": {**SMELTER, "name": SCRIPT}, "town": TOWN}
     park = symbiosis.load_park(_park(tmp_path / "park", firms))

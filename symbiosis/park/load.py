@@ -503,6 +503,8 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
         return problem(_kind(value), f"a{whole} number{words}", hint)
     if kind.startswith("bool_"):
         return problem(_kind(value), f"true or false{words}", "write true or false")
+    if kind == "string_too_short":
+        return problem(_kind(value), f"a name{words}", "write a name, e.g. 'name: Raufoss industripark'")
     if kind.startswith("string_"):
         given_one = isinstance(value, int | float | bool) or value is None
         hint = (f"write it as text{', in quotes' if isinstance(value, int | float) else ''}"

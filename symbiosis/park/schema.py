@@ -34,7 +34,7 @@ class TypicalDays(Strict):
 class Settings(Strict):
     """The ``park:`` section."""
 
-    name: str = Field(description="name of the park")
+    name: str = Field(min_length=1, description="name of the park")
     currency: str = Field(description="currency of every price in the file: NOK, SEK, EUR ...")
     discount_rate: Value = Field(description="yearly discount rate, e.g. 7 %")
     carbon_price: Value = Field(default="0 EUR/t", description="price of a tonne of CO2")

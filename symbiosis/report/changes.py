@@ -3,7 +3,8 @@
 Exchanges are matched by what they connect (firm, stream, firm, stream, technology), not by
 candidate id, which can shift when the data change; a kept exchange is listed when its capacity
 or its annual saving moved by more than 5 %. Data changes are read from the park's
-fingerprint, the settings kept in the summary, each firm's baseline cost and the candidates.
+fingerprint, the settings kept in the summary, each firm's baseline cost, the routes' prices
+and emission factors, and the candidates (which links, and their technologies' costs).
 """
 
 from __future__ import annotations
@@ -200,9 +201,66 @@ def _data(previous: Result, current: Result, currency: str) -> list[Change]:
             found.append(Change(f"{firm}: annual cost without exchanges",
                                 money(old_cost[firm], currency, per_year=True),
                                 money(cost, currency, per_year=True)))
+    found += _routes(previous.routes, current.routes, currency)
     candidates_then, candidates_now = _candidate_keys(previous), _candidate_keys(current)
     if candidates_then != candidates_now:
         found.append(Change("candidate links", f"{len(candidates_then)}",
                             f"{len(candidates_now)} ({len(candidates_now - candidates_then)} new, "
                             f"{len(candidates_then - candidates_now)} gone)"))
+    found += _technologies(previous.candidates, current.candidates)
     return found
+
+
+def _routes(then: pd.DataFrame, now: pd.DataFrame, currency: str) -> list[Change]:
+    """Routes whose price or emission factor moved (an unused route's too: it may be used next)."""
+    columns = {"route", "price", "emission_factor", "amount_unit"}
+    if not (columns <= set(then.columns) and columns <= set(now.columns)):
+        return []
+    before = {row.route: row for row in then.itertuples()}
+    found = []
+    for row in now.itertuples():
+        old = before.get(row.route)
+        if old is None:
+            continue
+        if _moved(old.price, row.price):
+            found.append(Change(f"route {row.route}: price",
+                                f"{number(old.price)} {currency}/{old.amount_unit}",
+                                f"{number(row.price)} {currency}/{row.amount_unit}"))
+        if _moved(old.emission_factor, row.emission_factor):
+            found.append(Change(f"route {row.route}: emissions",
+                                f"{number(old.emission_factor)} t CO2/{old.amount_unit}",
+                                f"{number(row.emission_factor)} t CO2/{row.amount_unit}"))
+    return found
+
+
+# What a technology's data set for its candidate links, as the candidates table keeps it.
+TECHNOLOGY_FIGURES = {"investment_fixed": "fixed investment",
+                      "investment_per_capacity": "investment per capacity",
+                      "annuity": "capital recovery + fixed O&M per year", "running_cost": "running cost",
+                      "transport_cost": "transport cost", "efficiency": "efficiency", "cop": "COP"}
+
+
+def _technologies(then: pd.DataFrame, now: pd.DataFrame) -> list[Change]:
+    """Technologies whose costs or efficiency moved, read from the candidate links both runs
+    had: how many of its links moved, and the range of the figure before and after."""
+    figures = [column for column in TECHNOLOGY_FIGURES if column in then.columns and column in now.columns]
+    if then.empty or now.empty or not figures or not set(KEY) <= set(then.columns) & set(now.columns):
+        return []
+    both = now.assign(key=_keys(now).to_numpy()).merge(
+        then.assign(key=_keys(then).to_numpy())[["key", *figures]], on="key", suffixes=("", "_before"))
+    found = []
+    for technology, links in both.groupby("technology", sort=True):
+        for column in figures:
+            old, new = links[f"{column}_before"], links[column]
+            moved = [_moved(a, b) for a, b in zip(old, new, strict=True)]
+            if any(moved):
+                old, new = old[moved], new[moved]
+                what = (f"{technology}: {TECHNOLOGY_FIGURES[column]} "
+                        f"({sum(moved)} of {len(links)} candidate links)")
+                found.append(Change(what, _span(old), _span(new)))
+    return found
+
+
+def _span(values: pd.Series) -> str:
+    low, high = float(values.min()), float(values.max())
+    return number(low) if math.isclose(low, high, rel_tol=1e-3) else f"{number(low)} to {number(high)}"
