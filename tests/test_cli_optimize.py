@@ -238,3 +238,14 @@ def test_plain_progress_says_each_stage_once(capsys) -> None:
     said = capsys.readouterr().err.splitlines()
     assert said == ["starting", "coalition {a}", "solving with highs: best 5 NOK", "without hydro (1 of 2)",
                     "without nammo (2 of 2)"]
+
+
+def test_output_into_a_closed_pipe_ends_as_a_unix_filter_does(tmp_path: Path) -> None:
+    """`symbiosis candidates PARK | true` exited 1, the code of 'no solution', to a pipefail
+    script; a reader that stops early now ends it by SIGPIPE, as it ends cat or grep (141)."""
+    folder = write_park(tmp_path / "park", park_dict(FIRMS))
+    script = f"{sys.executable} -m symbiosis candidates {folder} | true"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 141, done.stderr
+    assert "Traceback" not in done.stderr

@@ -166,6 +166,13 @@ def test_an_empty_park_name_is_refused(tmp_path: Path) -> None:
     folder = write_park(tmp_path / "park", RAW.replace("name: raw park", 'name: ""'))
     _check(_one(folder), field="park.name", line=1, says=("found the text ''", "a name", "name: Raufoss"))
 
+def test_a_set_on_a_firm_the_scenario_removes_says_so(tmp_path: Path) -> None:
+    """It said 'no firm cement in the park' (choose one of: ...) of a firm park.yaml has."""
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: [cement]\n"})
+    problem = _one(folder, scenario="x", overrides={"firms.cement.streams.clinker.amount": "10 t/year"})
+    assert "scenario x removes firm 'cement'" in problem.found
+    assert "leave out this --set with --scenario x" in problem.hint
+
 def test_a_park_file_named_park_yml_is_pointed_at(tmp_path: Path) -> None:
     """A folder holding park.yml (not park.yaml) was told to create park.yaml."""
     (tmp_path / "park").mkdir()

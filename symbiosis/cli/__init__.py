@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import signal
 
 import click
 
@@ -38,4 +39,9 @@ def cli() -> None:
 
 
 def main() -> None:
+    # Output piped into a reader that stops early (`symbiosis candidates PARK | head`) ends the
+    # command as it ends any Unix filter, by SIGPIPE (exit 141 in a shell): click exited 1, which
+    # here means "no solution".
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli(prog_name="symbiosis")

@@ -244,6 +244,9 @@ def _reason(path: Path, exc: OSError) -> str:
 
 def _open_history(path: Path) -> History:
     """The run history, opened (and brought up to date) before anything is solved."""
+    if not path.exists() and path.parent.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ReportError(f"cannot create the run history {path}: the folder {path.parent} cannot be "
+                          "written; give --history a file in a folder you can write")
     try:
         return History(path)
     except sqlite3.DatabaseError as exc:
@@ -262,7 +265,7 @@ def _read_result(folder: Path) -> Result:
         return Result.load(folder)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ReportError(f"{folder} holds no result symbiosis can read ({type(exc).__name__}: {exc}); "
-                          f"write it again with `symbiosis optimize PARK --out {folder}`") from exc
+                          f"write it again with `symbiosis optimize PARK --out {folder} --force`") from exc
 
 
 def _park_of_result(result: Result, folder: Path, loaded: Park, park: str, *, given: bool) -> Park:
@@ -304,8 +307,8 @@ def _park_of_result(result: Result, folder: Path, loaded: Park, park: str, *, gi
         f"{folder} was solved from other park data than {park} as loaded now (fingerprint {made_from}, "
         f"the park's is {loaded.fingerprint}): the park files changed since, or the result was made with "
         f"another --scenario or --set{f' (it records {made_with})' if made_with else ''}. Re-run "
-        f"`symbiosis optimize PARK --out {folder}` (or leave out --result to solve afresh), or pass the "
-        "same --scenario and --set the result was made with")
+        f"`symbiosis optimize PARK --out {folder} --force` (or leave out --result to solve afresh), or pass "
+        "the same --scenario and --set the result was made with")
 
 
 def _with_overrides(result: Result, park: Park) -> Result:

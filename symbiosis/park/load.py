@@ -98,6 +98,12 @@ def load_park(
             pending += removal_problems
             continue
         unknown = _unknown_entry(data, key)
+        if unknown is not None and scenario_name is not None and key.startswith("firms.") \
+                and _unknown_entry(park_doc.data, key) is None:
+            gone = key.split(".")[1]  # there in park.yaml: the scenario took it away (remove_firms)
+            unknown = dataclasses.replace(
+                unknown, found=f"{unknown.found}: scenario {scenario_name} removes firm '{gone}'",
+                hint=f"leave out this --set with --scenario {scenario_name}, or set another firm")
         if unknown is not None:
             pending.append(unknown)
             continue
