@@ -24,6 +24,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from symbiosis.models.data import ModelData
+from symbiosis.models.links import add_cost_curves
 
 
 def add_conversion(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
@@ -41,6 +42,7 @@ def add_conversion(m: pyo.ConcreteModel, data: ModelData) -> pyo.Block:
         block.K, rule=lambda b, k: b.capacity[k] <= units[k].max_capacity * b.build[k])
     block.smallest_size = pyo.Constraint(
         block.K, rule=lambda b, k: b.capacity[k] >= units[k].min_capacity * b.build[k])
+    add_cost_curves(block, [unit for unit in units.values() if unit.cost_curve])  # a hub's heat pump
     feeds = [(k, stream, gain) for k, unit in units.items() for stream, gain in unit.inputs]
     into = {}
     for link in data.links:

@@ -123,6 +123,7 @@ class ConverterData:
     outputs: tuple[tuple[str, float], ...]  # (stream key, yield per unit of power)
     inputs: tuple[tuple[str, float], ...] = ()  # (stream key, what it must take per unit of power)
     electricity: float = 1.0  # electricity bought per unit of power (a heat pump: 1 / COP)
+    cost_curve: tuple[tuple[float, float], ...] = ()  # (capacity, investment) instead of per capacity
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ def to_model_data(park: Park, candidates: Candidates, time: TimeSteps) -> ModelD
                 outputs=c.outputs,
                 inputs=c.inputs,
                 electricity=c.electricity,
+                cost_curve=c.cost_curve,
             )
             for c in candidates.converters
         ),

@@ -169,3 +169,45 @@ def test_a_saved_result_reads_back_its_tables_as_they_were(make_park, tmp_path) 
     assert loaded.candidates.loc[0, "cost_curve"][-1] == pytest.approx((24, 17e6))
     for name in ("exchanges", "firms", "candidates"):
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(result, name), check_dtype=False)
+
+
+HUB_FIRMS = {
+    "plant": {"location": {"x": "300 m", "y": "400 m"}, "streams": {"cool": {
+        "direction": "supply", "carrier": "heat", "temperature": "30 degC", "target_temperature": "25 degC",
+        "amount": "10 GWh/year", "current": "tower"}}},
+    "town": {"location": {"x": "-300 m", "y": "-400 m"}, "streams": {"dh": {
+        "direction": "demand", "carrier": "heat", "temperature": "60 degC", "target_temperature": "70 degC",
+        "amount": "8760 MWh/year", "current": "boiler"}}},
+}
+HUB_ROUTES = {"grid": {"carrier": "electricity", "price": "0.02 EUR/kWh"},
+              "boiler": {"carrier": "heat", "price": "0.08 EUR/kWh", "temperature": "200 degC"},
+              "tower": {"carrier": "heat", "price": "0.002 EUR/kWh", "temperature": "5 degC"}}
+HUB = {"loop": {"location": {"x": "0 m", "y": "0 m"}, "technologies": ["heat_pump"],
+                "collect": {"from": "10 degC", "to": "20 degC"},
+                "deliver": {"from": "95 degC", "to": "80 degC"}}}
+
+
+@pytest.mark.parametrize(("curve", "investment"), [
+    ("catalogue", 1_300_000.0),  # the catalogue's point (1 MW, 1.3 MEUR)
+    ([], 850_000.0),  # cost_curve: [] -> investment_per_capacity, 850,000 EUR/MW x 1 MW
+])
+def test_a_hubs_heat_pump_follows_the_cost_curve(make_park, curve, investment: float) -> None:
+    """The town takes 8,760 MWh/yr (1 MW all year, annual time), so the hub's heat pump is
+    built at 1 MW of heat delivered. It was priced per MW (850,000 EUR) whatever its size,
+    while a heat-pump link follows the catalogue's curve: 1.3 MEUR at 1 MW, 0.73 MEUR/MW at
+    30 MW. Pooling the firms' heat in one larger unit is what a hub is for."""
+    heat_pump = {"investment": "0 EUR", "min_capacity": "0.1 MW", "investment_per_length": "0 EUR/m",
+                 "max_distance": "0.5 km"}  # no heat-pump link from plant to town (1 km): the hub only
+    if curve != "catalogue":
+        heat_pump["cost_curve"] = curve
+    park = make_park(HUB_FIRMS, hubs=HUB, routes=HUB_ROUTES, technologies={"heat_pump": heat_pump,
+                     "hot_water_pipe": {"loss_per_km": "0 %"}},  # 1 MW leaves the hub, 1 MW arrives
+                     park={"currency": "EUR", "discount_rate": "10 %", "electricity": "grid",
+                           "routing_factor": 1.0})
+    result = symbiosis.optimize(park)
+    (unit,) = result.exchanges[result.exchanges["kind"] == "heat_pump_hub"].itertuples()
+    assert unit.capacity == pytest.approx(1.0, rel=1e-6)
+    assert unit.investment == pytest.approx(investment, rel=1e-6)
+    # the optimum prices it so too: total cost = what the tables add up to
+    assert result.total_cost == pytest.approx(result.exchanges["annual_cost"].sum()
+                                              + result.routes["annual_cost"].sum(), rel=1e-9)

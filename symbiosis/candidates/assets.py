@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from symbiosis.candidates.pairs import STORAGE_HOURS, peak, yearly_shares
+from symbiosis.candidates.pairs import STORAGE_HOURS, curve_points, peak, yearly_shares
 from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams, electrolysers, heat_pumps, hub_streams, output_yields
 from symbiosis.park import Park
@@ -35,7 +35,8 @@ class StorageCandidate:
 
 @dataclass(frozen=True)
 class ConverterCandidate:
-    """An electrolyser a hub may build; capacity in MW of electricity input."""
+    """An electrolyser (capacity in MW of electricity input) or heat pump (MW of heat
+    delivered) a hub may build."""
 
     id: str
     hub: str
@@ -51,6 +52,7 @@ class ConverterCandidate:
     inputs: tuple[tuple[str, float], ...] = ()
     electricity: float = 1.0  # electricity bought per unit of power
     cop: float = float("nan")
+    cost_curve: tuple[tuple[float, float], ...] = ()  # (MW, investment): replaces investment_per_capacity
 
 
 def storage_candidates(park: Park, links: Iterable[Candidate]) -> list[StorageCandidate]:
@@ -166,5 +168,8 @@ def converter_candidates(park: Park, links: Iterable[Candidate]) -> list[Convert
             **yearly_shares(tech, park), running_cost=tech.running_cost,
             outputs=((f"{hub}.lifted_heat", 1.0),), inputs=((f"{hub}.collected_heat", (cop - 1) / cop),),
             electricity=1 / cop, cop=cop,
+            # Economies of scale as for heat-pump links (pooling the firms' heat in one larger
+            # unit is what a hub is for); the curve reaches past the largest size, as theirs.
+            cost_curve=curve_points(tech, 2 * capacity),
         ))
     return [c for c in found if c.min_capacity <= c.max_capacity]

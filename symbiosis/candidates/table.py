@@ -66,12 +66,13 @@ def to_table(candidates: list[Candidate]) -> pd.DataFrame:
     return frame.set_index("id", drop=False).rename_axis(None)
 
 
-def investment_at(candidate: Candidate, capacity: float) -> float:
-    """Investment of a built candidate at ``capacity``: fixed and length parts, plus the
-    capacity's cost from its curve or its linear figure (zero for an existing link)."""
-    if candidate.is_existing:
+def investment_at(candidate, capacity: float) -> float:
+    """Investment of a built candidate (a link, store or hub unit, as candidate or as model
+    data) at ``capacity``: fixed and length parts, plus the capacity's cost from its curve or
+    its linear figure (zero for an existing link)."""
+    if getattr(candidate, "is_existing", False):
         return 0.0
-    if candidate.cost_curve:
+    if getattr(candidate, "cost_curve", ()):
         caps, costs = zip(*candidate.cost_curve, strict=True)
         return candidate.investment_fixed + float(np.interp(capacity, caps, costs))
     return candidate.investment_fixed + candidate.investment_per_capacity * capacity

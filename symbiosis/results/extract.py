@@ -352,7 +352,7 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
         kept = float(w @ (charge - discharge - lost))
         avoided_cost = sign * (stream.price + carbon * stream.emissions) * kept
         capacity = solution.capacity[store.id]
-        investment = c.investment_fixed + c.investment_per_capacity * capacity
+        investment = investment_at(c, capacity)
         annualised = c.annuity * investment  # capital recovery + fixed O&M
         discharged = float(w @ discharge)
         annual_cost = annualised + c.running_cost * discharged
@@ -410,7 +410,7 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
         taken_per_power, made_per_power = unit_sides(unit)
         made = made_per_power * used
         capacity = solution.capacity[unit.id]
-        investment = unit.investment_fixed + unit.investment_per_capacity * capacity
+        investment = investment_at(unit, capacity)
         annualised = unit.annuity * investment  # capital recovery + fixed O&M
         annual_cost = annualised + unit.running_cost * used
         electricity_cost = data.electricity_price * electricity
