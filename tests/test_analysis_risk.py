@@ -91,9 +91,13 @@ def test_a_firm_whose_existing_link_others_rely_on_is_a_risk(tmp_path: Path) -> 
     43,800)) / 2 = 1,182,600 NOK a year; so B's cost is 9,636,000 - 2,409,000 + 43,800 +
     1,182,600 = 8,453,400. If A leaves, B buys all its heat: 9,636,000, 1,182,600 more (and A
     leaving B costs A as much). Measured against the remaining park's own baseline, which loses
-    the pipe too, every loss was 0."""
-    folder = write_park(tmp_path / "park", heat_buyers(existing=[
-        {"from": "a.hot", "to": "b.need", "technology": "hot_water_pipe", "capacity": "0.5 MW"}]))
+    the pipe too, every loss was 0. (No second pipe can be laid beside it: pipes reach 50 m
+    here, the existing one 130 m.)"""
+    data = heat_buyers(existing=[
+        {"from": "a.hot", "to": "b.need", "technology": "hot_water_pipe", "capacity": "0.5 MW"}])
+    pipe = data["technologies"]["hot_water_pipe"]
+    data["technologies"]["hot_water_pipe"] = {**pipe, "max_distance": "50 m"}
+    folder = write_park(tmp_path / "park", data)
     park = symbiosis.load_park(folder)
     result = symbiosis.optimize(park)
     assert result.firms.set_index("firm").loc["b", "total_cost"] == pytest.approx(8_453_400, rel=1e-6)

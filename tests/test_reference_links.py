@@ -321,6 +321,34 @@ def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(mak
     assert result.exchanges["co2_avoided"].sum() == pytest.approx(result.summary["co2_avoided"], abs=1e-6)
 
 
+
+def test_a_second_pipe_is_laid_beside_an_existing_one_too_small(make_park) -> None:
+    """S vents 876 t/yr of hydrogen (0.1 t/h); A, 1 km away, buys 876 t/yr of grey hydrogen at
+    2,000 EUR/t; a 0.05 t/h pipe S -> A exists. Today it carries 438 t: A buys the other 438 t,
+    876,000 EUR/yr. A second pipe of 0.05 t/h beside it (the catalogue's hydrogen pipe:
+    250,000 + 100,000 EUR/(t/h) x 0.05 + 550 EUR/m x 1,000 m = 805,000 EUR; at 0 % over 40
+    years plus 2 % fixed O&M, 0.045 of it a year: 36,225 EUR/yr) carries the rest. The existing
+    link used to take its candidate's place, so no second pipe could be built: the answer was
+    today's 876,000 EUR/yr, while the same park without the small pipe built one of 0.1 t/h."""
+    firms = {"s": {"location": at(0), "streams": {"h2": {
+                 "direction": "supply", "carrier": "hydrogen", "amount": "876 t/year", "current": "vent"}}},
+             "a": {"location": at(1000), "streams": {"h2": {
+                 "direction": "demand", "carrier": "hydrogen", "amount": "876 t/year", "current": "grey"}}}}
+    park = make_park(firms, routes={"vent": {"carrier": "hydrogen", "price": "0 EUR/t"},
+                                    "grey": {"carrier": "hydrogen", "price": "2000 EUR/t"}},
+                     park={"currency": "EUR", "discount_rate": "0 %", "routing_factor": 1.0},
+                     existing=[{"from": "s.h2", "to": "a.h2", "technology": "hydrogen_pipe",
+                                "capacity": "0.05 t/h"}])
+    result = symbiosis.optimize(park)
+    assert result.summary["baseline_cost"] == pytest.approx(438 * 2000, rel=1e-9)
+    rows = result.exchanges.set_index("existing")
+    second = rows.loc[False]
+    assert second["capacity"] == pytest.approx(0.05, rel=1e-6)
+    assert second["investment"] == pytest.approx(805_000, rel=1e-9)
+    assert result.total_cost == pytest.approx(36_225, rel=1e-9)
+    assert result.saving == pytest.approx(876_000 - 36_225, rel=1e-9)
+    assert rows.loc[True, "annual_amount"] == pytest.approx(438, rel=1e-6)
+
 def test_the_cli_tells_proposed_exchanges_from_those_running_today(make_park, tmp_path) -> None:
     """The table said "2 proposed exchanges" and rich swallowed the "[existing]" label as markup."""
     park = existing_pipe_park(make_park)
@@ -331,12 +359,15 @@ def test_the_cli_tells_proposed_exchanges_from_those_running_today(make_park, tm
 
 
 def test_the_baseline_solve_leaves_the_callers_choices_in_place(make_park) -> None:
-    """The park above with the new pipe C -> B ruled out by the caller. The baseline is solved
-    first on the same model (new assets held at zero, then let go): the caller's "not C -> B"
-    must still hold afterwards, so the answer is the baseline itself, 1,375,320 NOK, saving 0."""
+    """The park above with the new pipes ruled out by the caller (C -> B, and a second A -> B
+    beside the existing one). The baseline is solved first on the same model (new assets held at
+    zero, then let go): the caller's choices must still hold afterwards, so the answer is the
+    baseline itself, 1,375,320 NOK, saving 0."""
     park = existing_pipe_park(make_park)
-    new_pipe = symbiosis.optimize(park).exchanges.set_index("from_firm").loc["c", "id"]
-    result = symbiosis.optimize(park, fixed_links={new_pipe: False})
+    table = symbiosis.find_candidates(park).table
+    new_pipes = table.loc[table["existing_capacity"] <= 0, "id"]
+    assert len(new_pipes) == 2
+    result = symbiosis.optimize(park, fixed_links=dict.fromkeys(new_pipes, False))
     baseline = 1 * HOURS * 80 + 5 * HOURS * 15 + 2 * HOURS
     assert list(result.exchanges["from_firm"]) == ["a"]
     assert result.summary["baseline_cost"] == pytest.approx(baseline, rel=1e-6)

@@ -39,8 +39,10 @@ def key_text(key: LinkKey) -> str:
 
 
 def candidate_ids(park: Park) -> dict[LinkKey, str]:
-    """Candidate id of each link key of ``park``."""
-    return {link_key(row): str(row.id) for row in find_candidates(park).table.itertuples()}
+    """Candidate id of each new link's key of ``park`` (an existing link beside it, with the
+    same key, is always built)."""
+    return {link_key(row): str(row.id) for row in find_candidates(park).table.itertuples()
+            if not row.existing_capacity > 0}
 
 
 def has_nothing_to_build(park: Park) -> bool:

@@ -170,8 +170,9 @@ def _changes(before: Result, after: Result, link: str) -> str:
     """Other exchanges the re-solve adds (+) or drops (-), by key."""
     def keys(result: Result) -> set:
         table = result.exchanges
-        return {link_key(row) for row in table.itertuples() if row.id != link}
+        return {(*link_key(row), "existing" if row.existing else "new") for row in table.itertuples()
+                if row.id != link}
 
     old, new = keys(before), keys(after)
-    added = [f"+{key_text(k)}" for k in sorted(new - old)]
-    return "; ".join(added + [f"-{key_text(k)}" for k in sorted(old - new)])
+    added = [f"+{key_text(k[:5])}" for k in sorted(new - old)]
+    return "; ".join(added + [f"-{key_text(k[:5])}" for k in sorted(old - new)])

@@ -209,7 +209,8 @@ def _resolve(park: Park, result: Result, firm: str, solve: Solve) -> dict[str, A
         sunk = free = solve(rest)  # no link left: the remaining park as it is, one solve
     else:
         ids = candidate_ids(rest)
-        keep = {ids[key]: True for key in map(link_key, result.exchanges.itertuples())
+        new = result.exchanges[~result.exchanges["existing"].astype(bool)]  # existing links stay anyway
+        keep = {ids[key]: True for key in map(link_key, new.itertuples())
                 if key in ids and firm not in (key[0], key[2])}
         sunk = solve(rest, fixed_links=keep)
         free = solve(rest)

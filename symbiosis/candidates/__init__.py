@@ -79,9 +79,11 @@ def find_candidates(park: Park) -> Candidates:
 
 
 def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
-    """An existing link replaces its candidate (same ends and technology); if rules or
-    distance pruned it, it is added anyway: what runs today is kept (``load_park`` has
-    refused an entry that cannot run: no amount, no heat passing, a COP <= 1, all lost)."""
+    """An existing link joins the candidates, beside the new link of the same ends and
+    technology (which may be built in parallel when more pays: a pipe is not enlarged, a second
+    one is laid); if rules or distance pruned that candidate, the existing link is added anyway:
+    what runs today is kept (``load_park`` has refused an entry that cannot run: no amount, no
+    heat passing, a COP <= 1, all lost)."""
     result = list(found)
     for link in park.existing:
         match = next((i for i, c in enumerate(result) if (c.from_firm, c.from_stream, c.to_firm,
@@ -106,8 +108,8 @@ def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
                                   max_capacity=max(candidate.max_capacity, link.capacity)))
         else:
             c = result[match]
-            result[match] = replace(c, existing_capacity=link.capacity, note="existing",
-                                    max_capacity=max(c.max_capacity, link.capacity))
+            result.insert(match, replace(c, existing_capacity=link.capacity, note="existing",
+                                         max_capacity=max(c.max_capacity, link.capacity)))
     return result
 
 

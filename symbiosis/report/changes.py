@@ -107,9 +107,17 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
+    """What each exchange or candidate connects, and whether it is the existing link or a new
+    one beside it (the two share ends and technology)."""
     if frame.empty:
         return pd.Series([], dtype=object)
-    return frame[KEY].astype(str).agg(".".join, axis=1)
+    if "existing" in frame.columns:
+        existing = frame["existing"].astype(bool)
+    elif "existing_capacity" in frame.columns:
+        existing = frame["existing_capacity"] > 0
+    else:
+        existing = pd.Series(False, index=frame.index)
+    return frame[KEY].astype(str).agg(".".join, axis=1) + existing.map({True: " (existing)", False: ""})
 
 
 def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Change]]:
