@@ -26,7 +26,7 @@ from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
-from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS, SolveProgress
+from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS, SolveProgress, relative_gap
 from symbiosis.time import TimeSteps, time_steps
 
 Progress = Callable[[str], None]
@@ -192,10 +192,12 @@ def optimize(
     times["baseline_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    coarse_bound = math.nan
     if _wants_coarse(start, model, steps, solver):
         say("solving the park as one annual step, for a first design")
         seconds = deadline.left(COARSE_SHARE)
-        start = _coarse_design(data, objective, seconds, gap, threads) or "auto"
+        design, coarse_bound = _coarse_design(data, objective, seconds, gap, threads)
+        start = design or "auto"
     keep = VALUES_SHARE * time_limit if time_limit is not None and values is not False else 0.0
     options = SolveOptions(solver=solver, time_limit=deadline.left(keep=keep), mip_gap=gap, threads=threads,
                            log=log, **_start_options(model, start))
@@ -209,6 +211,8 @@ def optimize(
     if objective == "emissions" and outcome.has_solution:
         options = replace(options, time_limit=deadline.left(keep=keep))
         outcome = _least_cost_at_least_emissions(model, options, outcome)
+    elif outcome.has_solution and not data.storages and coarse_bound > outcome.bound:
+        outcome = _with_bound(outcome, coarse_bound)
     explanation = []
     if outcome.status is Status.INFEASIBLE:
         say("finding what cannot hold")
@@ -245,6 +249,7 @@ def optimize(
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
     summary["warnings"] = scaling_warnings(park)
     summary["infeasibility"] = explanation
+    summary["bound_source"] = outcome.details.get("bound_source", solver)
     return replace(result, summary=summary)
 
 
@@ -299,20 +304,34 @@ def _wants_coarse(start: object, model: pyo.ConcreteModel, steps, solver: str) -
 
 
 def _coarse_design(data: ModelData, objective: str, seconds: float | None, gap: float,
-                   threads: int | None) -> list[str] | None:
+                   threads: int | None) -> tuple[list[str] | None, float]:
     """The ids of what the park, solved as one step of its mean rates (``averaged``), builds,
     and of every candidate store, which one step cannot value (nothing to shift): a first design
     for a time-resolved model, whose restricted MIP then sizes the links to the peaks and
-    decides the stores; None if that solve found nothing."""
+    decides the stores; None if that solve found nothing. With it, that solve's bound.
+
+    Without stores the one-step model is a relaxation of the time-resolved one (averaging an
+    answer over the steps keeps every row, and the cost: Bahl, Kümpel, Seele, Lampe and Bardow
+    2017, Comput. Chem. Eng. 107:209), so its bound bounds the time-resolved optimum too."""
     one_step = averaged(data)
     model = build_model(one_step, objective="emissions" if objective == "emissions" else "cost")
     seconds = COARSE_SECONDS if seconds is None else seconds
     outcome = solve(model, SolveOptions(time_limit=seconds, mip_gap=max(gap, 0.01), threads=threads,
                                         start_share=COARSE_START_SHARE))
     if not outcome.has_solution:
-        return None
+        return None, outcome.bound
     built = [asset for asset, built in solution_of(model, one_step).built.items() if built]
-    return built + [store.id for store in data.storages]
+    return built + [store.id for store in data.storages], outcome.bound
+
+
+def _with_bound(outcome: SolveOutcome, bound: float) -> SolveOutcome:
+    """``outcome`` with the one-step model's bound, when it is the higher (branch and bound of
+    a large time-resolved model may stop before its root LP, on HiGHS's trivial bound: a 50-firm
+    park at 8 typical days x 6 segments said 1,355 % from a bound of -713 M, where the one-step
+    model's 40.4 M leaves 29 %)."""
+    bound = min(bound, outcome.objective)  # a bound never above the answer (solver tolerances)
+    details = {**outcome.details, "bound_source": "one annual step of mean rates"}
+    return replace(outcome, bound=bound, gap=relative_gap(outcome.objective, bound), details=details)
 
 
 def _start_options(model: pyo.ConcreteModel, start: str | Result | Iterable[str]) -> dict:
