@@ -26,6 +26,7 @@ import csv
 import itertools
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -203,5 +204,20 @@ def to_hourly(values: np.ndarray) -> np.ndarray:
 
 
 def load_profile(path: Path) -> tuple[float, ...]:
-    """A profile file as 8760 hourly factors with mean 1."""
+    """A profile file as 8760 hourly factors with mean 1. A file is read once while it is
+    unchanged (streams share files: a 100-firm park read 21 files 168 times, 10 s of its load)."""
+    try:
+        stat = path.stat()
+    except OSError:  # read_values names the problem
+        return _hourly_factors(path)
+    return _cached_factors(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _hourly_factors(path: Path) -> tuple[float, ...]:
     return tuple(to_hourly(read_values(path)).round(12).tolist())
+
+
+@lru_cache(maxsize=256)
+def _cached_factors(path: str, modified_ns: int, size: int) -> tuple[float, ...]:
+    """Keyed by the file's time of change and size too, so an edited file is read again."""
+    return _hourly_factors(Path(path))
