@@ -159,11 +159,7 @@ def optimize(
     candidates = find_candidates(park)
     steps = time_steps(park)
     data = to_model_data(park, candidates, steps)
-    size = model_size(data) if len(steps) > 1 else None  # a time-resolved model can outgrow memory
-    if check_memory and size is not None:
-        where = f"{park.folder / 'park.yaml'}, " if park.folder is not None else ""
-        check_fits(size, f"{park.name} ({where}park.time: {park.settings.time.kind}, "
-                         f"{len(steps):,} time steps)")
+    size = _size_that_fits(park, data, check_memory)
     times["candidates_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -251,6 +247,22 @@ def optimize(
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
     return replace(result, summary=summary)
+
+
+def check_memory_of(park: Park) -> None:
+    """Raise :class:`ModelTooLarge` (before anything is built) when ``park``'s model would not
+    fit in this machine's memory, as ``optimize`` does: for a sweep, before its runs start."""
+    _size_that_fits(park, to_model_data(park, find_candidates(park), time_steps(park)), True)
+
+
+def _size_that_fits(park: Park, data: ModelData, check_memory: bool):
+    """The size of a time-resolved model (None for one step), refused when it cannot fit."""
+    steps = len(data.steps)
+    size = model_size(data) if steps > 1 else None  # a time-resolved model can outgrow memory
+    if check_memory and size is not None:
+        where = f"{park.folder / 'park.yaml'}, " if park.folder is not None else ""
+        check_fits(size, f"{park.name} ({where}park.time: {park.settings.time.kind}, {steps:,} time steps)")
+    return size
 
 
 def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,

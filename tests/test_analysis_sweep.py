@@ -109,7 +109,11 @@ def test_cli_sweep_on_an_existing_scheduler(client, folder: Path, tmp_path: Path
     assert run.exit_code == 0, run.output
     document = json.loads(run.stdout)
     assert [r["exchanges"] for r in document["runs"]] == [1, 3]
+    # each run's gap and bound (a run stopped at its time limit said nothing of how far it was)
+    assert all(0 <= r["gap"] <= 1e-4 and r["bound"] <= r["total_cost"] + 1e-6 for r in document["runs"])
     assert all((out / name).is_file() for name in ("runs.csv", "exchanges.csv", "sweep.json"))
+    # to a pipe (not a terminal) each run's end is a plain line: the bar drew nothing there
+    assert "run 1 of 2 done" in run.stderr and "run 2 of 2 done" in run.stderr
     refused = CliRunner().invoke(cli, ["sweep", str(folder), "--scenario", "broken", "--base",
                                        "--no-warm-start", "--scheduler", client.scheduler.address])
     assert refused.exit_code == 2

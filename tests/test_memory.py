@@ -112,6 +112,28 @@ def test_a_report_is_refused_the_same_way_and_forced_the_same_way(monkeypatch, t
     assert (tmp_path / "reports" / "board" / "report.html").exists()
 
 
+
+def test_a_sweep_is_refused_before_its_cluster_starts(monkeypatch) -> None:
+    """A sweep of a park too large for memory started its Dask cluster and made each run a
+    failed row saying so (exit 1, its fix naming --no-memory-check, which sweep lacked); it is
+    refused as optimize refuses it, before any run (exit 2), and --no-memory-check exists."""
+    import importlib
+
+    sweep_module = importlib.import_module("symbiosis.analysis.sweep")  # the module, not the function
+    monkeypatch.setattr("symbiosis.memory.available_memory", lambda: 0.1 * GIB)
+    started = []
+    monkeypatch.setattr(sweep_module, "_Cluster", lambda *a: started.append(1))
+    args = ["sweep", str(PARKS / "hofors_borlange"), "--set", "park.time={typical_days: 2}",
+            "--set", "park.carbon_price=100..200:100 EUR/t"]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 2, refused.output
+    assert "GiB of memory" in refused.output and "Traceback" not in refused.output
+    assert not started
+    with pytest.raises(ModelTooLarge):  # the time resolution swept is checked too
+        symbiosis.sweep(PARKS / "hofors_borlange", grid={"park.time": ["annual", {"typical_days": 2}]})
+    assert not started
+    assert "--no-memory-check" in CliRunner().invoke(cli, ["sweep", "--help"]).output
+
 def test_doctor_exits_1_when_the_default_solver_fails(monkeypatch) -> None:
     """doctor always exited 0, so a script could not use it as a check."""
     from symbiosis.cli import doctor as command

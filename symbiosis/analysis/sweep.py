@@ -40,7 +40,7 @@ from symbiosis.park import Park
 from symbiosis.units import unit_written
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
-               "co2_avoided", "investment", "exchanges", "start", "solve_s", "error"]
+               "co2_avoided", "investment", "gap", "bound", "exchanges", "start", "solve_s", "error"]
 EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "saving_min", "saving_max",
                     "capacity_min", "capacity_max", "capacity_unit"]
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -180,6 +180,7 @@ def sweep(
     gap: float = 1e-4,
     on_run: RunDone | None = None,
     warm_start: bool = True,
+    check_memory: bool = True,
 ) -> SweepResult:
     """Run every scenario with every combination of the grid on Dask, and gather the answers.
 
@@ -204,6 +205,9 @@ def sweep(
     warm_start
         Start each run from the design of the run before it in its chain (see above); the
         answers are the same within the gap, the time is not. ``False``: every run on its own.
+    check_memory
+        Refuse (``ModelTooLarge``, before the cluster starts) a run whose model would not fit
+        in memory, as :func:`symbiosis.optimize` does; ``False`` builds it anyway.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
@@ -212,9 +216,10 @@ def sweep(
         raise FileNotFoundError(f"no park at {park_path}")
     combinations = expand_grid(path, grid)
     chosen = list(scenarios) if scenarios else [None]
-    check_plan(path, chosen, combinations)
+    check_plan(path, chosen, combinations, check_memory=check_memory)
     plan = [(scenario, overrides) for scenario in chosen for overrides in combinations]
-    options = {"objective": objective, "solver": solver, "time_limit": time_limit, "gap": gap}
+    options = {"objective": objective, "solver": solver, "time_limit": time_limit, "gap": gap,
+               "check_memory": check_memory}
     with _Cluster(client, scheduler) as dask_client:
         chains = sum(dask_client.nthreads().values()) if warm_start else len(plan)
         answers = _run_all(dask_client, path, plan, options, on_run, chains)
@@ -226,16 +231,23 @@ def sweep(
     return SweepResult(runs=runs, exchanges=_robustness(answers))
 
 
-def check_plan(path: str, scenarios: Sequence[str | None], combinations: Sequence[dict[str, Any]]) -> None:
+def check_plan(path: str, scenarios: Sequence[str | None], combinations: Sequence[dict[str, Any]], *,
+               check_memory: bool = True) -> None:
     """Load the park with each scenario at the grid's first and last combination before any
     run: a misspelt key, a wrong unit or a missing scenario raises its ``ParkError`` here, not as
-    a failed row in every run after the cluster has started."""
+    a failed row in every run after the cluster has started. So does a model too large for
+    memory (``ModelTooLarge``), checked at those ends and at the first combination of each time
+    resolution the grid sweeps."""
+    from symbiosis.optimization import check_memory_of
     from symbiosis.park import load_park
 
     ends = [combinations[0], combinations[-1]] if len(combinations) > 1 else list(combinations)
+    times = {str(overrides.get("park.time")): overrides for overrides in reversed(combinations)}
     for scenario in scenarios:
-        for overrides in ends:
-            load_park(path, scenario=scenario, overrides=overrides)
+        for overrides in [*ends, *times.values()]:
+            park = load_park(path, scenario=scenario, overrides=overrides)
+            if check_memory:
+                check_memory_of(park)
 
 
 class _Cluster:
@@ -309,7 +321,8 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
     try:
         park = load_park(path, scenario=scenario, overrides=overrides)
         result = optimize(park, objective=options["objective"], solver=options["solver"],
-                          time_limit=options["time_limit"], gap=options["gap"], start=start)
+                          time_limit=options["time_limit"], gap=options["gap"], start=start,
+                          check_memory=options.get("check_memory", True))
     except Exception as exc:
         return _failed(scenario, overrides, _message(exc))
     s = result.summary
@@ -320,7 +333,7 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides),
            "status": result.status, "error": "" if result.has_solution else why,
            **{key: plain(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
-                                                 "co2_avoided", "investment")},
+                                                 "co2_avoided", "investment", "gap", "bound")},
            "exchanges": len(proposed), "start": s.get("start_source", ""),
            "solve_s": plain(s.get("solve_s"))}
     exchanges = records(proposed[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
@@ -332,7 +345,8 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
 def _failed(scenario: str | None, overrides: dict[str, Any], message: str) -> dict[str, Any]:
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides), "status": "failed",
            "error": message, "total_cost": None, "baseline_cost": None, "saving": None, "emissions": None,
-           "co2_avoided": None, "investment": None, "exchanges": 0, "start": "", "solve_s": None}
+           "co2_avoided": None, "investment": None, "gap": None, "bound": None, "exchanges": 0, "start": "",
+           "solve_s": None}
     return {"row": row, "exchanges": [], "solved": False}
 
 

@@ -48,11 +48,13 @@ SWEEP_FILES = ("runs.csv", "exchanges.csv", "sweep.json")  # as written: sweep.j
 @click.option("--solver", default="highs", show_default=True)
 @click.option("--warm-start/--no-warm-start", default=True, show_default=True,
               help="start each run from the design of the run before it (same answers, less time)")
+@click.option("--no-memory-check", is_flag=True,
+              help="build the models even if their estimated memory exceeds what the machine has")
 @json_option
 @handle_errors
 def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str, ...], scheduler: str | None,
           out: str | None, force: bool, objective: str, time_limit: float | None, gap: float, solver: str,
-          warm_start: bool, as_json: bool) -> None:
+          warm_start: bool, no_memory_check: bool, as_json: bool) -> None:
     """Solve PARK for every scenario and every combination of the --set values, on Dask; show
     each run and, for each exchange, in how many runs it is built."""
     grid = parse_grid(settings)
@@ -61,15 +63,21 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
     chosen: list[str | None] = [*([None] if base or not scenarios else []), *scenarios]
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
-    with Progress(*columns, console=stderr, transient=True) as bar:
+    # A bar on a terminal; to a file or pipe (cron), one plain line as each run ends.
+    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as bar:
         task = bar.add_task("starting the Dask cluster", total=None)
+        if not stderr.is_terminal:
+            stderr.print("starting the Dask cluster", highlight=False)
 
         def done(count: int, total: int, row: dict[str, Any]) -> None:
-            bar.update(task, completed=count, total=total, description=f"{row['scenario'] or 'park'} "
-                       f"{row['overrides']}: {row['status']}")
+            what = f"{row['scenario'] or 'park'} {row['overrides']}: {row['status']}"
+            bar.update(task, completed=count, total=total, description=what)
+            if not stderr.is_terminal:
+                stderr.print(f"run {count} of {total} done: {what}", markup=False, highlight=False)
 
         result = run_sweep(park, chosen, grid, scheduler=scheduler, objective=objective, solver=solver,
-                           time_limit=time_limit, gap=gap, on_run=done, warm_start=warm_start)
+                           time_limit=time_limit, gap=gap, on_run=done, warm_start=warm_start,
+                           check_memory=not no_memory_check)
     if out:
         _write(result, Path(out), force=force)
     if as_json:
@@ -121,7 +129,7 @@ def _show(result: SweepResult, keys: list[str]) -> None:
     show_table(runs, [("run", "run", text), ("scenario", "scenario", text), *[(k, k, text) for k in keys],
                       ("status", "status", text), ("total_cost", "total cost", cash),
                       ("saving", "saving", cash), ("emissions", "emissions t/yr", tonnes),
-                      ("exchanges", "exchanges", text), ("error", "error", text)],
+                      ("gap", "gap", percent), ("exchanges", "exchanges", text), ("error", "error", text)],
                title=f"{len(runs)} runs, {len(result.failed)} failed (money in the park's currency per year)")
     if len(result.exchanges):
         show_table(result.exchanges, [
