@@ -1228,6 +1228,22 @@ def test_existing_link_the_firms_rules_forbid(tmp_path: Path) -> None:
            says=("kept on its current route", "remove flue_gas from firms.smelter.rules.keep_current"))
 
 
+
+def test_max_partners_below_the_partners_of_existing_links(tmp_path: Path) -> None:
+    """max_partners 0 on a firm whose existing pipe joins it with a partner passed validate and
+    made an infeasible park (exit 1, and a baseline without the pipe), where exclude_partners and
+    keep_current in the same conflict are refused at load."""
+    firms = _firms()
+    firms["smelter"]["rules"] = {"max_partners": 0}
+    folder = _write(tmp_path, firms, existing=[_link()])
+    _check(_one(folder), field="rules.max_partners", firm="smelter", line=_line(folder, "max_partners"),
+           says=("found 0", "at least 1: its existing links join it with district_heating",
+                 "raise max_partners to 1"))
+    firms["smelter"]["rules"] = {"max_partners": 1}
+    allowed = load_park(_write(tmp_path / "ok", firms, existing=[_link()]))
+    assert allowed.firms["smelter"].rules.max_partners == 1
+
+
 @pytest.mark.parametrize("firm_id", ["sm.elter", ""])
 def test_a_firm_id_no_one_could_name_a_stream_of(tmp_path: Path, firm_id: str) -> None:
     """'sm.elter' loaded, but 'sm.elter.flue_gas' in an existing link was refused with 'did you

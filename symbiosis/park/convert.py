@@ -751,6 +751,7 @@ def build_park(
     existing = tuple(_existing(reader, i, raw, firms, technologies, settings.routing_factor)
                      for i, raw in enumerate(data.existing))
     _duplicate_existing(reader, existing, firms)
+    _partners_of_existing(reader, existing, firms)
     hubs = {}
     for hub_id, raw_hub in data.hubs.items():
         if hub_id in firms:
@@ -1111,6 +1112,26 @@ def _span(stream: Stream) -> str:
 
 def _degc(kelvin: float) -> str:
     return f"{round(kelvin - 273.15, 2):g} degC"
+
+
+def _partners_of_existing(reader: Reader, existing: tuple[ExistingLink, ...], firms: dict[str, Firm]) -> None:
+    """A firm's max_partners at least the partners its existing links join it with: the model
+    keeps what runs today, so a smaller limit could never hold (it was an infeasible park, and
+    validate passed it)."""
+    partners: dict[str, set[str]] = {}
+    for link in existing:
+        if link is None or link.from_firm == link.to_firm:
+            continue
+        partners.setdefault(link.from_firm, set()).add(link.to_firm)
+        partners.setdefault(link.to_firm, set()).add(link.from_firm)
+    for firm_id, joined in partners.items():
+        firm = firms.get(firm_id)
+        limit = firm.rules.max_partners if firm is not None else None
+        if limit is not None and len(joined) > limit:
+            names = ", ".join(sorted(joined))
+            reader.problem(("firms", firm_id, "rules", "max_partners"), f"{limit}",
+                           f"at least {len(joined)}: its existing links join it with {names}",
+                           f"raise max_partners to {len(joined)} or more, or remove those existing entries")
 
 
 def _duplicate_existing(reader: Reader, existing: tuple[ExistingLink, ...], firms: dict[str, Firm]) -> None:
