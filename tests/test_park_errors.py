@@ -1244,6 +1244,35 @@ def test_max_partners_below_the_partners_of_existing_links(tmp_path: Path) -> No
     assert allowed.firms["smelter"].rules.max_partners == 1
 
 
+
+def _hydrogen_park(tmp_path: Path, capacity: str, to: str = "buyer.h2") -> Path:
+    firms = {**_firms(),
+             "seller": {"location": {"x": "0 m", "y": "300 m"}, "streams": {"h2": {
+                 "direction": "supply", "carrier": "hydrogen", "amount": "876 t/year", "current": "flare"}}},
+             "buyer": {"location": {"x": "0 m", "y": "600 m"}, "streams": {"h2": {
+                 "direction": "demand", "carrier": "hydrogen", "amount": "876 t/year", "current": "grey"}}}}
+    routes = {**ROUTES, "flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
+              "grey": {"carrier": "hydrogen", "price": "20000 NOK/t"}}
+    link = {"from": "seller.h2", "to": to, "technology": "hydrogen_pipe", "capacity": capacity}
+    return _write(tmp_path, firms, routes=routes, existing=[link])
+
+
+@pytest.mark.parametrize(("capacity", "t_per_h"), [("0.05 t/h", 0.05), ("500 Nm3/h", 500 * 0.08988e-3),
+                                                   ("1 MW", 1 / 33.33)])
+def test_an_existing_hydrogen_link_in_the_units_of_its_streams(tmp_path: Path, capacity: str,
+                                                               t_per_h: float) -> None:
+    """Nm3/h and MW were refused ('a volume per time, not a mass per time') on an existing
+    hydrogen link, though its streams' amounts take them."""
+    park = load_park(_hydrogen_park(tmp_path, capacity))
+    assert park.existing[0].capacity == pytest.approx(t_per_h, rel=1e-3)
+
+
+def test_an_existing_link_between_carriers_names_them(tmp_path: Path) -> None:
+    folder = _hydrogen_park(tmp_path, "1 MW", to="district_heating.network")
+    (problem,) = [p for p in _problems(folder) if p.field == "existing[0]"]
+    assert "seller.h2, hydrogen, and district_heating.network, heat" in problem.found
+    assert "one carrier" in problem.expected and "'from' and 'to'" in problem.hint
+
 @pytest.mark.parametrize("firm_id", ["sm.elter", ""])
 def test_a_firm_id_no_one_could_name_a_stream_of(tmp_path: Path, firm_id: str) -> None:
     """'sm.elter' loaded, but 'sm.elter.flue_gas' in an existing link was refused with 'did you

@@ -964,11 +964,18 @@ def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Fir
     if not carriers and tech is not None:
         carriers = {tech.carrier}  # both ends unknown (already reported): the technology's carrier
     if len(carriers) > 1:
-        reader.problem(loc, "a supply and a demand of different carriers", "one carrier", "check from and to")
+        (supply_firm, supply_id, supply), (demand_firm, demand_id, demand) = ends
+        reader.problem(loc, f"{supply_firm}.{supply_id}, {supply.carrier.value}, and "
+                       f"{demand_firm}.{demand_id}, {demand.carrier.value}",
+                       "a supply and a demand of one carrier",
+                       "check 'from' and 'to': an existing link carries one carrier")
     if len(carriers) != 1:
         return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, math.nan)
     carrier = carriers.pop()
-    capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
+    if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):  # as streams' amounts: t/h, Nm3/h (hydrogen: MW)
+        capacity = _gas_amount(reader, raw.capacity, carrier, (*loc, "capacity"))
+    else:
+        capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
     reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
     supply, demand = ends[0][2], ends[1][2]
     if supply and demand:
