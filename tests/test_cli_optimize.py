@@ -249,3 +249,24 @@ def test_output_into_a_closed_pipe_ends_as_a_unix_filter_does(tmp_path: Path) ->
                           timeout=120)
     assert done.returncode == 141, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_optimal_answer_within_a_gap_says_its_gap(tmp_path: Path, capsys) -> None:
+    """`--gap 0.01` on 20 firms printed 'optimal' for an answer 0.97 % from its bound."""
+    from dataclasses import replace
+
+    import symbiosis
+    from symbiosis.cli.optimize import show
+
+    result = symbiosis.optimize(symbiosis.load_park(_park(tmp_path)))
+
+    def first_line(status: str, gap: float) -> str:
+        summary = result.summary.copy()
+        summary[["status", "gap"]] = [status, gap]
+        capsys.readouterr()
+        show(replace(result, summary=summary))
+        return capsys.readouterr().out.splitlines()[0]
+
+    assert first_line("optimal", 0.0097).endswith("optimal (gap 0.97%)")
+    assert first_line("optimal", 1e-6).endswith("optimal")
+    assert first_line("time_limit", 0.03).endswith("time_limit (gap 3.00%)")

@@ -90,7 +90,9 @@ def show(result: Result) -> None:
     currency = s["currency"]
     status = s["status"]
     gap = s["gap"]
-    status_text = status + (f" (gap {gap:.2%})" if status == "time_limit" and gap == gap else "")
+    # An answer proven only within a gap says so, optimal included (--gap 0.01 stops at 1 %).
+    shown_gap = gap == gap and (status == "time_limit" or (status == "optimal" and gap >= 5e-5))
+    status_text = status + (f" (gap {gap:.2%})" if shown_gap else "")
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
