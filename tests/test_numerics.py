@@ -55,7 +55,8 @@ def copy_park(name: str, folder: Path, units: dict[str, tuple[float, str]] | Non
 
 
 def key_figures(result: symbiosis.Result) -> pd.DataFrame:
-    return result.exchanges.set_index(["from_firm", "from_stream", "to_firm", "to_stream", "technology", "existing"])
+    return result.exchanges.set_index(["from_firm", "from_stream", "to_firm", "to_stream", "technology",
+                                       "existing"])
 
 
 @pytest.mark.parametrize("name", ["mo_industripark", "hofors_borlange"])
