@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from analysis_parks import PAIR_CAPITAL, pair_benefit, three_pairs
 from click.testing import CliRunner
@@ -18,7 +19,7 @@ from conftest import write_park
 
 from symbiosis import load_park
 from symbiosis.analysis import expand_grid, grid_values, sweep
-from symbiosis.analysis.sweep import chains_of
+from symbiosis.analysis.sweep import SweepResult, chains_of, run_one
 from symbiosis.cli import cli
 from symbiosis.cli.sweep import parse_grid
 from symbiosis.park import ParkError
@@ -171,21 +172,33 @@ def test_a_unit_is_read_after_a_decimal_comma_or_digit_groups(tmp_path: Path) ->
         ["100 EUR/t", "200 EUR/t"]
 
 
-def test_an_infeasible_run_says_why_and_links_running_today_are_not_proposed(client, tmp_path: Path) -> None:
+def test_an_infeasible_run_says_why_and_links_running_today_are_not_proposed(client, tmp_path: Path,
+                                                                             monkeypatch) -> None:
     """Pair 1 runs today (an existing pipe), so at 20 NOK/t nothing is proposed: the count was 1
     and the robustness table listed the pipe as 'built in 1 of 1'. A scenario that allows firm s1
-    no partner cannot keep its existing pipe: the row said only 'Infeasible' (optimize names the
-    rule), and the sweep counted 0 failed while exiting 1."""
+    no partner cannot keep its existing pipe: it is refused before any run (the load names the
+    rule). Should a run be infeasible all the same (here that load check is switched off, in this
+    process), its row says why in sentences (it said only 'Infeasible') and it counts among the
+    failed (the sweep counted 0 failed while exiting 1)."""
     data = three_pairs()
     data["existing"] = [{"from": "s1.hydrogen", "to": "d1.hydrogen", "technology": "hydrogen_pipe",
                          "capacity": "0.1 t/h"}]
     folder = write_park(tmp_path / "pairs", data,
                         files={"scenarios/alone.yaml": "firms: {s1: {rules: {max_partners: 0}}}\n"})
-    result = sweep(folder, scenarios=[None, "alone"], client=client)
-    base, alone = result.runs.iloc[0], result.runs.iloc[1]
+    with pytest.raises(ParkError, match="max_partners"):
+        sweep(folder, scenarios=[None, "alone"], client=client)
+    result = sweep(folder, client=client)
+    base = result.runs.iloc[0]
     assert base["status"] == "optimal" and base["exchanges"] == 0 and base["error"] == ""
     assert result.exchanges.empty
+
+    monkeypatch.setattr("symbiosis.park.convert._partners_of_existing", lambda *args: None)
+    options = {"objective": "cost", "solver": "highs", "time_limit": None, "gap": 1e-4}
+    answers = [run_one(str(folder), scenario, {}, options) for scenario in (None, "alone")]
+    runs = pd.DataFrame([answer["row"] for answer in answers])
+    alone = runs.iloc[1]
     assert alone["status"] == "infeasible" and "max_partners" in alone["error"]
     assert not alone["error"].startswith("[")  # the sentences, not a list's repr
-    assert list(result.failed["scenario"]) == ["alone"]
-    assert "1 with a solution, 1 failed" in repr(result)
+    both = SweepResult(runs=runs, exchanges=result.exchanges)
+    assert list(both.failed["scenario"]) == ["alone"]
+    assert "1 with a solution, 1 failed" in repr(both)
