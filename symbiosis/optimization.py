@@ -207,7 +207,7 @@ def optimize(
     if objective == "emissions" and outcome.has_solution:
         options = replace(options, time_limit=deadline.left(keep=keep))
         outcome = _least_cost_at_least_emissions(model, options, outcome)
-    elif outcome.has_solution and not data.storages and coarse_bound > outcome.bound:
+    elif outcome.has_solution and not data.storages and coarse_bound > _or_lowest(outcome.bound):
         outcome = _with_bound(outcome, coarse_bound)
     explanation = []
     if outcome.status is Status.INFEASIBLE:
@@ -334,6 +334,11 @@ def _coarse_design(data: ModelData, objective: str, seconds: float | None, gap: 
         return None, outcome.bound
     built = [asset for asset, built in solution_of(model, one_step).built.items() if built]
     return built + [store.id for store in data.storages], outcome.bound
+
+
+def _or_lowest(bound: float) -> float:
+    """A bound the solver did not give (NaN: its own was infinite) is the lowest there is."""
+    return bound if bound == bound else -math.inf
 
 
 def _with_bound(outcome: SolveOutcome, bound: float) -> SolveOutcome:

@@ -297,6 +297,12 @@ def test_a_run_without_a_solution_drops_nothing(tmp_path) -> None:
     assert said["added"] is None and said["dropped"] is None
     html = (out / "second" / "report.html").read_text()
     assert "Exchanges dropped" not in html and "found no solution" in html
+    # the first run of a history too (it said 0 and 0)
+    first = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--name", "third", "--json",
+                                     "--result", str(tmp_path / "saved"),
+                                     "--history", str(tmp_path / "new.sqlite")])
+    said = json.loads(first.stdout)
+    assert first.exit_code == 1 and said["added"] is None and said["dropped"] is None
 
 
 def test_no_solution_exits_1_and_still_reports(tmp_path) -> None:

@@ -23,6 +23,7 @@ rows       meaning
 from __future__ import annotations
 
 import csv
+import hashlib
 import itertools
 import math
 import re
@@ -204,13 +205,14 @@ def to_hourly(values: np.ndarray) -> np.ndarray:
 
 
 def load_profile(path: Path) -> tuple[float, ...]:
-    """A profile file as 8760 hourly factors with mean 1. A file is read once while it is
-    unchanged (streams share files: a 100-firm park read 21 files 168 times, 10 s of its load)."""
+    """A profile file as 8760 hourly factors with mean 1. A file is parsed once while its bytes
+    are the same (streams share files: a 100-firm park parsed 21 files 168 times, 10 s of its
+    load); keyed by its bytes, not its time of change, which a rewrite may leave as it was."""
     try:
-        stat = path.stat()
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except OSError:  # read_values names the problem
         return _hourly_factors(path)
-    return _cached_factors(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _cached_factors(str(path.resolve()), digest)
 
 
 def _hourly_factors(path: Path) -> tuple[float, ...]:
@@ -218,6 +220,6 @@ def _hourly_factors(path: Path) -> tuple[float, ...]:
 
 
 @lru_cache(maxsize=256)
-def _cached_factors(path: str, modified_ns: int, size: int) -> tuple[float, ...]:
-    """Keyed by the file's time of change and size too, so an edited file is read again."""
+def _cached_factors(path: str, digest: str) -> tuple[float, ...]:
+    """Keyed by the file's bytes too (``digest``), so an edited file is parsed again."""
     return _hourly_factors(Path(path))

@@ -79,7 +79,8 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
     history row are compared.
     """
     if run is None:
-        return Changes(previous=None, fingerprint_after=str(current.summary.get("fingerprint", "")))
+        return Changes(previous=None, fingerprint_after=str(current.summary.get("fingerprint", "")),
+                       solution=current.has_solution)
     s = current.summary
     currency = str(s.get("currency", ""))
     before = previous.summary if previous is not None else pd.Series({
