@@ -24,6 +24,7 @@ from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
+from symbiosis.results.result import LINK_KEY, NOT_LINKS
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
 from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS, SolveProgress, relative_gap
@@ -196,7 +197,7 @@ def optimize(
         start = design or "auto"
     keep = VALUES_SHARE * time_limit if time_limit is not None and values is not False else 0.0
     options = SolveOptions(solver=solver, time_limit=deadline.left(keep=keep), mip_gap=gap, threads=threads,
-                           log=log, **_start_options(model, start))
+                           log=log, **_start_options(model, _design_ids(start, candidates)))
     if objective == "emissions":
         options = replace(options, time_limit=deadline.left(EMISSIONS_FIRST_SHARE, keep=keep))
     say(f"solving with {solver}")
@@ -351,11 +352,32 @@ def _with_bound(outcome: SolveOutcome, bound: float) -> SolveOutcome:
     return replace(outcome, bound=bound, gap=relative_gap(outcome.objective, bound), details=details)
 
 
-def _start_options(model: pyo.ConcreteModel, start: str | Result | Iterable[str]) -> dict:
-    """``SolveOptions`` fields for a start word, or for a design (a Result or the ids built)."""
+def _design_ids(start: str | Result | Iterable[str], candidates: Candidates) -> str | Iterable[str]:
+    """A Result's design as this park's candidate ids: its links found by what they connect and
+    whether they exist (ids are numbers in the candidates' order, which another version or
+    other data may have changed), its stores and hub units by id."""
+    if not isinstance(start, Result):
+        return start
+    table = candidates.table
+    ids = {(*(str(row[c]) for c in LINK_KEY), bool(row["existing_capacity"] > 0)): row["id"]
+           for _, row in table.iterrows()}
+    exchanges = start.exchanges
+    built = []
+    for row in exchanges.itertuples():
+        if row.kind in NOT_LINKS:
+            built.append(row.id)
+        else:
+            key = (*(str(getattr(row, c)) for c in LINK_KEY), bool(row.existing))
+            if key in ids:
+                built.append(ids[key])
+    return built
+
+
+def _start_options(model: pyo.ConcreteModel, start: str | Iterable[str]) -> dict:
+    """``SolveOptions`` fields for a start word, or for a design (the ids built)."""
     if isinstance(start, str):  # "coarse" on an annual park: nothing coarser, the usual start
         return {"start": "auto" if start == "coarse" else start}
-    built = set(start.exchanges["id"]) if isinstance(start, Result) else set(start)
+    built = set(start)
     held = tuple(var for asset, binaries in asset_binaries(model).items() if asset not in built
                  for var in binaries)
     return {"start": "design", "start_held": held}

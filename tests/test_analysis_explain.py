@@ -119,3 +119,27 @@ def test_cli_explain_one_link(folder: Path) -> None:
     assert table.exit_code == 0 and "not built" in table.stdout and "180,959 NOK" in table.stdout
     wrong = CliRunner().invoke(cli, ["explain", str(folder), "--link", "L009"])
     assert wrong.exit_code == 2 and "L009" in wrong.output
+
+
+def test_a_result_whose_link_ids_name_other_links_is_refused_or_read_by_key(folder: Path) -> None:
+    """Ids number the candidates in the order they are found; a version that lays a new link
+    beside an existing one numbers them otherwise. A result saved before, with the same data
+    fingerprint, was taken as is: explain forced the wrong link off ('L002 built, its saving
+    could fall by -0'). The analyses now refuse such a result; optimize(start=...) reads its
+    design by what each link connects."""
+    from dataclasses import replace
+
+    from symbiosis.analysis import ResultMismatch
+
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    ids = list(result.candidates["id"])
+    assert len(ids) >= 2
+    renumbered = dict(zip(ids, ids[1:] + ids[:1], strict=True))  # the same links, other numbers
+    older = replace(result, candidates=result.candidates.assign(id=result.candidates["id"].map(renumbered)),
+                    exchanges=result.exchanges.assign(id=result.exchanges["id"].map(renumbered)))
+    with pytest.raises(ResultMismatch, match="numbers the candidate links"):
+        explain(park, older)
+    started = symbiosis.optimize(park, start=older)
+    assert started.summary["start_source"] == "design"
+    assert started.summary["start_objective"] == pytest.approx(result.total_cost, rel=1e-6)

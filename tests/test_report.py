@@ -204,6 +204,19 @@ def test_a_technology_cost_and_a_route_price_are_named_among_the_data_that_chang
     html = again.html.read_text()
     assert "route gas_boiler: price" in html and "hot_water_pipe: fixed investment" in html
 
+
+def test_a_firm_that_moved_is_not_read_as_a_technology_that_changed(tmp_path) -> None:
+    """The town 200 m nearer shortens the pipe, and so its fixed investment (500,000 + 1,000
+    NOK/m x length): that was reported as 'hot_water_pipe: fixed investment' changed."""
+    folder = _park(tmp_path / "park")
+    park = symbiosis.load_park(folder)
+    publish(symbiosis.optimize(park), park, tmp_path / "out")
+    town = {**TOWN, "location": {"x": "600 m", "y": "0 m"}}
+    moved = symbiosis.load_park(_park(folder, {"smelter": SMELTER, "town": town}))
+    again = publish(symbiosis.optimize(moved), moved, tmp_path / "out")
+    assert again.changes.data_changed
+    assert not [c for c in again.changes.data if c.what.startswith("hot_water_pipe")], again.changes.data
+
 def test_a_firm_named_script_stays_text(tmp_path, chromium) -> None:
     firms = {"smelter": {**SMELTER, "name": SCRIPT}, "town": TOWN}
     park = symbiosis.load_park(_park(tmp_path / "park", firms))

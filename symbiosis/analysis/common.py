@@ -18,9 +18,10 @@ from symbiosis.candidates import find_candidates
 from symbiosis.optimization import optimize
 from symbiosis.park import Park
 from symbiosis.results import Result
+from symbiosis.results.result import LINK_KEY
 
 Progress = Callable[[str], None]
-KEY_COLUMNS = ("from_firm", "from_stream", "to_firm", "to_stream", "technology")
+KEY_COLUMNS = LINK_KEY
 # Rows of ``Result.exchanges`` that are no link between two sites: they cannot be fixed by id.
 
 LinkKey = tuple[str, str, str, str, str]
@@ -124,6 +125,7 @@ def check_result(park: Park, result: Result) -> None:
     made_from = str(recorded.get("fingerprint", "") or "")
     same = result.solved_from(park.fingerprint)
     if same and made_from and park.fingerprint:
+        _check_link_ids(park, result)
         return  # the same data, whatever scenario or overrides made them
     differs = []
     if str(recorded.get("park", park.name)) != park.name:
@@ -143,6 +145,23 @@ def check_result(park: Park, result: Result) -> None:
         raise ResultMismatch(f"the result was solved from other park data than {park.name} as loaded: "
                              f"{'; '.join(differs)}. It cannot be read with this park's firms and "
                              f"links: {REMEDY}")
+
+
+def _check_link_ids(park: Park, result: Result) -> None:
+    """The analyses name links by id: a result whose ids name other links than the park's
+    candidates now (made by a version that numbered them otherwise) would fix the wrong ones."""
+    table = result.candidates
+    if table.empty or not {"id", "existing_capacity", *LINK_KEY} <= set(table.columns):
+        return
+
+    def named(frame: pd.DataFrame) -> dict[str, tuple]:
+        return {str(row["id"]): (*(str(row[c]) for c in LINK_KEY), bool(row["existing_capacity"] > 0))
+                for _, row in frame.iterrows()}
+
+    if named(table) != named(find_candidates(park).table):
+        raise ResultMismatch(f"the result numbers the candidate links of {park.name} otherwise than they "
+                             "are found now (it was made by another version of symbiosis): its link ids "
+                             f"would name other links: {REMEDY}")
 
 
 def _scenario_text(scenario: str) -> str:

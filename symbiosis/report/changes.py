@@ -19,8 +19,9 @@ from symbiosis.report.history import Run
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import is_number, money, number, share, tonnes
 from symbiosis.results import Result
+from symbiosis.results.result import LINK_KEY
 
-KEY = ["from_firm", "from_stream", "to_firm", "to_stream", "technology"]
+KEY = list(LINK_KEY)
 RELATIVE_TOLERANCE = 1e-6
 RESIZED = 0.05  # a kept exchange whose capacity moved more than this share is reported
 # A kept exchange whose annual saving moved more than this share of its earlier saving is reported.
@@ -216,7 +217,7 @@ def _data(previous: Result, current: Result, currency: str) -> list[Change]:
         found.append(Change("candidate links", f"{len(candidates_then)}",
                             f"{len(candidates_now)} ({len(candidates_now - candidates_then)} new, "
                             f"{len(candidates_then - candidates_now)} gone)"))
-    found += _technologies(previous.candidates, current.candidates)
+    found += _technologies(previous.candidates, current.candidates, currency)
     return found
 
 
@@ -249,27 +250,39 @@ TECHNOLOGY_FIGURES = {"investment_fixed": "fixed investment",
                       "transport_cost": "transport cost", "efficiency": "efficiency", "cop": "COP"}
 
 
-def _technologies(then: pd.DataFrame, now: pd.DataFrame) -> list[Change]:
+# Figures that also depend on a link's length: compared only where its length is unchanged, so
+# that a firm that moved is not read as a technology that changed.
+BY_LENGTH = ("investment_fixed", "efficiency", "transport_cost")
+MONEY_FIGURES = ("investment_fixed", "investment_per_capacity")
+
+
+def _technologies(then: pd.DataFrame, now: pd.DataFrame, currency: str) -> list[Change]:
     """Technologies whose costs or efficiency moved, read from the candidate links both runs
     had: how many of its links moved, and the range of the figure before and after."""
     figures = [column for column in TECHNOLOGY_FIGURES if column in then.columns and column in now.columns]
-    if then.empty or now.empty or not figures or not set(KEY) <= set(then.columns) & set(now.columns):
+    needed = {*KEY, "length_km"}
+    if then.empty or now.empty or not figures or not needed <= set(then.columns) & set(now.columns):
         return []
     both = now.assign(key=_keys(now).to_numpy()).merge(
-        then.assign(key=_keys(then).to_numpy())[["key", *figures]], on="key", suffixes=("", "_before"))
+        then.assign(key=_keys(then).to_numpy())[["key", "length_km", *figures]], on="key",
+        suffixes=("", "_before"))
+    same_length = [not _moved(a, b) for a, b in zip(both["length_km_before"], both["length_km"], strict=True)]
+    both = both.assign(same_length=same_length)
     found = []
     for technology, links in both.groupby("technology", sort=True):
         for column in figures:
             old, new = links[f"{column}_before"], links[column]
-            moved = [_moved(a, b) for a, b in zip(old, new, strict=True)]
+            moved = [_moved(a, b) and (same or column not in BY_LENGTH)
+                     for a, b, same in zip(old, new, links["same_length"], strict=True)]
             if any(moved):
                 old, new = old[moved], new[moved]
                 what = (f"{technology}: {TECHNOLOGY_FIGURES[column]} "
                         f"({sum(moved)} of {len(links)} candidate links)")
-                found.append(Change(what, _span(old), _span(new)))
+                show = (lambda v: money(v, currency)) if column in MONEY_FIGURES else number
+                found.append(Change(what, _span(old, show), _span(new, show)))
     return found
 
 
-def _span(values: pd.Series) -> str:
+def _span(values: pd.Series, show: Callable[[float], str]) -> str:
     low, high = float(values.min()), float(values.max())
-    return number(low) if math.isclose(low, high, rel_tol=1e-3) else f"{number(low)} to {number(high)}"
+    return show(low) if math.isclose(low, high, rel_tol=1e-3) else f"{show(low)} to {show(high)}"

@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # figures load matplotlib only when asked for
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
 # Kinds of ``exchanges`` rows that are no link between two sites: a store, a hub's unit.
 NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
+# What a link connects, by which technology: with ``existing`` it names one link whatever its id
+# (an existing link and a new one laid beside it share these five).
+LINK_KEY = ("from_firm", "from_stream", "to_firm", "to_stream", "technology")
 # Every file ``Result.save`` writes, in the order it moves them into place: result.json last.
 SAVED_FILES = (*(f"{name}.csv" for name in TABLES), "result.xlsx", "result.json")
 # Data rows an Excel sheet holds (1,048,576 rows less the header): an hourly table of 120
