@@ -206,6 +206,22 @@ def test_unknown_method_is_refused(park_of) -> None:
         fair_shares(park, method="nucleolus")
 
 
+
+def _loop_hub(y: str, capacity: str, returns_at: str) -> dict:
+    """A heat-pump hub at (0, y): it collects heat at 10 -> 20 degC and delivers 95 degC water
+    that comes back at ``returns_at``."""
+    return {"loop": {"location": {"x": "0 m", "y": y}, "technologies": ["heat_pump"],
+                     "max_capacity": {"heat_pump": capacity}, "collect": {"from": "10 degC", "to": "20 degC"},
+                     "deliver": {"from": "95 degC", "to": returns_at}}}
+
+
+def _heat_routes(grid: tuple[str, str], boiler: tuple[str, str, str], tower: str) -> dict:
+    """Grid electricity (price, emissions), a boiler (price, emissions, temperature), a tower."""
+    return {"grid": {"carrier": "electricity", "price": grid[0], "emissions": grid[1]},
+            "boiler": {"carrier": "heat", "price": boiler[0], "emissions": boiler[1],
+                       "temperature": boiler[2]},
+            "tower": {"carrier": "heat", "price": tower, "temperature": "5 degC"}}
+
 def test_the_equal_split_of_a_heat_pump_hub_is_the_results(tmp_path: Path) -> None:
     """s1 and s2 have heat at 30 -> 20 degC; a hub heat pump collects s1's (s2 is too far for
     it) and lifts it to the town's 50 -> 80 degC network, beside a heat-pump link s2 -> town.
@@ -222,13 +238,8 @@ def test_the_equal_split_of_a_heat_pump_hub_is_the_results(tmp_path: Path) -> No
              "dh": {"location": {"x": "0 m", "y": "300 m"}, "streams": {"dh": {
                  "direction": "demand", "carrier": "heat", "temperature": "50 degC",
                  "target_temperature": "80 degC", "amount": "3 MW", "current": "boiler"}}}}
-    hubs = {"loop": {"location": {"x": "0 m", "y": "100 m"}, "technologies": ["heat_pump"],
-                     "max_capacity": {"heat_pump": "10 MW"}, "collect": {"from": "10 degC", "to": "20 degC"},
-                     "deliver": {"from": "95 degC", "to": "60 degC"}}}
-    routes = {"grid": {"carrier": "electricity", "price": "50 EUR/MWh", "emissions": "0.1 t/MWh"},
-              "boiler": {"carrier": "heat", "price": "60 EUR/MWh", "emissions": "0.2 t/MWh",
-                         "temperature": "150 degC"},
-              "tower": {"carrier": "heat", "price": "1 EUR/MWh", "temperature": "5 degC"}}
+    hubs = _loop_hub("100 m", "10 MW", "60 degC")
+    routes = _heat_routes(("50 EUR/MWh", "0.1 t/MWh"), ("60 EUR/MWh", "0.2 t/MWh", "150 degC"), "1 EUR/MWh")
     park_data = park_dict(firms, hubs=hubs, routes=routes, park={
         "name": "loop", "currency": "EUR", "discount_rate": "7 %", "carbon_price": "100 EUR/t",
         "electricity": "grid", "routing_factor": 1.0}, technologies={
@@ -269,13 +280,9 @@ def test_a_firm_feeding_a_heat_pump_hub_that_pays_is_not_left_worse_off(tmp_path
              "c": {"location": {"x": "-3000 m", "y": "-4000 m"}, "streams": {"dh": {
                  "direction": "demand", "carrier": "heat", "temperature": "60 degC",
                  "target_temperature": "70 degC", "amount": "8760 MWh/year", "current": "boiler"}}}}
-    hubs = {"loop": {"location": {"x": "0 m", "y": "0 m"}, "technologies": ["heat_pump"],
-                     "max_capacity": {"heat_pump": "20 MW"}, "collect": {"from": "10 degC", "to": "20 degC"},
-                     "deliver": {"from": "95 degC", "to": "80 degC"}}}
-    routes = {"grid": {"carrier": "electricity", "price": "0.02 EUR/kWh", "emissions": "0.1 kg/kWh"},
-              "boiler": {"carrier": "heat", "price": "0.08 EUR/kWh", "emissions": "0.25 kg/kWh",
-                         "temperature": "200 degC"},
-              "tower": {"carrier": "heat", "price": "0.002 EUR/kWh", "temperature": "5 degC"}}
+    hubs = _loop_hub("0 m", "20 MW", "80 degC")
+    routes = _heat_routes(("0.02 EUR/kWh", "0.1 kg/kWh"), ("0.08 EUR/kWh", "0.25 kg/kWh", "200 degC"),
+                          "0.002 EUR/kWh")
     park_data = park_dict(firms, hubs=hubs, routes=routes, park={
         "name": "feeder", "currency": "EUR", "discount_rate": "10 %", "carbon_price": "0 EUR/t",
         "electricity": "grid", "time": "annual", "routing_factor": 1.0},
