@@ -131,6 +131,7 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
             capacity[i] = max(0.0, block.capacity[i].value or 0.0)
             built[i] = (block.build[i].value or 0) > 0.5
     flows = {link.id: _values(m.links.flow, [(link.id, t) for t in steps]) for link in data.links}
+    _existing_first(data, flows, capacity)
     for link in data.links:
         if built[link.id] and _free_and_idle(link, capacity[link.id], flows[link.id]):
             built[link.id] = False  # the solver's arbitrary choice, not an exchange
@@ -475,6 +476,36 @@ def _carry_hubs(park: Park, ledger: _Ledger) -> None:
             amount = row["annual_amount"]
             row["transfer_price"] = row["transfer"] / amount if amount > 0 else 0.0
         ledger.site_cost[hub] = ledger.site_emissions[hub] = 0.0
+
+
+def _existing_first(data: ModelData, flows: dict[str, np.ndarray], capacity: dict[str, float]) -> None:
+    """A new link laid beside an existing one (same streams, same cost and yield per unit) may
+    share the flow with it in any split: the optimum does not say which carries what. The
+    existing link is read as carrying first, up to its capacity, the new one the rest (never
+    more than it carried, so within its capacity; the costs are the same): one split, the one
+    an operator runs, whatever path the solver took (the split of Hofors-Borlänge's pipes moved
+    by 350 MWh/yr between two solves of one park in other units)."""
+    alike: dict[tuple, list] = {}
+    for link in data.links:
+        per_unit = (link.supply, link.demand, link.kind, link.efficiency, link.cop, link.running_cost,
+                    link.transport_cost, link.transport_emissions, link.min_approach, link.max_temperature,
+                    link.share_group)
+        alike.setdefault(per_unit, []).append(link)
+    for group in alike.values():
+        existing = [link for link in group if link.existing_capacity > 0]
+        new = [link for link in group if link.existing_capacity <= 0]
+        if len(existing) != 1 or not new:
+            continue
+        old = existing[0].id
+        carried = sum(flows[link.id] for link in new)
+        total = flows[old] + carried
+        # where a new link carries: the existing one first; what is left is no more than the new
+        # links carried, since the existing one never exceeded its capacity
+        flows[old] = np.where(carried > 0, np.minimum(total, capacity[old]), flows[old])
+        rest = total - flows[old]
+        for link in new:
+            share = np.divide(flows[link.id], carried, out=np.zeros_like(rest), where=carried > 0)
+            flows[link.id] = rest * share
 
 
 def _payback(investment: float, operating_benefit: float) -> float:
