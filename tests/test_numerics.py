@@ -145,6 +145,17 @@ def test_an_existing_link_far_larger_than_its_streams_is_reported(tmp_path: Path
     assert "4.57 MW" in warning
 
 
+def test_a_purchase_at_a_negative_price_is_pointed_at(tmp_path: Path) -> None:
+    """The town buying its heat at -550 NOK/MWh (a slipped sign) is paid 16.5 MNOK a year for
+    it today, and any exchange gives that up: loaded without a word. Right for a gate fee, so a
+    warning, not a refusal."""
+    routes = {"gas_boiler": {"carrier": "heat", "price": "-0.55 NOK/kWh", "temperature": "250 degC"}}
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_dict(
+        {"smelter": _site("40 GWh/year"), "town": TOWN}, routes=routes)))
+    (warning,) = scaling_warnings(park)
+    assert "town.network buys from route 'gas_boiler' at a negative price (-550 NOK/MWh)" in warning
+    assert "gate fee" in warning and "check the sign" in warning
+
 @pytest.mark.parametrize("name", sorted(p.name for p in PARKS.iterdir() if (p / "park.yaml").is_file()))
 def test_the_example_parks_are_well_scaled(name: str) -> None:
     assert scaling_warnings(symbiosis.load_park(PARKS / name)) == []

@@ -26,8 +26,8 @@ warning (a link can carry no more than its streams; larger is usually a unit gon
 
 def scaling_warnings(park: Park) -> list[str]:
     """Warnings about amounts of one carrier spanning more than :data:`SPAN`, route prices
-    above :data:`ABSURD_PRICE` and existing links :data:`OVERSIZED` for their streams; an
-    empty list for a well-scaled park."""
+    above :data:`ABSURD_PRICE`, purchases at a negative price and existing links
+    :data:`OVERSIZED` for their streams; an empty list for a well-scaled park."""
     found: list[str] = []
     by_carrier: dict[Carrier, list[Stream]] = {}
     for stream in park.streams:
@@ -50,6 +50,13 @@ def scaling_warnings(park: Park) -> list[str]:
             found.append(
                 f"route '{route.id}' has a price of {price:,.0f} {currency}/{per}, more than "
                 f"{ABSURD_PRICE:,.0f} {currency}/{per}; check the number and its unit")
+    for stream in park.streams:  # a purchase at a negative price: a gate fee, or a sign slipped
+        route = park.routes.get(stream.current)
+        if stream.direction == "demand" and route is not None and route.price < 0 and stream.amount > 0:
+            found.append(
+                f"{stream.key} buys from route '{route.id}' at a negative price ({route.price:,.6g} "
+                f"{currency}/{route.carrier.annual_unit}): the firm is paid for what it takes today, and "
+                "an exchange that replaces it gives that up; right for a gate fee, else check the sign")
     streams = {stream.key: stream for stream in park.streams}
     for link in park.existing:
         ends = [streams.get(f"{link.from_firm}.{link.from_stream}"),
