@@ -1220,7 +1220,11 @@ def test_existing_link_the_firms_rules_forbid(tmp_path: Path) -> None:
     folder = _write(tmp_path, firms, existing=[_link()])
     _check(_one(folder), field="existing[0]", firm="district_heating", line=_line(folder, "existing:") + 1,
            says=("whose rules exclude it (firms.district_heating.rules.exclude_partners names smelter)",
-                 "remove smelter from district_heating's exclude_partners, or this existing entry"))
+                 "remove smelter from district_heating's exclude_partners (", "), or this existing entry"))
+    # the rule written in a scenario: the hint says where, though the problem's line is park.yaml's
+    folder = _write(tmp_path / "scenario", existing=[_link()], files={
+        "scenarios/apart.yaml": "firms:\n  district_heating:\n    rules: {exclude_partners: [smelter]}\n"})
+    assert "scenarios/apart.yaml:3), or this existing entry" in _one(folder, scenario="apart").hint
     firms = _firms()
     firms["smelter"]["rules"] = {"keep_current": ["flue_gas"]}
     folder = _write(tmp_path, firms, existing=[_link()])

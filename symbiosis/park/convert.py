@@ -994,6 +994,13 @@ def _check_id(reader: Reader, loc: tuple, name: str, what: str) -> None:
                        "spaces at its ends", f"rename it, e.g. '{name.strip().replace('.', '_') or what}'")
 
 
+def _where(reader: Reader, loc: tuple) -> str:
+    """`` (scenarios/x.yaml:3)``: where a rule is written, which may be a scenario or a --set
+    rather than the park file the problem's own line is in."""
+    file, line = reader.locate(loc)
+    return f" ({file}{f':{line}' if line else ''})" if file else ""
+
+
 def _check_rules_allow(reader: Reader, loc: tuple, supply: Stream, demand: Stream,
                        firms: dict[str, Firm]) -> None:
     """An existing link runs: the firms' rules may not forbid it (the answer then broke them,
@@ -1002,15 +1009,17 @@ def _check_rules_allow(reader: Reader, loc: tuple, supply: Stream, demand: Strea
         if stream.keep_current:
             reader.problem((*loc, key), f"'{stream.key}', kept on its current route (rules: keep_current)",
                            "a stream that may take a link: an existing link takes part of it",
-                           f"remove {stream.id} from firms.{stream.firm}.rules.keep_current, or this "
+                           f"remove {stream.id} from firms.{stream.firm}.rules.keep_current"
+                           f"{_where(reader, ('firms', stream.firm, 'rules', 'keep_current'))}, or this "
                            "existing entry", firm=stream.firm, stream=stream.id)
     for firm, other in ((supply.firm, demand.firm), (demand.firm, supply.firm)):
         if other in firms[firm].rules.exclude_partners:
             reader.problem(loc, f"an existing link between {supply.firm} and {demand.firm}, whose rules "
                            f"exclude it (firms.{firm}.rules.exclude_partners names {other})",
                            "an existing link between firms that may be partners",
-                           f"remove {other} from {firm}'s exclude_partners, or this existing entry",
-                           firm=firm)
+                           f"remove {other} from {firm}'s exclude_partners"
+                           f"{_where(reader, ('firms', firm, 'rules', 'exclude_partners'))}, or this "
+                           "existing entry", firm=firm)
             return
 
 
