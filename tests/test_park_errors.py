@@ -1073,6 +1073,18 @@ def test_validate_a_good_park_exits_0_with_the_carrier_summary(tmp_path: Path) -
     assert "streams per carrier" in result.output
     for words in ("heat", "material", "smelter", "district_heating", "valid", "no problems found"):
         assert words in result.output
+    assert "warning" not in result.output
+
+
+def test_validate_says_the_warnings_optimize_would(tmp_path: Path) -> None:
+    """A park that loads but looks odd (here a landfill that pays to be used) was 'valid' without a
+    word; optimize said it, validate now does too (exit 0: the data load)."""
+    routes = copy.deepcopy(ROUTES)
+    routes["quarry"]["price"] = "-300 NOK/t"
+    result = CliRunner().invoke(cli, ["validate", str(_write(tmp_path, routes=routes))])
+    assert result.exit_code == 0, result.output
+    assert "no problems found, 1 warning (stderr)" in result.stdout
+    assert "warning: cement.clinker buys from route 'quarry' at a negative price" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["validate", "candidates", "optimize", "doctor"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from symbiosis.cli.common import (
@@ -13,9 +14,10 @@ from symbiosis.cli.common import (
     park_argument,
     parse_overrides,
     scenario_options,
+    stderr,
     stdout,
 )
-from symbiosis.park import load_park
+from symbiosis.park import load_park, scaling_warnings
 
 
 @click.command()
@@ -52,6 +54,10 @@ def validate(park: str, scenario: str | None, overrides: tuple[str, ...]) -> Non
                          str(counts[carrier]["supply"]), annual(totals[carrier]["supply"], unit),
                          str(counts[carrier]["demand"]), annual(totals[carrier]["demand"], unit))
     stdout.print(carriers)
+    warnings = scaling_warnings(loaded)  # as optimize says them: the data load, but look odd
     stdout.print(f"[green]valid[/]: {len(loaded.streams)} streams, {len(loaded.routes)} routes, "
                  f"{len(loaded.technologies)} technologies, time {loaded.settings.time}, "
-                 f"currency {loaded.currency}; no problems found.")
+                 f"currency {loaded.currency}; no problems found"
+                 + (f", {len(warnings)} warning{'s' * (len(warnings) > 1)} (stderr)." if warnings else "."))
+    for warning in warnings:
+        stderr.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
