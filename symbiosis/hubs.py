@@ -179,7 +179,9 @@ def hub_parts(savings: list[float], gain: float) -> list[float]:
     if gain <= 0:
         return by_saving
     losses = [max(-s / 2, 0.0) for s in savings]
-    made_good = min(gain, sum(losses))
+    total_loss = sum(losses)
+    made_good = min(gain, total_loss)  # shared among the losing firms in proportion to their losses
     rest = gain - made_good
-    return [(made_good * loss / sum(losses) if made_good > 0 else 0.0) / gain + rest / gain * part
+    paid = [(made_good * loss / total_loss if total_loss > 0 else 0.0) + rest * part
             for loss, part in zip(losses, by_saving, strict=True)]
+    return [amount / gain for amount in paid]

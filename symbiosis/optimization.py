@@ -24,7 +24,7 @@ from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
-from symbiosis.results.result import LINK_KEY, NOT_LINKS
+from symbiosis.results.result import NOT_LINKS, link_identity
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
 from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS, SolveProgress, relative_gap
@@ -358,18 +358,13 @@ def _design_ids(start: str | Result | Iterable[str], candidates: Candidates) -> 
     other data may have changed), its stores and hub units by id."""
     if not isinstance(start, Result):
         return start
-    table = candidates.table
-    ids = {(*(str(row[c]) for c in LINK_KEY), bool(row["existing_capacity"] > 0)): row["id"]
-           for _, row in table.iterrows()}
-    exchanges = start.exchanges
+    ids = {link_identity(row): row.id for row in candidates.table.itertuples()}
     built = []
-    for row in exchanges.itertuples():
+    for row in start.exchanges.itertuples():
         if row.kind in NOT_LINKS:
             built.append(row.id)
-        else:
-            key = (*(str(getattr(row, c)) for c in LINK_KEY), bool(row.existing))
-            if key in ids:
-                built.append(ids[key])
+        elif link_identity(row) in ids:
+            built.append(ids[link_identity(row)])
     return built
 
 

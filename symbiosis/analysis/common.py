@@ -18,7 +18,7 @@ from symbiosis.candidates import find_candidates
 from symbiosis.optimization import optimize
 from symbiosis.park import Park
 from symbiosis.results import Result
-from symbiosis.results.result import LINK_KEY
+from symbiosis.results.result import LINK_KEY, link_identity
 
 Progress = Callable[[str], None]
 KEY_COLUMNS = LINK_KEY
@@ -155,8 +155,7 @@ def _check_link_ids(park: Park, result: Result) -> None:
         return
 
     def named(frame: pd.DataFrame) -> dict[str, tuple]:
-        return {str(row["id"]): (*(str(row[c]) for c in LINK_KEY), bool(row["existing_capacity"] > 0))
-                for _, row in frame.iterrows()}
+        return {str(row.id): link_identity(row) for row in frame.itertuples()}
 
     if named(table) != named(find_candidates(park).table):
         raise ResultMismatch(f"the result numbers the candidate links of {park.name} otherwise than they "

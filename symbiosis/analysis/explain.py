@@ -27,6 +27,7 @@ from symbiosis.analysis.common import Progress, Solve, check_result, key_text, l
 from symbiosis.candidates import find_candidates
 from symbiosis.park import Park
 from symbiosis.results import Result
+from symbiosis.results.result import link_identity
 
 EXPLAIN_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built", "status",
                    "total_cost", "resolved_cost", "cost_increase", "required_cut", "margin", "investment",
@@ -170,8 +171,7 @@ def _changes(before: Result, after: Result, link: str) -> str:
     """Other exchanges the re-solve adds (+) or drops (-), by key."""
     def keys(result: Result) -> set:
         table = result.exchanges
-        return {(*link_key(row), "existing" if row.existing else "new") for row in table.itertuples()
-                if row.id != link}
+        return {link_identity(row) for row in table.itertuples() if row.id != link}
 
     old, new = keys(before), keys(after)
     added = [f"+{key_text(k[:5])}" for k in sorted(new - old)]

@@ -28,6 +28,16 @@ NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
 # What a link connects, by which technology: with ``existing`` it names one link whatever its id
 # (an existing link and a new one laid beside it share these five).
 LINK_KEY = ("from_firm", "from_stream", "to_firm", "to_stream", "technology")
+
+
+def link_identity(row: Any) -> tuple:
+    """One link whatever its id: what it connects (:data:`LINK_KEY`) and whether it is the
+    existing link. ``row`` is a row of ``exchanges`` (``existing``) or of the candidates
+    (``existing_capacity``), as a namedtuple or a Series."""
+    existing = getattr(row, "existing", None)
+    if existing is None:
+        existing = getattr(row, "existing_capacity", 0.0) > 0
+    return (*(str(getattr(row, column)) for column in LINK_KEY), bool(existing))
 # Every file ``Result.save`` writes, in the order it moves them into place: result.json last.
 SAVED_FILES = (*(f"{name}.csv" for name in TABLES), "result.xlsx", "result.json")
 # Data rows an Excel sheet holds (1,048,576 rows less the header): an hourly table of 120
