@@ -251,6 +251,20 @@ def test_output_into_a_closed_pipe_ends_as_a_unix_filter_does(tmp_path: Path) ->
     assert "Traceback" not in done.stderr
 
 
+def test_progress_into_a_closed_pipe_does_not_lose_the_result(tmp_path: Path) -> None:
+    """`symbiosis optimize PARK --out DIR 2>&1 | head` was killed by SIGPIPE at its first
+    progress line once head had stopped reading, before it saved DIR: a long solve lost. Now
+    progress into the closed pipe is dropped, the result is saved, and the command ends by
+    141 when it writes its table to stdout, as a Unix filter does."""
+    folder = write_park(tmp_path / "park", park_dict(FIRMS))
+    out = tmp_path / "out"
+    script = f"{sys.executable} -m symbiosis optimize {folder} --out {out} 2>&1 | true"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 141, done.stderr
+    assert json.loads((out / "result.json").read_text())["summary"]["status"] == "optimal"
+
+
 def test_an_optimal_answer_within_a_gap_says_its_gap(tmp_path: Path, capsys) -> None:
     """`--gap 0.01` on 20 firms printed 'optimal' for an answer 0.97 % from its bound."""
     from dataclasses import replace

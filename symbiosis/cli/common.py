@@ -1,11 +1,13 @@
 """What every command shares: consoles, the park argument, and errors mapped to exit codes.
 
 Exit codes: 0 done (a solution exists), 1 no solution (infeasible, unbounded, solver
-error), 2 the caller's mistake (bad park data, unknown option or solver).
+error), 2 the caller's mistake (bad park data, unknown option or solver), 141 stdout's reader
+stopped early (``symbiosis.cli.main``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -35,8 +37,41 @@ EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
 # The terminal's width at a terminal; to a file or pipe, as wide as the content, so that no firm
 # or stream name is cut from a saved table.
 UNLIMITED_WIDTH = 100_000
-stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else UNLIMITED_WIDTH)
-stderr = Console(stderr=True, soft_wrap=True)
+
+
+class _StdoutConsole(Console):
+    """rich ends a print into a closed pipe by exit 1, the code of 'no solution' here; this one
+    ends by 141, as SIGPIPE ends a Unix filter (see ``symbiosis.cli.main``)."""
+
+    def on_broken_pipe(self) -> None:
+        from symbiosis.cli import EXIT_CLOSED_PIPE, silence_stdout
+
+        silence_stdout()
+        raise SystemExit(EXIT_CLOSED_PIPE)
+
+
+stdout = _StdoutConsole(soft_wrap=False, width=None if sys.stdout.isatty() else UNLIMITED_WIDTH)
+
+
+class _ProgressStream:
+    """``sys.stderr`` as it is at each write, where a closed pipe ends only the writing: progress
+    and warnings read into ``2>&1 | head`` must not stop a solve before its result is saved."""
+
+    def write(self, text: str) -> int:
+        try:
+            return sys.stderr.write(text)
+        except BrokenPipeError:
+            return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            sys.stderr.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys.stderr, name)
+
+
+stderr = Console(file=_ProgressStream(), soft_wrap=True)
 
 
 class _PlainProgress:
@@ -137,6 +172,8 @@ def handle_errors(function: Callable) -> Callable:
             raise
         except (ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem) as exc:
             fail(str(exc), EXIT_USAGE, as_json)
+        except BrokenPipeError:  # stdout's reader has gone: ended as a Unix filter ends (cli.main)
+            raise
         except OSError as exc:  # a file or folder that is missing, not a folder, not writable, there already
             fail(os_message(exc), EXIT_USAGE, as_json)
         except sqlite3.DatabaseError as exc:
