@@ -19,6 +19,7 @@ from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
 from symbiosis.solvers.deadline import holds_deadline, solve_by_deadline
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
+    MIP_HEURISTIC_EFFORT,
     START_FROM_INTEGERS,
     ProgressTeller,
     SolveOptions,
@@ -133,10 +134,7 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
     # echoed on stderr after the solve when asked for.
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("log_file", log_path)
-    h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-    h.setOptionValue("random_seed", int(options.seed))
-    if options.threads is not None:
-        h.setOptionValue("threads", int(options.threads))
+    set_search_options(h, options)
     choose_lp_method(h, arrays, options)
     clock = time.perf_counter()
     arrays.pass_to(h)
@@ -421,11 +419,17 @@ def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(seconds))
+    set_search_options(h, options)
+    return h
+
+
+def set_search_options(h: highspy.Highs, options: SolveOptions) -> None:
+    """The gap, seed and threads asked for, and the heuristic effort of every HiGHS MIP here."""
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     h.setOptionValue("random_seed", int(options.seed))
+    h.setOptionValue("mip_heuristic_effort", MIP_HEURISTIC_EFFORT)
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
-    return h
 
 
 def _run(h: highspy.Highs) -> None:
