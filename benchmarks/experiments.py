@@ -114,7 +114,9 @@ def arrays_of(data, *, revert=(), step_rows: bool = True):
 
 def solve(arrays, gap: float, time_limit: float, options: dict | None = None, start: str = "none",
           values=None) -> dict:
-    """Solve with HiGHS as solve_highs does (optionally from the relaxation start or ``values``)."""
+    """Solve with HiGHS as solve_highs does (optionally from the relaxation start or ``values``),
+    but at HiGHS's default ``mip_heuristic_effort``, as ``results/experiments.md`` was measured
+    (the product's is ``MIP_HEURISTIC_EFFORT``: pass it in ``options`` to compare)."""
     import highspy
 
     from symbiosis.solvers.highs import choose_lp_method, give_first_answer
