@@ -68,7 +68,7 @@ class BesideBranchAndBound:
         seconds = None if options.time_limit is None else max(0.0, options.time_limit - WORKER_MARGIN)
         worker_options = replace(options, time_limit=seconds, start_share=1.0, threads=1, log=False,
                                  log_file=None, start_held=(), concurrent=False, hard_limit=False,
-                                 progress=None)
+                                 progress=None, stop_keeps_answer=False)
         if folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="symbiosis-first-answer-"))
         else:

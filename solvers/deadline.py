@@ -38,6 +38,7 @@ from symbiosis.solvers.concurrent import (
 )
 from symbiosis.solvers.status import (
     HARD_LIMIT_FROM_COLUMNS,
+    STOPPED_MESSAGE,
     ProgressTeller,
     SolveOptions,
     SolveProgress,
@@ -78,11 +79,16 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
                                    deadline))
         child = start_process(__name__, folder, own_group=True)
         watch = _Watch(folder, options.progress, clock) if options.progress is not None else None
+        stopped = False
         try:
             while child.poll() is None and time.perf_counter() < give_up:
                 time.sleep(0.05)
                 if watch is not None:
                     watch.look()
+        except KeyboardInterrupt:
+            if not options.stop_keeps_answer:
+                raise
+            stopped = True
         finally:  # the limit passed, or Ctrl-C: the child goes, with the worker it started
             killed = child.poll() is None
             if killed:
@@ -92,7 +98,7 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
             seconds = time.perf_counter() - clock - answer.pass_seconds
             return replace(answer, seconds=seconds, own_process=True)
         return _streamed(arrays, folder, killed=killed, returncode=child.returncode,
-                         seconds=time.perf_counter() - clock)
+                         seconds=time.perf_counter() - clock, stopped=stopped)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -126,10 +132,11 @@ def _kill(child) -> None:
     child.wait()
 
 
-def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, seconds: float):
-    """The answer of a child that did not finish (``killed`` at the limit, or ended with
-    ``returncode``): the cheapest answer it streamed, HiGHS's or the worker's, against the last
-    bound it streamed."""
+def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, seconds: float,
+              stopped: bool = False):
+    """The answer of a child that did not finish (``killed`` at the limit or when Ctrl-C
+    ``stopped`` the wait, or ended with ``returncode``): the cheapest answer it streamed,
+    HiGHS's or the worker's, against the last bound it streamed."""
     from symbiosis.solvers.highs import HighsAnswer
 
     incumbent = read_answer(folder / INCUMBENT)  # (values, objective)
@@ -142,7 +149,9 @@ def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, sec
     bound = progress.bound if progress is not None else math.nan
     gap = relative_gap(objective, bound) if values is not None else math.nan
     first = next((answer for answer in reversed(worker) if answer is not None), None)
-    if killed:
+    if stopped:
+        status, message = Status.TIME_LIMIT, STOPPED_MESSAGE
+    elif killed:
         status = Status.TIME_LIMIT
         message = "Time limit reached (HiGHS did not stop by itself: stopped at the limit)"
     else:

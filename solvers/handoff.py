@@ -84,7 +84,11 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         options = replace(options, time_limit=max(0.0, options.time_limit - to_arrays_seconds))
     log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
     held = _held(form, options)
-    answer = solve_arrays(lp, held, options, log_path)
+    try:
+        answer = solve_arrays(lp, held, options, log_path)
+    except BaseException:  # Ctrl-C, or an error: no log of ours is left in the temporary folder
+        read_log(log_path, keep=options.log_file is not None)
+        raise
     if answer.has_solution:
         values = np.where(lp.integer, np.round(answer.values), answer.values).tolist()
         with PauseGC():

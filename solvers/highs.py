@@ -21,6 +21,7 @@ from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
     MIP_HEURISTIC_EFFORT,
     START_FROM_INTEGERS,
+    STOPPED_MESSAGE,
     ProgressTeller,
     SolveOptions,
     Status,
@@ -149,15 +150,19 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
         teller = ProgressTeller(options.progress, start)
         h.cbMipInterrupt += lambda event: teller.tell(event.data_out.objective_function_value,
                                                       event.data_out.mip_dual_bound)
-    first, beside = run_with_first_answer(h, arrays, options, held, worker_folder)
+    first, beside, stopped = run_with_first_answer(h, arrays, options, held, worker_folder)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
-    kind = _status(status, h)
-    has_solution, values, objective, gap = final_answer(h, arrays, first, beside)
-    bound = h.getInfo().mip_dual_bound if arrays.is_mip else objective
+    kind = Status.TIME_LIMIT if stopped else _status(status, h)
+    has_solution, values, objective, gap = final_answer(h, arrays, first, beside, stopped)
+    # Ctrl-C before branch and bound began: the bound is the first answer's LP relaxation, if any.
+    ran = status != highspy.HighsModelStatus.kNotset
+    bound = h.getInfo().mip_dual_bound if ran else (first.relaxation if first is not None else math.nan)
+    bound = bound if arrays.is_mip else objective
     row_duals = np.asarray(h.getSolution().row_dual) \
         if options.duals and has_solution and not arrays.is_mip else None
-    return HighsAnswer(status=kind, message=h.modelStatusToString(status), has_solution=has_solution,
+    message = STOPPED_MESSAGE if stopped else h.modelStatusToString(status)
+    return HighsAnswer(status=kind, message=message, has_solution=has_solution,
                        values=values, objective=objective,
                        bound=bound if bound is not None else math.nan,
                        gap=gap if gap is not None else math.nan, row_duals=row_duals, first=first,
@@ -248,11 +253,28 @@ def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions
     if on_improving is not None:
         restricted.cbMipImprovingSolution += lambda event: on_improving(
             answer(np.array(event.data_out.mip_solution), event.data_out.objective_function_value))
-    _run(restricted)
+    try:
+        _run(restricted)
+    except KeyboardInterrupt:
+        if not options.stop_keeps_answer:
+            raise
+        info = restricted.getInfo()
+        found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        raise SearchStopped(answer(np.asarray(restricted.getSolution().col_value) if found else None,
+                                   info.objective_function_value if found else math.nan)) from None
     info = restricted.getInfo()
     if info.primal_solution_status != 2:  # kSolutionStatusFeasible
         return answer(None, math.nan)
     return answer(np.asarray(restricted.getSolution().col_value), info.objective_function_value)
+
+
+class SearchStopped(Exception):
+    """Ctrl-C stopped the search for a first answer (``SolveOptions.stop_keeps_answer``);
+    ``answer`` is the one it had found by then (its values None if none)."""
+
+    def __init__(self, answer: FirstAnswer) -> None:
+        super().__init__("stopped by Ctrl-C")
+        self.answer = answer
 
 
 def uses_ipm(columns: int, options: SolveOptions) -> bool:
@@ -294,38 +316,48 @@ def find_first_answer(arrays: HighsArrays, held: np.ndarray | None, options: Sol
 
 def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,
                           held: np.ndarray | None = None,
-                          worker_folder: str | None = None) -> tuple[FirstAnswer | None, bool]:
+                          worker_folder: str | None = None) -> tuple[FirstAnswer | None, bool, bool]:
     """Run ``h`` with the first answer ``options`` ask for (none, found before branch and bound,
     or found beside it by a worker keeping its answers in ``worker_folder``:
-    ``solvers/concurrent.py``); the first answer, and whether beside."""
+    ``solvers/concurrent.py``); the first answer, whether beside, and whether Ctrl-C stopped
+    the search (``options.stop_keeps_answer``; otherwise the KeyboardInterrupt goes on)."""
     beside = None
     first = None
-    if wants_start(arrays, options):
-        if wants_concurrent(arrays.num_col, options):
-            beside = BesideBranchAndBound(h, arrays, held, options, worker_folder)
-        else:
-            first = give_first_answer(h, arrays, options, held)
+    stopped = False
     try:
+        if wants_start(arrays, options):
+            if wants_concurrent(arrays.num_col, options):
+                beside = BesideBranchAndBound(h, arrays, held, options, worker_folder)
+            else:
+                first = give_first_answer(h, arrays, options, held)
         _run(h)
+    except KeyboardInterrupt:
+        if not options.stop_keeps_answer:
+            raise
+        stopped = True
+    except SearchStopped as stop:  # Ctrl-C while the first answer was sought before branch and bound
+        first, stopped = stop.answer, True
     finally:
         if beside is not None:
             first = beside.finish()
-    return first, beside is not None
+    return first, beside is not None, stopped
 
 
 def final_answer(h: highspy.Highs, arrays: HighsArrays, first: FirstAnswer | None,
-                 beside: bool) -> tuple[bool, np.ndarray | None, float, float]:
+                 beside: bool, stopped: bool = False) -> tuple[bool, np.ndarray | None, float, float]:
     """What a run of ``h`` ends on: (has_solution, values, objective, gap). HiGHS's answer, or an
-    answer found beside branch and bound after HiGHS's last call for it when that is cheaper:
-    still an answer to the whole MIP, measured against HiGHS's bound as HiGHS measures its own."""
+    answer found beside branch and bound after HiGHS's last call for it when that is cheaper
+    (also when Ctrl-C ``stopped`` the run): still an answer to the whole MIP, measured against
+    HiGHS's bound as HiGHS measures its own."""
     hinfo = h.getInfo()
     has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
     objective = hinfo.objective_function_value if has_solution else math.nan
     gap = hinfo.mip_gap if arrays.is_mip and has_solution else (0.0 if has_solution else math.nan)
     values = np.asarray(h.getSolution().col_value) if has_solution else None
-    if beside and _better(first, objective if has_solution else math.inf) \
-            and _status(h.getModelStatus(), h) in (Status.OPTIMAL, Status.TIME_LIMIT):
-        gap = relative_gap(first.objective, hinfo.mip_dual_bound)
+    if (beside or stopped) and _better(first, objective if has_solution else math.inf) \
+            and (stopped or _status(h.getModelStatus(), h) in (Status.OPTIMAL, Status.TIME_LIMIT)):
+        ran = h.getModelStatus() != highspy.HighsModelStatus.kNotset
+        gap = relative_gap(first.objective, hinfo.mip_dual_bound if ran else first.relaxation)
         return True, first.values, first.objective, gap
     return has_solution, values, objective, gap
 

@@ -28,6 +28,9 @@ MIP_HEURISTIC_EFFORT = 0.3
 HARD_LIMIT_FROM_COLUMNS = IPM_FROM_COLUMNS
 # Seconds between two reports of a running solve's progress (``SolveOptions.progress``).
 PROGRESS_EVERY = 1.0
+# The message of a solve that Ctrl-C stopped with ``SolveOptions.stop_keeps_answer`` (its status
+# is TIME_LIMIT: stopped before the gap was proven, as at a time limit).
+STOPPED_MESSAGE = "Stopped by Ctrl-C"
 
 
 class Status(StrEnum):
@@ -113,6 +116,10 @@ class SolveOptions:
     # HiGHS MIPs: told where the solve stands (SolveProgress) at most once every
     # PROGRESS_EVERY seconds while branch and bound runs, when its answer or bound moved.
     progress: Callable[[SolveProgress], None] | None = field(default=None, compare=False, repr=False)
+    # HiGHS: Ctrl-C (KeyboardInterrupt) stops the search and the solve returns the best answer
+    # found by then (status TIME_LIMIT, message STOPPED_MESSAGE) rather than raising; a second
+    # Ctrl-C afterwards is the caller's to handle.
+    stop_keeps_answer: bool = False
 
     def __post_init__(self) -> None:
         if self.start not in STARTS:

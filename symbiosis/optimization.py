@@ -27,7 +27,13 @@ from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_o
 from symbiosis.results.result import NOT_LINKS, link_identity
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
-from symbiosis.solvers.status import IPM_FROM_COLUMNS, START_FROM_INTEGERS, SolveProgress, relative_gap
+from symbiosis.solvers.status import (
+    IPM_FROM_COLUMNS,
+    START_FROM_INTEGERS,
+    STOPPED_MESSAGE,
+    SolveProgress,
+    relative_gap,
+)
 from symbiosis.time import TimeSteps, time_steps
 
 Progress = Callable[[str], None]
@@ -109,6 +115,10 @@ def optimize(
     solver, time_limit, gap, threads, log
         HiGHS by default; any Pyomo solver by name; limits in seconds and relative gap;
         ``log`` echoes the solver log (it is kept in ``result.summary["solver_log"]`` too).
+        With HiGHS, Ctrl-C (a notebook's interrupt) while the park is being solved stops the
+        search and returns the best answer found by then, as a time limit would (status
+        ``time_limit``, ``summary["solver_message"]`` says it was stopped); elsewhere it raises
+        KeyboardInterrupt as usual.
     emissions_cap
         Largest park emissions allowed, t CO2 per year (the epsilon constraint of a Pareto front).
     fixed_links
@@ -197,7 +207,8 @@ def optimize(
         start = design or "auto"
     keep = VALUES_SHARE * time_limit if time_limit is not None and values is not False else 0.0
     options = SolveOptions(solver=solver, time_limit=deadline.left(keep=keep), mip_gap=gap, threads=threads,
-                           log=log, **_start_options(model, _design_ids(start, candidates)))
+                           log=log, stop_keeps_answer=True,
+                           **_start_options(model, _design_ids(start, candidates)))
     if objective == "emissions":
         options = replace(options, time_limit=deadline.left(EMISSIONS_FIRST_SHARE, keep=keep))
     say(f"solving with {solver}")
@@ -205,7 +216,10 @@ def optimize(
         unit = park.currency if objective == "cost" else "t CO2"
         options = replace(options, progress=_telling(say, f"solving with {solver}", unit))
     outcome = solve(model, options)
-    if objective == "emissions" and outcome.has_solution:
+    # Ctrl-C during the search keeps the answer found by then; what would follow it (the least
+    # cost at that CO2, the stream values) is left out, since the user asked to stop.
+    stopped = outcome.message == STOPPED_MESSAGE
+    if objective == "emissions" and outcome.has_solution and not stopped:
         options = replace(options, time_limit=deadline.left(keep=keep))
         outcome = _least_cost_at_least_emissions(model, options, outcome)
     elif outcome.has_solution and not data.storages and coarse_bound > _or_lowest(outcome.bound):
@@ -223,7 +237,7 @@ def optimize(
     say("reading the results")
     solution = evaluate(park, candidates, data, solution_of(model, data)) if outcome.has_solution else None
     wanted = values if values is not None else outcome.details.get("columns", 0) <= VALUES_UP_TO_COLUMNS
-    wanted = wanted and outcome.has_solution and solver == "highs"
+    wanted = wanted and outcome.has_solution and solver == "highs" and not stopped
     worth = _values(park, data, model, replace(options, time_limit=deadline.left())) if wanted else None
     times["results_s"] = time.perf_counter() - clock
     result = assemble_result(

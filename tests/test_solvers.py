@@ -552,3 +552,63 @@ def test_ctrl_c_during_a_highs_solve_stops_it_and_leaves_highs_usable() -> None:
         assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _knapsack_arrays():
+    """``_hard_knapsacks`` as ``HighsArrays`` (a MIP HiGHS needs minutes for)."""
+    import numpy as np
+
+    from symbiosis.solvers.highs import HighsArrays
+
+    lp = _hard_knapsacks().getLp()
+    return HighsArrays(offset=0.0, cost=np.asarray(lp.col_cost_), lower=np.asarray(lp.col_lower_),
+                       upper=np.asarray(lp.col_upper_), row_lower=np.asarray(lp.row_lower_),
+                       row_upper=np.asarray(lp.row_upper_), start=np.asarray(lp.a_matrix_.start_),
+                       index=np.asarray(lp.a_matrix_.index_), value=np.asarray(lp.a_matrix_.value_),
+                       integer=np.ones(lp.num_col_, dtype=bool))
+
+
+@pytest.mark.parametrize("own_process", [False, True])
+def test_ctrl_c_with_stop_keeps_answer_returns_the_best_answer_so_far(tmp_path, own_process: bool) -> None:
+    """``SolveOptions(stop_keeps_answer=True)`` (what ``optimize`` asks for its main solve):
+    Ctrl-C once branch and bound has an answer stops the search and returns that answer, as a
+    time limit would (status TIME_LIMIT, a gap against the bound, the message naming Ctrl-C),
+    in this process and from HiGHS's own process (``solvers/deadline.py``). Without the option
+    the KeyboardInterrupt goes on (``test_ctrl_c_during_a_highs_solve...``)."""
+    import _thread
+    import signal
+    import threading
+    import time
+
+    import numpy as np
+
+    from symbiosis.solvers.highs import solve_arrays, solve_here
+    from symbiosis.solvers.status import STOPPED_MESSAGE
+
+    arrays = _knapsack_arrays()
+    seen = []
+
+    def on_progress(progress) -> None:  # the first answer: "Ctrl-C" a moment later
+        if not seen and math.isfinite(progress.objective):
+            seen.append(progress)
+            threading.Timer(0.3, _thread.interrupt_main).start()
+
+    options = SolveOptions(time_limit=60.0, start="none", threads=1, stop_keeps_answer=True,
+                           hard_limit=own_process, progress=on_progress)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        clock = time.monotonic()
+        solver = solve_arrays if own_process else solve_here
+        answer = solver(arrays, None, options, str(tmp_path / "log"))
+        waited = time.monotonic() - clock
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert seen, "no progress with an answer was told"
+    assert waited < 30, f"{waited:.0f} s: the 60 s limit, not Ctrl-C, ended the solve"
+    assert answer.status is Status.TIME_LIMIT and answer.message == STOPPED_MESSAGE
+    assert answer.has_solution and answer.own_process == own_process
+    assert answer.objective <= seen[0].objective + 1e-6  # no worse than the answer that was shown
+    assert answer.bound <= answer.objective and 0 < answer.gap < 1
+    values = np.asarray(answer.values)
+    assert np.all(np.abs(values - np.round(values)) < 1e-6)
+    assert float(arrays.cost @ np.round(values)) == pytest.approx(answer.objective)

@@ -28,6 +28,7 @@ from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
 from symbiosis.results import Result
 from symbiosis.results.result import SAVED_FILES
+from symbiosis.solvers.status import STOPPED_MESSAGE
 
 
 @click.command()
@@ -92,11 +93,14 @@ def show(result: Result) -> None:
     gap = s["gap"]
     # An answer proven only within a gap says so, optimal included (--gap 0.01 stops at 1 %).
     shown_gap = gap == gap and (status == "time_limit" or (status == "optimal" and gap >= 5e-5))
-    status_text = status + (f" (gap {gap:.2%})" if shown_gap else "")
+    stopped = s.get("solver_message") == STOPPED_MESSAGE
+    status_text = ("stopped by Ctrl-C" if stopped else status) + (f" (gap {gap:.2%})" if shown_gap else "")
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
-        if status == "time_limit":
+        if stopped:
+            stdout.print("  - Ctrl-C stopped the solve before any solution was found")
+        elif status == "time_limit":
             stdout.print("  - the time limit ended the solve before any solution was found; "
                          "allow more time with --time-limit SECONDS")
         for sentence in s.get("infeasibility") or []:
