@@ -102,6 +102,7 @@ def optimize(
     values: bool | None = None,
     start: str | Result | Iterable[str] = "auto",
     check_memory: bool = True,
+    keep_on_interrupt: bool = True,
 ) -> Result:
     """Propose the exchanges that minimise the park's annual cost (or its emissions).
 
@@ -115,10 +116,6 @@ def optimize(
     solver, time_limit, gap, threads, log
         HiGHS by default; any Pyomo solver by name; limits in seconds and relative gap;
         ``log`` echoes the solver log (it is kept in ``result.summary["solver_log"]`` too).
-        With HiGHS, Ctrl-C (a notebook's interrupt) while the park is being solved stops the
-        search and returns the best answer found by then, as a time limit would (status
-        ``time_limit``, ``summary["solver_message"]`` says it was stopped); elsewhere it raises
-        KeyboardInterrupt as usual.
     emissions_cap
         Largest park emissions allowed, t CO2 per year (the epsilon constraint of a Pareto front).
     fixed_links
@@ -141,6 +138,12 @@ def optimize(
         Before building a time-resolved model, find its size from models of one and two steps and raise
         :class:`symbiosis.memory.ModelTooLarge` if it needs more memory than the machine has,
         rather than running out minutes later.
+    keep_on_interrupt
+        With HiGHS, Ctrl-C (a notebook's interrupt) while the park is being solved stops the
+        search and returns the best answer found by then, as a time limit would (status
+        ``time_limit``, ``summary["solver_message"]`` ``"Stopped by Ctrl-C"``; no stream
+        values); elsewhere, or with ``keep_on_interrupt=False`` (a loop of solves that Ctrl-C
+        should end), it raises KeyboardInterrupt.
 
     Raises
     ------
@@ -207,7 +210,7 @@ def optimize(
         start = design or "auto"
     keep = VALUES_SHARE * time_limit if time_limit is not None and values is not False else 0.0
     options = SolveOptions(solver=solver, time_limit=deadline.left(keep=keep), mip_gap=gap, threads=threads,
-                           log=log, stop_keeps_answer=True,
+                           log=log, stop_keeps_answer=keep_on_interrupt,
                            **_start_options(model, _design_ids(start, candidates)))
     if objective == "emissions":
         options = replace(options, time_limit=deadline.left(EMISSIONS_FIRST_SHARE, keep=keep))

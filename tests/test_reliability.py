@@ -549,3 +549,23 @@ def test_result_excel_and_load_mistakes_are_refused_by_name(tmp_path: Path) -> N
     (out / "result.json").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ResultFileError, match="result.json is not JSON"):
         Result.load(out)
+
+
+def test_only_a_single_solve_keeps_its_answer_on_ctrl_c(tmp_path: Path, monkeypatch) -> None:
+    """``optimize`` asks HiGHS to keep its answer on Ctrl-C; the analyses (pareto, share, risk,
+    explain, through ``Solve``) and sweep runs pass ``keep_on_interrupt=False``, so that Ctrl-C
+    ends the whole analysis rather than one of its many solves."""
+    import symbiosis.optimization as optimization
+    from symbiosis.analysis.common import Solve
+
+    asked = []
+    real = optimization.solve
+    monkeypatch.setattr(optimization, "solve",
+                        lambda model, options: asked.append(options) or real(model, options))
+    park = symbiosis.load_park(tiny(tmp_path / "park"))
+    symbiosis.optimize(park)
+    single = [options.stop_keeps_answer for options in asked]
+    asked.clear()
+    Solve()(park)
+    analysis = [options.stop_keeps_answer for options in asked]
+    assert True in single and analysis and True not in analysis, (single, analysis)

@@ -67,7 +67,7 @@ class Solve:
                  fixed_links: Mapping[str, bool] | None = None) -> Result:
         return optimize(park, objective=objective, solver=self.solver, time_limit=self.time_limit,
                         gap=self.gap, threads=self.threads, emissions_cap=emissions_cap,
-                        fixed_links=fixed_links)
+                        fixed_links=fixed_links, keep_on_interrupt=False)
 
 
 def plain(value: Any) -> Any:

@@ -322,7 +322,7 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
         park = load_park(path, scenario=scenario, overrides=overrides)
         result = optimize(park, objective=options["objective"], solver=options["solver"],
                           time_limit=options["time_limit"], gap=options["gap"], start=start,
-                          check_memory=options.get("check_memory", True))
+                          check_memory=options.get("check_memory", True), keep_on_interrupt=False)
     except Exception as exc:
         return _failed(scenario, overrides, _message(exc))
     s = result.summary

@@ -59,7 +59,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
                                  f"{', '.join(sorted(known)) or 'none'}", param_hint="--link")
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                          progress=status.update)
+                          progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             stdout.print(f"[red]no solution[/] ({result.status}): there is nothing to explain")
             sys.exit(EXIT_NO_SOLUTION)

@@ -41,7 +41,7 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: b
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                          progress=status.update)
+                          progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             stdout.print(f"[red]no solution[/] ({result.status}): nothing is at risk")
             sys.exit(EXIT_NO_SOLUTION)

@@ -55,7 +55,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                          progress=status.update)
+                          progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             stdout.print(f"[red]no solution[/] ({result.status}): there is no saving to share")
             sys.exit(EXIT_NO_SOLUTION)
