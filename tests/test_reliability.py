@@ -127,12 +127,12 @@ def test_a_missing_solver_says_how_to_install_it(tmp_path: Path, monkeypatch) ->
     assert "coinor-cbc" in run.output and "--solver highs" in run.output and "Traceback" not in run.output
 
 
-def _start_optimize(folder: Path, out: Path, temp: Path, err) -> subprocess.Popen:
-    """``symbiosis optimize FOLDER --out OUT --time-limit 120`` in a process of its own, its
-    temporary files in ``temp`` and its stderr into ``err``."""
+def _start_optimize(folder: Path, out: Path, temp: Path, err, *more: str) -> subprocess.Popen:
+    """``symbiosis optimize FOLDER --out OUT --time-limit 120 MORE`` in a process of its own,
+    its temporary files in ``temp`` and its stderr into ``err``."""
     return subprocess.Popen(
         [sys.executable, "-c", "from symbiosis.cli import main; main()", "optimize", str(folder),
-         "--out", str(out), "--time-limit", "120"], stdout=subprocess.PIPE, stderr=err, text=True,
+         "--out", str(out), "--time-limit", "120", *more], stdout=subprocess.PIPE, stderr=err, text=True,
         env={**os.environ, "TMPDIR": str(temp)},
         # Ctrl-C's default action in the child even when this test runs as a background job of
         # a shell without job control, whose children inherit SIGINT ignored (POSIX).
@@ -150,12 +150,13 @@ def _wait_for(process: subprocess.Popen, ready, seconds: float = 90) -> None:
 def test_ctrl_c_while_solving_keeps_the_best_answer_found(tmp_path: Path) -> None:
     """``optimize --out DIR`` on a park that takes minutes, Ctrl-C once the progress line shows
     an answer: the search stops within seconds and that answer (or a better one) is shown and
-    saved whole, saying it was stopped (JSON status ``time_limit``, exit code 0)."""
+    saved whole, saying it was stopped (JSON status ``time_limit``, exit code 0); the stream
+    values asked for are left out, saying why."""
     folder, out, temp = tangle(tmp_path / "tangle", firms=25), tmp_path / "out", tmp_path / "temp"
     temp.mkdir()
     log = tmp_path / "stderr.txt"
     with open(log, "w") as err:
-        process = _start_optimize(folder, out, temp, err)
+        process = _start_optimize(folder, out, temp, err, "--values")
         try:
             _wait_for(process, lambda: "solving with highs: best" in log.read_text())
             shown = [line for line in log.read_text().splitlines() if "solving with highs: best" in line]
@@ -169,6 +170,7 @@ def test_ctrl_c_while_solving_keeps_the_best_answer_found(tmp_path: Path) -> Non
     assert process.returncode == 0, log.read_text()
     assert waited < 15, f"Ctrl-C took {waited:.0f} s to stop the search"
     assert "stopped by Ctrl-C (gap " in stdout and "Traceback" not in log.read_text()
+    assert "no stream values: Ctrl-C stopped the solve" in stdout
     result = Result.load(out)
     assert result.status == "time_limit" and result.summary["solver_message"] == "Stopped by Ctrl-C"
     best_shown = float(shown[0].split("best ")[1].split(" ")[0].replace(",", ""))

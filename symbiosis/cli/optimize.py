@@ -141,7 +141,9 @@ def show_values_table(result: Result) -> None:
     """What one more unit of each supply (or one less of each demand) would save the park."""
     values = result.values
     if values.empty:
-        stdout.print("no stream values: the solve has no solution, or the solver gives no duals")
+        why = "Ctrl-C stopped the solve" if result.summary.get("solver_message") == STOPPED_MESSAGE \
+            else "the solve has no solution, or the solver gives no duals"
+        stdout.print(f"no stream values: {why}")
         return
     weighted = values.assign(weighted=values["value"] * values["hours"])
     summary = weighted.groupby(["stream", "direction", "unit"], sort=False).agg(
