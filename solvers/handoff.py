@@ -86,15 +86,13 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     held = _held(form, options)
     try:
         answer = solve_arrays(lp, held, options, log_path)
-    except BaseException:  # Ctrl-C, or an error: no log of ours is left in the temporary folder
-        read_log(log_path, keep=options.log_file is not None)
-        raise
+    finally:  # on Ctrl-C or an error too: no log of ours is left in the temporary folder
+        log = read_log(log_path, keep=options.log_file is not None)
     if answer.has_solution:
         values = np.where(lp.integer, np.round(answer.values), answer.values).tolist()
         with PauseGC():
             for var, value in zip(form.columns, values, strict=True):
                 var.set_value(value, skip_validation=True)
-    log = read_log(log_path, keep=options.log_file is not None)
     if options.log:
         sys.stderr.write(log)
     duals = dict(zip(form.constraints, answer.row_duals, strict=True)) if answer.row_duals is not None else {}

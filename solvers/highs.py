@@ -155,10 +155,7 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
     status = h.getModelStatus()
     kind = Status.TIME_LIMIT if stopped else _status(status, h)
     has_solution, values, objective, gap = final_answer(h, arrays, first, beside, stopped)
-    # Ctrl-C before branch and bound began: the bound is the first answer's LP relaxation, if any.
-    ran = status != highspy.HighsModelStatus.kNotset
-    bound = h.getInfo().mip_dual_bound if ran else (first.relaxation if first is not None else math.nan)
-    bound = bound if arrays.is_mip else objective
+    bound = _mip_bound(h, first) if arrays.is_mip else objective
     row_duals = np.asarray(h.getSolution().row_dual) \
         if options.duals and has_solution and not arrays.is_mip else None
     message = STOPPED_MESSAGE if stopped else h.modelStatusToString(status)
@@ -356,10 +353,17 @@ def final_answer(h: highspy.Highs, arrays: HighsArrays, first: FirstAnswer | Non
     values = np.asarray(h.getSolution().col_value) if has_solution else None
     if (beside or stopped) and _better(first, objective if has_solution else math.inf) \
             and (stopped or _status(h.getModelStatus(), h) in (Status.OPTIMAL, Status.TIME_LIMIT)):
-        ran = h.getModelStatus() != highspy.HighsModelStatus.kNotset
-        gap = relative_gap(first.objective, hinfo.mip_dual_bound if ran else first.relaxation)
+        gap = relative_gap(first.objective, _mip_bound(h, first))
         return True, first.values, first.objective, gap
     return has_solution, values, objective, gap
+
+
+def _mip_bound(h: highspy.Highs, first: FirstAnswer | None) -> float:
+    """HiGHS's bound on the MIP, or the first answer's LP relaxation (NaN if none) when Ctrl-C
+    came before branch and bound began."""
+    if h.getModelStatus() != highspy.HighsModelStatus.kNotset:
+        return h.getInfo().mip_dual_bound
+    return first.relaxation if first is not None else math.nan
 
 
 def give_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,

@@ -93,7 +93,7 @@ def show(result: Result) -> None:
     gap = s["gap"]
     # An answer proven only within a gap says so, optimal included (--gap 0.01 stops at 1 %).
     shown_gap = gap == gap and (status == "time_limit" or (status == "optimal" and gap >= 5e-5))
-    stopped = s.get("solver_message") == STOPPED_MESSAGE
+    stopped = _stopped(result)
     status_text = ("stopped by Ctrl-C" if stopped else status) + (f" (gap {gap:.2%})" if shown_gap else "")
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
@@ -137,11 +137,16 @@ def show(result: Result) -> None:
     stdout.print(firms)
 
 
+def _stopped(result: Result) -> bool:
+    """Whether Ctrl-C stopped the solve (``optimize(keep_on_interrupt=True)``)."""
+    return result.summary.get("solver_message") == STOPPED_MESSAGE
+
+
 def show_values_table(result: Result) -> None:
     """What one more unit of each supply (or one less of each demand) would save the park."""
     values = result.values
     if values.empty:
-        why = "Ctrl-C stopped the solve" if result.summary.get("solver_message") == STOPPED_MESSAGE \
+        why = "Ctrl-C stopped the solve" if _stopped(result) \
             else "the solve has no solution, or the solver gives no duals"
         stdout.print(f"no stream values: {why}")
         return
