@@ -73,3 +73,35 @@ def test_the_committed_tables_are_not_replaced_without_force(tmp_path: Path) -> 
     with pytest.raises(SystemExit):
         run.main(["--case", "5:annual:milp", "--out", str(tmp_path), "--work", str(tmp_path / "parks")])
     assert (tmp_path / "results.csv").read_text(encoding="utf-8") == "case\n"
+
+
+def test_decomposition_by_time_step_reaches_the_whole_relaxations_optimum(tmp_path: Path) -> None:
+    """benchmarks/decompose.py: Benders over the design, one LP per step. Its bound is a lower
+    bound and its answer a priced design, so both must meet the LP relaxation HiGHS finds on the
+    whole model of a generated 5-firm park over a week (168 steps)."""
+    import decompose
+
+    arrays, column_step = decompose.model_arrays(5, "week", tmp_path)
+    assert column_step.max() == 167 and (column_step < 0).sum() > 0  # design columns found
+    whole, _ = decompose.monolithic(arrays, time_limit=60)
+    last = decompose.benders(arrays, column_step, time_limit=60, gap=1e-7)[-1]
+    assert last["gap"] <= 1e-7
+    assert last["bound"] == pytest.approx(whole, rel=1e-6)
+    assert last["answer"] == pytest.approx(whole, rel=1e-6)
+
+
+def test_decomposition_refuses_a_row_over_two_steps() -> None:
+    """A store's row ties two steps: no split by step is exact then, so it is refused."""
+    import numpy as np
+    import scipy.sparse as sp
+    from decompose import split
+
+    from symbiosis.solvers.highs import HighsArrays
+
+    # columns: design, step 0, step 1; one row holds both steps (content carried over)
+    matrix = sp.csc_matrix(np.array([[1.0, 1.0, -1.0]]))
+    arrays = HighsArrays(offset=0.0, cost=np.ones(3), lower=np.zeros(3), upper=np.ones(3),
+                         row_lower=np.zeros(1), row_upper=np.zeros(1), start=matrix.indptr,
+                         index=matrix.indices, value=matrix.data, integer=np.zeros(3, dtype=bool))
+    with pytest.raises(ValueError, match="two time steps"):
+        split(arrays, np.array([-1, 0, 1]))
