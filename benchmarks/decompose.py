@@ -1,6 +1,6 @@
 """Decomposition by time step for time-resolved LP relaxations: a measurement, not the product.
 
-    python benchmarks/decompose.py --case 50:week --check 10:week --time-limit 600 --out benchmarks/results
+    python benchmarks/decompose.py --case 50:week --check 10:week --time-limit 600 --out /tmp/dec
 
 The LP relaxation of a park without stores couples its time steps only through the design
 (builds, sizes, cost-curve fills, partner choices): given a design, each step is an LP of its own.
@@ -10,7 +10,8 @@ step's LP for its cost and the cost's slope in the design (its row duals), one c
 the design's cost with its steps' costs an upper bound; the gap between them says how far the
 answer can be off. Plain Benders jumps between far-apart designs; the in-out separation of
 Ben-Ameur and Neto (2007) asks the steps about a point between the master's design and a stability
-centre instead, which needs about a third of the iterations here.
+centre instead: on 50 firms over a week, side by side, plain Benders was 4.1 % from the bound after
+390 s, in-out 0.16 %. Cuts the master leaves slack are dropped every few iterations.
 
 The split is read from the model symbiosis builds (``models.build_model``): a column whose Pyomo
 component is indexed by the time steps (``links.T``, last) belongs to that step, every other
@@ -242,8 +243,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gap", type=float, default=1e-5, help="stop at this relative gap")
     parser.add_argument("--in-out", type=float, default=0.5, help="1 is plain Benders")
     parser.add_argument("--work", type=Path, default=Path("/tmp/symbiosis-bench"))
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--out", type=Path, help="folder for decompose.md")
+    parser.add_argument("--force", action="store_true", help="replace an existing decompose.md in --out")
     args = parser.parse_args(argv)
+    if args.out and (args.out / "decompose.md").exists() and not args.force:
+        parser.error(f"{args.out / 'decompose.md'} exists: pass --force to replace it, or another --out")
     report = [f"# Decomposition by time step ({datetime.now():%Y-%m-%d %H:%M})", "",
               f"`python benchmarks/decompose.py --case {args.case} --check {args.check} "
               f"--time-limit {args.time_limit:g} --gap {args.gap:g} --in-out {args.in_out:g}`", ""]
