@@ -67,15 +67,14 @@ def model_arrays(firms: int, resolution: str, work: Path):
 
 
 def _highs_lp(cost, lower, upper, row_lower, row_upper, matrix: sp.csc_matrix) -> highspy.Highs:
+    """A quiet HiGHS holding this LP, handed over as symbiosis hands its models."""
+    from symbiosis.solvers.highs import HighsArrays
+
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-    h.passModel(lp)
+    HighsArrays(offset=0.0, cost=cost, lower=lower, upper=upper, row_lower=row_lower, row_upper=row_upper,
+                start=matrix.indptr.astype(np.int32), index=matrix.indices.astype(np.int32),
+                value=matrix.data, integer=np.zeros(matrix.shape[1], dtype=bool)).pass_to(h)
     return h
 
 
