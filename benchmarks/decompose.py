@@ -24,8 +24,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import count, repeat
 from pathlib import Path
 
 import highspy
@@ -160,8 +162,9 @@ def drop_slack_cuts(master: highspy.Highs, kept_rows: int) -> None:
 
 
 def benders(arrays, column_step, time_limit: float, gap: float, in_out: float = 0.5,
-            drop_every: int = 5) -> list[dict]:
-    """Multi-cut Benders with in-out separation; one line per iteration."""
+            drop_every: int = 5, threads: int = 2) -> list[dict]:
+    """Multi-cut Benders with in-out separation; one line per iteration. The step LPs are
+    solved on ``threads`` threads (highspy lets go of the GIL while HiGHS runs)."""
     clock = time.perf_counter()
     master, steps, design = split(arrays, column_step)
     kept_rows = master.getNumRow()
@@ -172,43 +175,44 @@ def benders(arrays, column_step, time_limit: float, gap: float, in_out: float = 
     best, bound, lines = INF, -INF, []
     split_s = time.perf_counter() - clock
     steps_s = master_s = 0.0
-    iteration = 0
-    while True:
-        # In-out: a point between the master's design and the centre; the design itself when the
-        # last cuts did not raise the bound (the centre then holds the answer back).
-        stalled = len(lines) > 1 and lines[-1]["bound"] - lines[-2]["bound"] <= 1e-9 * abs(lines[-1]["bound"])
-        point = trial if iteration == 0 or stalled else in_out * trial + (1 - in_out) * centre
-        tick = time.perf_counter()
-        costs, slopes = zip(*(step.cost_and_slope(point) for step in steps), strict=True)
-        steps_s += time.perf_counter() - tick
-        best = min(best, arrays.offset + design_cost @ point + sum(costs))
-        starts, index, value, lower = [], [], [], []
-        for k, (cost, slope) in enumerate(zip(costs, slopes, strict=True)):
-            touched = np.flatnonzero(slope)
-            starts.append(len(index))
-            index.extend([*touched.tolist(), width + k])
-            value.extend([*(-slope[touched]).tolist(), 1.0])
-            lower.append(cost - slope @ point)  # step k's cost >= cost + slope . (design - point)
-        tick = time.perf_counter()
-        master.addRows(n, np.array(lower), np.full(n, INF), len(index), np.array(starts, dtype=np.int32),
-                       np.array(index, dtype=np.int32), np.array(value))
-        master.run()
-        master_s += time.perf_counter() - tick
-        if master.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            trial = np.asarray(master.getSolution().col_value)[:width]
-            bound = arrays.offset + master.getInfo().objective_function_value
-            if drop_every and iteration % drop_every == drop_every - 1:
-                drop_slack_cuts(master, kept_rows)
-        centre = 0.5 * centre + 0.5 * point
-        seconds = time.perf_counter() - clock
-        left = (best - bound) / abs(best) if np.isfinite(bound) else INF
-        lines.append({"iteration": iteration, "seconds": seconds, "bound": bound, "answer": best,
-                      "gap": left, "split_s": split_s, "steps_s": steps_s, "master_s": master_s,
-                      "cuts": master.getNumRow()})
-        print(f"{iteration} {seconds:.1f} s bound {bound:,.0f} answer {best:,.0f} gap {left:.2e}", flush=True)
-        if left <= gap or seconds >= time_limit:
-            return lines
-        iteration += 1
+    with ThreadPoolExecutor(threads) as pool:
+        for iteration in count():
+            # In-out: a point between the master's design and the centre; the design itself when the
+            # last cuts did not raise the bound (the centre then holds the answer back).
+            stalled = len(lines) > 1 and \
+                lines[-1]["bound"] - lines[-2]["bound"] <= 1e-9 * abs(lines[-1]["bound"])
+            point = trial if iteration == 0 or stalled else in_out * trial + (1 - in_out) * centre
+            tick = time.perf_counter()
+            costs, slopes = zip(*pool.map(StepLp.cost_and_slope, steps, repeat(point)), strict=True)
+            steps_s += time.perf_counter() - tick
+            best = min(best, arrays.offset + design_cost @ point + sum(costs))
+            starts, index, value, lower = [], [], [], []
+            for k, (cost, slope) in enumerate(zip(costs, slopes, strict=True)):
+                touched = np.flatnonzero(slope)
+                starts.append(len(index))
+                index.extend([*touched.tolist(), width + k])
+                value.extend([*(-slope[touched]).tolist(), 1.0])
+                lower.append(cost - slope @ point)  # step k's cost >= cost + slope . (design - point)
+            tick = time.perf_counter()
+            master.addRows(n, np.array(lower), np.full(n, INF), len(index), np.array(starts, dtype=np.int32),
+                           np.array(index, dtype=np.int32), np.array(value))
+            master.run()
+            master_s += time.perf_counter() - tick
+            if master.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                trial = np.asarray(master.getSolution().col_value)[:width]
+                bound = arrays.offset + master.getInfo().objective_function_value
+                if drop_every and iteration % drop_every == drop_every - 1:
+                    drop_slack_cuts(master, kept_rows)
+            centre = 0.5 * centre + 0.5 * point
+            seconds = time.perf_counter() - clock
+            left = (best - bound) / abs(best) if np.isfinite(bound) else INF
+            lines.append({"iteration": iteration, "seconds": seconds, "bound": bound, "answer": best,
+                          "gap": left, "split_s": split_s, "steps_s": steps_s, "master_s": master_s,
+                          "cuts": master.getNumRow()})
+            print(f"{iteration} {seconds:.1f} s bound {bound:,.0f} answer {best:,.0f} gap {left:.2e}",
+                  flush=True)
+            if left <= gap or seconds >= time_limit:
+                return lines
 
 
 def monolithic(arrays, time_limit: float) -> tuple[float, float]:
@@ -241,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--gap", type=float, default=1e-5, help="stop at this relative gap")
     parser.add_argument("--in-out", type=float, default=0.5, help="1 is plain Benders")
+    parser.add_argument("--threads", type=int, default=2, help="threads for the step LPs")
     parser.add_argument("--work", type=Path, default=Path("/tmp/symbiosis-bench"))
     parser.add_argument("--out", type=Path, help="folder for decompose.md")
     parser.add_argument("--force", action="store_true", help="replace an existing decompose.md in --out")
@@ -249,10 +254,11 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"{args.out / 'decompose.md'} exists: pass --force to replace it, or another --out")
     report = [f"# Decomposition by time step ({datetime.now():%Y-%m-%d %H:%M})", "",
               f"`python benchmarks/decompose.py --case {args.case} --check {args.check} "
-              f"--time-limit {args.time_limit:g} --gap {args.gap:g} --in-out {args.in_out:g}`", ""]
+              f"--time-limit {args.time_limit:g} --gap {args.gap:g} --in-out {args.in_out:g} "
+              f"--threads {args.threads}`", ""]
     arrays, column_step = model_arrays(*_case(args.check), args.work)
     whole, _ = monolithic(arrays, args.time_limit)
-    lines = benders(arrays, column_step, args.time_limit, args.gap, args.in_out)
+    lines = benders(arrays, column_step, args.time_limit, args.gap, args.in_out, threads=args.threads)
     report += [f"Check, {args.check}: whole {whole:,.2f}, decomposed: bound {lines[-1]['bound']:,.2f}, "
                f"answer {lines[-1]['answer']:,.2f} after {len(lines)} iterations "
                f"(relative difference to the whole: {abs(lines[-1]['bound'] - whole) / abs(whole):.1e}).", ""]
@@ -264,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     report += [f"Whole (HiGHS on the model as `optimize` hands it over): {answer}.", "", "Decomposed:", "",
                "| iteration | seconds | bound | answer | gap | steps' LPs s | master s | master rows |",
                "|---|---|---|---|---|---|---|---|"]
-    lines = benders(arrays, column_step, args.time_limit, args.gap, args.in_out)
+    lines = benders(arrays, column_step, args.time_limit, args.gap, args.in_out, threads=args.threads)
     shown = [line for line in lines if line["iteration"] % 5 == 0 or line is lines[-1]]
     report += [f"| {x['iteration']} | {x['seconds']:.1f} | {x['bound']:,.0f} | {x['answer']:,.0f} "
                f"| {x['gap']:.2e} | {x['steps_s']:.1f} | {x['master_s']:.1f} | {x['cuts']:,} |"
