@@ -68,7 +68,7 @@ def model_arrays(firms: int, resolution: str, work: Path):
     return arrays, column_step
 
 
-def _highs_lp(cost, lower, upper, row_lower, row_upper, matrix: sp.csc_matrix) -> highspy.Highs:
+def _highs_lp(cost, lower, upper, row_lower, row_upper, matrix: sp.csc_array) -> highspy.Highs:
     """A quiet HiGHS holding this LP, handed over as symbiosis hands its models."""
     from symbiosis.solvers.highs import HighsArrays
 
@@ -87,39 +87,38 @@ class StepLp:
     highs: highspy.Highs
     row_lower: np.ndarray
     row_upper: np.ndarray
-    design_part: sp.csr_matrix
+    design_part: sp.csr_array
 
-    def cost_and_slope(self, design: np.ndarray) -> tuple[float, np.ndarray]:
-        """The step's least cost with ``design`` fixed, and its slope in the design."""
-        shift = self.design_part @ design
-        lower = np.where(np.isfinite(self.row_lower), self.row_lower - shift, -INF)
-        upper = np.where(np.isfinite(self.row_upper), self.row_upper - shift, INF)
+    def _least_cost(self, lower: np.ndarray, upper: np.ndarray) -> float:
+        """Solve with the rows' bounds set to ``lower`` and ``upper``."""
         rows = len(lower)
         self.highs.changeRowsBounds(rows, np.arange(rows, dtype=np.int32), lower, upper)
         self.highs.run()
         status = self.highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"a step's LP ended {status}: the split needs steps feasible for any design")
+        return self.highs.getInfo().objective_function_value
+
+    def cost_and_slope(self, design: np.ndarray) -> tuple[float, np.ndarray]:
+        """The step's least cost with ``design`` fixed, and its slope in the design."""
+        shift = self.design_part @ design
+        cost = self._least_cost(self.row_lower - shift, self.row_upper - shift)  # an infinite bound stays so
         duals = np.asarray(self.highs.getSolution().row_dual)
         # Moving the design by d moves the rows' bounds by -design_part d, the cost by -duals . that.
-        return self.highs.getInfo().objective_function_value, -(self.design_part.T @ duals)
+        return cost, -(self.design_part.T @ duals)
 
     def least_cost(self) -> float:
         """The step's cost with its design rows dropped: no design makes it cheaper, so it bounds
         the master's cost column from below (without it the first masters are unbounded)."""
-        rows = len(self.row_lower)
         free = np.diff(self.design_part.indptr) > 0
-        lower = np.where(free | ~np.isfinite(self.row_lower), -INF, self.row_lower)
-        upper = np.where(free | ~np.isfinite(self.row_upper), INF, self.row_upper)
-        self.highs.changeRowsBounds(rows, np.arange(rows, dtype=np.int32), lower, upper)
-        self.highs.run()
-        return self.highs.getInfo().objective_function_value
+        return self._least_cost(np.where(free, -INF, self.row_lower), np.where(free, INF, self.row_upper))
 
 
 def split(arrays, column_step: np.ndarray) -> tuple[highspy.Highs, list[StepLp], np.ndarray]:
     """The master LP (design columns, then one cost column per step) and the steps' LPs."""
-    matrix = sp.csc_matrix((arrays.value, arrays.index, arrays.start),
-                           shape=(arrays.num_row, arrays.num_col)).tocsr()
+    from run import sp_csc
+
+    matrix = sp_csc(arrays).tocsr()
     entry_row = np.repeat(np.arange(arrays.num_row), np.diff(matrix.indptr))
     entry_step = column_step[matrix.indices]
     row_step = np.full(arrays.num_row, -1)
@@ -144,7 +143,7 @@ def split(arrays, column_step: np.ndarray) -> tuple[highspy.Highs, list[StepLp],
         np.concatenate([arrays.lower[design], [step.least_cost() for step in steps]]),
         np.concatenate([arrays.upper[design], np.full(n, INF)]),
         arrays.row_lower[rows], arrays.row_upper[rows],
-        sp.hstack([matrix[rows][:, design], sp.csc_matrix((len(rows), n))]).tocsc())
+        sp.hstack([matrix[rows][:, design], sp.csc_array((len(rows), n))]).tocsc())
     return master, steps, design
 
 
