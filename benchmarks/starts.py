@@ -5,7 +5,8 @@ annual (coarse) design, through ``symbiosis.optimize`` as a user calls it.
 
 Each (case, start) runs in a fresh process on the generated park (``run.py``'s), with the time
 step setting of the case, at a 1 % gap; ``starts.md`` gets the status, the answer, the bound,
-the gap left and the seconds of the whole ``optimize`` call (the coarse solve included).
+where the bound comes from (HiGHS, or the one-step model's when that is the higher), the gap
+left and the seconds of the whole ``optimize`` call (the coarse solve included).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def one(folder: str, resolution: str, start: str, seconds: float, gap: float) ->
     return {"seconds": time.perf_counter() - clock, "status": result.status,
             "objective": float(s["objective"]), "bound": float(s["bound"]), "gap": float(s["gap"]),
             "start_source": s["start_source"], "start_objective": float(s["start_objective"]),
-            "columns": int(s["columns"]), "binaries": int(s["binaries"])}
+            "columns": int(s["columns"]), "binaries": int(s["binaries"]), "bound_source": s["bound_source"]}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -83,9 +84,9 @@ def main(argv: list[str] | None = None) -> None:
              f"`symbiosis.optimize(park, start=...)` at a {args.gap:.0%} gap, 2 cores, {args.jobs} run(s) "
              f"at a time, {datetime.now():%Y-%m-%d %H:%M}. Seconds: the whole call (a coarse solve "
              "included).", "",
-             "| case | columns | binaries | start | status | first answer | answer | bound | gap left "
-             "| seconds |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| case | columns | binaries | start | status | first answer | answer | bound | bound from "
+             "| gap left | seconds |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         def num(key: str, r: dict = r) -> str:
             value = r.get(key)
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
         gap = r.get("gap")
         lines.append(f"| {r['case']} | {r.get('columns', 0):,} | {r.get('binaries', 0):,} | {r['start']} | "
                      f"{r.get('status')} | {num('start_objective')} | {num('objective')} | {num('bound')} | "
-                     f"{'-' if gap is None or gap != gap else f'{gap:.1%}'} | {r.get('seconds', 0):.0f} |")
+                     f"{r.get('bound_source', '-')} | {'-' if gap is None or gap != gap else f'{gap:.1%}'} | {r.get('seconds', 0):.0f} |")
     print(write_markdown(lines, args.out, "starts.md"))
 
 

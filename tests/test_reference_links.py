@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyomo.environ as pyo
 import pytest
 from click.testing import CliRunner
 
@@ -322,6 +323,19 @@ def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(mak
 
 
 
+def hydrogen_pipe_too_small_park(make_park):
+    """S's 0.1 t/h of vented hydrogen, 1 km from A, who buys as much grey; a 0.05 t/h pipe S -> A
+    exists (figures in the next two tests)."""
+    firms = {"s": {"location": at(0), "streams": {"h2": {
+                 "direction": "supply", "carrier": "hydrogen", "amount": "876 t/year", "current": "vent"}}},
+             "a": {"location": at(1000), "streams": {"h2": {
+                 "direction": "demand", "carrier": "hydrogen", "amount": "876 t/year", "current": "grey"}}}}
+    return make_park(firms, routes={"vent": {"carrier": "hydrogen", "price": "0 EUR/t"},
+                                    "grey": {"carrier": "hydrogen", "price": "2000 EUR/t"}},
+                     park={"currency": "EUR", "discount_rate": "0 %", "routing_factor": 1.0},
+                     existing=[{"from": "s.h2", "to": "a.h2", "technology": "hydrogen_pipe",
+                                "capacity": "0.05 t/h"}])
+
 def test_a_second_pipe_is_laid_beside_an_existing_one_too_small(make_park) -> None:
     """S vents 876 t/yr of hydrogen (0.1 t/h); A, 1 km away, buys 876 t/yr of grey hydrogen at
     2,000 EUR/t; a 0.05 t/h pipe S -> A exists. Today it carries 438 t: A buys the other 438 t,
@@ -330,15 +344,7 @@ def test_a_second_pipe_is_laid_beside_an_existing_one_too_small(make_park) -> No
     years plus 2 % fixed O&M, 0.045 of it a year: 36,225 EUR/yr) carries the rest. The existing
     link used to take its candidate's place, so no second pipe could be built: the answer was
     today's 876,000 EUR/yr, while the same park without the small pipe built one of 0.1 t/h."""
-    firms = {"s": {"location": at(0), "streams": {"h2": {
-                 "direction": "supply", "carrier": "hydrogen", "amount": "876 t/year", "current": "vent"}}},
-             "a": {"location": at(1000), "streams": {"h2": {
-                 "direction": "demand", "carrier": "hydrogen", "amount": "876 t/year", "current": "grey"}}}}
-    park = make_park(firms, routes={"vent": {"carrier": "hydrogen", "price": "0 EUR/t"},
-                                    "grey": {"carrier": "hydrogen", "price": "2000 EUR/t"}},
-                     park={"currency": "EUR", "discount_rate": "0 %", "routing_factor": 1.0},
-                     existing=[{"from": "s.h2", "to": "a.h2", "technology": "hydrogen_pipe",
-                                "capacity": "0.05 t/h"}])
+    park = hydrogen_pipe_too_small_park(make_park)
     result = symbiosis.optimize(park)
     assert result.summary["baseline_cost"] == pytest.approx(438 * 2000, rel=1e-9)
     rows = result.exchanges.set_index("existing")
@@ -348,6 +354,40 @@ def test_a_second_pipe_is_laid_beside_an_existing_one_too_small(make_park) -> No
     assert result.total_cost == pytest.approx(36_225, rel=1e-9)
     assert result.saving == pytest.approx(876_000 - 36_225, rel=1e-9)
     assert rows.loc[True, "annual_amount"] == pytest.approx(438, rel=1e-6)
+
+
+def test_a_pipe_beside_an_existing_one_is_sized_to_what_that_one_leaves(make_park, monkeypatch) -> None:
+    """The park above. The streams let 0.1 t/h pass between S and A, and the existing pipe takes
+    0.05 of it: flow moved from the second pipe onto the first, while it has room, changes no
+    cost (the two are alike: same streams, technology, losses and running cost), so some optimum
+    fills the existing pipe first, and the second needs at most 0.1 - 0.05 = 0.05 t/h in any
+    step (``models/links.py: link_limits``), not the streams' 0.1.
+
+    That is the big-M of its fixed charge, so the LP relaxation pays all of it: 0.045 x (250,000
+    + 550 x 1,000 + 100,000 x 0.05) = 36,225 EUR/yr, the MIP's optimum. With the streams' 0.1
+    t/h as big-M the relaxation builds half a pipe: 0.045 x (800,000 x 0.5 + 5,000) = 18,225."""
+    from symbiosis.models import build_model
+    from symbiosis.models import links as link_module
+    from symbiosis.problem import to_model_data
+    from symbiosis.solvers import SolveOptions, solve
+    from symbiosis.time import time_steps
+
+    park = hydrogen_pipe_too_small_park(make_park)
+    data = to_model_data(park, symbiosis.find_candidates(park), time_steps(park))
+
+    def relaxation() -> float:
+        model = build_model(data)
+        pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
+        return solve(model, SolveOptions()).objective
+
+    links, most = link_module.link_limits(data)
+    (second,) = (link for link in links.values() if link.existing_capacity == 0)
+    assert second.max_capacity == pytest.approx(0.05, rel=1e-9)
+    assert list(most[second.id]) == pytest.approx([0.05], rel=1e-9)
+    assert relaxation() == pytest.approx(36_225, rel=1e-6)
+    monkeypatch.setattr(link_module, "alike", lambda data, link: link.id)  # no pipe beside another
+    assert relaxation() == pytest.approx(18_225, rel=1e-6)
+    assert symbiosis.optimize(park).total_cost == pytest.approx(36_225, rel=1e-9)
 
 def test_the_cli_tells_proposed_exchanges_from_those_running_today(make_park, tmp_path) -> None:
     """The table said "2 proposed exchanges" and rich swallowed the "[existing]" label as markup."""
