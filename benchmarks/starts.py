@@ -92,9 +92,10 @@ def main(argv: list[str] | None = None) -> None:
             value = r.get(key)
             return "-" if value is None or value != value else f"{value:,.0f}"
         gap = r.get("gap")
+        gap_text = "-" if gap is None or gap != gap else f"{gap:.1%}"
         lines.append(f"| {r['case']} | {r.get('columns', 0):,} | {r.get('binaries', 0):,} | {r['start']} | "
                      f"{r.get('status')} | {num('start_objective')} | {num('objective')} | {num('bound')} | "
-                     f"{r.get('bound_source', '-')} | {'-' if gap is None or gap != gap else f'{gap:.1%}'} | {r.get('seconds', 0):.0f} |")
+                     f"{r.get('bound_source', '-')} | {gap_text} | {r.get('seconds', 0):.0f} |")
     print(write_markdown(lines, args.out, "starts.md"))
 
 
