@@ -96,9 +96,7 @@ def link_limits(data: ModelData) -> tuple[dict[str, LinkData], dict[str, np.ndar
     for link in data.links:
         if link.existing_capacity > 0 or {link.supply, link.demand} & varying:
             continue
-        allowed = stream_bounds(data, link)
-        beside = existing.get(alike(data, link), 0.0)
-        most[link.id] = np.minimum(np.maximum(allowed - beside, 0.0), link.max_capacity)
+        most[link.id] = step_bounds(data, link, beside=existing.get(alike(data, link), 0.0))
     for l, bounds in most.items():
         largest = max(float(bounds.max(initial=0.0)), links[l].min_capacity)
         if largest < links[l].max_capacity:
@@ -148,9 +146,10 @@ def alike(data: ModelData, link: LinkData) -> tuple:
             link.min_approach, link.max_temperature, tuple(sorted(data.segment_pairs.get(link.id, ()))))
 
 
-def step_bounds(data: ModelData, link) -> np.ndarray:
-    """Most a link can carry in each step: :func:`stream_bounds` up to its largest size."""
-    return np.minimum(stream_bounds(data, link), link.max_capacity)
+def step_bounds(data: ModelData, link, beside: float = 0.0) -> np.ndarray:
+    """Most a link can carry in each step: what :func:`stream_bounds` leaves beyond the
+    capacity ``beside`` it of existing links alike to it, up to its largest size."""
+    return np.minimum(np.maximum(stream_bounds(data, link) - beside, 0.0), link.max_capacity)
 
 
 def stream_bounds(data: ModelData, link) -> np.ndarray:

@@ -336,6 +336,7 @@ def hydrogen_pipe_too_small_park(make_park):
                      existing=[{"from": "s.h2", "to": "a.h2", "technology": "hydrogen_pipe",
                                 "capacity": "0.05 t/h"}])
 
+
 def test_a_second_pipe_is_laid_beside_an_existing_one_too_small(make_park) -> None:
     """S vents 876 t/yr of hydrogen (0.1 t/h); A, 1 km away, buys 876 t/yr of grey hydrogen at
     2,000 EUR/t; a 0.05 t/h pipe S -> A exists. Today it carries 438 t: A buys the other 438 t,
@@ -388,6 +389,7 @@ def test_a_pipe_beside_an_existing_one_is_sized_to_what_that_one_leaves(make_par
     monkeypatch.setattr(link_module, "alike", lambda data, link: link.id)  # no pipe beside another
     assert relaxation() == pytest.approx(18_225, rel=1e-6)
     assert symbiosis.optimize(park).total_cost == pytest.approx(36_225, rel=1e-9)
+
 
 def test_the_cli_tells_proposed_exchanges_from_those_running_today(make_park, tmp_path) -> None:
     """The table said "2 proposed exchanges" and rich swallowed the "[existing]" label as markup."""
