@@ -23,6 +23,8 @@ from analysis_parks import (
     HEAT_CAPITAL,
     HEAT_RUNNING,
     HEAT_SAVING,
+    HOURS,
+    crf,
     heat_and_hydrogen,
     heat_buyers,
 )
@@ -105,6 +107,32 @@ def test_a_firm_whose_existing_link_others_rely_on_is_a_risk(tmp_path: Path) -> 
     for firm in ("a", "b"):
         assert firms_at_risk.loc[firm, "loss_to_others"] == pytest.approx(1_182_600, rel=1e-6)
         assert firms_at_risk.loc[firm, "loss_to_others_long_run"] == pytest.approx(1_182_600, rel=1e-6)
+
+
+def test_a_kept_pipe_stays_the_size_it_was_built(tmp_path: Path) -> None:
+    """A's 2 MW of surplus heat (cooling tower, 10 NOK/MWh) is split: 1 MW to D, heated
+    electrically at 1,000 NOK/MWh, and 1 MW to B, which needs 2 MW and burns gas at 550. Each
+    pipe is 1 MW: 100,000 + 1,000,000 NOK, CRF(7 %, 20) x 1.1 MNOK = 103,832 NOK a year, and 20
+    NOK/MWh. When D leaves, B can take A's other MW: worth 8,760 x (550 + 10 - 20) = 4,730,400 a
+    year. The 1 MW pipe to B is built and stays 1 MW, so a second pipe is laid beside it (another
+    103,832): the sunk saving is 2 x 4,730,400 - 2 x 103,832 = 9,253,136. From scratch one 2 MW
+    pipe does (CRF x 2.1 MNOK = 198,225): 9,262,575, the second pipe's fixed cost (CRF x 100,000)
+    more. (Before, the kept pipe was re-sized in the sunk re-solve, as if it had been built for
+    2 MW, and the sunk saving came out as the long-run one.)"""
+    data = heat_buyers(electric_buyer=True)
+    data["firms"]["a"]["streams"]["hot"]["amount"] = "2 MW"
+    data["routes"]["electric"]["price"] = "1000 NOK/MWh"
+    park = symbiosis.load_park(write_park(tmp_path / "park", data))
+    result = symbiosis.optimize(park)
+    built = result.exchanges.set_index("to_firm")
+    assert built.loc[["b", "d"], "capacity"].tolist() == pytest.approx([1.0, 1.0])
+    pipe = crf(0.07, 20) * 1_100_000
+    worth = HOURS * (550 + 10 - 20)
+    firms = partner_risk(park, result).firms.set_index("firm")
+    assert firms.loc["d", "saving_sunk"] == pytest.approx(2 * worth - 2 * pipe, rel=1e-6)
+    assert firms.loc["d", "saving_long_run"] == pytest.approx(2 * worth - crf(0.07, 20) * 2_100_000, rel=1e-6)
+    assert firms.loc["d", "stranded_capital"] == pytest.approx(pipe, rel=1e-6)
+    assert firms.loc["d", "loss"] == pytest.approx(result.saving - (2 * worth - 3 * pipe), rel=1e-6)
 
 
 def test_without_firms_drops_the_firm_and_its_links(folder: Path) -> None:

@@ -21,11 +21,14 @@ what the others pay more a year than they do in the result:
     loss_to_others          = S - s_f - saving_after       (what the firms that stay lose: the exposure)
     loss_to_others_long_run = S - s_f - S_free
 
-Kept exchanges are fixed in but sized anew in the re-solve; stores and hub units are decided
-anew too (only links can be fixed). A hub whose built links all serve the leaving firm is left
-idle: its units' capital is stranded with the firm's exchanges (counted in ``stranded_capital``).
-A hub that serves several firms is resized in the re-solve; what it no longer needs is not
-counted.
+Kept exchanges between two firms stay as they were built: in the sunk re-solve they are
+existing links of their built capacity (a pipe is not enlarged; more flow needs a second one
+laid beside it, with its own fixed cost), and their yearly cost (capital recovery and fixed
+O&M of their investment in the result) is added to that re-solve's cost. Links to or from a
+hub are fixed in but sized anew, and stores and hub units are decided anew (a hub unit cannot
+be an existing asset). A hub whose built links all serve the leaving firm is left idle: its
+units' capital is stranded with the firm's exchanges (counted in ``stranded_capital``). A hub
+that serves several firms is resized in the re-solve; what it no longer needs is not counted.
 Firms without a built exchange with another site cannot strand anything; their rows are zero
 without a solve.
 
@@ -55,8 +58,9 @@ from symbiosis.analysis.common import (
     records,
     require_park,
 )
+from symbiosis.candidates.pairs import yearly_shares
 from symbiosis.park import Park
-from symbiosis.park.model import frozen_mapping
+from symbiosis.park.model import ExistingLink, frozen_mapping
 from symbiosis.results import Result
 from symbiosis.results.result import NOT_LINKS
 
@@ -205,16 +209,40 @@ def _resolve(park: Park, result: Result, firm: str, solve: Solve) -> dict[str, A
     rest = without_firms(park, [firm])
     others = result.firms[result.firms["firm"] != firm]
     baseline = float(others["baseline_cost"].sum())
+    kept_cost = 0.0
     if has_nothing_to_build(rest):
         sunk = free = solve(rest)  # no link left: the remaining park as it is, one solve
     else:
-        ids = candidate_ids(rest)
+        built, kept_cost, as_built = _as_built(rest, result, firm)
+        ids = candidate_ids(built)
         new = result.exchanges[~result.exchanges["existing"].astype(bool)]  # existing links stay anyway
-        keep = {ids[key]: True for key in map(link_key, new.itertuples())
-                if key in ids and firm not in (key[0], key[2])}
-        sunk = solve(rest, fixed_links=keep)
+        hub_links = {ids[key]: True for key in map(link_key, new.itertuples())
+                     if key in ids and firm not in (key[0], key[2]) and key not in as_built}
+        sunk = solve(built, fixed_links=hub_links)
         free = solve(rest)
     status = sunk.status if sunk.status != "optimal" else free.status
-    return {"saving_sunk": baseline - sunk.total_cost if sunk.has_solution else float("nan"),
+    sunk_cost = sunk.total_cost + kept_cost
+    return {"saving_sunk": baseline - sunk_cost if sunk.has_solution else float("nan"),
             "saving_long_run": baseline - free.total_cost if free.has_solution else float("nan"),
             "status": status}
+
+
+def _as_built(rest: Park, result: Result, firm: str) -> tuple[Park, float, set[tuple]]:
+    """``rest`` with the new exchanges ``result`` built between its firms as existing links of
+    their built capacity (those of one key merged with an existing link of that key: parallel
+    pipes of one technology carry as one of their summed size), and the yearly cost of those
+    exchanges (capital recovery and fixed O&M of their investment), which the park still pays;
+    with the keys of the links so made."""
+    capacity: dict[tuple, float] = {link_key(link): link.capacity for link in rest.existing}
+    kept_cost, as_built = 0.0, set()
+    for row in result.exchanges.itertuples():
+        ends = {row.from_firm, row.to_firm}
+        if row.kind in NOT_LINKS or bool(row.existing) or firm in ends or not ends <= set(rest.firms) \
+                or not row.capacity > 0:
+            continue
+        key = link_key(row)
+        as_built.add(key)
+        capacity[key] = capacity.get(key, 0.0) + float(row.capacity)
+        kept_cost += yearly_shares(rest.technologies[row.technology], rest)["annuity"] * float(row.investment)
+    existing = tuple(ExistingLink(*key, capacity=amount) for key, amount in capacity.items())
+    return replace(rest, existing=existing, fingerprint=f"{rest.fingerprint}-as-built"), kept_cost, as_built
