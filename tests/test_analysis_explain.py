@@ -52,6 +52,23 @@ def test_a_link_just_not_worth_it_needs_its_shortfall_cut(folder: Path) -> None:
     assert (table["other_changes"] == "").all()  # the pairs are independent
 
 
+def test_annualised_investment_is_capital_recovery_without_fixed_om(tmp_path: Path) -> None:
+    """With fixed O&M of 2 % of the investment a year, pair 2's pipe (1000 NOK/m x 6,500 m) costs
+    (CRF(7 %, 40) + 0.02) x 6.5 MNOK = 487,559 + 130,000 a year. Its required cut grows by the
+    130,000, but its annualised investment is the capital recovery alone (DESIGN section 2: total
+    cost = annualised investment + fixed O&M + ...), and the share is of that: (617,559 - 306,600)
+    / 487,559 = 63.8 %. (It was taken of both together: 50.4 %.)"""
+    data = three_pairs()
+    data["technologies"]["hydrogen_pipe"]["fixed_om"] = "2 %"
+    park = symbiosis.load_park(write_park(tmp_path / "om", data))
+    pair2 = explain(park, links=["L002"]).set_index("id").loc["L002"]
+    cut = PAIR_CAPITAL[1] + 0.02 * 6_500_000 - pair_benefit(20)
+    assert pair2["required_cut"] == pytest.approx(cut, rel=1e-6)
+    assert pair2["annualised_investment"] == pytest.approx(PAIR_CAPITAL[1], rel=1e-6)
+    assert pair2["share_of_annualised_investment"] == pytest.approx(cut / PAIR_CAPITAL[1], rel=1e-6)
+    assert "63.8%" in pair2["explanation"] and "alone will not do" not in pair2["explanation"]
+
+
 def test_a_cut_of_exactly_that_much_makes_the_link_pay(tmp_path: Path) -> None:
     """At a carbon price where pair 2's benefit exceeds its capital it is built, and its margin is
     the same sum the other way round: benefit - capital."""

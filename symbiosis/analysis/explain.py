@@ -4,8 +4,10 @@ For a candidate that is **not built**, the park is re-solved with it built
 (``fixed_links={id: True}``). The rise in total annual cost is the amount by which the link's
 yearly cost must fall before it is built: a cut of more than that in its fixed yearly cost
 (investment or fixed O&M) makes the forced answer the cheaper one. It is also given as a share
-of the link's annualised investment (capital recovery plus fixed O&M at the size the forced
-answer builds): a share above 1 means no cut in investment alone will do.
+of the link's annualised investment (capital recovery of its investment at the size the forced
+answer builds, as DESIGN section 2 names it; fixed O&M apart). A cut above the link's whole
+fixed yearly cost (annualised investment plus fixed O&M, both in proportion to the investment)
+cannot be had from the investment alone, and the explanation says so.
 
 For an exchange that **is built**, the park is re-solved without it. The rise in total
 annual cost is its margin: how much its saving could fall before it drops out.
@@ -131,7 +133,8 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
     where = result if built else other
     exchange = where.exchanges.set_index("id").loc[link] if link in set(where.exchanges["id"]) else None
     investment = float(exchange["investment"]) if exchange is not None else math.nan
-    annualised = float(candidate["annuity"]) * investment
+    annualised = float(candidate["capital_recovery"]) * investment
+    fixed_yearly = float(candidate["annuity"]) * investment  # what no investment at all would save
     row |= {"investment": investment, "annualised_investment": annualised,
             "saving": float(exchange["saving"]) if exchange is not None else math.nan,
             "share_of_annualised_investment": increase / annualised if annualised > 0 and not built
@@ -158,7 +161,8 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
                                   "could")
         else:
             tail = (f" ({share:.1%} of its annualised investment"
-                    + ("; more than all of it: a cut in investment alone will not do" if share > 1 else "")
+                    + ("; more than its whole fixed yearly cost: a cut in investment alone will not do"
+                       if increase > fixed_yearly else "")
                     + ")") if share == share else ""
             row["explanation"] = (f"not built: its cost must fall by {increase:,.0f} {currency}/year "
                                   f"before it is built{tail}")
