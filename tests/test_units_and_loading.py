@@ -65,6 +65,26 @@ def test_the_json_says_18_gwh_a_year_as_18000_mwh(make_park) -> None:
     assert cooling["annual_amount"] == 18000
 
 
+def test_the_saved_csv_says_18000_mwh_too(make_park, tmp_path: Path) -> None:
+    """``Result.save``'s CSVs (and the CLI's other CSVs and analysis JSON) write numbers as the
+    JSON does, to 12 significant digits: the CSV said 17999.999999999996."""
+    result = symbiosis.optimize(make_park({"plant": _firms()["plant"]}))
+    result.save(tmp_path / "saved")
+    routes = (tmp_path / "saved" / "routes.csv").read_text()
+    assert ",18000," in routes and "17999.99" not in routes
+
+
+def test_analysis_json_rounds_as_the_result_json(capsys) -> None:
+    """The analysis commands' JSON (pareto, share, sweep, explain, risk) wrote 7007.999999999999
+    and -0.0 where ``optimize --json`` writes 7008 and 0."""
+    from symbiosis.cli.analysis_common import echo_json
+
+    echo_json({"front": [{"emissions": 7007.999999999999, "cost": -0.0}], "n": 3, "name": "a"})
+    out = capsys.readouterr().out
+    assert "-0.0" not in out  # json.loads would read it as 0.0
+    assert json.loads(out) == {"front": [{"emissions": 7008.0, "cost": 0.0}], "n": 3, "name": "a"}
+
+
 def test_annual_mass_is_tonnes_per_hour(make_park) -> None:
     slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
             "current": "landfill"}

@@ -7,7 +7,6 @@ its key ``(from_firm, from_stream, to_firm, to_stream, technology)``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from symbiosis.candidates import find_candidates
 from symbiosis.optimization import optimize
 from symbiosis.park import Park
 from symbiosis.results import Result
-from symbiosis.results.result import LINK_KEY, link_identity
+from symbiosis.results.result import LINK_KEY, json_value, link_identity
 
 Progress = Callable[[str], None]
 KEY_COLUMNS = LINK_KEY
@@ -70,21 +69,9 @@ class Solve:
                         fixed_links=fixed_links, keep_on_interrupt=False)
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy numbers as Python numbers, NaN, infinity and pandas' missing
-    values (``pd.NA``, ``NaT``, as an unchecked core leaves) as None."""
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of ``frame`` as JSON-ready dicts."""
-    return [{str(column): plain(value) for column, value in row.items()} for _, row in frame.iterrows()]
+    return [{str(column): json_value(value) for column, value in row.items()} for _, row in frame.iterrows()]
 
 
 def annualised_investment(park: Park, technology: str, investment: float) -> float:

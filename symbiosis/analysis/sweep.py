@@ -34,9 +34,10 @@ from typing import Any
 
 import pandas as pd
 
-from symbiosis.analysis.common import KEY_COLUMNS, link_key, plain, records
+from symbiosis.analysis.common import KEY_COLUMNS, link_key, records
 from symbiosis.models import OBJECTIVES
 from symbiosis.park import Park
+from symbiosis.results.result import json_value
 from symbiosis.units import unit_written
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
@@ -332,10 +333,10 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
     proposed = result.exchanges[~result.exchanges["existing"].astype(bool)]
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides),
            "status": result.status, "error": "" if result.has_solution else why,
-           **{key: plain(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
+           **{key: json_value(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
                                                  "co2_avoided", "investment", "gap", "bound")},
            "exchanges": len(proposed), "start": s.get("start_source", ""),
-           "solve_s": plain(s.get("solve_s"))}
+           "solve_s": json_value(s.get("solve_s"))}
     exchanges = records(proposed[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
         if result.has_solution else []
     design = sorted(result.exchanges["id"]) if result.has_solution else []

@@ -11,8 +11,9 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from symbiosis.analysis.common import plain, records
+from symbiosis.analysis.common import records
 from symbiosis.cli.common import FiniteFloatRange, quantity, stdout
+from symbiosis.results.result import json_value
 
 
 def solve_options(function: Callable) -> Callable:
@@ -36,7 +37,16 @@ def json_option(function: Callable) -> Callable:
 
 
 def echo_json(document: Any) -> None:
-    click.echo(json.dumps(document, indent=2, default=plain))
+    """``document`` as JSON, every number as ``Result.to_json`` writes it (12 significant digits)."""
+    click.echo(json.dumps(_json_ready(document), indent=2, default=json_value))
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(item) for item in value]
+    return json_value(value)
 
 
 def frame_json(frame: pd.DataFrame) -> list[dict[str, Any]]:

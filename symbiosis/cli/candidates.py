@@ -17,6 +17,7 @@ from symbiosis.cli.common import (
     write_output,
 )
 from symbiosis.park import Carrier, load_park
+from symbiosis.results.result import write_csv
 
 
 @click.command()
@@ -55,6 +56,6 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
                            quantity(row.max_capacity, row.capacity_unit))
         stdout.print(stores)
     if csv_path:
-        write_output(csv_path, lambda path: found.table.to_csv(path, index=False), force=force,
+        write_output(csv_path, write_csv(found.table), force=force,
                      option="--csv")
         stdout.print(f"written: {csv_path}")

@@ -31,6 +31,7 @@ from symbiosis.cli.common import (
 )
 from symbiosis.optimization import optimize
 from symbiosis.park import load_park
+from symbiosis.results.result import write_csv
 
 
 @click.command()
@@ -66,7 +67,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
         table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                             gap=gap, threads=threads, progress=status.update)
     if out_csv:
-        write_output(out_csv, lambda path: table.to_csv(path, index=False), force=force)
+        write_output(out_csv, write_csv(table), force=force)
     if as_json:
         echo_json({"park": loaded.name, "currency": loaded.currency, "total_cost": result.total_cost,
                    "links": frame_json(table)})

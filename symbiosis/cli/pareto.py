@@ -30,7 +30,7 @@ from symbiosis.cli.common import (
     stdout,
 )
 from symbiosis.park import load_park
-from symbiosis.results.result import atomic_write
+from symbiosis.results.result import atomic_write, write_csv
 
 PARETO_FILES = ("pareto.png", "pareto.csv")  # as written: pareto.csv last
 
@@ -63,7 +63,7 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / "pareto.png", lambda path: plot_pareto(front).savefig(
             path, dpi=150, bbox_inches="tight", facecolor="white"))
-        atomic_write(folder / "pareto.csv", lambda path: front.to_csv(path, index=False))  # last: the marker
+        atomic_write(folder / "pareto.csv", write_csv(front))  # last: the marker
     currency = loaded.currency
     if as_json:
         echo_json({"park": loaded.name, "currency": currency, "carbon_price": loaded.settings.carbon_price,

@@ -23,7 +23,7 @@ from symbiosis.cli.common import (
     stdout,
     yaml_value,
 )
-from symbiosis.results.result import atomic_write
+from symbiosis.results.result import atomic_write, write_csv
 
 SWEEP_FILES = ("runs.csv", "exchanges.csv", "sweep.json")  # as written: sweep.json last
 
@@ -116,8 +116,8 @@ def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
 def _write(result: SweepResult, folder: Path, *, force: bool) -> None:
     check_out_folder(folder, SWEEP_FILES, force=force)  # again: a file may have come during the sweep
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / "runs.csv", lambda path: result.runs.to_csv(path, index=False))
-    atomic_write(folder / "exchanges.csv", lambda path: result.exchanges.to_csv(path, index=False))
+    atomic_write(folder / "runs.csv", write_csv(result.runs))
+    atomic_write(folder / "exchanges.csv", write_csv(result.exchanges))
     atomic_write(folder / "sweep.json",  # last: it marks a complete sweep
                  lambda path: Path(path).write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8"))
 

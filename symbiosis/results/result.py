@@ -13,6 +13,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,7 +151,7 @@ class Result:
         """The output contract of ``symbiosis optimize --json`` (DESIGN section 2), plus extras."""
         s = self.summary
         data: dict[str, Any] = {
-            key: _plain(s.get(key))
+            key: json_value(s.get(key))
             for key in (
                 "status",
                 "objective",
@@ -190,7 +191,7 @@ class Result:
         data["firms"] = _records(
             self.firms, CONTRACT_FIRM + ["name", "baseline_emissions", "emissions", "share_of_saving"]
         )
-        data["summary"] = {key: _plain(value) for key, value in s.items()}
+        data["summary"] = {key: json_value(value) for key, value in s.items()}
         return data
 
     def to_json(self, *, values: bool = False, **kwargs: Any) -> str:
@@ -222,7 +223,7 @@ class Result:
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".result.partial-"))
         try:
             for name in TABLES:
-                getattr(self, name).to_csv(staging / f"{name}.csv", index=False)
+                write_csv(getattr(self, name))(staging / f"{name}.csv")
             self.to_excel(staging / "result.xlsx")
             (staging / "result.json").write_text(self.to_json(), encoding="utf-8")
             if target.exists():  # a replaced result is incomplete until its new result.json is in
@@ -302,20 +303,34 @@ def _curve_points(text: Any) -> tuple[tuple[float, float], ...]:
     return tuple((float(x), float(c)) for x, c in ast.literal_eval(text))
 
 
-def _plain(value: Any) -> Any:
-    """A JSON value: numbers to 12 significant digits (18 GWh/year reads 18000 MWh, not the
-    17999.999999999996 of binary unit factors; no park figure is known that finely), not
-    finite ones as null."""
-    if hasattr(value, "item"):
+# Numbers written out (JSON, CSV) keep 12 significant digits: 18 GWh/year reads 18000 MWh, not
+# the 17999.999999999996 of binary unit factors; no park figure is known that finely.
+CSV_FLOATS = "%.12g"
+
+
+def write_csv(frame: pd.DataFrame) -> Callable[[str | Path], None]:
+    """A writer of ``frame`` as CSV (no index, numbers as :data:`CSV_FLOATS`), for
+    :func:`atomic_write` and the CLI's output files."""
+    return lambda path: frame.to_csv(path, index=False, float_format=CSV_FLOATS)
+
+
+def json_value(value: Any) -> Any:
+    """A JSON value: numpy numbers as Python numbers, floats to 12 significant digits (-0.0 as
+    0.0), NaN, infinity and pandas' missing values (``pd.NA``, ``NaT``) as null."""
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float):
-        return float(f"{value:.12g}") if math.isfinite(value) else None
+        return float(f"{value:.12g}") + 0.0 if math.isfinite(value) else None
     return value
+
+
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     present = [c for c in columns if c in frame.columns]
-    return [{c: _plain(row[c]) for c in present} for _, row in frame.iterrows()]
+    return [{c: json_value(row[c]) for c in present} for _, row in frame.iterrows()]
 
 
 def atomic_write(path: str | Path, write) -> None:
