@@ -37,7 +37,11 @@ def test_front_ends_are_the_cost_and_emissions_optima_and_each_step_its_abatemen
     """Step 0: pair 1 only, 8760 t; step 1 (cap 4380 t): pair 2 joins; step 2: all three, 0 t."""
     assert abs(BASELINE - 919_800) < 1e-6
     assert MAC[1] == pytest.approx(61.31, abs=0.01) and MAC[2] == pytest.approx(172.63, abs=0.01)
-    front = pareto(park, steps=3)
+    said: list[str] = []
+    front = pareto(park, steps=3, progress=said.append)
+    # progress names each point by its step in the table (it said "step 1 of 3" for step 0)
+    assert said == ["step 0 (solve 1 of 3): least cost", "step 2 (solve 2 of 3): least emissions",
+                    "step 1 (solve 3 of 3): least cost at most 4,380 t CO2/year"]
     assert list(front.columns) == ["step", "emissions_cap", "emissions", "total_cost", "saving",
                                    "abatement_cost", "exchanges", "status"]
     assert list(front["status"]) == ["optimal"] * 3

@@ -80,9 +80,10 @@ def pareto(
     steps = int(steps)  # a NumPy integer from np.arange or a table column is one too
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
-    say(f"step 1 of {steps}: least cost")
+    # Progress names each point by its ``step`` in the table (0 to steps - 1) and counts the solves.
+    say(f"step 0 (solve 1 of {steps}): least cost")
     cheapest = solve(park)
-    say(f"step {steps} of {steps}: least emissions")
+    say(f"step {steps - 1} (solve 2 of {steps}): least emissions")
     cleanest = solve(park, objective="emissions")
     points: list[tuple[float, Result]] = [(cheapest.summary["emissions"], cheapest)]
     if cheapest.has_solution and cleanest.has_solution:
@@ -90,7 +91,7 @@ def pareto(
         if high - low > SAME_EMISSIONS * max(1.0, abs(high)):
             for k in range(1, steps - 1):
                 cap = high - k * (high - low) / (steps - 1)
-                say(f"step {k + 1} of {steps}: least cost at most {cap:,.0f} t CO2/year")
+                say(f"step {k} (solve {k + 2} of {steps}): least cost at most {cap:,.0f} t CO2/year")
                 points.append((cap, solve(park, emissions_cap=cap)))
             points.append((low, cleanest))
     else:
