@@ -71,7 +71,7 @@ def test_the_saved_csv_says_18000_mwh_too(make_park, tmp_path: Path) -> None:
     result = symbiosis.optimize(make_park({"plant": _firms()["plant"]}))
     result.save(tmp_path / "saved")
     routes = (tmp_path / "saved" / "routes.csv").read_text()
-    assert ",18000," in routes and "17999.99" not in routes
+    assert ",18000.0," in routes and "17999.99" not in routes
 
 
 def test_analysis_json_rounds_as_the_result_json(capsys) -> None:

@@ -305,13 +305,19 @@ def _curve_points(text: Any) -> tuple[tuple[float, float], ...]:
 
 # Numbers written out (JSON, CSV) keep 12 significant digits: 18 GWh/year reads 18000 MWh, not
 # the 17999.999999999996 of binary unit factors; no park figure is known that finely.
-CSV_FLOATS = "%.12g"
+def _significant(value: float) -> float:
+    return float(f"{value:.12g}") + 0.0  # + 0.0: -0.0 reads 0.0
+
+
+def _csv_number(value: float) -> str:
+    """A float as CSV text to 12 significant digits, still a float to a reader (12.0, not 12)."""
+    return repr(_significant(value))
 
 
 def write_csv(frame: pd.DataFrame) -> Callable[[str | Path], None]:
-    """A writer of ``frame`` as CSV (no index, numbers as :data:`CSV_FLOATS`), for
+    """A writer of ``frame`` as CSV (no index, floats to 12 significant digits), for
     :func:`atomic_write` and the CLI's output files."""
-    return lambda path: frame.to_csv(path, index=False, float_format=CSV_FLOATS)
+    return lambda path: frame.to_csv(path, index=False, float_format=_csv_number)
 
 
 def json_value(value: Any) -> Any:
@@ -322,7 +328,7 @@ def json_value(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float):
-        return float(f"{value:.12g}") + 0.0 if math.isfinite(value) else None
+        return _significant(value) if math.isfinite(value) else None
     return value
 
 
