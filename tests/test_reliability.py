@@ -553,6 +553,30 @@ def test_result_excel_and_load_mistakes_are_refused_by_name(tmp_path: Path) -> N
         Result.load(out)
 
 
+def test_a_result_table_edited_after_saving_is_refused(tmp_path: Path) -> None:
+    """A firm's saving changed by hand in firms.csv (or a firm renamed) was loaded, and
+    ``symbiosis report --result`` published it as the answer: a firm saving 100 M in a park
+    saving 61 M. result.json keeps each table's SHA-256; a folder saved without them (before
+    they were written) still loads."""
+    result, out = _solved(tmp_path), tmp_path / "out"
+    result.save(out)
+    assert Result.load(out).total_cost == pytest.approx(result.total_cost)
+    firms = (out / "firms.csv").read_text()
+    (out / "firms.csv").write_text(firms.replace(",", ",9", 1))
+    with pytest.raises(ResultFileError, match="firms.csv was changed after Result.save wrote it"):
+        Result.load(out)
+    (out / "firms.csv").write_text(firms)
+    (out / "values.csv").unlink()  # the one table a result may be without
+    with pytest.raises(ResultFileError, match="values.csv is missing"):
+        Result.load(out)
+    result.save(out, overwrite=True)
+    document = json.loads((out / "result.json").read_text())
+    del document["table_digests"]
+    (out / "result.json").write_text(json.dumps(document))
+    (out / "firms.csv").write_text(firms.replace(",", ",9", 1))
+    assert Result.load(out).total_cost == pytest.approx(result.total_cost)
+
+
 def test_only_a_single_solve_keeps_its_answer_on_ctrl_c(tmp_path: Path, monkeypatch) -> None:
     """``optimize`` asks HiGHS to keep its answer on Ctrl-C; the analyses (pareto, share, risk,
     explain, through ``Solve``) and sweep runs pass ``keep_on_interrupt=False``, so that Ctrl-C

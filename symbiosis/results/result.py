@@ -8,6 +8,7 @@ t CO2 per year.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import math
 import os
@@ -225,7 +226,9 @@ class Result:
             for name in TABLES:
                 write_csv(getattr(self, name))(staging / f"{name}.csv")
             self.to_excel(staging / "result.xlsx")
-            (staging / "result.json").write_text(self.to_json(), encoding="utf-8")
+            document = self.to_dict()
+            document[DIGESTS] = {f"{name}.csv": _digest(staging / f"{name}.csv") for name in TABLES}
+            (staging / "result.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
             if target.exists():  # a replaced result is incomplete until its new result.json is in
                 target.unlink()
             for name in SAVED_FILES:
@@ -272,6 +275,7 @@ class Result:
             missing = [c for c in columns if c not in tables[name].columns]
             if missing:
                 raise ResultFileError(f"{folder / (name + '.csv')} lacks the column(s) {', '.join(missing)}")
+        _check_digests(folder, document.get(DIGESTS))
         if "cost_curve" in tables.get("candidates", {}):
             tables["candidates"]["cost_curve"] = tables["candidates"]["cost_curve"].map(_curve_points)
         summary = pd.Series(
@@ -285,6 +289,32 @@ class Result:
 TEXT_COLUMNS = frozenset({"id", "firm", "name", "stream", "from_firm", "from_stream", "to_firm", "to_stream",
                           "carrier", "technology", "kind", "capacity_unit", "amount_unit", "route", "note",
                           "direction", "unit"})
+
+
+# result.json's record of each table file as saved (SHA-256 of its bytes): a table edited by hand
+# would be read back, and reported, as the solver's answer. Folders saved before it have none.
+DIGESTS = "table_digests"
+
+
+def _digest(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_digests(folder: Path, digests: Any) -> None:
+    """Refuse a table that is missing or not as :meth:`Result.save` wrote it."""
+    if digests is None:
+        return
+    if not isinstance(digests, dict):
+        raise ResultFileError(f"{folder / 'result.json'}: '{DIGESTS}' is not as Result.save wrote it")
+    for name, digest in digests.items():
+        path = folder / str(name)
+        if not path.is_file():
+            raise ResultFileError(f"{path} is missing: the result was saved with it; restore it or "
+                                  "solve and save the park again")
+        if _digest(path) != digest:
+            raise ResultFileError(f"{path} was changed after Result.save wrote it (it differs from the "
+                                  "digest in result.json): the tables of a result are the solver's answer; "
+                                  "restore the file, or solve and save the park again")
 
 
 def _read_table(path: Path) -> pd.DataFrame:
