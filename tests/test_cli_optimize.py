@@ -168,6 +168,17 @@ def test_an_out_folder_that_cannot_be_made_is_refused_before_solving(tmp_path: P
     assert "is a file, not a folder" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a /proc file system")
+def test_an_out_folder_the_file_system_refuses_is_refused_before_solving(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--out /proc/nope`` as root: the permission bits said yes (root may write anywhere), so
+    the park was solved and then the folder could not be made. The check now makes a file."""
+    _no_solve(monkeypatch)
+    result = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path)), "--out", "/proc/symbiosis-nope"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write in /proc" in result.output and "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("value", ["{", "'abc", "!!python/name:os.system"])
 @pytest.mark.parametrize("command", ["validate", "sweep"])
 def test_a_set_value_that_is_not_yaml_is_a_clear_usage_error(tmp_path: Path, command: str,

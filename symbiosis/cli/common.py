@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -231,13 +232,23 @@ def check_out_folder(folder: str | Path, names: Iterable[str], *, force: bool, o
     if not existing.is_dir():
         raise NotADirectoryError(f"{option} {folder}: {existing} is a file, not a folder; "
                                  f"choose another {option}")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise PermissionError(f"{option} {folder}: no permission to write in {existing}; "
-                              f"choose a folder you may write in")
+    _check_writable(existing, f"{option} {folder}")
     there = [name for name in names if (folder / name).exists()]
     if there and not force:
         raise FileExistsError(f"{option} {folder} already holds {', '.join(there)}: add --force to replace "
                               f"{'it' if len(there) == 1 else 'them'}, or choose another {option}")
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """That a file can be made in ``folder``, tried with a file made and removed at once: the
+    permission bits say yes to root where the file system says no (``/proc``, a read-only mount)."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".symbiosis-write-check-")
+    except OSError as exc:
+        raise PermissionError(f"{what}: cannot write in {folder} ({exc.strerror}); "
+                              "choose a folder you may write in") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def check_out_file(path: str | Path, *, force: bool, option: str = "--out") -> None:
@@ -249,9 +260,7 @@ def check_out_file(path: str | Path, *, force: bool, option: str = "--out") -> N
                                 "or choose another file")
     if path.is_dir():
         raise IsADirectoryError(f"{option} {path} is a folder; give a file name")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise PermissionError(f"{option} {path}: no permission to write in {path.parent}; "
-                              "choose a folder you may write in")
+    _check_writable(path.parent, f"{option} {path}")
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists: add --force to replace it, or choose another file")
 
