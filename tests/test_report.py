@@ -160,6 +160,10 @@ def test_change_section_after_a_data_change(tmp_path) -> None:
     assert second.exit_code == 0, second.output
     told = json.loads(second.stdout)
     assert told["data_changed"] and told["added"] == 1 and told["dropped"] == 1
+    # the first run had nothing to compare with: null, not "no change" (it said false and 0)
+    was = json.loads(first.stdout)
+    assert [was[key] for key in ("compared_with", "data_changed", "added", "dropped")] == [None] * 4
+    assert told["compared_with"] == was["run_id"]
     runs = History(tmp_path / "reports" / "history.sqlite").runs("Test park")
     assert len(runs) == 2 and runs[0].fingerprint != runs[1].fingerprint
     html = Path(told["html"]).read_text()
@@ -624,6 +628,19 @@ def test_a_kept_exchange_whose_saving_moved_is_reported(tmp_path) -> None:
     html = second.html.read_text()
     section = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
     assert "Savings that moved" in section and "23.1 M NOK/year" in section
+
+
+def test_the_solver_gap_is_news_only_when_it_moved_a_tenth_of_a_point() -> None:
+    """"solver gap 0.0088 % -> 0.0089 %" was listed among the figures that moved."""
+    import pandas as pd
+
+    from symbiosis.report.changes import _figures
+
+    def moved(before: float, after: float) -> list[str]:
+        return [c.what for c in _figures(pd.Series({"gap": before}), pd.Series({"gap": after}), "NOK")]
+
+    assert moved(8.8e-5, 8.9e-5) == [] and moved(0.0, 9e-4) == []
+    assert moved(1e-4, 0.012) == ["solver gap"] and moved(0.05, 0.0) == ["solver gap"]
 
 
 def test_a_saving_that_moved_less_than_the_threshold_is_not_reported(tmp_path) -> None:

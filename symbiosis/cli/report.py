@@ -360,14 +360,19 @@ def _read_pareto(path: str) -> pd.DataFrame:
 
 def _say(result: Result, published, as_json: bool) -> None:
     s = result.summary
+    changes = published.changes
+    compared = not changes.first_run
     if as_json:
         click.echo(json.dumps({
             "status": result.status, "folder": str(published.folder), "html": str(published.html),
             "pdf": str(published.pdf), "run_id": published.run_id,
-            "data_changed": published.changes.data_changed,
+            # compared_with: the run this one is compared with, null for a park's first run, whose
+            # changes are null too (nothing to compare with, not "nothing changed")
+            "compared_with": changes.previous.id if compared else None,
+            "data_changed": changes.data_changed if compared else None,
             # a run without a solution proposes nothing: neither added nor dropped (null)
-            "added": len(published.changes.added) if published.changes.solution else None,
-            "dropped": len(published.changes.dropped) if published.changes.solution else None}))
+            "added": len(changes.added) if compared and changes.solution else None,
+            "dropped": len(changes.dropped) if compared and changes.solution else None}))
         return
     currency = str(s.get("currency", ""))
     if result.has_solution:
