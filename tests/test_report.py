@@ -675,3 +675,19 @@ def test_a_later_run_whose_files_are_gone_is_named_not_skipped(tmp_path) -> None
     html = third.html.read_text()
     assert f"Later runs passed over: run {second.run_id} of" in html
     assert "its result files are gone" in html
+
+
+def test_the_headline_counts_proposed_exchanges_as_optimize_does(tmp_path) -> None:
+    """On Hofors-Borlänge `optimize` said "8 proposed exchanges and 4 running today" and the
+    report's headline "Proposed exchanges 12 / 4 of them already running": an existing pipe
+    is no proposal. A 0.5 MW pipe runs today (A -> B) and a second one is laid beside it."""
+    from analysis_parks import heat_buyers
+
+    from symbiosis.report.document import _headline
+
+    data = heat_buyers(existing=[
+        {"from": "a.hot", "to": "b.need", "technology": "hot_water_pipe", "capacity": "0.5 MW"}])
+    result = symbiosis.optimize(symbiosis.load_park(write_park(tmp_path / "park", data)))
+    assert sorted(result.exchanges["existing"].astype(bool)) == [False, True]
+    (count,) = [h for h in _headline(result, "NOK") if h.label == "Proposed exchanges"]
+    assert (count.value, count.note) == ("1", "and 1 running today")

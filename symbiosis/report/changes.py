@@ -166,7 +166,7 @@ def _figures(before: pd.Series, after: pd.Series, currency: str) -> list[Change]
         ("saving", "park saving", cash),
         ("co2_avoided", "CO2 avoided", tonnes),
         ("investment", "investment", lambda v: money(v, currency)),
-        ("exchanges", "proposed exchanges", number),
+        ("exchanges", "exchanges (proposed and running today)", number),
         ("total_cost", "total annual cost", cash),
         ("baseline_cost", "annual cost without exchanges", cash),
         ("emissions", "park emissions", tonnes),

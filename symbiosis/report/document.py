@@ -155,8 +155,9 @@ def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
                  f"annual cost {money(baseline, currency)} → {money(s.get('total_cost'), currency)}"),
         Headline("CO2 avoided per year", f"{number(s.get('co2_avoided'))} t", co2_note),
         Headline("Investment", money(s.get("investment"), currency), "in new links and equipment"),
-        Headline("Proposed exchanges", str(len(result.exchanges)),
-                 f"{existing} of them already running" if existing else "ranked by net annual benefit"),
+        # as `optimize` counts them: an exchange running today is no proposal
+        Headline("Proposed exchanges", str(len(result.exchanges) - existing),
+                 f"and {existing} running today" if existing else "ranked by net annual benefit"),
         Headline("Solver status", solver, f"{s.get('solver', '')}: {s.get('solver_message', '')}"),
     )
 
