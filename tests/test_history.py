@@ -91,9 +91,14 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
     history = History(default_path(out))
     history.record(_run(park="Raufoss industripark", fingerprint="0123456789abcdef"))
     runner = CliRunner()
-    listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)])
+    listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)], terminal_width=250)
     assert listed.exit_code == 0, listed.output
     assert "01234567" in listed.output and "optimal" in listed.output
+    assert "1 run, newest first" in listed.output  # it said "1 runs"
+    # a name the history does not know (the report folder's, not the park's) said "0 runs" only
+    unknown = runner.invoke(cli, ["history", "raufoss", "--out", str(out)], terminal_width=250)
+    assert "no runs of 'raufoss'" in unknown.output
+    assert "it holds runs of Raufoss industripark" in unknown.output
     from_folder = runner.invoke(cli, ["history", str(Path(__file__).parent.parent / "parks" / "raufoss"),
                                       "--history", str(default_path(out)), "--json"])
     if (Path(__file__).parent.parent / "parks" / "raufoss" / "park.yaml").is_file():
@@ -105,6 +110,9 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
     listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)], terminal_width=250)
     assert "--set park.carbon_price=1800 NOK/t" in listed.output
     assert "(changed)" not in listed.output
+    limited = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out), "--limit", "1"],
+                            terminal_width=250)
+    assert "the newest 1 of 2 runs" in limited.output  # it said "1 runs" of the two
     missing = runner.invoke(cli, ["history", "x", "--history", str(tmp_path / "nothing.sqlite")])
     assert missing.exit_code == 2 and "no run history" in missing.output
     nowhere = runner.invoke(cli, ["history", "x"])

@@ -66,16 +66,22 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
         sys.exit(EXIT_USAGE)
     name = None if all_parks else park_name(park)
     try:
-        runs = History(path).runs(name, scenario, limit=limit)
+        every = History(path).runs(name, scenario)
     except sqlite3.DatabaseError as exc:
         option = "--history" if history_path else "--out"
         raise click.BadParameter(f"{path} is not a run history ({exc}); give the history.sqlite written by "
                                  "`symbiosis report`", param_hint=option) from None
+    runs = every[:limit]
     if as_json:
         click.echo(json.dumps([asdict(run) for run in runs], indent=2))
         return
-    table = Table(title=f"{name or 'all parks'}: {len(runs)} runs, newest first ({path})",
-                  title_justify="left")
+    if not every and name is not None:  # a name the history does not know: say which it knows
+        known = sorted({run.park for run in History(path).runs()})
+        stderr.print(f"no runs of '{name}' in {path}" + (f"; it holds runs of {', '.join(known)}: give that "
+                     "park's folder or name, or --all" if known else ""), highlight=False)
+    shown = f"the newest {len(runs)} of {len(every)} runs" if len(runs) < len(every) else \
+        f"{len(every)} run{'' if len(every) == 1 else 's'}, newest first"
+    table = Table(title=f"{name or 'all parks'}: {shown} ({path})", title_justify="left")
     columns = ["id", "time", "park", "scenario", "status", "saving/yr", "CO2 avoided t/yr", "investment",
                "exchanges", "gap", "data", "folder"]
     if name is not None:
