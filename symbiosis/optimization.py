@@ -179,7 +179,8 @@ def optimize(
     clock = time.perf_counter()
     expected = f", about {size.total:,} rows and columns, {memory_needed(size) / GIB:,.1f} GiB" \
         if size is not None else ""
-    say(f"building the model ({len(candidates)} candidates, {len(steps)} time steps{expected})")
+    say(f"building the model ({len(candidates)} candidates, {len(steps)} time step"
+        f"{'' if len(steps) == 1 else 's'}{expected})")
     model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
     if emissions_cap is not None:
         model.emissions_limit = pyo.Constraint(expr=model.emissions.total <= emissions_cap)

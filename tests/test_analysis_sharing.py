@@ -481,3 +481,15 @@ def test_cli_share_refuses_a_result_short_of_the_least_cost(folder_of, monkeypat
     assert run.exit_code == 2, run.output
     assert isinstance(run.exception, SystemExit)
     assert "not the least-cost answer" in run.output and "--time-limit" in run.output
+
+
+def test_share_tables_show_no_solver_dust_and_no_na() -> None:
+    """`symbiosis share` showed a transfer of "1.6e-06 NOK" and "<NA>" under "better off" with
+    --no-core (pandas' missing value, not a word)."""
+    import pandas as pd
+
+    from symbiosis.cli.analysis_common import money, text
+
+    assert money("NOK")(1.6e-06) == "0 NOK" and money("NOK")(-0.4) == "0 NOK"
+    assert money("NOK")(12.4) == "12.4 NOK" and money("NOK")(1_234_567.8) == "1,234,568 NOK"
+    assert text(pd.NA) == "-" and text(None) == "-" and text(True) == "True"

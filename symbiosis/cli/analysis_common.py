@@ -65,7 +65,13 @@ def show_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, Callable[[
 
 
 def money(currency: str) -> Callable[[Any], str]:
-    return lambda value: quantity(float(value), currency) if _number(value) else "-"
+    """Amounts of money: below half a unit of the currency they are the solver's rounding
+    (a transfer of 1.6e-06 NOK), shown as 0."""
+    return lambda value: quantity(_whole(float(value)), currency) if _number(value) else "-"
+
+
+def _whole(amount: float) -> float:
+    return 0.0 if abs(amount) < 0.5 else amount
 
 
 def tonnes(value: Any) -> str:
@@ -73,7 +79,9 @@ def tonnes(value: Any) -> str:
 
 
 def text(value: Any) -> str:
-    return "-" if value is None or (isinstance(value, float) and value != value) else str(value)
+    """A word or name; a missing value (None, NaN, pandas' NA: 'better off' unchecked) as '-'."""
+    return "-" if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+        else str(value)
 
 
 def as_is(value: Any) -> str:
