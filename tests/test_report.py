@@ -691,3 +691,19 @@ def test_the_headline_counts_proposed_exchanges_as_optimize_does(tmp_path) -> No
     assert sorted(result.exchanges["existing"].astype(bool)) == [False, True]
     (count,) = [h for h in _headline(result, "NOK") if h.label == "Proposed exchanges"]
     assert (count.value, count.note) == ("1", "and 1 running today")
+
+
+def test_time_profile_lines_of_the_same_two_streams_are_told_apart() -> None:
+    """On Hofors-Borlänge three lines (the pipe running today, a new pipe beside it, a heat
+    pump) had one legend entry, "ovako_mill.waste_heat → hofors_dh.district_heating", each."""
+    from types import SimpleNamespace
+
+    from symbiosis.report.plots import _profile_label
+
+    ends = {"from_firm": "ovako_mill", "from_stream": "waste_heat", "to_firm": "hofors_dh",
+            "to_stream": "district_heating"}
+    three = (("hot_water_pipe", True), ("hot_water_pipe", False), ("heat_pump", False))
+    labels = {_profile_label(SimpleNamespace(**ends, technology=tech, existing=existing))
+              for tech, existing in three}
+    assert len(labels) == 3
+    assert "ovako_mill.waste_heat → hofors_dh.district_heating (hot_water_pipe, running today)" in labels

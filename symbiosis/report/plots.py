@@ -13,7 +13,7 @@ import io
 import math
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -244,8 +244,7 @@ class PlotAccessor:
                 if _rate_unit(row.carrier) != unit:
                     continue
                 series = flows[flows["id"] == row.id].sort_values("step")
-                ax.plot(series["step"], series["delivered"], linewidth=0.9,
-                        label=short(f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream}", 60))
+                ax.plot(series["step"], series["delivered"], linewidth=0.9, label=_profile_label(row))
             ax.set_ylabel(f"delivered, {unit}")
             ax.grid(True, color="#e6e6e6")
             ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -254,6 +253,14 @@ class PlotAccessor:
         axes[0, 0].set_title(f"time profile of the {len(top)} largest exchanges", fontsize=11, loc="left")
         figure.tight_layout()
         return figure
+
+
+def _profile_label(row: Any) -> str:
+    """Which exchange a line is: its streams, and by what (a pipe running today, a new one beside
+    it and a heat pump may join the same two streams)."""
+    today = ", running today" if bool(getattr(row, "existing", False)) else ""
+    return short(f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream} "
+                 f"({row.technology}{today})", 80)
 
 
 # -- helpers: map ---------------------------------------------------------------------
