@@ -706,4 +706,4 @@ def test_time_profile_lines_of_the_same_two_streams_are_told_apart() -> None:
     labels = {_profile_label(SimpleNamespace(**ends, technology=tech, existing=existing))
               for tech, existing in three}
     assert len(labels) == 3
-    assert "ovako_mill.waste_heat → hofors_dh.district_heating (hot_water_pipe, running today)" in labels
+    assert "ovako_mill.waste_heat → hofors_dh.district_heating (hot_water_pipe, existing)" in labels

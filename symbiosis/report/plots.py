@@ -258,7 +258,7 @@ class PlotAccessor:
 def _profile_label(row: Any) -> str:
     """Which exchange a line is: its streams, and by what (a pipe running today, a new one beside
     it and a heat pump may join the same two streams)."""
-    today = ", running today" if bool(getattr(row, "existing", False)) else ""
+    today = ", existing" if bool(getattr(row, "existing", False)) else ""
     return short(f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream} "
                  f"({row.technology}{today})", 80)
 
