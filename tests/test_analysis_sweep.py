@@ -202,3 +202,25 @@ def test_an_infeasible_run_says_why_and_links_running_today_are_not_proposed(cli
     both = SweepResult(runs=runs, exchanges=result.exchanges)
     assert list(both.failed["scenario"]) == ["alone"]
     assert "1 with a solution, 1 failed" in repr(both)
+
+
+def test_a_scenario_key_the_grid_also_sets_is_said_before_the_runs(client, tmp_path: Path) -> None:
+    """A scenario of 300 NOK/t crossed with a carbon-price grid: the grid is applied over the
+    scenario, so its runs were the base case's, without a word."""
+    from symbiosis.analysis.sweep import ShadowedSetting, shadowed_settings
+
+    dear = "description: dear carbon\npark:\n  carbon_price: 300 NOK/t\n"
+    folder = write_park(tmp_path / "pairs", three_pairs(), files={"scenarios/dear.yaml": dear})
+    grid = {"park.carbon_price": "0..200:200 NOK/t"}
+    (said,) = shadowed_settings(folder, [None, "dear"], grid)
+    assert "scenario 'dear' sets park.carbon_price, which the grid also sets" in said
+    assert shadowed_settings(folder, [None, "dear"], {"park.discount_rate": [0.05]}) == []
+    with pytest.warns(ShadowedSetting, match="'dear' sets park.carbon_price"):
+        runs = sweep(folder, scenarios=["dear"], grid=grid, client=client).runs
+    assert list(runs["exchanges"]) == [1, 3]  # 0 and 200 NOK/t: the grid's, not the scenario's 300
+    run = CliRunner().invoke(cli, ["sweep", str(folder), "--scenario", "dear", "--set",
+                                   "park.carbon_price=0..200:200 NOK/t", "--scheduler",
+                                   client.scheduler.address])
+    assert run.exit_code == 0, run.output
+    assert "note: scenario 'dear' sets park.carbon_price" in run.stderr
+    assert "ShadowedSetting" not in run.stderr

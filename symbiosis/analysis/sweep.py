@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -218,6 +219,8 @@ def sweep(
     combinations = expand_grid(path, grid)
     chosen = list(scenarios) if scenarios else [None]
     check_plan(path, chosen, combinations, check_memory=check_memory)
+    for message in shadowed_settings(path, chosen, grid):
+        warnings.warn(message, ShadowedSetting, stacklevel=2)
     plan = [(scenario, overrides) for scenario in chosen for overrides in combinations]
     options = {"objective": objective, "solver": solver, "time_limit": time_limit, "gap": gap,
                "check_memory": check_memory}
@@ -230,6 +233,31 @@ def sweep(
         runs[key] = [overrides.get(key) for _, overrides in plan]
     runs = runs[RUN_COLUMNS[:3] + keys + RUN_COLUMNS[3:]]
     return SweepResult(runs=runs, exchanges=_robustness(answers))
+
+
+class ShadowedSetting(UserWarning):
+    """A key that both a scenario and the grid set: the grid's value wins in every run."""
+
+
+def shadowed_settings(path: str | Path, scenarios: Sequence[str | None], grid: dict[str, Any] | None
+                      ) -> list[str]:
+    """A sentence for each scenario that sets a key the grid sweeps: the grid is applied over the
+    scenario, so that scenario's own value of the key is in none of its runs (its runs with
+    ``high_carbon_price`` and a carbon-price grid are the base case's)."""
+    from symbiosis.park.load import scenario_keys
+
+    folder = Path(path)
+    folder = folder.parent if folder.is_file() else folder  # its park.yaml
+    swept = list(grid or {})
+    messages = []
+    for scenario in (name for name in scenarios if name is not None):
+        both = [key for key in scenario_keys(folder, scenario) for g in swept
+                if key == g or key.startswith(f"{g}.") or g.startswith(f"{key}.")]
+        if both:
+            messages.append(f"scenario '{scenario}' sets {', '.join(both)}, which the grid also sets: the "
+                            "grid's values replace the scenario's in all its runs; leave the key out of the "
+                            "grid to keep the scenario's")
+    return messages
 
 
 def check_plan(path: str, scenarios: Sequence[str | None], combinations: Sequence[dict[str, Any]], *,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from symbiosis.analysis.sweep import RANGE, SweepResult, grid_values
+from symbiosis.analysis.sweep import RANGE, ShadowedSetting, SweepResult, grid_values, shadowed_settings
 from symbiosis.analysis.sweep import sweep as run_sweep
 from symbiosis.cli.analysis_common import echo_json, json_option, money, percent, show_table, text, tonnes
 from symbiosis.cli.common import (
@@ -61,6 +62,8 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
     if out:
         check_out_folder(out, SWEEP_FILES, force=force)
     chosen: list[str | None] = [*([None] if base or not scenarios else []), *scenarios]
+    for message in shadowed_settings(park, chosen, grid):  # said here, before the runs
+        stderr.print(f"note: {message}", highlight=False, markup=False)
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     # A bar on a terminal; to a file or pipe (cron), one plain line as each run ends.
@@ -75,9 +78,11 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
             if not stderr.is_terminal:
                 stderr.print(f"run {count} of {total} done: {what}", markup=False, highlight=False)
 
-        result = run_sweep(park, chosen, grid, scheduler=scheduler, objective=objective, solver=solver,
-                           time_limit=time_limit, gap=gap, on_run=done, warm_start=warm_start,
-                           check_memory=not no_memory_check)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ShadowedSetting)  # noted above
+            result = run_sweep(park, chosen, grid, scheduler=scheduler, objective=objective, solver=solver,
+                               time_limit=time_limit, gap=gap, on_run=done, warm_start=warm_start,
+                               check_memory=not no_memory_check)
     if out:
         _write(result, Path(out), force=force)
     if as_json:

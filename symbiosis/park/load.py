@@ -151,6 +151,20 @@ def _scenario_document(scenario: str, folder: Path) -> Document:
     return doc
 
 
+def scenario_keys(folder: str | Path, scenario: str) -> list[str]:
+    """The dotted keys a scenario file sets (``park.carbon_price``, ``remove_firms``), as
+    ``--set`` writes them; its ``description`` is none."""
+    data = dict(_scenario_document(scenario, Path(folder)).data)
+    data.pop("description", None)
+
+    def leaves(value: Any, prefix: str) -> list[str]:
+        if isinstance(value, dict) and value:
+            return [key for name, item in value.items() for key in leaves(item, f"{prefix}{name}.")]
+        return [prefix.rstrip(".")]
+
+    return leaves(data, "")
+
+
 def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
     """The park with the scenario merged over it, and any problems with ``remove_firms``."""
     override = dict(doc.data)
