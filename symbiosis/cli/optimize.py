@@ -111,7 +111,7 @@ def show(result: Result) -> None:
         f"saving [bold green]{quantity(s['saving'], currency)}[/] per year; "
         f"CO2 {quantity(s['baseline_emissions'], 't')} -> {quantity(s['emissions'], 't')} per year; "
         f"investment {quantity(s['investment'], currency)}")
-    running = int(result.exchanges["existing"].astype(bool).sum()) if len(result.exchanges) else 0
+    running = result.running_today
     title = f"{len(result.exchanges) - running} proposed exchanges" + (
         f" and {running} running today (their change from today)" if running else "")
     table = Table(title=f"{title}, best first", title_justify="left")

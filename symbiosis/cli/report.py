@@ -388,6 +388,6 @@ def _say(result: Result, published, as_json: bool) -> None:
 
 def _exchanges_text(result: Result) -> str:
     """'8 proposed exchanges and 4 running today', as ``optimize`` and the report's headline count."""
-    running = int(result.exchanges["existing"].astype(bool).sum()) if len(result.exchanges) else 0
+    running = result.running_today
     return f"{len(result.exchanges) - running} proposed exchanges" + (f" and {running} running today"
                                                                       if running else "")

@@ -149,7 +149,7 @@ def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
     co2_note = (f"{share(float(s['co2_avoided']) / float(baseline_co2))} of "
                 f"{tonnes(baseline_co2)}" if is_number(baseline_co2) and float(baseline_co2) > 0 else "")
     baseline = s.get("baseline_cost")
-    existing = int(result.exchanges["existing"].sum()) if "existing" in result.exchanges.columns else 0
+    existing = result.running_today
     return (
         Headline("Park saving per year", money(s.get("saving"), currency),
                  f"annual cost {money(baseline, currency)} → {money(s.get('total_cost'), currency)}"),

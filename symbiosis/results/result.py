@@ -123,6 +123,12 @@ class Result:
         return float(self.summary["saving"])
 
     @property
+    def running_today(self) -> int:
+        """How many of the exchanges are existing links (running today, so no proposal)."""
+        table = self.exchanges
+        return int(table["existing"].astype(bool).sum()) if len(table) and "existing" in table.columns else 0
+
+    @property
     def plot(self) -> PlotAccessor:
         """Figures: ``result.plot.map(park)``, ``.sankey()``, ``.savings()``, ``.pareto(frame)``."""
         from symbiosis.report.plots import PlotAccessor
