@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -42,12 +43,14 @@ from symbiosis.results.result import write_csv
 @click.option("--out", "out_csv", type=click.Path(dir_okay=False), default=None,
               help="also write the table to this CSV file (for `symbiosis report --why`)")
 @click.option("--force", is_flag=True, help="replace the --out file if it exists")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="re-solves side by side, one process each [default: one a core, up to 4]")
 @json_option
 @solve_options
 @handle_errors
 def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: tuple[str, ...],
-            out_csv: str | None, force: bool, as_json: bool, time_limit: float | None, gap: float,
-            threads: int | None, solver: str) -> None:
+            out_csv: str | None, force: bool, workers: int | None, as_json: bool, time_limit: float | None,
+            gap: float, threads: int | None, solver: str) -> None:
     """For each candidate of PARK not built, how much cheaper it must be before it is; for each
     exchange built, how much of its saving it may lose before it drops out (one solve each)."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
@@ -65,7 +68,8 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
             stdout.print(f"[red]no solution[/] ({result.status}): there is nothing to explain")
             sys.exit(EXIT_NO_SOLUTION)
         table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
-                            gap=gap, threads=threads, progress=status.update)
+                            gap=gap, threads=threads, progress=status.update,
+                            workers=workers or min(os.cpu_count() or 1, 4))
     if out_csv:
         write_output(out_csv, write_csv(table), force=force)
     if as_json:
