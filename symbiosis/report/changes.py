@@ -179,17 +179,18 @@ def _figures(before: pd.Series, after: pd.Series, currency: str) -> list[Change]
         if _moved(old, new):
             found.append(Change(label, show(old), show(new)))
     old, new = before.get("gap"), after.get("gap")
-    if _moved(old, new) and not (is_number(old) and is_number(new)
-                                 and abs(float(old) - float(new)) <= GAP_MOVED):  # type: ignore[arg-type]
+    if _moved(old, new, by=GAP_MOVED):
         found.append(Change("solver gap", gap_text(old), gap_text(new)))
     return found
 
 
-def _moved(old: object, new: object) -> bool:
+def _moved(old: object, new: object, *, by: float = 1e-6) -> bool:
+    """Whether a figure moved: by more than ``by`` and a millionth of itself, or to or from a
+    missing value."""
     if not is_number(old) or not is_number(new):
         return is_number(old) != is_number(new)
     old_f, new_f = float(old), float(new)  # type: ignore[arg-type]
-    return not math.isclose(old_f, new_f, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-6)
+    return not math.isclose(old_f, new_f, rel_tol=RELATIVE_TOLERANCE, abs_tol=by)
 
 
 def _candidate_keys(result: Result) -> set[str]:
