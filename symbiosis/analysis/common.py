@@ -17,7 +17,7 @@ from symbiosis.candidates import find_candidates
 from symbiosis.optimization import optimize
 from symbiosis.park import Park
 from symbiosis.results import Result
-from symbiosis.results.result import LINK_KEY, json_value, link_identity
+from symbiosis.results.result import LINK_KEY, json_records, link_identity
 
 Progress = Callable[[str], None]
 KEY_COLUMNS = LINK_KEY
@@ -69,9 +69,7 @@ class Solve:
                         fixed_links=fixed_links, keep_on_interrupt=False)
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as JSON-ready dicts."""
-    return [{str(column): json_value(value) for column, value in row.items()} for _, row in frame.iterrows()]
+records = json_records  # the rows of a table as JSON-ready dicts
 
 
 def annualised_investment(park: Park, technology: str, investment: float) -> float:

@@ -173,7 +173,7 @@ class Result:
                 "infeasibility",
             )
         }
-        data["exchanges"] = _records(
+        data["exchanges"] = json_records(
             self.exchanges,
             CONTRACT_EXCHANGE
             + [
@@ -194,8 +194,8 @@ class Result:
                 "dual_price",
             ],
         )
-        data["routes"] = _records(self.routes, CONTRACT_ROUTE + ["carrier", "emissions"])
-        data["firms"] = _records(
+        data["routes"] = json_records(self.routes, CONTRACT_ROUTE + ["carrier", "emissions"])
+        data["firms"] = json_records(
             self.firms, CONTRACT_FIRM + ["name", "baseline_emissions", "emissions", "share_of_saving"]
         )
         data["summary"] = {key: json_value(value) for key, value in s.items()}
@@ -206,7 +206,7 @@ class Result:
         record a stream and step) as ``values``."""
         data = self.to_dict()
         if values:
-            data["values"] = _records(self.values, list(self.values.columns))
+            data["values"] = json_records(self.values)
         return json.dumps(data, **({"indent": 2} | kwargs))
 
     # -- export and load ----------------------------------------------------------------
@@ -368,11 +368,10 @@ def json_value(value: Any) -> Any:
     return value
 
 
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    present = [c for c in columns if c in frame.columns]
-    return [{c: json_value(row[c]) for c in present} for _, row in frame.iterrows()]
+def json_records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``frame`` (only ``columns`` of it, those it has, when given) as JSON-ready dicts."""
+    present = list(frame.columns) if columns is None else [c for c in columns if c in frame.columns]
+    return [{str(c): json_value(row[c]) for c in present} for _, row in frame.iterrows()]
 
 
 def atomic_write(path: str | Path, write) -> None:
