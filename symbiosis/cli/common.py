@@ -30,7 +30,7 @@ from ruamel.yaml.error import YAMLError
 from symbiosis.audit import AuditError
 from symbiosis.memory import ModelTooLarge
 from symbiosis.park import ParkError
-from symbiosis.results.result import atomic_write
+from symbiosis.results.result import Result, atomic_write
 from symbiosis.solvers import SolverNotAvailable
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
@@ -271,6 +271,14 @@ def write_output(path: str | Path, write: Callable[[str], Any], *, force: bool,
     file beside it, so that an interrupted run leaves no half-written file."""
     check_out_file(path, force=force, option=option)
     atomic_write(path, write)
+
+
+def exchanges_text(result: Result) -> str:
+    """'8 proposed exchanges and 4 running today': an existing link is no proposal (``optimize``,
+    ``report`` and the report's headline count alike)."""
+    running = result.running_today
+    return f"{len(result.exchanges) - running} proposed exchanges" + (f" and {running} running today"
+                                                                      if running else "")
 
 
 def quantity(value: float, unit: str) -> str:

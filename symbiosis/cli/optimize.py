@@ -14,6 +14,7 @@ from symbiosis.cli.common import (
     FiniteFloatRange,
     annual,
     check_out_folder,
+    exchanges_text,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -111,9 +112,7 @@ def show(result: Result) -> None:
         f"saving [bold green]{quantity(s['saving'], currency)}[/] per year; "
         f"CO2 {quantity(s['baseline_emissions'], 't')} -> {quantity(s['emissions'], 't')} per year; "
         f"investment {quantity(s['investment'], currency)}")
-    running = result.running_today
-    title = f"{len(result.exchanges) - running} proposed exchanges" + (
-        f" and {running} running today (their change from today)" if running else "")
+    title = exchanges_text(result) + (" (their change from today)" if result.running_today else "")
     table = Table(title=f"{title}, best first", title_justify="left")
     for column in ("from", "to", "technology", "capacity", "per year", "investment", "saving/yr",
                    "CO2 avoided", "payback"):

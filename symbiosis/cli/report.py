@@ -26,6 +26,7 @@ from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
     FiniteFloatRange,
     UsageProblem,
+    exchanges_text,
     handle_errors,
     park_argument,
     parse_overrides,
@@ -378,16 +379,9 @@ def _say(result: Result, published, as_json: bool) -> None:
     if result.has_solution:
         stdout.print(f"[bold]{s.get('park')}[/]: {result.status}, saving "
                      f"{money(s.get('saving'), currency, per_year=True)}, CO2 avoided "
-                     f"{tonnes(s.get('co2_avoided'))}, {_exchanges_text(result)}, gap "
+                     f"{tonnes(s.get('co2_avoided'))}, {exchanges_text(result)}, gap "
                      f"{gap_text(s.get('gap'))}")
     else:
         stdout.print(f"[bold]{s.get('park')}[/]: [red]no solution[/] "
                      f"({result.status}: {s.get('solver_message')})")
     stdout.print(f"report: {published.html}\npdf:    {published.pdf}")
-
-
-def _exchanges_text(result: Result) -> str:
-    """'8 proposed exchanges and 4 running today', as ``optimize`` and the report's headline count."""
-    running = result.running_today
-    return f"{len(result.exchanges) - running} proposed exchanges" + (f" and {running} running today"
-                                                                      if running else "")
