@@ -707,3 +707,22 @@ def test_time_profile_lines_of_the_same_two_streams_are_told_apart() -> None:
               for tech, existing in three}
     assert len(labels) == 3
     assert "ovako_mill.waste_heat → hofors_dh.district_heating (hot_water_pipe, existing)" in labels
+
+
+def test_a_long_name_in_a_narrow_pdf_column_breaks_after_its_separators() -> None:
+    """ReportLab splits a word wider than its column at any letter ("elkem.waste_he" / "at"); a
+    park's names break after an underscore, dot or arrow instead, and no character is lost."""
+    from reportlab.platypus import Paragraph
+
+    from symbiosis.report.pdf import _cell_text, _register_fonts, _styles
+
+    _register_fonts()
+    style = _styles()["cell"]
+    name = "elkem.waste_heat -> mo_fjernvarme.district_heating"
+    paragraph = Paragraph(_cell_text(name, style, 60), style)
+    paragraph.wrap(60, 1000)
+    lines = ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]
+    assert len(lines) > 1
+    assert all(line.endswith(("_", ".", "->")) for line in lines[:-1]), lines
+    assert " ".join(lines).replace("_ ", "_").replace(". ", ".") == name
+    assert _cell_text("short name", style, 60) == "short name"

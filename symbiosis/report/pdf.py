@@ -4,6 +4,7 @@ the headline figures as real text (searchable, copyable)."""
 from __future__ import annotations
 
 import io
+import re
 from html import escape
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
@@ -34,6 +36,10 @@ from symbiosis.report.document import Table as TableBlock
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 ACCENT = colors.HexColor("#0072B2")
 MARGIN = 14 * mm
+CELL_PADDING = 3
+# A word of a park's names ("mo_industripark.district_heating->elkem") wider than its column
+# breaks after one of these, not at any letter as ReportLab would split it.
+WORD_PARTS = re.compile(r"[^_\-./→>]*(?:[_\-./→>]+|$)")
 
 
 def _register_fonts() -> None:
@@ -73,6 +79,25 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _text(text: str) -> str:
     """Escape for reportlab's paragraph markup: names from park files stay text."""
     return escape(str(text), quote=False)
+
+
+def _cell_text(text: str, style: ParagraphStyle, width: float) -> str:
+    """Paragraph markup of ``text`` with a line break inside each word wider than ``width`` points,
+    after the last underscore, hyphen, dot, slash or arrow that fits on the line."""
+    def fits(part: str) -> bool:
+        return stringWidth(part, style.fontName, style.fontSize) <= width
+
+    def wrapped(word: str) -> str:
+        if fits(word):
+            return _text(word)
+        lines = [""]
+        for part in (p for p in WORD_PARTS.findall(word) if p):
+            if lines[-1] and not fits(lines[-1] + part):
+                lines.append("")
+            lines[-1] += part
+        return "<br/>".join(_text(line) for line in lines)
+
+    return " ".join(wrapped(word) for word in str(text).split(" "))
 
 
 def write_pdf(report: Report, path: str | Path) -> None:
@@ -145,23 +170,24 @@ def _picture(block: Picture, styles: dict[str, ParagraphStyle], width: float) ->
 
 
 def _table(block: TableBlock, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    weights = block.widths or tuple(1.0 for _ in block.columns)
+    column_widths = [width * w / sum(weights) for w in weights]
+
     def cell(text: str, column: int, head: bool) -> Paragraph:
         numeric = column in block.numeric
-        style = ("head" if head else "cell") + ("_num" if numeric else "")
-        return Paragraph(_text(text), styles[style])
+        style = styles[("head" if head else "cell") + ("_num" if numeric else "")]
+        return Paragraph(_cell_text(text, style, column_widths[column] - 2 * CELL_PADDING), style)
 
     data = [[cell(c, i, True) for i, c in enumerate(block.columns)]]
     data += [[cell(c, i, False) for i, c in enumerate(row)] for row in block.rows]
-    weights = block.widths or tuple(1.0 for _ in block.columns)
-    total = sum(weights)
-    table = Table(data, colWidths=[width * w / total for w in weights], repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=column_widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f5f7")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d9d9d9")),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#fafafa")]),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]))
     if not block.title:
         return [table]
