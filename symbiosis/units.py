@@ -57,7 +57,9 @@ UNITS_PER_EUR = {
 }
 CURRENCIES = tuple(UNITS_PER_EUR)
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?"  # 12 500,5 (Nordic)
+                     r"|\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_SPACES = re.compile(r"[ \u00a0\u202f]")
 
 
 @cache
@@ -65,7 +67,7 @@ def registry() -> pint.UnitRegistry:
     """The one unit registry of symbiosis, with currencies and a 365-day year."""
     ureg = pint.UnitRegistry(on_redefinition="ignore", autoconvert_offset_to_baseunit=True)
     ureg.define("year = 365 * day = a = yr = annum")
-    ureg.define("normal_cubic_meter = meter ** 3 = Nm3 = Nm^3 = Nm³")
+    ureg.define("normal_cubic_meter = meter ** 3 = Nm3")
     ureg.define("cubic_meter_short = meter ** 3 = m3")
     for code in CURRENCIES:
         ureg.define(f"{code} = [currency_{code}]")
@@ -108,11 +110,17 @@ class Quantity:
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
-def _split_number(text: str, expected: str) -> tuple[float, str] | None:
+def split_number(text: str, expected: str = "") -> tuple[float, str] | None:
+    """The number and the unit text of ``text`` (``'12,5 MW'`` -> ``(12.5, 'MW')``), None if it does not
+    start with a number; raises :class:`UnitProblem` for a number that reads two ways (``5,000``)."""
     match = _NUMBER.match(text)
     if not match:
         return None
-    number = _without_commas(match.group(1).replace("_", ""), text, expected)
+    written = match.group(1).replace("_", "")
+    if _SPACES.search(written):  # thousands in groups of three after spaces (12 500,5): the comma is decimal
+        number = _SPACES.sub("", written).replace(",", ".")
+    else:
+        number = _without_commas(written, text, expected)
     try:
         return float(number), match.group(2)
     except ValueError:
@@ -160,7 +168,7 @@ def parse(
     if isinstance(value, int | float):
         magnitude, unit_text = float(value), ""
     elif isinstance(value, str):
-        split = _split_number(value, kind.expected)
+        split = split_number(value, kind.expected)
         if split is None:
             raise UnitProblem(value, kind.expected, "start with a number, then the unit")
         magnitude, unit_text = split
@@ -176,13 +184,16 @@ def parse(
             return magnitude
         raise UnitProblem(str(value), kind.expected, f"add the unit, e.g. '{kind.example}'")
     try:
-        units = ureg.parse_units(unit_text.replace("²", "**2").replace("³", "**3"))
+        units = parse_units(unit_text)
     except Exception:
         raise UnitProblem(
             str(value), kind.expected,
             f"'{unit_text}' is not a unit symbiosis knows; write e.g. '{kind.example}'"
-            + _celsius(unit_text, kind),
+            + _celsius(unit_text, kind) + _gauge(unit_text),
         ) from None
+    misread = _misread_prefix(units)
+    if misread:
+        raise UnitProblem(str(value), kind.expected, misread)
     quantity = ureg.Quantity(magnitude, units)
     if base_units == "K" and not kind.difference and "delta_" in str(units):
         # A point on the scale written as a difference: 20 delta_degC would be read as 20 K.
@@ -198,8 +209,62 @@ def parse(
             str(value),
             kind.expected,
             f"'{unit_text}' is {_describe(quantity)}, not {kind.words}; write e.g. '{kind.example}'"
-            + _celsius(unit_text, kind),
+            + _celsius(unit_text, kind) + _gauge(unit_text),
         ) from None
+
+
+def parse_units(unit_text: str) -> pint.Unit:
+    """The units of ``unit_text`` as the registry reads them, with ``²``/``³`` as powers and
+    ``Nm³``, ``Nm^3``, ``Nm**3`` all normal cubic metres (not a newton-metre cubed)."""
+    text = re.sub(r"\bNm(?:³|\^3|\*\*3)", "Nm3", unit_text)
+    return registry().parse_units(text.replace("²", "**2").replace("³", "**3"))
+
+
+def is_volume_not_normal(text: str) -> bool:
+    """Whether ``text`` (``'500 m3/h'``, ``'9 ft**3/s'``) is a volume per time in units other than
+    normal cubic metres: a volume at operating pressure and temperature, not an amount of gas."""
+    unit_text = unit_written(text)
+    try:
+        units = parse_units(unit_text) if unit_text else None
+    except Exception:
+        return False
+    if units is None or units.dimensionality != registry().parse_units("m**3/h").dimensionality:
+        return False
+    return not any(name.endswith("normal_cubic_meter") for name in units._units)
+
+
+# Prefixes read in a way the writer hardly meant: "mt" (the metric ton in English use) would be a
+# millitonne, "mEUR" (a million EUR) a thousandth of a euro; and since "m3" is a unit of its own,
+# "dm3" would be a tenth of a cubic metre, "nm3" (normal cubic metres) a nano cubic metre.
+_PREFIXES_READ_AS_WRITTEN = {"metric_ton": {"", "kilo", "mega", "giga"},
+                             **{code: {"", "kilo", "mega", "giga"} for code in CURRENCIES},
+                             "cubic_meter_short": {""}, "normal_cubic_meter": {""}}
+
+
+def _misread_prefix(units: pint.Unit) -> str:
+    """How to write a unit whose prefix would be misread (``mt``, ``mNOK``, ``nm3``, ``dm3``); '' if none."""
+    ureg = registry()
+    for name in units._units:
+        for prefix, unit, _ in ureg.parse_unit_name(name):
+            if prefix in _PREFIXES_READ_AS_WRITTEN.get(unit, {prefix}):
+                continue
+            written = ureg.get_symbol(name)
+            if unit == "metric_ton":
+                return (f"'{written}' would be a {prefix}tonne; write 't' for the metric tonne "
+                        "(or 'kt', 'Mt')")
+            if unit in CURRENCIES:
+                return (f"'{written}' would be a {prefix}-{unit}; write 'M{unit}' for a million {unit}, "
+                        f"'k{unit}' for a thousand, or the number in full")
+            return (f"'{written}' is not read as a volume symbiosis knows (a prefix on a cubic metre); "
+                    "write normal cubic metres (0 degC, 1 atm) as 'Nm3', or the mass")
+    return ""
+
+
+def _gauge(unit_text: str) -> str:
+    """A hint for a gauge pressure (``bar(g)``, ``barg``, ``psig``): pressures are absolute."""
+    if re.search(r"(?i)(bar|psi)\s*\(?g\)?$", unit_text.strip()):
+        return " (pressures are absolute: add the atmosphere, 1.013 bar, to a gauge pressure and write 'bar')"
+    return ""
 
 
 def unit_written(text: str) -> str | None:
@@ -217,7 +282,7 @@ def written_one_way(value: object) -> object:
         return int(value)
     if isinstance(value, str):
         try:
-            split = _split_number(value, "")
+            split = split_number(value, "")
         except UnitProblem:  # an ambiguous comma: kept as written
             return value
         if split is not None:
@@ -230,7 +295,7 @@ def period_hours(value: object) -> float:
     """The hours of the period a rate is written per: 24 for ``'0.5 %/day'``, 8760 for
     ``'12 %/year'``, 1 for ``'0.02 %/h'`` or a bare number (read per hour). For a rate that
     compounds, such as a store's standing loss, which a linear conversion would misstate."""
-    split = _split_number(value, "") if isinstance(value, str) else None
+    split = split_number(value, "") if isinstance(value, str) else None
     if split is None or not split[1]:
         return 1.0
     ureg = registry()

@@ -744,3 +744,144 @@ def test_an_empty_or_numeric_profile_name_gets_the_fix_that_fits(make_park) -> N
     assert empty.found == "an empty name" and "leave the key out" in empty.hint
     number = _refused(make_park, _firms(cooling={**_supply(), "profile": 5}))
     assert "as text" in number.hint and "list" not in number.hint
+
+
+# --- second loading audit (2026-12-04): prefixes, separators, defaults -----------------------------------
+
+
+@pytest.mark.parametrize("written", [
+    "1000 nm3/h",      # lowercase Nm3: read as nano cubic metres, 1e9 times too little
+    "1000 dm3/h",      # m3 is a unit, so dm3 was a tenth of one (not a thousandth)
+    "1000 ft**3/h",
+    "1000 gallon/h",
+])
+def test_a_gas_volume_that_is_not_normal_cubic_metres_is_refused(make_park, written: str) -> None:
+    """Only 'm3' and 'l' were caught as actual volumes: '1000 nm3/h' of hydrogen was read as
+    9e-11 t/h (the park saved nothing), 'dm3' as 0.1 m3, 'ft**3' and 'gallon' as normal volumes."""
+    hydrogen = {"direction": "demand", "carrier": "hydrogen", "amount": written, "purity": "99.9 %",
+                "pressure": "30 bar", "current": "grey_hydrogen"}
+    problem = _refused(make_park, _firms(cooling=_supply(), hydrogen=hydrogen), routes=ROUTES)
+    assert (problem.stream, problem.field) == ("hydrogen", "amount")
+    assert "operating pressure" in problem.expected and "'Nm3/h'" in problem.hint
+
+
+@pytest.mark.parametrize("written", ["1000 Nm3/h", "1000 Nm³/h", "1000 Nm^3/h"])
+def test_normal_cubic_metres_in_any_spelling(make_park, written: str) -> None:
+    """'Nm³/h' was read as (newton metre)³ and refused with a wrong message."""
+    hydrogen = {"direction": "demand", "carrier": "hydrogen", "amount": written, "purity": "99.9 %",
+                "pressure": "30 bar", "current": "grey_hydrogen"}
+    park = make_park(_firms(cooling=_supply(), hydrogen=hydrogen), routes=ROUTES)
+    assert park.stream("plant.hydrogen").amount == pytest.approx(1000 * NORMAL_DENSITY_T_PER_NM3["hydrogen"])
+
+
+@pytest.mark.parametrize(("written", "kind", "says"), [
+    ("30000 mt/year", F.RATE[False], "'mt' would be a millitonne"),     # "metric ton" in English use
+    ("0.2 mEUR", F.MONEY, "'MEUR' for a million EUR"),
+    ("5 mNOK", F.MONEY, "'MNOK' for a million NOK"),
+])
+def test_a_prefix_that_would_shrink_tonnes_or_money_is_refused(written: str, kind: Any, says: str) -> None:
+    """'30000 mt/year' was 30 t/year and '0.2 mEUR' a fifth of a cent, without a word."""
+    with pytest.raises(UnitProblem) as caught:
+        parse(written, kind, currency="NOK")
+    assert says in caught.value.hint
+
+
+@pytest.mark.parametrize(("written", "kind", "base"), [
+    ("2 Mt/year", F.RATE[False], 2e6 / 8760),
+    ("3 kNOK", F.MONEY, 3000),
+    ("1.5 MNOK", F.MONEY, 1.5e6),
+    ("12 500 MWh/year", F.RATE[True], 12.5e3 / 8760),   # Nordic thousands: a space
+    ("1 000,5 kW", F.RATE[True], 1.0005),               # and then the comma is decimal
+    ("1\u00a0200 kW", F.RATE[True], 1.2),               # a no-break space, as spreadsheets copy it
+    ("1.125 MW", F.RATE[True], 1.125),                  # a point is always the decimal mark
+    ("2.200 km", F.LENGTH, 2.2),                        # as programs write lengths (f"{x:.3f} km")
+])
+def test_units_and_numbers_that_read_one_way_are_read(written: str, kind: Any, base: float) -> None:
+    """Guard: large prefixes on tonnes and money, and thousands in groups after spaces, are read."""
+    assert parse(written, kind, currency="NOK") == pytest.approx(base, rel=1e-12)
+
+
+@pytest.mark.parametrize("written", ["30 bar(g)", "30 barg", "30 psig"])
+def test_a_gauge_pressure_says_pressures_are_absolute(written: str) -> None:
+    with pytest.raises(UnitProblem) as caught:
+        parse(written, F.PRESSURE)
+    assert "pressures are absolute" in caught.value.hint
+
+
+def test_an_exchange_rate_with_a_decimal_comma_is_read(make_park) -> None:
+    """'EUR: 11,5 NOK' was refused although every other number may have a decimal comma."""
+    park = make_park(_firms(), park={"exchange_rates": {"EUR": "11,5 NOK"}},
+                     technologies={"hot_water_pipe": {"investment": "1 EUR"}})
+    assert park.technologies["hot_water_pipe"].investment == pytest.approx(11.5)
+
+
+@pytest.mark.parametrize(("text", "reads"), [
+    ("Time\tValue\n" + "".join(f"{h}\t{'3,0' if h % 2 else '1,5'}\n" for h in range(24)), 2),  # Excel tab
+    ("".join(f"{h}\t{'3.0' if h % 2 else '1.5'}\n" for h in range(24)), 2),
+    ("".join(f"{h},\"{'3,0' if h % 2 else '1,5'}\"\n" for h in range(24)), 2),   # a quoted decimal comma
+])
+def test_profile_separated_by_tabs_or_with_quoted_decimal_commas(tmp_path: Path, text: str,
+                                                                  reads: float) -> None:
+    """A tab-separated export with decimal commas ('0<tab>11,37') was read as the digits after the
+    comma (37), and a quoted '"11,37"' in a comma file made its first line a header."""
+    hourly = _profile(tmp_path, text)
+    assert hourly[1] / hourly[0] == pytest.approx(reads)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("".join(f"{h},1,{h % 3}5\n" for h in range(24)), "3 columns, or"),
+    ("".join(f"{h},\"1,{h % 3}50\"\n" for h in range(24)), "thousands comma"),
+])
+def test_profile_whose_commas_read_two_ways_is_refused(tmp_path: Path, text: str, says: str) -> None:
+    """'0,11,37' in every row (an index and 11,37, or three columns?) was read as 37."""
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert says in caught.value.found
+
+
+def test_a_park_without_a_carbon_price_says_co2_is_free(make_park, tmp_path: Path) -> None:
+    """Leaving out park.carbon_price meant 0 without a word (DESIGN names no default); it still
+    loads as 0, with a warning in the summary, validate and optimize."""
+    from symbiosis.park import scaling_warnings
+
+    given = make_park(_firms())
+    assert not any("carbon_price" in text for text in scaling_warnings(given))
+    data = park_dict(_firms())
+    del data["park"]["carbon_price"]
+    park = load_park(write_park(tmp_path / "park", data))
+    assert park.settings.carbon_price == 0 and not park.settings.carbon_price_given
+    assert any("park.carbon_price is not given" in text for text in scaling_warnings(park))
+
+
+def test_a_park_without_firms_is_refused(tmp_path: Path) -> None:
+    """'firms: {}' validated and optimized as an optimal park saving 0."""
+    data = park_dict({})
+    with pytest.raises(ParkError) as caught:
+        load_park(write_park(tmp_path / "park", data))
+    assert "no firms" in str(caught.value)
+
+
+def test_a_misspelt_stream_in_a_scenario_names_the_stream_meant(tmp_path: Path) -> None:
+    """'waste_heet' in a scenario gave three 'missing key' errors (a new stream without direction,
+    carrier, current); a misspelt firm already got 'did you mean'."""
+    folder = _scenario_park(tmp_path, "firms: {plant: {streams: {coolng: {amount: 5 MW}}}}\n")
+    with pytest.raises(ParkError) as caught:
+        load_park(folder, scenario="x")
+    problems = caught.value.problems
+    assert len(problems) == 1 and (problems[0].firm, problems[0].stream) == ("plant", "coolng")
+    assert "did you mean 'cooling'" in problems[0].hint and problems[0].line == 1
+
+
+def test_ids_typed_in_either_unicode_form_are_one_id(tmp_path: Path) -> None:
+    """'borlänge' typed on a Mac (a + combining diaeresis) in exclude_partners was not the firm
+    'borlänge': "found 'borlänge', did you mean 'borlänge'?"."""
+    import unicodedata
+
+    firms = _firms()
+    firms["borl\u00e4nge"] = firms.pop("town")
+    firms["plant"]["rules"] = {"exclude_partners": [unicodedata.normalize("NFD", "borl\u00e4nge")]}
+    park = load_park(write_park(tmp_path / "park", park_dict(firms)))
+    assert park.firms["plant"].rules.exclude_partners == frozenset({"borl\u00e4nge"})
+    nfd = unicodedata.normalize("NFD", "firms.borl\u00e4nge.streams.network.amount")
+    changed = load_park(tmp_path / "park", overrides={nfd: "20 GWh/year"})
+    assert changed.stream("borl\u00e4nge.network").amount == pytest.approx(20000 / 8760)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +53,10 @@ from symbiosis.units import (
     UNITS_PER_EUR,
     Quantity,
     UnitProblem,
+    is_volume_not_normal,
     parse,
     period_hours,
+    split_number,
 )
 
 Locate = Callable[[tuple], tuple[str, int | None]]
@@ -207,11 +208,11 @@ RATE_TOLERANCE = 10.0
 def parse_price_of_currency(reader: Reader, text: Any, currency: str, loc: tuple) -> float | None:
     """What one unit of currency ``loc[-1]`` is worth in the park's ``currency``: ``11.5 NOK``."""
     code = loc[-1]
-    split = str(text).split()
     value = math.nan
-    if len(split) == 2 and split[1] == currency:
-        with contextlib.suppress(ValueError):
-            value = float(split[0])
+    with contextlib.suppress(UnitProblem):
+        split = split_number(str(text))
+        if split is not None and split[1] == currency:
+            value = split[0]
     example = UNITS_PER_EUR.get(currency, 1.0) / UNITS_PER_EUR.get(code, 1.0)
     if not (math.isfinite(value) and value > 0):
         reader.problem(loc, f"'{text}'", f"what one {code} is worth in {currency}, a positive number "
@@ -234,7 +235,8 @@ def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) ->
         hint = f"write '{discount:g} %'" if bare and 1 <= discount <= 100 else "use a rate such as '7 %'"
         reader.problem((*loc, "discount_rate"), f"'{raw.discount_rate}'",
                        "a yearly rate between 0 % and 100 %", hint)
-    carbon = reader.quantity(raw.carbon_price, F.CARBON_PRICE, (*loc, "carbon_price"))
+    carbon = 0.0 if raw.carbon_price is None else reader.quantity(raw.carbon_price, F.CARBON_PRICE,
+                                                                   (*loc, "carbon_price"))
     reader.at_least(carbon, 0, (*loc, "carbon_price"), f"a carbon price >= 0 (e.g. 900 {raw.currency}/t)",
                     written=raw.carbon_price)
     factor = reader.quantity(raw.routing_factor, F.RATIO, (*loc, "routing_factor"))
@@ -259,6 +261,7 @@ def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) ->
         name=raw.name, currency=raw.currency, discount_rate=discount, carbon_price=carbon,
         electricity=raw.electricity, time=mode, routing_factor=factor,
         internal_links=raw.internal_links, description=raw.description,
+        carbon_price_given=raw.carbon_price is not None,
     )
 
 
@@ -495,7 +498,7 @@ def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> flo
     """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
     checked against the size limit of every amount. A volume that is not a normal volume
     (``m3/h``) is refused: at 30 bar it holds 30 times the gas of a normal cubic metre."""
-    if isinstance(value, str) and ACTUAL_VOLUME.search(value) and not NORMAL_VOLUME.search(value):
+    if isinstance(value, str) and is_volume_not_normal(value):
         reader.problem(loc, f"'{value}'", f"{F.GAS_AMOUNT[carrier].expected}: a volume at "
                        "operating pressure and temperature is not an amount of gas",
                        "write normal cubic metres (0 degC, 1 atm) as 'Nm3/h', or the mass in t/h")
@@ -512,11 +515,6 @@ def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> flo
 def kind_words(carrier: Carrier) -> str:
     """What an amount of ``carrier`` is, in words with an example."""
     return (F.GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
-
-
-# Volume units in an amount of gas, and the normal ones among them.
-ACTUAL_VOLUME = re.compile(r"(?<![A-Za-z])(m3|m\^3|m³|m\*\*3|l|L|liter|litre)(?![A-Za-z])")
-NORMAL_VOLUME = re.compile(r"Nm3|Nm\^3|Nm³|normal_cubic_meter")
 
 
 def _gas_alternatives(carrier: Carrier) -> list[tuple[Quantity, float]]:
@@ -662,6 +660,9 @@ def build_park(
                        "and no link takes (vented at no cost)",
                        "rename this route (e.g. 'vent_stack') and the streams' 'current' that name it")
     settings = _settings(reader, data.park, routes)
+    if not data.firms and not reader.broken.firms:
+        reader.problem(("firms",), "no firms", "the firms of the park, each with its streams",
+                       "add them under 'firms:' (or keep some: a scenario or --set remove_firms took all)")
 
     technologies: dict[str, Technology] = {}
     for name in sorted(set(raw_catalogue) | set(data.technologies)):

@@ -22,7 +22,7 @@ from symbiosis.park import schema
 from symbiosis.park.convert import Broken, Locate, build_park
 from symbiosis.park.model import Park
 from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, problem_at
-from symbiosis.park.yamlfile import Document, deep_merge, read_yaml, set_path
+from symbiosis.park.yamlfile import Document, deep_merge, nfc, read_yaml, set_path
 from symbiosis.units import written_one_way
 
 PARK_FILE = "park.yaml"
@@ -76,6 +76,7 @@ def load_park(
         raise TypeError("overrides must map keys to values, e.g. {'park.carbon_price': '1800 NOK/t'} "
                         f"(as --set park.carbon_price=1800 NOK/t), not {type(overrides).__name__} "
                         f"{overrides!r:.60}")
+    overrides = nfc(dict(overrides)) if overrides else overrides
     file = park_file(path)
     folder = file.parent
     park_doc = read_yaml(file, display=str(file))
@@ -176,29 +177,44 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
                        line=doc.line((key,)))
                for key in override if key not in schema.ParkFile.model_fields]
     override = {key: value for key, value in override.items() if key in schema.ParkFile.model_fields}
-    override, misspelt = _misspelt_firms(data, override, doc)
+    override, misspelt = _misspelt_ids(data, override, doc)
     merged, problems = _remove_firms(deep_merge(data, override), removed, str(doc.path),
                                      lambda *index: doc.line(("remove_firms", *index)))
     return merged, unknown + misspelt + problems
 
 
-def _misspelt_firms(data: dict, override: dict, doc: Document) -> tuple[dict, list[Problem]]:
+def _misspelt_ids(data: dict, override: dict, doc: Document) -> tuple[dict, list[Problem]]:
     """A firm the scenario changes but the park does not have, written without a location (so
-    not a new firm) and close to a firm's id: one problem with the likely id, and the entry left
-    out (merged, it would be a new firm missing every key: a cascade of errors)."""
+    not a new firm), or such a stream of a firm of the park, written without its carrier and
+    direction, each close to an id of the park: one problem with the likely id, and the entry left
+    out (merged, it would be a new firm or stream missing every key: a cascade of errors)."""
     firms, changed = data.get("firms"), override.get("firms")
     if not isinstance(firms, dict) or not isinstance(changed, dict):
         return override, []
-    problems, kept = [], {}
+    problems: list[Problem] = []
+
+    def misspelt(where: tuple, known: dict, entry: Any, marks: tuple[str, ...], kind: str) -> bool:
+        wrong = where[-1] not in known and closest(where[-1], known) and not (
+            isinstance(entry, dict) and any(mark in entry for mark in marks))
+        if wrong:
+            problems.append(Problem(
+                str(doc.path), ".".join(map(str, where)), f"no {kind} '{where[-1]}' in the park",
+                f"the id of a {kind} of the park (or a new {kind} with its {' and '.join(marks)})",
+                hint=did_you_mean(str(where[-1]), known), line=doc.line(where), firm=str(where[1]),
+                stream=str(where[3]) if len(where) > 3 else None))
+        return bool(wrong)
+
+    kept = {}
     for firm_id, entry in changed.items():
-        if firm_id not in firms and closest(firm_id, firms) and not (isinstance(entry, dict)
-                                                                     and "location" in entry):
-            problems.append(Problem(str(doc.path), f"firms.{firm_id}", f"no firm '{firm_id}' in the park",
-                                    "the id of a firm of the park (or a new firm with its location)",
-                                    hint=did_you_mean(str(firm_id), firms), line=doc.line(("firms", firm_id)),
-                                    firm=str(firm_id)))
-        else:
-            kept[firm_id] = entry
+        if misspelt(("firms", firm_id), firms, entry, ("location",), "firm"):
+            continue
+        streams = (firms.get(firm_id) or {}).get("streams") if isinstance(firms.get(firm_id), dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("streams"), dict) and isinstance(streams, dict):
+            entry = {**entry, "streams": {
+                stream_id: stream for stream_id, stream in entry["streams"].items()
+                if not misspelt(("firms", firm_id, "streams", stream_id), streams, stream,
+                                ("carrier", "direction"), "stream")}}
+        kept[firm_id] = entry
     return {**override, "firms": kept}, problems
 
 

@@ -266,6 +266,7 @@ class Settings:
     routing_factor: float = 1.3
     internal_links: bool = False
     description: str | None = None
+    carbon_price_given: bool = True  # False: the file names no carbon price, so CO2 is free (0)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A profile file has one numeric column (a header line is allowed; with several
 columns the last one is the value, and every row has as many). Columns are separated by
-``;`` (then a decimal comma is read as such: ``1;12,5``) or by ``,``. A comma file whose rows are all
+``;`` or a tab (then a decimal comma is read as such: ``1;12,5``) or by ``,`` (where a quoted
+``"12,5"`` is a decimal comma). A comma file whose rows are all
 ``12,5`` or ``7`` is one column written with decimal commas, unless the part before
 the comma counts rows (an index: ``0,5`` ``1,7`` ``2,3``); where that reading is not
 the only sensible one (``0.95`` next to ``1,5``; ``1,200`` next to ``950``: a
@@ -52,16 +53,19 @@ class ProfileProblem(ValueError):
 def read_values(path: Path) -> np.ndarray:
     """The numbers in a profile CSV, or a :class:`ProfileProblem` naming the bad line."""
     text = _read_text(path)
-    sample = text[:2048]
-    delimiter = ";" if 0 < sample.count(";") >= sample.count(",") else ","
+    delimiter = _delimiter(text[:2048])
     rows = _rows(text, delimiter)
     joined = delimiter == "," and _one_column_of_decimal_commas(rows)
     if not joined:
         _same_columns(rows)
+        if delimiter == ",":
+            _no_index_before_a_split_decimal(rows)
     values: list[float] = []
     for number, cells in rows:
         written = ",".join(cells) if joined else cells[-1]
-        if (joined or delimiter == ";") and written.count(",") == 1 and "." not in written:
+        if written.count(",") == 1 and "." not in written:
+            if delimiter == "," and not joined:  # a quoted cell ("12,5") of a comma file
+                _not_a_thousands_comma(written, number)
             written = written.replace(",", ".")  # a decimal comma
         try:
             value = float(written)
@@ -84,6 +88,35 @@ def read_values(path: Path) -> np.ndarray:
     if gaps and len(values) not in ACCEPTED_LENGTHS:  # an empty line where a value was meant
         raise ProfileProblem(f"{len(values)} values and an empty line {gaps[0]}", LENGTHS_HINT, line=gaps[0])
     return np.asarray(values, dtype=float)
+
+
+def _delimiter(sample: str) -> str:
+    """``;`` or a tab (Excel's "Text (Tab delimited)", or cells pasted from a sheet) when the file
+    uses one, else ``,``. With ``;`` or a tab between columns a comma is a decimal mark."""
+    if "\t" in sample:
+        return "\t"
+    return ";" if 0 < sample.count(";") >= sample.count(",") else ","
+
+
+def _not_a_thousands_comma(written: str, line: int) -> None:
+    """A quoted ``"12,5"`` in a comma file is a decimal comma; ``"1,200"`` could be 1200 too."""
+    whole, _, fraction = written.partition(",")
+    if len(fraction) == 3 and whole.lstrip("+-") != "0":
+        raise ProfileProblem(f"'{written}' on line {line}: {whole}{fraction} with a thousands comma or "
+                             f"{whole}.{fraction} with a decimal comma?", COMMA_HINT, line=line)
+
+
+def _no_index_before_a_split_decimal(rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse a comma file of three or more whole-number cells a row with no header naming them:
+    ``0,11,37`` is as much an index and 11,37 with a decimal comma as three columns."""
+    header, data = _header_and_data(rows)
+    if not data or (header and len(header) >= len(data[0][1])):
+        return
+    if all(len(cells) >= 3 and all(map(_DIGITS.match, cells)) for _, cells in data):
+        line, cells = data[0]
+        raise ProfileProblem(f"'{','.join(cells)}' on line {line}: {len(cells)} columns, or "
+                             f"{','.join(cells[:-2])} and {cells[-2]},{cells[-1]} with a decimal comma?",
+                             COMMA_HINT, line=line)
 
 
 def _read_text(path: Path) -> str:

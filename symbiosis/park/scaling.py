@@ -26,8 +26,9 @@ warning (a link can carry no more than its streams; larger is usually a unit gon
 
 def scaling_warnings(park: Park) -> list[str]:
     """Warnings about amounts of one carrier spanning more than :data:`SPAN`, route prices
-    above :data:`ABSURD_PRICE`, purchases at a negative price and existing links
-    :data:`OVERSIZED` for their streams; an empty list for a well-scaled park."""
+    above :data:`ABSURD_PRICE`, purchases at a negative price, a carbon price not given where
+    routes emit, and existing links :data:`OVERSIZED` for their streams; an empty list for a
+    well-scaled park."""
     found: list[str] = []
     by_carrier: dict[Carrier, list[Stream]] = {}
     for stream in park.streams:
@@ -57,6 +58,13 @@ def scaling_warnings(park: Park) -> list[str]:
                 f"{stream.key} buys from route '{route.id}' at a negative price ({route.price:,.6g} "
                 f"{currency}/{route.carrier.annual_unit}): the firm is paid for what it takes today, and "
                 "an exchange that replaces it gives that up; right for a gate fee, else check the sign")
+    emitting = [route.id for route in park.routes.values() if route.emissions > 0]
+    if not park.settings.carbon_price_given and emitting:
+        found.append(
+            f"park.carbon_price is not given, so CO2 is free in this model (0 {currency}/t) although "
+            f"route '{emitting[0]}' emits: the exchanges are chosen on money saved alone; give the price "
+            f"the firms pay, e.g. 'carbon_price: 900 {currency}/t', or 'carbon_price: 0 {currency}/t' to "
+            "say it is none")
     streams = {stream.key: stream for stream in park.streams}
     for link in park.existing:
         ends = [streams.get(f"{link.from_firm}.{link.from_stream}"),

@@ -37,7 +37,8 @@ class Settings(Strict):
     name: str = Field(min_length=1, description="name of the park")
     currency: str = Field(description="currency of every price in the file: NOK, SEK, EUR ...")
     discount_rate: Value = Field(description="yearly discount rate, e.g. 7 %")
-    carbon_price: Value = Field(default="0 EUR/t", description="price of a tonne of CO2")
+    carbon_price: Value | None = Field(
+        default=None, description="price of a tonne of CO2 (not given: 0, with a warning)")
     electricity: str | None = Field(
         default=None, description="route that heat pumps and electrolysers buy electricity from"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,18 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
     return node
 
 
+def nfc(value: Any) -> Any:
+    """``value`` with every text in it (keys, items) in Unicode's composed form (NFC), as park
+    files are read."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(key): nfc(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(nfc(item) for item in value)
+    return value
+
+
 def read_yaml(path: Path, *, display: str) -> Document:
     """Parse ``path`` as YAML (safe: no Python objects), or raise a ParkError naming the line.
 
@@ -175,7 +188,9 @@ def _text(path: Path, display: str) -> str:
         raise ParkError([Problem(display, "file", f"an unreadable file ({exc.strerror})",
                                  "a readable YAML file", hint="check the file's permissions")]) from None
     try:
-        return raw.decode("utf-8-sig")
+        # One form of each letter: "borlänge" typed on a Mac (a + combining diaeresis) is the same
+        # id as the one typed elsewhere (one letter ä).
+        return unicodedata.normalize("NFC", raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
