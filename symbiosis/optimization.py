@@ -194,11 +194,13 @@ def optimize(
             model.links.capacity[link_id].fix(0)
     times["build_s"] = time.perf_counter() - clock
 
-    # Today's park first, so that the main solve gets whatever time the limit leaves.
+    # Today's park first, so that the main solve gets whatever time the limit leaves. It is
+    # solved to its end whatever the limit: a baseline cut short would be a wrong "today" (its
+    # existing links dropped from it), and it is a small LP of the existing links alone.
     clock = time.perf_counter()
     if any(link.is_existing for link in candidates.links):
         say("solving today's park with its existing links (the baseline)")
-    today = SolveOptions(solver=solver, time_limit=deadline.left(), threads=threads)
+    today = SolveOptions(solver=solver, threads=threads)
     baseline = _baseline(park, candidates, data, steps, today)
     times["baseline_s"] = time.perf_counter() - clock
 

@@ -316,11 +316,36 @@ def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(mak
     # and the exchanges' savings add up to the park's: it showed 93 x 8,760 = 814,680 NOK a
     # year saved against having no pipe, and a payback of 0 years.
     assert old["saving"] == 0.0  # not 2.9e-11: rounding of an unchanged flow is no saving
+    # Its avoided cost was avoided today too: 0, not the 93 x 8,760 + 17,520 it avoids against
+    # no pipe, which summed with the new pipe's counted the existing pipe's value twice.
+    assert old["avoided_cost"] == 0.0
+    assert new["avoided_cost"] - new["annual_cost"] == pytest.approx(new["saving"], rel=1e-9)
     assert old["co2_avoided"] == pytest.approx(0, abs=1e-6)
     assert math.isnan(old["payback_years"])
     assert result.exchanges["saving"].sum() == pytest.approx(result.saving, rel=1e-6)
     assert result.exchanges["co2_avoided"].sum() == pytest.approx(result.summary["co2_avoided"], abs=1e-6)
 
+
+
+def test_a_time_limit_too_short_for_the_main_solve_keeps_todays_existing_link(make_park) -> None:
+    """With a time limit that ran out while solving today's park, the baseline was taken as if no
+    link ran today (1,375,320 NOK became 1,496,400, the existing pipe's 93 x 8,760 - 2 x 8,760
+    ... gone): today's park is solved to its end whatever the limit."""
+    import symbiosis.optimization as optimization
+    from symbiosis.solvers import SolveOutcome, Status
+
+    def out_of_time(model, options):  # every solve given a time limit runs out before an answer
+        if options.time_limit is not None:
+            return SolveOutcome(Status.TIME_LIMIT, has_solution=False)
+        return solve(model, options)
+
+    solve = optimization.solve
+    park = existing_pipe_park(make_park)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimization, "solve", out_of_time)
+        result = symbiosis.optimize(park, time_limit=60)
+    assert not result.has_solution
+    assert result.summary["baseline_cost"] == pytest.approx(1_375_320, rel=1e-6)
 
 
 def hydrogen_pipe_too_small_park(make_park):
