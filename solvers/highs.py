@@ -25,6 +25,7 @@ from symbiosis.solvers.status import (
     ProgressTeller,
     SolveOptions,
     Status,
+    StopNow,
     relative_gap,
 )
 
@@ -252,8 +253,8 @@ def _restricted_mip(arrays: HighsArrays, held: np.ndarray, options: SolveOptions
             answer(np.array(event.data_out.mip_solution), event.data_out.objective_function_value))
     try:
         _run(restricted)
-    except KeyboardInterrupt:
-        if not options.stop_keeps_answer:
+    except KeyboardInterrupt as interrupt:
+        if not options.stop_keeps_answer or isinstance(interrupt, StopNow):
             raise
         info = restricted.getInfo()
         found = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -328,8 +329,8 @@ def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveO
             else:
                 first = give_first_answer(h, arrays, options, held)
         _run(h)
-    except KeyboardInterrupt:
-        if not options.stop_keeps_answer:
+    except KeyboardInterrupt as interrupt:
+        if not options.stop_keeps_answer or isinstance(interrupt, StopNow):
             raise
         stopped = True
     except SearchStopped as stop:  # Ctrl-C while the first answer was sought before branch and bound
@@ -479,7 +480,9 @@ def _run(h: highspy.Highs) -> None:
     (read in highspy 1.15's code, not seen); and on Python 3.11 an interrupted
     ``Thread.join`` marks a running thread stopped. The stop request is this run's own
     callback, which also clears the interrupt flag HiGHS keeps from an earlier run: with
-    highspy's, a Highs object once interrupted stopped every later solve at once (tested)."""
+    highspy's, a Highs object once interrupted stopped every later solve at once (tested).
+    A second Ctrl-C while HiGHS stops (inside a sub-MIP it looks at the request only when that
+    ends, seconds later) raises :class:`StopNow` at once, the stop request left in place."""
     ended: list[bool] = []
     stop: list[bool] = []
 
@@ -508,12 +511,16 @@ def _run(h: highspy.Highs) -> None:
             wait()
         except KeyboardInterrupt:
             stop.append(True)
-            wait()
+            try:
+                wait()
+            except KeyboardInterrupt:  # a second Ctrl-C: no more waiting for HiGHS to stop
+                raise StopNow from None
             raise
     finally:
-        h.cbSimplexInterrupt -= interrupt
-        h.cbIpmInterrupt -= interrupt
-        h.cbMipInterrupt -= interrupt
+        if ended:  # else a second Ctrl-C left HiGHS running: its stop request stays until it stops
+            h.cbSimplexInterrupt -= interrupt
+            h.cbIpmInterrupt -= interrupt
+            h.cbMipInterrupt -= interrupt
 
 
 def _status(status, h: highspy.Highs) -> Status:

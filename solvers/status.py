@@ -33,6 +33,13 @@ PROGRESS_EVERY = 1.0
 STOPPED_MESSAGE = "Stopped by Ctrl-C"
 
 
+class StopNow(KeyboardInterrupt):
+    """A second Ctrl-C while HiGHS was stopping after the first: the run ends at once, whatever
+    ``SolveOptions.stop_keeps_answer`` says, and HiGHS's threads may still be running (a
+    sub-MIP can take seconds to look at its stop request), so a program leaves with
+    ``os._exit``, which does not wait to tear them down."""
+
+
 class Status(StrEnum):
     OPTIMAL = "optimal"
     TIME_LIMIT = "time_limit"

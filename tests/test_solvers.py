@@ -554,6 +554,38 @@ def test_ctrl_c_during_a_highs_solve_stops_it_and_leaves_highs_usable() -> None:
         signal.signal(signal.SIGINT, previous)
 
 
+def test_a_second_ctrl_c_while_highs_stops_ends_at_once(monkeypatch) -> None:
+    """A second Ctrl-C while HiGHS was stopping after the first came out as a first one: with
+    ``stop_keeps_answer`` the run read HiGHS's answer while it still solved, saved a false "no
+    solution" result and the process aborted (exit 134). It is now ``StopNow``, which no layer
+    takes for a first stop; the command line leaves with 130 (test_reliability)."""
+    import time
+
+    import highspy
+
+    from symbiosis.solvers import highs
+    from symbiosis.solvers.status import StopNow
+
+    real_sleep, looks = time.sleep, []
+
+    def ctrl_c_twice(seconds: float) -> None:  # the first two looks at the solve are Ctrl-C
+        looks.append(seconds)
+        if len(looks) <= 2:
+            raise KeyboardInterrupt
+        real_sleep(seconds)
+
+    h = _hard_knapsacks()
+    h.setOptionValue("time_limit", 60.0)
+    monkeypatch.setattr(highs.time, "sleep", ctrl_c_twice)
+    with pytest.raises(StopNow):
+        highs._run(h)
+    monkeypatch.undo()
+    deadline = time.monotonic() + 30  # HiGHS was asked to stop: it does, in its thread
+    while h.getModelStatus() != highspy.HighsModelStatus.kInterrupt and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
 def _knapsack_arrays():
     """``_hard_knapsacks`` as ``HighsArrays`` (a MIP HiGHS needs minutes for)."""
     import numpy as np

@@ -32,6 +32,7 @@ from symbiosis.memory import ModelTooLarge
 from symbiosis.park import ParkError
 from symbiosis.results.result import Result, atomic_write
 from symbiosis.solvers import SolverNotAvailable
+from symbiosis.solvers.status import StopNow
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_USAGE = 0, 1, 2
 
@@ -187,8 +188,12 @@ def handle_errors(function: Callable) -> Callable:
                  "with a header line", EXIT_USAGE, as_json)
         except AuditError as exc:
             fail(str(exc), EXIT_NO_SOLUTION, as_json)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             stderr.print("interrupted; nothing was written")
+            if isinstance(interrupt, StopNow):  # HiGHS may still run: leave without tearing it down
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(130)
             sys.exit(130)
 
     return wrapper
