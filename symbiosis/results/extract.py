@@ -39,6 +39,10 @@ from symbiosis.hubs import all_streams, hub_parts, unit_sides
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
 
+CAPACITY_TOLERANCE = 1e-5
+"""A built link's capacity below its peak flow by at most this share is that flow: HiGHS keeps rows
+to about 1e-6 of their scale, so a pipe sized to a 0.1 t/h stream came out at 0.0999994 t/h."""
+
 EXCHANGE_COLUMNS = [
     "id",
     "from_firm",
@@ -53,6 +57,7 @@ EXCHANGE_COLUMNS = [
     "annual_amount",
     "amount_unit",
     "annual_taken",
+    "taken_unit",
     "length_km",
     "cop",
     "investment",
@@ -277,10 +282,13 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
         electricity = float(w @ (flow * link.electricity_per_flow))
         ledger.electricity += electricity
         capacity = solution.capacity[link.id]
+        peak = float(flow.max(initial=0.0))
         if not c.is_existing and c.investment_per_capacity == 0 and not c.cost_curve:
             # Capacity costs nothing (a truck route): the solver may leave it anywhere up to its
             # bound; the link needs its peak flow (or its smallest size).
-            capacity = min(capacity, max(float(flow.max(initial=0.0)), c.min_capacity))
+            capacity = min(capacity, max(peak, c.min_capacity))
+        elif capacity < peak <= capacity * (1 + CAPACITY_TOLERANCE):
+            capacity = peak  # not 0.0999994 t/h for a 0.1 t/h flow: the solver's feasibility tolerance
         investment = investment_at(c, capacity)
         annualised = link.annuity * investment  # capital recovery + fixed O&M
         annual_cost = annualised + link.running_cost * annual_delivered + link.transport_cost * annual_taken
@@ -316,6 +324,7 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
                 "annual_amount": annual_delivered,
                 "amount_unit": carrier.annual_unit,
                 "annual_taken": annual_taken,
+                "taken_unit": carrier.annual_unit,
                 "length_km": c.length_km,
                 "cop": c.cop,
                 "investment": investment,
@@ -375,6 +384,7 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
                 "annual_amount": discharged,
                 "amount_unit": carrier.annual_unit,
                 "annual_taken": float(w @ charge),
+                "taken_unit": carrier.annual_unit,
                 "length_km": 0.0,
                 "cop": math.nan,
                 "investment": investment,
@@ -431,7 +441,8 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
                 "capacity_unit": "MW",
                 "annual_amount": made,
                 "amount_unit": "MWh" if is_pump else "t",
-                "annual_taken": taken_per_power * used,
+                "annual_taken": taken_per_power * used,  # electricity (electrolyser), collected heat
+                "taken_unit": "MWh",
                 "length_km": 0.0,
                 "cop": c.cop,
                 "investment": investment,

@@ -180,6 +180,7 @@ class Result:
                 "id",
                 "kind",
                 "annual_taken",
+                "taken_unit",
                 "length_km",
                 "cop",
                 "electricity",
