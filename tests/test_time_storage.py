@@ -272,6 +272,9 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
     unit = result.exchanges.set_index("kind").loc["electrolyser"]
     assert unit["capacity"] == pytest.approx(power, rel=1e-6)
+    # hydrogen out in t, electricity in in MWh (the row said "t" for both)
+    assert (unit["amount_unit"], unit["taken_unit"]) == ("t", "MWh")
+    assert unit["annual_taken"] == pytest.approx(power * 8760, rel=1e-6)
     heat_link = result.exchanges[(result.exchanges["carrier"] == "heat")].iloc[0]
     assert heat_link["from_firm"] == "h2_hub"
     assert heat_link["annual_amount"] == pytest.approx(heat * 8760, rel=1e-6)
