@@ -113,6 +113,12 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
     limited = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out), "--limit", "1"],
                             terminal_width=250)
     assert "the newest 1 of 2 runs" in limited.output  # it said "1 runs" of the two
+    # a scenario the park has no runs of: said as such (it said the park had no runs, and named it)
+    scenario = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out),
+                                   "--scenario", "nope"], terminal_width=250)
+    assert "with scenario 'nope'" in scenario.output and "(base)" in scenario.output
+    assert "it holds runs of" not in scenario.output
+    assert "exchanges incl. running" in listed.output  # the count the report splits into 8 and 5
     missing = runner.invoke(cli, ["history", "x", "--history", str(tmp_path / "nothing.sqlite")])
     assert missing.exit_code == 2 and "no run history" in missing.output
     nowhere = runner.invoke(cli, ["history", "x"])

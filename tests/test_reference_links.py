@@ -372,6 +372,19 @@ def test_a_time_limit_too_short_for_the_main_solve_keeps_todays_existing_link(ma
     assert result.summary["baseline_cost"] == pytest.approx(1_375_320, rel=1e-6)
 
 
+def test_the_pareto_front_and_the_map_count_proposed_links_apart_from_those_running(make_park) -> None:
+    """The park above proposes one pipe (C -> B) beside the one running today (A -> B): the
+    Pareto table said 2 exchanges and the report's map "2 proposed links", where optimize and
+    the report's headline say 1 proposed and 1 running today."""
+    from symbiosis.analysis.pareto import _front
+
+    park = existing_pipe_park(make_park)
+    result = symbiosis.optimize(park)
+    assert _front([(math.inf, result)], 0.0)["exchanges"].tolist() == [1]
+    figure = result.plot.map(park)
+    assert "1 proposed link and 1 running today (dashed)" in figure.axes[0].get_title(loc="left")
+
+
 def hydrogen_pipe_too_small_park(make_park):
     """S's 0.1 t/h of vented hydrogen, 1 km from A, who buys as much grey; a 0.05 t/h pipe S -> A
     exists (figures in the next two tests)."""

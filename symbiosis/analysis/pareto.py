@@ -113,7 +113,7 @@ def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFr
             "total_cost": result.total_cost if solved else math.nan,
             "saving": result.saving if solved else math.nan,
             "abatement_cost": math.nan,
-            "exchanges": len(result.exchanges),
+            "exchanges": len(result.exchanges) - result.running_today,  # proposed, as optimize counts
             "status": result.status,
         })
     for before, row in zip(rows, rows[1:], strict=False):

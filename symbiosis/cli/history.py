@@ -16,6 +16,10 @@ from symbiosis.report.history import History, default_path
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, number
 
+# The history keeps each run's exchanges with those running today among them (the report's
+# headline says "8 proposed exchanges and 5 running today" where this column says 13).
+RUNNING_INCLUDED = "exchanges incl. running"
+
 
 def park_name(park: str) -> str:
     """The park's name from a park folder or ``park.yaml``; anything else is taken as the name."""
@@ -75,7 +79,11 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
     if as_json:
         click.echo(json.dumps([asdict(run) for run in runs], indent=2))
         return
-    if not every and name is not None:  # a name the history does not know: say which it knows
+    if not every and name is not None and scenario is not None and History(path).runs(name):
+        scenarios = sorted({run.scenario or "(base)" for run in History(path).runs(name)})
+        stderr.print(f"no runs of '{name}' with scenario '{scenario}' in {path}; its runs have the "
+                     f"scenarios {', '.join(scenarios)}", highlight=False)
+    elif not every and name is not None:  # a name the history does not know: say which it knows
         known = sorted({run.park for run in History(path).runs()})
         stderr.print(f"no runs of '{name}' in {path}" + (f"; it holds runs of {', '.join(known)}: give that "
                      "park's folder or name, or --all" if known else ""), highlight=False)
@@ -83,12 +91,13 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
         f"{len(every)} run{'' if len(every) == 1 else 's'}, newest first"
     table = Table(title=f"{name or 'all parks'}: {shown} ({path})", title_justify="left")
     columns = ["id", "time", "park", "scenario", "status", "saving/yr", "CO2 avoided t/yr", "investment",
-               "exchanges", "gap", "data", "folder"]
+               RUNNING_INCLUDED, "gap", "data", "folder"]
     if name is not None:
         columns.remove("park")
     for column in columns:
         table.add_column(column, justify="right" if column in ("id", "saving/yr", "CO2 avoided t/yr",
-                                                               "investment", "exchanges", "gap") else "left")
+                                                               "investment", RUNNING_INCLUDED, "gap")
+                         else "left")
     for i, run in enumerate(runs):
         older = next((r for r in runs[i + 1:]
                       if (r.park, r.scenario, r.overrides) == (run.park, run.scenario, run.overrides)), None)
@@ -98,7 +107,7 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
                  "status": run.status,
                  "saving/yr": money(run.saving, run.currency), "CO2 avoided t/yr": number(run.co2_avoided),
                  "investment": money(run.investment, run.currency),
-                 "exchanges": number(run.exchanges), "gap": gap_text(run.gap),
+                 RUNNING_INCLUDED: number(run.exchanges), "gap": gap_text(run.gap),
                  "data": run.fingerprint[:8] + changed,
                  "folder": Path(run.result_path).name if run.result_path else "-"}
         table.add_row(*(cells[c] for c in columns))

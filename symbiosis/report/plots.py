@@ -115,7 +115,7 @@ class PlotAccessor:
             ax.add_patch(FancyArrowPatch(
                 start[:2], end[:2], connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>",
                 mutation_scale=8 + 2 * width, linewidth=width, color=colour(row.carrier), alpha=0.8,
-                shrinkA=6, shrinkB=6, zorder=2))
+                linestyle="--" if getattr(row, "existing", False) else "-", shrinkA=6, shrinkB=6, zorder=2))
             if row.carrier not in carriers_drawn:
                 carriers_drawn.append(row.carrier)
         own = _own_assets(self._result.exchanges)
@@ -139,7 +139,11 @@ class PlotAccessor:
                                   linestyle="", label=f"beyond {radius:.1f} km, drawn at the edge"))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False,
                   ncol=min(len(handles), 5), fontsize=9)
-        ax.set_title(f"{short(self._result.summary.get('park', ''), 50)}: {len(links)} proposed links "
+        running = int(links["existing"].astype(bool).sum()) if "existing" in links.columns else 0
+        proposed = len(links) - running
+        counted = f"{proposed} proposed link{'' if proposed == 1 else 's'}" + (
+            f" and {running} running today (dashed)" if running else "")
+        ax.set_title(f"{short(self._result.summary.get('park', ''), 50)}: {counted}\n"
                      "(arrow: supplier to receiver; width: annual amount)", fontsize=11, loc="left")
         figure.tight_layout()
         labels = []

@@ -70,9 +70,9 @@ class ResultFileError(ValueError):
     """A result folder that is not as :meth:`Result.save` wrote it (edited, cut short, or another
     program's); the message names the file."""
 
-    def __str__(self) -> str:
-        return (f"{self.args[0]}: not as symbiosis wrote it; write the result again "
-                "(symbiosis optimize PARK --out DIR)")
+    def __init__(self, problem: str, fix: str = "not as symbiosis wrote it; write the result again "
+                 "(symbiosis optimize PARK --out DIR)") -> None:
+        super().__init__(f"{problem}: {fix}")
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ class Result:
             folder = folder.parent
         written = "a folder written by Result.save or `symbiosis optimize --out`"
         if not (folder / "result.json").is_file():
-            raise ResultFileError(f"{folder} holds no result.json: give {written}")
+            raise ResultFileError(f"{folder} holds no result.json", f"give {written}")
         try:
             document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -294,8 +294,8 @@ class Result:
 # Columns of names and words: read back as written (a firm "0815" or "NA" stays itself, not a
 # number or a missing value; an empty note stays empty).
 TEXT_COLUMNS = frozenset({"id", "firm", "name", "stream", "from_firm", "from_stream", "to_firm", "to_stream",
-                          "carrier", "technology", "kind", "capacity_unit", "amount_unit", "route", "note",
-                          "direction", "unit"})
+                          "carrier", "technology", "kind", "capacity_unit", "amount_unit", "taken_unit",
+                          "route", "note", "direction", "unit"})
 
 
 # result.json's record of each table file as saved (SHA-256 of its bytes): a table edited by hand
@@ -316,11 +316,11 @@ def _check_digests(folder: Path, digests: Any) -> None:
     for name, digest in digests.items():
         path = folder / str(name)
         if not path.is_file():
-            raise ResultFileError(f"{path} is missing: the result was saved with it; restore it or "
+            raise ResultFileError(f"{path} is missing", "the result was saved with it; restore it, or "
                                   "solve and save the park again")
         if _digest(path) != digest:
             raise ResultFileError(f"{path} was changed after Result.save wrote it (it differs from the "
-                                  "digest in result.json): the tables of a result are the solver's answer; "
+                                  "digest in result.json)", "the tables of a result are the solver's answer; "
                                   "restore the file, or solve and save the park again")
 
 
