@@ -13,7 +13,9 @@ import math
 import os
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 
 import highspy
@@ -85,7 +87,8 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
     held = _held(form, options)
     try:
-        answer = solve_arrays(lp, held, options, log_path)
+        with echoing(log_path, options.log):
+            answer = solve_arrays(lp, held, options, log_path)
     finally:  # on Ctrl-C or an error too: no log of ours is left in the temporary folder
         log = read_log(log_path, keep=options.log_file is not None)
     if answer.has_solution:
@@ -93,8 +96,6 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         with PauseGC():
             for var, value in zip(form.columns, values, strict=True):
                 var.set_value(value, skip_validation=True)
-    if options.log:
-        sys.stderr.write(log)
     duals = dict(zip(form.constraints, answer.row_duals, strict=True)) if answer.row_duals is not None else {}
     return SolveOutcome(
         status=answer.status, has_solution=answer.has_solution, objective=answer.objective,
@@ -114,6 +115,42 @@ def _held(form: LinearForm, options: SolveOptions) -> np.ndarray | None:
         return None
     wanted = {id(var) for var in options.start_held}
     return np.fromiter((id(var) in wanted for var in form.columns), dtype=bool, count=len(form.columns))
+
+
+@contextlib.contextmanager
+def echoing(path: str, enabled: bool, every: float = 0.2) -> Iterator[None]:
+    """The solver's log on stderr as HiGHS writes it to ``path`` (``--log``), not once the solve
+    has ended: a long solve is followed as it goes. HiGHS writes to a file, never to stdout,
+    which belongs to ``--json``."""
+    if not enabled:
+        yield
+        return
+    ended = threading.Event()
+
+    def follow() -> None:
+        shown = 0
+        while True:
+            last = ended.wait(every)
+            with contextlib.suppress(OSError):
+                with open(path, "rb") as handle:
+                    if os.fstat(handle.fileno()).st_size < shown:  # begun anew by a later solve
+                        shown = 0
+                    handle.seek(shown)
+                    new = handle.read()
+                shown += len(new)
+                if new:
+                    sys.stderr.write(new.decode("utf-8", errors="replace"))
+                    sys.stderr.flush()
+            if last:
+                return
+
+    thread = threading.Thread(target=follow, name="highs-log", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        ended.set()
+        thread.join()
 
 
 def read_log(path: str, *, keep: bool) -> str:

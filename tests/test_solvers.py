@@ -644,3 +644,32 @@ def test_ctrl_c_with_stop_keeps_answer_returns_the_best_answer_so_far(tmp_path, 
     values = np.asarray(answer.values)
     assert np.all(np.abs(values - np.round(values)) < 1e-6)
     assert float(arrays.cost @ np.round(values)) == pytest.approx(answer.objective)
+
+
+def test_the_solver_log_is_shown_as_highs_writes_it(tmp_path, capsys) -> None:
+    """``--log`` showed the log only once the solve had ended (a long solve, or one ended by
+    Ctrl-C, gave nothing to follow); it is echoed as HiGHS writes it, and the whole of it once."""
+    import time
+
+    from symbiosis.solvers.handoff import echoing
+
+    log = tmp_path / "highs.log"
+    log.write_text("")
+    with echoing(str(log), True, every=0.01):
+        with open(log, "a") as handle:
+            handle.write("Running HiGHS\n")
+        deadline = time.monotonic() + 10
+        while "Running HiGHS" not in capsys.readouterr().err and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert time.monotonic() < deadline, "the first line was not shown while the solve ran"
+        with open(log, "a") as handle:
+            handle.write("Solving report\n")
+    assert capsys.readouterr().err == "Solving report\n"
+
+
+def test_optimize_with_log_shows_highs_log_once(tmp_path, capsys) -> None:
+    from symbiosis.cli.doctor import tiny_model
+
+    outcome = solve(tiny_model(), SolveOptions(log=True))
+    err = capsys.readouterr().err
+    assert outcome.has_solution and err.count("Running HiGHS") == 1
