@@ -206,7 +206,7 @@ def _exchanges_section(result: Result, currency: str, solved: bool) -> Section:
     table = Table(("#", "from", "to", "carrier", "technology", "capacity", "delivered", "investment",
                    f"saving ({currency}/year)", "CO2 avoided (t/year)", "payback"),
                   tuple(rows), frozenset({0, 5, 6, 7, 8, 9, 10}),
-                  widths=(0.4, 1.2, 1.2, 0.8, 1.2, 0.9, 1.0, 1.2, 1.05, 0.85, 0.9))
+                  widths=(0.35, 1.15, 1.15, 1.0, 1.2, 0.9, 1.0, 1.2, 1.05, 0.85, 0.9))  # "electricity" whole
     text = ("Ranked by net annual benefit (saving): what the exchange avoids in purchases, disposal and "
             "carbon, less its annualised investment, running cost and electricity. The savings add up to "
             "the park's saving." if rows else "No exchange pays off under these assumptions.")
