@@ -385,6 +385,31 @@ def test_the_pareto_front_and_the_map_count_proposed_links_apart_from_those_runn
     assert "1 proposed link and 1 running today (dashed)" in figure.axes[0].get_title(loc="left")
 
 
+def test_a_firm_the_half_and_half_split_leaves_worse_off_is_named(make_park) -> None:
+    """A's 1 MW of heat runs to B today (B's boiler: 80 NOK/MWh); C, 200 m from A, burns oil at
+    600 NOK/MWh for the same heat. The optimum sends A's heat to C: the park gains about
+    (600 - 80) x 8,760 = 4.6 M NOK a year less the new pipe, but B, back on its boiler, pays
+    more than today and its half of the existing link's change does not make it good. The
+    per-firm table showed B's loss with no word (Heroya's HIP, -0.28 M NOK); it is now named,
+    with where to find a split that leaves no firm worse off."""
+    from click.testing import CliRunner
+
+    from symbiosis.cli import cli
+
+    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("1 MW")}},
+             "b": {"location": at(1000), "streams": {"need": need("1 MW")}},
+             "c": {"location": at(0, 200), "streams": {"need": dict(need("1 MW"), current="oil")}}}
+    routes = dict(HEAT_ROUTES, oil={"carrier": "heat", "price": "600 NOK/MWh", "temperature": "250 degC"})
+    park = make_park(firms, routes=routes, technologies={"hot_water_pipe": PIPE},
+                     existing=[{"from": "a.surplus", "to": "b.need", "technology": "hot_water_pipe",
+                                "capacity": "1 MW"}])
+    result = symbiosis.optimize(park)
+    assert result.saving > 4e6
+    assert result.worse_off["firm"].tolist() == ["b"]
+    shown = CliRunner().invoke(cli, ["optimize", str(park.folder)], terminal_width=250)
+    assert "note: Under the half-and-half split b (" in shown.output and "symbiosis share" in shown.output
+
+
 def hydrogen_pipe_too_small_park(make_park):
     """S's 0.1 t/h of vented hydrogen, 1 km from A, who buys as much grey; a 0.05 t/h pipe S -> A
     exists (figures in the next two tests)."""

@@ -27,6 +27,7 @@ from symbiosis.cli.common import (
 from symbiosis.optimization import START_WORDS
 from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
+from symbiosis.report.numbers import worse_off_note
 from symbiosis.results import Result
 from symbiosis.results.result import SAVED_FILES
 from symbiosis.solvers.status import STOPPED_MESSAGE
@@ -134,6 +135,9 @@ def show(result: Result) -> None:
         firms.add_row(row.firm, quantity(row.baseline_cost, currency), quantity(row.total_cost, currency),
                       quantity(row.saving, currency))
     stdout.print(firms)
+    note = worse_off_note(result.worse_off, currency)
+    if note:
+        stdout.print(f"note: {escape(note)}", highlight=False)
 
 
 def _stopped(result: Result) -> bool:

@@ -21,7 +21,17 @@ from symbiosis.park import Carrier, Park, Technology
 from symbiosis.park.fields import MONEY_PER_CAPACITY, MONEY_PER_STORED, RATE, capacity_is_energy
 from symbiosis.report.changes import SAVING_MOVED, Changes
 from symbiosis.report.history import overrides_text
-from symbiosis.report.numbers import annual, gap, is_number, money, number, share, tonnes, years
+from symbiosis.report.numbers import (
+    annual,
+    gap,
+    is_number,
+    money,
+    number,
+    share,
+    tonnes,
+    worse_off_note,
+    years,
+)
 from symbiosis.report.plots import PlotAccessor, figure_png, links_of
 from symbiosis.results import Result
 
@@ -231,6 +241,9 @@ def _firms_section(result: Result, plots: PlotAccessor, currency: str, solved: b
         "exchanges.csv). So each firm saves half the saving of each of its exchanges (all of it inside "
         "the firm); a hub is no firm: its result passes to the firms its links serve, in proportion to "
         "those links' savings. The firms' savings add up to the park's.")]
+    note = worse_off_note(result.worse_off, currency)
+    if note:
+        blocks.append(Paragraph(note))
     if solved:
         blocks.append(Picture(figure_png(plots.savings()), "Annual saving per firm"))
     blocks.append(table)

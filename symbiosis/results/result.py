@@ -129,6 +129,16 @@ class Result:
         return int(table["existing"].astype(bool).sum()) if len(table) and "existing" in table.columns else 0
 
     @property
+    def worse_off(self) -> pd.DataFrame:
+        """Firms whose saving under the half-and-half split is a loss of half a currency unit or
+        more a year (an exchange they have today carries less, or a hub link costs them more than
+        their half of it saves): ``firm``, ``name``, ``saving``."""
+        firms = self.firms
+        if firms.empty or "saving" not in firms.columns:
+            return firms.iloc[0:0]
+        return firms.loc[pd.to_numeric(firms["saving"], errors="coerce") <= -0.5, ["firm", "name", "saving"]]
+
+    @property
     def plot(self) -> PlotAccessor:
         """Figures: ``result.plot.map(park)``, ``.sankey()``, ``.savings()``, ``.pareto(frame)``."""
         from symbiosis.report.plots import PlotAccessor
