@@ -68,6 +68,12 @@ def test_annualised_investment_is_capital_recovery_without_fixed_om(tmp_path: Pa
     assert pair2["annualised_investment"] == pytest.approx(PAIR_CAPITAL[1], rel=1e-6)
     assert pair2["share_of_annualised_investment"] == pytest.approx(cut / PAIR_CAPITAL[1], rel=1e-6)
     assert "63.8%" in pair2["explanation"] and "alone will not do" not in pair2["explanation"]
+    # The investment must fall by the cut over capital recovery and fixed O&M together, both
+    # shares of it: 310,959 / 617,559 = 50.4 % (an engineer's break-even cut; the table shows it).
+    assert pair2["investment_cut"] == pytest.approx(cut / (PAIR_CAPITAL[1] + 0.02 * 6_500_000), rel=1e-6)
+    assert "an investment 50.4% lower" in pair2["explanation"]
+    shown = CliRunner().invoke(cli, ["explain", str(tmp_path / "om"), "--link", "L002"], terminal_width=250)
+    assert "investment cut" in shown.output and "50.4%" in shown.output  # it showed 63.8 % "of capital"
 
 
 def test_a_cut_of_exactly_that_much_makes_the_link_pay(tmp_path: Path) -> None:

@@ -493,3 +493,40 @@ def test_share_tables_show_no_solver_dust_and_no_na() -> None:
     assert money("NOK")(1.6e-06) == "0 NOK" and money("NOK")(-0.4) == "0 NOK"
     assert money("NOK")(12.4) == "12.4 NOK" and money("NOK")(1_234_567.8) == "1,234,568 NOK"
     assert text(pd.NA) == "-" and text(None) == "-" and text(True) == "True"
+
+
+def test_a_coalition_solve_stopped_short_of_its_gap_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """A coalition's worth taken from a solve its time limit stopped moved every share (Hofors at
+    0.3 s: ssab 29.0 -> 40.4 M SEK, hofors_dh 4.8 -> -6.7 M) without a word; it is refused, and the
+    command line says to give a longer --time-limit (exit code 2)."""
+    from symbiosis.analysis import sharing
+    from symbiosis.analysis.common import StoppedShort
+    from symbiosis.solvers import Status
+
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    real = sharing.solve_model
+
+    def stopped(model, options):
+        return dataclasses.replace(real(model, options), status=Status.TIME_LIMIT, gap=0.05)
+
+    monkeypatch.setattr(sharing, "solve_model", stopped)
+    with pytest.raises(StoppedShort, match="stopped at its time limit 5.00% from its least cost"):
+        symbiosis.fair_shares(park, result)
+    run = CliRunner().invoke(cli, ["share", str(folder), "--json"])
+    assert run.exit_code == 2 and "--time-limit" in run.output
+
+
+@pytest.mark.parametrize("command", ["share", "explain", "risk"])
+def test_no_solution_under_json_is_json(tmp_path: Path, command: str, monkeypatch) -> None:
+    """``share``, ``explain`` and ``risk --json`` printed "no solution (...)" as text on stdout."""
+    import symbiosis.optimization as optimization
+    from symbiosis.solvers import SolveOutcome, Status
+
+    monkeypatch.setattr(optimization, "solve", lambda model, options: SolveOutcome(Status.TIME_LIMIT, False))
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    run = CliRunner().invoke(cli, [command, str(folder), "--json", "--time-limit", "5"])
+    assert run.exit_code == 1
+    said = json.loads(run.stdout)
+    assert said["status"] == "time_limit" and said["error"].startswith("no solution (time_limit)")

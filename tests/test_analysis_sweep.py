@@ -224,3 +224,12 @@ def test_a_scenario_key_the_grid_also_sets_is_said_before_the_runs(client, tmp_p
     assert run.exit_code == 0, run.output
     assert "note: scenario 'dear' sets park.carbon_price" in run.stderr
     assert "ShadowedSetting" not in run.stderr
+
+
+def test_runs_that_a_time_limit_left_without_a_solution_exit_1(tmp_path: Path) -> None:
+    """``--time-limit 0``: both runs stop before any answer (status time_limit, no saving); the
+    command said "2 runs, 2 failed" and exited 0, where the README promises exit code 1."""
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    run = CliRunner().invoke(cli, ["sweep", str(folder), "--set", "park.carbon_price=100..125:25",
+                                   "--time-limit", "0"])
+    assert run.exit_code == 1, run.output

@@ -4,13 +4,13 @@ Each is a function of a park (and its result) that re-solves it as it needs and 
 pandas tables; nothing here builds or reads a Pyomo model.
 """
 
-from symbiosis.analysis.common import ResultMismatch, check_result
+from symbiosis.analysis.common import ResultMismatch, StoppedShort, check_result
 from symbiosis.analysis.explain import explain
 from symbiosis.analysis.pareto import pareto, plot_pareto
 from symbiosis.analysis.risk import PartnerRisk, partner_risk, without_firms
 from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
 from symbiosis.analysis.sweep import SweepResult, expand_grid, grid_values, sweep
 
-__all__ = ["PartnerRisk", "ResultMismatch", "SweepResult", "check_result", "core_violations", "expand_grid",
-           "explain", "fair_shares", "grid_values", "pareto", "partner_risk", "plot_pareto", "sweep",
-           "transfer_prices", "without_firms"]
+__all__ = ["PartnerRisk", "ResultMismatch", "StoppedShort", "SweepResult", "check_result", "core_violations",
+           "expand_grid", "explain", "fair_shares", "grid_values", "pareto", "partner_risk", "plot_pareto",
+           "sweep", "transfer_prices", "without_firms"]

@@ -93,6 +93,11 @@ class ResultMismatch(ValueError):
     least-cost answer. The message says what differs and what to do."""
 
 
+class StoppedShort(ValueError):
+    """A re-solve an analysis rests on ended at its time limit short of the gap asked: its cost is
+    an upper bound, not the least cost, and the analysis would be built on it."""
+
+
 def check_result(park: Park, result: Result) -> None:
     """Refuse a result solved from other park data than ``park`` as loaded: another park, or
     this one with another scenario or overrides, or files changed since (another fingerprint).

@@ -35,7 +35,8 @@ from symbiosis.results.result import link_identity
 
 EXPLAIN_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built", "status",
                    "total_cost", "resolved_cost", "cost_increase", "required_cut", "margin", "investment",
-                   "annualised_investment", "share_of_annualised_investment", "saving", "carries_nothing",
+                   "annualised_investment", "share_of_annualised_investment", "investment_cut", "saving",
+                   "carries_nothing",
                    "other_changes", "explanation"]
 
 
@@ -194,7 +195,11 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
     row |= {"investment": investment, "annualised_investment": annualised,
             "saving": float(exchange["saving"]) if exchange is not None else math.nan,
             "share_of_annualised_investment": increase / annualised if annualised > 0 and not built
-            else math.nan}
+            else math.nan,
+            # The share its investment must fall by: a cheaper investment cuts its capital recovery
+            # and its fixed O&M (a share of the investment) alike. None above 1 (no cut will do).
+            "investment_cut": increase / fixed_yearly if fixed_yearly > 0 and not built
+            and increase <= fixed_yearly else math.nan}
     currency = park.currency
     if built:
         row["margin"] = increase
@@ -206,7 +211,7 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
         carries = float(exchange["annual_amount"]) if exchange is not None else 0.0
         row["carries_nothing"] = carries <= CARRIES_NOTHING
         if row["carries_nothing"]:  # no cut will do: what forcing it costs stays in cost_increase
-            row["required_cut"] = row["share_of_annualised_investment"] = math.nan
+            row["required_cut"] = row["share_of_annualised_investment"] = row["investment_cut"] = math.nan
             # Forced in, it is built at its smallest size and left empty: a unit moved is worth
             # less than it costs to move (its running or transport cost per unit, or the streams'
             # use now), so no cut in its fixed cost makes it carry anything; a cut per unit might.
@@ -216,9 +221,10 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
                                   "(investment, fixed O&M) makes it pay; only a lower cost per unit moved "
                                   "could")
         else:
+            cut = row["investment_cut"]
             tail = (f" ({share:.1%} of its annualised investment"
-                    + ("; more than its whole fixed yearly cost: a cut in investment alone will not do"
-                       if increase > fixed_yearly else "")
+                    + (f": an investment {cut:.1%} lower" if cut == cut else
+                       "; more than its whole fixed yearly cost: a cut in investment alone will not do")
                     + ")") if share == share else ""
             row["explanation"] = (f"not built: its cost must fall by {increase:,.0f} {currency}/year "
                                   f"before it is built{tail}")

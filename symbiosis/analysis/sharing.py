@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, check_result
+from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, StoppedShort, check_result
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
@@ -82,7 +82,7 @@ from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result
 from symbiosis.results.result import NOT_LINKS
-from symbiosis.solvers import SolveOptions
+from symbiosis.solvers import SolveOptions, Status
 from symbiosis.solvers import solve as solve_model
 from symbiosis.time import time_steps
 
@@ -512,6 +512,16 @@ class CoalitionModel:
         if not outcome.has_solution:
             raise RuntimeError(f"the park without the links {sorted(left_out)} could not be solved: "
                                f"{outcome.status}")
+        if outcome.status != Status.OPTIMAL and not outcome.gap <= settings.gap:
+            # A coalition's worth from a cost that is not its least would move every share.
+            raise StoppedShort(
+                f"a coalition's solve (the park without the links {', '.join(sorted(left_out)) or 'none'}) "
+                f"stopped at its time limit {_gap_text(outcome.gap)} from its least cost, so its worth, and "
+                "every share built on it, would be a guess: give a longer time limit, or none")
         built = frozenset(link for link in self._free if (links.build[link].value or 0) > 0.5
                           or (links.capacity[link].value or 0) > 0)
         return float(outcome.objective), built
+
+
+def _gap_text(gap: float) -> str:
+    return f"{gap:.2%}" if math.isfinite(gap) else "an unknown distance"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import click
+from rich.markup import escape
 
 from symbiosis.analysis.explain import explain as run_explain
 from symbiosis.candidates import find_candidates
@@ -20,9 +20,9 @@ from symbiosis.cli.analysis_common import (
     text,
 )
 from symbiosis.cli.common import (
-    EXIT_NO_SOLUTION,
     check_out_file,
     handle_errors,
+    no_solution,
     park_argument,
     parse_overrides,
     progress_status,
@@ -33,6 +33,9 @@ from symbiosis.cli.common import (
 from symbiosis.optimization import optimize
 from symbiosis.park import load_park
 from symbiosis.results.result import write_csv
+
+# Explanations the table's numbers do not show, printed beneath it.
+NOTEWORTHY = ("will not do", "not optimal", "has no solution")
 
 
 @click.command()
@@ -65,8 +68,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
-            stdout.print(f"[red]no solution[/] ({result.status}): there is nothing to explain")
-            sys.exit(EXIT_NO_SOLUTION)
+            no_solution(result, "there is nothing to explain", as_json)
         table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                             gap=gap, threads=threads, progress=status.update,
                             workers=workers or min(os.cpu_count() or 1, 4))
@@ -85,7 +87,16 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
     show_table(shown, [("id", "id", text), ("link", "link", text), ("technology", "technology", text),
                        ("state", "state", text), ("required_cut", "required cut", cash),
                        ("margin", "margin", cash),
-                       ("share_of_annualised_investment", "% of capital", percent),
-                       ("saving", "saving", cash), ("other_changes", "other changes", text)],
+                       ("investment_cut", "investment cut", percent),
+                       ("saving", "saving", cash), ("other_changes", "other changes", text)]
+               + ([("status", "re-solve", text)] if (table["status"] == "time_limit").any() else []),
                title=f"{loaded.name}: required cut = yearly cost cut before a link is built; margin = yearly "
                      "saving an exchange may lose before it drops out")
+    stopped = int((table["status"] == "time_limit").sum())
+    if stopped:
+        stdout.print(f"note: {stopped} re-solve{'s' if stopped > 1 else ''} stopped at the time limit: "
+                     "their cuts and margins are bounds, not the least; give a longer --time-limit",
+                     highlight=False)
+    for row in table.itertuples():  # what the table's numbers cannot say
+        if any(words in str(row.explanation) for words in NOTEWORTHY):
+            stdout.print(f"note: {row.id}: {escape(str(row.explanation))}", highlight=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from symbiosis.analysis.risk import partner_risk
@@ -16,13 +14,12 @@ from symbiosis.cli.analysis_common import (
     text,
 )
 from symbiosis.cli.common import (
-    EXIT_NO_SOLUTION,
     handle_errors,
+    no_solution,
     park_argument,
     parse_overrides,
     progress_status,
     scenario_options,
-    stdout,
 )
 from symbiosis.optimization import optimize
 from symbiosis.park import load_park
@@ -43,8 +40,7 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: b
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
-            stdout.print(f"[red]no solution[/] ({result.status}): nothing is at risk")
-            sys.exit(EXIT_NO_SOLUTION)
+            no_solution(result, "nothing is at risk", as_json)
         found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                              progress=status.update)
     if as_json:

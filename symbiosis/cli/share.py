@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from symbiosis.analysis.common import ResultMismatch
+from symbiosis.analysis.common import ResultMismatch, StoppedShort
 from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
 from symbiosis.cli.analysis_common import (
     as_is,
@@ -20,9 +18,9 @@ from symbiosis.cli.analysis_common import (
     text,
 )
 from symbiosis.cli.common import (
-    EXIT_NO_SOLUTION,
     UsageProblem,
     handle_errors,
+    no_solution,
     park_argument,
     parse_overrides,
     progress_status,
@@ -57,8 +55,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
-            stdout.print(f"[red]no solution[/] ({result.status}): there is no saving to share")
-            sys.exit(EXIT_NO_SOLUTION)
+            no_solution(result, "there is no saving to share", as_json)
         try:
             shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
                                  exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
@@ -66,6 +63,8 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
         except ResultMismatch as exc:  # a --time-limit stopped the park's solve short of its least cost
             raise UsageProblem(f"{exc}. Here the park was solved by this command: give it a longer "
                                "--time-limit") from exc
+        except StoppedShort as exc:  # so did a coalition's
+            raise UsageProblem(str(exc).replace("time limit, or none", "--time-limit, or none")) from exc
     transfers = transfer_prices(loaded, result)
     attrs = shares.attrs
     core = {key: attrs[key] for key in ("core_checked", "core_holds", "core_violations", "tolerance")}
