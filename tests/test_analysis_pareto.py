@@ -43,8 +43,9 @@ def test_front_ends_are_the_cost_and_emissions_optima_and_each_step_its_abatemen
     assert said == ["step 0 (solve 1 of 3): least cost", "step 2 (solve 2 of 3): least emissions",
                     "step 1 (solve 3 of 3): least cost at most 4,380 t CO2/year"]
     assert list(front.columns) == ["step", "emissions_cap", "emissions", "total_cost", "saving",
-                                   "abatement_cost", "exchanges", "status"]
+                                   "abatement_cost", "exchanges", "status", "gap"]
     assert list(front["status"]) == ["optimal"] * 3
+    assert (front["gap"] <= 1e-4).all()
     assert list(front["exchanges"]) == [1, 2, 3]
 
     cheapest, cleanest = symbiosis.optimize(park), symbiosis.optimize(park, objective="emissions")
@@ -110,3 +111,24 @@ def test_cli_pareto_writes_csv_and_png_and_json(tmp_path: Path) -> None:
     assert again.exit_code == 2 and "--force" in again.output
     table = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3"])
     assert table.exit_code == 0 and "61.3 NOK" in table.stdout
+
+
+def test_points_a_time_limit_stopped_are_said_to_be_bounds(tmp_path, monkeypatch) -> None:
+    """Under --time-limit the front printed points whose cost was not minimised, and abatement
+    costs from them, with nothing to say so: the gap column and a note beneath the table do."""
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    import symbiosis.optimization as optimization
+    from symbiosis.cli import cli
+    from symbiosis.solvers import Status
+
+    real = optimization.solve
+    monkeypatch.setattr(optimization, "solve", lambda model, options: dataclasses.replace(
+        real(model, options), status=Status.TIME_LIMIT, gap=0.02))
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    run = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3", "--time-limit", "60"],
+                             terminal_width=250)
+    said = " ".join(run.output.split())
+    assert "note: 3 points stopped at the time limit" in said and "time_limit │ 2.0%" in said

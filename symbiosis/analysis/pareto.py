@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 PARETO_COLUMNS = ["step", "emissions_cap", "emissions", "total_cost", "saving", "abatement_cost",
-                  "exchanges", "status"]
+                  "exchanges", "status", "gap"]
 # Two ends closer than this (relative to the larger) are one point: nothing to trade off.
 SAME_EMISSIONS = 1e-6
 
@@ -115,6 +115,8 @@ def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFr
             "abatement_cost": math.nan,
             "exchanges": len(result.exchanges) - result.running_today,  # proposed, as optimize counts
             "status": result.status,
+            # a point the time limit stopped: its cost an upper bound (NaN: not minimised at all)
+            "gap": float(result.summary.get("gap", math.nan)) if solved else math.nan,
         })
     for before, row in zip(rows, rows[1:], strict=False):
         avoided = before["emissions"] - row["emissions"]

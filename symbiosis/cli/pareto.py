@@ -14,6 +14,7 @@ from symbiosis.cli.analysis_common import (
     frame_json,
     json_option,
     money,
+    percent,
     show_table,
     solve_options,
     text,
@@ -73,9 +74,16 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
         show_table(front, [("step", "step", text), ("emissions_cap", "cap t/yr", tonnes),
                            ("emissions", "emissions t/yr", tonnes), ("total_cost", "total cost", cash),
                            ("saving", "saving", cash), ("abatement_cost", f"abatement {currency}/t", cash),
-                           ("exchanges", "exchanges", text), ("status", "status", text)],
+                           ("exchanges", "exchanges", text), ("status", "status", text),
+                           ("gap", "gap", percent)],
                    title=f"{loaded.name}: cost against CO2 (carbon price {loaded.settings.carbon_price:,.0f} "
                          f"{currency}/t; abatement = the carbon price at which the step pays)")
+        stopped = int(((front["status"] == "time_limit") & front["total_cost"].notna()).sum())
+        if stopped:
+            stdout.print(f"note: {stopped} point{'s' if stopped > 1 else ''} stopped at the time limit: "
+                         "their costs are upper bounds (gap column; no gap: the cost was not minimised at "
+                         "all), so the abatement costs beside them are estimates; give a longer --time-limit",
+                         highlight=False)
         if out:
             stdout.print(f"written: {out}/pareto.csv, {out}/pareto.png")
     if not front["total_cost"].notna().any():
