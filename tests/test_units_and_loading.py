@@ -885,3 +885,16 @@ def test_ids_typed_in_either_unicode_form_are_one_id(tmp_path: Path) -> None:
     nfd = unicodedata.normalize("NFD", "firms.borl\u00e4nge.streams.network.amount")
     changed = load_park(tmp_path / "park", overrides={nfd: "20 GWh/year"})
     assert changed.stream("borl\u00e4nge.network").amount == pytest.approx(20000 / 8760)
+
+
+def test_a_profile_named_in_the_other_unicode_form_is_found(tmp_path: Path) -> None:
+    """Park files are read in composed form (NFC); a profile saved on a Mac has a decomposed (NFD)
+    name on disk, which the composed path in park.yaml must still find."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFD", "varme_bjørn_ä.csv")
+    firms = _firms(cooling=_supply(profile=f"profiles/{unicodedata.normalize('NFC', name)}"))
+    folder = write_park(tmp_path / "park", park_dict(firms),
+                        {f"profiles/{name}": "".join("1\n" if h % 2 else "3\n" for h in range(24))})
+    park = load_park(folder)
+    assert park.stream("plant.cooling").profile[:2] == pytest.approx((1.5, 0.5))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -624,11 +625,21 @@ def _profile(reader: Reader, loc: tuple, text: str, folder: Path | None) -> tupl
                        "copy the profile into the park folder (e.g. profiles/) and refer to it there")
         return None
     try:
-        return load_profile(path)
+        return load_profile(_as_on_disk(path))
     except ProfileProblem as exc:
         reader.problem(loc, f"'{text}': {exc.found}", "a CSV of one column of numbers >= 0: 8760 hourly "
                        "rows (or 8784, 365, 12, 168 or 24)", exc.hint)
         return None
+
+
+def _as_on_disk(path: Path) -> Path:
+    """``path``, or the file beside it whose name is the same text in another Unicode form: park
+    files are read in composed form (NFC), while a Mac writes file names decomposed (NFD)."""
+    if path.exists() or not path.parent.is_dir():
+        return path
+    wanted = unicodedata.normalize("NFC", path.name)
+    return next((other for other in path.parent.iterdir()
+                 if unicodedata.normalize("NFC", other.name) == wanted), path)
 
 
 def build_park(
