@@ -340,10 +340,14 @@ def test_an_existing_link_is_kept_free_and_capped_and_counts_in_the_baseline(mak
     # and the exchanges' savings add up to the park's: it showed 93 x 8,760 = 814,680 NOK a
     # year saved against having no pipe, and a payback of 0 years.
     assert old["saving"] == 0.0  # not 2.9e-11: rounding of an unchanged flow is no saving
-    # Its avoided cost was avoided today too: 0, not the 93 x 8,760 + 17,520 it avoids against
-    # no pipe, which summed with the new pipe's counted the existing pipe's value twice.
-    assert old["avoided_cost"] == 0.0
+    # Its avoided cost is as it runs, against no pipe (boiler 80 and cooling 15 NOK/MWh x 8,760),
+    # as its costs are: the transfer that splits it rests on it (the same in transfer_prices).
+    assert old["avoided_cost"] == pytest.approx(95 * HOURS, rel=1e-9)
     assert new["avoided_cost"] - new["annual_cost"] == pytest.approx(new["saving"], rel=1e-9)
+    from symbiosis.analysis import transfer_prices
+
+    transfers = transfer_prices(park, result).set_index("id")["transfer"]
+    assert transfers.to_dict() == pytest.approx(result.exchanges.set_index("id")["transfer"].to_dict())
     assert old["co2_avoided"] == pytest.approx(0, abs=1e-6)
     assert math.isnan(old["payback_years"])
     assert result.exchanges["saving"].sum() == pytest.approx(result.saving, rel=1e-6)

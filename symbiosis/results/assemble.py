@@ -124,7 +124,7 @@ def assemble_result(
 
 
 # What an existing link's row shows as the change from today (the baseline runs it too).
-CHANGE_COLUMNS = ("avoided_cost", "saving", "co2_avoided")
+CHANGE_COLUMNS = ("saving", "co2_avoided")
 
 
 def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -136,11 +136,11 @@ def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _existing_from_today(exchanges: pd.DataFrame, today: pd.DataFrame) -> pd.DataFrame:
-    """An existing link already runs in the baseline (today's park), so its row's avoided cost,
-    saving and CO2 avoided are what changes from today (0 where it runs as today): the exchanges'
-    savings and CO2 avoided then add up to the park's, and no avoided cost is counted twice (once
-    today, once again as new). Its capacity, amounts, costs and transfer are as it runs (they make
-    up the park's total cost); it has no payback (nothing is invested)."""
+    """An existing link already runs in the baseline (today's park), so its row's saving and CO2
+    avoided are what changes from today (0 where it runs as today): the exchanges' savings and CO2
+    avoided then add up to the park's. Its capacity, amounts, costs, avoided cost and transfer are
+    as it runs, against no link (they make up the park's total cost, and the transfer splits them);
+    it has no payback (nothing is invested)."""
     existing = exchanges["existing"].astype(bool) if len(exchanges) else pd.Series(dtype=bool)
     if not existing.any():
         return exchanges
