@@ -186,3 +186,20 @@ def test_re_solves_side_by_side_give_the_same_table(folder: Path, monkeypatch: p
     assert said[0] == "3 re-solves, 2 at a time" and len(said) == 4
     pd.testing.assert_frame_equal(together, alone)
     assert not module._reloadable(symbiosis.load_park(folder, overrides={"park.carbon_price": "30 NOK/t"}))
+
+
+def test_a_row_in_words_reads_the_same_from_the_table_and_its_csv() -> None:
+    """The report's "Why, and why not" said "not built" where explain said "not built (would carry
+    nothing)", and the command line "built" for an existing link it does not explain."""
+    from symbiosis.analysis.explain import state_in_words
+    from symbiosis.report.document import _why_section
+
+    assert state_in_words(False, True, "optimal") == "not built (would carry nothing)"
+    assert state_in_words("False", "True", "optimal") == "not built (would carry nothing)"  # as read from CSV
+    assert state_in_words(True, math.nan, "existing") == "existing (kept, not explained)"
+    assert state_in_words(True, math.nan, "time_limit") == "built (re-solve stopped)"
+    why = pd.DataFrame([{"id": "L003", "from_firm": "a", "from_stream": "x", "to_firm": "b", "to_stream": "y",
+                         "technology": "truck", "built": "False", "carries_nothing": "True",
+                         "status": "optimal", "margin": math.nan, "required_cut": math.nan}])
+    (table,) = [block for block in _why_section(why, "NOK").blocks if hasattr(block, "rows")]
+    assert table.rows[0][3] == "not built (would carry nothing)"

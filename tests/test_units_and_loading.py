@@ -898,3 +898,21 @@ def test_a_profile_named_in_the_other_unicode_form_is_found(tmp_path: Path) -> N
                         {f"profiles/{name}": "".join("1\n" if h % 2 else "3\n" for h in range(24))})
     park = load_park(folder)
     assert park.stream("plant.cooling").profile[:2] == pytest.approx((1.5, 0.5))
+
+
+def test_a_decimal_comma_in_a_flow_mapping_says_so(tmp_path: Path) -> None:
+    """{price: 0,65 NOK/kWh}: YAML splits at the comma into price 0 and a key '65 NOK/kWh', which
+    was refused as an unknown key ('choose one of: carrier, emissions, ...')."""
+    text = ("park: {name: t, currency: NOK, discount_rate: 7 %, carbon_price: 0 NOK/t}\n"
+            "routes:\n  grid: {carrier: electricity, price: 0,65 NOK/kWh}\n"
+            "firms:\n  a: {location: {x: 0 m, y: 0 m}, streams: {}}\n")
+    with pytest.raises(ParkError) as caught:
+        load_park(write_park(tmp_path / "park", text))
+    (problem,) = caught.value.problems
+    assert "a decimal comma?" in problem.hint and "quote the whole value" in problem.hint
+
+
+def test_profile_with_thousands_after_spaces(tmp_path: Path) -> None:
+    """'1 000,5' in a ';' or tab file (a Nordic sheet's thousands) was refused: 'every row needs a number'."""
+    hourly = _profile(tmp_path, "".join(f"{h}\t{'1 000,5' if h % 2 else '2 001,0'}\n" for h in range(24)))
+    assert hourly[1] / hourly[0] == pytest.approx(1000.5 / 2001.0)

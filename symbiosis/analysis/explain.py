@@ -168,6 +168,20 @@ def _refuse_unknown(unknown: list[str]) -> None:
         raise UnknownLink(f"no candidate link {', '.join(map(str, unknown))}; see symbiosis candidates")
 
 
+def state_in_words(built: object, carries_nothing: object, status: object) -> str:
+    """A row of the table in words: ``built``, ``not built (would carry nothing)``, ``existing
+    (kept, not explained)``; `` (re-solve stopped)`` after a re-solve the time limit cut short.
+    Values as the table holds them, or as its CSV reads back (``"True"``)."""
+    def true(value: object) -> bool:
+        return value is True or str(value).strip().lower() == "true"
+
+    if str(status) == "existing":
+        return "existing (kept, not explained)"
+    nothing = " (would carry nothing)" if true(carries_nothing) else ""
+    words = "built" if true(built) else "not built" + nothing
+    return words + (" (re-solve stopped)" if str(status) == "time_limit" else "")
+
+
 # A forced-in link that delivers no more than this a year (MWh or t) carries nothing.
 CARRIES_NOTHING = 1e-6
 

@@ -8,6 +8,7 @@ import click
 from rich.markup import escape
 
 from symbiosis.analysis.explain import explain as run_explain
+from symbiosis.analysis.explain import state_in_words
 from symbiosis.candidates import find_candidates
 from symbiosis.cli.analysis_common import (
     echo_json,
@@ -81,8 +82,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
     cash = money(loaded.currency)
     shown = table.assign(link=[f"{r.from_firm}.{r.from_stream} -> {r.to_firm}.{r.to_stream}"
                                for r in table.itertuples()],
-                         state=["built" if r.built else "not built" + (" (would carry nothing)"
-                                                                         if r.carries_nothing is True else "")
+                         state=[state_in_words(r.built, r.carries_nothing, r.status)
                                 for r in table.itertuples()])
     show_table(shown, [("id", "id", text), ("link", "link", text), ("technology", "technology", text),
                        ("state", "state", text), ("required_cut", "required cut", cash),

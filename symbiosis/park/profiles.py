@@ -63,6 +63,8 @@ def read_values(path: Path) -> np.ndarray:
     values: list[float] = []
     for number, cells in rows:
         written = ",".join(cells) if joined else cells[-1]
+        if _SPACE_GROUPED.match(written):  # thousands after spaces, as Nordic sheets write them
+            written = re.sub(r"[ \u00a0\u202f]", "", written)
         if written.count(",") == 1 and "." not in written:
             if delimiter == "," and not joined:  # a quoted cell ("12,5") of a comma file
                 _not_a_thousands_comma(written, number)
@@ -146,6 +148,7 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 _DIGITS = re.compile(r"^\d+$")
+_SPACE_GROUPED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
 _DOTTED = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)$")
 COMMA_HINT = ("save it with ';' between columns (then 12,5 is read as 12.5), or write decimals with a point "
               "(12.5) and no thousands commas")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,10 @@ def _too_large(found: str) -> _Refused:
                     "check the file's brackets and indentation, and its anchors (&) and aliases (*)")
 
 
+# What is left of "0,65 SEK/kWh" after YAML split {price: 0,65 SEK/kWh} at its comma: a key "65 SEK/kWh".
+_DIGITS_THEN_UNIT = re.compile(r"^\d+\s+\S")
+
+
 def _number_key(key: int | float, value: Any, loc: tuple) -> _Refused:
     """A key YAML read as a number: an id written as digits (``007:`` is the number 7, the
     zeros gone), or the digits after a decimal comma in ``{lat: 60,7282}`` (a key 7282)."""
@@ -94,6 +99,11 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
         for k, v in node.items():
             if isinstance(k, int | float) and not isinstance(k, bool):
                 raise _number_key(k, v, loc)
+            if isinstance(k, str) and v is None and _DIGITS_THEN_UNIT.match(k):
+                raise _Refused(f"the key '{k}'", "a key of text: an id or a field name",
+                               "a decimal comma? In {a: b, ...} a comma starts the next key: write the "
+                               f"number before '{k}' with a decimal point, or quote the whole value "
+                               "(price: '0,65 SEK/kWh')", (*loc, k))
         return {str(k): _plain(v, count, (*loc, str(k))) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
         return [_plain(v, count, (*loc, i)) for i, v in enumerate(node)]

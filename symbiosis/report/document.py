@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis import __version__
+from symbiosis.analysis.explain import state_in_words
 from symbiosis.park import Carrier, Park, Technology
 from symbiosis.park.fields import MONEY_PER_CAPACITY, MONEY_PER_STORED, RATE, capacity_is_energy
 from symbiosis.report.changes import SAVING_MOVED, Changes
@@ -258,7 +259,8 @@ def _why_section(why: pd.DataFrame, currency: str) -> Section:
         built = bool(row.built) if not isinstance(row.built, str) else row.built.lower() == "true"
         amount = row.margin if built else row.required_cut
         rows.append((str(row.id), f"{row.from_firm}.{row.from_stream} -> {row.to_firm}.{row.to_stream}",
-                     str(row.technology), "built" if built else "not built",
+                     str(row.technology), state_in_words(row.built, getattr(row, "carries_nothing", False),
+                                                         getattr(row, "status", "")),
                      money(float(amount), currency, per_year=True) if pd.notna(amount) else "-"))
     return Section("why", "Why, and why not", (
         Paragraph("For a link not built: how much its yearly cost must fall before it is built. For an "
@@ -363,7 +365,7 @@ def _assumptions_section(result: Result, park: Park, currency: str) -> Section:
                         "lifetime", "fixed O&M per year", "running and transport"),
                        tuple(technologies), frozenset({2, 4, 5, 6}),
                        title="Technologies (catalogue with the park's overrides; sources below)",
-                       widths=(1.5, 1.0, 0.85, 1.9, 0.85, 0.7, 0.65, 1.55))
+                       widths=(1.5, 0.95, 1.0, 1.8, 0.85, 0.7, 0.65, 1.55))  # "investment" whole
     text = Paragraph("Prices and emission factors are per MWh for energy and per tonne for materials and "
                      "gases, in the park's currency; investment is annualised at the discount rate over each "
                      "technology's lifetime. A link or heat pump with a cost curve pays the curve's "

@@ -83,9 +83,9 @@ def worse_off_note(worse_off: Any, currency: str) -> str:
     and where to find a split that does not; '' when there is none."""
     if worse_off is None or len(worse_off) == 0:
         return ""
-    named = ", ".join(f"{row.firm} ({money(-row.saving, currency, per_year=True)})"
-                      for row in worse_off.itertuples())
+    named = ", ".join(f"{row.name if isinstance(row.name, str) and row.name else row.firm} "
+                      f"({money(-row.saving, currency, per_year=True)})" for row in worse_off.itertuples())
     return (f"Under the half-and-half split {named} end{'s' if len(worse_off) == 1 else ''} worse off than "
             "today: an exchange running today carries less, or a link costs more than its half of the "
-            "saving. The park still gains; `symbiosis share` gives each firm a share of it (Shapley "
+            "saving. The park still gains; symbiosis share gives each firm a share of it (Shapley "
             "value) checked to leave every firm at least as well off as alone.")
