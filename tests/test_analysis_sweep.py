@@ -233,3 +233,12 @@ def test_runs_that_a_time_limit_left_without_a_solution_exit_1(tmp_path: Path) -
     run = CliRunner().invoke(cli, ["sweep", str(folder), "--set", "park.carbon_price=100..125:25",
                                    "--time-limit", "0"])
     assert run.exit_code == 1, run.output
+
+
+def test_a_range_with_decimal_commas_is_read_as_park_files_read_numbers() -> None:
+    """'500,5..1000:499,5 NOK/t' was refused ("no range") though --set reads '500,5 NOK/t';
+    '1,000..2,000:500' (thousands or decimals?) is refused as a park file refuses '1,000'."""
+    assert grid_values("500,5..1000:499,5 NOK/t") == ["500.5 NOK/t", "1000 NOK/t"]
+    assert grid_values("0.1..0.3:0.1") == [0.1, 0.2, 0.3]
+    with pytest.raises(ValueError, match="thousands comma"):
+        grid_values("1,000..2,000:500")

@@ -39,13 +39,13 @@ from symbiosis.analysis.common import KEY_COLUMNS, link_key, records
 from symbiosis.models import OBJECTIVES
 from symbiosis.park import Park
 from symbiosis.results.result import json_value
-from symbiosis.units import unit_written
+from symbiosis.units import UnitProblem, split_number, unit_written
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
                "co2_avoided", "investment", "gap", "bound", "exchanges", "start", "solve_s", "error"]
 EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "saving_min", "saving_max",
                     "capacity_min", "capacity_max", "capacity_unit"]
-NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+NUMBER = r"[-+]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][-+]?\d+)?"  # a decimal point or comma, as in park files
 RANGE = re.compile(rf"^\s*(?P<start>{NUMBER})\s*\.\.\s*(?P<stop>{NUMBER})\s*:\s*(?P<step>{NUMBER})"
                    r"\s*(?P<unit>.*?)\s*$")
 MAX_VALUES = 10_000
@@ -109,9 +109,10 @@ def grid_values(text: Any, *, unit_of: str | None = None) -> list[Any]:
                              "e.g. 500..2000:250 NOK/t")
         return [text]
     try:
-        start, stop, step = (Decimal(match[name]) for name in ("start", "stop", "step"))
-    except InvalidOperation:
-        raise ValueError(f"'{text}': START, STOP and STEP must be numbers") from None
+        start, stop, step = (_decimal(match[name]) for name in ("start", "stop", "step"))
+    except (InvalidOperation, UnitProblem) as exc:
+        why = f" ({exc.hint})" if isinstance(exc, UnitProblem) else ""
+        raise ValueError(f"'{text}': START, STOP and STEP must be numbers{why}") from None
     if step <= 0:
         raise ValueError(f"'{text}': STEP must be positive")
     if stop < start:
@@ -124,6 +125,14 @@ def grid_values(text: Any, *, unit_of: str | None = None) -> list[Any]:
     if unit:
         return [f"{_decimal_text(value)} {unit}" for value in values]
     return [int(value) if value == value.to_integral_value() else float(value) for value in values]
+
+
+def _decimal(written: str) -> Decimal:
+    """A number of a range as park files read it (``499,5``), exactly; ``1,000`` is refused as there."""
+    split = split_number(written, "a number")
+    if split is None:
+        raise InvalidOperation(written)
+    return Decimal(repr(split[0]))
 
 
 def _decimal_text(value: Decimal) -> str:
