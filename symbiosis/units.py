@@ -57,9 +57,12 @@ UNITS_PER_EUR = {
 }
 CURRENCIES = tuple(UNITS_PER_EUR)
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?"  # 12 500,5 (Nordic)
+# Thousands in groups of three after spaces (or the no-break spaces sheets copy), as Nordic
+# writing has them: 12 500,5, where the comma is then a decimal comma.
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?"
+_NUMBER = re.compile(rf"^\s*([-+]?(?:{_SPACED}"
                      r"|\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
-_SPACES = re.compile(r"[ \u00a0\u202f]")
+_WHOLLY_SPACED = re.compile(rf"^[-+]?{_SPACED}$")
 
 
 @cache
@@ -117,14 +120,19 @@ def split_number(text: str, expected: str = "") -> tuple[float, str] | None:
     if not match:
         return None
     written = match.group(1).replace("_", "")
-    if _SPACES.search(written):  # thousands in groups of three after spaces (12 500,5): the comma is decimal
-        number = _SPACES.sub("", written).replace(",", ".")
-    else:
-        number = _without_commas(written, text, expected)
+    number = spaced_thousands(written) or _without_commas(written, text, expected)
     try:
         return float(number), match.group(2)
     except ValueError:
         return None
+
+
+def spaced_thousands(written: str) -> str | None:
+    """``'12 500,5'`` as Python reads it, ``'12500.5'``: thousands in groups of three after
+    spaces, the comma then decimal; None for text written otherwise."""
+    if not _WHOLLY_SPACED.match(written):
+        return None
+    return re.sub(r"[ \u00a0\u202f]", "", written).replace(",", ".")
 
 
 def _without_commas(number: str, text: str, expected: str) -> str:

@@ -168,17 +168,19 @@ def _refuse_unknown(unknown: list[str]) -> None:
         raise UnknownLink(f"no candidate link {', '.join(map(str, unknown))}; see symbiosis candidates")
 
 
+def is_true(value: object) -> bool:
+    """A yes of the table, as it holds it (``True``, ``numpy.True_``) or as its CSV reads it
+    back (``"True"``)."""
+    return str(value).strip().lower() == "true"
+
+
 def state_in_words(built: object, carries_nothing: object, status: object) -> str:
     """A row of the table in words: ``built``, ``not built (would carry nothing)``, ``existing
-    (kept, not explained)``; `` (re-solve stopped)`` after a re-solve the time limit cut short.
-    Values as the table holds them, or as its CSV reads back (``"True"``)."""
-    def true(value: object) -> bool:
-        return value is True or str(value).strip().lower() == "true"
-
+    (kept, not explained)``; `` (re-solve stopped)`` after a re-solve the time limit cut short."""
     if str(status) == "existing":
         return "existing (kept, not explained)"
-    nothing = " (would carry nothing)" if true(carries_nothing) else ""
-    words = "built" if true(built) else "not built" + nothing
+    nothing = " (would carry nothing)" if is_true(carries_nothing) else ""
+    words = "built" if is_true(built) else "not built" + nothing
     return words + (" (re-solve stopped)" if str(status) == "time_limit" else "")
 
 

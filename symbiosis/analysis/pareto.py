@@ -113,7 +113,7 @@ def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFr
             "total_cost": result.total_cost if solved else math.nan,
             "saving": result.saving if solved else math.nan,
             "abatement_cost": math.nan,
-            "exchanges": len(result.exchanges) - result.running_today,  # proposed, as optimize counts
+            "exchanges": result.proposed,  # as optimize counts them
             "status": result.status,
             # a point the time limit stopped: its cost an upper bound (NaN: not minimised at all)
             "gap": float(result.summary.get("gap", math.nan)) if solved else math.nan,

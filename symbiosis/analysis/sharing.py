@@ -517,7 +517,8 @@ class CoalitionModel:
             raise StoppedShort(
                 f"a coalition's solve (the park without the links {', '.join(sorted(left_out)) or 'none'}) "
                 f"stopped at its time limit {_gap_text(outcome.gap)} from its least cost, so its worth, and "
-                "every share built on it, would be a guess: give a longer time limit, or none")
+                "every share built on it, would be a guess: give a longer time limit (--time-limit, "
+                "time_limit=), or none")
         built = frozenset(link for link in self._free if (links.build[link].value or 0) > 0.5
                           or (links.capacity[link].value or 0) > 0)
         return float(outcome.objective), built

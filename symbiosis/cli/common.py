@@ -292,8 +292,7 @@ def exchanges_text(result: Result) -> str:
     """'8 proposed exchanges and 4 running today': an existing link is no proposal (``optimize``,
     ``report`` and the report's headline count alike)."""
     running = result.running_today
-    return f"{len(result.exchanges) - running} proposed exchanges" + (f" and {running} running today"
-                                                                      if running else "")
+    return f"{result.proposed} proposed exchanges" + (f" and {running} running today" if running else "")
 
 
 def quantity(value: float, unit: str) -> str:

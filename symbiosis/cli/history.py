@@ -79,8 +79,9 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
     if as_json:
         click.echo(json.dumps([asdict(run) for run in runs], indent=2))
         return
-    if not every and name is not None and scenario is not None and History(path).runs(name):
-        scenarios = sorted({run.scenario or "(base)" for run in History(path).runs(name)})
+    of_park = History(path).runs(name) if not every and name is not None and scenario is not None else []
+    if of_park:
+        scenarios = sorted({run.scenario or "(base)" for run in of_park})
         stderr.print(f"no runs of '{name}' with scenario '{scenario}' in {path}; its runs have the "
                      f"scenarios {', '.join(scenarios)}", highlight=False)
     elif not every and name is not None:  # a name the history does not know: say which it knows

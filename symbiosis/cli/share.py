@@ -64,7 +64,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
             raise UsageProblem(f"{exc}. Here the park was solved by this command: give it a longer "
                                "--time-limit") from exc
         except StoppedShort as exc:  # so did a coalition's
-            raise UsageProblem(str(exc).replace("time limit, or none", "--time-limit, or none")) from exc
+            raise UsageProblem(str(exc)) from exc
     transfers = transfer_prices(loaded, result)
     attrs = shares.attrs
     core = {key: attrs[key] for key in ("core_checked", "core_holds", "core_violations", "tolerance")}

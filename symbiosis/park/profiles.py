@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from symbiosis.units import spaced_thousands
+
 HOURS = 8760
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 LEAP_DAY_INDEX = 59  # 29 February is the 60th day of a leap year
@@ -63,8 +65,7 @@ def read_values(path: Path) -> np.ndarray:
     values: list[float] = []
     for number, cells in rows:
         written = ",".join(cells) if joined else cells[-1]
-        if _SPACE_GROUPED.match(written):  # thousands after spaces, as Nordic sheets write them
-            written = re.sub(r"[ \u00a0\u202f]", "", written)
+        written = spaced_thousands(written) or written  # 1 000,5, as Nordic sheets write it
         if written.count(",") == 1 and "." not in written:
             if delimiter == "," and not joined:  # a quoted cell ("12,5") of a comma file
                 _not_a_thousands_comma(written, number)
@@ -148,7 +149,6 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 _DIGITS = re.compile(r"^\d+$")
-_SPACE_GROUPED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
 _DOTTED = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)$")
 COMMA_HINT = ("save it with ';' between columns (then 12,5 is read as 12.5), or write decimals with a point "
               "(12.5) and no thousands commas")

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis import __version__
-from symbiosis.analysis.explain import state_in_words
+from symbiosis.analysis.explain import is_true, state_in_words
 from symbiosis.park import Carrier, Park, Technology
 from symbiosis.park.fields import MONEY_PER_CAPACITY, MONEY_PER_STORED, RATE, capacity_is_energy
 from symbiosis.report.changes import SAVING_MOVED, Changes
@@ -167,7 +167,7 @@ def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
         Headline("CO2 avoided per year", f"{number(s.get('co2_avoided'))} t", co2_note),
         Headline("Investment", money(s.get("investment"), currency), "in new links and equipment"),
         # as `optimize` counts them: an exchange running today is no proposal
-        Headline("Proposed exchanges", str(len(result.exchanges) - existing),
+        Headline("Proposed exchanges", str(result.proposed),
                  f"and {existing} running today" if existing else "ranked by net annual benefit"),
         Headline("Solver status", solver, f"{s.get('solver', '')}: {s.get('solver_message', '')}"),
     )
@@ -256,7 +256,7 @@ def _why_section(why: pd.DataFrame, currency: str) -> Section:
     of its saving each exchange may lose, found by fixing it in or out and solving again."""
     rows = []
     for row in why.itertuples():
-        built = bool(row.built) if not isinstance(row.built, str) else row.built.lower() == "true"
+        built = is_true(row.built)
         amount = row.margin if built else row.required_cut
         rows.append((str(row.id), f"{row.from_firm}.{row.from_stream} -> {row.to_firm}.{row.to_stream}",
                      str(row.technology), state_in_words(row.built, getattr(row, "carries_nothing", False),

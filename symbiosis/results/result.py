@@ -129,6 +129,11 @@ class Result:
         return int(table["existing"].astype(bool).sum()) if len(table) and "existing" in table.columns else 0
 
     @property
+    def proposed(self) -> int:
+        """How many of the exchanges are proposals: those not running today."""
+        return len(self.exchanges) - self.running_today
+
+    @property
     def worse_off(self) -> pd.DataFrame:
         """Firms whose saving under the half-and-half split is a loss of half a currency unit or
         more a year (an exchange they have today carries less, or a hub link costs them more than
