@@ -203,3 +203,23 @@ def test_a_row_in_words_reads_the_same_from_the_table_and_its_csv() -> None:
                          "status": "optimal", "margin": math.nan, "required_cut": math.nan}])
     (table,) = [block for block in _why_section(why, "NOK").blocks if hasattr(block, "rows")]
     assert table.rows[0][3] == "not built (would carry nothing)"
+
+
+def test_a_park_changed_while_workers_re_solve_is_said_plainly(folder: Path) -> None:
+    """A worker that loaded other park data than the result's raised a bare ValueError, a traceback
+    on the command line; it is a ResultMismatch, which the command turns into its message."""
+    import importlib
+
+    from symbiosis.analysis import ResultMismatch
+
+    explain_module = importlib.import_module("symbiosis.analysis.explain")
+
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    candidate = result.candidates.iloc[0]
+    explain_module._worker_park = park
+    try:
+        with pytest.raises(ResultMismatch, match="changed while explain ran"):
+            explain_module._explain_in_worker("another fingerprint", result, candidate, None)
+    finally:
+        explain_module._worker_park = None

@@ -27,7 +27,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import pandas as pd
 
-from symbiosis.analysis.common import Progress, Solve, check_result, key_text, link_key, require_park
+from symbiosis.analysis.common import (
+    Progress,
+    ResultMismatch,
+    Solve,
+    check_result,
+    key_text,
+    link_key,
+    require_park,
+)
 from symbiosis.candidates import find_candidates
 from symbiosis.park import Park
 from symbiosis.results import Result
@@ -152,7 +160,8 @@ def _load_in_worker(folder: str) -> None:
 
 def _explain_in_worker(fingerprint: str, result: Result, candidate: pd.Series, solve: Solve) -> dict:
     if _worker_park is None or _worker_park.fingerprint != fingerprint:
-        raise ValueError("the park's files changed while explain ran; run it again")
+        raise ResultMismatch(f"the park's files in {_worker_park.folder if _worker_park else 'its folder'} "
+                             "changed while explain ran, so the result is of other park data: run it again")
     return _explain_one(_worker_park, result, candidate, solve)
 
 

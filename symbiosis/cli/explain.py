@@ -7,6 +7,7 @@ import os
 import click
 from rich.markup import escape
 
+from symbiosis.analysis.common import ResultMismatch
 from symbiosis.analysis.explain import explain as run_explain
 from symbiosis.analysis.explain import state_in_words
 from symbiosis.candidates import find_candidates
@@ -21,6 +22,7 @@ from symbiosis.cli.analysis_common import (
     text,
 )
 from symbiosis.cli.common import (
+    UsageProblem,
     check_out_file,
     handle_errors,
     no_solution,
@@ -70,9 +72,12 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             no_solution(result, "there is nothing to explain", as_json)
-        table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
-                            gap=gap, threads=threads, progress=status.update,
-                            workers=workers or min(os.cpu_count() or 1, 4))
+        try:
+            table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
+                                gap=gap, threads=threads, progress=status.update,
+                                workers=workers or min(os.cpu_count() or 1, 4))
+        except ResultMismatch as exc:  # the park's files changed while its re-solves ran
+            raise UsageProblem(str(exc)) from exc
     if out_csv:
         write_output(out_csv, write_csv(table), force=force)
     if as_json:
