@@ -30,7 +30,7 @@ from analysis_parks import (
     two_exchanges,
 )
 from click.testing import CliRunner
-from conftest import park_dict, write_park
+from conftest import PARKS, park_dict, write_park
 
 import symbiosis
 from symbiosis.analysis import core_violations, fair_shares, transfer_prices
@@ -530,3 +530,19 @@ def test_no_solution_under_json_is_json(tmp_path: Path, command: str, monkeypatc
     assert run.exit_code == 1
     said = json.loads(run.stdout)
     assert said["status"] == "time_limit" and said["error"].startswith("no solution (time_limit)")
+
+
+def test_a_link_that_delivers_nothing_has_no_transfer_price_in_either_table(tmp_path) -> None:
+    """Mo Industripark's existing CO gas link L043 carries nothing in the optimum: the exchanges
+    table gave it a transfer price of 0.0 where ``symbiosis share`` gave none (NaN, null in JSON);
+    a price per unit delivered needs a delivery, so both say none."""
+    park = symbiosis.load_park(PARKS / "mo_industripark")
+    result = symbiosis.optimize(park)
+    idle = result.exchanges[result.exchanges["annual_amount"] <= 0]
+    assert len(idle), "the test needs a listed link that delivers nothing"
+    assert idle["transfer_price"].isna().all()
+    shared = transfer_prices(park, result).set_index("id")["transfer_price"]
+    for link in idle["id"]:
+        assert math.isnan(shared[link])
+    priced = result.exchanges[result.exchanges["annual_amount"] > 0]
+    assert priced["transfer_price"].notna().all()

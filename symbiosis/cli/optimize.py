@@ -30,6 +30,7 @@ from symbiosis.park import load_park
 from symbiosis.report.numbers import worse_off_note
 from symbiosis.results import Result
 from symbiosis.results.result import SAVED_FILES
+from symbiosis.results.values import yearly_values
 from symbiosis.solvers.status import STOPPED_MESSAGE
 
 
@@ -153,14 +154,14 @@ def show_values_table(result: Result) -> None:
             else "the solve has no solution, or the solver gives no duals"
         stdout.print(f"no stream values: {why}")
         return
-    weighted = values.assign(weighted=values["value"] * values["hours"])
-    summary = weighted.groupby(["stream", "direction", "unit"], sort=False).agg(
-        weighted=("weighted", "sum"), hours=("hours", "sum"), low=("value", "min"), high=("value", "max"))
+    keys = ["stream", "direction", "unit"]
+    summary = values.groupby(keys, sort=False).agg(low=("value", "min"), high=("value", "max"))
+    summary["mean"] = yearly_values(values, keys)
     title = "what each stream is worth to the park (per unit; supply: one more, demand: one less)"
     table = Table(title=title, title_justify="left")
-    for column in ("stream", "direction", "mean value", "lowest", "highest"):
+    for column in ("stream", "direction", "over the year", "lowest step", "highest step"):
         table.add_column(column, justify="left" if column in ("stream", "direction") else "right")
     for (stream, direction, unit), row in summary.iterrows():
-        table.add_row(stream, direction, quantity(row["weighted"] / row["hours"], unit),
+        table.add_row(stream, direction, quantity(row["mean"], unit),
                       quantity(row["low"], unit), quantity(row["high"], unit))
     stdout.print(table)

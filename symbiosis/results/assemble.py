@@ -12,7 +12,7 @@ from symbiosis.models.data import ModelData
 from symbiosis.park import Park
 from symbiosis.results.extract import EXCHANGE_COLUMNS, Evaluation
 from symbiosis.results.result import Result
-from symbiosis.results.values import VALUE_COLUMNS
+from symbiosis.results.values import VALUE_COLUMNS, yearly_values
 from symbiosis.solvers import SolveOutcome
 from symbiosis.time import TimeSteps
 
@@ -154,12 +154,9 @@ def _existing_from_today(exchanges: pd.DataFrame, today: pd.DataFrame) -> pd.Dat
 
 
 def _dual_prices(exchanges: pd.DataFrame, values: pd.DataFrame | None) -> list[float]:
-    """A transfer price from the duals: what one more unit of the exchange's supply is worth to
-    the park (hours-weighted over the steps), per MWh or t taken; NaN without values."""
+    """A transfer price from the duals: what one more unit of the exchange's supply (along its
+    profile) is worth to the park, per MWh or t taken (:func:`yearly_values`); NaN without values."""
     if values is None or values.empty or exchanges.empty:
         return [math.nan] * len(exchanges)
-    weighted = (
-        values.assign(product=values["value"] * values["hours"]).groupby("stream")[["product", "hours"]].sum()
-    )
-    mean = weighted["product"] / weighted["hours"]
+    mean = yearly_values(values)
     return [float(mean.get(f"{row.from_firm}.{row.from_stream}", math.nan)) for row in exchanges.itertuples()]

@@ -337,7 +337,9 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
                 "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": c.is_existing,
                 "transfer": transfer,
-                "transfer_price": transfer / annual_delivered if annual_delivered > 0 else 0.0,
+                "transfer_price": transfer / annual_delivered
+                if annual_delivered > 0 and c.from_firm != c.to_firm else math.nan,  # no price without a
+                # delivery or a counterparty, as symbiosis share says it
             }
         )
         ledger.charge_sites({c.from_firm, c.to_firm}, link_cost, own_emissions)
@@ -397,7 +399,7 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
                 "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": False,
                 "transfer": 0.0,
-                "transfer_price": 0.0,
+                "transfer_price": math.nan,  # a store or hub unit: no counterparty
             }
         )
         ledger.charge_sites({firm}, annual_cost, 0.0)
@@ -455,7 +457,7 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
                 "payback_years": math.inf,
                 "existing": False,
                 "transfer": 0.0,
-                "transfer_price": 0.0,
+                "transfer_price": math.nan,  # a store or hub unit: no counterparty
             }
         )
         ledger.charge_sites(
@@ -485,7 +487,7 @@ def _carry_hubs(park: Park, ledger: _Ledger) -> None:
             # of the hub's result: the hub ends even on each link, as in ``symbiosis share``.
             row["transfer"] += share * cost if hub_supplies else -share * cost
             amount = row["annual_amount"]
-            row["transfer_price"] = row["transfer"] / amount if amount > 0 else 0.0
+            row["transfer_price"] = row["transfer"] / amount if amount > 0 else math.nan
         ledger.site_cost[hub] = ledger.site_emissions[hub] = 0.0
 
 

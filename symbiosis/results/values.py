@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -20,7 +21,7 @@ from symbiosis.models.data import ModelData
 from symbiosis.models.heat import cold_steps
 from symbiosis.park import Carrier
 
-VALUE_COLUMNS = ["stream", "firm", "carrier", "direction", "step", "hours", "value", "unit"]
+VALUE_COLUMNS = ["stream", "firm", "carrier", "direction", "step", "hours", "amount_share", "value", "unit"]
 
 
 def stream_values(m: pyo.ConcreteModel, data: ModelData, duals: dict, currency: str) -> pd.DataFrame:
@@ -58,6 +59,7 @@ def stream_values(m: pyo.ConcreteModel, data: ModelData, duals: dict, currency: 
         if key.split(".", 1)[0] not in {s.firm for s in data.streams.values() if s.firm}:
             continue
         carrier = Carrier(stream.carrier)
+        shares = amount_shares(stream.rate, data.weights)
         for t in data.steps:
             hours = float(data.weights[t])
             slope = gradient.get((key, t), 0.0) + hours * (
@@ -73,6 +75,7 @@ def stream_values(m: pyo.ConcreteModel, data: ModelData, duals: dict, currency: 
                     "supply" if stream.is_supply else "demand",
                     t,
                     hours,
+                    float(shares[t]),
                     value,
                     f"{currency}/{carrier.annual_unit}",
                 )
@@ -134,3 +137,24 @@ def relax_size_bounds(m: pyo.ConcreteModel, data: ModelData):
             constraint.activate()
 
     return undo
+
+
+def amount_shares(rate: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """The share of a stream's annual amount in each step (``hours x rate``, summing to 1; by hours
+    for a stream with no amount)."""
+    amounts = np.asarray(hours, dtype=float) * np.asarray(rate, dtype=float)
+    total = amounts.sum()
+    return amounts / total if total > 0 else np.asarray(hours, dtype=float) / np.sum(hours)
+
+
+def yearly_values(values: pd.DataFrame, by: list[str] | None = None) -> pd.Series:
+    """What one more unit of a stream's annual amount (one less, for a demand) saves the park: its
+    steps' values weighted by the share of the amount each holds (``amount_share``), since one
+    more unit of the amount comes along the stream's profile. The hours-weighted mean is this
+    only for a flat stream (Mo at 4 typical days: Elkem's flue gas -3.33 NOK/MWh by finite
+    difference, +3.17 by hours, as its furnace gas is scarce in the steps it is worth most).
+    Results saved before ``amount_share`` existed are weighted by hours."""
+    weight = values["amount_share"] if "amount_share" in values else values["hours"]
+    weighted = values.assign(_product=values["value"] * weight, _weight=weight)
+    sums = weighted.groupby(by or ["stream"], sort=False)[["_product", "_weight"]].sum()
+    return sums["_product"] / sums["_weight"]
