@@ -176,6 +176,33 @@ def test_a_gas_volume_not_at_normal_conditions_is_refused(make_park, written: st
     assert "operating pressure" in problem.expected and "Nm3/h" in problem.hint
 
 
+@pytest.mark.parametrize(("carrier", "price", "emissions", "per_tonne", "co2_per_tonne"), [
+    # per normal cubic metre: divide by the normal density (hydrogen 0.08988 kg/Nm3, oxygen 1.429)
+    ("hydrogen", "4.5 NOK/Nm3", "0.9 kg/Nm3", 4.5 / 0.08988e-3, 0.9e-3 / 0.08988e-3),
+    ("oxygen", "1 NOK/Nm3", "0.1 kg/Nm3", 1 / 1.429e-3, 0.1e-3 / 1.429e-3),
+    # hydrogen per MWh of its lower heating value: times 33.33 MWh/t
+    ("hydrogen", "800 NOK/MWh", "0.33 kg/kWh", 800 * 33.33, 0.33 * 33.33),
+    ("hydrogen", "35 NOK/kg", "11 kg/kg", 35_000, 11),
+])
+def test_gas_route_price_and_emissions_per_mass_volume_or_energy(make_park, carrier, price, emissions,
+                                                                 per_tonne, co2_per_tonne) -> None:
+    """A gas route's price and emissions may be written per Nm3 or (hydrogen) per MWh, as its
+    amounts may (they were refused): Mo Industripark with its gas routes so written gives the
+    same answer to 1e-15."""
+    park = make_park(_firms(cooling=_supply()), routes={**ROUTES, "gas": {"carrier": carrier, "price": price,
+                                                                            "emissions": emissions}})
+    route = park.routes["gas"]
+    assert route.price == pytest.approx(per_tonne, rel=1e-12)
+    assert route.emissions == pytest.approx(co2_per_tonne, rel=1e-12)
+
+
+def test_a_gas_price_per_volume_at_pressure_is_refused(make_park) -> None:
+    problem = _refused(make_park, _firms(cooling=_supply()),
+                       routes={**ROUTES, "gas": {"carrier": "hydrogen", "price": "0.4 NOK/m3"}})
+    assert (problem.field, "operating pressure" in problem.expected) == ("routes.gas.price", True)
+    assert "Nm3" in problem.hint
+
+
 def test_percent_shares(make_park) -> None:
     slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
             "current": "landfill"}

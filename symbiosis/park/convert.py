@@ -276,7 +276,8 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
         reader.problem((*loc, "temperature"), "nothing", "a temperature for a heat route",
                        "add e.g. 'temperature: 250 degC' (a boiler heats demands below it, "
                        "a cooling tower takes surplus above it)")
-    emissions = reader.quantity(raw.emissions, F.by_carrier(F.EMISSIONS, carrier), (*loc, "emissions"))
+    emissions = _per_unit(reader, raw.emissions, F.by_carrier(F.EMISSIONS, carrier), carrier,
+                          (*loc, "emissions"))
     reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0", written=raw.emissions)
     refused = _not_for_carrier(reader, raw, carrier, loc, ("temperature", "material", "purity", "pressure"))
     purity = None if raw.purity is None or "purity" in refused else reader.share(raw.purity, (*loc, "purity"))
@@ -284,7 +285,7 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
                                                                    (*loc, "pressure"))
     return Route(
         id=name, carrier=carrier,
-        price=reader.quantity(raw.price, F.by_carrier(F.PRICE, carrier), (*loc, "price")),
+        price=_per_unit(reader, raw.price, F.by_carrier(F.PRICE, carrier), carrier, (*loc, "price")),
         emissions=emissions, temperature=temperature, material=raw.material, purity=purity, pressure=pressure,
     )
 
@@ -511,6 +512,31 @@ def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> flo
             continue
         return reader.within(number, F.GAS_AMOUNT[carrier], value, loc)
     return reader.quantity(value, F.GAS_AMOUNT[carrier], loc)
+
+
+def _per_unit(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
+    """A route's price or emissions per unit of its carrier (``kind``). A hydrogen or oxygen one
+    is per t of the gas, given per t, per normal cubic metre or (hydrogen) per MWh of its lower
+    heating value, as amounts may be: ``4.5 NOK/Nm3`` of hydrogen is 4.5 / 0.08988e-3 NOK/t,
+    ``800 NOK/MWh`` is 800 x 33.33 NOK/t."""
+    if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
+        return reader.quantity(value, kind, loc)
+    per = kind.base.removesuffix("/t")
+    if isinstance(value, str) and is_volume_not_normal(value):
+        reader.problem(loc, f"'{value}'", f"{kind.expected}: a volume at operating pressure and "
+                       "temperature is no measure of gas", "write it per normal cubic metre (0 degC, 1 atm) "
+                       "as '/Nm3', or per t")
+        return math.nan
+    options = [(Quantity(f"{per}/m**3", "", ""), 1.0 / NORMAL_DENSITY_T_PER_NM3[carrier.value])]
+    if carrier is Carrier.HYDROGEN:
+        options.append((Quantity(f"{per}/MWh", "", ""), HYDROGEN_LHV_MWH_PER_T))
+    for other, factor in options:
+        try:
+            number = parse(value, other, currency=reader.currency, rates=reader.rates) * factor
+        except UnitProblem:
+            continue
+        return reader.within(number, kind, value, loc)
+    return reader.quantity(value, kind, loc)
 
 
 def kind_words(carrier: Carrier) -> str:
