@@ -203,6 +203,57 @@ def test_a_gas_price_per_volume_at_pressure_is_refused(make_park) -> None:
     assert "Nm3" in problem.hint
 
 
+@pytest.mark.parametrize(("technology", "field", "value"), [
+    # a heat pipe carries no tonnes: 1 EUR/(t*km) had been charged as 1 EUR per MWh and km
+    ("hot_water_pipe", "cost_per_tonne_km", "1 EUR/(t*km)"),
+    ("hot_water_pipe", "emissions_per_tonne_km", "1 kg/(t*km)"),
+    ("hot_water_pipe", "efficiency", "50 %"),          # read, then ignored: a link loses loss_per_km
+    ("hot_water_pipe", "carnot_efficiency", "50 %"),
+    ("steam_pipe", "min_approach", "5 K"),
+    ("thermal_storage", "max_distance", "2 km"),
+    ("hot_water_pipe", "standing_loss", "1 %/h"),
+    ("hydrogen_pipe", "purity", "99 %"),
+])
+def test_a_technology_field_that_does_not_apply_to_its_kind_is_refused(make_park, technology, field,
+                                                                       value) -> None:
+    problem = _refused(make_park, _firms(), technologies={technology: {field: value}})
+    assert problem.field == f"technologies.{technology}.{field}"
+    assert f"{field} only on" in problem.expected and "remove it" in problem.hint
+
+
+def test_a_cost_per_tonne_km_on_a_hydrogen_trailer_is_read(make_park) -> None:
+    trailer = {"carrier": "hydrogen", "kind": "link", "lifetime": "15 year",
+               "cost_per_tonne_km": "5 NOK/(t*km)"}
+    park = make_park(_firms(), technologies={"tube_trailer": trailer})
+    assert park.technologies["tube_trailer"].cost_per_tonne_km == pytest.approx(5)
+
+
+@pytest.mark.parametrize(("definition", "missing"), [
+    ({"carrier": "heat", "kind": "link", "investment": "100000 EUR", "min_approach": "10 K"}, "lifetime"),
+    ({"carrier": "heat", "kind": "link", "investment": "100000 EUR", "lifetime": "30 year"}, "min_approach"),
+    ({"carrier": "heat", "kind": "heat_pump", "lifetime": "20 year", "min_approach": "5 K"},
+     "carnot_efficiency"),
+    ({"carrier": "hydrogen", "kind": "electrolyser", "lifetime": "20 year"}, "efficiency"),
+])
+def test_a_technology_of_the_parks_own_gives_what_no_default_stands_for(make_park, definition,
+                                                                         missing) -> None:
+    """A thermal-oil loop defined without a lifetime was annualised over 20 years from nowhere, and
+    without a min_approach passed heat at no temperature difference."""
+    problem = _refused(make_park, _firms(), technologies={"oil_loop": definition})
+    assert problem.field == f"technologies.oil_loop.{missing}"
+    assert "not in the shipped catalogue" in problem.expected and f"'{missing}: " in problem.hint
+
+
+def test_a_steam_route_colder_than_its_demand_is_refused(make_park) -> None:
+    steam = {"direction": "demand", "carrier": "steam", "temperature": "200 degC", "pressure": "10 bar",
+             "amount": "5 GWh/year", "current": "low_boiler"}
+    problem = _refused(make_park, _firms(cooling=_supply(), steam=steam),
+                       routes={**ROUTES, "low_boiler": {"carrier": "steam", "price": "0.5 NOK/kWh",
+                                                        "temperature": "120 degC"}})
+    assert (problem.stream, problem.field) == ("steam", "current")
+    assert "steam route at or above the demand's 200 degC" in problem.expected
+
+
 def test_percent_shares(make_park) -> None:
     slag = {"direction": "supply", "carrier": "material", "material": "slag", "amount": "3000 t/year",
             "current": "landfill"}

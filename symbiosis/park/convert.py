@@ -331,9 +331,10 @@ def technology(
                        "check the technology's name, or give carrier and kind to define a new one")
         return None
     energy = F.capacity_is_energy(carrier, kind)
+    _fields_for_the_kind(reader, name, carrier, kind, raw, where)
     values: dict[str, Any] = {}
     for key, kind_of in F.TECHNOLOGY_FIELDS.items():
-        if raw.get(key) is None:
+        if raw.get(key) is None or not _applies(key, carrier, kind):
             continue
         if key == "investment_per_capacity" and kind == "storage":
             quantity = F.MONEY_PER_STORED[Carrier(carrier).is_energy]
@@ -409,6 +410,55 @@ def technology(
 
 
 SHARE_FIELDS = ("fixed_om", "efficiency", "carnot_efficiency", "heat_recovery", "purity")
+
+# Technology fields that mean something only for some kinds (and carriers): given elsewhere they
+# would be read and ignored, or misread (a cost per tonne-km on a heat pipe charged per MWh-km).
+_ONLY_ON = {
+    "investment_per_length": ("links and heat pumps (their pipe)", lambda carrier, kind: kind in LINKS),
+    "max_distance": ("links and heat pumps", lambda carrier, kind: kind in LINKS),
+    "loss_per_km": ("links and heat pumps", lambda carrier, kind: kind in LINKS),
+    "cost_per_tonne_km": ("links of materials, hydrogen or oxygen (trucks, trailers): a tonne-km",
+                          lambda carrier, kind: kind == "link" and not Carrier(carrier).is_energy),
+    "emissions_per_tonne_km": ("links of materials, hydrogen or oxygen (trucks, trailers): a tonne-km",
+                               lambda carrier, kind: kind == "link" and not Carrier(carrier).is_energy),
+    "min_approach": ("heat links and heat pumps (steam is matched by its own temperatures)",
+                     lambda carrier, kind: kind in LINKS and carrier == "heat"),
+    "carnot_efficiency": ("heat pumps", lambda carrier, kind: kind == "heat_pump"),
+    "efficiency": ("electrolysers (hydrogen LHV per MWh of electricity) and stores (round trip); a "
+                   "link loses loss_per_km", lambda carrier, kind: kind in ("electrolyser", "storage")),
+    "standing_loss": ("stores", lambda carrier, kind: kind == "storage"),
+    "charge_rate": ("stores", lambda carrier, kind: kind == "storage"),
+    **{key: ("electrolysers", lambda carrier, kind: kind == "electrolyser")
+       for key in ("heat_recovery", "heat_temperature", "heat_return_temperature", "purity", "pressure")},
+}
+LINKS = ("link", "heat_pump")
+# What a technology needs that no default can stand for, when neither the catalogue nor the park
+# gives it (a technology the park defines): (the kinds it is needed for, an example).
+_NEEDED = {
+    "lifetime": (lambda carrier, kind: True, "30 year"),
+    "min_approach": (lambda carrier, kind: kind in LINKS and carrier == "heat", "10 K"),
+    "carnot_efficiency": (lambda carrier, kind: kind == "heat_pump", "50 %"),
+    "efficiency": (lambda carrier, kind: kind == "electrolyser", "60 %"),
+}
+
+
+def _applies(key: str, carrier: str, kind: str) -> bool:
+    return key not in _ONLY_ON or _ONLY_ON[key][1](carrier, kind)
+
+
+def _fields_for_the_kind(reader: Reader, name: str, carrier: str, kind: str, raw: dict[str, Any],
+                         where) -> None:
+    """Refuse a field that does not apply to the technology's kind, and ask for one it needs."""
+    what = f"a {carrier} {kind.replace('_', ' ')}"
+    for key, (applies_to, _) in _ONLY_ON.items():
+        if raw.get(key) is not None and not _applies(key, carrier, kind):
+            reader.problem(where(key), f"{key} '{raw[key]}' on {what}", f"{key} only on {applies_to}",
+                           "remove it")
+    for key, (needed, example) in _NEEDED.items():
+        if raw.get(key) is None and needed(carrier, kind):
+            reader.problem(("technologies", name, key), "nothing",
+                           f"a {key} for {what} that is not in the shipped catalogue",
+                           f"add e.g. '{key}: {example}'")
 
 
 def _loss_per_km(reader: Reader, value: Any, loc: tuple) -> float:
@@ -625,17 +675,17 @@ def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carr
         reader.problem(where, f"route '{route.id}' for material {route.material}",
                        f"a route for {raw.material} (or one without a material, like landfill)",
                        "choose the matching route")
-    if carrier is Carrier.HEAT and route.temperature is not None and temperature is not None:
+    if carrier in (Carrier.HEAT, Carrier.STEAM) and route.temperature is not None and temperature is not None:
         ends = [t for t in (temperature, target) if t is not None and not math.isnan(t)]
         if not ends or math.isnan(route.temperature):
             return
         if raw.direction == "demand" and route.temperature < max(ends):
             reader.problem(where, f"route '{route.id}' at {route.temperature - 273.15:g} degC",
-                           f"a heat route at or above the demand's {max(ends) - 273.15:g} degC",
+                           f"a {carrier} route at or above the demand's {max(ends) - 273.15:g} degC",
                            "use a hotter route or correct the temperatures")
         if raw.direction == "supply" and route.temperature > min(ends):
             reader.problem(where, f"route '{route.id}' at {route.temperature - 273.15:g} degC",
-                           f"a heat sink at or below the supply's {min(ends) - 273.15:g} degC",
+                           f"a {carrier} sink at or below the supply's {min(ends) - 273.15:g} degC",
                            "use a colder route (cooling water, river) or correct the temperatures")
 
 
