@@ -295,3 +295,13 @@ def test_an_optimal_answer_within_a_gap_says_its_gap(tmp_path: Path, capsys) -> 
     assert first_line("optimal", 0.0097).endswith("optimal (gap 0.97%)")
     assert first_line("optimal", 1e-6).endswith("optimal")
     assert first_line("time_limit", 0.03).endswith("time_limit (gap 3.00%)")
+
+
+def test_the_progress_line_says_ctrl_c_keeps_the_answer_once_there_is_one() -> None:
+    from symbiosis.cli.optimize import with_stop_hint
+
+    assert with_stop_hint("solving with highs: best 274,282,718 NOK, 0.6% from the bound (633 s)") == \
+        "solving with highs: best 274,282,718 NOK, 0.6% from the bound (633 s) - Ctrl-C keeps it"
+    waiting = "solving with highs: no answer yet (12 s)"
+    assert with_stop_hint(waiting) == waiting
+    assert with_stop_hint("building the model") == "building the model"

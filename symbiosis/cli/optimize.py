@@ -69,7 +69,8 @@ def optimize(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
         check_out_folder(out, SAVED_FILES, force=force)
     with progress_status() as status:
         result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
-                              threads=threads, log=show_log, progress=lambda stage: status.update(stage),
+                              threads=threads, log=show_log,
+                              progress=lambda stage: status.update(with_stop_hint(stage)),
                               values=True if show_values else None, start=start,
                               check_memory=not no_memory_check)
     for warning in result.summary.get("warnings", []):
@@ -139,6 +140,13 @@ def show(result: Result) -> None:
     note = worse_off_note(result.worse_off, currency)
     if note:
         stdout.print(f"note: {escape(note)}", highlight=False)
+
+
+def with_stop_hint(stage: str) -> str:
+    """The progress line, with how to end the wait once there is an answer (a time-resolved park
+    at the default gap may take many minutes to prove its last 0.1 %): Ctrl-C keeps the best
+    answer found, as a time limit would."""
+    return f"{stage} - Ctrl-C keeps it" if "from the bound" in stage and "best " in stage else stage
 
 
 def _stopped(result: Result) -> bool:
