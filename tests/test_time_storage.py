@@ -25,13 +25,15 @@ NIGHT = "value\n" + "\n".join(["0"] * 12 + ["1"] * 12)
 
 
 def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dict | None = None,
-                overnight: bool = False, cooling: str = "0 NOK/MWh", store_at: str = "a"):
+                overnight: bool = False, cooling: str = "0 NOK/MWh", store_at: str = "a",
+                same_hours: bool = False):
     """Firm A has 2 MW of surplus heat in hours 0-11 of every day, firm B needs 2 MW in hours
     12-23 (each 8,760 MWh a year). Without a store nothing can pass; with one at A, 24 MWh of
     tank (12 h x 2 MW) shifts all of it. ``overnight`` swaps the hours (surplus 12-23, need
     0-11 of the next day), ``tank`` changes the store's data, ``cooling`` the cooling tower's price,
-    ``store_at`` the firm with the store."""
+    ``store_at`` the firm with the store, ``same_hours`` puts the need in the surplus's hours."""
     day, night = (NIGHT, DAY) if overnight else (DAY, NIGHT)
+    night = day if same_hours else night
     firms = {
         "a": {
             "location": {"x": "0 m", "y": "0 m"},
@@ -768,3 +770,16 @@ def test_the_one_step_models_bound_stands_in_for_a_weaker_one(make_park, monkeyp
     assert bound <= plain.total_cost and annual.total_cost < plain.total_cost
     assert coarse.summary["bound_source"] == "one annual step of mean rates"
     assert coarse.summary["gap"] == pytest.approx((coarse.total_cost - bound) / coarse.total_cost, rel=1e-9)
+
+
+@pytest.mark.parametrize("store_at", ["a", "b"])
+def test_a_free_store_with_nothing_to_shift_is_not_proposed(make_park, store_at: str) -> None:
+    """Surplus and need in the same hours: the pipe carries all, a store has nothing to shift. A
+    store that costs nothing at any size may then be left built by the solver at its largest
+    size (24 MWh here) carrying nothing; it was listed as a proposed exchange, as free idle links
+    are not."""
+    park = _shift_park(make_park, storage=True, same_hours=True, store_at=store_at,
+                       tank={"investment_per_capacity": "0 NOK/MWh"})
+    result = symbiosis.optimize(park)
+    assert result.exchanges["kind"].tolist() == ["direct"]
+    assert result.exchanges["annual_amount"].iloc[0] == pytest.approx(8760)

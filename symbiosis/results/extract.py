@@ -107,12 +107,14 @@ def _values(variable, index: list) -> np.ndarray:
     return np.array([max(0.0, variable[i].value or 0.0) for i in index])
 
 
-def _free_and_idle(link, capacity: float, flow: np.ndarray) -> bool:
-    """A new link that carries nothing and costs nothing at its size (free links, as in a
-    pinch study): building it or not is the same optimum, and it is no exchange to propose."""
-    sized = capacity > 0 and (link.investment_per_capacity > 0 or bool(link.cost_curve))
-    costs = link.investment_fixed > 0 or sized
-    return link.existing_capacity <= 0 and not costs and not (flow > 1e-9).any()
+def _free_and_idle(asset, capacity: float, *activity: np.ndarray) -> bool:
+    """A new link, store or hub unit that carries nothing and costs nothing at its size (free
+    links, as in a pinch study; a free store on a park with nothing to shift): building it or not
+    is the same optimum, and it is no exchange to propose."""
+    sized = capacity > 0 and (asset.investment_per_capacity > 0 or bool(getattr(asset, "cost_curve", ())))
+    costs = asset.investment_fixed > 0 or sized
+    idle = not any((rates > 1e-9).any() for rates in activity)
+    return getattr(asset, "existing_capacity", 0.0) <= 0 and not costs and idle
 
 
 def _net_of_free_cycling(charge: np.ndarray, discharge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -146,13 +148,20 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         if store.efficiency >= 1 and store.running_cost == 0:
             netted = _net_of_free_cycling(charge[store.id], discharge[store.id])
             charge[store.id], discharge[store.id] = netted
+        idle = _free_and_idle(store, capacity[store.id], charge[store.id], discharge[store.id])
+        if built[store.id] and idle:
+            built[store.id] = False
+    power = {c.id: _values(m.conversion.power, [(c.id, t) for t in steps]) for c in data.converters}
+    for unit in data.converters:
+        if built[unit.id] and _free_and_idle(unit, capacity[unit.id], power[unit.id]):
+            built[unit.id] = False
     return Solution(
         flows=flows,
         capacity=capacity,
         built=built,
         charge=charge,
         discharge=discharge,
-        power={c.id: _values(m.conversion.power, [(c.id, t) for t in steps]) for c in data.converters},
+        power=power,
         lost={s.id: np.array([max(0.0, pyo.value(m.storage.lost[s.id, t], exception=False) or 0.0)
                               for t in steps]) for s in data.storages if s.on_supply},
     )
