@@ -726,3 +726,35 @@ def test_a_long_name_in_a_narrow_pdf_column_breaks_after_its_separators() -> Non
     assert all(line.endswith(("_", ".", "->")) for line in lines[:-1]), lines
     assert " ".join(lines).replace("_ ", "_").replace(". ", ".") == name
     assert _cell_text("short name", style, 60) == "short name"
+
+
+def test_a_proposal_built_since_the_last_report_is_neither_added_nor_dropped(tmp_path) -> None:
+    """Between two meetings the firms build the proposed pipe and write it as an existing link.
+    The report had listed the same pipe as added (the existing link) and dropped (the proposal),
+    with nothing saying it now runs, while the park's saving fell by its saving."""
+    park, out = tmp_path / "park", tmp_path / "reports" / "park"
+    runner = CliRunner()
+    _park(park)
+    first = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    pipe = symbiosis.Result.load(json.loads(first.stdout)["folder"]).exchanges.iloc[0]
+    built = {"from": "smelter.flue_gas", "to": "town.network", "technology": str(pipe["technology"]),
+             "capacity": f"{pipe['capacity']} MW"}
+    write_park(park, park_dict({"smelter": SMELTER, "town": TOWN}, existing=[built],
+                               park={"carbon_price": "900 NOK/t", "name": "Test park"}))
+    second = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json"])
+    assert second.exit_code == 0, second.output
+    told = json.loads(second.stdout)
+    assert (told["added"], told["dropped"], told["built"]) == (0, 0, 1)
+    html = Path(told["html"]).read_text()
+    changes = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
+    assert "Built since the last report" in changes
+    assert "existing link smelter.flue_gas → town.network" in changes
+    assert "proposed exchanges" in changes
+
+
+def test_a_figure_that_moved_less_than_its_rounding_is_not_listed() -> None:
+    from symbiosis.report.changes import Change, _shown
+
+    moved = [Change("investment", "121 M NOK", "121 M NOK"), Change("park saving", "61.2 M NOK", "41.3 M NOK")]
+    assert [change.what for change in _shown(moved)] == ["park saving"]

@@ -373,7 +373,9 @@ def _say(result: Result, published, as_json: bool) -> None:
             "data_changed": changes.data_changed if compared else None,
             # a run without a solution proposes nothing: neither added nor dropped (null)
             "added": len(changes.added) if compared and changes.solution else None,
-            "dropped": len(changes.dropped) if compared and changes.solution else None}))
+            "dropped": len(changes.dropped) if compared and changes.solution else None,
+            # proposals of the run compared with that run today now (existing links since)
+            "built": len(changes.built) if compared and changes.solution else None}))
         return
     currency = str(s.get("currency", ""))
     if result.has_solution:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from symbiosis.park import Carrier
 from symbiosis.report.history import Run
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import is_number, money, number, share, tonnes
@@ -50,6 +51,7 @@ class Changes:
     previous: Run | None
     added: pd.DataFrame = field(default_factory=pd.DataFrame)
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    built: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposed then, running today now
     resized: list[Change] = field(default_factory=list)
     savings: list[Change] = field(default_factory=list)  # kept exchanges whose saving moved
     figures: list[Change] = field(default_factory=list)
@@ -71,7 +73,7 @@ class Changes:
     @property
     def nothing(self) -> bool:
         return (not self.first_run and self.solution and self.exchanges_known and self.added.empty
-                and self.dropped.empty
+                and self.dropped.empty and self.built.empty
                 and not self.resized and not self.savings and not self.figures and not self.data
                 and not self.data_changed)
 
@@ -91,7 +93,7 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
         "saving": run.saving, "co2_avoided": run.co2_avoided, "investment": run.investment,
         "total_cost": run.total_cost, "baseline_cost": run.baseline_cost, "emissions": run.emissions,
         "exchanges": run.exchanges, "status": run.status, "gap": run.gap}, dtype=object)
-    added = dropped = current.exchanges.iloc[0:0]
+    added = dropped = built = current.exchanges.iloc[0:0]
     resized: list[Change] = []
     savings: list[Change] = []
     if not current.has_solution:  # no design: its empty tables would read as every exchange dropped
@@ -100,13 +102,17 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
                        data=_data(previous, current, currency) if previous is not None else [],
                        fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
                        exchanges_known=previous is not None, solution=False)
+    figures = _figures(before, s, currency)
     if previous is not None:
         added, dropped, resized = _exchanges(current.exchanges, previous.exchanges)
+        added, dropped, built = _built_since(added, dropped)
         savings = _savings(current.exchanges, previous.exchanges, currency)
+        if previous.proposed != current.proposed:
+            figures.append(Change("proposed exchanges", number(previous.proposed), number(current.proposed)))
     return Changes(
-        previous=run, added=added, dropped=dropped, resized=resized, savings=savings,
-        figures=_figures(before, s, currency),
-        data=_data(previous, current, currency) if previous is not None else [],
+        previous=run, added=added, dropped=dropped, built=built, resized=_shown(resized),
+        savings=_shown(savings), figures=_shown(figures),
+        data=_shown(_data(previous, current, currency)) if previous is not None else [],
         fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
         exchanges_known=previous is not None)
 
@@ -140,6 +146,48 @@ def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.
                                       f"{number(old)} {row.capacity_unit}",
                                       f"{number(row.capacity)} {row.capacity_unit}"))
     return added, dropped, resized
+
+
+def _shown(changes: list[Change]) -> list[Change]:
+    """The changes a reader can see: a figure that moved less than its rounding (investment
+    121 M NOK -> 121 M NOK) is noise in a meeting's report."""
+    return [change for change in changes if change.before != change.after]
+
+
+def _built_since(added: pd.DataFrame, dropped: pd.DataFrame
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Proposals of the last report that now run today (written as ``existing:`` links since):
+    the existing link is no new exchange and the proposal was not dropped, so both leave
+    ``added`` and ``dropped`` and the existing link's row is returned as built."""
+    if added.empty or dropped.empty:
+        return added, dropped, added.iloc[0:0]
+    connects = added[KEY].astype(str).agg(".".join, axis=1)
+    proposed_then = dropped[KEY].astype(str).agg(".".join, axis=1)
+    was_proposed = set(proposed_then[~dropped["existing"].astype(bool).to_numpy()])
+    now_running = set(connects[added["existing"].astype(bool).to_numpy()])
+    built = (added["existing"].astype(bool) & connects.isin(was_proposed)).to_numpy()
+    taken = (~dropped["existing"].astype(bool) & proposed_then.isin(now_running)).to_numpy()
+    return added[~built], dropped[~taken], added[built]
+
+
+def _existing_links(then: pd.DataFrame, now: pd.DataFrame) -> list[Change]:
+    """Existing links the park's data added or removed (from the candidates' tables)."""
+    if "existing_capacity" not in then.columns or "existing_capacity" not in now.columns:
+        return []
+
+    def running(frame: pd.DataFrame) -> dict[str, str]:
+        rows = frame[frame["existing_capacity"] > 0]
+        unit = rows["carrier"].map(lambda carrier: Carrier(carrier).rate_unit)
+        names = rows["from_firm"].astype(str) + "." + rows["from_stream"].astype(str) + " → " + \
+            rows["to_firm"].astype(str) + "." + rows["to_stream"].astype(str) + " (" + \
+            rows["technology"].astype(str) + ")"
+        return {name: f"{number(c)} {u}".strip() for name, c, u in zip(names, rows["existing_capacity"], unit,
+                                                                      strict=True)}
+
+    before, after = running(then), running(now)
+    found = [Change(f"existing link {name}", "none", after[name]) for name in sorted(after.keys() - before)]
+    found += [Change(f"existing link {name}", before[name], "none") for name in sorted(before.keys() - after)]
+    return found
 
 
 def _savings(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Change]:
@@ -218,6 +266,7 @@ def _data(previous: Result, current: Result, currency: str) -> list[Change]:
             found.append(Change(f"{firm}: annual cost without exchanges",
                                 money(old_cost[firm], currency, per_year=True),
                                 money(cost, currency, per_year=True)))
+    found += _existing_links(previous.candidates, current.candidates)
     found += _routes(previous.routes, current.routes, currency)
     candidates_then, candidates_now = _candidate_keys(previous), _candidate_keys(current)
     if candidates_then != candidates_now:

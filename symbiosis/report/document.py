@@ -314,6 +314,13 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
                                 frozenset({3, 4}), title=title_of))
         elif not changes.nothing and changes.exchanges_known and changes.solution:
             blocks.append(Paragraph(f"{title_of}: none."))
+    if changes.built is not None and not changes.built.empty:
+        rows = tuple((f"{r.from_firm}.{r.from_stream}", f"{r.to_firm}.{r.to_stream}", str(r.technology),
+                      f"{number(r.capacity)} {r.capacity_unit}") for r in changes.built.itertuples())
+        blocks.append(Table(("from", "to", "technology", "capacity"), rows, frozenset({3}),
+                            title="Built since the last report (proposed then, running today now)"))
+        blocks.append(Paragraph("What these exchanges save is now part of today's cost, so the park's "
+                                "saving no longer counts it."))
     for title_of, items in (("Figures that moved", changes.figures),
                             ("Capacities that moved", changes.resized),
                             (f"Savings that moved (kept exchanges, by more than {100 * SAVING_MOVED:g} %)",
