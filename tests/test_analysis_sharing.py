@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -546,3 +547,14 @@ def test_a_link_that_delivers_nothing_has_no_transfer_price_in_either_table(tmp_
         assert math.isnan(shared[link])
     priced = result.exchanges[result.exchanges["annual_amount"] > 0]
     assert priced["transfer_price"].notna().all()
+
+
+def test_coalition_solves_are_counted_in_the_progress(park_of) -> None:
+    """A share run of thousands of coalition solves said only which coalition it solved; it says
+    how far it has come (three pairs of firms: six players, at most 63 groups)."""
+    park = park_of(three_pairs(20.0))
+    told: list[str] = []
+    fair_shares(park, progress=told.append)
+    counted = [line for line in told if "coalition {" in line]
+    assert counted and all(re.match(r"solve [\d,]+ of at most 63: coalition \{", line) for line in counted)
+    assert counted[0].startswith("solve 1 of")

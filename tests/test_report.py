@@ -756,5 +756,6 @@ def test_a_proposal_built_since_the_last_report_is_neither_added_nor_dropped(tmp
 def test_a_figure_that_moved_less_than_its_rounding_is_not_listed() -> None:
     from symbiosis.report.changes import Change, _shown
 
-    moved = [Change("investment", "121 M NOK", "121 M NOK"), Change("park saving", "61.2 M NOK", "41.3 M NOK")]
+    moved = [Change("investment", "121 M NOK", "121 M NOK"),
+             Change("park saving", "61.2 M NOK", "41.3 M NOK")]
     assert [change.what for change in _shown(moved)] == ["park saving"]

@@ -401,12 +401,18 @@ class Game:
         elif not allowed and not self.has_assets:
             value, built = 0.0, frozenset()
         else:
-            self.progress(f"coalition {{{', '.join(sorted(coalition))}}}")
+            self.progress(f"{self._solve_count()}: coalition {{{', '.join(sorted(coalition))}}}")
             cost, built = self.costs.total_cost({link for link, _ in self.links} - allowed)
             value = self.baseline - cost
             self.solves += 1
         self.by_links[allowed] = value, built
         return value, built
+
+    def _solve_count(self) -> str:
+        """``solve 37 of at most 4,095``: how far a long run of coalition solves has come (each
+        set of allowed links is solved once, so most runs end well before the bound)."""
+        groups = 2 ** len(self.players) - 1
+        return f"solve {self.solves + 1:,}" + (f" of at most {groups:,}" if len(self.players) <= 20 else "")
 
     def worths_largest_first(self) -> None:
         """Find every coalition's worth, the largest coalitions first (fewest solves: module text)."""
