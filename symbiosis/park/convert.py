@@ -548,38 +548,40 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
 
 def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:
     """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
-    checked against the size limit of every amount. A volume that is not a normal volume
-    (``m3/h``) is refused: at 30 bar it holds 30 times the gas of a normal cubic metre."""
-    if isinstance(value, str) and is_volume_not_normal(value):
-        reader.problem(loc, f"'{value}'", f"{F.GAS_AMOUNT[carrier].expected}: a volume at "
-                       "operating pressure and temperature is not an amount of gas",
-                       "write normal cubic metres (0 degC, 1 atm) as 'Nm3/h', or the mass in t/h")
-        return math.nan
-    for other, factor in _gas_alternatives(carrier):
-        try:
-            number = parse(value, other) * factor
-        except UnitProblem:
-            continue
-        return reader.within(number, F.GAS_AMOUNT[carrier], value, loc)
-    return reader.quantity(value, F.GAS_AMOUNT[carrier], loc)
+    checked against the size limit of every amount."""
+    return _of_gas(reader, value, F.GAS_AMOUNT[carrier], carrier, loc)
 
 
 def _per_unit(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
-    """A route's price or emissions per unit of its carrier (``kind``). A hydrogen or oxygen one
-    is per t of the gas, given per t, per normal cubic metre or (hydrogen) per MWh of its lower
-    heating value, as amounts may be: ``4.5 NOK/Nm3`` of hydrogen is 4.5 / 0.08988e-3 NOK/t,
-    ``800 NOK/MWh`` is 800 x 33.33 NOK/t."""
+    """A route's price or emissions per unit of its carrier (``kind``); a hydrogen or oxygen one
+    per t of the gas, read as :func:`_of_gas` reads it."""
     if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
         return reader.quantity(value, kind, loc)
-    per = kind.base.removesuffix("/t")
+    return _of_gas(reader, value, kind, carrier, loc)
+
+
+def _of_gas(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
+    """``value`` in ``kind``, whose base counts the gas in t (an amount ``t/h``; a price ``CUR/t``
+    or emissions ``t/t`` per t of it), with the gas also counted in normal cubic metres or
+    (hydrogen) MWh of its lower heating value: ``500 Nm3/h`` of hydrogen is 500 x 0.08988e-3 t/h,
+    ``4.5 NOK/Nm3`` is 4.5 / 0.08988e-3 NOK/t, ``800 NOK/MWh`` is 800 x 33.33 NOK/t. A volume
+    that is not a normal volume (``m3/h``, ``NOK/m3``) is refused: at 30 bar it holds 30 times
+    the gas of a normal cubic metre."""
+    per_gas = kind.base.endswith("/t")
     if isinstance(value, str) and is_volume_not_normal(value):
+        written = "'/Nm3'" if per_gas else "'Nm3/h'"
         reader.problem(loc, f"'{value}'", f"{kind.expected}: a volume at operating pressure and "
-                       "temperature is no measure of gas", "write it per normal cubic metre (0 degC, 1 atm) "
-                       "as '/Nm3', or per t")
+                       "temperature is not an amount of gas",
+                       f"write normal cubic metres (0 degC, 1 atm) as {written}, or the mass in t")
         return math.nan
-    options = [(Quantity(f"{per}/m**3", "", ""), 1.0 / NORMAL_DENSITY_T_PER_NM3[carrier.value])]
+    # Other units of the gas, and the t of it in one of them.
+    units = [("m**3", NORMAL_DENSITY_T_PER_NM3[carrier.value])]
     if carrier is Carrier.HYDROGEN:
-        options.append((Quantity(f"{per}/MWh", "", ""), HYDROGEN_LHV_MWH_PER_T))
+        units.append(("MWh", 1.0 / HYDROGEN_LHV_MWH_PER_T))
+    options = [(kind, 1.0)] + [
+        (Quantity(kind.base.removesuffix("/t") + f"/{unit}", "", ""), 1.0 / tonnes) if per_gas
+        else (Quantity(kind.base.replace("t/", f"{unit}/", 1), "", ""), tonnes)
+        for unit, tonnes in units]
     for other, factor in options:
         try:
             number = parse(value, other, currency=reader.currency, rates=reader.rates) * factor
@@ -592,15 +594,6 @@ def _per_unit(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc:
 def kind_words(carrier: Carrier) -> str:
     """What an amount of ``carrier`` is, in words with an example."""
     return (F.GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
-
-
-def _gas_alternatives(carrier: Carrier) -> list[tuple[Quantity, float]]:
-    """Mass rate first; then normal volume per time; hydrogen also as power (LHV)."""
-    options = [(F.RATE[False], 1.0),
-               (Quantity("m**3/h", "", ""), NORMAL_DENSITY_T_PER_NM3[carrier.value])]
-    if carrier is Carrier.HYDROGEN:
-        options.append((F.RATE[True], 1.0 / HYDROGEN_LHV_MWH_PER_T))
-    return options
 
 
 def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: dict[str, Route],
