@@ -128,7 +128,17 @@ def _keys(frame: pd.DataFrame) -> pd.Series:
         existing = frame["existing_capacity"] > 0
     else:
         existing = pd.Series(False, index=frame.index)
-    return frame[KEY].astype(str).agg(".".join, axis=1) + existing.map({True: " (existing)", False: ""})
+    return _connects(frame) + existing.map({True: " (existing)", False: ""})
+
+
+def _connects(frame: pd.DataFrame) -> pd.Series:
+    """What each row's link connects, whether it is an existing link or a new one."""
+    return frame[KEY].astype(str).agg(".".join, axis=1)
+
+
+def _named(row) -> str:
+    """A link in words: ``smelter.flue_gas → town.network (hot_water_pipe)``."""
+    return f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream} ({row.technology})"
 
 
 def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Change]]:
@@ -141,8 +151,7 @@ def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.
         for key, row in zip(now_keys, now.itertuples(), strict=True):
             old = before.get(key)
             if old is not None and abs(row.capacity - old) > RESIZED * max(abs(old), 1e-9):
-                resized.append(Change(f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream} "
-                                      f"({row.technology}) capacity",
+                resized.append(Change(f"{_named(row)} capacity",
                                       f"{number(old)} {row.capacity_unit}",
                                       f"{number(row.capacity)} {row.capacity_unit}"))
     return added, dropped, resized
@@ -161,8 +170,7 @@ def _built_since(added: pd.DataFrame, dropped: pd.DataFrame
     ``added`` and ``dropped`` and the existing link's row is returned as built."""
     if added.empty or dropped.empty:
         return added, dropped, added.iloc[0:0]
-    connects = added[KEY].astype(str).agg(".".join, axis=1)
-    proposed_then = dropped[KEY].astype(str).agg(".".join, axis=1)
+    connects, proposed_then = _connects(added), _connects(dropped)
     was_proposed = set(proposed_then[~dropped["existing"].astype(bool).to_numpy()])
     now_running = set(connects[added["existing"].astype(bool).to_numpy()])
     built = (added["existing"].astype(bool) & connects.isin(was_proposed)).to_numpy()
@@ -176,13 +184,8 @@ def _existing_links(then: pd.DataFrame, now: pd.DataFrame) -> list[Change]:
         return []
 
     def running(frame: pd.DataFrame) -> dict[str, str]:
-        rows = frame[frame["existing_capacity"] > 0]
-        unit = rows["carrier"].map(lambda carrier: Carrier(carrier).rate_unit)
-        names = rows["from_firm"].astype(str) + "." + rows["from_stream"].astype(str) + " → " + \
-            rows["to_firm"].astype(str) + "." + rows["to_stream"].astype(str) + " (" + \
-            rows["technology"].astype(str) + ")"
-        return {name: f"{number(c)} {u}".strip() for name, c, u in zip(names, rows["existing_capacity"], unit,
-                                                                      strict=True)}
+        return {_named(row): f"{number(row.existing_capacity)} {Carrier(row.carrier).rate_unit}"
+                for row in frame[frame["existing_capacity"] > 0].itertuples()}
 
     before, after = running(then), running(now)
     found = [Change(f"existing link {name}", "none", after[name]) for name in sorted(after.keys() - before)]
@@ -200,8 +203,7 @@ def _savings(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Chang
         old = before.get(key)
         if old is not None and is_number(old) and is_number(row.saving) \
                 and abs(row.saving - old) > SAVING_MOVED * max(abs(old), 1e-9):
-            moved.append(Change(f"{row.from_firm}.{row.from_stream} → {row.to_firm}.{row.to_stream} "
-                                f"({row.technology}) saving", money(old, currency, per_year=True),
+            moved.append(Change(f"{_named(row)} saving", money(old, currency, per_year=True),
                                 money(row.saving, currency, per_year=True)))
     return moved
 
