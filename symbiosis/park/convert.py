@@ -391,12 +391,7 @@ def technology(
                        "give investment_per_capacity (the curve's slope where you expect to build) "
                        "and, for the fixed part, investment")
     top = values.get("max_temperature")
-    if top is not None and not (carrier == "heat" and kind in ("link", "heat_pump")):
-        what = f"a {carrier} {kind.replace('_', ' ')}"
-        reader.problem(where("max_temperature"), f"a max_temperature for {what}",
-                       "max_temperature only on a heat pipe or heat pump (the hottest it heats a demand "
-                       "to); steam is matched by its own temperatures", "remove it")
-    elif top is not None and top <= 273.15 and not math.isnan(top):
+    if top is not None and top <= 273.15 and not math.isnan(top):
         reader.problem(where("max_temperature"), f"'{raw['max_temperature']}' ({top - 273.15:g} degC)",
                        "a temperature above 0 degC that some demand lies below: at this one the "
                        f"{name} heats nothing", "give the hottest it heats a demand to, e.g. '120 degC' "
@@ -423,6 +418,8 @@ _ONLY_ON = {
                                lambda carrier, kind: kind == "link" and not Carrier(carrier).is_energy),
     "min_approach": ("heat links and heat pumps (steam is matched by its own temperatures)",
                      lambda carrier, kind: kind in LINKS and carrier == "heat"),
+    "max_temperature": ("a heat pipe or heat pump (the hottest it heats a demand to); steam is matched by "
+                        "its own temperatures", lambda carrier, kind: kind in LINKS and carrier == "heat"),
     "carnot_efficiency": ("heat pumps", lambda carrier, kind: kind == "heat_pump"),
     "efficiency": ("electrolysers (hydrogen LHV per MWh of electricity) and stores (round trip); a "
                    "link loses loss_per_km", lambda carrier, kind: kind in ("electrolyser", "storage")),
@@ -452,8 +449,7 @@ def _fields_for_the_kind(reader: Reader, name: str, carrier: str, kind: str, raw
     what = f"a {carrier} {kind.replace('_', ' ')}"
     for key, (applies_to, _) in _ONLY_ON.items():
         if raw.get(key) is not None and not _applies(key, carrier, kind):
-            reader.problem(where(key), f"{key} '{raw[key]}' on {what}", f"{key} only on {applies_to}",
-                           "remove it")
+            reader.problem(where(key), f"a {key} for {what}", f"{key} only on {applies_to}", "remove it")
     for key, (needed, example) in _NEEDED.items():
         if raw.get(key) is None and needed(carrier, kind):
             reader.problem(("technologies", name, key), "nothing",
