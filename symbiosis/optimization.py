@@ -119,7 +119,8 @@ def optimize(
     emissions_cap
         Largest park emissions allowed, t CO2 per year (the epsilon constraint of a Pareto front).
     fixed_links
-        ``{candidate id: True | False}``: links that must, or must not, be built.
+        ``{candidate id: True | False}``: links, stores or hub units that must, or must not, be
+        built.
     values
         Compute what each stream is worth (dual prices; one more LP solve). ``None``: when the
         model has at most ``VALUES_UP_TO_COLUMNS`` columns (so not for big hourly models).
@@ -150,16 +151,17 @@ def optimize(
     TypeError
         ``park`` is not a :class:`Park`.
     ValueError
-        An argument it cannot mean (objective, time_limit, gap, threads, fixed_links, start), or
+        An argument it cannot mean (objective, time_limit, gap, threads, fixed_links, emissions_cap,
+        values, start), or
         an existing link in ``fixed_links`` set to False.
     KeyError
-        An id in ``fixed_links`` that is no candidate.
+        An id in ``fixed_links`` that is no candidate link, store or hub unit.
     symbiosis.memory.ModelTooLarge, symbiosis.solvers.SolverNotAvailable
         The model would not fit in memory; the solver is not installed.
     symbiosis.audit.AuditError
         The solver's answer breaks a balance or limit when checked against the park data.
     """
-    _check_arguments(park, objective, time_limit, gap, threads, fixed_links)
+    _check_arguments(park, objective, time_limit, gap, threads, fixed_links, emissions_cap, values)
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
                          f"was built, not {start!r}")
@@ -184,14 +186,7 @@ def optimize(
     model = build_model(data, objective="emissions" if objective == "emissions" else "cost")
     if emissions_cap is not None:
         model.emissions_limit = pyo.Constraint(expr=model.emissions.total <= emissions_cap)
-    for link_id, build in (fixed_links or {}).items():
-        if link_id not in model.links.build:
-            raise KeyError(f"no candidate link '{link_id}'; see symbiosis candidates")
-        if model.links.build[link_id].fixed and model.links.build[link_id].value != int(build):
-            raise ValueError(f"link '{link_id}' is an existing link and cannot be left out")
-        model.links.build[link_id].fix(int(build))
-        if not build:
-            model.links.capacity[link_id].fix(0)
+    _fix_assets(model, fixed_links or {})
     times["build_s"] = time.perf_counter() - clock
 
     # Today's park first, so that the main solve gets whatever time the limit leaves. It is
@@ -290,7 +285,7 @@ def _size_that_fits(park: Park, data: ModelData, check_memory: bool):
 
 
 def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,
-                     fixed_links: object) -> None:
+                     fixed_links: object, emissions_cap: object = None, values: object = None) -> None:
     """Refuse what ``optimize`` cannot mean, before any work: a misspelt objective would
     otherwise be solved as least cost, a negative or NaN time limit end without an answer."""
     if not isinstance(park, Park):
@@ -311,6 +306,27 @@ def _check_arguments(park: object, objective: object, time_limit: object, gap: o
                                         all(_is_bool(b) for b in fixed_links.values())):
         raise ValueError("fixed_links must map candidate ids to True (build) or False (do not build), "
                          f"e.g. {{'L001': True}}, not {fixed_links!r:.80}")
+    if emissions_cap is not None and (_is_bool(emissions_cap) or not (
+            isinstance(emissions_cap, numbers.Real) and math.isfinite(emissions_cap))):
+        raise ValueError(f"emissions_cap must be the park's largest emissions in t CO2 a year, a number "
+                         f"(or None for no cap), not {emissions_cap!r:.60}")
+    if values is not None and not _is_bool(values):
+        raise ValueError(f"values must be True, False or None (when the model is small enough), "
+                         f"not {values!r:.60}")
+
+
+def _fix_assets(model: pyo.ConcreteModel, fixed: Mapping[str, bool]) -> None:
+    """Hold each candidate asset (link, store, hub unit) of ``fixed`` built (True) or not."""
+    blocks = (model.links, model.storage, model.conversion)
+    for asset, build in fixed.items():
+        block = next((b for b in blocks if asset in b.build), None)
+        if block is None:
+            raise KeyError(f"no candidate link, store or hub unit '{asset}'; see symbiosis candidates")
+        if block.build[asset].fixed and block.build[asset].value != int(build):
+            raise ValueError(f"link '{asset}' is an existing link and cannot be left out")
+        block.build[asset].fix(int(build))
+        if not build:
+            block.capacity[asset].fix(0)
 
 
 def _is_bool(value: object) -> bool:

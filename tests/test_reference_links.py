@@ -158,6 +158,49 @@ def test_by_product_replaces_a_material_up_to_its_largest_share(make_park) -> No
     assert result.summary["baseline_cost"] == pytest.approx(TRUCK_BASELINE, rel=1e-6)
 
 
+def test_a_trucks_own_emissions_are_in_the_exchanges_table(make_park, tmp_path) -> None:
+    """The truck of the case above burning 0.05 kg CO2 per t-km: 6 km x 13,140 t taken a year =
+    78,840 t-km -> 3.942 t CO2 a year, which buys through no route. The tables must still give the
+    park's emissions and cost (an audit found them in no table: routes.emissions summed 3.942 t
+    short of the park's): emissions = routes' + exchanges' transport_emissions; total cost =
+    routes' cost + exchanges' annual_cost + carbon price x emissions (100 NOK/t)."""
+    truck = {**TRUCK, "emissions_per_tonne_km": "0.05 kg/(t*km)"}
+    result = symbiosis.optimize(material_park(make_park, technologies={"truck": truck,
+                                                                       "conveyor": {"enabled": False}}))
+    (row,) = result.exchanges.itertuples()
+    own = 0.05e-3 * TRUCK_LENGTH * TRUCK_TAKEN * HOURS
+    assert own == pytest.approx(3.942, rel=1e-9)
+    assert row.transport_emissions == pytest.approx(own, rel=1e-6)
+    assert row.co2_avoided == pytest.approx(0.8 * TRUCK_DELIVERED * HOURS - own, rel=1e-6)
+    emissions = result.routes["emissions"].sum() + result.exchanges["transport_emissions"].sum()
+    assert result.summary["emissions"] == pytest.approx(emissions, rel=1e-12)
+    assert result.summary["emissions"] == pytest.approx(0.8 * 2.8 * HOURS + own, rel=1e-6)
+    total = (result.routes["annual_cost"].sum() + result.exchanges["annual_cost"].sum()
+             + 100 * emissions)
+    assert result.total_cost == pytest.approx(total, rel=1e-12)
+    assert result.to_dict()["exchanges"][0]["transport_emissions"] == pytest.approx(own, rel=1e-6)
+
+
+def test_a_result_with_nothing_built_keeps_its_tables_dtypes(make_park, tmp_path) -> None:
+    """Fly ash that pays nothing to move (clinker as cheap as landfill is dear: 1 NOK/t each, no
+    carbon, the truck's fixed 200,000 NOK never repaid): no exchange. The tables keep their numbers
+    float (they had come out as object columns, so a sweep's tables concatenated into objects and
+    a saving summed to the int 0), in memory and read back from disk."""
+    cheap = {"landfill": {"carrier": "material", "price": "1 NOK/t"},
+             "clinker_purchase": {**MATERIAL_ROUTES["clinker_purchase"], "price": "1 NOK/t",
+                                  "emissions": "0 t/t"}}
+    result = symbiosis.optimize(material_park(make_park, routes=cheap))
+    assert result.exchanges.empty and result.flows.empty
+    built = symbiosis.optimize(material_park(make_park))
+    for empty in (result, symbiosis.Result.load(result.save(tmp_path / "empty"))):
+        for name in ("exchanges", "flows"):
+            table, full = getattr(empty, name), getattr(built, name)
+            assert table.dtypes.to_dict() == full.dtypes.to_dict(), name
+        assert isinstance(empty.exchanges["saving"].sum(), float)
+    both = pd.concat([result.exchanges, built.exchanges])
+    assert both["saving"].dtype == "float64" and both["existing"].dtype == bool
+
+
 # -- (h): hydrogen purity --------------------------------------------------------------------------
 
 H2_PIPE = {"investment": "1000000 NOK", "investment_per_capacity": "100000 NOK/(t/h)",
@@ -752,6 +795,11 @@ def test_json_contract_keys_units_and_identities(make_park) -> None:
     ({"threads": 0}, "threads must be"),
     ({"fixed_links": ["L001"]}, "fixed_links must map"),
     ({"fixed_links": {"L001": "no"}}, "fixed_links must map"),
+    # HiGHS refused the model after the build (NaN), or Pyomo raised TypeError inside it
+    ({"emissions_cap": float("nan")}, "emissions_cap must be"),
+    ({"emissions_cap": "100 t"}, "emissions_cap must be"),
+    ({"emissions_cap": True}, "emissions_cap must be"),
+    ({"values": "no"}, "values must be True, False or None"),  # was taken as True
 ])
 def test_what_optimize_cannot_mean_is_refused_before_any_work(make_park, arguments, says) -> None:
     """A misspelt objective was solved as least cost (and reported under its misspelt name), a

@@ -524,6 +524,27 @@ def test_api_mistakes_of_a_new_user_get_a_message_that_says_what_to_pass(tmp_pat
         symbiosis.optimize(park, time_limit=True)
     with pytest.raises(TypeError, match="progress must be a function"):
         symbiosis.optimize(park, progress=1)
+    # a key that is no text was an AttributeError ('int' object has no attribute 'split')
+    with pytest.raises(TypeError, match="overrides' keys are dotted paths in the park file"):
+        symbiosis.load_park(folder, overrides={1: "x"})
+
+
+def test_a_park_goes_to_other_processes(tmp_path: Path) -> None:
+    """A park could not be pickled or deep-copied (its tables were mappingproxy objects), so
+    concurrent.futures' process pools, the standard library's way to solve parks side by side,
+    raised TypeError. It still refuses to be changed."""
+    import copy
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    park = symbiosis.load_park(tiny(tmp_path / "park"))
+    assert pickle.loads(pickle.dumps(park)) == park
+    assert copy.deepcopy(park) == park
+    with pytest.raises(TypeError):
+        park.firms["new"] = park.firms[next(iter(park.firms))]
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(symbiosis.optimize, park).result()
+    assert other.total_cost == pytest.approx(symbiosis.optimize(park).total_cost, rel=1e-9)
 
 
 def test_result_excel_and_load_mistakes_are_refused_by_name(tmp_path: Path) -> None:

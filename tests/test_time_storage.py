@@ -102,6 +102,22 @@ def test_storage_shifts_a_surplus_to_a_later_demand(make_park) -> None:
     assert result.routes.set_index("route").loc["gas_boiler", "annual_amount"] == pytest.approx(0, abs=1e-6)
 
 
+def test_a_store_can_be_forbidden_or_forced_as_a_link_can(make_park) -> None:
+    """``fixed_links`` took only links: a store's id, listed by ``symbiosis candidates``, met
+    "no candidate link 'S001'; see symbiosis candidates". Forbidden, the tank of the case above
+    leaves the need to the boiler (8,760 MWh x 500 NOK); forced, it is built as before."""
+    park = _shift_park(make_park, storage=True)
+    (store,) = [c.id for c in symbiosis.find_candidates(park).storage]
+    forbidden = symbiosis.optimize(park, fixed_links={store: False})
+    assert forbidden.exchanges.empty
+    assert forbidden.total_cost == pytest.approx(8760 * 500)
+    forced = symbiosis.optimize(park, fixed_links={store: True})
+    assert store in set(forced.exchanges["id"])
+    assert forced.total_cost == pytest.approx(capital_recovery_factor(0.07, 40) * 1000 * 24, rel=1e-6)
+    with pytest.raises(KeyError, match="no candidate link, store or hub unit 'S999'"):
+        symbiosis.optimize(park, fixed_links={"S999": False})
+
+
 @pytest.mark.parametrize("time", [{"typical_days": 1}, {"typical_days": 3}, "hourly"])
 @pytest.mark.parametrize("store_at", ["a", "b"])
 def test_a_lossless_free_store_moves_what_it_shifts_not_any_amount(make_park, time, store_at) -> None:
@@ -286,6 +302,18 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
     flows = result.flows[result.flows["id"] == unit["id"]]
     assert (flows["hours"] * flows["taken"]).sum() == pytest.approx(power * 8760, rel=1e-6)
     assert flows["delivered"].to_numpy() == pytest.approx(1.0, rel=1e-6)
+
+
+def test_a_hub_unit_can_be_forbidden_and_then_vents_nothing(make_park) -> None:
+    """The electrolyser forbidden (a hub unit's id in ``fixed_links``, which took only links): the
+    hydrogen is bought grey, 8760 t x 100,000 NOK/t, the heat from the boiler, and the routes
+    table lists no hub vent of 0 (Herøya's listed three: hydrogen, oxygen and heat)."""
+    park = _electrolyser_park(make_park, "20 MW")
+    (unit,) = [c.id for c in symbiosis.find_candidates(park).converters]
+    result = symbiosis.optimize(park, fixed_links={unit: False})
+    assert result.exchanges.empty
+    assert result.total_cost == pytest.approx(8760 * 100_000 + 20 * 8760 * 500, rel=1e-9)
+    assert "vent" not in set(result.routes["route"])
 
 
 def _steam_park(make_park, demand_pressure: str, temperatures: tuple[str, str] | None = None):

@@ -60,7 +60,9 @@ class Candidates:
         raise KeyError(link_id)
 
     def __repr__(self) -> str:
-        return f"Candidates({len(self.links)} links)"
+        counts = [(len(self.links), "link"), (len(self.storage), "store"), (len(self.converters), "hub unit")]
+        return "Candidates(" + ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts
+                                         if n or what == "link") + ")"
 
 
 def find_candidates(park: Park) -> Candidates:

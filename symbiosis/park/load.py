@@ -76,6 +76,11 @@ def load_park(
         raise TypeError("overrides must map keys to values, e.g. {'park.carbon_price': '1800 NOK/t'} "
                         f"(as --set park.carbon_price=1800 NOK/t), not {type(overrides).__name__} "
                         f"{overrides!r:.60}")
+    not_text = [key for key in overrides or () if not isinstance(key, str)]
+    if not_text:
+        raise TypeError(f"overrides' keys are dotted paths in the park file, text such as "
+                        f"'park.carbon_price' (as after --set), not {type(not_text[0]).__name__} "
+                        f"{not_text[0]!r:.60}")
     overrides = nfc(dict(overrides)) if overrides else overrides
     file = park_file(path)
     folder = file.parent

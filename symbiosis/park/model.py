@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import MappingProxyType
+from typing import Any
 
 from symbiosis.units import HOURS_PER_YEAR
 
@@ -40,8 +40,33 @@ class Carrier(StrEnum):
         return "MWh" if self.is_energy else "t"
 
 
+class FrozenMapping(Mapping):
+    """A read-only mapping that pickles (a park goes to worker processes: Dask, joblib,
+    ``concurrent.futures``), which ``types.MappingProxyType`` does not."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._items!r})"
+
+    def __reduce__(self) -> tuple:
+        return FrozenMapping, (self._items,)
+
+
 def frozen_mapping(items: Mapping) -> Mapping:
-    return MappingProxyType(dict(items))
+    return FrozenMapping(items)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import pandas as pd
 from symbiosis.candidates import Candidates
 from symbiosis.models.data import ModelData
 from symbiosis.park import Park
-from symbiosis.results.extract import EXCHANGE_COLUMNS, Evaluation
-from symbiosis.results.result import Result
+from symbiosis.results.extract import Evaluation
+from symbiosis.results.result import EXCHANGE_COLUMNS, Result, typed_table
 from symbiosis.results.values import VALUE_COLUMNS, yearly_values
 from symbiosis.solvers import SolveOutcome
 from symbiosis.time import TimeSteps
@@ -41,7 +41,7 @@ def assemble_result(
         total, emissions, investment = solution.total_cost, solution.emissions, solution.investment
     else:
         firms = firms.assign(total_cost=math.nan, emissions=math.nan)
-        exchanges = pd.DataFrame(columns=EXCHANGE_COLUMNS)
+        exchanges = typed_table([], EXCHANGE_COLUMNS)
         routes, flows = baseline.routes.iloc[0:0], baseline.flows.iloc[0:0]
         total = emissions = investment = math.nan
     firms["saving"] = difference(firms["baseline_cost"].to_numpy(), firms["total_cost"].to_numpy())

@@ -38,40 +38,11 @@ from symbiosis.candidates import Candidates, investment_at
 from symbiosis.hubs import all_streams, hub_parts, unit_sides
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
+from symbiosis.results.result import EXCHANGE_COLUMNS, FLOW_COLUMNS, ROUTE_COLUMNS, typed_table
 
 CAPACITY_TOLERANCE = 1e-5
 """A built link's capacity below its peak flow by at most this share is that flow: HiGHS keeps rows
 to about 1e-6 of their scale, so a pipe sized to a 0.1 t/h stream came out at 0.0999994 t/h."""
-
-EXCHANGE_COLUMNS = [
-    "id",
-    "from_firm",
-    "from_stream",
-    "to_firm",
-    "to_stream",
-    "carrier",
-    "technology",
-    "kind",
-    "capacity",
-    "capacity_unit",
-    "annual_amount",
-    "amount_unit",
-    "annual_taken",
-    "taken_unit",
-    "length_km",
-    "cop",
-    "investment",
-    "annual_cost",
-    "electricity",
-    "electricity_cost",
-    "avoided_cost",
-    "saving",
-    "co2_avoided",
-    "payback_years",
-    "existing",
-    "transfer",
-    "transfer_price",
-]
 
 
 @dataclass(frozen=True)
@@ -189,7 +160,6 @@ class _Ledger:
     site_cost: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     site_emissions: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     electricity: float = 0.0
-    transport_emissions: float = 0.0
 
     def charge_sites(self, sites: set[str], cost: float, emissions: float) -> None:
         for site in sites:
@@ -211,6 +181,8 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
     for key, stream in data.streams.items():
         route_id = streams[key].current
         amount = float(w @ np.maximum(ledger.route_use[key], 0.0))
+        if amount == 0 and stream.firm in park.hubs:
+            continue  # a hub not built vents nothing: no row of 0 (a firm's route of 0 says it is unused)
         row = route_rows.setdefault(
             (route_id, stream.carrier),
             {
@@ -240,10 +212,11 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
     routes = _route_table(list(route_rows.values()))
     _carry_hubs(park, ledger)
 
-    exchanges = pd.DataFrame(ledger.rows, columns=EXCHANGE_COLUMNS)
+    exchanges = typed_table(ledger.rows, EXCHANGE_COLUMNS)
     exchanges = exchanges.sort_values("saving", ascending=False, kind="stable").reset_index(drop=True)
-    # Route emissions include the electricity of heat pumps and electrolysers; transport adds its own.
-    emissions = float(routes["emissions"].sum() + ledger.transport_emissions)
+    # Route emissions include the electricity of heat pumps and electrolysers; transport (trucks,
+    # ships: emissions_per_tonne_km) buys through no route, so its emissions are the links' own.
+    emissions = float(routes["emissions"].sum() + exchanges["transport_emissions"].sum())
     total = float(routes["annual_cost"].sum() + exchanges["annual_cost"].sum() + carbon * emissions)
     site_rows = [
         {
@@ -303,7 +276,6 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
         annual_cost = annualised + link.running_cost * annual_delivered + link.transport_cost * annual_taken
         electricity_cost = data.electricity_price * electricity
         transport = link.transport_emissions * annual_taken
-        ledger.transport_emissions += transport
         own_emissions = data.electricity_emissions * electricity + transport
         supply, demand = data.streams[link.supply], data.streams[link.demand]
         avoided_emissions = supply.emissions * annual_taken + demand.emissions * annual_delivered
@@ -343,6 +315,7 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
                 "avoided_cost": avoided_cost,
                 "saving": saving,
                 "co2_avoided": avoided_emissions - own_emissions,
+                "transport_emissions": transport,
                 "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": c.is_existing,
                 "transfer": transfer,
@@ -405,6 +378,7 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
                 "avoided_cost": avoided_cost,
                 "saving": saving,
                 "co2_avoided": sign * stream.emissions * kept,
+                "transport_emissions": 0.0,
                 "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": False,
                 "transfer": 0.0,
@@ -463,6 +437,7 @@ def _converters(candidates: Candidates, data: ModelData, solution: Solution, led
                 "avoided_cost": 0.0,
                 "saving": saving,
                 "co2_avoided": -own_emissions,
+                "transport_emissions": 0.0,
                 "payback_years": math.inf,
                 "existing": False,
                 "transfer": 0.0,
@@ -545,18 +520,7 @@ def _route_table(rows: list[dict]) -> pd.DataFrame:
     routes["amount_unit"] = [Carrier(c).annual_unit for c in routes["carrier"]]
     routes["annual_cost"] = routes["price"] * routes["annual_amount"]
     routes["emissions"] = routes["emission_factor"] * routes["annual_amount"]
-    return routes[
-        [
-            "route",
-            "carrier",
-            "annual_amount",
-            "amount_unit",
-            "annual_cost",
-            "emissions",
-            "price",
-            "emission_factor",
-        ]
-    ]
+    return routes[list(ROUTE_COLUMNS)].astype(ROUTE_COLUMNS)
 
 
 def _flow_table(data: ModelData, solution: Solution) -> pd.DataFrame:
@@ -593,4 +557,4 @@ def _flow_table(data: ModelData, solution: Solution) -> pd.DataFrame:
             power = solution.power[unit.id]
             rows += [(unit.id, t, float(data.weights[t]), power[t] * taken, power[t] * made)
                      for t in data.steps]
-    return pd.DataFrame(rows, columns=["id", "step", "hours", "taken", "delivered"])
+    return typed_table(rows, FLOW_COLUMNS)

@@ -25,6 +25,31 @@ if TYPE_CHECKING:  # figures load matplotlib only when asked for
     from symbiosis.report.plots import PlotAccessor
 
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
+_TEXT, _NUMBER = "str", "float64"
+EXCHANGE_COLUMNS = {
+    **dict.fromkeys(
+        ["id", "from_firm", "from_stream", "to_firm", "to_stream", "carrier", "technology", "kind"], _TEXT),
+    "capacity": _NUMBER, "capacity_unit": _TEXT, "annual_amount": _NUMBER, "amount_unit": _TEXT,
+    "annual_taken": _NUMBER, "taken_unit": _TEXT,
+    **dict.fromkeys(["length_km", "cop", "investment", "annual_cost", "electricity", "electricity_cost",
+                     "avoided_cost", "saving", "co2_avoided", "transport_emissions", "payback_years"],
+                    _NUMBER),
+    "existing": "bool", "transfer": _NUMBER, "transfer_price": _NUMBER,
+}
+"""The exchanges table's columns and their dtypes (``dual_price`` follows), whether or not anything
+is built: a result with no exchange keeps its numbers float, so many runs' tables concatenate."""
+FLOW_COLUMNS = {"id": _TEXT, "step": "int64", "hours": _NUMBER, "taken": _NUMBER, "delivered": _NUMBER}
+ROUTE_COLUMNS = {"route": _TEXT, "carrier": _TEXT, "annual_amount": _NUMBER, "amount_unit": _TEXT,
+                 "annual_cost": _NUMBER, "emissions": _NUMBER, "price": _NUMBER, "emission_factor": _NUMBER}
+_SCHEMAS = {"exchanges": EXCHANGE_COLUMNS | {"dual_price": _NUMBER}, "flows": FLOW_COLUMNS,
+            "routes": ROUTE_COLUMNS}
+
+
+def typed_table(rows: list, columns: dict[str, str]) -> pd.DataFrame:
+    """A table of these columns and dtypes, also when it has no rows."""
+    return pd.DataFrame(rows, columns=list(columns)).astype(columns)
+
+
 # Kinds of ``exchanges`` rows that are no link between two sites: a store, a hub's unit.
 NOT_LINKS = ("storage", "electrolyser", "heat_pump_hub")
 # What a link connects, by which technology: with ``existing`` it names one link whatever its id
@@ -163,7 +188,8 @@ class Result:
     def __repr__(self) -> str:
         s = self.summary
         return (
-            f"Result({s['park']!r}: {s['status']}, {len(self.exchanges)} exchanges, saving "
+            f"Result({s['park']!r}: {s['status']}, {len(self.exchanges)} exchange"
+            f"{'' if len(self.exchanges) == 1 else 's'}, saving "
             f"{s['saving']:,.0f} {s['currency']}/year, emissions {s['baseline_emissions']:,.0f}"
             f" -> {s['emissions']:,.0f} t CO2/year)"
         )
@@ -203,6 +229,7 @@ class Result:
                 "avoided_cost",
                 "saving",
                 "co2_avoided",
+                "transport_emissions",
                 "payback_years",
                 "existing",
                 "transfer",
@@ -289,7 +316,7 @@ class Result:
             raise ResultFileError(f"{folder / 'result.json'} is not JSON ({exc})") from None
         if not isinstance(document, dict) or not isinstance(document.get("summary"), dict):
             raise ResultFileError(f"{folder / 'result.json'} holds no result summary")
-        tables = {name: _read_table(folder / f"{name}.csv")
+        tables = {name: _read_table(folder / f"{name}.csv", _SCHEMAS.get(name, {}))
                   for name in TABLES if (folder / f"{name}.csv").exists()}
         for name, columns in REQUIRED_COLUMNS.items():
             if name not in tables:
@@ -339,12 +366,16 @@ def _check_digests(folder: Path, digests: Any) -> None:
                                   "restore the file, or solve and save the park again")
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path, schema: dict[str, str]) -> pd.DataFrame:
+    """A saved table; one with no rows gets its columns' dtypes (CSV holds none to read)."""
     try:
         header = pd.read_csv(path, nrows=0).columns
-        return pd.read_csv(path, converters={c: str for c in header if c in TEXT_COLUMNS})
+        table = pd.read_csv(path, converters={c: str for c in header if c in TEXT_COLUMNS})
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ResultFileError(f"{path} is not a table as Result.save wrote it ({exc})") from None
+    if table.empty:
+        table = table.astype({c: d for c, d in schema.items() if c in table.columns})
+    return table
 
 
 def _curve_points(text: Any) -> tuple[tuple[float, float], ...]:
