@@ -994,3 +994,51 @@ def test_profile_with_thousands_after_spaces(tmp_path: Path) -> None:
     """'1 000,5' in a ';' or tab file (a Nordic sheet's thousands) was refused: 'every row needs a number'."""
     hourly = _profile(tmp_path, "".join(f"{h}\t{'1 000,5' if h % 2 else '2 001,0'}\n" for h in range(24)))
     assert hourly[1] / hourly[0] == pytest.approx(1000.5 / 2001.0)
+
+
+def _alternating(first: str, second: str, rows: int = 24) -> str:
+    return "".join(f"{second if h % 2 else first}\n" for h in range(rows))
+
+
+@pytest.mark.parametrize(("text", "ratio"), [
+    # one column from a Nordic sheet, thousands after a space or a no-break space: only the digits
+    # after the comma were read ('1 500,0' as 0), the file split at its decimal commas
+    ("Forbruk kWh\n" + _alternating("800,0", "1 500,0"), 1500 / 800),
+    (_alternating("800,5", "1\u00a0500,5"), 1500.5 / 800.5),
+    # a ';' file whose header names hold commas: the commas outnumbered the semicolons, so each
+    # row split at its decimal comma ('0;0,85' read as 85)
+    ("Tid, h;Effekt, MW\n" + "".join(f"{h};{'1,60' if h % 2 else '0,85'}\n" for h in range(24)), 1.60 / 0.85),
+    # two decimal-comma columns a row: more commas than semicolons
+    ("".join(f"{h},5;{'3,0' if h % 2 else '1,5'}\n" for h in range(24)), 2),
+    # thousands points beside decimal commas, as Nordic sheets write them
+    ("Time;Forbruk kWh\n" + "".join(f"{h};{'1.200,5' if h % 2 else '850,5'}\n" for h in range(24)),
+     1200.5 / 850.5),
+    ("".join(f"{h};{'1.200' if h % 2 else '850,5'}\n" for h in range(24)), 1200 / 850.5),
+    ("".join(f"{h};{'1.200' if h % 2 else '0.85'}\n" for h in range(24)), 1.2 / 0.85),  # decimal points
+])
+def test_nordic_sheet_profiles_are_read_as_written(tmp_path: Path, text: str, ratio: float) -> None:
+    """Found by an audit of Nordic Excel exports: each was read silently as other numbers."""
+    hourly = _profile(tmp_path, text)
+    assert hourly[1] / hourly[0] == pytest.approx(ratio)
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [
+    # a header 'Forbruk, MW' (not quoted by Norwegian Excel) over one column of decimal commas was
+    # read as two columns: 1,60 as 60 beside 0,85 as 85, the day's shape upside down
+    ("Forbruk, MW\n" + _alternating("0,85", "1,60"), 2, "two columns, or 0.85 with a decimal comma?"),
+    # '1.200' beside '850' in a ';' file was read as 1.2
+    ("Time;Forbruk kWh\n" + "".join(f"{h};{'1.200' if h % 2 else '850'}\n" for h in range(24)), 3,
+     "1200 with a thousands point or 1.200 with a decimal point?"),
+    # a stray quote swallowed the file: '0 values', or a traceback past the CSV cell limit
+    ('"Varmebehov (MWh/h)\n' + _alternating("1.1369616873214543", "0.9630383126785457", 8760), 1,
+     "a quote (\") on line 1 that is not closed"),
+    # twelve monthly values side by side were read as one
+    ("Jan;Feb;Mar;Apr;Mai;Jun;Jul;Aug;Sep;Okt;Nov;Des\n" + ";".join(["1,5"] * 12) + "\n", 2,
+     "12 values side by side on line 2"),
+])
+def test_nordic_sheet_profiles_that_read_two_ways_are_refused(tmp_path: Path, text: str, line: int,
+                                                              says: str) -> None:
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert says in caught.value.found
+    assert caught.value.line == line

@@ -55,6 +55,7 @@ class ProfileProblem(ValueError):
 def read_values(path: Path) -> np.ndarray:
     """The numbers in a profile CSV, or a :class:`ProfileProblem` naming the bad line."""
     text = _read_text(path)
+    _quotes_closed(text)
     delimiter = _delimiter(text[:2048])
     rows = _rows(text, delimiter)
     joined = delimiter == "," and _one_column_of_decimal_commas(rows)
@@ -62,9 +63,13 @@ def read_values(path: Path) -> np.ndarray:
         _same_columns(rows)
         if delimiter == ",":
             _no_index_before_a_split_decimal(rows)
+    _one_value_a_row(rows)
+    dot_thousands = delimiter != "," and _dots_are_thousands(rows)
     values: list[float] = []
     for number, cells in rows:
         written = ",".join(cells) if joined else cells[-1]
+        if dot_thousands and _DOT_THOUSANDS.match(written):
+            written = written.replace(".", "")  # 1.200,5 with a decimal comma: 1200.5
         written = spaced_thousands(written) or written  # 1 000,5, as Nordic sheets write it
         if written.count(",") == 1 and "." not in written:
             if delimiter == "," and not joined:  # a quoted cell ("12,5") of a comma file
@@ -95,10 +100,60 @@ def read_values(path: Path) -> np.ndarray:
 
 def _delimiter(sample: str) -> str:
     """``;`` or a tab (Excel's "Text (Tab delimited)", or cells pasted from a sheet) when the file
-    uses one, else ``,``. With ``;`` or a tab between columns a comma is a decimal mark."""
+    uses one, else ``,``. With ``;`` or a tab between columns a comma is a decimal mark. Judged by
+    the rows below the first: a header's names may hold commas (``Effekt, MW;Tid, h``), and a
+    row of ``0,5;1,5`` has more commas than semicolons."""
     if "\t" in sample:
         return "\t"
-    return ";" if 0 < sample.count(";") >= sample.count(",") else ","
+    lines = [line for line in sample.splitlines() if line.strip()]
+    below = lines[1:] or lines
+    with_semicolons = sum(";" in line for line in below)
+    return ";" if with_semicolons and 2 * with_semicolons >= len(below) else ","
+
+
+def _quotes_closed(text: str) -> None:
+    """Refuse a quote left open: the CSV reader would read every row after it as one cell (read
+    as no values at all, or failing past its 131,072-character cell limit)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count('"') % 2:
+            raise ProfileProblem(f"a quote (\") on line {number} that is not closed ('{line[:40]}')",
+                                 "remove the quote, or close it on the same line", line=number)
+
+
+def _one_value_a_row(rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse a profile written across one row (12 monthly values side by side): the value is
+    the last column of each row, so it would read as one value."""
+    _, data = _header_and_data(rows)
+    if len(data) == 1 and len(data[0][1]) > 2:
+        line, cells = data[0]
+        raise ProfileProblem(f"{len(cells)} values side by side on line {line}, one row",
+                             "write one value a line, in one column (transpose the row in the "
+                             "spreadsheet); " + LENGTHS_HINT, line=line)
+
+
+# A number with thousands points and maybe a decimal comma, as Nordic sheets write it: 1.200, 12.500,5
+_DOT_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?[\d \u00a0\u202f.]*\d,\d+$")
+
+
+def _dots_are_thousands(rows: list[tuple[int, list[str]]]) -> bool:
+    """In a ``;`` or tab file, whether points in the values are thousands points: yes where the
+    file writes decimal commas (``1.200,5``, or ``1.200`` beside ``850,5``); no where other values
+    show a decimal point (``0.85``); where every pointed value reads both ways (``1.200`` beside
+    ``850``: 1200, or 1.2?) the file is refused."""
+    _, data = _header_and_data(rows)
+    values = [(line, cells[-1]) for line, cells in data]
+    if any(_DECIMAL_COMMA.match(value) for _, value in values):
+        return True
+    pointed = [(line, value) for line, value in values if "." in value and _is_number(value)]
+    if pointed and all(_DOT_THOUSANDS.match(value) for _, value in pointed):
+        line, value = pointed[0]
+        whole, _, fraction = value.partition(".")
+        raise ProfileProblem(f"'{value}' on line {line}: {whole}{fraction} with a thousands point or "
+                             f"{whole}.{fraction} with a decimal point?",
+                             "write the values without thousands points (1200), or with a decimal "
+                             "comma (1200,0) in a ';' file", line=line)
+    return False
 
 
 def _not_a_thousands_comma(written: str, line: int) -> None:
@@ -149,6 +204,13 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 _DIGITS = re.compile(r"^\d+$")
+_WHOLE = re.compile(r"^(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)$")  # 1500, or 1 500 as Nordic sheets write it
+_WHOLE_SPACES = re.compile(r"[ \u00a0\u202f]")
+
+
+def _is_split_decimal(cells: list[str]) -> bool:
+    """Two cells that a decimal comma may have split: a whole number (``1 500``), then digits."""
+    return len(cells) == 2 and bool(_WHOLE.match(cells[0]) and _DIGITS.match(cells[1]))
 _DOTTED = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)$")
 COMMA_HINT = ("save it with ';' between columns (then 12,5 is read as 12.5), or write decimals with a point "
               "(12.5) and no thousands commas")
@@ -159,14 +221,18 @@ def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:
     into two cells. Not when a header names columns, a row has other columns (``0,1.5``) or the first
     cells count rows (an index); refused where the reading is not the only sensible one."""
     header, data = _header_and_data(rows)
-    pairs = [(number, cells) for number, cells in data if len(cells) == 2 and all(map(_DIGITS.match, cells))]
-    if not pairs or (header and len(header) > 1) or any(len(cells) > 1 for _, cells in data
-                                                          if not all(map(_DIGITS.match, cells))):
+    pairs = [(number, cells) for number, cells in data if _is_split_decimal(cells)]
+    if not pairs or any(len(cells) > 1 for _, cells in data if not _is_split_decimal(cells)):
         return False
     singles = [(number, cells[0]) for number, cells in data if len(cells) == 1]
-    if not singles and _is_index([int(cells[0]) for _, cells in pairs]):
+    if not singles and _is_index([int(_WHOLE_SPACES.sub("", cells[0])) for _, cells in pairs]):
         return False
     (line, (whole, fraction)), *_ = pairs
+    spaced = any(_WHOLE_SPACES.search(cells[0]) for _, cells in pairs)  # 1 500,0: a decimal comma
+    if header and len(header) > 1 and not spaced:  # "Effekt, MW" over 0,85: two columns, or a comma?
+        raise ProfileProblem(f"'{whole},{fraction}' on line {line} under the header "
+                             f"'{','.join(header)}': two columns, or {whole}.{fraction} with a decimal "
+                             "comma?", COMMA_HINT, line=line)
     dotted = next(((number, cell) for number, cell in singles if _DOTTED.match(cell)), None)
     if dotted:
         raise ProfileProblem(f"'{whole},{fraction}' on line {line} (a decimal comma, or two columns?) and "
