@@ -703,6 +703,18 @@ def test_duplicate_stream_id(tmp_path: Path) -> None:
            says=(f"'flue_gas' a second time (first on line {first})", "once in firms.smelter.streams"))
 
 
+@pytest.mark.parametrize("spaces", [" ", "\u00a0"])
+def test_an_id_quoted_with_a_space_at_its_end_is_no_second_firm(tmp_path: Path, spaces: str) -> None:
+    """'smelter ' (quoted, so YAML keeps the space) beside smelter: ids are read without the
+    spaces at their ends, so the second firm silently replaced the first (an audit lost a whole
+    firm, four streams, with 'no problems found'); the same held for streams and routes."""
+    text = RAW + f"  'smelter{spaces}':\n    location: {{x: 5 m, y: 0 m}}\n"
+    folder = write_park(tmp_path / "park", text)
+    _check(_one(folder), firm=f"smelter{spaces}", field="firm", line=len(text.splitlines()) - 1,
+           says=(f"{'smelter' + spaces!r}, which is 'smelter' a second time", "once in firms",
+                 "remove the spaces inside the quotes"))
+
+
 def test_duplicate_key(tmp_path: Path) -> None:
     folder = write_park(tmp_path / "park", RAW.replace("currency: NOK,", "currency: NOK, currency: SEK,"))
     _check(_one(folder), field="park.currency", line=1, says=("'currency' a second time", "once in park"))

@@ -96,6 +96,7 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
                        "a plain value: text, a number, a list or a mapping",
                        "remove the tag (the word starting with '!'); a park file holds no objects", loc)
     if isinstance(node, CommentedMap):
+        _no_keys_alike(node, loc)
         for k, v in node.items():
             if isinstance(k, int | float) and not isinstance(k, bool):
                 raise _number_key(k, v, loc)
@@ -113,6 +114,24 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
     if node is not None and not isinstance(node, str | int | float | bool):
         return str(node)
     return node
+
+
+def _no_keys_alike(node: CommentedMap, loc: tuple) -> None:
+    """Refuse two keys of one mapping that differ only by spaces at their ends (``'cooling '``
+    quoted beside ``cooling``): ids are read without those spaces, so the later entry silently
+    replaced the earlier one (a whole firm lost)."""
+    seen: dict[str, str] = {}
+    for k in node:
+        if not isinstance(k, str):
+            continue
+        key = k.strip()
+        if key in seen:
+            where = dotted(loc) or "the file"
+            raise _Refused(f"the key {k!r}, which is {seen[key]!r} a second time once the spaces at its "
+                           "ends go", f"each key and id once in {where}",
+                           "remove the spaces inside the quotes, then rename one of the two or merge them",
+                           (*loc, k))
+        seen[key] = k
 
 
 def nfc(value: Any) -> Any:
