@@ -574,6 +574,19 @@ def test_material_route_for_another_material(tmp_path: Path) -> None:
            says=("route 'quarry' for material clinker", "a route for gypsum", "matching route"))
 
 
+def test_a_material_written_in_two_cases_is_refused(tmp_path: Path) -> None:
+    """'Slag' beside 'slag': two materials, so the second slag silently met no rule and no buyer
+    (an audit's 'Aluminium_scrap' lost its conveyor and truck candidates); named where the rarer
+    spelling is written, with the other."""
+    firms = _firms()
+    firms["smelter"]["streams"]["ladle_slag"] = {"direction": "supply", "carrier": "material",
+                                                 "material": "Slag", "amount": "500 t/year",
+                                                 "current": "landfill"}
+    folder = _write(tmp_path, firms)
+    _check(_one(folder), firm="smelter", stream="ladle_slag", field="material", line=_line(folder, "Slag"),
+           says=("the material 'Slag', and 'slag' elsewhere", "differing only in case", "write 'slag'"))
+
+
 def test_electricity_route_of_the_wrong_carrier(tmp_path: Path) -> None:
     folder = _write(tmp_path, park={"electricity": "gas_boiler"})
     _check(_one(folder), field="park.electricity", line=_line(folder, "electricity: gas_boiler"),
@@ -1463,3 +1476,22 @@ def test_python_dash_m_symbiosis_runs_the_command_line() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("symbiosis, version")
     assert " pyomo" not in result.stderr and " pandas" not in result.stderr
+
+
+def test_a_firm_beyond_every_technologys_reach_is_warned_of(tmp_path: Path) -> None:
+    """Hydro's lat and lon swapped (60.73 N 10.61 E -> 10.61 N 60.73 E, off East Africa) was
+    accepted without a word, and Hydro silently had no candidate link (an input audit). A site
+    farther from every other than any technology reaches (the truck's 100 km is the catalogue's
+    longest) is named, with the swap when swapping brings it within reach."""
+    from symbiosis.park import scaling_warnings
+
+    firms = _firms()
+    firms["smelter"]["location"] = {"lat": 10.614, "lon": 60.726}
+    firms["district_heating"]["location"] = {"lat": 60.722, "lon": 10.601}
+    firms["cement"]["location"] = {"lat": 60.730, "lon": 10.620}
+    warnings = scaling_warnings(load_park(_write(tmp_path, firms)))
+    (far,) = [w for w in warnings if w.startswith("smelter lies")]
+    assert "farther than any technology reaches (100 km)" in far
+    assert "lat and lon swapped? lat 60.726, lon 10.614 lies within reach" in far
+    firms["smelter"]["location"] = {"lat": 60.726, "lon": 10.614}
+    assert not [w for w in scaling_warnings(load_park(_write(tmp_path / "b", firms))) if " lies " in w]

@@ -756,6 +756,7 @@ def build_park(
     materials_seen = {raw_stream.material for firm in data.firms.values()
                       for raw_stream in firm.streams.values() if raw_stream.material}
     materials_seen |= {route.material for route in routes.values() if route.material}
+    _one_spelling_of_each_material(reader, data, routes)
     rules = []
     first_rule: dict[tuple[str, str], int] = {}
     for i, rule in enumerate(data.materials):
@@ -1225,6 +1226,35 @@ def _partners_of_existing(reader: Reader, existing: tuple[ExistingLink, ...], fi
             reader.problem(("firms", firm_id, "rules", "max_partners"), f"{limit}",
                            f"at least {len(joined)}: its existing links join it with {names}",
                            f"raise max_partners to {len(joined)} or more, or remove those existing entries")
+
+
+def _one_spelling_of_each_material(reader: Reader, data: schema.ParkFile, routes: dict) -> None:
+    """Refuse materials written in two cases (``Aluminium_scrap`` and ``aluminium_scrap``): they
+    are different materials, so the scrap silently met no buyer. Named where the rarer spelling
+    is first written."""
+    uses: dict[str, list[tuple]] = {}
+    for firm_id, raw_firm in data.firms.items():
+        for stream_id, raw_stream in raw_firm.streams.items():
+            if raw_stream.material:
+                uses.setdefault(raw_stream.material, []).append(
+                    ("firms", firm_id, "streams", stream_id, "material"))
+    for route_id, route in routes.items():
+        if route.material:
+            uses.setdefault(route.material, []).append(("routes", route_id, "material"))
+    spellings: dict[str, list[str]] = {}
+    for name in uses:
+        spellings.setdefault(name.casefold(), []).append(name)
+    for names in spellings.values():
+        if len(names) < 2:
+            continue
+        common, *rarer = sorted(names, key=lambda name: -len(uses[name]))
+        for name in rarer:
+            loc = uses[name][0]
+            reader.problem(loc, f"the material '{name}', and '{common}' elsewhere in the park",
+                           "one spelling of each material: names differing only in case are different "
+                           "materials, so no link joins them", f"write '{common}' (or '{name}' everywhere)",
+                           firm=loc[1] if loc[0] == "firms" else None,
+                           stream=loc[3] if loc[0] == "firms" else None)
 
 
 def _duplicate_existing(reader: Reader, existing: tuple[ExistingLink, ...], firms: dict[str, Firm]) -> None:

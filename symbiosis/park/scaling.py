@@ -9,7 +9,10 @@ the command line).
 
 from __future__ import annotations
 
-from symbiosis.park.model import Carrier, Park, Stream
+import math
+from dataclasses import replace
+
+from symbiosis.park.model import Carrier, Park, Stream, straight_distance
 from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
 
 SPAN = 1e6
@@ -77,6 +80,39 @@ def scaling_warnings(park: Park) -> list[str]:
                 f"existing link {ends[0].key} -> {ends[1].key} ({link.technology}) has a capacity of "
                 f"{_rate(link.capacity, ends[0].carrier)}, more than {OVERSIZED:g} times the larger of its "
                 f"streams' peaks ({_rate(largest, ends[0].carrier)}); check its unit")
+    found += _far_sites(park)
+    return found
+
+
+def _far_sites(park: Park) -> list[str]:
+    """Firms and hubs farther from every other site than any technology reaches: they can have no
+    link, which is right for a firm studied alone but more often a slip (lat and lon swapped put
+    a firm at Raufoss off East Africa, and it silently had no candidate)."""
+    sites = {site.id: site.location for site in (*park.firms.values(), *park.hubs.values())}
+    if len(sites) < 2:
+        return []
+    reach = max((t.max_distance for t in park.technologies.values()
+                 if t.enabled and t.kind in ("link", "heat_pump")), default=math.inf)  # stores stay put
+    factor = park.settings.routing_factor
+    found = []
+    for site, here in sites.items():
+        others = {other: there for other, there in sites.items() if other != site
+                  and here.is_geographic == there.is_geographic}
+        if not others or math.isinf(reach):
+            continue
+        nearest = min(others, key=lambda other: straight_distance(here, others[other]))
+        length = factor * straight_distance(here, others[nearest])
+        if length <= reach:
+            continue
+        swapped = ""
+        if here.is_geographic and abs(here.lon) <= 90:
+            turned = replace(here, lat=here.lon, lon=here.lat)
+            if factor * min(straight_distance(turned, there) for there in others.values()) <= reach:
+                swapped = f" (lat and lon swapped? lat {here.lon:g}, lon {here.lat:g} lies within reach)"
+        found.append(
+            f"{site} lies {length:,.0f} km (by the routing factor) from the nearest other site, {nearest}, "
+            f"farther than any technology reaches ({reach:,.0f} km): it can have no link; check its "
+            f"location{swapped}")
     return found
 
 
