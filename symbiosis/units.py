@@ -196,8 +196,8 @@ def parse(
     except Exception:
         raise UnitProblem(
             str(value), kind.expected,
-            f"'{unit_text}' is not a unit symbiosis knows; write e.g. '{kind.example}'"
-            + _celsius(unit_text, kind) + _gauge(unit_text),
+            _digits_apart(value) or f"'{unit_text}' is not a unit symbiosis knows; write e.g. "
+            f"'{kind.example}'" + _celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text),
         ) from None
     misread = _misread_prefix(units)
     if misread:
@@ -217,7 +217,7 @@ def parse(
             str(value),
             kind.expected,
             f"'{unit_text}' is {_describe(quantity)}, not {kind.words}; write e.g. '{kind.example}'"
-            + _celsius(unit_text, kind) + _gauge(unit_text),
+            + _celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text),
         ) from None
 
 
@@ -225,6 +225,7 @@ def parse_units(unit_text: str) -> pint.Unit:
     """The units of ``unit_text`` as the registry reads them, with ``²``/``³`` as powers and
     ``Nm³``, ``Nm^3``, ``Nm**3`` all normal cubic metres (not a newton-metre cubed)."""
     text = re.sub(r"\bNm(?:³|\^3|\*\*3)", "Nm3", unit_text)
+    text = text.replace("℃", "degC").replace("€", "EUR")  # the one unit each symbol can be
     return registry().parse_units(text.replace("²", "**2").replace("³", "**3"))
 
 
@@ -246,6 +247,7 @@ def is_volume_not_normal(text: str) -> bool:
 # millitonne, "mEUR" (a million EUR) a thousandth of a euro; and since "m3" is a unit of its own,
 # "dm3" would be a tenth of a cubic metre, "nm3" (normal cubic metres) a nano cubic metre.
 _PREFIXES_READ_AS_WRITTEN = {"metric_ton": {"", "kilo", "mega", "giga"},
+                             **{unit: {"", "kilo", "mega", "giga", "tera"} for unit in ("watt", "watt_hour")},
                              **{code: {"", "kilo", "mega", "giga"} for code in CURRENCIES},
                              "cubic_meter_short": {""}, "normal_cubic_meter": {""}}
 
@@ -261,6 +263,10 @@ def _misread_prefix(units: pint.Unit) -> str:
             if unit == "metric_ton":
                 return (f"'{written}' would be a {prefix}tonne; write 't' for the metric tonne "
                         "(or 'kt', 'Mt')")
+            if unit in ("watt", "watt_hour"):
+                symbol = "W" if unit == "watt" else "Wh"
+                return (f"'{written}' would be a {prefix}{unit.replace('_', '-')}; write 'M{symbol}' for a "
+                        f"mega{unit.replace('_', '-')} (or 'k{symbol}', 'G{symbol}')")
             if unit in CURRENCIES:
                 return (f"'{written}' would be a {prefix}-{unit}; write 'M{unit}' for a million {unit}, "
                         f"'k{unit}' for a thousand, or the number in full")
@@ -320,6 +326,32 @@ def _in_currency(kind: Quantity, currency: str) -> Quantity:
     """``kind`` with its example written in the park's currency (``600 EUR/m`` -> ``600 NOK/m``)."""
     example = re.sub(r"\b(" + "|".join(CURRENCIES) + r")\b", currency, kind.example)
     return replace(kind, example=example) if example != kind.example else kind
+
+
+# Units as Nordic writing has them that pint does not read as meant: kr is the crown of three
+# countries; a Scandinavian mil is 10 km (pint's mil is a thousandth of an inch).
+_LOCAL_SYMBOLS = {"kr": "kr is NOK, SEK or DKK: write the currency's code", "mil": "a Scandinavian mil is "
+                  "10 km: write the length in km", "$": "write USD", "£": "write GBP, or convert to EUR"}
+
+
+def _local_symbol(unit_text: str) -> str:
+    """A hint for a symbol written as at home (``kr``, ``mil``, ``$``): its code in a park file."""
+    for symbol, hint in _LOCAL_SYMBOLS.items():
+        if re.search(rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])", unit_text):
+            return f" ({hint})"
+    return ""
+
+
+def _digits_apart(value: object) -> str:
+    """A fix for digits that are not one number (``1 6000 MWh/year``), which read as the number
+    1 6 with the unit '000 MWh/year'; '' where the text holds no such digits."""
+    text = str(value).strip()
+    match = re.match(r"[-+]?\d[\d \u00a0\u202f.,]*\d", text)
+    if not match or not re.search(r"\d[ \u00a0\u202f]+\d", match.group()):
+        return ""
+    joined = re.sub(r"[ \u00a0\u202f]", "", match.group())
+    return (f"'{match.group()}' is not one number: write it without spaces ({joined}), or with "
+            "thousands in groups of three after spaces (16 000), then the unit")
 
 
 def _celsius(unit_text: str, kind: Quantity) -> str:

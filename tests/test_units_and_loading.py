@@ -1042,3 +1042,38 @@ def test_nordic_sheet_profiles_that_read_two_ways_are_refused(tmp_path: Path, te
         _profile(tmp_path, text)
     assert says in caught.value.found
     assert caught.value.line == line
+
+
+@pytest.mark.parametrize(("written", "kind", "fix"), [
+    ("1826 mW", F.RATE[False], "'mW' would be a milliwatt; write 'MW' for a megawatt"),  # was read as 1.8 W
+    ("16 mWh/year", F.RATE[False], "'mWh' would be a milliwatt-hour"),
+    ("1 6000 MWh/year", F.RATE[False], "'1 6000' is not one number: write it without spaces (16000)"),
+    ("80 kr/t", F.CARBON_PRICE, "kr is NOK, SEK or DKK: write the currency's code"),
+    ("2 mil", F.LENGTH, "a Scandinavian mil is 10 km"),
+    ("5 $", F.MONEY, "write USD"),
+])
+def test_units_written_as_at_home_get_the_fix_that_fits(written: str, kind: Any, fix: str) -> None:
+    """An input audit: 'mW' was read as milliwatts (a 1.8 kW stream, said only by the span warning);
+    '1 6000' named '0 MWh/year' as the unknown unit; 'kr', 'mil' and '$' had no hint."""
+    with pytest.raises(UnitProblem) as caught:
+        parse(written, kind, currency="NOK")
+    assert fix in caught.value.hint
+
+
+@pytest.mark.parametrize(("written", "kind", "base"), [
+    ("45 ℃", F.TEMPERATURE, 318.15),
+    ("0.055 €/kWh", F.CARBON_PRICE.__class__("CUR/MWh", "money per energy", "55 EUR/MWh"), 55.0),
+])
+def test_the_one_unit_a_symbol_can_be_is_read(written: str, kind: Any, base: float) -> None:
+    """'45 ℃' and '0.055 €/kWh' were refused as units symbiosis does not know."""
+    assert parse(written, kind, currency="EUR") == pytest.approx(base)
+
+
+def test_a_decimal_comma_in_a_location_says_so(make_park) -> None:
+    """'lat: 60,7282' (block style: YAML reads it as text) was told 'write the number without
+    quotes', where no quotes were written."""
+    firms = _firms()
+    firms["plant"]["location"] = {"lat": "60,7282", "lon": 10.61}
+    firms["town"]["location"] = {"lat": 60.72, "lon": 10.62}
+    problem = _refused(make_park, firms)
+    assert "decimal point, not a comma: 60.7282" in problem.hint
