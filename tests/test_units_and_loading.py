@@ -1077,3 +1077,15 @@ def test_a_decimal_comma_in_a_location_says_so(make_park) -> None:
     firms["town"]["location"] = {"lat": 60.72, "lon": 10.62}
     problem = _refused(make_park, firms)
     assert "decimal point, not a comma: 60.7282" in problem.hint
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("profiles\\Shape.csv", "write the path with '/' between folders (profiles/Shape.csv)"),
+    ("profiles/shape.csv", "did you mean 'Shape.csv'? (file names are case-sensitive)"),
+])
+def test_a_profile_path_as_windows_writes_it_gets_the_fix(make_park, written: str, fix: str) -> None:
+    """A Windows path ('profiles\\x.csv') or a name in the wrong case was told only 'no such file'."""
+    problem = _refused(make_park, _firms(cooling=_supply(profile=written)),
+                       files={"profiles/Shape.csv": "1\n" * 24})
+    assert (problem.stream, problem.field) == ("cooling", "profile")
+    assert fix in problem.hint

@@ -185,7 +185,7 @@ def _read_text(path: Path) -> str:
             raise ProfileProblem(f"a file of {size / 1e6:,.0f} MB", LENGTHS_HINT)
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise ProfileProblem("no such file", "check the path; it is relative to the park folder") from None
+        raise ProfileProblem("no such file", _missing_file_hint(path)) from None
     except IsADirectoryError:
         raise ProfileProblem("a folder, not a file", "name the CSV file inside it") from None
     except UnicodeDecodeError:
@@ -193,6 +193,20 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise ProfileProblem(f"an unreadable file ({exc.strerror})", "check its permissions") from None
     return text
+
+
+def _missing_file_hint(path: Path) -> str:
+    """How to name a profile that is not there: '/' between folders (a Windows path's '\\' is
+    part of a file name elsewhere), or the file whose name differs only in case."""
+    if "\\" in path.name:
+        slashed = path.name.replace("\\", "/")
+        return f"write the path with '/' between folders ({slashed}), as on every system"
+    folder = path.parent
+    alike = sorted(p.name for p in folder.iterdir() if p.name.casefold() == path.name.casefold()) \
+        if folder.is_dir() else []
+    if alike:
+        return f"did you mean '{alike[0]}'? (file names are case-sensitive)"
+    return "check the path; it is relative to the park folder"
 
 
 def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
