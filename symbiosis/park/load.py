@@ -535,11 +535,12 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
             hint = f"write a whole number, e.g. {max(1, round(value))}"
         elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+([.,]\d*)?\s*", value):
             number = float(value.strip().replace(",", "."))
-            if "," in value:  # lat: 60,7282 is text to YAML
+            if whole:
+                hint = f"write a whole number without quotes, e.g. {max(1, round(number))}"
+            elif "," in value:  # lat: 60,7282 is text to YAML
                 hint = f"write the number with a decimal point, not a comma: {number:g}"
             else:
-                hint = (f"write a whole number without quotes, e.g. {max(1, round(number))}" if whole
-                        else f"write the number without quotes: {number:g}")
+                hint = f"write the number without quotes: {number:g}"
         elif isinstance(value, str):
             hint = "write the number without a unit"
         else:
