@@ -15,6 +15,7 @@ import pandas as pd
 from symbiosis.candidates import Candidates, investment_at
 from symbiosis.hubs import all_streams, unit_sides
 from symbiosis.park import Park, Stream
+from symbiosis.park.exchange import SAME_TEMPERATURE_K
 from symbiosis.results import Result
 from symbiosis.time import TimeSteps
 
@@ -145,7 +146,8 @@ def _check_heat(
         points = {cold.t_low, cold.t_high, hot.t_low - dt, hot.t_high - dt}
         cuts = sorted(points | {p - epsilon for p in points})
         limit = min(
-            c.efficiency * hot_rate * _share_above(hot, cut + dt) + cold_rate * (1 - _share_above(cold, cut))
+            c.efficiency * hot_rate * _share_above(hot, cut + dt, at_the_level=1.0)
+            + cold_rate * (1 - _share_above(cold, cut, at_the_level=0.0))
             for cut in cuts
         )
         if _exceeds(row.delivered, limit):
@@ -163,12 +165,23 @@ def _rate(park: Park, steps: TimeSteps, stream: Stream, step: int) -> float:
     return float(steps.rates(stream)[step]) if stream.firm in park.firms else 0.0
 
 
-def _share_above(stream: Stream, temperature: float) -> float:
-    """Share of a stream's load that lies above ``temperature`` (constant heat capacity)."""
+def _share_above(stream: Stream, temperature: float, *, at_the_level: float) -> float:
+    """Share of a stream's load that lies above ``temperature`` (constant heat capacity). A
+    stream at one temperature that lies at ``temperature`` (to float noise: 33.91 degC less a
+    12.5 K approach is 21.409999999999997 degC) counts ``at_the_level``: a supply's heat there
+    still passes (1), a demand's load there is served from below it (0), as the problem table
+    lets a condenser exactly the approach above an evaporator heat it."""
     low, high = stream.t_low, stream.t_high
-    if high - low <= 1e-9:
+    if high - low <= SAME_TEMPERATURE_K:
+        if abs(low - temperature) <= NOISE_K:
+            return at_the_level
         return 1.0 if low > temperature else 0.0
     return float(np.clip((high - temperature) / (high - low), 0.0, 1.0))
+
+
+NOISE_K = 1e-9
+"""Temperatures this close are one (float noise of sums near 300 K is about 1e-13 K); well
+below the 1e-6 K offsets of the audit's cuts."""
 
 
 def _check_shares(

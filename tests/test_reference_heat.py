@@ -473,6 +473,24 @@ def test_a_condenser_exactly_the_approach_above_an_evaporator_heats_it(make_park
     assert route_use(result, "cooling") == pytest.approx(0.4 * HOURS, rel=1e-6)
 
 
+@pytest.mark.parametrize(("condenser", "approach", "evaporator"), [
+    ("33.91 degC", "12.5 K", "21.41 degC"), ("92.9 degC", "7.3 K", "85.6 degC"),
+    ("97.41 degC", "3.3 K", "94.11 degC")])
+def test_a_tie_in_decimals_is_a_tie(make_park, condenser: str, approach: str, evaporator: str) -> None:
+    """The same tie in decimals (a differential audit against an independent problem table): the
+    model passed the 1 MW, as the problem table says, but the check of the answer read 33.91 degC
+    less 12.5 K as 21.409999999999997 degC, below the evaporator, and refused the optimum
+    ("temperature feasibility of link L001 in step 0: 1 against 0"): no result at all."""
+    streams = {"condenser": {"direction": "supply", "carrier": "heat", "temperature": condenser,
+                             "amount": "1 MW", "current": "cooling"},
+               "evaporator": {"direction": "demand", "carrier": "heat", "temperature": evaporator,
+                              "amount": "1 MW", "current": "boiler"}}
+    result = symbiosis.optimize(one_site(make_park, streams, boiler_temperature="400 degC",
+                                         min_approach=approach))
+    assert route_use(result, "boiler") == pytest.approx(0, abs=1e-6)
+    assert route_use(result, "cooling") == pytest.approx(0, abs=1e-6)
+
+
 @pytest.mark.parametrize(("limit", "delivered_mw"), [(None, 0.9), ("120 degC", 0.5), ("15 degC", None)])
 def test_a_pipe_heats_a_demand_only_up_to_its_max_temperature(make_park, limit, delivered_mw) -> None:
     """A flue gas cools 300 -> 150 degC at 10 kW/K (1.5 MW), 100 m from an oven warming 20 -> 200
