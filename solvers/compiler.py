@@ -27,6 +27,9 @@ from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
 INF = float("inf")
+CONSTANT_ROW_TOLERANCE = 1e-9
+"""A row left with no variable holds if its bounds miss its constant by no more than this share:
+an emissions cap set to a park's reported emissions (12 digits) is that park's emissions."""
 SIDED = (InequalityExpression, EqualityExpression)  # lhs <= rhs, lhs == rhs (not ranged)
 # Pyomo's compiler orders component indices this way by default (FileDeterminism.ORDERED).
 ORDER = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
@@ -103,7 +106,8 @@ def compile_linear(model: pyo.ConcreteModel) -> LinearForm:
             body = lhs - rhs if body is None else body
             constant = _read_by_visitor(body, constraint.name, visitor, columns, index, value)
         if len(index) == starts[-1]:  # no variable left: the row holds or the model cannot
-            if (lb is None or lb <= constant) and (ub is None or ub >= constant):
+            slack = CONSTANT_ROW_TOLERANCE * max(1.0, abs(constant))  # a cap written as a rounded figure
+            if (lb is None or lb <= constant + slack) and (ub is None or ub >= constant - slack):
                 continue
             raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, "
                                                     f"'{constraint.name}'")

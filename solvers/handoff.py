@@ -21,6 +21,7 @@ from dataclasses import replace
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.solvers.compiler import LinearForm, compile_linear
@@ -75,7 +76,12 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     a large model is solved in a process of its own that is stopped at the limit
     (``solvers/deadline.py``: HiGHS can overrun its own limit by minutes)."""
     handed = time.perf_counter()
-    lp, form = to_arrays(model)
+    try:
+        lp, form = to_arrays(model)
+    except InfeasibleConstraintException as exc:  # a row of constants that cannot hold (a cap below
+        # what a park with nothing to decide emits): the model is infeasible, said as such
+        return SolveOutcome(status=Status.INFEASIBLE, has_solution=False, objective=math.nan, bound=math.nan,
+                            gap=math.nan, seconds=0.0, solver="highs", message=str(exc))
     to_arrays_seconds = time.perf_counter() - handed
     if lp.num_col == 0:  # nothing left to decide: the objective is its constant
         return SolveOutcome(status=Status.OPTIMAL, has_solution=True, objective=lp.offset, bound=lp.offset,

@@ -38,10 +38,6 @@ from symbiosis.time import TimeSteps, time_steps
 
 Progress = Callable[[str], None]
 
-# Second stage of the emissions objective: cost is minimised while emissions stay within
-# this relative tolerance of their minimum (lexicographic optimum); none at zero emissions,
-# where an absolute slack was spent in full (a park with no CO2 left reported 1e-06 t).
-EMISSIONS_TOLERANCE = 1e-6
 # What a person chose, and so what an infeasible park most likely breaks: tried first.
 # Dual prices need one more LP solve: by default only for models up to this many columns.
 VALUES_UP_TO_COLUMNS = 200_000
@@ -479,9 +475,11 @@ def _least_cost_at_least_emissions(
     ``time_limit`` with no gap: its cost was never minimised (free of cost, a link that carries
     nothing may stay built)."""
     least = first.objective
-    model.emissions_cap = pyo.Constraint(
-        expr=model.emissions.total <= least + EMISSIONS_TOLERANCE * abs(least)
-    )
+    # No slack: any would be spent on CO2 that saves money (at 1e-6 of the least, a park of
+    # 1.3 Mt a year built a truck emitting 0.88 t, so "least CO2" emitted more than building
+    # nothing; at 1e-12 a trickle of slag by truck). The first answer meets this row exactly,
+    # and the solver's own feasibility tolerance absorbs float noise.
+    model.emissions_cap = pyo.Constraint(expr=model.emissions.total <= least)
     set_objective(model, "cost")
     held = tuple(var for binaries in asset_binaries(model).values() if (binaries[0].value or 0.0) < 0.5
                  for var in binaries)
@@ -491,8 +489,9 @@ def _least_cost_at_least_emissions(
     # Report the emissions minimum as the objective; the cost is in total_cost.
     if second.has_solution:
         return replace(second, objective=least)
-    return replace(first, status=Status.TIME_LIMIT, gap=math.nan,
-                   message="the least emissions found; no time was left to find their least cost")
+    why = "no time was left to find their least cost" if second.status is Status.TIME_LIMIT \
+        else f"their least cost was not found ({second.status}: {second.message})"
+    return replace(first, status=Status.TIME_LIMIT, gap=math.nan, message=f"the least emissions found; {why}")
 
 
 def _baseline(park: Park, candidates: Candidates, data: ModelData, steps: TimeSteps,
