@@ -11,6 +11,7 @@ delivered + cost_per_tonne_km x length x taken; length = straight distance x rou
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 import time
@@ -199,6 +200,38 @@ def test_a_result_with_nothing_built_keeps_its_tables_dtypes(make_park, tmp_path
         assert isinstance(empty.exchanges["saving"].sum(), float)
     both = pd.concat([result.exchanges, built.exchanges])
     assert both["saving"].dtype == "float64" and both["existing"].dtype == bool
+
+
+def test_an_answer_that_pays_for_an_idle_link_drops_it(make_park, monkeypatch) -> None:
+    """Branch and bound may stop, within its gap, on an answer that also builds a link it never
+    uses (and HiGHS once called such an answer optimal, under a knife-edge emissions cap). Here the
+    solver's answer is made to build a dearer lorry beside the truck, carrying nothing: it is
+    dropped (it keeps every row and its 900,000 NOK of investment goes), leaving the truck case's
+    hand-derived optimum, 28,200,066 NOK."""
+    from symbiosis.solvers import solve as real_solve
+
+    lorry = {**TRUCK, "carrier": "material", "kind": "link", "investment": "900000 NOK"}
+    park = material_park(make_park, technologies={"truck": TRUCK, "conveyor": {"enabled": False},
+                                                  "lorry": lorry})
+    (idle,) = [c.id for c in symbiosis.find_candidates(park).links if c.technology == "lorry"]
+    calls = []
+
+    def solve_and_keep_the_lorry(model, options=None):
+        outcome = real_solve(model, options)
+        if not calls and outcome.has_solution:  # the main solve: its answer also builds the lorry
+            model.links.build[idle].set_value(1)
+            model.links.capacity[idle].set_value(0.5)
+            goal = next(model.component_data_objects(pyo.Objective, active=True))
+            outcome = dataclasses.replace(outcome, objective=pyo.value(goal.expr))
+        calls.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(optimize_module, "solve", solve_and_keep_the_lorry)
+    result = symbiosis.optimize(park)
+    assert list(result.exchanges["technology"]) == ["truck"]
+    assert result.total_cost == pytest.approx(TRUCK_TOTAL, rel=1e-9)
+    assert result.summary["objective"] == pytest.approx(TRUCK_TOTAL, rel=1e-9)
+    assert result.summary["audit"] == "passed"
 
 
 # -- (h): hydrogen purity --------------------------------------------------------------------------
