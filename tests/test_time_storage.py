@@ -26,7 +26,7 @@ NIGHT = "value\n" + "\n".join(["0"] * 12 + ["1"] * 12)
 
 def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dict | None = None,
                 overnight: bool = False, cooling: str = "0 NOK/MWh", store_at: str = "a",
-                same_hours: bool = False):
+                same_hours: bool = False, need: str = "8760 MWh/year"):
     """Firm A has 2 MW of surplus heat in hours 0-11 of every day, firm B needs 2 MW in hours
     12-23 (each 8,760 MWh a year). Without a store nothing can pass; with one at A, 24 MWh of
     tank (12 h x 2 MW) shifts all of it. ``overnight`` swaps the hours (surplus 12-23, need
@@ -59,7 +59,7 @@ def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dic
                     "carrier": "heat",
                     "temperature": "40 degC",
                     "target_temperature": "70 degC",
-                    "amount": "8760 MWh/year",
+                    "amount": need,
                     "profile": "profiles/night.csv",
                     "current": "gas_boiler",
                 }
@@ -100,6 +100,28 @@ def test_storage_shifts_a_surplus_to_a_later_demand(make_park) -> None:
     expected = capital_recovery_factor(0.07, 40) * 1000 * 24  # only the tank costs anything
     assert result.total_cost == pytest.approx(expected, rel=1e-6)
     assert result.routes.set_index("route").loc["gas_boiler", "annual_amount"] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("time", [{"typical_days": 1}, {"typical_days": 2}])
+def test_a_lossy_store_at_a_demand_is_no_cooling_tower(make_park, time) -> None:
+    """The surplus (2 MW in hours 0-11) and the need (2 MW, the same hours) meet directly: nothing
+    to shift. With the cooling tower at 20 NOK/MWh the 50 % tank at the demand had been charged
+    4 MW and discharged 2 MW an hour (its content unchanged), so the pipe could bring 4 MW... of a
+    2 MW surplus, and in a park with more surplus than need (a differential audit: 2 MW piped to
+    a flat 1 MW need) the rest vanished in the tank instead of going to the cooling tower. Its
+    losses are bought from the demand's route, so the answer is the pipe alone: nothing bought,
+    nothing cooled, and no tank."""
+    park = _shift_park(make_park, storage=True, time=time, store_at="b", same_hours=True,
+                       cooling="20 NOK/MWh", tank={"efficiency": "50 %"})
+    result = symbiosis.optimize(park)
+    assert set(result.exchanges["kind"]) == {"direct"}
+    assert result.total_cost == pytest.approx(0, abs=1e-3)
+    # the need halved: the other half of the surplus must be cooled, and paid
+    park = _shift_park(make_park, storage=True, time=time, store_at="b", same_hours=True,
+                       cooling="20 NOK/MWh", tank={"efficiency": "50 %"}, need="4380 MWh/year")
+    result = symbiosis.optimize(park)
+    assert set(result.exchanges["kind"]) == {"direct"}
+    assert result.total_cost == pytest.approx(4380 * 20, rel=1e-6)
 
 
 def test_a_store_can_be_forbidden_or_forced_as_a_link_can(make_park) -> None:
