@@ -165,6 +165,11 @@ def _rate(park: Park, steps: TimeSteps, stream: Stream, step: int) -> float:
     return float(steps.rates(stream)[step]) if stream.firm in park.firms else 0.0
 
 
+NOISE_K = 1e-9
+"""Temperatures this close are one (float noise of sums near 300 K is about 1e-13 K); well
+below the 1e-6 K offsets of the audit's cuts."""
+
+
 def _share_above(stream: Stream, temperature: float, *, at_the_level: float) -> float:
     """Share of a stream's load that lies above ``temperature`` (constant heat capacity). A
     stream at one temperature that lies at ``temperature`` (to float noise: 33.91 degC less a
@@ -178,10 +183,6 @@ def _share_above(stream: Stream, temperature: float, *, at_the_level: float) -> 
         return 1.0 if low > temperature else 0.0
     return float(np.clip((high - temperature) / (high - low), 0.0, 1.0))
 
-
-NOISE_K = 1e-9
-"""Temperatures this close are one (float noise of sums near 300 K is about 1e-13 K); well
-below the 1e-6 K offsets of the audit's cuts."""
 
 
 def _check_shares(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,7 +24,7 @@ from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result, assemble_result
-from symbiosis.results.extract import Evaluation, Solution, evaluate, solution_of
+from symbiosis.results.extract import Evaluation, Solution, carries_nothing, evaluate, solution_of
 from symbiosis.results.result import NOT_LINKS, link_identity
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
 from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
@@ -282,7 +283,7 @@ def _size_that_fits(park: Park, data: ModelData, check_memory: bool):
 
 
 def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,
-                     fixed_links: object, emissions_cap: object = None, values: object = None) -> None:
+                     fixed_links: object, emissions_cap: object, values: object) -> None:
     """Refuse what ``optimize`` cannot mean, before any work: a misspelt objective would
     otherwise be solved as least cost, a negative or NaN time limit end without an answer."""
     if not isinstance(park, Park):
@@ -431,6 +432,25 @@ def _values(
             var.unfix()
 
 
+@contextmanager
+def _design_fixed(model: pyo.ConcreteModel) -> Iterator[Callable[[], None]]:
+    """Every integer variable held at the answer's value while inside; yields a function that
+    puts every variable back to the answer (for a re-solve that found nothing better)."""
+    variables = list(model.component_data_objects(pyo.Var, descend_into=True))
+    answer = [var.value for var in variables]
+
+    def keep_answer() -> None:
+        for var, value in zip(variables, answer, strict=True):
+            var.set_value(value, skip_validation=True)
+
+    fixed = fix_integers(model)
+    try:
+        yield keep_answer
+    finally:
+        for var in fixed:
+            var.unfix()
+
+
 def _without_idle_assets(model: pyo.ConcreteModel, data: ModelData, options: SolveOptions,
                          outcome: SolveOutcome, objective: str) -> SolveOutcome:
     """The answer without the new assets it pays for but never uses (none carries anything in
@@ -440,30 +460,20 @@ def _without_idle_assets(model: pyo.ConcreteModel, data: ModelData, options: Sol
     audit against an independent MILP). An LP with the design fixed and those assets held at
     zero gives the flows; an asset the caller fixed built stays."""
     solution = solution_of(model, data)
-    activity = {**{link: (flow,) for link, flow in solution.flows.items()},
-                **{store: (solution.charge[store], solution.discharge[store]) for store in solution.charge},
-                **{unit: (power,) for unit, power in solution.power.items()}}
     binaries = asset_binaries(model)
     idle = [asset for asset, built in solution.built.items() if built and not binaries[asset][0].fixed
-            and not any((rates > 1e-9).any() for rates in activity[asset])]
+            and carries_nothing(*solution.activity(asset))]
     if not idle:
         return outcome
     goal = next(model.component_data_objects(pyo.Objective, active=True))
     before = pyo.value(goal.expr)
-    variables = list(model.component_data_objects(pyo.Var, descend_into=True))
-    answer = [var.value for var in variables]
-    fixed = fix_integers(model)
-    for asset in idle:
-        for var in binaries[asset]:
-            var.set_value(0)
-    try:
+    with _design_fixed(model) as keep_answer:
+        for asset in idle:
+            for var in binaries[asset]:
+                var.set_value(0)
         cheaper = solve(model, options).has_solution and pyo.value(goal.expr) < before
         if not cheaper:
-            for var, value in zip(variables, answer, strict=True):
-                var.set_value(value, skip_validation=True)
-    finally:
-        for var in fixed:
-            var.unfix()
+            keep_answer()
     if not cheaper or objective != "cost":  # the emissions objective reports its CO2, unchanged
         return outcome
     cost = pyo.value(goal.expr)
@@ -485,26 +495,21 @@ def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: 
         return
     objective = next(model.component_data_objects(pyo.Objective, active=True))
     cost = pyo.value(objective.expr)
-    variables = list(model.component_data_objects(pyo.Var, descend_into=True))
-    answer = [var.value for var in variables]
-    fixed = fix_integers(model)
     slack = 1e-9 * abs(cost) + 1e-6
-    model.cost_held = pyo.Constraint(expr=pyo.inequality(cost - slack, objective.expr, cost + slack))
     weights = data.weights
-    model.least_throughput = pyo.Objective(expr=pyo.quicksum(
-        float(weights[t]) * (model.storage.charge[k, t] + model.storage.discharge[k, t])
-        for k in cycling for t in model.links.T))
-    objective.deactivate()
-    try:
-        if not solve(model, options).has_solution:
-            for var, value in zip(variables, answer, strict=True):
-                var.set_value(value, skip_validation=True)
-    finally:
-        model.del_component(model.least_throughput)
-        model.del_component(model.cost_held)
-        objective.activate()
-        for var in fixed:
-            var.unfix()
+    with _design_fixed(model) as keep_answer:
+        model.cost_held = pyo.Constraint(expr=pyo.inequality(cost - slack, objective.expr, cost + slack))
+        model.least_throughput = pyo.Objective(expr=pyo.quicksum(
+            float(weights[t]) * (model.storage.charge[k, t] + model.storage.discharge[k, t])
+            for k in cycling for t in model.links.T))
+        objective.deactivate()
+        try:
+            if not solve(model, options).has_solution:
+                keep_answer()
+        finally:
+            model.del_component(model.least_throughput)
+            model.del_component(model.cost_held)
+            objective.activate()
 
 
 def _least_cost_at_least_emissions(

@@ -59,7 +59,9 @@ CURRENCIES = tuple(UNITS_PER_EUR)
 
 # Thousands in groups of three after spaces (or the no-break spaces sheets copy), as Nordic
 # writing has them: 12 500,5, where the comma is then a decimal comma.
-_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?"
+THOUSANDS_SPACE = "[ \u00a0\u202f]"
+"""A regular expression of the spaces written between groups of thousands."""
+_SPACED = rf"\d{{1,3}}(?:{THOUSANDS_SPACE}\d{{3}})+(?:[.,]\d+)?"
 _NUMBER = re.compile(rf"^\s*([-+]?(?:{_SPACED}"
                      r"|\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 _WHOLLY_SPACED = re.compile(rf"^[-+]?{_SPACED}$")
@@ -132,7 +134,7 @@ def spaced_thousands(written: str) -> str | None:
     spaces, the comma then decimal; None for text written otherwise."""
     if not _WHOLLY_SPACED.match(written):
         return None
-    return re.sub(r"[ \u00a0\u202f]", "", written).replace(",", ".")
+    return re.sub(THOUSANDS_SPACE, "", written).replace(",", ".")
 
 
 def _without_commas(number: str, text: str, expected: str) -> str:
@@ -197,7 +199,7 @@ def parse(
         raise UnitProblem(
             str(value), kind.expected,
             _digits_apart(value) or f"'{unit_text}' is not a unit symbiosis knows; write e.g. "
-            f"'{kind.example}'" + _celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text),
+            f"'{kind.example}'" + _unit_hints(unit_text, kind),
         ) from None
     misread = _misread_prefix(units)
     if misread:
@@ -217,7 +219,7 @@ def parse(
             str(value),
             kind.expected,
             f"'{unit_text}' is {_describe(quantity)}, not {kind.words}; write e.g. '{kind.example}'"
-            + _celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text),
+            + _unit_hints(unit_text, kind),
         ) from None
 
 
@@ -334,6 +336,12 @@ _LOCAL_SYMBOLS = {"kr": "kr is NOK, SEK or DKK: write the currency's code", "mil
                   "10 km: write the length in km", "$": "write USD", "£": "write GBP, or convert to EUR"}
 
 
+def _unit_hints(unit_text: str, kind: Quantity) -> str:
+    """What a unit that cannot be read was probably meant as: a Celsius, an absolute pressure,
+    a code instead of a local symbol; '' if nothing is recognised."""
+    return _celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text)
+
+
 def _local_symbol(unit_text: str) -> str:
     """A hint for a symbol written as at home (``kr``, ``mil``, ``$``): its code in a park file."""
     for symbol, hint in _LOCAL_SYMBOLS.items():
@@ -346,10 +354,10 @@ def _digits_apart(value: object) -> str:
     """A fix for digits that are not one number (``1 6000 MWh/year``), which read as the number
     1 6 with the unit '000 MWh/year'; '' where the text holds no such digits."""
     text = str(value).strip()
-    match = re.match(r"[-+]?\d[\d \u00a0\u202f.,]*\d", text)
-    if not match or not re.search(r"\d[ \u00a0\u202f]+\d", match.group()):
+    match = re.match(rf"[-+]?\d(?:[\d.,]|{THOUSANDS_SPACE})*\d", text)
+    if not match or not re.search(rf"\d{THOUSANDS_SPACE}+\d", match.group()):
         return ""
-    joined = re.sub(r"[ \u00a0\u202f]", "", match.group())
+    joined = re.sub(THOUSANDS_SPACE, "", match.group())
     return (f"'{match.group()}' is not one number: write it without spaces ({joined}), or with "
             "thousands in groups of three after spaces (16 000), then the unit")
 

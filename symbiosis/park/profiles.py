@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symbiosis.units import spaced_thousands
+from symbiosis.units import THOUSANDS_SPACE, spaced_thousands
 
 HOURS = 8760
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -133,7 +133,7 @@ def _one_value_a_row(rows: list[tuple[int, list[str]]]) -> None:
 
 # A number with thousands points and maybe a decimal comma, as Nordic sheets write it: 1.200, 12.500,5
 _DOT_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^[-+]?[\d \u00a0\u202f.]*\d,\d+$")
+_DECIMAL_COMMA = re.compile(rf"^[-+]?(?:[\d.]|{THOUSANDS_SPACE})*\d,\d+$")
 
 
 def _dots_are_thousands(rows: list[tuple[int, list[str]]]) -> bool:
@@ -218,16 +218,17 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 _DIGITS = re.compile(r"^\d+$")
-_WHOLE = re.compile(r"^(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)$")  # 1500, or 1 500 as Nordic sheets write it
-_WHOLE_SPACES = re.compile(r"[ \u00a0\u202f]")
+# A whole number: 1500, or 1 500 as Nordic sheets write it.
+_WHOLE = re.compile(rf"^(\d+|\d{{1,3}}({THOUSANDS_SPACE}\d{{3}})+)$")
+_WHOLE_SPACES = re.compile(THOUSANDS_SPACE)
+_DOTTED = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)$")
+COMMA_HINT = ("save it with ';' between columns (then 12,5 is read as 12.5), or write decimals with a point "
+              "(12.5) and no thousands commas")
 
 
 def _is_split_decimal(cells: list[str]) -> bool:
     """Two cells that a decimal comma may have split: a whole number (``1 500``), then digits."""
     return len(cells) == 2 and bool(_WHOLE.match(cells[0]) and _DIGITS.match(cells[1]))
-_DOTTED = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)$")
-COMMA_HINT = ("save it with ';' between columns (then 12,5 is read as 12.5), or write decimals with a point "
-              "(12.5) and no thousands commas")
 
 
 def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:

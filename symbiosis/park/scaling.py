@@ -89,16 +89,16 @@ def _far_sites(park: Park) -> list[str]:
     link, which is right for a firm studied alone but more often a slip (lat and lon swapped put
     a firm at Raufoss off East Africa, and it silently had no candidate)."""
     sites = {site.id: site.location for site in (*park.firms.values(), *park.hubs.values())}
-    if len(sites) < 2:
-        return []
     reach = max((t.max_distance for t in park.technologies.values()
                  if t.enabled and t.kind in ("link", "heat_pump")), default=math.inf)  # stores stay put
+    if len(sites) < 2 or math.isinf(reach):
+        return []
     factor = park.settings.routing_factor
     found = []
     for site, here in sites.items():
         others = {other: there for other, there in sites.items() if other != site
                   and here.is_geographic == there.is_geographic}
-        if not others or math.isinf(reach):
+        if not others:
             continue
         nearest = min(others, key=lambda other: straight_distance(here, others[other]))
         length = factor * straight_distance(here, others[nearest])

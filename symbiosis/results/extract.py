@@ -73,6 +73,15 @@ class Solution:
             power={c.id: zeros for c in data.converters},
         )
 
+    def activity(self, asset: str) -> tuple[np.ndarray, ...]:
+        """What an asset moves in each step: a link's flow, a store's charge and discharge, a hub
+        unit's power."""
+        if asset in self.flows:
+            return (self.flows[asset],)
+        if asset in self.charge:
+            return self.charge[asset], self.discharge[asset]
+        return (self.power[asset],)
+
 
 def _values(variable, index: list) -> np.ndarray:
     return np.array([max(0.0, variable[i].value or 0.0) for i in index])
@@ -84,8 +93,13 @@ def _free_and_idle(asset, capacity: float, *activity: np.ndarray) -> bool:
     is the same optimum, and it is no exchange to propose."""
     sized = capacity > 0 and (asset.investment_per_capacity > 0 or bool(getattr(asset, "cost_curve", ())))
     costs = asset.investment_fixed > 0 or sized
-    idle = not any((rates > 1e-9).any() for rates in activity)
-    return getattr(asset, "existing_capacity", 0.0) <= 0 and not costs and idle
+    return getattr(asset, "existing_capacity", 0.0) <= 0 and not costs and carries_nothing(*activity)
+
+
+def carries_nothing(*activity: np.ndarray) -> bool:
+    """Whether an asset's rates (flows; charge and discharge; power) are nothing in every step,
+    to the solver's tolerance."""
+    return not any((rates > 1e-9).any() for rates in activity)
 
 
 def _net_of_free_cycling(charge: np.ndarray, discharge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
