@@ -19,6 +19,7 @@ from symbiosis.solvers.concurrent import BesideBranchAndBound, wants_concurrent
 from symbiosis.solvers.deadline import holds_deadline, solve_by_deadline
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
+    IPM_ITERATION_LIMIT,
     MIP_HEURISTIC_EFFORT,
     START_FROM_INTEGERS,
     STOPPED_MESSAGE,
@@ -203,7 +204,7 @@ def relaxation_start(arrays: HighsArrays, options: SolveOptions,
     lp = replace(arrays, integer=np.zeros_like(arrays.integer))
     choose_lp_method(relaxed, lp, options)
     lp.pass_to(relaxed)
-    _run(relaxed)
+    _run_lp(relaxed)
     ms = highspy.HighsModelStatus
     if relaxed.getModelStatus() != ms.kOptimal:
         return FirstAnswer(None, math.nan, math.nan, 0, time.perf_counter() - clock)
@@ -290,6 +291,7 @@ def choose_lp_method(h: highspy.Highs, arrays: HighsArrays, options: SolveOption
     simplex took 85 s, interior point 164 s. Hence the binaries in the rule for MIPs."""
     if not uses_ipm(arrays.num_col, options):
         return
+    h.setOptionValue("ipm_iteration_limit", IPM_ITERATION_LIMIT)
     if not arrays.is_mip:
         h.setOptionValue("solver", "ipm")
     elif options.lp_method == "ipm" or int(arrays.integer.sum()) >= START_FROM_INTEGERS:
@@ -328,7 +330,10 @@ def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveO
                 beside = BesideBranchAndBound(h, arrays, held, options, worker_folder)
             else:
                 first = give_first_answer(h, arrays, options, held)
-        _run(h)
+        if arrays.is_mip:
+            _run(h)
+        else:
+            _run_lp(h)
     except KeyboardInterrupt as interrupt:
         if not options.stop_keeps_answer or isinstance(interrupt, StopNow):
             raise
@@ -406,7 +411,7 @@ def promising_assets(arrays: HighsArrays, answer: np.ndarray, options: SolveOpti
     h = _quiet_highs(seconds, options)
     choose_lp_method(h, lp, options)
     lp.pass_to(h)
-    _run(h)
+    _run_lp(h)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return np.empty(0, dtype=int)
     reduced = np.asarray(h.getSolution().col_dual)
@@ -467,6 +472,20 @@ def set_search_options(h: highspy.Highs, options: SolveOptions) -> None:
     h.setOptionValue("mip_heuristic_effort", MIP_HEURISTIC_EFFORT)
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
+
+
+def _run_lp(h: highspy.Highs) -> None:
+    """:func:`_run` for an LP: when interior point stalls (``IPM_ITERATION_LIMIT``), the LP again
+    by dual simplex in the time left, so that a stall costs seconds, not the time limit."""
+    clock = time.perf_counter()
+    _run(h)
+    stalled = h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit
+    if not stalled or h.getOptionValue("solver")[1] != "ipm":
+        return
+    time_left = h.getOptionValue("time_limit")[1] - (time.perf_counter() - clock)
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("time_limit", max(0.0, time_left))
+    _run(h)
 
 
 def _run(h: highspy.Highs) -> None:

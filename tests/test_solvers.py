@@ -115,6 +115,32 @@ def test_interior_point_and_simplex_give_the_same_vertex_and_duals() -> None:
         SolveOptions(lp_method="barrier")
 
 
+
+def test_an_lp_whose_interior_point_stalls_is_finished_by_simplex(monkeypatch) -> None:
+    """Interior point stopped at its iteration limit (a stall: IPX once held the LP of stream
+    values on an hourly park 1.7e-8 from its tolerance for 300 s) hands the LP to dual simplex,
+    which gives the vertex and duals of the LP above, not a time-limit status without an answer.
+    The limit is set to 1 here so that the two-row LP stalls for sure."""
+    import pyomo.environ as pyo
+
+    import symbiosis.solvers.highs as highs
+
+    monkeypatch.setattr(highs, "IPM_ITERATION_LIMIT", 1)
+    runs = []
+    run = highs._run
+
+    def spy(h) -> None:
+        run(h)
+        runs.append((h.getOptionValue("solver")[1], h.getModelStatus()))
+
+    monkeypatch.setattr(highs, "_run", spy)
+    m = two_row_lp()
+    outcome = solve(m, SolveOptions(lp_method="ipm", duals=True))
+    assert [solver for solver, _ in runs] == ["ipm", "simplex"]
+    assert outcome.status == Status.OPTIMAL
+    assert (outcome.objective, pyo.value(m.x)) == pytest.approx((2.8, 1.6))
+    assert (outcome.details["duals"][m.a], outcome.details["duals"][m.b]) == pytest.approx((0.4, 0.2))
+
 def test_a_first_answer_found_beside_branch_and_bound_changes_nothing_but_the_path() -> None:
     """``concurrent=True`` (the default for large MIPs on two cores) finds the first answer in a
     process of its own while HiGHS works: the same optimum as finding it first, and the
