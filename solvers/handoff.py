@@ -26,7 +26,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.solvers.compiler import LinearForm, compile_linear
 from symbiosis.solvers.highs import INF, HighsArrays, solve_arrays
-from symbiosis.solvers.status import SolveOptions, SolveOutcome, Status
+from symbiosis.solvers.status import SolveOptions, SolveOutcome, constant_row_fails, nothing_to_decide
 
 
 def to_arrays(model: pyo.ConcreteModel) -> tuple[HighsArrays, LinearForm]:
@@ -78,16 +78,13 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     handed = time.perf_counter()
     try:
         lp, form = to_arrays(model)
-    except InfeasibleConstraintException as exc:  # a row of constants that cannot hold (a cap below
-        # what a park with nothing to decide emits): the model is infeasible, said as such
-        return SolveOutcome(status=Status.INFEASIBLE, has_solution=False, objective=math.nan, bound=math.nan,
-                            gap=math.nan, seconds=0.0, solver="highs", message=str(exc))
+    except InfeasibleConstraintException as exc:
+        return constant_row_fails(str(exc), "highs")
     to_arrays_seconds = time.perf_counter() - handed
-    if lp.num_col == 0:  # nothing left to decide: the objective is its constant
-        return SolveOutcome(status=Status.OPTIMAL, has_solution=True, objective=lp.offset, bound=lp.offset,
-                            gap=0.0, seconds=0.0, solver="highs", message="empty model: nothing to decide",
-                            details={"rows": 0, "columns": 0, "nonzeros": 0, "integers": 0, "duals": {},
-                                     "to_arrays_seconds": to_arrays_seconds, "pass_seconds": 0.0})
+    if lp.num_col == 0:
+        return nothing_to_decide(lp.offset, "highs", {"rows": 0, "columns": 0, "nonzeros": 0, "integers": 0,
+                                                      "duals": {}, "to_arrays_seconds": to_arrays_seconds,
+                                                      "pass_seconds": 0.0})
     if options.time_limit is not None:
         options = replace(options, time_limit=max(0.0, options.time_limit - to_arrays_seconds))
     log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")

@@ -10,9 +10,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout, suppress
 
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.opt import SolverStatus, TerminationCondition
 
-from symbiosis.solvers.status import SolveOptions, SolveOutcome, SolverNotAvailable, Status
+from symbiosis.solvers.compiler import compile_linear
+from symbiosis.solvers.status import (
+    SolveOptions,
+    SolveOutcome,
+    SolverNotAvailable,
+    Status,
+    constant_row_fails,
+    nothing_to_decide,
+)
 
 # The option names each solver uses for a time limit (s) and a relative MIP gap.
 OPTION_NAMES = {
@@ -66,11 +75,19 @@ def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
         solver.options[names[1]] = options.mip_gap
     buffer = io.StringIO()
     start = time.perf_counter()
-    with redirect_stdout(buffer):
-        results = solver.solve(model, tee=options.log, load_solutions=False)
+    try:
+        with redirect_stdout(buffer):
+            results = solver.solve(model, tee=options.log, load_solutions=False)
+    except InfeasibleConstraintException:  # Pyomo's writers, on a row of constants that cannot hold
+        return _decided(model, options.solver) or constant_row_fails("a row of constants cannot hold",
+                                                                    options.solver)
     seconds = time.perf_counter() - start
     condition = results.solver.termination_condition
     status = _status(condition, results.solver.status)
+    if status is Status.ERROR:
+        decided = _decided(model, options.solver)
+        if decided is not None:
+            return decided
     has_solution = len(results.solution) > 0 and status in (Status.OPTIMAL, Status.TIME_LIMIT)
     objective = math.nan
     if has_solution:
@@ -84,6 +101,17 @@ def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     return SolveOutcome(status=status, has_solution=has_solution, objective=objective, bound=bound,
                         gap=gap, seconds=seconds, solver=options.solver, message=str(condition),
                         log=buffer.getvalue())
+
+
+def _decided(model: pyo.ConcreteModel, solver: str) -> SolveOutcome | None:
+    """The outcome of a model with nothing left to decide (every variable fixed), which Pyomo's
+    solvers do not give: appsi_highs ends 'unknown' on no columns, the LP writer raises on a row
+    of constants that cannot hold. None when the model has a column: the solver's word stands."""
+    try:
+        form = compile_linear(model)
+    except InfeasibleConstraintException as exc:
+        return constant_row_fails(str(exc), solver)
+    return nothing_to_decide(form.offset, solver) if not form.columns else None
 
 
 def _status(condition, solver_status) -> Status:

@@ -163,5 +163,20 @@ class SolveOutcome:
                 f"{self.seconds:.2f} s, {self.solver})")
 
 
+def nothing_to_decide(objective: float, solver: str, details: dict | None = None) -> SolveOutcome:
+    """The outcome of a model whose variables are all fixed and whose rows hold: its objective is
+    its constant (no solver is asked; some, such as appsi_highs, end 'unknown' on no columns)."""
+    return SolveOutcome(status=Status.OPTIMAL, has_solution=True, objective=objective, bound=objective,
+                        gap=0.0, seconds=0.0, solver=solver, message="empty model: nothing to decide",
+                        details=details or {})
+
+
+def constant_row_fails(message: str, solver: str) -> SolveOutcome:
+    """The outcome of a model with a row of constants that cannot hold (an emissions cap below
+    what a park with nothing to decide emits): infeasible, said as such."""
+    return SolveOutcome(status=Status.INFEASIBLE, has_solution=False, objective=math.nan, bound=math.nan,
+                        gap=math.nan, seconds=0.0, solver=solver, message=message)
+
+
 class SolverNotAvailable(RuntimeError):
     """The named solver is not installed; the message says how to install it."""
