@@ -136,13 +136,20 @@ def _check_heat(
     direct = {c.id: c for c in candidates.links if c.carrier == "heat" and c.kind == "direct"}
     rows = flows[flows["id"].isin(list(direct))]
     epsilon = 1e-6
+    rates: dict[str, np.ndarray] = {}  # each stream's rates once, not once per link and step
+
+    def rate(key: str, step: int) -> float:
+        if key not in rates:
+            stream = streams[key]
+            rates[key] = steps.rates(stream) if stream.firm in park.firms else np.zeros(len(steps))
+        return float(rates[key][step]) + adjust[key][step]
+
     for row in rows.itertuples():
         c = direct[row.id]
         hot_key, cold_key = f"{c.from_firm}.{c.from_stream}", f"{c.to_firm}.{c.to_stream}"
         hot, cold, dt = streams[hot_key], streams[cold_key], c.min_approach_k
         step = int(row.step)
-        hot_rate = _rate(park, steps, hot, step) + adjust[hot_key][step]
-        cold_rate = _rate(park, steps, cold, step) + adjust[cold_key][step]
+        hot_rate, cold_rate = rate(hot_key, step), rate(cold_key, step)
         points = {cold.t_low, cold.t_high, hot.t_low - dt, hot.t_high - dt}
         cuts = sorted(points | {p - epsilon for p in points})
         limit = min(
@@ -159,10 +166,6 @@ def _check_heat(
                     float(limit),
                 )
             )
-
-
-def _rate(park: Park, steps: TimeSteps, stream: Stream, step: int) -> float:
-    return float(steps.rates(stream)[step]) if stream.firm in park.firms else 0.0
 
 
 NOISE_K = 1e-9
