@@ -136,36 +136,31 @@ def _check_heat(
     direct = {c.id: c for c in candidates.links if c.carrier == "heat" and c.kind == "direct"}
     rows = flows[flows["id"].isin(list(direct))]
     epsilon = 1e-6
-    rates: dict[str, np.ndarray] = {}  # each stream's rates once, not once per link and step
+    rates: dict[str, np.ndarray] = {}  # each stream's rates (with the stores' adjustments) once
 
-    def rate(key: str, step: int) -> float:
+    def rate(key: str) -> np.ndarray:
         if key not in rates:
             stream = streams[key]
-            rates[key] = steps.rates(stream) if stream.firm in park.firms else np.zeros(len(steps))
-        return float(rates[key][step]) + adjust[key][step]
+            own = steps.rates(stream) if stream.firm in park.firms else np.zeros(len(steps))
+            rates[key] = own + adjust[key]
+        return rates[key]
 
-    for row in rows.itertuples():
-        c = direct[row.id]
+    for link_id, link_rows in rows.groupby("id", sort=False):
+        c = direct[link_id]
         hot_key, cold_key = f"{c.from_firm}.{c.from_stream}", f"{c.to_firm}.{c.to_stream}"
         hot, cold, dt = streams[hot_key], streams[cold_key], c.min_approach_k
-        step = int(row.step)
-        hot_rate, cold_rate = rate(hot_key, step), rate(cold_key, step)
         points = {cold.t_low, cold.t_high, hot.t_low - dt, hot.t_high - dt}
         cuts = sorted(points | {p - epsilon for p in points})
-        limit = min(
-            c.efficiency * hot_rate * _share_above(hot, cut + dt, at_the_level=1.0)
-            + cold_rate * (1 - _share_above(cold, cut, at_the_level=0.0))
-            for cut in cuts
-        )
-        if _exceeds(row.delivered, limit):
-            findings.append(
-                AuditFinding(
-                    "temperature feasibility",
-                    f"link {c.id} in step {step}",
-                    float(row.delivered),
-                    float(limit),
-                )
-            )
+        # the shares depend on temperatures only: once per link, then every step at once
+        hot_share = np.array([_share_above(hot, cut + dt, at_the_level=1.0) for cut in cuts])
+        cold_below = np.array([1 - _share_above(cold, cut, at_the_level=0.0) for cut in cuts])
+        step = link_rows["step"].to_numpy(dtype=int)
+        limit = np.min(c.efficiency * np.outer(rate(hot_key)[step], hot_share)
+                       + np.outer(rate(cold_key)[step], cold_below), axis=1)
+        for delivered, at, bound in zip(link_rows["delivered"].to_numpy(), step, limit, strict=True):
+            if _exceeds(delivered, bound):
+                findings.append(AuditFinding("temperature feasibility", f"link {c.id} in step {at}",
+                                             float(delivered), float(bound)))
 
 
 NOISE_K = 1e-9
