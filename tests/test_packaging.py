@@ -70,6 +70,36 @@ def test_processes_that_need_no_model_start_without_pyomo(code: str) -> None:
     assert loaded.stdout.strip() == "[]", loaded.stdout[:300]
 
 
+@pytest.mark.parametrize("argv, unloaded", [
+    # the list of commands comes from their summaries, not from importing each command
+    (["--help"], ("pyomo", "matplotlib", "pandas", "dask")),
+    # optimize needs Pyomo and pandas, not the report's matplotlib (about 0.3 s)
+    (["optimize", "--help"], ("matplotlib",)),
+])
+def test_the_command_line_loads_only_what_a_command_needs(argv: list[str], unloaded: tuple[str, ...]) -> None:
+    probe = ("import sys; from symbiosis.cli import main; sys.argv = ['symbiosis', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({unloaded!r})), file=sys.stderr)")
+    ran = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, cwd=REPO)
+    assert "Usage: symbiosis" in ran.stdout
+    assert ran.stderr.strip().splitlines()[-1] == "[]", ran.stderr[-300:]
+
+
+def test_the_command_summaries_are_the_first_sentence_of_each_commands_help() -> None:
+    """`symbiosis --help` lists the commands from ``SUMMARIES`` (no import of each command): they
+    must say what each command's own help says."""
+    import importlib
+
+    from click.utils import make_default_short_help
+
+    from symbiosis.cli import COMMANDS, SUMMARIES
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    for name, module in COMMANDS.items():
+        command = getattr(importlib.import_module(module), name)
+        assert SUMMARIES[name] == make_default_short_help(command.help, 10_000), name
+
+
 def test_the_package_names_load_on_first_use() -> None:
     loaded = subprocess.run([sys.executable, "-c", "import symbiosis; print(symbiosis.optimize.__module__, "
                              "symbiosis.Result.__name__, 'optimize' in dir(symbiosis))"],

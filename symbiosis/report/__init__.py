@@ -7,13 +7,19 @@ sources; and the run history in SQLite.
 >>> published.html                                            # doctest: +SKIP
 """
 
-from symbiosis.report.changes import Changes, compare
-from symbiosis.report.document import Report, build_report
-from symbiosis.report.history import History, Run, default_path
-from symbiosis.report.html import render_html
-from symbiosis.report.pdf import write_pdf
-from symbiosis.report.plots import PlotAccessor
-from symbiosis.report.publish import Published, publish, write_report
+from symbiosis.lazy import lazy_names
+
+# Imported on first use: ``optimize`` needs one helper of this package (``numbers``), not
+# matplotlib and the PDF writer (about 0.4 s at every command's start).
+__getattr__ = lazy_names(__name__, {
+    "Changes": "symbiosis.report.changes", "compare": "symbiosis.report.changes",
+    "Report": "symbiosis.report.document", "build_report": "symbiosis.report.document",
+    "History": "symbiosis.report.history", "Run": "symbiosis.report.history",
+    "default_path": "symbiosis.report.history", "render_html": "symbiosis.report.html",
+    "write_pdf": "symbiosis.report.pdf", "PlotAccessor": "symbiosis.report.plots",
+    "Published": "symbiosis.report.publish", "publish": "symbiosis.report.publish",
+    "write_report": "symbiosis.report.publish",
+})
 
 __all__ = ["Changes", "History", "PlotAccessor", "Published", "Report", "Run", "build_report", "compare",
            "default_path", "publish", "render_html", "write_pdf", "write_report"]
