@@ -100,6 +100,16 @@ def test_the_command_summaries_are_the_first_sentence_of_each_commands_help() ->
         assert SUMMARIES[name] == make_default_short_help(command.help, 10_000), name
 
 
+def test_the_report_names_are_its_functions_whatever_was_loaded_before() -> None:
+    """``symbiosis.report`` loads its names on first use; a submodule of the same name, once
+    imported (as the report command does), would have hidden the function ``publish``."""
+    probe = ("import inspect, symbiosis.cli.report, symbiosis.report as report; "
+             "print([n for n in report.__all__ if inspect.ismodule(getattr(report, n))])")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=REPO)
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_the_package_names_load_on_first_use() -> None:
     loaded = subprocess.run([sys.executable, "-c", "import symbiosis; print(symbiosis.optimize.__module__, "
                              "symbiosis.Result.__name__, 'optimize' in dir(symbiosis))"],

@@ -41,7 +41,7 @@ from symbiosis.park.model import Park
 from symbiosis.report.history import History, default_path, overrides_text
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, tonnes
-from symbiosis.report.publish import existing_files, publish
+from symbiosis.report.publishing import existing_files, publish
 from symbiosis.results import Result
 
 EXIT_LOCKED = 3
