@@ -616,3 +616,21 @@ def test_only_a_single_solve_keeps_its_answer_on_ctrl_c(tmp_path: Path, monkeypa
     Solve()(park)
     analysis = [options.stop_keeps_answer for options in asked]
     assert True in single and analysis and True not in analysis, (single, analysis)
+
+
+def test_an_analysis_re_solve_computes_no_stream_values(tmp_path: Path, monkeypatch) -> None:
+    """``optimize`` adds the stream values (an LP with duals) to a small park's answer; the
+    re-solves of explain, pareto, risk and share read none of them, so they skip that LP
+    (0.5 s of each 6.6 s re-solve on Herøya)."""
+    import symbiosis.optimization as optimization
+    from symbiosis.analysis.common import Solve
+
+    asked = []
+    real = optimization.solve
+    monkeypatch.setattr(optimization, "solve",
+                        lambda model, options: asked.append(options.duals) or real(model, options))
+    park = symbiosis.load_park(tiny(tmp_path / "park"))
+    assert len(symbiosis.optimize(park).values) and True in asked
+    asked.clear()
+    assert Solve()(park).values.empty
+    assert asked and True not in asked
