@@ -870,3 +870,24 @@ def test_a_lossy_supply_store_reports_only_what_it_must_shift(make_park) -> None
     idle_hours = [hour not in range(8, 20) for hour in range(24)]
     assert (flows["delivered"].to_numpy()[idle_hours] < 1e-9).all()  # nothing out when nothing is needed
     assert ((flows["taken"] > 1e-9) & (flows["delivered"] > 1e-9)).sum() == 0
+
+
+def test_the_typical_days_of_one_park_are_clustered_once() -> None:
+    """An analysis re-solves one park tens of times; tsam's clustering (0.3 s a time on Herøya)
+    is kept for the same profiles and settings, and is the clustering a fresh run makes."""
+    import numpy as np
+    from conftest import PARKS
+
+    from symbiosis.time import _clustered, time_steps, typical_days
+
+    park = symbiosis.load_park(PARKS / "heroya")
+    kept = time_steps(park)
+    assert time_steps(symbiosis.load_park(PARKS / "heroya")) is kept  # same profiles: kept
+    assert typical_days(park, 4) is not kept and len(typical_days(park, 4)) == 4 * 24
+    _clustered.cache_clear()
+    fresh = time_steps(park)
+    assert fresh is not kept
+    np.testing.assert_array_equal(fresh.weights, kept.weights)
+    np.testing.assert_array_equal(fresh.day_order, kept.day_order)
+    for key, factors in kept.factors.items():
+        np.testing.assert_array_equal(fresh.factors[key], factors)
