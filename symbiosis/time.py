@@ -98,8 +98,8 @@ def typical_days(park: Park, days: int, *, segments: int | None = None, seed: in
     profiles = {s.key: np.asarray(s.profile, dtype=float) for s in park.streams if s.profile is not None}
     if not profiles or days >= 365:
         return _flat_days(min(days, 365)) if not profiles else hourly()
-    shape = tuple((key, profile.tobytes()) for key, profile in profiles.items())
-    return _clustered(days, segments, seed, shape)
+    profile_bytes = tuple((key, profile.tobytes()) for key, profile in profiles.items())
+    return _clustered(days, segments, seed, profile_bytes)
 
 
 @functools.lru_cache(maxsize=4)
