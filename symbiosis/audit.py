@@ -81,16 +81,17 @@ def audit(park: Park, candidates: Candidates, steps: TimeSteps, result: Result) 
             for key, gain in (*unit.outputs, *unit.inputs):
                 adjust[key] += gain * power
 
+    # each stream's rate in each step as links see it (stores and hub units included)
+    available = {key: (steps.rates(stream) if stream.firm in park.firms else np.zeros(n)) + adjust[key]
+                 for key, stream in streams.items()}
     for key, stream in streams.items():
-        rate = steps.rates(stream) if stream.firm in park.firms else np.zeros(n)
-        available = rate + adjust[key]
         used = taken[key] if stream.is_supply else delivered[key]
-        worst = int(np.argmax(used - available))
-        if _exceeds(used[worst], available[worst]):
+        worst = int(np.argmax(used - available[key]))
+        if _exceeds(used[worst], available[key][worst]):
             findings.append(
-                AuditFinding("balance", f"stream {key} in step {worst}", used[worst], available[worst])
+                AuditFinding("balance", f"stream {key} in step {worst}", used[worst], available[key][worst])
             )
-    _check_heat(park, candidates, steps, flows, streams, adjust, findings)
+    _check_heat(candidates, flows, streams, available, findings)
     _check_shares(park, candidates, steps, delivered, flows, findings)
     _check_partners(park, result, findings)
     _check_cost(result, findings)
@@ -120,12 +121,10 @@ def _check_link(c, row: pd.Series, take: np.ndarray, give: np.ndarray, findings:
 
 
 def _check_heat(
-    park: Park,
     candidates: Candidates,
-    steps: TimeSteps,
     flows: pd.DataFrame,
     streams: dict[str, Stream],
-    adjust: dict,
+    available: dict[str, np.ndarray],
     findings: list[AuditFinding],
 ) -> None:
     """Temperature feasibility of each direct heat link in each step: the heat a demand gets
@@ -136,15 +135,6 @@ def _check_heat(
     direct = {c.id: c for c in candidates.links if c.carrier == "heat" and c.kind == "direct"}
     rows = flows[flows["id"].isin(list(direct))]
     epsilon = 1e-6
-    rates: dict[str, np.ndarray] = {}  # each stream's rates (with the stores' adjustments) once
-
-    def rate(key: str) -> np.ndarray:
-        if key not in rates:
-            stream = streams[key]
-            own = steps.rates(stream) if stream.firm in park.firms else np.zeros(len(steps))
-            rates[key] = own + adjust[key]
-        return rates[key]
-
     for link_id, link_rows in rows.groupby("id", sort=False):
         c = direct[link_id]
         hot_key, cold_key = f"{c.from_firm}.{c.from_stream}", f"{c.to_firm}.{c.to_stream}"
@@ -155,8 +145,8 @@ def _check_heat(
         hot_share = np.array([_share_above(hot, cut + dt, at_the_level=1.0) for cut in cuts])
         cold_below = np.array([1 - _share_above(cold, cut, at_the_level=0.0) for cut in cuts])
         step = link_rows["step"].to_numpy(dtype=int)
-        limit = np.min(c.efficiency * np.outer(rate(hot_key)[step], hot_share)
-                       + np.outer(rate(cold_key)[step], cold_below), axis=1)
+        limit = np.min(c.efficiency * np.outer(available[hot_key][step], hot_share)
+                       + np.outer(available[cold_key][step], cold_below), axis=1)
         for delivered, at, bound in zip(link_rows["delivered"].to_numpy(), step, limit, strict=True):
             if _exceeds(delivered, bound):
                 findings.append(AuditFinding("temperature feasibility", f"link {c.id} in step {at}",
