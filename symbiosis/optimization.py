@@ -239,8 +239,10 @@ def optimize(
 
     clock = time.perf_counter()
     say("reading the results")
-    solution = evaluate(park, candidates, data, answer or solution_of(model, data)) if outcome.has_solution \
-        else None
+    solution = None
+    if outcome.has_solution:
+        answer = answer if answer is not None else solution_of(model, data)
+        solution = evaluate(park, candidates, data, answer)
     wanted = values if values is not None else outcome.details.get("columns", 0) <= VALUES_UP_TO_COLUMNS
     wanted = wanted and outcome.has_solution and solver == "highs" and not stopped
     worth = _values(park, data, model, replace(options, time_limit=deadline.left())) if wanted else None
