@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from conftest import write_park
 
 import symbiosis
-from symbiosis.analysis import explain
+from symbiosis.analysis import explain, side_by_side
+from symbiosis.analysis.side_by_side import reloadable
 from symbiosis.cli import cli
 
 
@@ -185,7 +186,7 @@ def test_re_solves_side_by_side_give_the_same_table(folder: Path, monkeypatch: p
     together = explain(park, result, progress=said.append, workers=2)
     assert said[0] == "3 re-solves, 2 at a time" and len(said) == 4
     pd.testing.assert_frame_equal(together, alone)
-    assert not module._reloadable(symbiosis.load_park(folder, overrides={"park.carbon_price": "30 NOK/t"}))
+    assert not reloadable(symbiosis.load_park(folder, overrides={"park.carbon_price": "30 NOK/t"}))
 
 
 def test_a_row_in_words_reads_the_same_from_the_table_and_its_csv() -> None:
@@ -205,7 +206,8 @@ def test_a_row_in_words_reads_the_same_from_the_table_and_its_csv() -> None:
     assert table.rows[0][3] == "not built (would carry nothing)"
 
 
-def test_a_park_changed_while_workers_re_solve_is_said_plainly(folder: Path) -> None:
+def test_a_park_changed_while_workers_re_solve_is_said_plainly(folder: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker that loaded other park data than the result's raised a bare ValueError, a traceback
     on the command line; it is a ResultMismatch, which the command turns into its message."""
     import importlib
@@ -217,9 +219,6 @@ def test_a_park_changed_while_workers_re_solve_is_said_plainly(folder: Path) -> 
     park = symbiosis.load_park(folder)
     result = symbiosis.optimize(park)
     candidate = result.candidates.iloc[0]
-    explain_module._worker_park = park
-    try:
-        with pytest.raises(ResultMismatch, match="changed while explain ran"):
-            explain_module._explain_in_worker("another fingerprint", result, candidate, None)
-    finally:
-        explain_module._worker_park = None
+    monkeypatch.setattr(side_by_side, "_park", park)
+    with pytest.raises(ResultMismatch, match="changed while explain ran"):
+        explain_module._explain_in_worker("another fingerprint", result, candidate, None)

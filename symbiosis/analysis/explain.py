@@ -21,21 +21,20 @@ are listed. Existing links are never left out and are not explained.
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 
 import pandas as pd
 
 from symbiosis.analysis.common import (
     Progress,
-    ResultMismatch,
     Solve,
     check_result,
     key_text,
     link_key,
     require_park,
 )
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
 from symbiosis.candidates import find_candidates
 from symbiosis.park import Park
 from symbiosis.results import Result
@@ -110,7 +109,7 @@ def explain(
     wanted = list(links) if links is not None else list(table.loc[~(table["existing_capacity"] > 0), "id"])
     _refuse_unknown([link for link in wanted if link not in table.index])
     candidates = [table.loc[link] for link in wanted]
-    if workers > 1 and len(candidates) >= SIDE_BY_SIDE_FROM and _reloadable(park):
+    if workers > 1 and len(candidates) >= SIDE_BY_SIDE_FROM and reloadable(park):
         rows = _side_by_side(park, result, candidates, solve, say, workers)
     else:
         rows = []
@@ -124,24 +123,14 @@ def explain(
 # On Raufoss 129 re-solves of about 4 s took 8.5 min one after the other; a worker process
 # costs a few seconds to start (imports and the park's load).
 SIDE_BY_SIDE_FROM = 8
-_worker_park: Park | None = None
-
-
-def _reloadable(park: Park) -> bool:
-    """Whether worker processes can load the same park from its folder (a Park does not pickle;
-    a scenario or ``--set`` would be lost on the way, as for a sweep)."""
-    return park.folder is not None and park.scenario is None and not park.overrides
 
 
 def _side_by_side(park: Park, result: Result, candidates: list[pd.Series], solve: Solve, say: Progress,
                   workers: int) -> list[dict]:
-    """:func:`_explain_one` of each candidate in worker processes (spawned: HiGHS's threads do
-    not survive a fork), in the candidates' order."""
+    """:func:`_explain_one` of each candidate in worker processes, in the candidates' order."""
     rows: list[dict] = [{} for _ in candidates]
     say(f"{len(candidates)} re-solves, {workers} at a time")
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_load_in_worker,
-                             initargs=(str(park.folder),)) as pool:
+    with workers_for(park, workers) as pool:
         futures = {pool.submit(_explain_in_worker, park.fingerprint, result, candidate, solve): i
                    for i, candidate in enumerate(candidates)}
         for count, future in enumerate(as_completed(futures), start=1):
@@ -151,18 +140,8 @@ def _side_by_side(park: Park, result: Result, candidates: list[pd.Series], solve
     return rows
 
 
-def _load_in_worker(folder: str) -> None:
-    global _worker_park
-    from symbiosis.park import load_park
-
-    _worker_park = load_park(folder)
-
-
 def _explain_in_worker(fingerprint: str, result: Result, candidate: pd.Series, solve: Solve) -> dict:
-    if _worker_park is None or _worker_park.fingerprint != fingerprint:
-        raise ResultMismatch(f"the park's files in {_worker_park.folder if _worker_park else 'its folder'} "
-                             "changed while explain ran, so the result is of other park data: run it again")
-    return _explain_one(_worker_park, result, candidate, solve)
+    return _explain_one(worker_park(fingerprint, "explain"), result, candidate, solve)
 
 
 class UnknownLink(KeyError):

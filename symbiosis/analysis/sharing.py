@@ -41,7 +41,9 @@ answer (``F(T) <= S <= T``): that answer is open to ``S`` (every link it builds 
 ``S``'s firms) and nothing open to ``S`` is closed to ``T``, so it is ``S``'s best answer too
 and ``v(S) = v(T)``. An exact game solves its coalitions from the largest down, so that a firm
 nobody builds with in a large coalition costs no solve in the smaller ones; on Raufoss (11
-players) 760 of its 2,046 coalitions are solved.
+players) 760 of its 2,046 coalitions are solved. The coalitions of one size may be solved side
+by side (``workers``): no answer of one stands for another of its size, so the same coalitions
+are solved as one by one. The equal split's core check solves them in the same order.
 
 **The result.** ``v(N)`` is taken from the result, so it must be the park's own least-cost
 answer: a result of other park data (another park, or this one loaded with another scenario or
@@ -68,6 +70,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from concurrent.futures import Executor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +79,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, StoppedShort, check_result
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
@@ -202,6 +207,7 @@ def fair_shares(
     gap: float = 1e-4,
     threads: int | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Each firm's share of the park's saving, and whether the split is stable.
 
@@ -221,6 +227,13 @@ def fair_shares(
         equal split too), the sampled ones for a sampled game, the single firms otherwise.
     solver, time_limit, gap, threads
         For every re-solve of a coalition.
+    workers
+        An exact game (from ``SIDE_BY_SIDE_FROM_PLAYERS`` players) solves the coalitions of each
+        size side by side in this many worker processes, when the park was loaded from its
+        folder without a scenario or overrides (the workers load it again): the same coalitions
+        and worths as one by one. Worker processes are spawned: a script that asks for more than
+        one must start under ``if __name__ == "__main__":``. ``symbiosis share`` uses one a
+        core, up to 4.
 
     Returns
     -------
@@ -258,6 +271,14 @@ def fair_shares(
     if given:
         game.check_least_cost(result)
     exact = len(game.players) <= exact_up_to
+    every_coalition = exact and (method == "shapley" or check_core)
+    with ExitStack() as stack:
+        side_by_side = workers > 1 and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS and reloadable(park)
+        if every_coalition and side_by_side:
+            game.pool = stack.enter_context(workers_for(park, workers))
+        if every_coalition:
+            game.worths_largest_first()
+        game.pool = None
     errors: dict[str, float] = {}
     if method == "equal_split":
         shares = _equal_split(transfer_prices(park, result))
@@ -284,6 +305,12 @@ def fair_shares(
         "coalitions": [{"coalition": sorted(c), "worth": v} for c, v in game.by_coalition.items()],
     })
     return frame
+
+
+# An exact game of this many players (2^n - 1 coalitions) may solve side by side (``workers``): a
+# worker process costs a few seconds to start (imports, the park's load and its model); on
+# Raufoss (11 players, 760 solves of about 0.5 s) the solves took 6.8 min one after the other.
+SIDE_BY_SIDE_FROM_PLAYERS = 6
 
 
 def core_violations(frame: pd.DataFrame) -> pd.DataFrame:
@@ -339,6 +366,7 @@ class Game:
     by_coalition: dict[frozenset[str], float] = field(default_factory=dict)
     # (F(T), T, v(T)) of each coalition T whose answer is known: v(S) of every S from F(T) to T
     answers: list[tuple[frozenset[str], frozenset[str], float]] = field(default_factory=list)
+    pool: Executor | None = None  # worker processes for the solves of an exact game (side_by_side.py)
 
     @classmethod
     def of(cls, park: Park, result: Result, solve: Solve, progress: Progress | None = None) -> Game:
@@ -374,19 +402,32 @@ class Game:
 
     def worth(self, coalition: frozenset[str]) -> float:
         """v(S): the best saving with only the links among the firms of ``coalition``."""
-        if coalition in self.by_coalition:
-            return self.by_coalition[coalition]
-        known = next((value for firms, larger, value in self.answers if firms <= coalition <= larger), None)
-        if known is not None:  # a larger coalition's answer, open to this one (module text)
+        known = self._known(coalition)
+        if known is not None:
             self.by_coalition[coalition] = known
             return known
-        allowed = frozenset(link for link, ends in self.links if ends <= coalition)
+        allowed = self._allowed(coalition)
         alone = self._saving(frozenset(), frozenset())[0]
         saving, built = self._saving(allowed, coalition)
         value = self.by_coalition[coalition] = saving - alone
         firms = frozenset().union(*(ends for link, ends in self.links if link in built))
         self.answers.append((firms, coalition, value))
         return value
+
+    def _known(self, coalition: frozenset[str]) -> float | None:
+        """v(S) when known without a solve: found before, or a larger coalition's answer open to
+        ``coalition`` (module text)."""
+        if coalition in self.by_coalition:
+            return self.by_coalition[coalition]
+        return next((value for firms, larger, value in self.answers if firms <= coalition <= larger), None)
+
+    def _allowed(self, coalition: frozenset[str]) -> frozenset[str]:
+        """The new links whose firm ends are all in ``coalition``."""
+        return frozenset(link for link, ends in self.links if ends <= coalition)
+
+    def _needs_solve(self, allowed: frozenset[str]) -> bool:
+        return allowed not in self.by_links and len(allowed) != len(self.links) and (
+            bool(allowed) or self.has_assets)
 
     def _saving(self, allowed: frozenset[str], coalition: frozenset[str]) -> tuple[float, frozenset[str]]:
         """The park's best saving with only the ``allowed`` new links (memoised by that set), and
@@ -402,11 +443,14 @@ class Game:
             value, built = 0.0, frozenset()
         else:
             self.progress(f"{self._solve_count()}: coalition {{{', '.join(sorted(coalition))}}}")
-            cost, built = self.costs.total_cost({link for link, _ in self.links} - allowed)
+            cost, built = self.costs.total_cost(self._left_out(allowed))
             value = self.baseline - cost
             self.solves += 1
         self.by_links[allowed] = value, built
         return value, built
+
+    def _left_out(self, allowed: frozenset[str]) -> frozenset[str]:
+        return frozenset(link for link, _ in self.links) - allowed
 
     def _solve_count(self) -> str:
         """``solve 37 of at most 4,095``: how far a long run of coalition solves has come (each
@@ -415,9 +459,44 @@ class Game:
         return f"solve {self.solves + 1:,}" + (f" of at most {groups:,}" if len(self.players) <= 20 else "")
 
     def worths_largest_first(self) -> None:
-        """Find every coalition's worth, the largest coalitions first (fewest solves: module text)."""
-        for coalition in [frozenset(self.players), *reversed(self.all_coalitions())]:
-            self.worth(coalition)
+        """Find every coalition's worth, the largest coalitions first (fewest solves: module text).
+
+        With worker processes (``pool``) the solves of one size run side by side: no answer of a
+        coalition can stand for another of its size (``F(T) <= S <= T`` with ``|S| = |T|`` is
+        ``S = T``), so the same coalitions are solved, with the same worths, as one by one."""
+        coalitions = [frozenset(self.players), *reversed(self.all_coalitions())]
+        for _, size in itertools.groupby(coalitions, key=len):
+            same_size = list(size)
+            if self.pool is not None:
+                self._solve_side_by_side(same_size)
+            for coalition in same_size:
+                self.worth(coalition)
+
+    def _solve_side_by_side(self, coalitions: list[frozenset[str]]) -> None:
+        """Solve, in the worker processes, the allowed links of each of ``coalitions`` whose worth
+        needs a solve; :meth:`worth` then finds them solved."""
+        pending: dict[frozenset[str], frozenset[str]] = {}  # allowed links -> the first coalition
+        for coalition in coalitions:
+            if self._known(coalition) is None:
+                allowed = self._allowed(coalition)
+                if self._needs_solve(allowed):
+                    pending.setdefault(allowed, coalition)
+        if len(pending) < 2:
+            return
+        assert self.pool is not None
+        futures = {self.pool.submit(_total_cost_in_worker, self.park.fingerprint, self.costs.settings,
+                                    self._left_out(allowed)): allowed for allowed in pending}
+        try:
+            for future in as_completed(futures):
+                allowed = futures[future]
+                cost, built = future.result()
+                self.progress(f"{self._solve_count()}: coalition {{{', '.join(sorted(pending[allowed]))}}}")
+                self.by_links[allowed] = self.baseline - cost, built
+                self.solves += 1
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
     def shapley(self) -> dict[str, float]:
         """The exact Shapley value over all 2^n coalitions."""
@@ -482,13 +561,13 @@ class CoalitionModel:
     """
 
     def __init__(self, park: Park, settings: Solve) -> None:
-        self._park, self._settings = park, settings
+        self.park, self.settings = park, settings
         self._model: pyo.ConcreteModel | None = None
         self._free: dict[str, tuple] = {}
 
     def _build(self) -> pyo.ConcreteModel:
-        candidates = find_candidates(self._park)
-        model = build_model(to_model_data(self._park, candidates, time_steps(self._park)), objective="cost")
+        candidates = find_candidates(self.park)
+        model = build_model(to_model_data(self.park, candidates, time_steps(self.park)), objective="cost")
         for link in candidates.links:
             build, capacity = model.links.build[link.id], model.links.capacity[link.id]
             self._free[link.id] = (build.fixed, build.value, capacity.fixed, capacity.value)
@@ -511,7 +590,7 @@ class CoalitionModel:
                     var.fix(value)
                 else:
                     var.unfix()
-        settings = self._settings
+        settings = self.settings
         options = SolveOptions(solver=settings.solver, time_limit=settings.time_limit, mip_gap=settings.gap,
                                threads=settings.threads)
         outcome = solve_model(self._model, options)
@@ -528,6 +607,18 @@ class CoalitionModel:
         built = frozenset(link for link in self._free if (links.build[link].value or 0) > 0.5
                           or (links.capacity[link].value or 0) > 0)
         return float(outcome.objective), built
+
+
+_worker_costs: CoalitionModel | None = None  # a worker process's model, built on its first solve
+
+
+def _total_cost_in_worker(fingerprint: str, settings: Solve,
+                          left_out: frozenset[str]) -> tuple[float, frozenset[str]]:
+    global _worker_costs
+    park = worker_park(fingerprint, "share")
+    if _worker_costs is None or _worker_costs.park is not park or _worker_costs.settings != settings:
+        _worker_costs = CoalitionModel(park, settings)
+    return _worker_costs.total_cost(set(left_out))
 
 
 def _gap_text(gap: float) -> str:

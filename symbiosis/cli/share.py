@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from symbiosis.analysis.common import ResultMismatch, StoppedShort
@@ -42,12 +44,14 @@ from symbiosis.park import load_park
 @click.option("--exact-up-to", type=click.IntRange(min=0, max=20), default=12, show_default=True,
               help="largest number of firms for the exact game (2^n coalitions)")
 @click.option("--no-core", "skip_core", is_flag=True, help="skip the solves that check the split")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="coalition solves side by side, one process each [default: one a core, up to 4]")
 @json_option
 @solve_options
 @handle_errors
 def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: str, samples: int, seed: int,
-          exact_up_to: int, skip_core: bool, as_json: bool, time_limit: float | None, gap: float,
-          threads: int | None, solver: str) -> None:
+          exact_up_to: int, skip_core: bool, workers: int | None, as_json: bool, time_limit: float | None,
+          gap: float, threads: int | None, solver: str) -> None:
     """Split PARK's saving among the firms that take part, with transfer prices, and check that
     every firm is better off than alone and that no group of firms would gain by leaving."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
@@ -59,7 +63,8 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
         try:
             shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
                                  exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
-                                 time_limit=time_limit, gap=gap, threads=threads, progress=status.update)
+                                 time_limit=time_limit, gap=gap, threads=threads, progress=status.update,
+                                 workers=workers or min(os.cpu_count() or 1, 4))
         except ResultMismatch as exc:  # a --time-limit stopped the park's solve short of its least cost
             raise UsageProblem(f"{exc}. Here the park was solved by this command: give it a longer "
                                "--time-limit") from exc

@@ -1,0 +1,44 @@
+"""Re-solves of one park in worker processes, each of which loads the park from its folder.
+
+A :class:`~symbiosis.park.Park` does not pickle, so a worker loads the park's folder again and
+checks that it is the same park data (its fingerprint) before each task. Workers are spawned,
+not forked: HiGHS's threads do not survive a fork. A script that asks for more than one worker
+must therefore start under ``if __name__ == "__main__":``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from symbiosis.analysis.common import ResultMismatch
+from symbiosis.park import Park
+
+_park: Park | None = None  # the park a worker loaded, set by its initializer
+
+
+def reloadable(park: Park) -> bool:
+    """Whether worker processes can load the same park from its folder (a scenario or ``--set``
+    would be lost on the way, as for a sweep)."""
+    return park.folder is not None and park.scenario is None and not park.overrides
+
+
+def workers_for(park: Park, workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes, each holding ``park`` loaded from its folder."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_load, initargs=(str(park.folder),))
+
+
+def worker_park(fingerprint: str, command: str) -> Park:
+    """The park this worker loaded, if it is the park data of ``fingerprint``."""
+    if _park is None or _park.fingerprint != fingerprint:
+        raise ResultMismatch(f"the park's files in {_park.folder if _park else 'its folder'} changed while "
+                             f"{command} ran, so the result is of other park data: run it again")
+    return _park
+
+
+def _load(folder: str) -> None:
+    global _park
+    from symbiosis.park import load_park
+
+    _park = load_park(folder)
