@@ -128,7 +128,37 @@ def test_points_a_time_limit_stopped_are_said_to_be_bounds(tmp_path, monkeypatch
     monkeypatch.setattr(optimization, "solve", lambda model, options: dataclasses.replace(
         real(model, options), status=Status.TIME_LIMIT, gap=0.02))
     folder = write_park(tmp_path / "pairs", three_pairs())
-    run = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3", "--time-limit", "60"],
-                             terminal_width=250)
+    # one worker: the stopped solves are this process's (the patch does not reach worker processes)
+    run = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3", "--time-limit", "60",
+                                   "--workers", "1"], terminal_width=250)
     said = " ".join(run.output.split())
     assert "note: 3 points stopped at the time limit" in said and "time_limit │ 2.0%" in said
+
+
+def test_points_solved_side_by_side_give_the_same_front(park, tmp_path: Path, monkeypatch) -> None:
+    """The two ends, then the steps between, are solved in worker processes (each point is one
+    solve of the park, minutes on an hourly one): the same front as one by one; a park loaded
+    with --set stays in this process (the workers load the folder as it is)."""
+    import importlib
+
+    module = importlib.import_module("symbiosis.analysis.pareto")  # the package's `pareto` is the function
+    pools = []
+    original = module.workers_for
+
+    def counted(park, workers):
+        pools.append(workers)
+        return original(park, workers)
+
+    monkeypatch.setattr(module, "workers_for", counted)
+    said: list[str] = []
+    together = pareto(park, steps=4, workers=2, progress=said.append)
+    assert pools == [2]
+    assert said == ["step 0 (solve 1 of 4): least cost; "
+                    "step 3 (solve 2 of 4): least emissions (2 side by side)",
+                    "step 1 (solve 3 of 4): least cost at most 5,840 t CO2/year; "
+                    "step 2 (solve 4 of 4): least cost at most 2,920 t CO2/year (2 side by side)"]
+    pd.testing.assert_frame_equal(together, pareto(park, steps=4))
+
+    overridden = symbiosis.load_park(tmp_path / "pairs", overrides={"park.carbon_price": "30 NOK/t"})
+    pareto(overridden, steps=3, workers=2)
+    assert pools == [2]  # not reloadable: solved here

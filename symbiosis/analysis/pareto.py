@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING
+from concurrent.futures import Executor
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from symbiosis.analysis.common import Progress, Solve
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
 from symbiosis.park import Park
 from symbiosis.results import Result
 
@@ -48,6 +51,7 @@ def pareto(
     gap: float = 1e-4,
     threads: int | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """The trade-off between the park's total annual cost and its emissions.
 
@@ -61,6 +65,12 @@ def pareto(
         As for :func:`symbiosis.optimize`; every point is one solve (the ends two each).
     progress
         Called with a short text before each solve.
+    workers
+        The two ends, then the steps between them, are solved side by side in this many worker
+        processes, when the park was loaded from its folder without a scenario or overrides
+        (the workers load it again); the same front as one by one. Worker processes are spawned:
+        a script that asks for more than one must start under ``if __name__ == "__main__":``.
+        ``symbiosis pareto`` uses one a core, up to 4.
 
     Returns
     -------
@@ -80,26 +90,52 @@ def pareto(
     steps = int(steps)  # a NumPy integer from np.arange or a table column is one too
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
-    # Progress names each point by its ``step`` in the table (0 to steps - 1) and counts the solves.
-    say(f"step 0 (solve 1 of {steps}): least cost")
-    cheapest = solve(park)
-    say(f"step {steps - 1} (solve 2 of {steps}): least emissions")
-    cleanest = solve(park, objective="emissions")
-    points: list[tuple[float, Result]] = [(cheapest.summary["emissions"], cheapest)]
-    if cheapest.has_solution and cleanest.has_solution:
-        high, low = float(cheapest.summary["emissions"]), float(cleanest.summary["emissions"])
-        if high - low > SAME_EMISSIONS * max(1.0, abs(high)):
-            for k in range(1, steps - 1):
-                cap = high - k * (high - low) / (steps - 1)
-                say(f"step {k} (solve {k + 2} of {steps}): least cost at most {cap:,.0f} t CO2/year")
-                points.append((cap, solve(park, emissions_cap=cap)))
-            points.append((low, cleanest))
-    else:
-        points.append((cleanest.summary["emissions"], cleanest))
+    with ExitStack() as stack:
+        pool = stack.enter_context(workers_for(park, workers)) if workers > 1 and reloadable(park) else None
+        # Progress names each point by its ``step`` in the table (0 to steps - 1) and counts the solves.
+        cheapest, cleanest = _solve_each(park, solve, pool, say, [
+            (f"step 0 (solve 1 of {steps}): least cost", {}),
+            (f"step {steps - 1} (solve 2 of {steps}): least emissions", {"objective": "emissions"})])
+        points: list[tuple[float, Result]] = [(cheapest.summary["emissions"], cheapest)]
+        if cheapest.has_solution and cleanest.has_solution:
+            high, low = float(cheapest.summary["emissions"]), float(cleanest.summary["emissions"])
+            if high - low > SAME_EMISSIONS * max(1.0, abs(high)):
+                caps = [high - k * (high - low) / (steps - 1) for k in range(1, steps - 1)]
+                capped = _solve_each(park, solve, pool, say, [
+                    (f"step {k} (solve {k + 2} of {steps}): least cost at most {cap:,.0f} t CO2/year",
+                     {"emissions_cap": cap}) for k, cap in enumerate(caps, start=1)])
+                points += list(zip(caps, capped, strict=True))
+                points.append((low, cleanest))
+        else:
+            points.append((cleanest.summary["emissions"], cleanest))
     frame = _front(points, park.settings.carbon_price)
     frame.attrs.update({"park": park.name, "currency": park.currency,
                         "carbon_price": park.settings.carbon_price})
     return frame
+
+
+def _solve_each(park: Park, solve: Solve, pool: Executor | None, say: Progress,
+                calls: list[tuple[str, dict[str, Any]]]) -> list[Result]:
+    """``solve(park, **arguments)`` for each ``(progress text, arguments)``, in that order: in the
+    worker processes of ``pool`` side by side when given, else one by one."""
+    if pool is None or len(calls) < 2:
+        results = []
+        for text, arguments in calls:
+            say(text)
+            results.append(solve(park, **arguments))
+        return results
+    say(f"{'; '.join(text for text, _ in calls)} ({len(calls)} side by side)")
+    futures = [pool.submit(_solve_in_worker, park.fingerprint, solve, arguments) for _, arguments in calls]
+    try:
+        return [future.result() for future in futures]
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _solve_in_worker(fingerprint: str, solve: Solve, arguments: dict[str, Any]) -> Result:
+    return solve(worker_park(fingerprint, "pareto"), **arguments)
 
 
 def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFrame:

@@ -17,6 +17,10 @@ from symbiosis.park import Park
 _park: Park | None = None  # the park a worker loaded, set by its initializer
 
 
+class ParkChanged(ResultMismatch):
+    """The park's files changed while its re-solves ran in worker processes."""
+
+
 def reloadable(park: Park) -> bool:
     """Whether worker processes can load the same park from its folder (a scenario or ``--set``
     would be lost on the way, as for a sweep)."""
@@ -32,7 +36,7 @@ def workers_for(park: Park, workers: int) -> ProcessPoolExecutor:
 def worker_park(fingerprint: str, command: str) -> Park:
     """The park this worker loaded, if it is the park data of ``fingerprint``."""
     if _park is None or _park.fingerprint != fingerprint:
-        raise ResultMismatch(f"the park's files in {_park.folder if _park else 'its folder'} changed while "
+        raise ParkChanged(f"the park's files in {_park.folder if _park else 'its folder'} changed while "
                              f"{command} ran, so the result is of other park data: run it again")
     return _park
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 
 from symbiosis.analysis.pareto import pareto as run_pareto
 from symbiosis.analysis.pareto import plot_pareto
+from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.cli.analysis_common import (
     echo_json,
     frame_json,
@@ -22,6 +24,7 @@ from symbiosis.cli.analysis_common import (
 )
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    UsageProblem,
     check_out_folder,
     handle_errors,
     park_argument,
@@ -44,20 +47,25 @@ PARETO_FILES = ("pareto.png", "pareto.csv")  # as written: pareto.csv last
 @click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="write pareto.csv and pareto.png into this folder")
 @click.option("--force", is_flag=True, help="replace the files of a front already in --out")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="solves side by side, one process each [default: one a core, up to 4]")
 @json_option
 @solve_options
 @handle_errors
 def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: int, out: str | None,
-           force: bool, as_json: bool, time_limit: float | None, gap: float, threads: int | None,
-           solver: str) -> None:
+           force: bool, workers: int | None, as_json: bool, time_limit: float | None, gap: float,
+           threads: int | None, solver: str) -> None:
     """The least total annual cost of PARK at each emission cap, from the least-cost answer to
     the least-emissions one, and what each step costs per tonne of CO2."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out:
         check_out_folder(out, PARETO_FILES, force=force)
     with progress_status() as status:
-        front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                           progress=status.update)
+        try:
+            front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                               progress=status.update, workers=workers or min(os.cpu_count() or 1, 4))
+        except ParkChanged as exc:  # the park's files changed while the workers solved
+            raise UsageProblem(str(exc)) from exc
     if out:
         folder = Path(out)
         check_out_folder(folder, PARETO_FILES, force=force)  # again: a file may have come meanwhile

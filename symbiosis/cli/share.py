@@ -8,6 +8,7 @@ import click
 
 from symbiosis.analysis.common import ResultMismatch, StoppedShort
 from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
+from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.cli.analysis_common import (
     as_is,
     echo_json,
@@ -65,6 +66,8 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
                                  exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
                                  time_limit=time_limit, gap=gap, threads=threads, progress=status.update,
                                  workers=workers or min(os.cpu_count() or 1, 4))
+        except ParkChanged as exc:  # the park's files changed while the workers solved
+            raise UsageProblem(str(exc)) from exc
         except ResultMismatch as exc:  # a --time-limit stopped the park's solve short of its least cost
             raise UsageProblem(f"{exc}. Here the park was solved by this command: give it a longer "
                                "--time-limit") from exc
