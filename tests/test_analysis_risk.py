@@ -231,3 +231,18 @@ def test_a_hub_left_idle_by_the_firm_it_served_is_stranded_with_its_pipe(tmp_pat
     assert firms.loc["b", "stranded_investment"] == pytest.approx(1_130_000 + electrolyser, rel=1e-6)
     assert firms.loc["b", "loss"] == pytest.approx(result.saving + stranded, rel=1e-6)
     assert firms.loc["c", "loss"] == 0
+
+
+def test_firms_re_solved_side_by_side_give_the_same_table(folder: Path) -> None:
+    """Each firm's re-solves run in worker processes (on Herøya each takes about 90 s): the same
+    tables as one by one, row for row."""
+    import pandas as pd
+
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    alone = partner_risk(park, result)
+    said: list[str] = []
+    together = partner_risk(park, result, workers=2, progress=said.append)
+    assert said[0] == "4 firms' re-solves, 2 at a time" and len(said) == 5
+    pd.testing.assert_frame_equal(together.firms, alone.firms)
+    pd.testing.assert_frame_equal(together.exchanges, alone.exchanges)

@@ -42,6 +42,7 @@ Each built exchange between two sites is stranded when either of its firms leave
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,6 +59,7 @@ from symbiosis.analysis.common import (
     records,
     require_park,
 )
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
 from symbiosis.candidates.pairs import yearly_shares
 from symbiosis.park import Park
 from symbiosis.park.model import ExistingLink, frozen_mapping
@@ -109,6 +111,7 @@ def partner_risk(
     gap: float = 1e-4,
     threads: int | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> PartnerRisk:
     """What the park loses if each firm leaves, and which exchanges each departure strands.
 
@@ -118,6 +121,12 @@ def partner_risk(
         The park and its result (solved here when not given).
     solver, time_limit, gap, threads
         For the two re-solves of each firm with exchanges.
+    workers
+        The firms' re-solves run side by side in this many worker processes, when the park was
+        loaded from its folder without a scenario or overrides (the workers load it again); the
+        same table as one by one. Worker processes are spawned: a script that asks for more than
+        one must start under ``if __name__ == "__main__":``. ``symbiosis risk`` uses one a core,
+        up to 4.
     """
     require_park(park, "partner_risk")
     say = progress or (lambda text: None)
@@ -139,6 +148,7 @@ def partner_risk(
     idle_units = _idle_hub_units(park, result)
     involved = [firm_id for firm_id, stranded in stranded_by.items() if not stranded.empty]
     took = sum(float(result.summary.get(key) or 0.0) for key in ("build_s", "solve_s", "results_s"))
+    resolved = _resolve_each(park, result, involved, solve, say, workers, took)
     for firm_id, firm in park.firms.items():
         stranded = stranded_by[firm_id]
         partners = (set(stranded["from_firm"]) | set(stranded["to_firm"])) - {firm_id}
@@ -151,9 +161,7 @@ def partner_risk(
             rest = result.saving - row["own_saving"]  # the others' exchanges do not depend on it
             row |= {"saving_sunk": rest, "saving_long_run": rest, "status": "no exchanges with others"}
         else:
-            order = involved.index(firm_id) + 1
-            say(f"without {firm_id} ({order} of {len(involved)} re-solves, each about {took:.0f} s)")
-            row |= _resolve(park, result, firm_id, solve)
+            row |= resolved[firm_id]
         row["saving_after"] = row["saving_sunk"] - row["stranded_capital"]
         row["loss"] = row["saving_before"] - row["saving_after"]
         row["loss_to_others"] = row["saving_before"] - row["own_saving"] - row["saving_after"]
@@ -199,6 +207,32 @@ def _exchanges(park: Park, result: Result) -> pd.DataFrame:
                      "exposure": row.saving + capital, "stranded_by": ", ".join(ends)})
     frame = pd.DataFrame(rows, columns=EXCHANGE_COLUMNS)
     return frame.sort_values("exposure", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _resolve_each(park: Park, result: Result, firms: list[str], solve: Solve, say: Progress, workers: int,
+                  took: float) -> dict[str, dict[str, Any]]:
+    """:func:`_resolve` of each of ``firms``: side by side in worker processes when ``workers`` > 1
+    and the park can be loaded again from its folder, else one by one."""
+    if workers < 2 or len(firms) < 2 or not reloadable(park):
+        resolved = {}
+        for order, firm in enumerate(firms, start=1):
+            say(f"without {firm} ({order} of {len(firms)} re-solves, each about {took:.0f} s)")
+            resolved[firm] = _resolve(park, result, firm, solve)
+        return resolved
+    say(f"{len(firms)} firms' re-solves, {workers} at a time")
+    resolved = {}
+    with workers_for(park, workers) as pool:
+        futures = {pool.submit(_resolve_in_worker, park.fingerprint, result, firm, solve): firm
+                   for firm in firms}
+        for count, future in enumerate(as_completed(futures), start=1):
+            firm = futures[future]
+            resolved[firm] = future.result()
+            say(f"without {firm} ({count} of {len(firms)} re-solves)")
+    return resolved
+
+
+def _resolve_in_worker(fingerprint: str, result: Result, firm: str, solve: Solve) -> dict[str, Any]:
+    return _resolve(worker_park(fingerprint, "risk"), result, firm, solve)
 
 
 def _resolve(park: Park, result: Result, firm: str, solve: Solve) -> dict[str, Any]:

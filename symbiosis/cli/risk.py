@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from symbiosis.analysis.risk import partner_risk
+from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.cli.analysis_common import (
     echo_json,
     json_option,
@@ -14,6 +17,7 @@ from symbiosis.cli.analysis_common import (
     text,
 )
 from symbiosis.cli.common import (
+    UsageProblem,
     handle_errors,
     no_solution,
     park_argument,
@@ -28,11 +32,13 @@ from symbiosis.park import load_park
 @click.command()
 @park_argument
 @scenario_options
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="re-solves side by side, one process each [default: one a core, up to 4]")
 @json_option
 @solve_options
 @handle_errors
-def risk(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: bool, time_limit: float | None,
-         gap: float, threads: int | None, solver: str) -> None:
+def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: int | None, as_json: bool,
+         time_limit: float | None, gap: float, threads: int | None, solver: str) -> None:
     """Rank the firms of PARK by what the others lose if that firm leaves (its exchanges'
     investment sunk, theirs kept), and the exchanges by what the park loses if they are stranded."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
@@ -41,8 +47,12 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], as_json: b
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             no_solution(result, "nothing is at risk", as_json)
-        found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                             progress=status.update)
+        try:
+            found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap,
+                                 threads=threads, progress=status.update,
+                                 workers=workers or min(os.cpu_count() or 1, 4))
+        except ParkChanged as exc:  # the park's files changed while the workers solved
+            raise UsageProblem(str(exc)) from exc
     if as_json:
         echo_json({"park": loaded.name, "currency": loaded.currency, "saving": result.saving,
                    **found.to_dict()})
