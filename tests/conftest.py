@@ -64,3 +64,17 @@ def raufoss_model():
 
     park = symbiosis.load_park(PARKS / "raufoss")
     return build_model(to_model_data(park, find_candidates(park), time_steps(park)))
+
+
+def count_worker_pools(monkeypatch, module) -> list[int]:
+    """Patch ``module.workers_for`` (analysis/side_by_side.py) to record the size of each pool of
+    worker processes it opens; the returned list fills as they open."""
+    pools: list[int] = []
+    original = module.workers_for
+
+    def counted(park, workers):
+        pools.append(workers)
+        return original(park, workers)
+
+    monkeypatch.setattr(module, "workers_for", counted)
+    return pools

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from analysis_parks import PAIR_CAPITAL, PAIR_TONNES, pair_benefit, three_pairs
 from click.testing import CliRunner
-from conftest import write_park
+from conftest import count_worker_pools, write_park
 
 import symbiosis
 from symbiosis.analysis import pareto, plot_pareto
@@ -142,14 +142,7 @@ def test_points_solved_side_by_side_give_the_same_front(park, tmp_path: Path, mo
     import importlib
 
     module = importlib.import_module("symbiosis.analysis.pareto")  # the package's `pareto` is the function
-    pools = []
-    original = module.workers_for
-
-    def counted(park, workers):
-        pools.append(workers)
-        return original(park, workers)
-
-    monkeypatch.setattr(module, "workers_for", counted)
+    pools = count_worker_pools(monkeypatch, module)
     said: list[str] = []
     together = pareto(park, steps=4, workers=2, progress=said.append)
     assert pools == [2]

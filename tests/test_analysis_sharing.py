@@ -32,7 +32,7 @@ from analysis_parks import (
     two_exchanges,
 )
 from click.testing import CliRunner
-from conftest import PARKS, park_dict, write_park
+from conftest import PARKS, count_worker_pools, park_dict, write_park
 
 import symbiosis
 from symbiosis.analysis import core_violations, fair_shares, transfer_prices
@@ -575,14 +575,7 @@ def test_coalitions_solved_side_by_side_give_the_same_shares(tmp_path: Path, mon
     result = symbiosis.optimize(park)
     alone = fair_shares(park, result)
     assert alone.attrs["coalitions_solved"] == 2
-    pools = []
-    sharing_workers_for = sharing.workers_for
-
-    def counted(park, workers):
-        pools.append(workers)
-        return sharing_workers_for(park, workers)
-
-    monkeypatch.setattr(sharing, "workers_for", counted)
+    pools = count_worker_pools(monkeypatch, sharing)
     told: list[str] = []
     together = fair_shares(park, result, workers=2, progress=told.append)
     assert pools == [2]
