@@ -246,3 +246,24 @@ def test_firms_re_solved_side_by_side_give_the_same_table(folder: Path) -> None:
     assert said[0] == "4 firms' re-solves, 2 at a time" and len(said) == 5
     pd.testing.assert_frame_equal(together.firms, alone.firms)
     pd.testing.assert_frame_equal(together.exchanges, alone.exchanges)
+
+
+def _killed(*arguments) -> None:
+    """A worker's task that ends its process as the out-of-memory killer would."""
+    import os
+
+    os._exit(9)
+
+
+def test_a_worker_killed_is_said_plainly(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker process killed mid-solve (as by the out-of-memory killer: each holds a model of
+    its own) ended the command with a BrokenProcessPool traceback; it is a message that says
+    what happened and what to do, exit code 2."""
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("symbiosis.analysis.risk"), "_resolve_in_worker", _killed)
+    run = CliRunner().invoke(cli, ["risk", str(folder), "--workers", "2"])
+    assert run.exit_code == 2, run.output
+    said = " ".join(run.output.split())
+    assert "a worker process of this command ended abruptly" in said and "--workers 1" in said
+    assert "Traceback" not in run.output

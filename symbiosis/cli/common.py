@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -188,6 +189,10 @@ def handle_errors(function: Callable) -> Callable:
                  "with a header line", EXIT_USAGE, as_json)
         except AuditError as exc:
             fail(str(exc), EXIT_NO_SOLUTION, as_json)
+        except BrokenProcessPool:  # explain, share, pareto, risk: a worker killed, as by the OOM killer
+            fail("a worker process of this command ended abruptly (killed, perhaps out of memory: each "
+                 "worker holds a model of the park of its own); run it again with fewer workers "
+                 "(--workers 1 solves in this process alone)", EXIT_USAGE, as_json)
         except KeyboardInterrupt as interrupt:
             stderr.print("interrupted; nothing was written")
             if isinstance(interrupt, StopNow):  # HiGHS may still run: leave without tearing it down
