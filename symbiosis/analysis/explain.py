@@ -34,7 +34,7 @@ from symbiosis.analysis.common import (
     link_key,
     require_park,
 )
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
 from symbiosis.candidates import find_candidates
 from symbiosis.park import Park
 from symbiosis.results import Result
@@ -109,7 +109,9 @@ def explain(
     wanted = list(links) if links is not None else list(table.loc[~(table["existing_capacity"] > 0), "id"])
     _refuse_unknown([link for link in wanted if link not in table.index])
     candidates = [table.loc[link] for link in wanted]
-    if workers > 1 and len(candidates) >= SIDE_BY_SIDE_FROM and reloadable(park):
+    side_by_side = len(candidates) >= SIDE_BY_SIDE_FROM and reloadable(park)
+    workers = workers_that_fit(park, workers) if side_by_side else 1
+    if workers > 1:
         rows = _side_by_side(park, result, candidates, solve, say, workers)
     else:
         rows = []

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from symbiosis.analysis.common import Progress, Solve
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
 from symbiosis.park import Park
 from symbiosis.results import Result
 
@@ -91,7 +91,8 @@ def pareto(
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     with ExitStack() as stack:
-        pool = stack.enter_context(workers_for(park, workers)) if workers > 1 and reloadable(park) else None
+        workers = workers_that_fit(park, workers) if reloadable(park) else 1
+        pool = stack.enter_context(workers_for(park, workers)) if workers > 1 else None
         # Progress names each point by its ``step`` in the table (0 to steps - 1) and counts the solves.
         cheapest, cleanest = _solve_each(park, solve, pool, say, [
             (f"step 0 (solve 1 of {steps}): least cost", {}),

@@ -59,7 +59,7 @@ from symbiosis.analysis.common import (
     records,
     require_park,
 )
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
 from symbiosis.candidates.pairs import yearly_shares
 from symbiosis.park import Park
 from symbiosis.park.model import ExistingLink, frozen_mapping
@@ -213,7 +213,8 @@ def _resolve_each(park: Park, result: Result, firms: list[str], solve: Solve, sa
                   took: float) -> dict[str, dict[str, Any]]:
     """:func:`_resolve` of each of ``firms``: side by side in worker processes when ``workers`` > 1
     and the park can be loaded again from its folder, else one by one."""
-    if workers < 2 or len(firms) < 2 or not reloadable(park):
+    workers = workers_that_fit(park, workers) if len(firms) > 1 and reloadable(park) else 1
+    if workers < 2:
         resolved = {}
         for order, firm in enumerate(firms, start=1):
             say(f"without {firm} ({order} of {len(firms)} re-solves, each about {took:.0f} s)")

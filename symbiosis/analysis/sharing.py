@@ -79,7 +79,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, StoppedShort, check_result
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for
+from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
@@ -273,9 +273,10 @@ def fair_shares(
     exact = len(game.players) <= exact_up_to
     every_coalition = exact and (method == "shapley" or check_core)
     with ExitStack() as stack:
-        side_by_side = workers > 1 and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS and reloadable(park)
-        if every_coalition and side_by_side:
-            game.pool = stack.enter_context(workers_for(park, workers))
+        if every_coalition and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS and reloadable(park):
+            workers = workers_that_fit(park, workers)
+            if workers > 1:
+                game.pool = stack.enter_context(workers_for(park, workers))
         if every_coalition:
             game.worths_largest_first()
         game.pool = None

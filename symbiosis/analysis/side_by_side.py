@@ -12,7 +12,12 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 from symbiosis.analysis.common import ResultMismatch
+from symbiosis.candidates import find_candidates
+from symbiosis.memory import available_memory, memory_needed
+from symbiosis.models.size import model_size
 from symbiosis.park import Park
+from symbiosis.problem import to_model_data
+from symbiosis.time import time_steps
 
 _park: Park | None = None  # the park a worker loaded, set by its initializer
 
@@ -25,6 +30,19 @@ def reloadable(park: Park) -> bool:
     """Whether worker processes can load the same park from its folder (a scenario or ``--set``
     would be lost on the way, as for a sweep)."""
     return park.folder is not None and park.scenario is None and not park.overrides
+
+
+def workers_that_fit(park: Park, workers: int) -> int:
+    """``workers``, or fewer when their models would not fit in memory beside this process's own:
+    each worker builds a model of the park (about :func:`~symbiosis.memory.memory_needed` of it;
+    a one-step model is small enough to leave out)."""
+    if workers < 2:
+        return workers
+    data = to_model_data(park, find_candidates(park), time_steps(park))
+    if len(data.steps) < 2:
+        return workers
+    models = available_memory() // memory_needed(model_size(data))
+    return int(max(1, min(workers, models - 1)))
 
 
 def workers_for(park: Park, workers: int) -> ProcessPoolExecutor:
