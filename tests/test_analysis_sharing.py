@@ -585,7 +585,7 @@ def test_coalitions_solved_side_by_side_give_the_same_shares(tmp_path: Path, mon
     assert sorted(line.split(": ", 1)[1] for line in told if "coalition {" in line) == [
         "coalition {ammonia, chlor}", "coalition {ammonia, town}"]
 
-    # The equal split's core check solves every coalition too, largest first, side by side.
+    # The equal split's core check solves every coalition, smallest first as before, side by side.
     equal = fair_shares(park, result, method="equal_split", workers=2)
     assert pools == [2, 2]
     pd_testing.assert_frame_equal(equal, fair_shares(park, result, method="equal_split"))
