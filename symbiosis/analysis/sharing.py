@@ -463,8 +463,7 @@ class Game:
     def worths_by_size(self, *, largest_first: bool = True) -> None:
         """Find every coalition's worth one size after another: the largest first (fewest solves:
         module text), or the smallest first, the order the equal split's core check always had
-        (it solves every coalition then: no answer of a smaller one stands for a larger; on
-        Herøya the largest first ran past 20 minutes where the smallest first had taken 13).
+        (it solves every coalition then: no answer of a smaller one stands for a larger).
 
         With worker processes (``pool``) the solves of one size run side by side: no answer of a
         coalition can stand for another of its size (``F(T) <= S <= T`` with ``|S| = |T|`` is
