@@ -272,7 +272,8 @@ def test_a_worker_killed_is_said_plainly(folder: Path, monkeypatch: pytest.Monke
 def test_workers_are_as_many_as_fit_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each worker builds a model of the park of its own: on a time-resolved park they are cut to
     what fits beside this process's model (memory for three models: two workers of four asked),
-    and to one (none beside this process) when two do not fit; a one-step park keeps them all."""
+    and to one (none beside this process) when two do not fit; a one-step park keeps them all,
+    and a park the workers cannot load again (--set) gets none."""
     from symbiosis.analysis import side_by_side
     from symbiosis.candidates import find_candidates
     from symbiosis.memory import memory_needed
@@ -280,13 +281,16 @@ def test_workers_are_as_many_as_fit_in_memory(tmp_path: Path, monkeypatch: pytes
     from symbiosis.problem import to_model_data
     from symbiosis.time import time_steps
 
-    resolved = symbiosis.load_park(write_park(tmp_path / "days", heat_and_hydrogen()),
-                                   overrides={"park.time": {"typical_days": 2}})
+    days = heat_and_hydrogen()
+    days["park"]["time"] = {"typical_days": 2}
+    resolved = symbiosis.load_park(write_park(tmp_path / "days", days))
     data = to_model_data(resolved, find_candidates(resolved), time_steps(resolved))
     one_model = memory_needed(model_size(data))
     monkeypatch.setattr(side_by_side, "available_memory", lambda: 3.5 * one_model)
-    assert side_by_side.workers_that_fit(resolved, 4) == 2
+    assert side_by_side.usable_workers(resolved, 4) == 2
     monkeypatch.setattr(side_by_side, "available_memory", lambda: 1.5 * one_model)
-    assert side_by_side.workers_that_fit(resolved, 4) == 1
+    assert side_by_side.usable_workers(resolved, 4) == 1
     annual = symbiosis.load_park(write_park(tmp_path / "annual", heat_and_hydrogen()))
-    assert side_by_side.workers_that_fit(annual, 4) == 4
+    assert side_by_side.usable_workers(annual, 4) == 4
+    overridden = symbiosis.load_park(tmp_path / "annual", overrides={"park.carbon_price": "30 NOK/t"})
+    assert side_by_side.usable_workers(overridden, 4) == 1

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from concurrent.futures import as_completed
 
 import pandas as pd
 
@@ -34,7 +33,7 @@ from symbiosis.analysis.common import (
     link_key,
     require_park,
 )
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
+from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
 from symbiosis.candidates import find_candidates
 from symbiosis.park import Park
 from symbiosis.results import Result
@@ -109,8 +108,7 @@ def explain(
     wanted = list(links) if links is not None else list(table.loc[~(table["existing_capacity"] > 0), "id"])
     _refuse_unknown([link for link in wanted if link not in table.index])
     candidates = [table.loc[link] for link in wanted]
-    side_by_side = len(candidates) >= SIDE_BY_SIDE_FROM and reloadable(park)
-    workers = workers_that_fit(park, workers) if side_by_side else 1
+    workers = usable_workers(park, workers) if len(candidates) >= SIDE_BY_SIDE_FROM else 1
     if workers > 1:
         rows = _side_by_side(park, result, candidates, solve, say, workers)
     else:
@@ -135,9 +133,8 @@ def _side_by_side(park: Park, result: Result, candidates: list[pd.Series], solve
     with workers_for(park, workers) as pool:
         futures = {pool.submit(_explain_in_worker, park.fingerprint, result, candidate, solve): i
                    for i, candidate in enumerate(candidates)}
-        for count, future in enumerate(as_completed(futures), start=1):
-            i = futures[future]
-            rows[i] = future.result()
+        for count, (i, row) in enumerate(as_done(futures), start=1):
+            rows[i] = row
             say(f"{count} of {len(candidates)}: {candidates[i]['id']} {key_text(link_key(candidates[i]))}")
     return rows
 

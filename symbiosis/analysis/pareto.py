@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from symbiosis.analysis.common import Progress, Solve
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
+from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
 from symbiosis.park import Park
 from symbiosis.results import Result
 
@@ -91,7 +91,7 @@ def pareto(
     say = progress or (lambda text: None)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     with ExitStack() as stack:
-        workers = workers_that_fit(park, workers) if reloadable(park) else 1
+        workers = usable_workers(park, workers)
         pool = stack.enter_context(workers_for(park, workers)) if workers > 1 else None
         # Progress names each point by its ``step`` in the table (0 to steps - 1) and counts the solves.
         cheapest, cleanest = _solve_each(park, solve, pool, say, [
@@ -126,13 +126,10 @@ def _solve_each(park: Park, solve: Solve, pool: Executor | None, say: Progress,
             results.append(solve(park, **arguments))
         return results
     say(f"{'; '.join(text for text, _ in calls)} ({len(calls)} side by side)")
-    futures = [pool.submit(_solve_in_worker, park.fingerprint, solve, arguments) for _, arguments in calls]
-    try:
-        return [future.result() for future in futures]
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        raise
+    futures = {pool.submit(_solve_in_worker, park.fingerprint, solve, arguments): i
+               for i, (_, arguments) in enumerate(calls)}
+    results = dict(as_done(futures))
+    return [results[i] for i in range(len(calls))]
 
 
 def _solve_in_worker(fingerprint: str, solve: Solve, arguments: dict[str, Any]) -> Result:

@@ -42,7 +42,6 @@ Each built exchange between two sites is stranded when either of its firms leave
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -59,7 +58,7 @@ from symbiosis.analysis.common import (
     records,
     require_park,
 )
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
+from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
 from symbiosis.candidates.pairs import yearly_shares
 from symbiosis.park import Park
 from symbiosis.park.model import ExistingLink, frozen_mapping
@@ -213,7 +212,7 @@ def _resolve_each(park: Park, result: Result, firms: list[str], solve: Solve, sa
                   took: float) -> dict[str, dict[str, Any]]:
     """:func:`_resolve` of each of ``firms``: side by side in worker processes when ``workers`` > 1
     and the park can be loaded again from its folder, else one by one."""
-    workers = workers_that_fit(park, workers) if len(firms) > 1 and reloadable(park) else 1
+    workers = usable_workers(park, workers) if len(firms) > 1 else 1
     if workers < 2:
         resolved = {}
         for order, firm in enumerate(firms, start=1):
@@ -225,9 +224,8 @@ def _resolve_each(park: Park, result: Result, firms: list[str], solve: Solve, sa
     with workers_for(park, workers) as pool:
         futures = {pool.submit(_resolve_in_worker, park.fingerprint, result, firm, solve): firm
                    for firm in firms}
-        for count, future in enumerate(as_completed(futures), start=1):
-            firm = futures[future]
-            resolved[firm] = future.result()
+        for count, (firm, row) in enumerate(as_done(futures), start=1):
+            resolved[firm] = row
             say(f"without {firm} ({count} of {len(firms)} re-solves)")
     return resolved
 

@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -80,7 +80,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from symbiosis.analysis.common import REMEDY, Progress, ResultMismatch, Solve, StoppedShort, check_result
-from symbiosis.analysis.side_by_side import reloadable, worker_park, workers_for, workers_that_fit
+from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
@@ -274,8 +274,8 @@ def fair_shares(
     exact = len(game.players) <= exact_up_to
     every_coalition = exact and (method == "shapley" or check_core)
     with ExitStack() as stack:
-        if every_coalition and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS and reloadable(park):
-            workers = workers_that_fit(park, workers)
+        if every_coalition and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS:
+            workers = usable_workers(park, workers)
             if workers > 1:
                 game.pool = stack.enter_context(workers_for(park, workers))
         if every_coalition:
@@ -427,9 +427,19 @@ class Game:
         """The new links whose firm ends are all in ``coalition``."""
         return frozenset(link for link, ends in self.links if ends <= coalition)
 
-    def _needs_solve(self, allowed: frozenset[str]) -> bool:
-        return allowed not in self.by_links and len(allowed) != len(self.links) and (
-            bool(allowed) or self.has_assets)
+    def _without_solve(self, allowed: frozenset[str]) -> tuple[float, frozenset[str]] | None:
+        """The saving with only the ``allowed`` new links, and the links built, when known without
+        a solve: found before, every link's (the result's), or no link's and no asset's (zero)."""
+        if allowed in self.by_links:
+            return self.by_links[allowed]
+        if len(allowed) == len(self.links):
+            return self.grand, self.built
+        if not allowed and not self.has_assets:
+            return 0.0, frozenset()
+        return None
+
+    def _say_solve(self, coalition: frozenset[str]) -> None:
+        self.progress(f"{self._solve_count()}: coalition {{{', '.join(sorted(coalition))}}}")
 
     def _saving(self, allowed: frozenset[str], coalition: frozenset[str]) -> tuple[float, frozenset[str]]:
         """The park's best saving with only the ``allowed`` new links (memoised by that set), and
@@ -437,19 +447,15 @@ class Game:
 
         Without any link it is zero, unless stores or hub units could pay on their own: then it
         is solved, and :meth:`worth` counts from it (what they earn alone is nobody's)."""
-        if allowed in self.by_links:
-            return self.by_links[allowed]
-        if len(allowed) == len(self.links):
-            value, built = self.grand, self.built
-        elif not allowed and not self.has_assets:
-            value, built = 0.0, frozenset()
-        else:
-            self.progress(f"{self._solve_count()}: coalition {{{', '.join(sorted(coalition))}}}")
-            cost, built = self.costs.total_cost(self._left_out(allowed))
-            value = self.baseline - cost
-            self.solves += 1
-        self.by_links[allowed] = value, built
-        return value, built
+        known = self._without_solve(allowed)
+        if known is not None:
+            self.by_links[allowed] = known
+            return known
+        self._say_solve(coalition)
+        cost, built = self.costs.total_cost(self._left_out(allowed))
+        self.solves += 1
+        self.by_links[allowed] = self.baseline - cost, built
+        return self.by_links[allowed]
 
     def _left_out(self, allowed: frozenset[str]) -> frozenset[str]:
         return frozenset(link for link, _ in self.links) - allowed
@@ -484,24 +490,17 @@ class Game:
         for coalition in coalitions:
             if self._known(coalition) is None:
                 allowed = self._allowed(coalition)
-                if self._needs_solve(allowed):
+                if self._without_solve(allowed) is None:
                     pending.setdefault(allowed, coalition)
         if len(pending) < 2:
             return
         assert self.pool is not None
         futures = {self.pool.submit(_total_cost_in_worker, self.park.fingerprint, self.costs.settings,
                                     self._left_out(allowed)): allowed for allowed in pending}
-        try:
-            for future in as_completed(futures):
-                allowed = futures[future]
-                cost, built = future.result()
-                self.progress(f"{self._solve_count()}: coalition {{{', '.join(sorted(pending[allowed]))}}}")
-                self.by_links[allowed] = self.baseline - cost, built
-                self.solves += 1
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        for allowed, (cost, built) in as_done(futures):
+            self._say_solve(pending[allowed])
+            self.by_links[allowed] = self.baseline - cost, built
+            self.solves += 1
 
     def shapley(self) -> dict[str, float]:
         """The exact Shapley value over all 2^n coalitions."""

@@ -9,7 +9,9 @@ must therefore start under ``if __name__ == "__main__":``.
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from typing import Any, TypeVar
 
 from symbiosis.analysis.common import ResultMismatch
 from symbiosis.candidates import find_candidates
@@ -20,6 +22,7 @@ from symbiosis.problem import to_model_data
 from symbiosis.time import time_steps
 
 _park: Park | None = None  # the park a worker loaded, set by its initializer
+Key = TypeVar("Key")
 
 
 class ParkChanged(ResultMismatch):
@@ -32,16 +35,18 @@ def reloadable(park: Park) -> bool:
     return park.folder is not None and park.scenario is None and not park.overrides
 
 
-def workers_that_fit(park: Park, workers: int) -> int:
-    """``workers``, or fewer when their models would not fit in memory beside this process's own:
-    each worker builds a model of the park (about :func:`~symbiosis.memory.memory_needed` of it;
-    a one-step model is small enough to leave out)."""
-    if workers < 2:
+def usable_workers(park: Park, workers: int) -> int:
+    """How many of ``workers`` may run: 1 (none beside this process) when the park cannot be
+    loaded again from its folder (:func:`reloadable`), and fewer when their models would not fit
+    in memory beside this process's own: each worker builds a model of the park, about
+    :func:`~symbiosis.memory.memory_needed` of it (a one-step model is small enough to leave out)."""
+    if workers < 2 or not reloadable(park):
+        return 1
+    steps = time_steps(park)
+    if len(steps) < 2:
         return workers
-    data = to_model_data(park, find_candidates(park), time_steps(park))
-    if len(data.steps) < 2:
-        return workers
-    models = available_memory() // memory_needed(model_size(data))
+    one_model = memory_needed(model_size(to_model_data(park, find_candidates(park), steps)))
+    models = available_memory() // one_model
     return int(max(1, min(workers, models - 1)))
 
 
@@ -51,11 +56,23 @@ def workers_for(park: Park, workers: int) -> ProcessPoolExecutor:
                                initializer=_load, initargs=(str(park.folder),))
 
 
+def as_done(futures: Mapping[Future, Key]) -> Iterator[tuple[Key, Any]]:
+    """``(key, result)`` of each of ``futures`` as it ends. Should one fail (or Ctrl-C come), the
+    tasks not yet started are cancelled, so that leaving the pool does not wait for them."""
+    try:
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
 def worker_park(fingerprint: str, command: str) -> Park:
     """The park this worker loaded, if it is the park data of ``fingerprint``."""
     if _park is None or _park.fingerprint != fingerprint:
         raise ParkChanged(f"the park's files in {_park.folder if _park else 'its folder'} changed while "
-                             f"{command} ran, so the result is of other park data: run it again")
+                          f"{command} ran, so the result is of other park data: run it again")
     return _park
 
 

@@ -4,6 +4,7 @@ tables of numbers for the terminal, and JSON of pandas tables."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +30,14 @@ def solve_options(function: Callable) -> Callable:
     ]):
         function = option(function)
     return function
+
+
+def workers_option(what: str) -> Callable[[Callable], Callable]:
+    """``--workers N``: ``what`` side by side, one worker process each; one a core, up to 4,
+    when not given (``symbiosis/analysis/side_by_side.py``)."""
+    return click.option("--workers", type=click.IntRange(min=1), default=None,
+                        callback=lambda context, parameter, value: value or min(os.cpu_count() or 1, 4),
+                        help=f"{what} side by side, one process each [default: one a core, up to 4]")
 
 
 def json_option(function: Callable) -> Callable:

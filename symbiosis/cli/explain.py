@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 from rich.markup import escape
 
@@ -20,6 +18,7 @@ from symbiosis.cli.analysis_common import (
     show_table,
     solve_options,
     text,
+    workers_option,
 )
 from symbiosis.cli.common import (
     UsageProblem,
@@ -49,13 +48,12 @@ NOTEWORTHY = ("will not do", "not optimal", "has no solution")
 @click.option("--out", "out_csv", type=click.Path(dir_okay=False), default=None,
               help="also write the table to this CSV file (for `symbiosis report --why`)")
 @click.option("--force", is_flag=True, help="replace the --out file if it exists")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="re-solves side by side, one process each [default: one a core, up to 4]")
+@workers_option("re-solves")
 @json_option
 @solve_options
 @handle_errors
 def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: tuple[str, ...],
-            out_csv: str | None, force: bool, workers: int | None, as_json: bool, time_limit: float | None,
+            out_csv: str | None, force: bool, workers: int, as_json: bool, time_limit: float | None,
             gap: float, threads: int | None, solver: str) -> None:
     """For each candidate of PARK not built, how much cheaper it must be before it is; for each
     exchange built, how much of its saving it may lose before it drops out (one solve each)."""
@@ -75,7 +73,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
         try:
             table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                                 gap=gap, threads=threads, progress=status.update,
-                                workers=workers or min(os.cpu_count() or 1, 4))
+                                workers=workers)
         except ResultMismatch as exc:  # the park's files changed while its re-solves ran
             raise UsageProblem(str(exc)) from exc
     if out_csv:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from symbiosis.cli.analysis_common import (
     solve_options,
     text,
     tonnes,
+    workers_option,
 )
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
@@ -47,13 +47,12 @@ PARETO_FILES = ("pareto.png", "pareto.csv")  # as written: pareto.csv last
 @click.option("--out", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="write pareto.csv and pareto.png into this folder")
 @click.option("--force", is_flag=True, help="replace the files of a front already in --out")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="solves side by side, one process each [default: one a core, up to 4]")
+@workers_option("solves")
 @json_option
 @solve_options
 @handle_errors
 def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: int, out: str | None,
-           force: bool, workers: int | None, as_json: bool, time_limit: float | None, gap: float,
+           force: bool, workers: int, as_json: bool, time_limit: float | None, gap: float,
            threads: int | None, solver: str) -> None:
     """The least total annual cost of PARK at each emission cap, from the least-cost answer to
     the least-emissions one, and what each step costs per tonne of CO2."""
@@ -63,7 +62,7 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
     with progress_status() as status:
         try:
             front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                               progress=status.update, workers=workers or min(os.cpu_count() or 1, 4))
+                               progress=status.update, workers=workers)
         except ParkChanged as exc:  # the park's files changed while the workers solved
             raise UsageProblem(str(exc)) from exc
     if out:

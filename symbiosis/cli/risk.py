@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from symbiosis.analysis.risk import partner_risk
@@ -15,6 +13,7 @@ from symbiosis.cli.analysis_common import (
     show_table,
     solve_options,
     text,
+    workers_option,
 )
 from symbiosis.cli.common import (
     UsageProblem,
@@ -32,12 +31,11 @@ from symbiosis.park import load_park
 @click.command()
 @park_argument
 @scenario_options
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="re-solves side by side, one process each [default: one a core, up to 4]")
+@workers_option("re-solves")
 @json_option
 @solve_options
 @handle_errors
-def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: int | None, as_json: bool,
+def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: int, as_json: bool,
          time_limit: float | None, gap: float, threads: int | None, solver: str) -> None:
     """Rank the firms of PARK by what the others lose if that firm leaves (its exchanges'
     investment sunk, theirs kept), and the exchanges by what the park loses if they are stranded."""
@@ -50,7 +48,7 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: i
         try:
             found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap,
                                  threads=threads, progress=status.update,
-                                 workers=workers or min(os.cpu_count() or 1, 4))
+                                 workers=workers)
         except ParkChanged as exc:  # the park's files changed while the workers solved
             raise UsageProblem(str(exc)) from exc
     if as_json:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from symbiosis.analysis.common import ResultMismatch, StoppedShort
@@ -19,6 +17,7 @@ from symbiosis.cli.analysis_common import (
     show_table,
     solve_options,
     text,
+    workers_option,
 )
 from symbiosis.cli.common import (
     UsageProblem,
@@ -45,13 +44,12 @@ from symbiosis.park import load_park
 @click.option("--exact-up-to", type=click.IntRange(min=0, max=20), default=12, show_default=True,
               help="largest number of firms for the exact game (2^n coalitions)")
 @click.option("--no-core", "skip_core", is_flag=True, help="skip the solves that check the split")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="coalition solves side by side, one process each [default: one a core, up to 4]")
+@workers_option("coalition solves")
 @json_option
 @solve_options
 @handle_errors
 def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: str, samples: int, seed: int,
-          exact_up_to: int, skip_core: bool, workers: int | None, as_json: bool, time_limit: float | None,
+          exact_up_to: int, skip_core: bool, workers: int, as_json: bool, time_limit: float | None,
           gap: float, threads: int | None, solver: str) -> None:
     """Split PARK's saving among the firms that take part, with transfer prices, and check that
     every firm is better off than alone and that no group of firms would gain by leaving."""
@@ -65,7 +63,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
             shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
                                  exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
                                  time_limit=time_limit, gap=gap, threads=threads, progress=status.update,
-                                 workers=workers or min(os.cpu_count() or 1, 4))
+                                 workers=workers)
         except ParkChanged as exc:  # the park's files changed while the workers solved
             raise UsageProblem(str(exc)) from exc
         except ResultMismatch as exc:  # a --time-limit stopped the park's solve short of its least cost
