@@ -593,3 +593,24 @@ def test_coalitions_solved_side_by_side_give_the_same_shares(tmp_path: Path, mon
     overridden = symbiosis.load_park(tmp_path / "two", overrides={"park.carbon_price": "30 NOK/t"})
     fair_shares(overridden, workers=2, check_core=False)
     assert pools == [2, 2]  # not reloadable: solved here
+
+
+def test_a_sampled_game_solves_side_by_side_too(tmp_path: Path, monkeypatch) -> None:
+    """A sampled Shapley value (more players than exact_up_to) solved its orders one after another
+    on one core. It now draws the orders first and finds their prefixes' worths by size, the
+    largest first, side by side: the same orders, coalitions and worths as one by one, so the
+    same shares and standard errors to the last digit."""
+    from symbiosis.analysis import sharing
+
+    monkeypatch.setattr(sharing, "SIDE_BY_SIDE_FROM_PLAYERS", 3)
+    park = symbiosis.load_park(write_park(tmp_path / "two", two_exchanges()))
+    result = symbiosis.optimize(park)
+    alone = fair_shares(park, result, exact_up_to=0, samples=40, seed=3)
+    assert alone.attrs["coalitions_solved"] == 2  # {chlor, ammonia} and {ammonia, town}
+    pools = count_worker_pools(monkeypatch, sharing)
+    together = fair_shares(park, result, exact_up_to=0, samples=40, seed=3, workers=2)
+    assert pools == [2]
+    pd_testing.assert_frame_equal(together, alone)
+    for key in ("coalitions_solved", "coalitions", "core_violations", "core_checked"):
+        assert together.attrs[key] == alone.attrs[key]
+    assert together.attrs["core_checked"] == "sampled"

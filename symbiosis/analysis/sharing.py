@@ -41,9 +41,10 @@ answer (``F(T) <= S <= T``): that answer is open to ``S`` (every link it builds 
 ``S``'s firms) and nothing open to ``S`` is closed to ``T``, so it is ``S``'s best answer too
 and ``v(S) = v(T)``. An exact game solves its coalitions from the largest down, so that a firm
 nobody builds with in a large coalition costs no solve in the smaller ones; on Raufoss (11
-players) 760 of its 2,046 coalitions are solved. The coalitions of one size may be solved side
-by side (``workers``): no answer of one stands for another of its size, so the same coalitions
-are solved as one by one. The equal split's core check solves them the smallest first (no
+players) 760 of its 2,046 coalitions are solved. A sampled game draws its orders first and
+finds the worths of their prefixes the same way, the largest first. The coalitions of one size
+may be solved side by side (``workers``): no answer of one stands for another of its size, so
+the same coalitions are solved as one by one. The equal split's core check solves them the smallest first (no
 answer stands for another then), side by side too.
 
 **The result.** ``v(N)`` is taken from the result, so it must be the park's own least-cost
@@ -229,10 +230,11 @@ def fair_shares(
     solver, time_limit, gap, threads
         For every re-solve of a coalition.
     workers
-        An exact game (from ``SIDE_BY_SIDE_FROM_PLAYERS`` players) solves the coalitions of each
-        size side by side in this many worker processes, when the park was loaded from its
-        folder without a scenario or overrides (the workers load it again): the same coalitions
-        and worths as one by one. Worker processes are spawned: a script that asks for more than
+        A Shapley value, exact or sampled, or an exact game's core check (from
+        ``SIDE_BY_SIDE_FROM_PLAYERS`` players) solves the coalitions of each size side by side
+        in this many worker processes, when the park was loaded from its folder without a
+        scenario or overrides (the workers load it again): the same coalitions and worths as one
+        by one. Worker processes are spawned: a script that asks for more than
         one must start under ``if __name__ == "__main__":``. ``symbiosis share`` uses one a
         core, up to 4.
 
@@ -273,21 +275,22 @@ def fair_shares(
         game.check_least_cost(result)
     exact = len(game.players) <= exact_up_to
     every_coalition = exact and (method == "shapley" or check_core)
+    sampled = not exact and method == "shapley"
+    errors: dict[str, float] = {}
     with ExitStack() as stack:
-        if every_coalition and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS:
+        if (every_coalition or sampled) and len(game.players) >= SIDE_BY_SIDE_FROM_PLAYERS:
             workers = usable_workers(park, workers)
             if workers > 1:
                 game.pool = stack.enter_context(workers_for(park, workers))
         if every_coalition:
             game.worths_by_size(largest_first=method == "shapley")
+        if method == "equal_split":
+            shares = _equal_split(transfer_prices(park, result))
+        elif exact:
+            shares = game.shapley()
+        else:
+            shares, errors = game.sampled_shapley(samples, seed)
         game.pool = None
-    errors: dict[str, float] = {}
-    if method == "equal_split":
-        shares = _equal_split(transfer_prices(park, result))
-    elif exact:
-        shares = game.shapley()
-    else:
-        shares, errors = game.sampled_shapley(samples, seed)
     if check_core and exact:
         coalitions, checked = game.all_coalitions(), "all"
     elif check_core and method == "shapley":
@@ -469,13 +472,16 @@ class Game:
     def worths_by_size(self, *, largest_first: bool = True) -> None:
         """Find every coalition's worth one size after another: the largest first (fewest solves:
         module text), or the smallest first, the order the equal split's core check always had
-        (it solves every coalition then: no answer of a smaller one stands for a larger).
+        (it solves every coalition then: no answer of a smaller one stands for a larger)."""
+        self.find_worths([frozenset(self.players), *reversed(self.all_coalitions())] if largest_first
+                         else self.all_coalitions())
+
+    def find_worths(self, coalitions: list[frozenset[str]]) -> None:
+        """Find the worth of each of ``coalitions``, given one size after another.
 
         With worker processes (``pool``) the solves of one size run side by side: no answer of a
         coalition can stand for another of its size (``F(T) <= S <= T`` with ``|S| = |T|`` is
         ``S = T``), so the same coalitions are solved, with the same worths, as one by one."""
-        coalitions = [frozenset(self.players), *reversed(self.all_coalitions())] if largest_first \
-            else self.all_coalitions()
         for _, size in itertools.groupby(coalitions, key=len):
             same_size = list(size)
             if self.pool is not None:
@@ -521,12 +527,17 @@ class Game:
         if samples < 2:
             raise ValueError(f"a sampled Shapley value needs at least 2 samples, not {samples}")
         rng = np.random.default_rng(seed)
+        orders = [[self.players[index] for index in rng.permutation(len(self.players))]
+                  for _ in range(samples)]
+        # Every order's prefixes, the largest first: a larger coalition's answer may stand for a
+        # smaller one (module text), and those of one size may be solved side by side.
+        prefixes = {frozenset(order[:size]) for order in orders for size in range(len(order) + 1)}
+        self.find_worths(sorted(prefixes, key=lambda c: (-len(c), sorted(c))))
         marginal = {player: np.empty(samples) for player in self.players}
-        for s in range(samples):
+        for s, order in enumerate(orders):
             coalition: frozenset[str] = frozenset()
             before = self.worth(coalition)
-            for index in rng.permutation(len(self.players)):
-                player = self.players[index]
+            for player in order:
                 coalition = coalition | {player}
                 after = self.worth(coalition)
                 marginal[player][s] = after - before
