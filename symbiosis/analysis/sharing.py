@@ -44,8 +44,8 @@ nobody builds with in a large coalition costs no solve in the smaller ones; on R
 players) 760 of its 2,046 coalitions are solved. A sampled game draws its orders first and
 finds the worths of their prefixes the same way, the largest first. The coalitions of one size
 may be solved side by side (``workers``): no answer of one stands for another of its size, so
-the same coalitions are solved as one by one. The equal split's core check solves them the smallest first (no
-answer stands for another then), side by side too.
+the same coalitions are solved as one by one. The equal split's core check solves them the
+smallest first (no answer stands for another then), side by side too.
 
 **The result.** ``v(N)`` is taken from the result, so it must be the park's own least-cost
 answer: a result of other park data (another park, or this one loaded with another scenario or
@@ -234,9 +234,8 @@ def fair_shares(
         ``SIDE_BY_SIDE_FROM_PLAYERS`` players) solves the coalitions of each size side by side
         in this many worker processes, when the park was loaded from its folder without a
         scenario or overrides (the workers load it again): the same coalitions and worths as one
-        by one. Worker processes are spawned: a script that asks for more than
-        one must start under ``if __name__ == "__main__":``. ``symbiosis share`` uses one a
-        core, up to 4.
+        by one. Worker processes are spawned: a script that asks for more than one must start
+        under ``if __name__ == "__main__":``. ``symbiosis share`` uses one a core, up to 4.
 
     Returns
     -------
