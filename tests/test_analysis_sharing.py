@@ -560,6 +560,13 @@ def test_coalition_solves_are_counted_in_the_progress(park_of) -> None:
     assert counted and all(re.match(r"solve [\d,]+ of at most 63: coalition \{", line) for line in counted)
     assert counted[0].startswith("solve 1 of")
 
+    # A sampled game counts against the coalitions its orders need: two orders of six players
+    # have at most 2 x 5 prefixes of one to five firms, plus the empty one (v(N) is the result's).
+    told.clear()
+    fair_shares(park, exact_up_to=0, samples=2, seed=1, check_core=False, progress=told.append)
+    bounds = {int(m.group(1)) for line in told if (m := re.match(r"solve [\d,]+ of at most (\d+):", line))}
+    assert len(bounds) == 1 and bounds.pop() <= 11
+
 
 def test_coalitions_solved_side_by_side_give_the_same_shares(tmp_path: Path, monkeypatch) -> None:
     """An exact game's coalitions of one size are solved in worker processes (Raufoss: 760 solves

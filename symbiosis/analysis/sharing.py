@@ -371,6 +371,7 @@ class Game:
     # (F(T), T, v(T)) of each coalition T whose answer is known: v(S) of every S from F(T) to T
     answers: list[tuple[frozenset[str], frozenset[str], float]] = field(default_factory=list)
     pool: Executor | None = None  # worker processes for the solves of an exact game (side_by_side.py)
+    most_solves: int | None = None  # a sampled game's coalitions to find, when fewer than 2^n - 1
 
     @classmethod
     def of(cls, park: Park, result: Result, solve: Solve, progress: Progress | None = None) -> Game:
@@ -465,8 +466,10 @@ class Game:
     def _solve_count(self) -> str:
         """``solve 37 of at most 4,095``: how far a long run of coalition solves has come (each
         set of allowed links is solved once, so most runs end well before the bound)."""
-        groups = 2 ** len(self.players) - 1
-        return f"solve {self.solves + 1:,}" + (f" of at most {groups:,}" if len(self.players) <= 20 else "")
+        groups = self.most_solves
+        if groups is None and len(self.players) <= 20:
+            groups = 2 ** len(self.players) - 1
+        return f"solve {self.solves + 1:,}" + (f" of at most {groups:,}" if groups is not None else "")
 
     def worths_by_size(self, *, largest_first: bool = True) -> None:
         """Find every coalition's worth one size after another: the largest first (fewest solves:
@@ -531,6 +534,7 @@ class Game:
         # Every order's prefixes, the largest first: a larger coalition's answer may stand for a
         # smaller one (module text), and those of one size may be solved side by side.
         prefixes = {frozenset(order[:size]) for order in orders for size in range(len(order) + 1)}
+        self.most_solves = min(len(prefixes) - 1, 2 ** len(self.players) - 1)  # v(N) is the result's
         self.find_worths(sorted(prefixes, key=lambda c: (-len(c), sorted(c))))
         marginal = {player: np.empty(samples) for player in self.players}
         for s, order in enumerate(orders):
