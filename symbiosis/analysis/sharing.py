@@ -371,7 +371,7 @@ class Game:
     # (F(T), T, v(T)) of each coalition T whose answer is known: v(S) of every S from F(T) to T
     answers: list[tuple[frozenset[str], frozenset[str], float]] = field(default_factory=list)
     pool: Executor | None = None  # worker processes for the solves of an exact game (side_by_side.py)
-    most_solves: int | None = None  # a sampled game's coalitions to find, when fewer than 2^n - 1
+    most_solves: int | None = None  # a sampled game's bound: the coalitions its orders need
 
     @classmethod
     def of(cls, park: Park, result: Result, solve: Solve, progress: Progress | None = None) -> Game:
@@ -534,7 +534,7 @@ class Game:
         # Every order's prefixes, the largest first: a larger coalition's answer may stand for a
         # smaller one (module text), and those of one size may be solved side by side.
         prefixes = {frozenset(order[:size]) for order in orders for size in range(len(order) + 1)}
-        self.most_solves = min(len(prefixes) - 1, 2 ** len(self.players) - 1)  # v(N) is the result's
+        self.most_solves = len(prefixes) - 1  # v(N) is the result's
         self.find_worths(sorted(prefixes, key=lambda c: (-len(c), sorted(c))))
         marginal = {player: np.empty(samples) for player in self.players}
         for s, order in enumerate(orders):
