@@ -28,6 +28,7 @@ from symbiosis.solvers.status import (
     Status,
     StopNow,
     relative_gap,
+    start_pays,
 )
 
 INF = highspy.kHighsInf
@@ -302,7 +303,7 @@ def wants_start(arrays: HighsArrays, options: SolveOptions) -> bool:
     """Whether ``options`` ask for a first answer (:func:`relaxation_start` or
     :func:`design_start`) on this problem."""
     return arrays.is_mip and (options.start in ("relaxation", "design") or (
-        options.start == "auto" and int(arrays.integer.sum()) >= START_FROM_INTEGERS))
+        options.start == "auto" and start_pays(arrays.num_col, int(arrays.integer.sum()), options.mip_gap)))
 
 
 def find_first_answer(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions,

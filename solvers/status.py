@@ -12,7 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# The relaxation start (solvers/highs.py) by default (``start_pays``; benchmarks/README.md, "No
+# first answer for small MIPs"). Time-resolved MIPs need it from 100 integer columns: 20 firms x
+# 8 typical days x 6 segments (328 binaries) 120 s -> 20 s to a 1 % gap. One-step (annual) MIPs
+# need it only to stop early: at a 1 % gap it finds an answer within it at once (generated parks
+# of 203-2,026 binaries 1.5-4x faster: 35 firms 30 s -> 7 s); asked for 1e-3 or less, HiGHS's
+# own heuristics find as good answers and the start only adds its LP and restricted MIP (Raufoss
+# 3.2-3.8 s without it, 4.2-4.9 s with it; 178-591 binaries 1-3 s faster without), about even
+# from 800 binaries at the time limit, ahead at 2,026.
 START_FROM_INTEGERS = 100
+ONE_STEP_START_FROM_INTEGERS = 1_000
+ONE_STEP_START_FROM_GAP = 0.01
+# A MIP with fewer columns than this per integer column is taken to be one step: a link's
+# build, size, flow and cost-curve fills are 3.4-3.9 columns per binary on the annual benchmark
+# parks; a time-resolved model has a flow per step and link (14.6 at 8 steps, 53-71 at 48).
+ONE_STEP_COLUMNS_PER_INTEGER = 10
 STARTS = ("auto", "relaxation", "design", "none")
 # LPs (and LP relaxations) from this many columns up are solved by interior point with
 # crossover: on time-resolved parks about 3 times faster than dual simplex (benchmarks/README.md).
@@ -58,6 +72,15 @@ class Status(StrEnum):
 def relative_gap(objective: float, bound: float) -> float:
     """Relative distance of an answer from the bound, as HiGHS measures it (NaN if either is)."""
     return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+def start_pays(columns: int, integers: int, gap: float) -> bool:
+    """Whether a MIP of ``columns`` columns, ``integers`` of them integer, solved to a relative
+    ``gap``, gets the relaxation start by default (see ``START_FROM_INTEGERS``)."""
+    one_step = columns < ONE_STEP_COLUMNS_PER_INTEGER * integers
+    if one_step and gap < ONE_STEP_START_FROM_GAP:
+        return integers >= ONE_STEP_START_FROM_INTEGERS
+    return integers >= START_FROM_INTEGERS
 
 
 @dataclass(frozen=True)
@@ -110,8 +133,8 @@ class SolveOptions:
     log_file: str | None = None
     duals: bool = False  # LPs only: keep each constraint's dual (d objective / d its bound)
     # MIPs: "relaxation" finds a first answer from the LP relaxation before branch and bound
-    # (HiGHS only; see solvers/highs.py), "none" leaves it to the solver, "auto" uses it
-    # from START_FROM_INTEGERS integer columns up; "design" starts from a design found before,
+    # (HiGHS only; see solvers/highs.py), "none" leaves it to the solver, "auto" uses it where
+    # ``start_pays``; "design" starts from a design found before,
     # solving first with the integer variables in ``start_held`` (what it left unbuilt) at zero.
     start: str = "auto"
     start_held: tuple = ()

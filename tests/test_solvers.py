@@ -79,9 +79,29 @@ def test_a_start_from_a_design_finds_that_design_first_and_ends_at_the_same_opti
     assert list(again.exchanges["id"]) == list(plain.exchanges["id"])
     with pytest.raises(ValueError, match="start must be one of auto, relaxation, coarse, none"):
         symbiosis.optimize(park, start="design")  # a design is given as a Result or ids, not a word
-    # An annual park has nothing coarser: "coarse" is the usual start there.
-    coarse = symbiosis.optimize(park, start="coarse", gap=1e-6, values=False)
+    # An annual park has nothing coarser: "coarse" is the usual start there (at 1 %, the
+    # relaxation start; at a tighter gap, none on a park of 203 binaries: start_pays).
+    coarse = symbiosis.optimize(park, start="coarse", gap=0.01, values=False)
     assert coarse.summary["start_source"] == "relaxation"
+
+
+def test_the_relaxation_start_is_the_default_where_it_pays() -> None:
+    """Measured (benchmarks/README.md): time-resolved MIPs need the start from 100 binaries;
+    one-step (annual) MIPs gain from it only at a 1 % gap, which its restricted MIP meets at once,
+    and otherwise only from about 1,000 binaries (below, HiGHS alone is 1-3 s faster)."""
+    from symbiosis.solvers.status import start_pays
+
+    annual_raufoss = (1_008, 203)  # columns, binaries: 5 columns a binary, one step
+    assert not start_pays(*annual_raufoss, gap=1e-4)
+    assert not start_pays(*annual_raufoss, gap=1e-3)
+    assert start_pays(*annual_raufoss, gap=0.01)
+    assert start_pays(4_634, 1_277, gap=1e-4)  # 35 firms, annual
+    assert not start_pays(200, 40, gap=0.01)  # too few binaries at any gap
+    assert start_pays(17_387, 328, gap=1e-4)  # 20 firms x 8 typical days x 6 segments: 53 a binary
+    assert not start_pays(17_387, 99, gap=1e-4)
+    park = symbiosis.load_park("parks/raufoss")
+    assert symbiosis.optimize(park, values=False).summary["start_source"] == ""
+    assert symbiosis.optimize(park, gap=0.01, values=False).summary["start_source"] == "relaxation"
 
 
 def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:
