@@ -100,8 +100,12 @@ def test_the_relaxation_start_is_the_default_where_it_pays() -> None:
     assert start_pays(17_387, 328, gap=1e-4)  # 20 firms x 8 typical days x 6 segments: 53 a binary
     assert not start_pays(17_387, 99, gap=1e-4)
     park = symbiosis.load_park("parks/raufoss")
-    assert symbiosis.optimize(park, values=False).summary["start_source"] == ""
+    plain = symbiosis.optimize(park, values=False)
+    assert plain.summary["start_source"] == ""
     assert symbiosis.optimize(park, gap=0.01, values=False).summary["start_source"] == "relaxation"
+    # An emissions cap (a Pareto point) couples every link in one row: the start pays again.
+    capped = symbiosis.optimize(park, values=False, emissions_cap=0.99 * plain.summary["emissions"])
+    assert capped.summary["start_source"] == "relaxation"
 
 
 def test_relaxation_start_holds_the_unused_binaries_at_zero() -> None:
