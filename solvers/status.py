@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-# The relaxation start (solvers/highs.py) by default (``start_pays``; benchmarks/README.md, "No
-# first answer for small MIPs"). Time-resolved MIPs need it from 100 integer columns: 20 firms x
-# 8 typical days x 6 segments (328 binaries) 120 s -> 20 s to a 1 % gap. One-step (annual) MIPs
+# The relaxation start (solvers/highs.py) by default (``start_pays``; benchmarks/README.md, "The
+# relaxation start on annual (one-step) MIPs"). Time-resolved MIPs need it from 100 integer
+# columns: 20 firms x 8 typical days x 6 segments (328 binaries) 120 s -> 20 s to a 1 % gap.
+# One-step (annual) MIPs
 # need it only to stop early: at a 1 % gap it finds an answer within it at once (generated parks
 # of 203-2,026 binaries 1.5-4x faster: 35 firms 30 s -> 7 s); asked for 1e-3 or less, HiGHS's
 # own heuristics find as good answers and the start only adds its LP and restricted MIP (Raufoss

@@ -422,7 +422,7 @@ def _start_options(model: pyo.ConcreteModel, start: str | Iterable[str], capped:
     one-step models included (where ``start_pays`` leaves it out at tight gaps): the cap's one
     row couples every link and HiGHS's own heuristics find answers later. Raufoss at a quarter,
     half and three quarters of its Pareto range: 6.3-6.5, 4.6-4.7, 14.3-14.4 s with the start
-    against 7.0-7.1, 4.9-5.0, 16.7-17.1 s without; ``pareto`` 24-25 s against 30-33 s."""
+    against 7.0-7.1, 4.9-5.0, 16.7-17.1 s without (benchmarks/README.md)."""
     if isinstance(start, str):  # "coarse" on an annual park: nothing coarser, the usual start
         start = "auto" if start == "coarse" else start
         if start == "auto" and capped and _binaries(model) >= START_FROM_INTEGERS:
