@@ -15,13 +15,13 @@ from enum import StrEnum
 # The relaxation start (solvers/highs.py) by default (``start_pays``; benchmarks/README.md, "The
 # relaxation start on annual (one-step) MIPs"). Time-resolved MIPs need it from 100 integer
 # columns: 20 firms x 8 typical days x 6 segments (328 binaries) 120 s -> 20 s to a 1 % gap.
-# One-step (annual) MIPs
-# need it only to stop early: at a 1 % gap it finds an answer within it at once (generated parks
-# of 203-2,026 binaries 1.5-4x faster: 35 firms 30 s -> 7 s); asked for 1e-3 or less, HiGHS's
-# own heuristics find as good answers and the start only adds its LP and restricted MIP (Raufoss
-# 3.2-3.8 s without it, 4.2-4.9 s with it; 178-591 binaries 1-3 s faster without), about even
-# from 800 binaries at the time limit, ahead at 2,026. Under an emissions cap ``optimize`` keeps
-# it from 100 on one-step MIPs too (symbiosis/optimization.py: _start_options).
+# One-step (annual) MIPs need it only to stop early: at a 1 % gap it finds an answer within it
+# at once (generated parks of 203-2,026 binaries 1.5-4x faster: 35 firms 30 s -> 7 s); asked for
+# 1e-3 or less, HiGHS's own heuristics find as good answers and the start only adds its LP and
+# restricted MIP (Raufoss 3.2-3.8 s without it, 4.2-4.9 s with it; 178-591 binaries 1-3 s faster
+# without), about even from 800 binaries at the time limit, ahead at 2,026. Under an emissions
+# cap ``optimize`` keeps it from 100 on one-step MIPs too (symbiosis/optimization.py:
+# _start_options).
 START_FROM_INTEGERS = 100
 ONE_STEP_START_FROM_INTEGERS = 1_000
 ONE_STEP_START_FROM_GAP = 0.01
