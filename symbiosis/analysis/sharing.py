@@ -370,7 +370,7 @@ class Game:
     by_coalition: dict[frozenset[str], float] = field(default_factory=dict)
     # (F(T), T, v(T)) of each coalition T whose answer is known: v(S) of every S from F(T) to T
     answers: list[tuple[frozenset[str], frozenset[str], float]] = field(default_factory=list)
-    pool: Executor | None = None  # worker processes for the solves of an exact game (side_by_side.py)
+    pool: Executor | None = None  # worker processes for the solves of one size (side_by_side.py)
     most_solves: int | None = None  # a sampled game's bound: the coalitions its orders need
 
     @classmethod
