@@ -222,3 +222,31 @@ def test_a_park_changed_while_workers_re_solve_is_said_plainly(folder: Path,
     monkeypatch.setattr(side_by_side, "_park", park)
     with pytest.raises(ResultMismatch, match="changed while explain ran"):
         explain_module._explain_in_worker("another fingerprint", result, candidate, None)
+
+
+@pytest.mark.parametrize(("command", "runs"), [("explain", "run_explain"), ("share", "fair_shares"),
+                                               ("pareto", "run_pareto"), ("risk", "partner_risk")])
+def test_every_analysis_command_says_its_refusals_as_the_callers_problem(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, command: str, runs: str) -> None:
+    """Park files changed while the workers solved, a re-solve stopped short, a result that is not
+    the least cost: exit 2 and the message, no traceback, in each analysis command alike. Only
+    share adds that its own solve needs a longer --time-limit, and never to a changed park."""
+    import importlib
+
+    from symbiosis.analysis.common import ResultMismatch, StoppedShort
+    from symbiosis.analysis.side_by_side import ParkChanged
+
+    module = importlib.import_module(f"symbiosis.cli.{command}")
+    hint = "give it a longer --time-limit"
+    for refusal, said in [(ParkChanged("the park's files changed meanwhile"), "files changed meanwhile"),
+                          (StoppedShort("a coalition's solve stopped short"), "stopped short"),
+                          (ResultMismatch("not the least-cost answer"), "not the least-cost answer")]:
+        def refuse(*args: object, refusal: Exception = refusal, **kwargs: object) -> None:
+            raise refusal
+
+        monkeypatch.setattr(module, runs, refuse)
+        run = CliRunner().invoke(cli, [command, str(folder)], terminal_width=250)
+        assert run.exit_code == 2, (refusal, run.output)
+        assert "error:" in run.output and said in run.output and "Traceback" not in run.output
+        hinted = command == "share" and type(refusal) is ResultMismatch
+        assert (hint in run.output) == hinted, (refusal, run.output)

@@ -3,17 +3,19 @@ tables of numbers for the terminal, and JSON of pandas tables."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import click
 import pandas as pd
 from rich.table import Table
 
-from symbiosis.analysis.common import records
-from symbiosis.cli.common import FiniteFloatRange, quantity, stdout
+from symbiosis.analysis.common import ResultMismatch, StoppedShort, records
+from symbiosis.analysis.side_by_side import ParkChanged
+from symbiosis.cli.common import FiniteFloatRange, UsageProblem, quantity, stdout
 from symbiosis.results.result import json_value
 
 
@@ -30,6 +32,23 @@ def solve_options(function: Callable) -> Callable:
     ]):
         function = option(function)
     return function
+
+
+@contextlib.contextmanager
+def refusals_as_usage(mismatch_hint: str = "") -> Iterator[None]:
+    """An analysis's refusals said as the caller's problem (exit 2, no traceback): the park's
+    files changed while its workers solved (:class:`ParkChanged`), a re-solve stopped at its time
+    limit short of the gap (:class:`StoppedShort`), a result that is not the park's least-cost
+    answer (:class:`ResultMismatch`, followed by ``mismatch_hint``, what the command can say of
+    its own solve)."""
+    try:
+        yield
+    except ParkChanged as exc:
+        raise UsageProblem(str(exc)) from exc
+    except ResultMismatch as exc:
+        raise UsageProblem(f"{exc}{mismatch_hint}") from exc
+    except StoppedShort as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def workers_option(what: str) -> Callable[[Callable], Callable]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from rich.markup import escape
 
-from symbiosis.analysis.common import ResultMismatch
 from symbiosis.analysis.explain import explain as run_explain
 from symbiosis.analysis.explain import state_in_words
 from symbiosis.candidates import find_candidates
@@ -15,13 +14,13 @@ from symbiosis.cli.analysis_common import (
     json_option,
     money,
     percent,
+    refusals_as_usage,
     show_table,
     solve_options,
     text,
     workers_option,
 )
 from symbiosis.cli.common import (
-    UsageProblem,
     check_out_file,
     handle_errors,
     no_solution,
@@ -70,12 +69,10 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             no_solution(result, "there is nothing to explain", as_json)
-        try:
+        with refusals_as_usage():
             table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                                 gap=gap, threads=threads, progress=status.update,
                                 workers=workers)
-        except ResultMismatch as exc:  # the park's files changed while its re-solves ran
-            raise UsageProblem(str(exc)) from exc
     if out_csv:
         write_output(out_csv, write_csv(table), force=force)
     if as_json:

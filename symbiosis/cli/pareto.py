@@ -9,13 +9,13 @@ import click
 
 from symbiosis.analysis.pareto import pareto as run_pareto
 from symbiosis.analysis.pareto import plot_pareto
-from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.cli.analysis_common import (
     echo_json,
     frame_json,
     json_option,
     money,
     percent,
+    refusals_as_usage,
     show_table,
     solve_options,
     text,
@@ -24,7 +24,6 @@ from symbiosis.cli.analysis_common import (
 )
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
-    UsageProblem,
     check_out_folder,
     handle_errors,
     park_argument,
@@ -59,12 +58,9 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if out:
         check_out_folder(out, PARETO_FILES, force=force)
-    with progress_status() as status:
-        try:
-            front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                               progress=status.update, workers=workers)
-        except ParkChanged as exc:  # the park's files changed while the workers solved
-            raise UsageProblem(str(exc)) from exc
+    with progress_status() as status, refusals_as_usage():
+        front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
+                           progress=status.update, workers=workers)
     if out:
         folder = Path(out)
         check_out_folder(folder, PARETO_FILES, force=force)  # again: a file may have come meanwhile

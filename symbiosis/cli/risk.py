@@ -5,18 +5,17 @@ from __future__ import annotations
 import click
 
 from symbiosis.analysis.risk import partner_risk
-from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.cli.analysis_common import (
     echo_json,
     json_option,
     money,
+    refusals_as_usage,
     show_table,
     solve_options,
     text,
     workers_option,
 )
 from symbiosis.cli.common import (
-    UsageProblem,
     handle_errors,
     no_solution,
     park_argument,
@@ -45,12 +44,10 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: i
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             no_solution(result, "nothing is at risk", as_json)
-        try:
+        with refusals_as_usage():
             found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap,
                                  threads=threads, progress=status.update,
                                  workers=workers)
-        except ParkChanged as exc:  # the park's files changed while the workers solved
-            raise UsageProblem(str(exc)) from exc
     if as_json:
         echo_json({"park": loaded.name, "currency": loaded.currency, "saving": result.saving,
                    **found.to_dict()})

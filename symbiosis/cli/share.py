@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from symbiosis.analysis.common import ResultMismatch, StoppedShort
 from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
-from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.cli.analysis_common import (
     as_is,
     echo_json,
@@ -14,13 +12,13 @@ from symbiosis.cli.analysis_common import (
     json_option,
     money,
     percent,
+    refusals_as_usage,
     show_table,
     solve_options,
     text,
     workers_option,
 )
 from symbiosis.cli.common import (
-    UsageProblem,
     handle_errors,
     no_solution,
     park_argument,
@@ -59,18 +57,12 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
             no_solution(result, "there is no saving to share", as_json)
-        try:
+        # The park's own solve is this command's: a result that is not its least cost stopped short.
+        with refusals_as_usage(". Here the park was solved by this command: give it a longer --time-limit"):
             shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
                                  exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
                                  time_limit=time_limit, gap=gap, threads=threads, progress=status.update,
                                  workers=workers)
-        except ParkChanged as exc:  # the park's files changed while the workers solved
-            raise UsageProblem(str(exc)) from exc
-        except ResultMismatch as exc:  # a --time-limit stopped the park's solve short of its least cost
-            raise UsageProblem(f"{exc}. Here the park was solved by this command: give it a longer "
-                               "--time-limit") from exc
-        except StoppedShort as exc:  # so did a coalition's
-            raise UsageProblem(str(exc)) from exc
     transfers = transfer_prices(loaded, result)
     attrs = shares.attrs
     core = {key: attrs[key] for key in ("core_checked", "core_holds", "core_violations", "tolerance")}
