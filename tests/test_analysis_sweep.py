@@ -192,7 +192,7 @@ def test_an_infeasible_run_says_why_and_links_running_today_are_not_proposed(cli
     assert base["status"] == "optimal" and base["exchanges"] == 0 and base["error"] == ""
     assert result.exchanges.empty
 
-    monkeypatch.setattr("symbiosis.park.convert._partners_of_existing", lambda *args: None)
+    monkeypatch.setattr("symbiosis.park.convert.check_partners_of_existing", lambda *args: None)
     options = {"objective": "cost", "solver": "highs", "time_limit": None, "gap": 1e-4}
     answers = [run_one(str(folder), scenario, {}, options) for scenario in (None, "alone")]
     runs = pd.DataFrame([answer["row"] for answer in answers])

@@ -49,7 +49,7 @@ def test_an_emissions_cap_below_the_least_possible_says_by_how_much(make_park) -
 
 def test_the_cli_prints_the_explanation_and_exits_1(tmp_path, monkeypatch) -> None:
     """As the model explains it, should such a conflict get past the load (which refuses it)."""
-    monkeypatch.setattr("symbiosis.park.convert._partners_of_existing", lambda *args: None)
+    monkeypatch.setattr("symbiosis.park.convert.check_partners_of_existing", lambda *args: None)
     folder = write_park(tmp_path / "park", park_dict(FIRMS, existing=EXISTING))
     result = CliRunner().invoke(cli, ["optimize", str(folder)])
     assert result.exit_code == 1

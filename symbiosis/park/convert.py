@@ -1,8 +1,9 @@
 """From the checked shape of a park file to a :class:`Park` in base units.
 
-Every quantity is read once here (:func:`symbiosis.units.parse`); every
-problem is collected with its file, line, firm, stream and field, and all of
-them are raised together as one :class:`ParkError`.
+Every quantity is read once, through a :class:`~symbiosis.park.reader.Reader`
+(:func:`symbiosis.units.parse`); every problem is collected with its file, line,
+firm, stream and field, and all of them are raised together as one
+:class:`ParkError`. Existing links are checked in :mod:`symbiosis.park.existing`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import math
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,15 @@ from symbiosis.park import fields as F
 from symbiosis.park import schema
 from symbiosis.park.exchange import (
     delivers_top,
-    direct_passes,
     firms_allow,
-    heat_pump_cop,
-    passes_directly,
+    has_temperatures,
+    heat_technologies,
+    link_length,
+    placed,
     pump_cop,
-    pump_lift,
     pump_may_help,
 )
+from symbiosis.park.existing import check_duplicate_existing, check_partners_of_existing, existing_link
 from symbiosis.park.model import (
     HUB_VENT_ROUTE,
     Carrier,
@@ -44,136 +44,21 @@ from symbiosis.park.model import (
     Technology,
     TimeMode,
     frozen_mapping,
-    straight_distance,
 )
-from symbiosis.park.problems import ParkError, Problem, did_you_mean, problem_at
+from symbiosis.park.problems import ParkError, did_you_mean
 from symbiosis.park.profiles import ProfileProblem, load_profile
+from symbiosis.park.reader import Broken, Locate, Reader, gas_amount, kind_words, per_unit
 from symbiosis.units import (
-    HYDROGEN_LHV_MWH_PER_T,
-    NORMAL_DENSITY_T_PER_NM3,
     UNITS_PER_EUR,
     Quantity,
     UnitProblem,
-    is_volume_not_normal,
     parse,
     period_hours,
     split_number,
 )
 
-Locate = Callable[[tuple], tuple[str, int | None]]
-"""Where a location in the merged data was written: (file shown to the user, line)."""
 # What a hub may build (symbiosis/hubs.py); its links are candidates like any firm's.
 HUB_KINDS = ("electrolyser", "storage", "heat_pump")
-
-
-@dataclass
-class Broken:
-    """Entries set aside because their shape is wrong (already reported): checks that refer
-    to them are skipped, so that one mistake gives one message, not a cascade."""
-
-    firms: set[str] = field(default_factory=set)
-    streams: set[tuple[str, str]] = field(default_factory=set)
-    routes: set[str] = field(default_factory=set)
-    technologies: set[str] = field(default_factory=set)
-    materials: set[str] = field(default_factory=set)
-    settings: set[str] = field(default_factory=set)
-    """Keys under ``park:`` set aside (``electricity``): no second message for their absence."""
-    kept: dict[str, list[int]] = field(default_factory=dict)
-    """For list sections (materials, existing): the original index of each item kept."""
-    renamed: dict[tuple, tuple] = field(default_factory=dict)
-    """Misspelt keys read as meant: the key read -> the key as written."""
-
-    def add(self, entry: tuple, raw: Any) -> None:
-        section, name = entry[0], str(entry[1])
-        if section == "firms" and len(entry) == 4:
-            self.streams.add((name, str(entry[3])))
-        elif section == "firms":
-            self.firms.add(name)
-        elif section == "routes":
-            self.routes.add(name)
-        elif section == "technologies":
-            self.technologies.add(name)
-        self.materials |= _materials_in(raw)
-
-    def stream(self, firm: str, stream: str) -> bool:
-        return firm in self.firms or (firm, stream) in self.streams
-
-    def original(self, loc: tuple) -> tuple:
-        """``loc`` in the data as written (list items set aside shift the later ones; a misspelt
-        key read as meant is named as written)."""
-        kept = self.kept.get(loc[0]) if loc else None
-        if kept and len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(kept):
-            loc = (loc[0], kept[loc[1]], *loc[2:])
-        for size in range(len(loc), 0, -1):
-            if loc[:size] in self.renamed:
-                return (*self.renamed[loc[:size]], *loc[size:])
-        return loc
-
-
-def _materials_in(raw: Any) -> set[str]:
-    if isinstance(raw, dict):
-        found = {raw["material"]} if isinstance(raw.get("material"), str) else set()
-        return found.union(*(_materials_in(value) for value in raw.values()))
-    return set()
-
-
-@dataclass
-class Reader:
-    """Reads quantities and collects problems, each tied to where it was written."""
-
-    locate: Locate
-    currency: str = "EUR"
-    rates: dict[str, float] = field(default_factory=lambda: dict(UNITS_PER_EUR))
-    problems: list[Problem] = field(default_factory=list)
-    broken: Broken = field(default_factory=Broken)
-
-    def problem(self, loc: tuple, found: str, expected: str, hint: str = "", *,
-                firm: str | None = None, stream: str | None = None) -> None:
-        """Record a problem at ``loc``; ``firm`` and ``stream`` name them where ``loc`` does not."""
-        loc = self.broken.original(loc)
-        file, line = self.locate(loc)
-        self.problems.append(problem_at(file, line, loc, found, expected, hint, firm=firm, stream=stream))
-
-    def quantity(self, value: Any, kind: Quantity, loc: tuple) -> float:
-        """``value`` in ``kind.base``, or NaN with a problem recorded."""
-        try:
-            number = parse(value, kind, currency=self.currency, rates=self.rates)
-        except UnitProblem as exc:
-            self.problem(loc, repr(exc.found) if not isinstance(value, str) else f"'{value}'",
-                         exc.expected, exc.hint)
-            return math.nan
-        return self.within(number, kind, value, loc)
-
-    def within(self, number: float, kind: Quantity, value: Any, loc: tuple) -> float:
-        """``number`` (read from ``value``) if within the size ``kind`` may have, else NaN with a problem."""
-        largest = F.LARGEST.get(kind, F.LARGEST_OTHER)
-        if "CUR" in kind.base:
-            largest *= self.rates.get(self.currency, 1.0)
-        if not abs(number) <= largest:
-            unit = f" {kind.base.replace('CUR', self.currency)}" if kind.base else ""
-            self.problem(loc, f"'{value}' ({number:.3g}{unit})",
-                         f"{kind.words} between {-largest:.3g} and {largest:.3g}{unit} (no park comes near)",
-                         "check the number and its unit")
-            return math.nan
-        return number
-
-    def optional(self, value: Any, kind: Quantity, loc: tuple) -> float | None:
-        return None if value is None else self.quantity(value, kind, loc)
-
-    def at_least(self, number: float | None, low: float, loc: tuple, words: str,
-                 *, strict: bool = False, written: Any = None, hint: str = "correct the value") -> None:
-        """A problem if ``number`` is below ``low``; ``written`` is the value as in the file."""
-        if number is None or math.isnan(number):
-            return
-        if number < low or (strict and number == low):
-            self.problem(loc, f"{number:g}" if written is None else f"'{written}'", words, hint)
-
-    def share(self, value: Any, loc: tuple, *, allow_zero: bool = True) -> float:
-        number = self.quantity(value, F.SHARE, loc)
-        if not math.isnan(number) and not (0 <= number <= 1) or number == 0 and not allow_zero:
-            self.problem(loc, f"'{value}'", "a share between 0 % and 100 %",
-                         "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
-        return number
 
 
 def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
@@ -276,7 +161,7 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
         reader.problem((*loc, "temperature"), "nothing", "a temperature for a heat route",
                        "add e.g. 'temperature: 250 degC' (a boiler heats demands below it, "
                        "a cooling tower takes surplus above it)")
-    emissions = _per_unit(reader, raw.emissions, F.by_carrier(F.EMISSIONS, carrier), carrier,
+    emissions = per_unit(reader, raw.emissions, F.by_carrier(F.EMISSIONS, carrier), carrier,
                           (*loc, "emissions"))
     reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0", written=raw.emissions)
     refused = _not_for_carrier(reader, raw, carrier, loc, ("temperature", "material", "purity", "pressure"))
@@ -285,7 +170,7 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
                                                                    (*loc, "pressure"))
     return Route(
         id=name, carrier=carrier,
-        price=_per_unit(reader, raw.price, F.by_carrier(F.PRICE, carrier), carrier, (*loc, "price")),
+        price=per_unit(reader, raw.price, F.by_carrier(F.PRICE, carrier), carrier, (*loc, "price")),
         emissions=emissions, temperature=temperature, material=raw.material, purity=purity, pressure=pressure,
     )
 
@@ -534,62 +419,12 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
     kind = F.by_carrier(F.RATE, carrier)
     amount_loc = (*loc, "amount")
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
-        number = _gas_amount(reader, raw.amount, carrier, amount_loc)
+        number = gas_amount(reader, raw.amount, carrier, amount_loc)
     else:
         number = reader.quantity(raw.amount, kind, amount_loc)
     reader.at_least(number, 0, amount_loc, f"an amount >= 0, {kind_words(carrier)}", written=raw.amount,
                     hint="write the amount without a sign; 'direction: supply' or 'demand' gives the way")
     return number
-
-
-def _gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:
-    """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
-    checked against the size limit of every amount."""
-    return _of_gas(reader, value, F.GAS_AMOUNT[carrier], carrier, loc)
-
-
-def _per_unit(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
-    """A route's price or emissions per unit of its carrier (``kind``); a hydrogen or oxygen one
-    per t of the gas, read as :func:`_of_gas` reads it."""
-    if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
-        return reader.quantity(value, kind, loc)
-    return _of_gas(reader, value, kind, carrier, loc)
-
-
-def _of_gas(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
-    """``value`` in ``kind``, whose base counts the gas in t (an amount ``t/h``; a price ``CUR/t``
-    or emissions ``t/t`` per t of it), with the gas also counted in normal cubic metres or
-    (hydrogen) MWh of its lower heating value: ``500 Nm3/h`` of hydrogen is 500 x 0.08988e-3 t/h,
-    ``4.5 NOK/Nm3`` is 4.5 / 0.08988e-3 NOK/t, ``800 NOK/MWh`` is 800 x 33.33 NOK/t. A volume
-    that is not a normal volume (``m3/h``, ``NOK/m3``) is refused: at 30 bar it holds 30 times
-    the gas of a normal cubic metre."""
-    per_gas = kind.base.endswith("/t")
-    if isinstance(value, str) and is_volume_not_normal(value):
-        written = "'/Nm3'" if per_gas else "'Nm3/h'"
-        reader.problem(loc, f"'{value}'", f"{kind.expected}: a volume at operating pressure and "
-                       "temperature is not an amount of gas",
-                       f"write normal cubic metres (0 degC, 1 atm) as {written}, or the mass in t")
-        return math.nan
-    # Other units of the gas, and the t of it in one of them.
-    units = [("m**3", NORMAL_DENSITY_T_PER_NM3[carrier.value])]
-    if carrier is Carrier.HYDROGEN:
-        units.append(("MWh", 1.0 / HYDROGEN_LHV_MWH_PER_T))
-    options = [(kind, 1.0)] + [
-        (Quantity(kind.base.removesuffix("/t") + f"/{unit}", "", ""), 1.0 / tonnes) if per_gas
-        else (Quantity(kind.base.replace("t/", f"{unit}/", 1), "", ""), tonnes)
-        for unit, tonnes in units]
-    for other, factor in options:
-        try:
-            number = parse(value, other, currency=reader.currency, rates=reader.rates) * factor
-        except UnitProblem:
-            continue
-        return reader.within(number, kind, value, loc)
-    return reader.quantity(value, kind, loc)
-
-
-def kind_words(carrier: Carrier) -> str:
-    """What an amount of ``carrier`` is, in words with an example."""
-    return (F.GAS_AMOUNT.get(carrier) or F.by_carrier(F.RATE, carrier)).expected
 
 
 def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: dict[str, Route],
@@ -821,15 +656,15 @@ def build_park(
                         frozenset(raw_firm.rules.keep_current)),
             storage=tuple(raw_firm.storage),
         )
-    kinds = {firm.location.is_geographic for firm in firms.values() if _placed(firm.location)}
+    kinds = {firm.location.is_geographic for firm in firms.values() if placed(firm.location)}
     if len(kinds) > 1:
         reader.problem(("firms",), "some firms located by lat/lon and others by x/y",
                        "one kind of location for the whole park", "use lat/lon everywhere, or x/y everywhere")
 
-    existing = tuple(_existing(reader, i, raw, firms, technologies, settings.routing_factor)
+    existing = tuple(existing_link(reader, i, raw, firms, technologies, settings.routing_factor)
                      for i, raw in enumerate(data.existing))
-    _duplicate_existing(reader, existing, firms)
-    _partners_of_existing(reader, existing, firms)
+    check_duplicate_existing(reader, existing, firms)
+    check_partners_of_existing(reader, existing, firms)
     hubs = {}
     for hub_id, raw_hub in data.hubs.items():
         if hub_id in firms:
@@ -897,11 +732,6 @@ def build_park(
     )
 
 
-def _placed(location: Location) -> bool:
-    """Whether a location was read (a broken one, already reported, is NaN)."""
-    return location.is_geographic or not (location.x is None or math.isnan(location.x))
-
-
 def _hub_range(reader: Reader, raw: schema.HeatRange | None, loc: tuple, *, warms: bool
                ) -> tuple[float, float] | None:
     """A hub loop's (from, to) in K: the collecting loop warms, the delivering loop cools."""
@@ -928,12 +758,12 @@ def _hub_capacity_kind(tech: Technology | None) -> Quantity:
 
 def _hub_locations(reader: Reader, hubs: dict[str, Hub], kinds: set[bool]) -> None:
     """Hubs are located like the firms: lat/lon in a lat/lon park, x/y in an x/y park."""
-    placed = [hub for hub in hubs.values() if _placed(hub.location)]
-    if len(kinds) > 1 or not placed:
+    located = [hub for hub in hubs.values() if placed(hub.location)]
+    if len(kinds) > 1 or not located:
         return  # firms of both kinds: already reported
-    park_kind = next(iter(kinds)) if kinds else placed[0].location.is_geographic
+    park_kind = next(iter(kinds)) if kinds else located[0].location.is_geographic
     words = {True: "lat/lon", False: "x/y"}
-    for hub in placed:
+    for hub in located:
         if hub.location.is_geographic != park_kind:
             reader.problem(("hubs", hub.id, "location"),
                            f"{words[not park_kind]} in a park located by {words[park_kind]}",
@@ -987,81 +817,23 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
     """A heat pump that could become a candidate link (candidate generation's temperature,
     pairing and distance rules), or None."""
     internal = settings.internal_links
-    pumps = [t for t in _heat(technologies, "heat_pump") if t.enabled]
+    pumps = [t for t in heat_technologies(technologies, "heat_pump") if t.enabled]
     if not pumps:
         return None
-    direct = [t for t in _heat(technologies, "link") if t.enabled]
+    direct = [t for t in heat_technologies(technologies, "link") if t.enabled]
     heat = [s for firm in firms.values() for s in firm.streams
-            if s.carrier is Carrier.HEAT and not s.keep_current and s.amount > 0 and _has_temperatures(s)]
+            if s.carrier is Carrier.HEAT and not s.keep_current and s.amount > 0 and has_temperatures(s)]
     for supply in (s for s in heat if s.is_supply):
         for demand in (s for s in heat if not s.is_supply):
             if not firms_allow(supply, demand, firms[supply.firm].rules, firms[demand.firm].rules,
                                internal=internal) or not pump_may_help(supply, demand, direct):
                 continue
-            length = _length(firms, supply, demand, settings.routing_factor)  # NaN: said elsewhere
+            length = link_length(firms, supply, demand, settings.routing_factor)  # NaN: said elsewhere
             for tech in pumps:
                 if not length > tech.max_distance and delivers_top(demand, tech) \
                         and pump_cop(supply, demand, tech) is not None:
                     return tech, supply, demand
     return None
-
-
-def _heat(technologies: dict[str, Technology], kind: str) -> list[Technology]:
-    """The heat technologies of ``kind`` (``link`` or ``heat_pump``)."""
-    return [t for t in technologies.values() if t.kind == kind and t.carrier is Carrier.HEAT]
-
-
-def _has_temperatures(stream: Stream) -> bool:
-    """Whether a heat stream's temperatures were read (a broken one, already reported, is NaN)."""
-    return stream.temperature is not None and not math.isnan(stream.t_high + stream.t_low)
-
-
-def _existing(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
-              technologies: dict[str, Technology], routing_factor: float) -> ExistingLink:
-    loc = ("existing", i)
-    ends = []
-    for key, text, direction in (("from", raw.from_, "supply"), ("to", raw.to, "demand")):
-        firm_id, _, stream_id = text.partition(".")
-        firm = firms.get(firm_id)
-        stream = next((s for s in firm.streams if s.id == stream_id), None) if firm else None
-        if stream is None and not reader.broken.stream(firm_id, stream_id):
-            choices = [s.key for f in firms.values() for s in f.streams]
-            reader.problem((*loc, key), f"'{text}'", "firm.stream of a stream in this park",
-                           did_you_mean(text, choices))
-        elif stream is not None and stream.direction != direction:
-            reader.problem((*loc, key), f"'{text}', a {stream.direction}", f"a {direction} stream",
-                           f"an existing link runs from a supply to a demand: swap 'from' and 'to', or "
-                           f"check the direction of {text}", firm=firm_id, stream=stream_id)
-            stream = None  # reported: nothing more is checked against it
-        ends.append((firm_id, stream_id, stream))
-    tech = technologies.get(raw.technology)
-    if tech is None and raw.technology not in reader.broken.technologies:
-        reader.problem((*loc, "technology"), f"'{raw.technology}'", "a technology name",
-                       did_you_mean(raw.technology, technologies))
-    carriers = {end[2].carrier for end in ends if end[2] is not None}
-    if not carriers and tech is not None:
-        carriers = {tech.carrier}  # both ends unknown (already reported): the technology's carrier
-    if len(carriers) > 1:
-        (supply_firm, supply_id, supply), (demand_firm, demand_id, demand) = ends
-        reader.problem(loc, f"{supply_firm}.{supply_id}, {supply.carrier.value}, and "
-                       f"{demand_firm}.{demand_id}, {demand.carrier.value}",
-                       "a supply and a demand of one carrier",
-                       "check 'from' and 'to': an existing link carries one carrier")
-    if len(carriers) != 1:
-        return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, math.nan)
-    carrier = carriers.pop()
-    if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):  # as streams' amounts: t/h, Nm3/h (hydrogen: MW)
-        capacity = _gas_amount(reader, raw.capacity, carrier, (*loc, "capacity"))
-    else:
-        capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
-    reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
-    supply, demand = ends[0][2], ends[1][2]
-    if supply and demand:
-        _check_rules_allow(reader, loc, supply, demand, firms)
-    if tech is not None and _carries(reader, loc, tech, carrier, technologies) and supply and demand:
-        length = _length(firms, supply, demand, routing_factor)
-        _check_runs(reader, loc, supply, demand, tech, technologies, length)
-    return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, capacity)
 
 
 def _check_id(reader: Reader, loc: tuple, name: str, what: str) -> None:
@@ -1070,162 +842,6 @@ def _check_id(reader: Reader, loc: tuple, name: str, what: str) -> None:
     if not name.strip() or "." in name or name != name.strip():
         reader.problem(loc, f"'{name}'", f"a {what} id of letters, digits, '_' or '-', without '.' or "
                        "spaces at its ends", f"rename it, e.g. '{name.strip().replace('.', '_') or what}'")
-
-
-def _where(reader: Reader, loc: tuple) -> str:
-    """`` (scenarios/x.yaml:3)``: where a rule is written, which may be a scenario or a --set
-    rather than the park file the problem's own line is in."""
-    file, line = reader.locate(loc)
-    return f" ({file}{f':{line}' if line else ''})" if file else ""
-
-
-def _check_rules_allow(reader: Reader, loc: tuple, supply: Stream, demand: Stream,
-                       firms: dict[str, Firm]) -> None:
-    """An existing link runs: the firms' rules may not forbid it (the answer then broke them,
-    and its audit stopped ``optimize``)."""
-    for key, stream in (("from", supply), ("to", demand)):
-        if stream.keep_current:
-            reader.problem((*loc, key), f"'{stream.key}', kept on its current route (rules: keep_current)",
-                           "a stream that may take a link: an existing link takes part of it",
-                           f"remove {stream.id} from firms.{stream.firm}.rules.keep_current"
-                           f"{_where(reader, ('firms', stream.firm, 'rules', 'keep_current'))}, or this "
-                           "existing entry", firm=stream.firm, stream=stream.id)
-    for firm, other in ((supply.firm, demand.firm), (demand.firm, supply.firm)):
-        if other in firms[firm].rules.exclude_partners:
-            reader.problem(loc, f"an existing link between {supply.firm} and {demand.firm}, whose rules "
-                           f"exclude it (firms.{firm}.rules.exclude_partners names {other})",
-                           "an existing link between firms that may be partners",
-                           f"remove {other} from {firm}'s exclude_partners"
-                           f"{_where(reader, ('firms', firm, 'rules', 'exclude_partners'))}, or this "
-                           "existing entry", firm=firm)
-            return
-
-
-def _carries(reader: Reader, loc: tuple, tech: Technology, carrier: Carrier,
-             technologies: dict[str, Technology]) -> bool:
-    """Whether ``tech`` can run an existing link of ``carrier``: a link of that carrier, or a heat
-    pump for heat; a problem if not."""
-    def fits(other: Technology) -> bool:
-        return other.carrier is carrier and (other.kind == "link" or other.kind == "heat_pump"
-                                             and carrier is Carrier.HEAT)
-
-    if fits(tech):
-        return True
-    choices = sorted(t.name for t in technologies.values() if fits(t))
-    kind = "link" if tech.kind == "link" else tech.kind.replace("_", " ")
-    reader.problem((*loc, "technology"), f"'{tech.name}', a {kind} for {tech.carrier}",
-                   f"a technology that carries {carrier}, the carrier of both streams (a heat pump only "
-                   "for heat)", f"choose one of: {', '.join(choices)}" if choices else
-                   f"define one under 'technologies:' with carrier {carrier} and kind link")
-    return False
-
-
-def _length(firms: dict[str, Firm], supply: Stream, demand: Stream, routing_factor: float) -> float:
-    """The link's length in km, NaN where a location is broken or of the other kind (reported)."""
-    a, b = firms[supply.firm].location, firms[demand.firm].location
-    if not (_placed(a) and _placed(b)) or a.is_geographic != b.is_geographic:
-        return math.nan
-    return straight_distance(a, b) * routing_factor
-
-
-def _check_runs(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
-                technologies: dict[str, Technology], length: float) -> None:
-    """An existing link carries something: both streams have an amount, heat can pass (directly,
-    or lifted by a heat pump with a COP above 1), and not all of it is lost on the way."""
-    for key, stream in (("from", supply), ("to", demand)):
-        if stream.amount == 0:
-            reader.problem((*loc, key), f"'{stream.key}' with amount 0",
-                           "a stream with an amount > 0: an existing link carries part of it",
-                           "give the stream its amount, or remove this existing entry",
-                           firm=stream.firm, stream=stream.id)
-    if supply.carrier is Carrier.HEAT and _has_temperatures(supply) and _has_temperatures(demand):
-        if tech.kind == "heat_pump":
-            _check_pump(reader, loc, supply, demand, tech, technologies)
-        elif not direct_passes(supply, demand, tech):
-            _no_heat_passes(reader, loc, supply, demand, tech, technologies)
-    lost = tech.loss_per_km * length
-    if lost >= 1:
-        reader.problem((*loc, "technology"),
-                       f"'{tech.name}' over {length:.3g} km at {100 * tech.loss_per_km:.3g} %/km: "
-                       f"{100 * lost:.3g} % of what enters it is lost",
-                       "a link that delivers something: loss_per_km x length below 100 %",
-                       "check the two firms' locations (the length is the straight distance x "
-                       "routing_factor) and the technology's loss_per_km")
-
-
-def _check_pump(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
-                technologies: dict[str, Technology]) -> None:
-    """An existing heat pump lifts heat with a COP above 1 (the candidates' rule)."""
-    if pump_cop(supply, demand, tech) is not None:
-        return
-    t_hot, t_cold = pump_lift(supply, demand, tech)
-    cop = "nothing to lift" if t_hot == t_cold else \
-        f"COP {heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold):.2f}"
-    direct = _direct_links(supply, demand, technologies)
-    reader.problem((*loc, "technology"), f"'{tech.name}' from {_span(supply)} to {_span(demand)}: {cop}",
-                   f"a heat pump that lifts heat, with a COP above 1: the supply's coldest point minus "
-                   f"min_approach ({_degc(t_cold)}) below the demand's hottest plus min_approach "
-                   f"({_degc(t_hot)})",
-                   f"the supply is hot enough to pass its heat directly: write 'technology: {direct[0]}'"
-                   if direct else "check the temperatures of both streams, and 'from' and 'to'")
-
-
-def _no_heat_passes(reader: Reader, loc: tuple, supply: Stream, demand: Stream, tech: Technology,
-                    technologies: dict[str, Technology]) -> None:
-    pumps = sorted(t.name for t in _heat(technologies, "heat_pump")
-                   if delivers_top(demand, t) and pump_cop(supply, demand, t) is not None)
-    if passes_directly(supply, demand, tech.min_approach):  # the demand lies above what it delivers
-        top = _degc(tech.max_temperature)
-        reader.problem((*loc, "technology"), f"'{tech.name}' to {_span(demand)}: the {tech.name} heats "
-                       f"no demand above its max_temperature ({top})",
-                       f"a demand that lies partly below {top}",
-                       "choose a technology that delivers that hot, or raise the "
-                       f"{tech.name}'s max_temperature under 'technologies:' if yours runs hotter")
-        return
-    reader.problem((*loc, "technology"), f"'{tech.name}' from {_span(supply)} to {_span(demand)}: "
-                   "no heat can pass",
-                   f"a supply hotter than the demand by min_approach somewhere: its hottest point "
-                   f"({_degc(supply.t_high)}) minus {tech.min_approach:g} K above the demand's coldest "
-                   f"({_degc(demand.t_low)})",
-                   f"a heat pump can lift it: write 'technology: {pumps[0]}'; or check the temperatures"
-                   if pumps else "check the temperatures of both streams, and 'from' and 'to'")
-
-
-def _direct_links(supply: Stream, demand: Stream, technologies: dict[str, Technology]) -> list[str]:
-    """Direct heat technologies through which some heat passes, the enabled ones first."""
-    found = [t for t in _heat(technologies, "link") if direct_passes(supply, demand, t)]
-    return [t.name for t in sorted(found, key=lambda t: (not t.enabled, t.name))]
-
-
-def _span(stream: Stream) -> str:
-    """``hydro.cooling (45 -> 30 degC)``."""
-    ends = [stream.temperature, stream.target_temperature]
-    shown = " -> ".join(f"{round(t - 273.15, 2):g}" for t in ends if t is not None)
-    return f"{stream.key} ({shown} degC)"
-
-
-def _degc(kelvin: float) -> str:
-    return f"{round(kelvin - 273.15, 2):g} degC"
-
-
-def _partners_of_existing(reader: Reader, existing: tuple[ExistingLink, ...], firms: dict[str, Firm]) -> None:
-    """A firm's max_partners at least the partners its existing links join it with: the model
-    keeps what runs today, so a smaller limit could never hold (it was an infeasible park, and
-    validate passed it)."""
-    partners: dict[str, set[str]] = {}
-    for link in existing:
-        if link is None or link.from_firm == link.to_firm:
-            continue
-        partners.setdefault(link.from_firm, set()).add(link.to_firm)
-        partners.setdefault(link.to_firm, set()).add(link.from_firm)
-    for firm_id, joined in partners.items():
-        firm = firms.get(firm_id)
-        limit = firm.rules.max_partners if firm is not None else None
-        if limit is not None and len(joined) > limit:
-            names = ", ".join(sorted(joined))
-            reader.problem(("firms", firm_id, "rules", "max_partners"), f"{limit}",
-                           f"at least {len(joined)}: its existing links join it with {names}",
-                           f"raise max_partners to {len(joined)} or more, or remove those existing entries")
 
 
 def _one_spelling_of_each_material(reader: Reader, data: schema.ParkFile, routes: dict) -> None:
@@ -1257,23 +873,3 @@ def _one_spelling_of_each_material(reader: Reader, data: schema.ParkFile, routes
                            stream=loc[3] if loc[0] == "firms" else None)
 
 
-def _duplicate_existing(reader: Reader, existing: tuple[ExistingLink, ...], firms: dict[str, Firm]) -> None:
-    """One entry per supply, demand and technology: a second one would silently replace the first."""
-    groups: dict[tuple, list[int]] = {}
-    for i, link in enumerate(existing):
-        key = (link.from_firm, link.from_stream, link.to_firm, link.to_stream, link.technology)
-        groups.setdefault(key, []).append(i)
-    for (from_firm, from_stream, to_firm, to_stream, tech), indices in groups.items():
-        if len(indices) < 2:
-            continue
-        stream = next((s for s in firms[from_firm].streams if s.id == from_stream), None) \
-            if from_firm in firms else None
-        total = sum(existing[i].capacity for i in indices)
-        unit = f" {stream.carrier.rate_unit}" if stream is not None else ""
-        first = reader.broken.original(("existing", indices[0]))[1]
-        for i in indices[1:]:
-            reader.problem(("existing", i), f"a second entry for {from_firm}.{from_stream} -> {to_firm}."
-                           f"{to_stream} by {tech} (the first is existing[{first}])",
-                           "one entry per supply, demand and technology",
-                           "merge them into one entry with the total capacity" +
-                           (f", {total:.6g}{unit}" if not math.isnan(total) else ""))

@@ -1,14 +1,15 @@
 """Which streams may be linked and what two heat streams' temperatures allow between them
 (DESIGN section 2): the rules that candidate generation (:mod:`symbiosis.candidates`) and park
-validation (:mod:`symbiosis.park.convert`) share, so that both read them from one place.
-Temperatures in K.
+validation (:mod:`symbiosis.park.convert`, :mod:`symbiosis.park.existing`) share, so that all
+read them from one place; and a link's length between two firms. Temperatures in K.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-from symbiosis.park.model import Rules, Stream, Technology
+from symbiosis.park.model import Carrier, Firm, Location, Rules, Stream, Technology, straight_distance
 
 
 def firms_allow(supply: Stream, demand: Stream, giver: Rules, taker: Rules, *, internal: bool) -> bool:
@@ -83,3 +84,27 @@ def pump_cop(supply: Stream, demand: Stream, tech: Technology) -> float | None:
         return None
     cop = heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold)
     return cop if cop > 1 else None
+
+
+def placed(location: Location) -> bool:
+    """Whether a location was read (a broken one, already reported, is NaN)."""
+    return location.is_geographic or not (location.x is None or math.isnan(location.x))
+
+
+def heat_technologies(technologies: dict[str, Technology], kind: str) -> list[Technology]:
+    """The heat technologies of ``kind`` (``link`` or ``heat_pump``)."""
+    return [t for t in technologies.values() if t.kind == kind and t.carrier is Carrier.HEAT]
+
+
+def has_temperatures(stream: Stream) -> bool:
+    """Whether a heat stream's temperatures were read (a broken one, already reported, is NaN)."""
+    return stream.temperature is not None and not math.isnan(stream.t_high + stream.t_low)
+
+
+def link_length(firms: dict[str, Firm], supply: Stream, demand: Stream, routing_factor: float) -> float:
+    """The link's length in km, NaN where a location is broken or of the other kind (reported)."""
+    a, b = firms[supply.firm].location, firms[demand.firm].location
+    if not (placed(a) and placed(b)) or a.is_geographic != b.is_geographic:
+        return math.nan
+    return straight_distance(a, b) * routing_factor
+

@@ -19,9 +19,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from symbiosis.park import schema
-from symbiosis.park.convert import Broken, Locate, build_park
+from symbiosis.park.convert import build_park
 from symbiosis.park.model import Park
 from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, problem_at
+from symbiosis.park.reader import Broken, Locate
 from symbiosis.park.yamlfile import Document, deep_merge, nfc, read_yaml, set_path
 from symbiosis.units import written_one_way
 
