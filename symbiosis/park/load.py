@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import difflib
 import hashlib
 import json
-import re
-import types
-import typing
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from symbiosis.park import schema
 from symbiosis.park.convert import build_park
 from symbiosis.park.model import Park
-from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, problem_at
-from symbiosis.park.reader import Broken, Locate
-from symbiosis.park.yamlfile import Document, deep_merge, nfc, read_yaml, set_path
+from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, value_words
+from symbiosis.park.reader import Locate
+from symbiosis.park.shape import validate_shape
+from symbiosis.park.yamlfile import Document, child, deep_merge, nfc, read_yaml, set_path
 from symbiosis.units import written_one_way
 
 PARK_FILE = "park.yaml"
@@ -87,7 +81,7 @@ def load_park(
     folder = file.parent
     park_doc = read_yaml(file, display=str(file))
     if not isinstance(park_doc.data, dict):
-        raise ParkError([Problem(str(file), "park file", _kind(park_doc.data, whole_file=True),
+        raise ParkError([Problem(str(file), "park file", value_words(park_doc.data, whole_file=True),
                                  "a mapping with the sections 'park:' and 'firms:' (and 'routes:')",
                                  hint="start from the park file example in the README", line=1)])
     data = park_doc.data
@@ -117,7 +111,7 @@ def load_park(
         data = set_path(data, key, value)
 
     locate = _locator(park_doc, scenario_doc, tuple(overrides or ()))
-    shape, shape_problems, broken = _validate(data, locate)
+    shape, shape_problems, broken = validate_shape(data, locate)
     pending += shape_problems
     if shape is None:
         raise ParkError(pending)
@@ -151,7 +145,7 @@ def _scenario_document(scenario: str, folder: Path) -> Document:
                                  hint=did_you_mean(scenario, known))])
     doc = read_yaml(scenario_path, display=str(scenario_path))
     if not isinstance(doc.data, dict):
-        raise ParkError([Problem(str(doc.path), "scenario file", _kind(doc.data, whole_file=True),
+        raise ParkError([Problem(str(doc.path), "scenario file", value_words(doc.data, whole_file=True),
                                  "a mapping of park keys to override, plus 'remove_firms: [ids]'",
                                  hint="write the same keys as in park.yaml, only those that change",
                                  line=1)])
@@ -230,7 +224,7 @@ def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int |
     their existing links and their names in other firms' ``exclude_partners``; and a problem
     for each id that is no firm of the park. ``line(i)`` locates item i, ``line()`` the list."""
     if not isinstance(removed, list):
-        return data, [Problem(file, "remove_firms", _kind(removed), "a list of firm ids",
+        return data, [Problem(file, "remove_firms", value_words(removed), "a list of firm ids",
                               hint="write e.g. 'remove_firms: [nammo, yara]'", line=line())]
     firms = dict(data.get("firms") or {}) if isinstance(data.get("firms"), dict) else {}
     problems = []
@@ -239,7 +233,7 @@ def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int |
             problems.append(Problem(file, "remove_firms", f"'{firm}' a second time", "each firm once",
                                     hint=f"remove the second '{firm}'", line=line(i)))
         elif not isinstance(firm, str) or firm not in firms:
-            found = f"'{firm}'" if isinstance(firm, str | int | float) else _kind(firm)
+            found = f"'{firm}'" if isinstance(firm, str | int | float) else value_words(firm)
             problems.append(Problem(file, "remove_firms", found, "a firm id of the park",
                                     hint=did_you_mean(str(firm), firms), line=line(i)))
         else:
@@ -281,7 +275,7 @@ def _unknown_entry(data: dict, key: str) -> Problem | None:
                            f"no {what} '{part}'{owner} in the park",
                            f"the id of a {what}{owner or ' of the park'}", hint=did_you_mean(part, node),
                            firm=firm)
-        present, node = _child(node, int(part) if isinstance(node, list) else part)
+        present, node = child(node, int(part) if isinstance(node, list) else part)
         if not present:
             return None
     return None
@@ -316,275 +310,18 @@ def _locator(park_doc: Document, scenario_doc: Document | None, overridden: tupl
 def _depth(data: Any, loc: tuple) -> int:
     """How many leading keys of ``loc`` the document has."""
     for depth, key in enumerate(loc):
-        present, data = _child(data, key)
+        present, data = child(data, key)
         if not present:
             return depth
     return len(loc)
 
 
-def _child(node: Any, key: Any) -> tuple[bool, Any]:
-    """(True, node[key]) when ``key`` is in the mapping or list ``node``, else (False, None)."""
-    if isinstance(node, dict) and key in node:
-        return True, node[key]
-    if isinstance(node, list) and isinstance(key, int) and key < len(node):
-        return True, node[key]
-    return False, None
-
-
 def _has(data: Any, loc: tuple) -> bool:
     for key in loc:
-        present, data = _child(data, key)
+        present, data = child(data, key)
         if not present:
             return False
     return bool(loc)
-
-
-def _kind(value: Any, *, whole_file: bool = False) -> str:
-    if value is None:
-        return "an empty file" if whole_file else "nothing (an empty value)"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    return {dict: "a mapping", list: "a list", str: f"the text '{value}'"}.get(
-        type(value), f"'{value}'")
-
-
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    """The schema model that describes the mapping at ``loc`` (for did-you-mean)."""
-    node: Any = schema.ParkFile
-    for key in loc:
-        node = _unwrap(node)
-        if isinstance(node, type) and issubclass(node, BaseModel):
-            field = next((f for name, f in node.model_fields.items()
-                          if key in (name, f.alias)), None)
-            if field is None:
-                return None
-            node = field.annotation
-        elif typing.get_origin(node) in (dict, list):
-            node = typing.get_args(node)[-1]
-        else:
-            return None
-    node = _unwrap(node)
-    return node if isinstance(node, type) and issubclass(node, BaseModel) else None
-
-
-def _unwrap(node: Any) -> Any:
-    """``X | None`` -> ``X``; ``Literal | Model`` -> ``Model``."""
-    origin = typing.get_origin(node)
-    if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(node) if arg is not type(None)]
-        models = [arg for arg in options if isinstance(arg, type) and issubclass(arg, BaseModel)]
-        containers = [arg for arg in options if typing.get_origin(arg) in (dict, list)]
-        return (models or containers or options)[0]
-    return node
-
-
-# Sections whose entries can be set aside when one of them is broken, so that the
-# rest of the file is still checked: firms.F.streams.S, firms.F, routes.R, ...
-ENTRY_SECTIONS = ("firms", "routes", "technologies", "hubs", "materials", "existing")
-# Placeholders for required settings that are broken, only so that the rest can be checked.
-SETTING_PLACEHOLDERS = {"name": "park", "currency": "EUR", "discount_rate": "0 %"}
-
-
-def _validate(data: dict, locate: Locate) -> tuple[schema.ParkFile | None, list[Problem], Broken]:
-    """The checked shape, and the shape problems. With problems, broken entries are set aside
-    and the rest is still checked (``Broken`` says what was set aside); None when nothing can be."""
-    try:
-        return schema.ParkFile.model_validate(data), [], Broken()
-    except ValidationError as exc:
-        errors = _shape_errors(exc, data)
-    problems = [_shape_problem(error, loc, locate) for loc, error in errors]
-    for _ in range(3):  # a misspelt key is read as meant; if its value is wrong too, that is a problem
-        pruned = _prune(data, errors)
-        if pruned is None:
-            break
-        rest, broken = pruned
-        try:
-            return schema.ParkFile.model_validate(rest), problems, broken
-        except ValidationError as again:
-            more = [(broken.original(loc), error) for loc, error in _shape_errors(again, rest)]
-        problems += [_shape_problem(error, loc, locate) for loc, error in more]
-        errors += more
-    return None, problems, Broken()
-
-
-def _shape_errors(exc: ValidationError, data: Any) -> list[tuple[tuple, dict]]:
-    """pydantic's errors at their place in the data: one per place, the most specific."""
-    errors: dict[tuple, dict] = {}
-    for error in exc.errors():
-        loc = _data_loc(error["loc"], data, error["type"])
-        errors.setdefault(loc, error)
-    # A union (``time: annual | {typical_days: N}``) fails once per member; keep the deeper one.
-    # A misspelt required key (``direcion``) is one mistake: its "missing" twin is not reported.
-    misspelt = {(*loc[:-1], _close_key(loc)) for loc, error in errors.items()
-                if error["type"] == "extra_forbidden"}
-    return [(loc, error) for loc, error in errors.items()
-            if not any(len(other) > len(loc) and other[:len(loc)] == loc for other in errors)
-            and not (error["type"] == "missing" and loc in misspelt)]
-
-
-def _data_loc(loc: tuple, data: Any, kind: str) -> tuple:
-    """Drop the union-member tags pydantic adds, keeping only keys present in the data."""
-    kept: list = []
-    node = data
-    for i, key in enumerate(loc):
-        present, child = _child(node, key)
-        if present:
-            kept.append(key)
-            node = child
-        elif kind == "missing" and i == len(loc) - 1:
-            kept.append(key)
-        elif isinstance(node, dict | list):
-            continue
-        else:
-            break
-    return tuple(kept)
-
-
-def _prune(data: dict, errors: list[tuple[tuple, dict]]) -> tuple[dict, Broken] | None:
-    """A copy of ``data`` without the entries that hold shape errors, or None if a whole
-    section is broken (then only the shape problems are reported). A misspelt key
-    (``temperatur``) is read as the key it is close to."""
-    rest = copy.deepcopy(data)
-    broken = Broken()
-    dropped: dict[str, set[int]] = {}
-    for loc, error in errors:
-        if error["type"] == "extra_forbidden":
-            meant = _close_key(loc)
-            if _delete(rest, loc, rename_to=meant) and meant is not None:
-                broken.renamed[(*loc[:-1], meant)] = loc
-        elif len(loc) >= 2 and loc[0] == "park" and isinstance(rest.get("park"), dict):
-            rest["park"].pop(loc[1], None)
-            broken.settings.add(str(loc[1]))
-            if loc[1] in SETTING_PLACEHOLDERS:
-                rest["park"][loc[1]] = SETTING_PLACEHOLDERS[loc[1]]
-        elif len(loc) >= 2 and loc[0] in ENTRY_SECTIONS:
-            entry = loc[:4] if loc[0] == "firms" and len(loc) >= 4 and loc[2] == "streams" else loc[:2]
-            broken.add(entry, _get(data, entry))
-            if isinstance(entry[1], int):
-                dropped.setdefault(entry[0], set()).add(entry[1])
-            else:
-                _delete(rest, entry)
-        else:
-            return None
-    for section, indices in dropped.items():
-        broken.kept[section] = [i for i in range(len(rest[section])) if i not in indices]
-        rest[section] = [rest[section][i] for i in broken.kept[section]]
-    return rest, broken
-
-
-def _get(data: Any, loc: tuple) -> Any:
-    for key in loc:
-        _, data = _child(data, key)
-    return data
-
-
-def _delete(data: Any, loc: tuple, *, rename_to: str | None = None) -> bool:
-    """Delete the key at ``loc``, or move its value to ``rename_to``: whether it was moved."""
-    parent = _get(data, loc[:-1])
-    if isinstance(parent, dict) and loc[-1] in parent:
-        value = parent.pop(loc[-1])
-        if rename_to is not None and rename_to not in parent:
-            parent[rename_to] = value
-            return True
-    return False
-
-
-def _close_key(loc: tuple) -> str | None:
-    """The key of the contract that an unknown key at ``loc`` is a misspelling of, if any."""
-    model = _model_at(loc[:-1])
-    allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.8)
-    return close[0] if close else None
-
-
-def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
-    file, line = locate(loc)
-    kind, key = error["type"], loc[-1] if loc else ""
-    value = error.get("input")
-    info = _field_info(loc)
-    words = f" ({info.description})" if info and info.description else ""
-
-    def problem(found: str, expected: str, hint: str) -> Problem:
-        return problem_at(file, line, loc, found, expected, hint)
-
-    if kind == "missing":
-        return problem("nothing", f"the key '{key}'{words}", f"add '{key}:' here")
-    if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
-        allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
-        return problem(f"unknown key '{key}'", "one of the keys of the park file contract",
-                       did_you_mean(str(key), allowed) + " (see the README's park file format)")
-    if kind == "literal_error":
-        return problem(f"'{value}'", f"one of {error['ctx']['expected']}{words}",
-                       did_you_mean(str(value), _literal_choices(error)))
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return problem(_kind(value), f"a mapping of keys to values{words}",
-                       "write 'key: value' lines indented below this key, or {key: value, ...}")
-    if kind == "list_type":
-        return problem(_kind(value), f"a list{words}", "write [a, b] or one '- item' per line")
-    if info is not None and _is_quantity(info.annotation):
-        return problem(_kind(value), f"one number with its unit{words}",
-                       "write e.g. '12 GWh/year', '85 degC' or '30 %' on the same line as the key")
-    bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
-    if kind in bounds:
-        limit = next(iter(error.get("ctx", {}).values()), "")
-        return problem(_kind(value), f"a number {bounds[kind]} {limit}{words}", "correct the value")
-    if kind.startswith(("int_", "float_")):
-        whole = " whole" if kind.startswith("int_") else ""
-        given_a_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if given_a_number and whole:
-            hint = f"write a whole number, e.g. {max(1, round(value))}"
-        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+([.,]\d*)?\s*", value):
-            number = float(value.strip().replace(",", "."))
-            if whole:
-                hint = f"write a whole number without quotes, e.g. {max(1, round(number))}"
-            elif "," in value:  # lat: 60,7282 is text to YAML
-                hint = f"write the number with a decimal point, not a comma: {number:g}"
-            else:
-                hint = f"write the number without quotes: {number:g}"
-        elif isinstance(value, str):
-            hint = "write the number without a unit"
-        else:
-            hint = "write a number"
-        return problem(_kind(value), f"a{whole} number{words}", hint)
-    if kind.startswith("bool_"):
-        return problem(_kind(value), f"true or false{words}", "write true or false")
-    if kind == "string_too_short":
-        return problem(_kind(value), f"a name{words}", "write a name, e.g. 'name: Raufoss industripark'")
-    if kind.startswith("string_"):
-        given_one = isinstance(value, int | float | bool) or value is None
-        hint = (f"write it as text{', in quotes' if isinstance(value, int | float) else ''}"
-                if given_one else "write one value, not a list or mapping")
-        return problem(_kind(value), f"a name or text{words}", hint)
-    return problem(_kind(value), error["msg"].lower() + words, "correct the value")
-
-
-def _field_info(loc: tuple) -> Any:
-    """pydantic's FieldInfo for the key at ``loc``, or None."""
-    model = _model_at(loc[:-1]) if loc else None
-    if model is None:
-        return None
-    return next((f for name, f in model.model_fields.items() if loc[-1] in (name, f.alias)), None)
-
-
-def _is_quantity(annotation: Any) -> bool:
-    """Whether a field holds a ``schema.Value`` (a number with its unit)."""
-    return {str, float} <= _members(annotation)
-
-
-def _members(annotation: Any) -> set:
-    """The plain types a (possibly optional, annotated) union accepts."""
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin is typing.Annotated:
-        return _members(args[0])
-    if origin in (typing.Union, types.UnionType):
-        return set().union(*(_members(arg) for arg in args))
-    return {annotation}
-
-
-def _literal_choices(error: dict) -> list[str]:
-    expected = error.get("ctx", {}).get("expected", "")
-    return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
 
 
 def _checked_catalogue() -> dict[str, dict[str, Any]]:

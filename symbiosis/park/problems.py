@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         return "none are defined"
     shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
     return f"choose one of: {shown}"
+
+
+def value_words(value: Any, *, whole_file: bool = False) -> str:
+    """A value as a problem says it was found: ``the text 'abc'``, ``a mapping``, ``'3'``."""
+    if value is None:
+        return "an empty file" if whole_file else "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    return {dict: "a mapping", list: "a list", str: f"the text '{value}'"}.get(
+        type(value), f"'{value}'")

@@ -294,3 +294,12 @@ def set_path(data: Any, dotted: str, value: Any) -> Any:
     for key in reversed(keys):
         override = {key: override}
     return deep_merge(data, override)
+
+
+def child(node: Any, key: Any) -> tuple[bool, Any]:
+    """(True, node[key]) when ``key`` is in the mapping or list ``node``, else (False, None)."""
+    if isinstance(node, dict) and key in node:
+        return True, node[key]
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return True, node[key]
+    return False, None
