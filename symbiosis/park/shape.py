@@ -20,37 +20,6 @@ from symbiosis.park.problems import Problem, did_you_mean, problem_at, value_wor
 from symbiosis.park.reader import Broken, Locate
 from symbiosis.park.yamlfile import child
 
-
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    """The schema model that describes the mapping at ``loc`` (for did-you-mean)."""
-    node: Any = schema.ParkFile
-    for key in loc:
-        node = _unwrap(node)
-        if isinstance(node, type) and issubclass(node, BaseModel):
-            field = next((f for name, f in node.model_fields.items()
-                          if key in (name, f.alias)), None)
-            if field is None:
-                return None
-            node = field.annotation
-        elif typing.get_origin(node) in (dict, list):
-            node = typing.get_args(node)[-1]
-        else:
-            return None
-    node = _unwrap(node)
-    return node if isinstance(node, type) and issubclass(node, BaseModel) else None
-
-
-def _unwrap(node: Any) -> Any:
-    """``X | None`` -> ``X``; ``Literal | Model`` -> ``Model``."""
-    origin = typing.get_origin(node)
-    if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(node) if arg is not type(None)]
-        models = [arg for arg in options if isinstance(arg, type) and issubclass(arg, BaseModel)]
-        containers = [arg for arg in options if typing.get_origin(arg) in (dict, list)]
-        return (models or containers or options)[0]
-    return node
-
-
 # Sections whose entries can be set aside when one of them is broken, so that the
 # rest of the file is still checked: firms.F.streams.S, firms.F, routes.R, ...
 ENTRY_SECTIONS = ("firms", "routes", "technologies", "hubs", "materials", "existing")
@@ -259,3 +228,33 @@ def _members(annotation: Any) -> set:
 def _literal_choices(error: dict) -> list[str]:
     expected = error.get("ctx", {}).get("expected", "")
     return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The schema model that describes the mapping at ``loc`` (for did-you-mean)."""
+    node: Any = schema.ParkFile
+    for key in loc:
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = next((f for name, f in node.model_fields.items()
+                          if key in (name, f.alias)), None)
+            if field is None:
+                return None
+            node = field.annotation
+        elif typing.get_origin(node) in (dict, list):
+            node = typing.get_args(node)[-1]
+        else:
+            return None
+    node = _unwrap(node)
+    return node if isinstance(node, type) and issubclass(node, BaseModel) else None
+
+
+def _unwrap(node: Any) -> Any:
+    """``X | None`` -> ``X``; ``Literal | Model`` -> ``Model``."""
+    origin = typing.get_origin(node)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(node) if arg is not type(None)]
+        models = [arg for arg in options if isinstance(arg, type) and issubclass(arg, BaseModel)]
+        containers = [arg for arg in options if typing.get_origin(arg) in (dict, list)]
+        return (models or containers or options)[0]
+    return node
