@@ -43,12 +43,10 @@ def refusals_as_usage(mismatch_hint: str = "") -> Iterator[None]:
     its own solve)."""
     try:
         yield
-    except ParkChanged as exc:
+    except (ParkChanged, StoppedShort) as exc:  # ParkChanged first: it is a ResultMismatch
         raise UsageProblem(str(exc)) from exc
     except ResultMismatch as exc:
         raise UsageProblem(f"{exc}{mismatch_hint}") from exc
-    except StoppedShort as exc:
-        raise UsageProblem(str(exc)) from exc
 
 
 def workers_option(what: str) -> Callable[[Callable], Callable]:
