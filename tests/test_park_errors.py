@@ -1495,3 +1495,16 @@ def test_a_firm_beyond_every_technologys_reach_is_warned_of(tmp_path: Path) -> N
     assert "lat and lon swapped? lat 60.726, lon 10.614 lies within reach" in far
     firms["smelter"]["location"] = {"lat": 60.726, "lon": 10.614}
     assert not [w for w in scaling_warnings(load_park(_write(tmp_path / "b", firms))) if " lies " in w]
+
+
+def test_a_parks_own_linear_price_beside_its_own_cost_curve_is_refused(tmp_path: Path) -> None:
+    """Found by an audit with hand-derived costs: a park that sets both for one technology had its
+    investment_per_capacity dropped unseen (the curve won). Two prices for one capacity are a
+    mistake to name, not a choice to make for the user."""
+    curve = [{"capacity": "1 MW", "investment": "1000000 NOK"},
+             {"capacity": "2 MW", "investment": "1500000 NOK"}]
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {"investment_per_capacity": "200000 NOK/MW",
+                                                               "cost_curve": curve}})
+    _check(_one(folder), field="technologies.hot_water_pipe.investment_per_capacity",
+           line=_line(folder, "200000 NOK/MW"),
+           says=("'200000 NOK/MW' beside a cost_curve", "not both", "cost_curve: []"))

@@ -95,6 +95,14 @@ def technology(
                        "(a value in K is absolute: 120 K is -153 degC)")
     if "investment_per_capacity" in overridden and "cost_curve" not in overridden:
         curve = ()  # the park's own linear figure replaces the catalogue's curve
+    elif curve and {"investment_per_capacity", "cost_curve"} <= overridden:
+        # Both are the park's own: the curve would win and the linear figure be dropped unseen.
+        reader.problem(where("investment_per_capacity"),
+                       f"'{raw['investment_per_capacity']}' beside a cost_curve",
+                       "one price for the capacity: investment_per_capacity (linear) or cost_curve "
+                       "(economies of scale), not both",
+                       "remove cost_curve (or write cost_curve: []) to price it linearly, or remove "
+                       "investment_per_capacity to follow the curve")
     return Technology(
         name=name, carrier=Carrier(carrier), kind=kind, cost_curve=curve,
         enabled=raw.get("enabled", True) is not False, source=raw.get("source") or "", **values,
