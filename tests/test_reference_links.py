@@ -914,3 +914,34 @@ def test_a_result_folder_not_as_written_is_refused_by_name(make_park, tmp_path) 
     run = CliRunner().invoke(cli, ["report", str(park.folder), "--out", str(tmp_path / "r"),
                                    "--result", str(folder)])
     assert run.exit_code == 2 and "not as symbiosis wrote it" in run.output, run.output
+
+
+def test_a_demand_the_link_serves_whole_buys_exactly_nothing(make_park) -> None:
+    """Found by an audit with hand-derived costs: 1 MW piped 6 km at 1 %/km arrives as
+    1/0.94 MW in x 0.94 and left the boiler "selling" 9.7e-13 MWh a year (round-off of the
+    demand minus the delivery). A route a link replaces whole reports 0, not solver noise."""
+    pipe = {"investment": "100000 EUR", "investment_per_capacity": "200000 EUR/MW", "cost_curve": [],
+            "investment_per_length": "100 EUR/m", "lifetime": "20 year", "fixed_om": "2 %",
+            "running_cost": "1 EUR/MWh", "loss_per_km": "1 %", "min_approach": "10 K",
+            "min_capacity": "0 MW", "max_distance": "20 km"}
+    heat = {"direction": "supply", "carrier": "heat", "temperature": "120 degC",
+            "target_temperature": "80 degC", "amount": "17520 MWh/year", "current": "tower"}
+    park = make_park(
+        {"a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"waste": heat}},
+         "b": {"location": {"x": "3000 m", "y": "4000 m"},
+               "streams": {"process": {**heat, "direction": "demand", "temperature": "30 degC",
+                                       "target_temperature": "70 degC", "amount": "8760 MWh/year",
+                                       "current": "boiler"}}}},
+        park={"currency": "EUR", "discount_rate": "5 %", "carbon_price": "100 EUR/t", "routing_factor": 1.2},
+        routes={"boiler": {"carrier": "heat", "price": "50 EUR/MWh", "emissions": "0.2 t/MWh",
+                           "temperature": "200 degC"},
+                "tower": {"carrier": "heat", "price": "2 EUR/MWh", "temperature": "20 degC"}},
+        technologies={"heat_pump": {"enabled": False}, "hot_water_pipe": pipe},
+    )
+    result = symbiosis.optimize(park, gap=0)
+    (pipe_built,) = result.exchanges.itertuples()
+    assert pipe_built.capacity == pytest.approx(1 / 0.94)
+    routes = result.routes.set_index("route")
+    assert routes.loc["boiler", "annual_amount"] == 0.0
+    assert routes.loc["boiler", "emissions"] == 0.0
+    assert routes.loc["tower", "annual_amount"] == pytest.approx(8760 * (2 - 1 / 0.94))
