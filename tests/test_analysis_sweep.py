@@ -155,6 +155,8 @@ def test_cli_grid_reads_ranges_and_single_values() -> None:
         parse_grid(("park.carbon_price=1..5:-1",))
     with pytest.raises(Exception, match="set twice"):
         parse_grid(("a=1", "a=2"))
+    with pytest.raises(Exception, match="'park.time.typical_days' lies inside 'park.time'"):
+        parse_grid(("park.time.typical_days=4", "park.time=annual"))
 
 
 def test_a_unit_is_read_after_a_decimal_comma_or_digit_groups(tmp_path: Path) -> None:

@@ -81,6 +81,19 @@ def test_set_overrides_a_park_value(tmp_path: Path) -> None:
     assert dear["baseline_cost"] > cheap["baseline_cost"]
 
 
+
+@pytest.mark.parametrize("settings", [
+    ("park.carbon_price=1800 NOK/t", "park.carbon_price=900 NOK/t"),
+    ("park.time.typical_days=4", "park.time=annual"),
+])
+def test_a_value_set_twice_is_refused_not_half_dropped(tmp_path: Path, settings) -> None:
+    """Found by an audit: the last of two --set of one key won and the first was dropped unsaid
+    (sweep refused it already)."""
+    arguments = [part for setting in settings for part in ("--set", setting)]
+    result = CliRunner().invoke(cli, ["optimize", str(_park(tmp_path)), "--json", *arguments])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "set twice" in result.output or "lies inside 'park.time'" in result.output
+
 def test_candidates_lists_links(tmp_path: Path) -> None:
     csv = tmp_path / "candidates.csv"
     result = CliRunner().invoke(cli, ["candidates", str(_park(tmp_path)), "--csv", str(csv)])

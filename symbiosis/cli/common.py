@@ -130,13 +130,25 @@ class FiniteFloatRange(click.FloatRange):
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
-    result = {}
+    result: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--set")
+        refuse_set_twice(key.strip(), result)
         result[key.strip()] = yaml_value(key.strip(), value)
     return result
+
+
+def refuse_set_twice(key: str, earlier: Iterable[str]) -> None:
+    """A key given twice (or inside another one given) would leave one value dropped unsaid."""
+    for other in earlier:
+        if key == other:
+            raise click.BadParameter(f"'{key}' is set twice; give one value per key", param_hint="--set")
+        inner, outer = sorted((key, other), key=len, reverse=True)
+        if inner.startswith(outer + "."):
+            raise click.BadParameter(f"'{inner}' lies inside '{outer}', also set; give one of the two",
+                                     param_hint="--set")
 
 
 def yaml_value(key: str, text: str) -> Any:

@@ -20,6 +20,7 @@ from symbiosis.cli.common import (
     check_out_folder,
     handle_errors,
     park_argument,
+    refuse_set_twice,
     stderr,
     stdout,
     yaml_value,
@@ -104,9 +105,7 @@ def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
         key = key.strip()
         if not sep or not key:
             raise click.BadParameter(f"'{setting}' is not KEY=VALUE", param_hint="--set")
-        if key in grid:
-            raise click.BadParameter(f"'{key}' is set twice; give one range or value per key",
-                                     param_hint="--set")
+        refuse_set_twice(key, grid)
         if RANGE.match(value) or ".." in value:
             try:
                 grid_values(value)
