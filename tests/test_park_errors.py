@@ -1508,3 +1508,21 @@ def test_a_parks_own_linear_price_beside_its_own_cost_curve_is_refused(tmp_path:
     _check(_one(folder), field="technologies.hot_water_pipe.investment_per_capacity",
            line=_line(folder, "200000 NOK/MW"),
            says=("'200000 NOK/MW' beside a cost_curve", "not both", "cost_curve: []"))
+
+
+@pytest.mark.parametrize(("override", "field", "says"), [
+    # Found by an audit: nine problems at the catalogue's lines, none naming the override.
+    ({"hot_water_pipe": {"carrier": "hydrogen"}}, "technologies.hot_water_pipe.carrier",
+     ("'hydrogen'", "'heat', the carrier of the catalogue's hot_water_pipe", "under another name")),
+    ({"hot_water_pipe": {"kind": "heat_pump"}}, "technologies.hot_water_pipe.kind",
+     ("'heat_pump'", "'link', the kind of the catalogue's hot_water_pipe")),
+    # A new technology without its kind was told only to pick a catalogue one.
+    ({"oil_loop": {"carrier": "heat", "lifetime": "20 year"}}, "technologies.oil_loop",
+     ("or a new one with its carrier and kind", "both 'carrier:' and 'kind:'")),
+    ({"hot_water_pip": {"lifetime": "20 year"}}, "technologies.hot_water_pip",
+     ("did you mean 'hot_water_pipe'",)),
+])
+def test_a_technology_override_says_what_a_catalogue_entry_keeps(tmp_path: Path, override, field,
+                                                                  says) -> None:
+    folder = _write(tmp_path, technologies=override)
+    _check(_one(folder), field=field, says=says)

@@ -405,8 +405,22 @@ def build_park(
         override = data.technologies[name].model_dump(exclude_none=True) if name in data.technologies else {}
         merged.update(override)
         if name not in raw_catalogue and ("carrier" not in override or "kind" not in override):
-            reader.problem(("technologies", name), f"'{name}'", "a technology of the shipped catalogue",
-                           did_you_mean(name, raw_catalogue))
+            close = did_you_mean(name, raw_catalogue)
+            reader.problem(("technologies", name), f"'{name}'",
+                           "a technology of the shipped catalogue, or a new one with its carrier and kind",
+                           close if close.startswith("did you mean") else
+                           f"{close}; or give '{name}' both 'carrier:' and 'kind:' (link, heat_pump, "
+                           "electrolyser or storage) and its costs to define a new technology")
+            continue
+        shipped = raw_catalogue.get(name, override)
+        changed = [key for key in ("carrier", "kind") if override.get(key, shipped[key]) != shipped[key]]
+        if changed:
+            key = changed[0]
+            # Every other catalogue field (its units, its curve) is of the catalogue's carrier and kind.
+            reader.problem(("technologies", name, key), f"'{override[key]}'",
+                           f"'{raw_catalogue[name][key]}', the {key} of the catalogue's {name}",
+                           f"for a {key} '{override[key]}', define a new technology under another name, with "
+                           "'carrier:', 'kind:' and its costs")
             continue
         built = technology(reader, name, merged, set(override))
         if built is not None:
