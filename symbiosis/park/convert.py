@@ -45,7 +45,7 @@ from symbiosis.park.model import (
     TimeMode,
     frozen_mapping,
 )
-from symbiosis.park.problems import ParkError, did_you_mean
+from symbiosis.park.problems import ParkError, a_or_an, did_you_mean
 from symbiosis.park.profiles import ProfileProblem, load_profile
 from symbiosis.park.reader import Broken, Locate, Reader, gas_amount, kind_words, per_unit
 from symbiosis.park.technologies import technology
@@ -194,8 +194,9 @@ def _not_for_carrier(reader: Reader, raw: schema.Route | schema.Stream, carrier:
         if value is not None and carrier not in APPLIES_TO[key]:
             *others, last = [str(c) for c in APPLIES_TO[key]]
             words = f"{', '.join(others)} or {last}" if others else last
-            reader.problem((*loc, key), f"'{value}' on a {carrier} {what}", f"{key} only on {words} {what}s",
-                           f"remove it: a {carrier} {what} has no {key}")
+            one = a_or_an(f"{carrier} {what}")
+            reader.problem((*loc, key), f"'{value}' on {one}", f"{key} only on {words} {what}s",
+                           f"remove it: {one} has no {key}")
             refused.add(key)
     return refused
 
@@ -678,8 +679,9 @@ def _check_id(reader: Reader, loc: tuple, name: str, what: str) -> None:
     """A firm or stream id is a plain word: ``firm.stream`` names a stream in existing links and
     ``--set`` paths, so a dot (or an empty id) would make names no one can write."""
     if not name.strip() or "." in name or name != name.strip():
-        reader.problem(loc, f"'{name}'", f"a {what} id of letters, digits, '_' or '-', without '.' or "
-                       "spaces at its ends", f"rename it, e.g. '{name.strip().replace('.', '_') or what}'")
+        reader.problem(loc, f"'{name}'", f"a {what} id without '.' and without spaces at its ends "
+                       "(letters, digits, '_' and '-' are safest)",
+                       f"rename it, e.g. '{name.strip().replace('.', '_') or what}'")
 
 
 def _one_spelling_of_each_material(reader: Reader, data: schema.ParkFile, routes: dict) -> None:

@@ -78,6 +78,11 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def a_or_an(words: str) -> str:
+    """``words`` after its indefinite article: ``an electricity route``, ``a heat route``."""
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"did you mean 'x'"`` when a close choice exists, else a list of the choices."""
     options = sorted(str(choice) for choice in choices)

@@ -9,6 +9,7 @@ from typing import Any
 
 from symbiosis.park import fields as F
 from symbiosis.park.model import Carrier, CostPoint, Technology
+from symbiosis.park.problems import a_or_an
 from symbiosis.park.reader import Reader
 from symbiosis.units import Quantity, UnitProblem, parse, period_hours
 
@@ -151,7 +152,7 @@ def _applies(key: str, carrier: str, kind: str) -> bool:
 def _fields_for_the_kind(reader: Reader, name: str, carrier: str, kind: str, raw: dict[str, Any],
                          where) -> None:
     """Refuse a field that does not apply to the technology's kind, and ask for one it needs."""
-    what = f"a {carrier} {kind.replace('_', ' ')}"
+    what = a_or_an(kind.replace("_", " ") if kind == "heat_pump" else f"{carrier} {kind.replace('_', ' ')}")
     for key, (applies_to, _) in _ONLY_ON.items():
         if raw.get(key) is not None and not _applies(key, carrier, kind):
             reader.problem(where(key), f"a {key} for {what}", f"{key} only on {applies_to}", "remove it")
