@@ -699,6 +699,22 @@ def test_existing_link_to_an_unknown_stream(tmp_path: Path) -> None:
            says=("'district_heating.netwrk'", "firm.stream", "did you mean 'district_heating.network'?"))
 
 
+
+@pytest.mark.parametrize(("technology", "meant"), [("hot_water_pipe", "smelter.flue_gas"),
+                                                   ("truck", "smelter.slag")])
+def test_an_existing_link_from_a_bare_firm_is_offered_its_supply_of_the_carrier(
+        tmp_path: Path, technology: str, meant: str) -> None:
+    """Found by an audit: 'from: ovako_h2' (the stream left out) was offered 'ovako_h2.power', a
+    demand of another carrier; the supply of the technology's carrier is what was meant."""
+    existing = [{"from": "smelter", "to": "district_heating.network" if technology != "truck"
+                 else "cement.clinker", "technology": technology, "capacity": "1 MW" if technology != "truck"
+                 else "100 t/year"}]
+    folder = _write(tmp_path, existing=existing)
+    problem = next(p for p in _problems(folder) if p.field == "existing[0].from")
+    _check(problem, field="existing[0].from",
+           says=("'smelter'", "a supply stream", f"did you mean '{meant}'?"))
+
+
 def test_duplicate_firm_id(tmp_path: Path) -> None:
     text = RAW + "  smelter:\n    location: {x: 5 m, y: 0 m}\n"
     folder = write_park(tmp_path / "park", text)

@@ -30,22 +30,21 @@ def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str,
     """``existing[i]`` read and checked; its capacity is NaN where an end, the technology or the
     carrier could not be read (each such problem reported once)."""
     loc = ("existing", i)
+    tech = technologies.get(raw.technology)
     ends = []
     for key, text, direction in (("from", raw.from_, "supply"), ("to", raw.to, "demand")):
         firm_id, _, stream_id = text.partition(".")
         firm = firms.get(firm_id)
         stream = next((s for s in firm.streams if s.id == stream_id), None) if firm else None
         if stream is None and not reader.broken.stream(firm_id, stream_id):
-            choices = [s.key for f in firms.values() for s in f.streams]
-            reader.problem((*loc, key), f"'{text}'", "firm.stream of a stream in this park",
-                           did_you_mean(text, choices))
+            reader.problem((*loc, key), f"'{text}'", f"firm.stream of a {direction} stream in this park",
+                           did_you_mean(text, _ends_it_may_mean(firms, firm_id, direction, tech)))
         elif stream is not None and stream.direction != direction:
             reader.problem((*loc, key), f"'{text}', a {stream.direction}", f"a {direction} stream",
                            f"an existing link runs from a supply to a demand: swap 'from' and 'to', or "
                            f"check the direction of {text}", firm=firm_id, stream=stream_id)
             stream = None  # reported: nothing more is checked against it
         ends.append((firm_id, stream_id, stream))
-    tech = technologies.get(raw.technology)
     if tech is None and raw.technology not in reader.broken.technologies:
         reader.problem((*loc, "technology"), f"'{raw.technology}'", "a technology name",
                        did_you_mean(raw.technology, technologies))
@@ -202,6 +201,15 @@ def _span(stream: Stream) -> str:
 def _degc(kelvin: float) -> str:
     return f"{round(kelvin - 273.15, 2):g} degC"
 
+
+
+def _ends_it_may_mean(firms: dict[str, Firm], firm_id: str, direction: str,
+                      tech: Technology | None) -> list[str]:
+    """The streams an unknown end of an existing link may mean: of its direction (and of the
+    technology's carrier), of the firm it names if that firm has any."""
+    ends = [s for f in firms.values() for s in f.streams if s.direction == direction]
+    ends = [s for s in ends if tech is None or s.carrier == tech.carrier] or ends
+    return [s.key for s in ([s for s in ends if s.firm == firm_id] or ends)]
 
 def check_partners_of_existing(reader: Reader, existing: tuple[ExistingLink, ...],
                                firms: dict[str, Firm]) -> None:
