@@ -882,6 +882,17 @@ def test_unknown_scenario(tmp_path: Path) -> None:
            says=("no scenario 'high_carbn'", "scenarios/ folder", "did you mean 'high_carbon'?"))
 
 
+def test_a_scenario_named_with_its_file_ending_is_offered_its_name(tmp_path: Path, monkeypatch) -> None:
+    """Found by an audit: '--scenario x.yaml' (read as a path from the current folder) was offered
+    'high_carbon, x', not 'x', the park's scenarios/x.yaml."""
+    folder = _write(tmp_path, files={"scenarios/high_carbon.yaml": "park: {carbon_price: 1800 NOK/t}\n",
+                                     "scenarios/x.yaml": "park: {carbon_price: 900 NOK/t}\n"})
+    monkeypatch.chdir(tmp_path)
+    problem = _one(folder, scenario="x.yaml")
+    assert problem.file == str(tmp_path / "x.yaml")
+    assert problem.hint.startswith("did you mean 'x'? (a name ending in '.yaml' is read as a path")
+
+
 def test_scenario_value_is_located_in_the_scenario_file(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "description: dear carbon\npark:\n"
                                                          "  carbon_price: 1800 NOK\n"})

@@ -140,9 +140,12 @@ def _scenario_document(scenario: str, folder: Path) -> Document:
         scenario_path = folder / "scenarios" / f"{scenario}.yaml"
     if not scenario_path.exists():
         known = sorted(p.stem for p in (folder / "scenarios").glob("*.yaml"))
-        raise ParkError([Problem(str(scenario_path), "scenario", f"no scenario '{scenario}'",
-                                 "a scenario file in the park's scenarios/ folder",
-                                 hint=did_you_mean(scenario, known))])
+        hint = did_you_mean(scenario_path.stem, known)
+        if scenario_path.stem in known:  # 'x.yaml' is read as a path from here: the park's is named 'x'
+            hint += (f" (a name ending in '{scenario_path.suffix}' is read as a path from the current "
+                     "folder; the park's own scenarios are named without it)")
+        raise ParkError([Problem(str(scenario_path.resolve()), "scenario", f"no scenario '{scenario}'",
+                                 "a scenario file in the park's scenarios/ folder", hint=hint)])
     doc = read_yaml(scenario_path, display=str(scenario_path))
     if not isinstance(doc.data, dict):
         raise ParkError([Problem(str(doc.path), "scenario file", value_words(doc.data, whole_file=True),
