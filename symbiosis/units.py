@@ -363,8 +363,14 @@ def _digits_apart(value: object) -> str:
 
 
 def _celsius(unit_text: str, kind: Quantity) -> str:
-    """A hint for ``85 C`` (coulomb to pint) or ``85 oC`` where a temperature is meant."""
-    if kind.base == "K" and unit_text.replace(" ", "").lower() in ("c", "degc", "oc", "ºc", "f", "degf"):
+    """A hint for ``85 C`` (coulomb to pint), ``185 F`` (farad) or ``85 oC`` where a temperature
+    is meant."""
+    if kind.base != "K":
+        return ""
+    written = unit_text.replace(" ", "").lower()
+    if written in ("f", "degf", "of", "ºf"):
+        return " (degF for degrees Fahrenheit, degC for degrees Celsius, K for kelvin)"
+    if written in ("c", "degc", "oc", "ºc"):
         return " (degC for degrees Celsius, K for kelvin)"
     return ""
 
@@ -386,6 +392,7 @@ def _to_currency(quantity: pint.Quantity, currency: str, rates: dict[str, float]
     return quantity
 
 
+_CAPACITANCE = {"[current]": 2, "[time]": 4, "[mass]": -1, "[length]": -2}
 _DIMENSIONS = {
     (("[length]", 2), ("[mass]", 1), ("[time]", -3)): "a power (energy per time)",
     (("[length]", 2), ("[mass]", 1), ("[time]", -2)): "an energy",
@@ -414,13 +421,21 @@ _DIMENSIONS = {
 
 
 def _describe(quantity: pint.Quantity) -> str:
-    """What a quantity is, in words: ``NOK/MW`` is money per power (energy per time)."""
+    """What a quantity is, in words: ``NOK/MW`` is money per power (energy per time),
+    ``GW/year`` a power (energy per time) per time."""
     dims = dict(quantity.dimensionality)
     money = {key: power for key, power in dims.items() if key.startswith("[currency_")}
     rest = {key: power for key, power in dims.items() if key not in money}
     name = _DIMENSIONS.get(tuple(sorted(rest.items())))
     if not money and name:
         return name
+    if not money and rest.get("[time]", 0) < 0:  # a rate divided by time once more: GW/year, t/h/h
+        once = {**rest, "[time]": rest["[time]"] + 1}
+        per = _DIMENSIONS.get(tuple(sorted((key, power) for key, power in once.items() if power)))
+        if per:
+            return f"{per} per time"
+    if dims == _CAPACITANCE:
+        return "a capacitance (F is the farad)"
     if list(money.values()) == [1]:
         if not rest:
             return "an amount of money"

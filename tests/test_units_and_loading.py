@@ -1090,3 +1090,18 @@ def test_a_profile_path_as_windows_writes_it_gets_the_fix(make_park, written: st
                        files={"profiles/Shape.csv": "1\n" * 24})
     assert (problem.stream, problem.field) == ("cooling", "profile")
     assert fix in problem.hint
+
+
+@pytest.mark.parametrize(("value", "kind", "says"), [
+    # Found by an audit: pint's dimensions ("[current] ** 2 * [time] ** 4 / ...") in the fix.
+    ("113 F", F.TEMPERATURE, ("a capacitance (F is the farad)", "degF for degrees Fahrenheit")),
+    ("16 GW/year", F.RATE[True], ("'GW/year' is a power (energy per time) per time", "'12 GWh/year'")),
+    ("3 t/h/h", F.RATE[False], ("'t/h/h' is a mass per time per time",)),
+    ("45 deg C", F.TEMPERATURE, ("an electric charge", "degC for degrees Celsius")),
+])
+def test_a_unit_of_the_wrong_kind_is_said_in_words(value: str, kind, says: tuple[str, ...]) -> None:
+    with pytest.raises(UnitProblem) as caught:
+        parse(value, kind)
+    assert "dimension" not in caught.value.hint and "**" not in caught.value.hint
+    for words in says:
+        assert words in caught.value.hint
