@@ -193,3 +193,22 @@ def test_a_payback_of_rounding_noise_is_never() -> None:
     assert _payback(21160.0, -3.0) == float("inf")
     assert _payback(21160.0, 2116.0) == pytest.approx(10.0)
     assert _payback(0.0, 5.0) == 0.0
+
+
+
+def test_a_route_a_scenario_or_set_adds_and_nothing_uses_is_said(tmp_path: Path) -> None:
+    """Found by an audit: a mistyped route in a scenario, given a carrier, was a new route no
+    stream buys from, and the run silently the base case. A park file's own spare routes (kept
+    for what-ifs, as Raufoss's lpg_burner) are not said."""
+    spare = {"carrier": "heat", "price": "0.9 NOK/kWh", "temperature": "400 degC"}
+    folder = write_park(tmp_path / "park", park_dict({"town": TOWN}, routes={"lpg_burner": spare}),
+                        files={"scenarios/dear.yaml": "routes:\n  gas_boyler: {carrier: heat, "
+                               "price: 0.9 NOK/kWh, temperature: 300 degC}\n"})
+    assert scaling_warnings(symbiosis.load_park(folder)) == []
+    (warning,) = scaling_warnings(symbiosis.load_park(folder, scenario="dear"))
+    assert warning.startswith("route 'gas_boyler', added by scenario dear, is the current route of no stream")
+    assert warning.endswith("did you mean 'gas_boiler'?")
+    fresh = {"carrier": "material", "price": "1 NOK/t"}
+    added = symbiosis.load_park(folder, overrides={"routes.fresh": fresh})
+    (warning,) = scaling_warnings(added)
+    assert "route 'fresh', added by --set" in warning and "remove it" in warning

@@ -919,6 +919,15 @@ def test_a_misspelt_firm_in_a_scenario_is_one_problem(tmp_path: Path) -> None:
     assert "no firm 'smeltr'" in problem.found and "did you mean 'smelter'?" in problem.hint
 
 
+
+def test_a_misspelt_route_in_a_scenario_is_named(tmp_path: Path) -> None:
+    """Found by an audit: 'gird: {price: ...}' in a scenario was asked for its carrier, as a new
+    route; given it, the scenario ran as the base case, the grid's price unchanged."""
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "routes:\n  quary: {price: 900 NOK/t}\n"})
+    problem = _one(folder, scenario="x")
+    assert Path(problem.file).name == "x.yaml" and problem.line == 2 and problem.field == "routes.quary"
+    assert "no route 'quary'" in problem.found and "did you mean 'quarry'?" in problem.hint
+
 def test_set_remove_firms_as_a_scenario_does(tmp_path: Path) -> None:
     """'--set remove_firms=[district_heating]' was refused as an unknown key; a scenario could."""
     folder = _write(tmp_path)

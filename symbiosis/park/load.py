@@ -122,6 +122,9 @@ def load_park(
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
+    added = tuple(sorted(set(park.routes) - set(_mapping(park_doc.data.get("routes")))))
+    if added:
+        park = dataclasses.replace(park, added_routes=added)
     if overrides:
         park = dataclasses.replace(park, overrides=tuple((key, override_text(value))
                                                          for key, value in overrides.items()))
@@ -188,12 +191,10 @@ def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
 
 def _misspelt_ids(data: dict, override: dict, doc: Document) -> tuple[dict, list[Problem]]:
     """A firm the scenario changes but the park does not have, written without a location (so
-    not a new firm), or such a stream of a firm of the park, written without its carrier and
-    direction, each close to an id of the park: one problem with the likely id, and the entry left
-    out (merged, it would be a new firm or stream missing every key: a cascade of errors)."""
-    firms, changed = data.get("firms"), override.get("firms")
-    if not isinstance(firms, dict) or not isinstance(changed, dict):
-        return override, []
+    not a new firm), such a stream of a firm of the park, written without its carrier and
+    direction, or such a route, written without its carrier, each close to an id of the park:
+    one problem with the likely id, and the entry left out (merged, it would be a new firm,
+    stream or route missing every key: a cascade of errors, or a route used by nothing)."""
     problems: list[Problem] = []
 
     def misspelt(where: tuple, known: dict, entry: Any, marks: tuple[str, ...], kind: str) -> bool:
@@ -203,10 +204,19 @@ def _misspelt_ids(data: dict, override: dict, doc: Document) -> tuple[dict, list
             problems.append(Problem(
                 str(doc.path), ".".join(map(str, where)), f"no {kind} '{where[-1]}' in the park",
                 f"the id of a {kind} of the park (or a new {kind} with its {' and '.join(marks)})",
-                hint=did_you_mean(str(where[-1]), known), line=doc.line(where), firm=str(where[1]),
+                hint=did_you_mean(str(where[-1]), known), line=doc.line(where),
+                firm=str(where[1]) if where[0] == "firms" else None,
                 stream=str(where[3]) if len(where) > 3 else None))
         return bool(wrong)
 
+    routes, changed_routes = data.get("routes"), override.get("routes")
+    if isinstance(routes, dict) and isinstance(changed_routes, dict):
+        override = {**override, "routes": {
+            route_id: route for route_id, route in changed_routes.items()
+            if not misspelt(("routes", route_id), routes, route, ("carrier",), "route")}}
+    firms, changed = data.get("firms"), override.get("firms")
+    if not isinstance(firms, dict) or not isinstance(changed, dict):
+        return override, problems
     kept = {}
     for firm_id, entry in changed.items():
         if misspelt(("firms", firm_id), firms, entry, ("location",), "firm"):
@@ -357,3 +367,7 @@ def _same_writing(node: Any) -> Any:
     if isinstance(node, list):
         return [_same_writing(value) for value in node]
     return written_one_way(node)
+
+
+def _mapping(value: Any) -> Mapping:
+    return value if isinstance(value, Mapping) else {}

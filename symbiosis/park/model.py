@@ -309,6 +309,7 @@ class Park:
     scenario: str | None = None
     fingerprint: str = ""
     overrides: tuple[tuple[str, str], ...] = ()  # --set KEY=VALUE applied, as (key, value text)
+    added_routes: tuple[str, ...] = ()  # routes a scenario or --set added to those of park.yaml
 
     @property
     def name(self) -> str:

@@ -13,6 +13,7 @@ import math
 from dataclasses import replace
 
 from symbiosis.park.model import Carrier, Park, Stream, straight_distance
+from symbiosis.park.problems import did_you_mean
 from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
 
 SPAN = 1e6
@@ -81,6 +82,26 @@ def scaling_warnings(park: Park) -> list[str]:
                 f"{_rate(link.capacity, ends[0].carrier)}, more than {OVERSIZED:g} times the larger of its "
                 f"streams' peaks ({_rate(largest, ends[0].carrier)}); check its unit")
     found += _far_sites(park)
+    found += _unused_routes(park)
+    return found
+
+
+def _unused_routes(park: Park) -> list[str]:
+    """Routes a scenario or ``--set`` added that no stream names as its current one and that
+    are not the park's electricity: they change nothing, which is mostly a mistyped name (``gird``
+    for ``grid`` is read as a new route, and the run is silently the base case). A park file may
+    keep routes of its own for what-ifs; those are not said."""
+    used = {stream.current for stream in park.streams} | {park.settings.electricity}
+    added_by = " or ".join(part for part in (park.scenario and f"scenario {park.scenario}",
+                                             park.overrides and "--set") if part) or "a scenario or --set"
+    found = []
+    for route_id in park.added_routes:
+        if route_id in used:
+            continue
+        meant = did_you_mean(route_id, sorted(used - {None}))
+        fix = meant if meant.startswith("did you mean") else "name it in a stream's 'current', or remove it"
+        found.append(f"route '{route_id}', added by {added_by}, is the current route of no stream and not "
+                     f"park.electricity: it changes nothing; {fix}")
     return found
 
 
