@@ -928,6 +928,29 @@ def test_a_misspelt_route_in_a_scenario_is_named(tmp_path: Path) -> None:
     assert Path(problem.file).name == "x.yaml" and problem.line == 2 and problem.field == "routes.quary"
     assert "no route 'quary'" in problem.found and "did you mean 'quarry'?" in problem.hint
 
+
+def test_what_a_scenario_or_set_wrote_is_blamed_on_it(tmp_path: Path) -> None:
+    """Found by an audit: a mapping a scenario or --set put where park.yaml has a value was
+    blamed on park.yaml's line (time: {segments: 4} over time: annual; carbon_price.value=5)."""
+    folder = _write(tmp_path, park={"time": "annual"},
+                    files={"scenarios/seg.yaml": "park:\n  time: {segments: 4}\n"})
+    problem = _one(folder, scenario="seg")
+    assert (Path(problem.file).name, problem.line, problem.field) == ("seg.yaml", 2, "park.time.typical_days")
+    problem = _one(folder, overrides={"park.carbon_price.value": 5})
+    assert (problem.file, problem.field) == ("override park.carbon_price.value", "park.carbon_price")
+
+
+def test_a_scenario_giving_a_capacity_rate_is_told_to_empty_the_amount(tmp_path: Path) -> None:
+    """The fix that works, 'amount: null' beside the rate in the scenario, was not said."""
+    scenario = "firms:\n  smelter:\n    streams:\n      flue_gas: {heat_capacity_rate: 100 kW/K}\n"
+    folder = _write(tmp_path, files={"scenarios/cp.yaml": scenario})
+    assert "'amount: null'" in _one(folder, scenario="cp").hint
+    fixed = scenario.replace("100 kW/K}", "100 kW/K, amount: null}")
+    (folder / "scenarios" / "cp.yaml").write_text(fixed)
+    park = load_park(folder, scenario="cp")
+    flue_gas = next(s for s in park.firms["smelter"].streams if s.id == "flue_gas")
+    assert flue_gas.amount == pytest.approx(0.1 * 90)  # 100 kW/K over 180 -> 90 degC, in MW
+
 def test_set_remove_firms_as_a_scenario_does(tmp_path: Path) -> None:
     """'--set remove_firms=[district_heating]' was refused as an unknown key; a scenario could."""
     folder = _write(tmp_path)

@@ -225,7 +225,8 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
             return math.nan
         if raw.amount is not None:
             reader.problem((*loc, "amount"), "both amount and heat_capacity_rate",
-                           "one of them", "remove one")
+                           "one of them", "remove one (a scenario or --set that gives one where the park "
+                           "file has the other also writes that one empty, e.g. 'amount: null')")
             return math.nan
         rate = reader.quantity(raw.heat_capacity_rate, F.HEAT_CAPACITY_RATE, (*loc, "heat_capacity_rate"))
         if temperature is None or target is None or temperature == target:

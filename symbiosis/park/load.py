@@ -309,15 +309,35 @@ def _locator(park_doc: Document, scenario_doc: Document | None, overridden: tupl
         for key in overridden:
             parts = tuple(key.split("."))
             path = tuple(str(part) for part in loc)
-            if path[:len(parts)] == parts or (path and not written and parts[:len(path)] == path):
+            inside = path and parts[:len(path)] == path  # the override wrote into what is at loc
+            if path[:len(parts)] == parts or inside and (not written or not _is_mapping(park_doc.data, loc)):
                 return f"override {key}", None
-        if scenario_doc is not None and (_has(scenario_doc.data, loc) or
-                                         _depth(scenario_doc.data, loc) > _depth(park_doc.data, loc)):
-            # written there, or missing from what only the scenario wrote (a firm it adds)
+        if scenario_doc is not None and (_has(scenario_doc.data, loc) or _mapping_over_a_value(
+                scenario_doc.data, park_doc.data, loc)):
+            # written there, or missing from what only the scenario wrote (a firm it adds, a
+            # mapping it puts where park.yaml has a value: time: {segments: 4} over time: annual)
             return str(scenario_doc.path), scenario_doc.line(loc)
         return str(park_doc.path), park_doc.line(loc)
 
     return locate
+
+
+def _mapping_over_a_value(scenario: Any, park: Any, loc: tuple) -> bool:
+    """Whether the scenario reaches deeper along ``loc`` than the park file, or as deep with a
+    mapping where the park file has a value."""
+    deepest = _depth(scenario, loc)
+    if deepest != _depth(park, loc):
+        return deepest > _depth(park, loc)
+    reached = loc[:deepest]
+    return deepest < len(loc) and _is_mapping(scenario, reached) and not _is_mapping(park, reached)
+
+
+def _is_mapping(data: Any, loc: tuple) -> bool:
+    for key in loc:
+        present, data = child(data, key)
+        if not present:
+            return False
+    return isinstance(data, dict)
 
 
 def _depth(data: Any, loc: tuple) -> int:
