@@ -212,3 +212,29 @@ def test_a_route_a_scenario_or_set_adds_and_nothing_uses_is_said(tmp_path: Path)
     added = symbiosis.load_park(folder, overrides={"routes.fresh": fresh})
     (warning,) = scaling_warnings(added)
     assert "route 'fresh', added by --set" in warning and "remove it" in warning
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    # Found by an audit: each passed without a word.
+    ({"routes": {"grid": {"carrier": "electricity", "price": "0.65 NOK/kWh", "emissions": "0.019 t/kWh"}}},
+     "route 'grid' emits 19 t CO2 per MWh, more than the most emitting power plant"),
+    ({"amount": "0 GWh/year"}, "town.network has an amount of 0: it takes part in no exchange"),
+    ({"temperature": "45000 degC"}, "plant.flue_gas reaches 45,000 degC, hotter than any industrial"),
+])
+def test_implausible_values_are_warned_of(tmp_path: Path, change: dict, says: str) -> None:
+    plant = _site("20 MW")
+    stream = "flue_gas" if "temperature" in change else None
+    if stream:
+        plant["streams"][stream].update(change)
+    town = {**TOWN, "streams": {"network": {**TOWN["streams"]["network"],
+                                            **({"amount": change["amount"]} if "amount" in change else {})}}}
+    folder = write_park(tmp_path / "park", park_dict({"town": town, "plant": plant},
+                                                     routes=change.get("routes", {})))
+    assert any(says in warning for warning in scaling_warnings(symbiosis.load_park(folder)))
+
+
+def test_grey_hydrogen_at_11_kg_per_kg_is_plausible(tmp_path: Path) -> None:
+    """11 t CO2 per t of hydrogen is 0.33 t per MWh of its heating value: no warning."""
+    grey = {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "11 kg/kg"}
+    folder = write_park(tmp_path / "park", park_dict({"town": TOWN}, routes={"grey_hydrogen": grey}))
+    assert scaling_warnings(symbiosis.load_park(folder)) == []

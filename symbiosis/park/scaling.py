@@ -23,6 +23,15 @@ ABSURD_PRICE = 1e6
 materials; hydrogen per MWh of its lower heating value)."""
 
 
+MOST_EMITTED = 2.0
+"""Largest emission factor of an energy route without a warning, t CO2 per MWh (hydrogen per MWh
+of its lower heating value): lignite power, the most emitting, is about 1.2 t per MWh of
+electricity (IPCC AR5 WG3 Annex III, life-cycle median 820 g/kWh for coal); 19 t/MWh is a
+kg/kWh written as t/kWh."""
+HOTTEST = 2000.0 + 273.15
+"""Hottest stream without a warning, K: steel is tapped at about 1,600 degC."""
+
+
 OVERSIZED = 2.0
 """Largest ratio of an existing link's capacity to the larger of its streams' peaks without a
 warning (a link can carry no more than its streams; larger is usually a unit gone astray)."""
@@ -30,8 +39,10 @@ warning (a link can carry no more than its streams; larger is usually a unit gon
 
 def scaling_warnings(park: Park) -> list[str]:
     """Warnings about amounts of one carrier spanning more than :data:`SPAN`, route prices
-    above :data:`ABSURD_PRICE`, purchases at a negative price, a carbon price not given where
-    routes emit, and existing links :data:`OVERSIZED` for their streams; an empty list for a
+    above :data:`ABSURD_PRICE`, purchases at a negative price, energy routes emitting more than
+    :data:`MOST_EMITTED`, streams of no amount or hotter than :data:`HOTTEST`, a carbon price not
+    given where routes emit, existing links :data:`OVERSIZED` for their streams, sites out of
+    every link's reach and routes a scenario adds that nothing uses; an empty list for a
     well-scaled park."""
     found: list[str] = []
     by_carrier: dict[Carrier, list[Stream]] = {}
@@ -62,6 +73,21 @@ def scaling_warnings(park: Park) -> list[str]:
                 f"{stream.key} buys from route '{route.id}' at a negative price ({route.price:,.6g} "
                 f"{currency}/{route.carrier.annual_unit}): the firm is paid for what it takes today, and "
                 "an exchange that replaces it gives that up; right for a gate fee, else check the sign")
+    for route in park.routes.values():
+        per_mwh = route.emissions / (HYDROGEN_LHV_MWH_PER_T if route.carrier is Carrier.HYDROGEN else 1.0)
+        if (route.carrier.is_energy or route.carrier is Carrier.HYDROGEN) and per_mwh > MOST_EMITTED:
+            found.append(
+                f"route '{route.id}' emits {per_mwh:,.3g} t CO2 per MWh, more than the most emitting power "
+                f"plant ({MOST_EMITTED:g} t/MWh); check the unit (a kg/kWh written as t/kWh?)")
+    for stream in park.streams:
+        if stream.amount == 0:
+            found.append(f"{stream.key} has an amount of 0: it takes part in no exchange; give its amount, "
+                         "or remove it")
+        hottest = max((t for t in (stream.temperature, stream.target_temperature) if t is not None),
+                      default=0.0)
+        if hottest > HOTTEST:
+            found.append(f"{stream.key} reaches {hottest - 273.15:,.0f} degC, hotter than any industrial "
+                         "process (steel is tapped at about 1,600 degC); check the number and its unit")
     emitting = [route.id for route in park.routes.values() if route.emissions > 0]
     if not park.settings.carbon_price_given and emitting:
         found.append(
