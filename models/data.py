@@ -104,6 +104,11 @@ class StorageData:
     annuity: float
     running_cost: float  # per unit discharged
 
+    @property
+    def lossless(self) -> bool:
+        """Whether it keeps all it takes: cycling through it then costs nothing but its running cost."""
+        return self.efficiency >= 1 and self.standing_loss == 0
+
 
 @dataclass(frozen=True)
 class ConverterData:

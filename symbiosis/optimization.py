@@ -506,14 +506,15 @@ def _without_idle_assets(model: pyo.ConcreteModel, data: ModelData, options: Sol
 def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: SolveOptions) -> bool:
     """The answer's flows with as little passing through its stores as its cost allows.
 
-    A lossy store on a supply that costs nothing to run may cycle heat into the cooling tower
-    at no extra cost (its losses go where the surplus goes anyway), so the solver's flows are one
-    of many equally cheap ones and its throughput arbitrary (an audit: 3,806 MWh a year reported
-    where 2,190 MWh needed shifting). With the design fixed and the cost held where it is, an LP
+    A store on a supply that costs nothing to run may cycle heat into the cooling tower at no
+    extra cost (its losses go where the surplus goes anyway), and so may a lossless one anywhere,
+    so the solver's flows are one of many equally cheap ones and its throughput arbitrary (audits:
+    3,806 MWh a year reported where 2,190 MWh needed shifting; a lossless tank on a supply moved
+    6,802 MWh where 2,496 carried the weekends). With the design fixed and the cost held where it is, an LP
     takes the least throughput; if it finds none, the answer stays as it was. Whether it
     re-solved (the flows may have moved)."""
-    cycling = [s.id for s in data.storages if s.on_supply and s.running_cost == 0
-               and (s.efficiency < 1 or s.standing_loss > 0) and (model.storage.build[s.id].value or 0) > 0.5]
+    cycling = [s.id for s in data.storages if s.running_cost == 0 and (s.on_supply or s.lossless)
+               and (model.storage.build[s.id].value or 0) > 0.5]
     if not cycling:
         return False
     objective = next(model.component_data_objects(pyo.Objective, active=True))
