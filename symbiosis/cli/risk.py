@@ -58,9 +58,11 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: i
                              ("saving_before", "before", cash),
                              ("saving_after", "after", cash), ("loss", "loss", cash),
                              ("loss_to_others", "loss to others", cash),
-                             ("loss_to_others_long_run", "long run", cash), ("status", "status", text)],
+                             ("loss_to_others_long_run", "loss to others, long run", cash),
+                             ("status", "status", text)],
                title=f"{loaded.name}: if the firm leaves (per year; after = the rest of the park, its links "
-                     "kept, less the stranded capital; long run = re-optimised from scratch)")
+                     "kept, less the stranded capital; long run = re-optimised from scratch, nothing "
+                     "stranded)")
     if len(found.exchanges):
         show_table(found.exchanges, [
             ("id", "id", text), ("from_firm", "from", text), ("to_firm", "to", text),

@@ -108,8 +108,15 @@ def _show(name: str, currency: str, saving: float, shares, transfers) -> None:
         return
     violations = core_violations(shares)
     if violations.empty:
-        stdout.print(f"[green]stable[/]: no coalition would gain by leaving (checked: {checked} coalitions)")
+        stdout.print(f"[green]stable[/]: no coalition would gain by leaving (checked: {_checked(checked)})")
     else:
         show_table(violations, [("coalition", "coalition", text), ("worth", "worth", cash),
                                 ("allocated", "allocated", cash), ("shortfall", "shortfall", cash)],
-                   title=f"[red]not in the core[/]: these coalitions would gain by leaving ({checked})")
+                   title=f"[red]not in the core[/]: these coalitions would gain by leaving "
+                         f"(checked: {_checked(checked)})")
+
+
+def _checked(checked: str) -> str:
+    """Which coalitions the core check covered, in words."""
+    return {"all": "every coalition", "sampled": "the coalitions the sampling solved",
+            "single firms": "each firm alone"}.get(checked, checked)
