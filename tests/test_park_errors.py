@@ -369,6 +369,17 @@ def test_binary_data_is_refused(tmp_path: Path) -> None:
     _check(_one(folder), field="park.name", line=1, says=("binary data", "write the value as text"))
 
 
+
+def test_doubled_braces_are_named_not_shown_as_python(tmp_path: Path) -> None:
+    """Found by an audit: '{{x: 0 m, y: 0 m}}' (a mapping as the key of a mapping) was 'unknown
+    key ordereddict([...])'."""
+    text = RAW.replace("location: {x: 0 m, y: 0 m}", "location: {{x: 0 m, y: 0 m}}", 1)
+    folder = write_park(tmp_path / "park", text)
+    problem = _one(folder)
+    assert "ordereddict" not in str(problem)
+    _check(problem, firm="smelter", field="location", line=_line(folder, "{{x: 0 m"),
+           says=("a mapping used as a key", "doubled braces or brackets?"))
+
 def test_a_decimal_comma_in_a_flow_mapping(tmp_path: Path) -> None:
     """'{lat: 60,7282, lon: 10,6105}' is lat 60 and a key 7282 to YAML: 'unknown key 7282,
     choose one of lat, lon, x, y' said nothing of the comma."""

@@ -100,6 +100,10 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
         for k, v in node.items():
             if isinstance(k, int | float) and not isinstance(k, bool):
                 raise _number_key(k, v, loc)
+            if not isinstance(k, str | bool) and k is not None:  # {{a: 1}}: a mapping as the key
+                raise _Refused(f"a {'mapping' if hasattr(k, 'items') else 'list'} used as a key",
+                               "a key of text: an id or a field name",
+                               "doubled braces or brackets? Write one pair, as in {x: 0 m, y: 0 m}", loc)
             if isinstance(k, str) and v is None and _DIGITS_THEN_UNIT.match(k):
                 raise _Refused(f"the key '{k}'", "a key of text: an id or a field name",
                                "a decimal comma? In {a: b, ...} a comma starts the next key: write the "
