@@ -22,6 +22,7 @@ from symbiosis.cli import cli
 from symbiosis.cli.common import parse_overrides
 from symbiosis.cli.report import LOCK_NAME, folder_lock
 from symbiosis.report import History, publish
+from symbiosis.report.inputs import NotOfThisResult
 from symbiosis.report.numbers import money, number
 
 SMELTER = {"name": "Smelter AS", "location": {"x": "0 m", "y": "0 m"}, "streams": {
@@ -239,7 +240,9 @@ def test_pareto_and_time_profile_sections_when_given(tmp_path) -> None:
     flows = pd.concat([result.flows.assign(step=t, hours=365.0, delivered=delivered * (1 + t % 3))
                        for t in range(24)], ignore_index=True)
     timed = replace(result, flows=flows)
-    front = pd.DataFrame({"emissions": [9000.0, 7000.0, 5000.0], "total_cost": [5e7, 5.5e7, 7e7]})
+    cost = result.total_cost  # the front's least-cost end is this result (else it is refused)
+    front = pd.DataFrame({"emissions": [9000.0, 7000.0, 5000.0],
+                          "total_cost": [cost, 1.1 * cost, 1.4 * cost]})
     html = publish(timed, park, tmp_path / "out", pareto=front).html.read_text()
     sections = re.findall(r'<section id="(\w+)">', html)
     assert sections.index("firms") + 1 == sections.index("pareto") == sections.index("profile") - 1
@@ -759,3 +762,35 @@ def test_a_figure_that_moved_less_than_its_rounding_is_not_listed() -> None:
     moved = [Change("investment", "121 M NOK", "121 M NOK"),
              Change("park saving", "61.2 M NOK", "41.3 M NOK")]
     assert [change.what for change in _shown(moved)] == ["park saving"]
+
+
+
+def test_a_front_or_why_table_of_other_park_data_is_refused(tmp_path) -> None:
+    """Found by an audit: Mo i Rana's report took Raufoss's Pareto front and explain table
+    without a word (its star far off the front; Raufoss's links listed as built), and a why-table
+    written before a firm left listed that firm's links as built."""
+    folder = _park(tmp_path / "park")
+    park = symbiosis.load_park(folder)
+    result = symbiosis.optimize(park)
+    link = result.candidates.iloc[0]
+    named = ("id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "built")
+    why = pd.DataFrame([{key: link[key] for key in named} | {"required_cut": 0.0, "margin": 1.0}])
+    other = {"emissions": [100.0, 50.0], "total_cost": [3 * result.total_cost, 4 * result.total_cost]}
+    cases = {
+        "--pareto": (pd.DataFrame(other), "the front's least-cost point costs"),
+        "--why": (why.assign(to_firm="elsewhere"), f"{link['id']} {link['from_firm']}."),
+    }
+    for option, (table, says) in cases.items():
+        with pytest.raises(NotOfThisResult, match=re.escape(says)):
+            publish(result, park, tmp_path / "api", **{option.strip("-"): table})
+        csv = tmp_path / f"{option.strip('-')}.csv"
+        table.to_csv(csv, index=False)
+        run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(tmp_path / "cli"), option,
+                                       str(csv)])
+        assert run.exit_code == 2 and "Traceback" not in run.output, run.output
+        assert f"{option} {csv} was made for other park data" in run.output and says in run.output
+    assert not (tmp_path / "api").exists()  # refused before anything was written
+    flipped = why.assign(built=not bool(link["built"]))
+    with pytest.raises(NotOfThisResult, match="built there and"):
+        publish(result, park, tmp_path / "api", why=flipped)
+    publish(result, park, tmp_path / "api", why=why)  # its own table is taken

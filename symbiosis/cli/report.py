@@ -39,6 +39,7 @@ from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import ParkError, load_park
 from symbiosis.park.model import Park
 from symbiosis.report.history import History, default_path, overrides_text
+from symbiosis.report.inputs import NotOfThisResult, check_front, check_why
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, tonnes
 from symbiosis.report.publishing import existing_files, publish
@@ -231,6 +232,16 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
             result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                                   threads=threads, progress=progress, check_memory=check_memory)
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
+    for table, option, written_by, check in (
+            (pareto, "--pareto", "symbiosis pareto PARK --out DIR", check_front),
+            (why, "--why", "symbiosis explain PARK --out CSV", check_why)):
+        try:
+            if table is not None:
+                check(table, result)
+        except NotOfThisResult as exc:
+            raise UsageProblem(f"{option} {table.attrs.get('path', '')} was made for other park data: {exc}. "
+                               f"Write it again with `{written_by}` on this park, with the same --scenario "
+                               "and --set") from None
     published = publish(result, loaded, folder, history=store, name=name, force=force, pareto=pareto, why=why)
     return result, published
 
@@ -323,7 +334,9 @@ def _with_overrides(result: Result, park: Park) -> Result:
 
 def _read_csv(path: str, option: str, written_by: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(path)
+        frame = pd.read_csv(path)
+        frame.attrs["path"] = path  # said when the table turns out to be of other park data
+        return frame
     except pd.errors.EmptyDataError as exc:
         raise click.BadParameter(f"{path} is empty; write it with `{written_by}`", param_hint=option) from exc
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:

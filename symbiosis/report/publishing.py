@@ -22,6 +22,7 @@ from symbiosis.report.changes import Changes, compare
 from symbiosis.report.document import Report, build_report
 from symbiosis.report.history import History, Run, default_path, overrides_text
 from symbiosis.report.html import render_html
+from symbiosis.report.inputs import check_front, check_why
 from symbiosis.report.pdf import write_pdf
 from symbiosis.results import Result
 from symbiosis.results.result import SAVED_FILES
@@ -89,8 +90,14 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     ``name`` is given (its report files replaced only with ``force``, other files kept). The
     report compares with the previous run of the same park, scenario and ``--set`` overrides
     in ``history`` (default ``out/../history.sqlite``). Earlier runs recorded in a folder this
-    run writes into keep their figures in the history but lose their paths.
+    run writes into keep their figures in the history but lose their paths. A ``pareto`` or
+    ``why`` table made for other park data is refused (``NotOfThisResult``) before anything is
+    written.
     """
+    if pareto is not None:
+        check_front(pareto, result)
+    if why is not None:
+        check_why(why, result)
     now = now or datetime.now().astimezone()
     out = Path(out)
     folder = out / name if name else dated_folder(out, now)
