@@ -591,9 +591,17 @@ def test_a_result_table_edited_after_saving_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ResultFileError, match="values.csv is missing"):
         Result.load(out)
     result.save(out, overwrite=True)
-    document = json.loads((out / "result.json").read_text())
-    del document["table_digests"]
-    (out / "result.json").write_text(json.dumps(document))
+    saved = json.loads((out / "result.json").read_text())
+    # An audit: the saving edited in result.json headed a published report; and deleting the
+    # table digests let an edited table through. result.json keeps a digest of its own figures.
+    edits = ({"saving": 999e6, "summary": {**saved["summary"], "saving": 999e6}}, {"table_digests": None})
+    for edit in edits:
+        (out / "result.json").write_text(json.dumps({key: value for key, value in {**saved, **edit}.items()
+                                                     if value is not None}))
+        with pytest.raises(ResultFileError, match="result.json was changed after Result.save wrote it"):
+            Result.load(out)
+    old = {key: value for key, value in saved.items() if key not in ("table_digests", "figures_digest")}
+    (out / "result.json").write_text(json.dumps(old))  # as saved before the digests were written
     (out / "firms.csv").write_text(firms.replace(",", ",9", 1))
     assert Result.load(out).total_cost == pytest.approx(result.total_cost)
 

@@ -277,6 +277,7 @@ class Result:
             self.to_excel(staging / "result.xlsx")
             document = self.to_dict()
             document[DIGESTS] = {f"{name}.csv": _digest(staging / f"{name}.csv") for name in TABLES}
+            document[FIGURES_DIGEST] = _figures_digest(document)
             (staging / "result.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
             if target.exists():  # a replaced result is incomplete until its new result.json is in
                 target.unlink()
@@ -325,6 +326,11 @@ class Result:
             if missing:
                 raise ResultFileError(f"{folder / (name + '.csv')} lacks the column(s) {', '.join(missing)}")
         _check_digests(folder, document.get(DIGESTS))
+        if FIGURES_DIGEST in document and document[FIGURES_DIGEST] != _figures_digest(document):
+            raise ResultFileError(
+                f"{folder / 'result.json'} was changed after Result.save wrote it (its figures differ "
+                f"from its '{FIGURES_DIGEST}')", "the figures of a result are the solver's answer; restore "
+                "the file, or solve and save the park again")
         if "cost_curve" in tables.get("candidates", {}):
             tables["candidates"]["cost_curve"] = tables["candidates"]["cost_curve"].map(_curve_points)
         summary = pd.Series(
@@ -345,8 +351,18 @@ TEXT_COLUMNS = frozenset({"id", "firm", "name", "stream", "from_firm", "from_str
 DIGESTS = "table_digests"
 
 
+FIGURES_DIGEST = "figures_digest"
+"""result.json's record of its own figures and table digests (SHA-256 of them as canonical JSON):
+a saving edited by hand would otherwise head the report (found by an audit)."""
+
+
 def _digest(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _figures_digest(document: dict) -> str:
+    figures = {key: value for key, value in document.items() if key != FIGURES_DIGEST}
+    return "sha256:" + hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()
 
 
 def _check_digests(folder: Path, digests: Any) -> None:
