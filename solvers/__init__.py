@@ -27,9 +27,16 @@ def solve(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> Solv
     return solve_pyomo(model, options)
 
 
+def check_available(solver: str) -> None:
+    """Raise :class:`SolverNotAvailable` unless ``solver`` can solve here (HiGHS always can)."""
+    if solver != "highs":
+        from symbiosis.solvers.pyomo_solver import pyomo_solver
+        pyomo_solver(solver)
+
+
 __getattr__ = lazy_names(__name__, {"Violation": "symbiosis.solvers.elastic",
                                     "elastic_violations": "symbiosis.solvers.elastic"})
 
 
-__all__ = ["SolveOptions", "SolveOutcome", "SolverNotAvailable", "Status", "Violation", "elastic_violations",
-           "solve"]
+__all__ = ["SolveOptions", "SolveOutcome", "SolverNotAvailable", "Status", "Violation", "check_available",
+           "elastic_violations", "solve"]

@@ -57,17 +57,23 @@ def _quiet_pyomo() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
+def pyomo_solver(name: str):
+    """Pyomo's solver of that name, or :class:`SolverNotAvailable` saying how to install it."""
     try:
         with _quiet_pyomo():
-            solver = pyo.SolverFactory(options.solver)
+            solver = pyo.SolverFactory(name)
             available = solver is not None and solver.available(exception_flag=False)
     except Exception:
         available = False
     if not available:
-        hint = INSTALL_HINTS.get(options.solver, "install it so that Pyomo finds it on the PATH")
+        hint = INSTALL_HINTS.get(name, "install it so that Pyomo finds it on the PATH")
         raise SolverNotAvailable(
-            f"solver '{options.solver}' is not available: {hint}; or use the default, --solver highs")
+            f"solver '{name}' is not available: {hint}; or use the default, --solver highs")
+    return solver
+
+
+def solve_pyomo(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
+    solver = pyomo_solver(options.solver)
     names = OPTION_NAMES.get(options.solver)
     if names:
         if options.time_limit is not None:

@@ -27,7 +27,7 @@ from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, carries_nothing, evaluate, solution_of
 from symbiosis.results.result import NOT_LINKS, link_identity
 from symbiosis.results.values import fix_integers, relax_size_bounds, stream_values
-from symbiosis.solvers import SolveOptions, SolveOutcome, Status, elastic_violations, solve
+from symbiosis.solvers import SolveOptions, SolveOutcome, Status, check_available, elastic_violations, solve
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
     START_FROM_INTEGERS,
@@ -159,6 +159,7 @@ def optimize(
         The solver's answer breaks a balance or limit when checked against the park data.
     """
     _check_arguments(park, objective, time_limit, gap, threads, fixed_links, emissions_cap, values)
+    check_available(solver)  # before the model is built, not after
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
                          f"was built, not {start!r}")
@@ -288,13 +289,9 @@ def _size_that_fits(park: Park, data: ModelData, check_memory: bool):
     return size
 
 
-def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,
-                     fixed_links: object, emissions_cap: object, values: object) -> None:
-    """Refuse what ``optimize`` cannot mean, before any work: a misspelt objective would
-    otherwise be solved as least cost, a negative or NaN time limit end without an answer."""
-    if not isinstance(park, Park):
-        raise TypeError(f"optimize expects a Park from symbiosis.load_park(path), not {type(park).__name__} "
-                        f"{park!r:.60}")
+def check_goal(objective: object, time_limit: object, gap: object) -> None:
+    """Refuse an objective, time limit or gap that no solve can mean (``optimize`` and every run
+    of a sweep, before any work)."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     if time_limit is not None and (_is_bool(time_limit) or not (
@@ -303,6 +300,16 @@ def _check_arguments(park: object, objective: object, time_limit: object, gap: o
                          f"not {time_limit!r}")
     if _is_bool(gap) or not (isinstance(gap, numbers.Real) and 0 <= gap <= 1):
         raise ValueError(f"gap must be a relative MIP gap between 0 and 1 (0.01 for 1 %), not {gap!r}")
+
+
+def _check_arguments(park: object, objective: object, time_limit: object, gap: object, threads: object,
+                     fixed_links: object, emissions_cap: object, values: object) -> None:
+    """Refuse what ``optimize`` cannot mean, before any work: a misspelt objective would
+    otherwise be solved as least cost, a negative or NaN time limit end without an answer."""
+    if not isinstance(park, Park):
+        raise TypeError(f"optimize expects a Park from symbiosis.load_park(path), not {type(park).__name__} "
+                        f"{park!r:.60}")
+    check_goal(objective, time_limit, gap)
     if threads is not None and not (isinstance(threads, numbers.Integral) and threads >= 1):
         raise ValueError(f"threads must be a whole number >= 1 (or None for the solver's choice), "
                          f"not {threads!r}")

@@ -9,13 +9,14 @@ pair 1 always, pair 2 above 61.3 NOK/t, pair 3 above 172.6 NOK/t. At 0, 100 and 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from analysis_parks import PAIR_CAPITAL, pair_benefit, three_pairs
 from click.testing import CliRunner
-from conftest import write_park
+from conftest import PARKS, write_park
 
 from symbiosis import load_park
 from symbiosis.analysis import expand_grid, grid_values, sweep
@@ -23,6 +24,7 @@ from symbiosis.analysis.sweep import SweepResult, chains_of, run_one
 from symbiosis.cli import cli
 from symbiosis.cli.sweep import parse_grid
 from symbiosis.park import ParkError
+from symbiosis.solvers import SolverNotAvailable
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +246,28 @@ def test_a_range_with_decimal_commas_is_read_as_park_files_read_numbers() -> Non
     assert grid_values("0.1..0.3:0.1") == [0.1, 0.2, 0.3]
     with pytest.raises(ValueError, match="thousands comma"):
         grid_values("1,000..2,000:500")
+
+
+@pytest.mark.parametrize(("arguments", "error", "says"), [
+    # Found by an audit: each started a Dask cluster and returned every run failed, or failed
+    # deep inside pathlib or pandas.
+    ({"time_limit": -1}, ValueError, "time_limit must be a number of seconds >= 0"),
+    ({"gap": 5}, ValueError, "gap must be a relative MIP gap between 0 and 1"),
+    ({"solver": "hihgs"}, SolverNotAvailable, "solver 'hihgs' is not available"),
+    ({"scenarios": "high_carbon_price"}, TypeError, "scenarios must be a list of scenario names"),
+    ({"client": "localhost"}, TypeError, "scheduler='tcp://host:8786'"),
+    ({"grid": ["park.carbon_price"]}, TypeError, "grid must map keys to values or ranges"),
+    ({"park_path": 42}, TypeError, "sweep expects a park folder"),
+])
+def test_a_sweep_refuses_what_no_run_can_mean_before_dask_starts(monkeypatch, arguments, error, says) -> None:
+    import sys
+
+    sweeping = sys.modules[SweepResult.__module__]  # the module (symbiosis.analysis.sweep is the function)
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("the cluster was started")
+
+    monkeypatch.setattr(sweeping, "_Cluster", no_cluster)
+    park = arguments.pop("park_path", str(PARKS / "mo_industripark"))
+    with pytest.raises(error, match=re.escape(says)):
+        sweep(park, **arguments)

@@ -36,7 +36,6 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.analysis.common import KEY_COLUMNS, link_key, records
-from symbiosis.models import OBJECTIVES
 from symbiosis.park import Park
 from symbiosis.results.result import json_value
 from symbiosis.units import UnitProblem, split_number, unit_written
@@ -220,8 +219,7 @@ def sweep(
         Refuse (``ModelTooLarge``, before the cluster starts) a run whose model would not fit
         in memory, as :func:`symbiosis.optimize` does; ``False`` builds it anyway.
     """
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+    _check_sweep(park_path, scenarios, grid, client, objective, solver, time_limit, gap)
     path = str(_folder_of(park_path).resolve())
     if not Path(path).exists():
         raise FileNotFoundError(f"no park at {park_path}")
@@ -242,6 +240,32 @@ def sweep(
         runs[key] = [overrides.get(key) for _, overrides in plan]
     runs = runs[RUN_COLUMNS[:3] + keys + RUN_COLUMNS[3:]]
     return SweepResult(runs=runs, exchanges=_robustness(answers))
+
+
+def _check_sweep(park_path: object, scenarios: object, grid: object, client: object, objective: object,
+                 solver: object, time_limit: object, gap: object) -> None:
+    """Refuse what no run can mean before the cluster starts (found by an audit: a negative time
+    limit or a misspelt solver started Dask and failed every run; a scenario name given as text
+    was split into letters)."""
+    from symbiosis.optimization import check_goal
+    from symbiosis.solvers import check_available
+
+    if not isinstance(park_path, str | Path | Park):
+        raise TypeError(f"sweep expects a park folder (or a Park loaded from one), not "
+                        f"{type(park_path).__name__} {park_path!r:.60}")
+    if isinstance(scenarios, str) or not (scenarios is None or isinstance(scenarios, Sequence)):
+        raise TypeError(f"scenarios must be a list of scenario names, e.g. [{scenarios!r:.40}], not "
+                        f"{type(scenarios).__name__} {scenarios!r:.60}")
+    if grid is not None and not isinstance(grid, Mapping):
+        raise TypeError(f"grid must map keys to values or ranges, e.g. {{'park.carbon_price': "
+                        f"'500..2000:250 NOK/t'}}, not {type(grid).__name__} {grid!r:.60}")
+    if client is not None and not hasattr(client, "nthreads"):
+        raise TypeError(f"client must be a dask.distributed.Client, not {type(client).__name__} "
+                        f"{client!r:.60}; give a scheduler's address as scheduler='tcp://host:8786'")
+    check_goal(objective, time_limit, gap)
+    if not isinstance(solver, str):
+        raise TypeError(f"solver must be a solver's name, such as 'highs', not {solver!r:.60}")
+    check_available(solver)
 
 
 class ShadowedSetting(UserWarning):
