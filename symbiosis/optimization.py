@@ -159,6 +159,10 @@ def optimize(
         The solver's answer breaks a balance or limit when checked against the park data.
     """
     _check_arguments(park, objective, time_limit, gap, threads, fixed_links, emissions_cap, values)
+    flags = {"log": log, "check_memory": check_memory, "keep_on_interrupt": keep_on_interrupt}
+    for name, flag in flags.items():
+        if not _is_bool(flag):  # "no" would count as True
+            raise TypeError(f"{name} must be True or False, not {flag!r:.40}")
     check_available(solver)  # before the model is built, not after
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "

@@ -155,3 +155,18 @@ def test_points_solved_side_by_side_give_the_same_front(park, tmp_path: Path, mo
     overridden = symbiosis.load_park(tmp_path / "pairs", overrides={"park.carbon_price": "30 NOK/t"})
     pareto(overridden, steps=3, workers=2)
     assert pools == [2]  # not reloadable: solved here
+
+
+def test_a_front_of_two_columns_is_drawn_and_other_input_refused() -> None:
+    """Found by an audit: a front of emissions and total_cost alone (which the error message said
+    was enough) raised AttributeError 'step'; a Park raised AttributeError 'columns'."""
+    figure = plot_pareto(pd.DataFrame({"emissions": [4300.0, 3800.0], "total_cost": [268e6, 310e6]}))
+    (front, _) = figure.axes
+    assert [text.get_text() for text in front.texts] == ["0", "1"]
+    with pytest.raises(TypeError, match="plot_pareto takes the frame of symbiosis.pareto"):
+        plot_pareto("front.csv")
+
+
+def test_workers_below_one_are_refused(tmp_path) -> None:
+    with pytest.raises(ValueError, match="workers must be a whole number of processes >= 1"):
+        pareto(symbiosis.load_park(write_park(tmp_path / "park", three_pairs())), steps=3, workers=0)

@@ -25,6 +25,7 @@ from click.testing import CliRunner
 import symbiosis
 from symbiosis.cli import cli
 from symbiosis.results.result import ResultFileError
+from symbiosis.solvers import SolverNotAvailable
 
 # The module (the package's ``symbiosis.optimize`` is the function).
 optimize_module = importlib.import_module("symbiosis.optimization")
@@ -871,6 +872,25 @@ def test_what_optimize_cannot_mean_is_refused_before_any_work(make_park, argumen
     park = existing_pipe_park(make_park)
     with pytest.raises(ValueError, match=says):
         symbiosis.optimize(park, **arguments)
+
+
+@pytest.mark.parametrize(("arguments", "error", "says"), [
+    # Found by an audit: "no" counted as True; a misspelt solver failed only after the build.
+    ({"check_memory": "no"}, TypeError, "check_memory must be True or False"),
+    ({"keep_on_interrupt": "no"}, TypeError, "keep_on_interrupt must be True or False"),
+    ({"log": "yes"}, TypeError, "log must be True or False"),
+    ({"solver": "hihgs"}, SolverNotAvailable, "solver 'hihgs' is not available"),
+])
+def test_optimize_flags_and_solver_are_checked_before_the_build(make_park, monkeypatch, arguments, error,
+                                                                 says) -> None:
+    import symbiosis.optimization as optimization
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the model was built")
+
+    monkeypatch.setattr(optimization, "build_model", no_build)
+    with pytest.raises(error, match=says):
+        symbiosis.optimize(existing_pipe_park(make_park), **arguments)
 
 
 def test_optimize_wants_a_loaded_park(tmp_path) -> None:

@@ -167,12 +167,16 @@ def plot_pareto(frame: pd.DataFrame, *, currency: str | None = None) -> Figure:
     """
     from matplotlib.figure import Figure
 
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"plot_pareto takes the frame of symbiosis.pareto(park), not {type(frame).__name__}")
     missing = {"emissions", "total_cost"} - set(frame.columns)
     if missing:
         raise ValueError("a Pareto frame needs the columns emissions and total_cost; "
                          f"missing {sorted(missing)}")
     currency = currency or str(frame.attrs.get("currency", ""))
     front = frame.dropna(subset=["emissions", "total_cost"]).sort_values("emissions", ascending=False)
+    if "step" not in front.columns:  # a front of two columns: its points numbered from least cost
+        front = front.assign(step=range(len(front)))
     figure = Figure(figsize=(11.0, 4.6))
     cost_ax, mac_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     _draw_front(cost_ax, front, currency)

@@ -40,6 +40,9 @@ def usable_workers(park: Park, workers: int) -> int:
     loaded again from its folder (:func:`reloadable`), and fewer when their models would not fit
     in memory beside this process's own: each worker builds a model of the park, about
     :func:`~symbiosis.memory.memory_needed` of it (a one-step model is small enough to leave out)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a whole number of processes >= 1 (1: none beside this one), "
+                         f"not {workers!r:.40}")
     if workers < 2 or not reloadable(park):
         return 1
     steps = time_steps(park)
