@@ -264,6 +264,15 @@ def test_plots_from_the_api(tmp_path) -> None:
     raufoss = symbiosis.load_park(Path(__file__).parent.parent / "parks" / "raufoss")
     with pytest.raises(ValueError, match="are not in Raufoss industripark: draw the map with the park"):
         result.plot.map(raufoss)
+    # An audit: the figures went through pyplot, which kept every one open (a warning after 20)
+    # and switched a notebook's backend to Agg on import.
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    backend = matplotlib.get_backend()
+    for _ in range(3):
+        result.plot.map(park), result.plot.sankey(), result.plot.savings()
+    assert plt.get_fignums() == [] and matplotlib.get_backend() == backend
 
 
 def test_an_existing_report_is_kept_without_force(tmp_path) -> None:
