@@ -1596,3 +1596,9 @@ def test_a_technology_override_says_what_a_catalogue_entry_keeps(tmp_path: Path,
                                                                   says) -> None:
     folder = _write(tmp_path, technologies=override)
     _check(_one(folder), field=field, says=says)
+
+
+def test_a_scenario_that_is_no_name_is_a_type_error(tmp_path: Path) -> None:
+    """Found by an audit: scenario=3 raised TypeError seven frames deep in pathlib."""
+    with pytest.raises(TypeError, match="scenario is the name of a file in the park's scenarios/ folder"):
+        load_park(_write(tmp_path), scenario=3)

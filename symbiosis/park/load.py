@@ -44,7 +44,7 @@ def park_file(path: str | Path) -> Path:
 def load_park(
     path: str | Path,
     *,
-    scenario: str | None = None,
+    scenario: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> Park:
     """Load and validate a park.
@@ -76,6 +76,9 @@ def load_park(
         raise TypeError(f"overrides' keys are dotted paths in the park file, text such as "
                         f"'park.carbon_price' (as after --set), not {type(not_text[0]).__name__} "
                         f"{not_text[0]!r:.60}")
+    if scenario is not None and not isinstance(scenario, str | Path):
+        raise TypeError(f"scenario is the name of a file in the park's scenarios/ folder (or a path to one), "
+                        f"not {type(scenario).__name__} {scenario!r:.60}")
     overrides = nfc(dict(overrides)) if overrides else overrides
     file = park_file(path)
     folder = file.parent

@@ -123,6 +123,9 @@ class Result:
         What each stream is worth to the park per MWh or t, in each time step (dual prices
         of the balances with the build decisions fixed): for a supply what one more unit
         would save, for a demand what one unit less would save.
+
+    ``result.plot.map(park)``, ``.sankey()``, ``.savings()`` and ``.pareto(front)`` draw it;
+    :meth:`save` and :meth:`load` write and read it back; :meth:`to_dict` is the JSON contract.
     """
 
     exchanges: pd.DataFrame
@@ -304,7 +307,11 @@ class Result:
 
     @classmethod
     def load(cls, folder: str | Path) -> Result:
-        """Read back a result written by :meth:`save`."""
+        """Read back a result written by :meth:`save` (``folder`` or its ``result.json``).
+
+        Raises :class:`ResultFileError`, naming the file, for a folder not as :meth:`save` wrote it:
+        no ``result.json``, a table or figure changed by hand, a table missing or cut short.
+        """
         folder = Path(folder)
         if folder.is_file() and folder.name == "result.json":  # the result's own file: its folder
             folder = folder.parent
