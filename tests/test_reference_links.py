@@ -21,6 +21,7 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 from click.testing import CliRunner
+from conftest import PARKS
 
 import symbiosis
 from symbiosis.cli import cli
@@ -965,3 +966,15 @@ def test_a_demand_the_link_serves_whole_buys_exactly_nothing(make_park) -> None:
     assert routes.loc["boiler", "annual_amount"] == 0.0
     assert routes.loc["boiler", "emissions"] == 0.0
     assert routes.loc["tower", "annual_amount"] == pytest.approx(8760 * (2 - 1 / 0.94))
+
+
+def test_the_candidates_say_the_units_of_their_sizes_and_costs() -> None:
+    """Found by an audit: one candidates table mixes pipes in MW with trucks in t/h, and running
+    costs per MWh with per t, without saying which."""
+    park = symbiosis.load_park(PARKS / "raufoss")
+    table = symbiosis.find_candidates(park).table
+    units = table.groupby("carrier")[["capacity_unit", "amount_unit"]].agg(set)
+    assert units.loc["heat"].tolist() == [{"MW"}, {"MWh"}]
+    assert units.loc["material"].tolist() == [{"t/h"}, {"t"}]
+    result = symbiosis.optimize(park)
+    assert {"capacity_unit", "amount_unit"} <= set(result.candidates.columns)

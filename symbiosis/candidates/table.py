@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
+from symbiosis.park.model import Carrier
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -61,8 +63,13 @@ COLUMNS = tuple(field.name for field in fields(Candidate))
 
 
 def to_table(candidates: list[Candidate]) -> pd.DataFrame:
-    """The candidates as a DataFrame indexed by id (also for an empty list)."""
+    """The candidates as a DataFrame indexed by id (also for an empty list), with the units of
+    their sizes (``capacity_unit``: MW or t/h) and of their per-unit costs (``amount_unit``:
+    running and transport cost per MWh or t), which differ by carrier in one table."""
     frame = pd.DataFrame([asdict(c) for c in candidates], columns=list(COLUMNS))
+    carriers = [Carrier(carrier) for carrier in frame["carrier"]]
+    frame["capacity_unit"] = pd.Series([c.rate_unit for c in carriers], index=frame.index, dtype=object)
+    frame["amount_unit"] = pd.Series([c.annual_unit for c in carriers], index=frame.index, dtype=object)
     return frame.set_index("id", drop=False).rename_axis(None)
 
 
