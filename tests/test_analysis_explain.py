@@ -117,7 +117,9 @@ def test_a_link_that_would_carry_nothing_says_so(tmp_path: Path) -> None:
     folder = write_park(tmp_path / "park", heat_buyers(electric_buyer=True))
     park = symbiosis.load_park(folder)
     to_d = next(c.id for c in symbiosis.find_candidates(park).links if c.to_firm == "d")
-    (row,) = explain(park, links=to_d).itertuples()
+    table = explain(park, links=to_d)
+    assert table["carries_nothing"].dtype == "boolean"  # was object: True/False mixed with NaN
+    (row,) = table.itertuples()
     assert not row.built and row.carries_nothing
     assert row.cost_increase == pytest.approx(0.0943929 * 200_000, rel=1e-5)  # what forcing it costs
     assert math.isnan(row.required_cut)  # no cut will do

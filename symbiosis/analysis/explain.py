@@ -87,7 +87,8 @@ def explain(
         ``share_of_annualised_investment`` (not built: the required cut's share of it), its
         ``saving`` in that answer, ``carries_nothing`` (not built: forced in, it would be built
         empty, so no cut in its fixed cost makes it pay; a cut in its cost per unit moved
-        might), ``other_changes`` and a sentence, ``explanation``.
+        might; pandas' nullable boolean, missing for a built link), ``other_changes`` and a
+        sentence, ``explanation``.
     """
     require_park(park, "explain")
     if isinstance(links, str):  # one id, not its letters
@@ -116,7 +117,10 @@ def explain(
         for count, candidate in enumerate(candidates, start=1):
             say(f"{count} of {len(candidates)}: {candidate['id']} {key_text(link_key(candidate))}")
             rows.append(_explain_one(park, result, candidate, solve))
-    return pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
+    table = pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
+    # True or False for an unbuilt link, missing (pd.NA) for a built one: not objects mixed with NaN
+    table["carries_nothing"] = table["carries_nothing"].astype("boolean")
+    return table
 
 
 # The re-solves are independent: from this many links they may run side by side (``workers``).
