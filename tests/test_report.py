@@ -283,6 +283,8 @@ def test_an_existing_report_is_kept_without_force(tmp_path) -> None:
     refused = runner.invoke(cli, ["report", str(park), "--out", str(out), "--name", "meeting"])
     assert refused.exit_code == 2 and "--force" in refused.output
     assert (out / "meeting" / "report.html").read_bytes() == before
+    log = (out / "symbiosis.log").read_text()
+    assert "already holds a report" in log and "Traceback" not in log  # the caller's mistake, said
     forced = runner.invoke(cli, ["report", str(park), "--out", str(out), "--name", "meeting", "--force"])
     assert forced.exit_code == 0, forced.output
     assert not [p for p in out.iterdir() if p.name.startswith(".meeting")]  # no staging left behind

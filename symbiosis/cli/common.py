@@ -216,6 +216,12 @@ def handle_errors(function: Callable) -> Callable:
     return wrapper
 
 
+# What handle_errors says as the caller's mistake (exit 2): a log file keeps its message, not a
+# traceback (an audit found one in a report folder's symbiosis.log for a report already there).
+USER_MISTAKES = (click.ClickException, ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem, OSError,
+                 sqlite3.DatabaseError, YAMLError, pd.errors.EmptyDataError, pd.errors.ParserError)
+
+
 def fail(message: str, code: int, as_json: bool = False) -> NoReturn:
     """Say ``message`` on stderr (and as JSON on stdout under ``--json``), exit with ``code``."""
     error(message)

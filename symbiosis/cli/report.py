@@ -24,6 +24,7 @@ import pandas as pd
 
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
+    USER_MISTAKES,
     FiniteFloatRange,
     UsageProblem,
     exchanges_text,
@@ -195,7 +196,7 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
                 click.echo(json.dumps({"status": "locked", "exit_code": EXIT_LOCKED, "error": str(exc)}))
             sys.exit(EXIT_LOCKED)
         except Exception as exc:
-            log.error("failed: %s", exc, exc_info=not isinstance(exc, (click.ClickException, UsageProblem)))
+            log.error("failed: %s", exc, exc_info=not isinstance(exc, USER_MISTAKES))
             raise
         log.info("done: %s, status %s, report %s", result.summary.get("park"), result.status, published.html)
     _say(result, published, as_json)
