@@ -36,8 +36,10 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
     if csv_path:
         check_out_file(csv_path, force=force, option="--csv")
     found = find_candidates(loaded)
-    table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left")
-    numbers = ("length", "largest", "fixed investment")
+    table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left",
+                  caption="largest size: the most its two streams allow (with a store beside them); "
+                          "the temperatures may let a heat link carry less", caption_justify="left")
+    numbers = ("length", "largest size", "fixed investment")
     for column in ("id", "from", "to", "carrier", "technology", *numbers, "note"):
         table.add_column(column, justify="right" if column in numbers else "left")
     for c in found.links:
@@ -49,8 +51,8 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
     assets = found.assets_table
     if len(assets):
         stores = Table(title=f"{len(assets)} candidate stores and hub units", title_justify="left")
-        for column in ("id", "site", "stream", "technology", "largest"):
-            stores.add_column(column, justify="right" if column == "largest" else "left")
+        for column in ("id", "site", "stream", "technology", "largest size"):
+            stores.add_column(column, justify="right" if column == "largest size" else "left")
         for row in assets.itertuples():
             stores.add_row(row.id, row.site, row.stream, row.technology,
                            quantity(row.max_capacity, row.capacity_unit))
