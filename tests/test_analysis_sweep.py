@@ -9,7 +9,10 @@ pair 1 always, pair 2 above 61.3 NOK/t, pair 3 above 172.6 NOK/t. At 0, 100 and 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -271,3 +274,34 @@ def test_a_sweep_refuses_what_no_run_can_mean_before_dask_starts(monkeypatch, ar
     park = arguments.pop("park_path", str(PARKS / "mo_industripark"))
     with pytest.raises(error, match=re.escape(says)):
         sweep(park, **arguments)
+
+
+def test_a_grid_of_too_many_runs_is_refused_before_it_is_made(tmp_path: Path) -> None:
+    """Found by an audit: two ranges of 10,000 values made 10^8 runs, and the command's memory
+    ran away before any run started; now the count is said first and too many refused."""
+    park = str(PARKS / "mo_industripark")
+    with pytest.raises(ValueError, match=r"the grid makes 100,000,000 runs \(10,000 \(park.carbon_price\)"):
+        expand_grid(park, {"park.carbon_price": "1..10000:1 NOK/t", "park.routing_factor": "1..10000:1"})
+    refused = CliRunner().invoke(cli, ["sweep", park, "--set", "park.carbon_price=1..10000:1",
+                                       "--set", "park.routing_factor=1..10000:1"])
+    assert refused.exit_code == 2 and "more than 10,000: take larger steps" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_a_failed_run_built_no_count_of_exchanges() -> None:
+    """A failed run's exchanges were 0, so an average over the runs counted it as nothing built."""
+    sweeping = sys.modules[SweepResult.__module__]
+    assert sweeping._failed(None, {}, "broken")["row"]["exchanges"] is None
+
+
+def test_the_sweeps_files_are_readable_as_optimizes_are(tmp_path: Path) -> None:
+    """Found by an audit: the sweep's tables were written -rw------- (a temporary file's mode),
+    beside optimize's -rw-r--r--: colleagues sharing the folder could not read them."""
+    from symbiosis.results.result import atomic_write
+
+    before = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "runs.csv", lambda path: Path(path).write_text("run\n"))
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "runs.csv").stat().st_mode) == 0o644

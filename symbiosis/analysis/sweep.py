@@ -25,6 +25,7 @@ message; the others go on.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -155,10 +156,21 @@ def park_unit(park_path: str | Path, key: str) -> str | None:
     return (unit_written(node) or None) if isinstance(node, str) else None
 
 
+MAX_RUNS = 10_000
+"""Most runs one sweep's grid may make (before its scenarios multiply them): a grid of two ranges
+of 10,000 values was 10^8 runs, and the command's memory ran away before any started (an audit)."""
+
+
 def expand_grid(park_path: str | Path, grid: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """Every combination of the grid's values (one empty combination for no grid)."""
+    """Every combination of the grid's values (one empty combination for no grid); more than
+    :data:`MAX_RUNS` combinations are refused before they are made."""
     keys = list(grid or {})
     choices = [grid_values(grid[key], unit_of=park_unit(park_path, key)) for key in keys]  # type: ignore[index]
+    runs = math.prod(len(values) for values in choices)
+    if runs > MAX_RUNS:
+        sizes = " x ".join(f"{len(values):,} ({key})" for key, values in zip(keys, choices, strict=True))
+        raise ValueError(f"the grid makes {runs:,} runs ({sizes}), more than {MAX_RUNS:,}: take larger "
+                         "steps, or split the sweep")
     return [dict(zip(keys, combination, strict=True)) for combination in itertools.product(*choices)]
 
 
@@ -396,7 +408,7 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
            "status": result.status, "error": "" if result.has_solution else why,
            **{key: json_value(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
                                                  "co2_avoided", "investment", "gap", "bound")},
-           "exchanges": len(proposed), "start": s.get("start_source", ""),
+           "exchanges": len(proposed) if result.has_solution else None, "start": s.get("start_source", ""),
            "solve_s": json_value(s.get("solve_s"))}
     exchanges = records(proposed[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
         if result.has_solution else []
@@ -407,8 +419,8 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
 def _failed(scenario: str | None, overrides: dict[str, Any], message: str) -> dict[str, Any]:
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides), "status": "failed",
            "error": message, "total_cost": None, "baseline_cost": None, "saving": None, "emissions": None,
-           "co2_avoided": None, "investment": None, "gap": None, "bound": None, "exchanges": 0, "start": "",
-           "solve_s": None}
+           "co2_avoided": None, "investment": None, "gap": None, "bound": None, "exchanges": None,
+           "start": "", "solve_s": None}
     return {"row": row, "exchanges": [], "solved": False}
 
 

@@ -11,12 +11,20 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from symbiosis.analysis.sweep import RANGE, ShadowedSetting, SweepResult, grid_values, shadowed_settings
+from symbiosis.analysis.sweep import (
+    RANGE,
+    ShadowedSetting,
+    SweepResult,
+    expand_grid,
+    grid_values,
+    shadowed_settings,
+)
 from symbiosis.analysis.sweep import sweep as run_sweep
 from symbiosis.cli.analysis_common import echo_json, json_option, money, percent, show_table, text, tonnes
 from symbiosis.cli.common import (
     EXIT_NO_SOLUTION,
     FiniteFloatRange,
+    UsageProblem,
     check_out_folder,
     handle_errors,
     park_argument,
@@ -65,6 +73,11 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
     chosen: list[str | None] = [*([None] if base or not scenarios else []), *scenarios]
     for message in shadowed_settings(park, chosen, grid):  # said here, before the runs
         stderr.print(f"note: {message}", highlight=False, markup=False)
+    try:
+        runs = len(chosen) * len(expand_grid(park, grid))
+    except ValueError as exc:  # a grid of more runs than a sweep makes
+        raise UsageProblem(str(exc)) from None
+    stderr.print(f"{runs:,} runs", highlight=False, markup=False)
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     # A bar on a terminal; to a file or pipe (cron), one plain line as each run ends.

@@ -452,6 +452,11 @@ def atomic_write(path: str | Path, write) -> None:
     os.close(handle)
     try:
         write(temporary)
+        # mkstemp makes the file readable by its owner alone; a file written in place would
+        # follow the umask (an audit: a sweep's tables were -rw------- beside optimize's -rw-r--r--)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
