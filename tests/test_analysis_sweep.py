@@ -305,3 +305,15 @@ def test_the_sweeps_files_are_readable_as_optimizes_are(tmp_path: Path) -> None:
     finally:
         os.umask(before)
     assert stat.S_IMODE((tmp_path / "runs.csv").stat().st_mode) == 0o644
+
+
+def test_a_range_without_a_unit_on_a_percentage_is_shares_as_a_single_value_is() -> None:
+    """Found by an audit: '0.05..0.08:0.01' on Mo's 'discount_rate: 7 %' kept the park's '%' and
+    ran 0.05 % to 0.08 %, where '--set park.discount_rate=0.05' is 5 %. Bare numbers are shares
+    everywhere; other units are still kept ('500..1000:500' on a carbon price in NOK/t)."""
+    park = str(PARKS / "mo_industripark")
+    assert expand_grid(park, {"park.discount_rate": "0.05..0.06:0.01"}) == [
+        {"park.discount_rate": 0.05}, {"park.discount_rate": 0.06}]
+    assert expand_grid(park, {"park.discount_rate": "5..6:1 %"}) == [
+        {"park.discount_rate": "5 %"}, {"park.discount_rate": "6 %"}]
+    assert expand_grid(park, {"park.carbon_price": "500..1000:500"})[1] == {"park.carbon_price": "1000 NOK/t"}
