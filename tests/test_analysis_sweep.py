@@ -84,6 +84,12 @@ def test_a_sweep_of_carbon_prices_with_a_failing_run(client, folder: Path) -> No
     assert list(broken["status"]) == ["failed"]
     assert all("carbon_price" in error for error in broken["error"])
     assert len(result.failed) == 1
+    # An audit: the files did not say which exchanges each run built, nor of what park and currency.
+    assert [built.count(" -> ") for built in base["built"]] == [1, 2, 3]
+    assert base["built"].iloc[0].startswith("s1.") and broken["built"].isna().all()
+    about = result.to_dict()
+    assert about["currency"] == "NOK" and about["grid"] == {"park.carbon_price": str(prices)}
+    assert about["objective"] == "cost" and about["scenarios"] == [""]
 
     exchanges = result.exchanges
     assert list(exchanges["from_firm"]) == ["s1", "s2", "s3"]

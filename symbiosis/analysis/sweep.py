@@ -29,20 +29,20 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from symbiosis.analysis.common import KEY_COLUMNS, link_key, records
+from symbiosis.analysis.common import KEY_COLUMNS, key_text, link_key, records
 from symbiosis.park import Park
 from symbiosis.results.result import json_value
 from symbiosis.units import UnitProblem, split_number, unit_written
 
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
-               "co2_avoided", "investment", "gap", "bound", "exchanges", "start", "solve_s", "error"]
+               "co2_avoided", "investment", "gap", "bound", "exchanges", "built", "start", "solve_s", "error"]
 EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "saving_min", "saving_max",
                     "capacity_min", "capacity_max", "capacity_unit"]
 NUMBER = r"[-+]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][-+]?\d+)?"  # a decimal point or comma, as in park files
@@ -66,7 +66,8 @@ class SweepResult:
         (``key=value; ...``), one column per grid key, ``status`` (the solver's, or ``failed``),
         ``total_cost``, ``baseline_cost``, ``saving``, ``emissions``, ``co2_avoided``,
         ``investment``, ``exchanges`` (how many proposed: links running today are not
-        counted, nor listed in ``exchanges`` below), ``start`` (``design`` when the run
+        counted, nor listed in ``exchanges`` below), ``built`` (those proposed exchanges,
+        ``from.stream -> to.stream (technology)`` joined by ``; ``), ``start`` (``design`` when the run
         started from its neighbour's design, ``relaxation`` or '' otherwise), ``solve_s``
         (seconds in the solver) and ``error`` (for a run without a solution: why, as
         ``optimize`` explains it, such as the rule or balance that makes the park infeasible).
@@ -74,10 +75,14 @@ class SweepResult:
         One row an exchange built in at least one run (by from, to and technology):
         ``built_in`` runs of ``runs`` with a solution, ``robustness`` (the share), the least and
         largest ``saving`` and ``capacity`` where it is built; most robust first.
+    about
+        What was swept: ``park``, ``currency``, ``objective``, ``solver``, ``time_limit``,
+        ``gap``, ``scenarios`` and ``grid``.
     """
 
     runs: pd.DataFrame
     exchanges: pd.DataFrame
+    about: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> pd.DataFrame:
@@ -85,7 +90,9 @@ class SweepResult:
         return self.runs[~self.runs["status"].isin(["optimal", "time_limit"]) | self.runs["saving"].isna()]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"runs": records(self.runs), "exchanges": records(self.exchanges)}
+        return {**{key: json_value(value) if not isinstance(value, list | dict) else value
+                   for key, value in self.about.items()},
+                "runs": records(self.runs), "exchanges": records(self.exchanges)}
 
     def __repr__(self) -> str:
         ok = len(self.runs) - len(self.failed)
@@ -240,7 +247,7 @@ def sweep(
         raise FileNotFoundError(f"no park at {park_path}")
     combinations = expand_grid(path, grid)
     chosen = list(scenarios) if scenarios else [None]
-    check_plan(path, chosen, combinations, check_memory=check_memory)
+    park = check_plan(path, chosen, combinations, check_memory=check_memory)
     for message in shadowed_settings(path, chosen, grid):
         warnings.warn(message, ShadowedSetting, stacklevel=2)
     plan = [(scenario, overrides) for scenario in chosen for overrides in combinations]
@@ -254,7 +261,10 @@ def sweep(
     for key in keys:
         runs[key] = [overrides.get(key) for _, overrides in plan]
     runs = runs[RUN_COLUMNS[:3] + keys + RUN_COLUMNS[3:]]
-    return SweepResult(runs=runs, exchanges=_robustness(answers))
+    about = {"park": park.name, "currency": park.currency, "objective": objective, "solver": solver,
+             "time_limit": time_limit, "gap": gap, "scenarios": [name or "" for name in chosen],
+             "grid": {key: str(value) for key, value in (grid or {}).items()}}
+    return SweepResult(runs=runs, exchanges=_robustness(answers), about=about)
 
 
 def _check_sweep(park_path: object, scenarios: object, grid: object, client: object, objective: object,
@@ -309,22 +319,25 @@ def shadowed_settings(path: str | Path, scenarios: Sequence[str | None], grid: d
 
 
 def check_plan(path: str, scenarios: Sequence[str | None], combinations: Sequence[dict[str, Any]], *,
-               check_memory: bool = True) -> None:
+               check_memory: bool = True) -> Park:
     """Load the park with each scenario at the grid's first and last combination before any
     run: a misspelt key, a wrong unit or a missing scenario raises its ``ParkError`` here, not as
     a failed row in every run after the cluster has started. So does a model too large for
     memory (``ModelTooLarge``), checked at those ends and at the first combination of each time
-    resolution the grid sweeps."""
+    resolution the grid sweeps. The first park loaded is returned (its name and currency)."""
     from symbiosis.optimization import check_memory_of
     from symbiosis.park import load_park
 
     ends = [combinations[0], combinations[-1]] if len(combinations) > 1 else list(combinations)
     times = {str(overrides.get("park.time")): overrides for overrides in reversed(combinations)}
+    first = None
     for scenario in scenarios:
         for overrides in [*ends, *times.values()]:
             park = load_park(path, scenario=scenario, overrides=overrides)
+            first = first or park
             if check_memory:
                 check_memory_of(park)
+    return first
 
 
 class _Cluster:
@@ -411,7 +424,9 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
            "status": result.status, "error": "" if result.has_solution else why,
            **{key: json_value(s.get(key)) for key in ("total_cost", "baseline_cost", "saving", "emissions",
                                                  "co2_avoided", "investment", "gap", "bound")},
-           "exchanges": len(proposed) if result.has_solution else None, "start": s.get("start_source", ""),
+           "exchanges": len(proposed) if result.has_solution else None,
+           "built": "; ".join(key_text(link_key(row)) for _, row in proposed.iterrows())
+           if result.has_solution else None, "start": s.get("start_source", ""),
            "solve_s": json_value(s.get("solve_s"))}
     exchanges = records(proposed[[*KEY_COLUMNS, "carrier", "saving", "capacity", "capacity_unit"]]) \
         if result.has_solution else []
@@ -423,7 +438,7 @@ def _failed(scenario: str | None, overrides: dict[str, Any], message: str) -> di
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides), "status": "failed",
            "error": message, "total_cost": None, "baseline_cost": None, "saving": None, "emissions": None,
            "co2_avoided": None, "investment": None, "gap": None, "bound": None, "exchanges": None,
-           "start": "", "solve_s": None}
+           "built": None, "start": "", "solve_s": None}
     return {"row": row, "exchanges": [], "solved": False}
 
 

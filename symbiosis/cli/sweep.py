@@ -147,7 +147,8 @@ def _show(result: SweepResult, keys: list[str]) -> None:
                       ("status", "status", text), ("total_cost", "total cost", cash),
                       ("saving", "saving", cash), ("emissions", "emissions t/yr", tonnes),
                       ("gap", "gap", percent), ("exchanges", "exchanges", text), ("error", "error", text)],
-               title=f"{len(runs)} runs, {len(result.failed)} failed (money in the park's currency per year)")
+               title=f"{len(runs)} runs, {len(result.failed)} failed (money in "
+                     f"{result.about.get('currency', 'the park currency')} per year)")
     if len(result.exchanges):
         show_table(result.exchanges, [
             ("from_firm", "from", text), ("from_stream", "stream", text), ("to_firm", "to", text),
