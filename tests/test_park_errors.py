@@ -949,6 +949,7 @@ def test_what_a_scenario_or_set_wrote_is_blamed_on_it(tmp_path: Path) -> None:
     assert (Path(problem.file).name, problem.line, problem.field) == ("seg.yaml", 2, "park.time.typical_days")
     problem = _one(folder, overrides={"park.carbon_price.value": 5})
     assert (problem.file, problem.field) == ("override park.carbon_price.value", "park.carbon_price")
+    assert "write e.g. '900 NOK/t'" in problem.hint  # the field's own example, not '12 GWh/year'
 
 
 def test_a_scenario_giving_a_capacity_rate_is_told_to_empty_the_amount(tmp_path: Path) -> None:

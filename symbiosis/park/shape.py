@@ -139,6 +139,20 @@ def _close_key(loc: tuple) -> str | None:
     return close[0] if close else None
 
 
+# An example of the quantities most often written, as the park file contract writes them (DESIGN
+# section 2): a mapping or list where one belongs is told what to write there, not three others
+# (an audit: a carbon price was told '12 GWh/year').
+_EXAMPLES = {
+    "carbon_price": "900 NOK/t", "discount_rate": "7 %", "temperature": "85 degC",
+    "target_temperature": "60 degC", "amount": "12 GWh/year", "heat_capacity_rate": "100 kW/K",
+    "price": "0.55 NOK/kWh", "emissions": "0.23 kg/kWh", "capacity": "5 MW", "pressure": "30 bar",
+    "purity": "99.9 %", "max_share": "30 %", "lifetime": "30 year", "min_approach": "10 K",
+    "investment": "100000 EUR", "investment_per_capacity": "100000 EUR/MW",
+    "investment_per_length": "9000 NOK/m", "fixed_om": "2 %", "running_cost": "5 NOK/MWh",
+    "loss_per_km": "1 %", "max_distance": "5 km", "min_capacity": "0.1 MW", "x": "1200 m", "y": "300 m",
+}
+
+
 def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
     file, line = locate(loc)
     kind, key = error["type"], loc[-1] if loc else ""
@@ -165,8 +179,10 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
     if kind == "list_type":
         return problem(value_words(value), f"a list{words}", "write [a, b] or one '- item' per line")
     if info is not None and _is_quantity(info.annotation):
+        example = _EXAMPLES.get(str(key))
+        examples = f"'{example}'" if example else "'12 GWh/year', '85 degC' or '30 %'"
         return problem(value_words(value), f"one number with its unit{words}",
-                       "write e.g. '12 GWh/year', '85 degC' or '30 %' on the same line as the key")
+                       f"write e.g. {examples} on the same line as the key")
     bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
     if kind in bounds:
         limit = next(iter(error.get("ctx", {}).values()), "")
