@@ -202,7 +202,6 @@ def _degc(kelvin: float) -> str:
     return f"{round(kelvin - 273.15, 2):g} degC"
 
 
-
 def _ends_it_may_mean(firms: dict[str, Firm], firm_id: str, direction: str,
                       tech: Technology | None) -> list[str]:
     """The streams an unknown end of an existing link may mean: of its direction (and of the
@@ -210,6 +209,7 @@ def _ends_it_may_mean(firms: dict[str, Firm], firm_id: str, direction: str,
     ends = [s for f in firms.values() for s in f.streams if s.direction == direction]
     ends = [s for s in ends if tech is None or s.carrier == tech.carrier] or ends
     return [s.key for s in ([s for s in ends if s.firm == firm_id] or ends)]
+
 
 def check_partners_of_existing(reader: Reader, existing: tuple[ExistingLink, ...],
                                firms: dict[str, Firm]) -> None:

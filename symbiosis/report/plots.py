@@ -28,8 +28,8 @@ from matplotlib.patches import FancyArrowPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter
 
-from symbiosis.report.numbers import number, share  # noqa: E402
-from symbiosis.results.result import NOT_LINKS  # noqa: E402
+from symbiosis.report.numbers import number, share
+from symbiosis.results.result import NOT_LINKS
 
 if TYPE_CHECKING:
     from symbiosis.park import Park
@@ -62,15 +62,15 @@ def links_of(exchanges: pd.DataFrame) -> pd.DataFrame:
     return exchanges[~exchanges["kind"].isin(NOT_LINKS)]
 
 
-
 def _figure(**size: Any) -> Figure:
     """A figure on its own Agg canvas (it measures text for the labels' layout), outside pyplot."""
     figure = Figure(**size)
     FigureCanvasAgg(figure)
     return figure
 
+
 def figure_png(figure: Figure, *, dpi: int = 150) -> bytes:
-    """The figure as PNG bytes (closed afterwards)."""
+    """The figure as PNG bytes."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     return buffer.getvalue()
