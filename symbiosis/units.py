@@ -392,7 +392,6 @@ def _to_currency(quantity: pint.Quantity, currency: str, rates: dict[str, float]
     return quantity
 
 
-_CAPACITANCE = {"[current]": 2, "[time]": 4, "[mass]": -1, "[length]": -2}
 _DIMENSIONS = {
     (("[length]", 2), ("[mass]", 1), ("[time]", -3)): "a power (energy per time)",
     (("[length]", 2), ("[mass]", 1), ("[time]", -2)): "an energy",
@@ -410,6 +409,7 @@ _DIMENSIONS = {
     (("[time]", -1),): "a share per time",
     (("[length]", -1),): "a share per length",
     (("[current]", 1), ("[time]", 1)): "an electric charge",
+    (("[current]", 2), ("[length]", -2), ("[mass]", -1), ("[time]", 4)): "a capacitance (F is the farad)",
     (("[length]", -2), ("[time]", 2)): "a mass per energy",  # kg/kWh
     (("[length]", -1), ("[mass]", 1)): "a mass per length",
     (("[length]", -3), ("[mass]", 1)): "a mass per volume",
@@ -434,8 +434,6 @@ def _describe(quantity: pint.Quantity) -> str:
         per = _DIMENSIONS.get(tuple(sorted((key, power) for key, power in once.items() if power)))
         if per:
             return f"{per} per time"
-    if dims == _CAPACITANCE:
-        return "a capacitance (F is the farad)"
     if list(money.values()) == [1]:
         if not rest:
             return "an amount of money"
