@@ -40,7 +40,7 @@ from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import ParkError, load_park
 from symbiosis.park.model import Park
 from symbiosis.report.history import History, default_path, overrides_text
-from symbiosis.report.inputs import NotOfThisResult, check_front, check_why
+from symbiosis.report.inputs import NotOfThisResult
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, tonnes
 from symbiosis.report.publishing import existing_files, publish
@@ -233,17 +233,15 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
             result = run_optimize(loaded, objective=objective, solver=solver, time_limit=time_limit, gap=gap,
                                   threads=threads, progress=progress, check_memory=check_memory)
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
-    for table, option, written_by, check in (
-            (pareto, "--pareto", "symbiosis pareto PARK --out DIR", check_front),
-            (why, "--why", "symbiosis explain PARK --out CSV", check_why)):
-        try:
-            if table is not None:
-                check(table, result)
-        except NotOfThisResult as exc:
-            raise UsageProblem(f"{option} {table.attrs.get('path', '')} was made for other park data: {exc}. "
-                               f"Write it again with `{written_by}` on this park, with the same --scenario "
-                               "and --set") from None
-    published = publish(result, loaded, folder, history=store, name=name, force=force, pareto=pareto, why=why)
+    try:
+        published = publish(result, loaded, folder, history=store, name=name, force=force, pareto=pareto,
+                            why=why)
+    except NotOfThisResult as exc:  # refused before anything is written
+        table, written_by = {"pareto": (pareto, "symbiosis pareto PARK --out DIR"),
+                             "why": (why, "symbiosis explain PARK --out CSV")}[exc.table]
+        raise UsageProblem(f"--{exc.table} {table.attrs.get('path', '')} was made for other park data: "
+                           f"{exc}. Write it again with `{written_by}` on this park, with the same "
+                           "--scenario and --set") from None
     return result, published
 
 

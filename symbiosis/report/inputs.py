@@ -18,7 +18,12 @@ own, equal to the result within their gaps, not a 5 % apart."""
 
 
 class NotOfThisResult(ValueError):
-    """A table given to the report was made for other park data than its result."""
+    """A table given to the report (``table``: ``pareto`` or ``why``) was made for other park data
+    than its result."""
+
+    def __init__(self, table: str, problem: str) -> None:
+        super().__init__(problem)
+        self.table = table
 
 
 def check_why(why: pd.DataFrame, result: Result) -> None:
@@ -30,14 +35,14 @@ def check_why(why: pd.DataFrame, result: Result) -> None:
         link = (f"{row.id} {row.from_firm}.{row.from_stream} -> {row.to_firm}.{row.to_stream} "
                 f"({row.technology})")
         if row.id not in candidates.index:
-            raise NotOfThisResult(f"{link} is no candidate of this park")
+            raise NotOfThisResult("why", f"{link} is no candidate of this park")
         here = candidates.loc[row.id]
         if [str(getattr(row, key)) for key in ends] != [str(here[key]) for key in ends]:
-            raise NotOfThisResult(f"{link} is {row.id} {here['from_firm']}.{here['from_stream']} -> "
-                                  f"{here['to_firm']}.{here['to_stream']} ({here['technology']}) here")
+            ours = f"{here['from_firm']}.{here['from_stream']} -> {here['to_firm']}.{here['to_stream']}"
+            raise NotOfThisResult("why", f"{link} is {row.id} {ours} ({here['technology']}) here")
         if _flag(row.built) != bool(here["built"]):
-            raise NotOfThisResult(f"{link} is {'built' if _flag(row.built) else 'not built'} there and "
-                                  f"{'built' if here['built'] else 'not built'} in this result")
+            raise NotOfThisResult("why", f"{link} is {_built(_flag(row.built))} there and "
+                                  f"{_built(bool(here['built']))} in this result")
 
 
 def check_front(front: pd.DataFrame, result: Result) -> None:
@@ -51,10 +56,14 @@ def check_front(front: pd.DataFrame, result: Result) -> None:
     cost = float(result.total_cost)
     if not math.isclose(float(end["total_cost"]), cost, rel_tol=FRONT_TOLERANCE):
         which = "least-emissions" if by_emissions else "least-cost"
-        raise NotOfThisResult(f"the front's {which} point costs {end['total_cost']:,.0f} a year, this "
-                              f"result {cost:,.0f}: more than {FRONT_TOLERANCE:.0%} apart")
+        raise NotOfThisResult("pareto", f"the front's {which} point costs {end['total_cost']:,.0f} a year, "
+                              f"this result {cost:,.0f}: more than {FRONT_TOLERANCE:.0%} apart")
 
 
 def _flag(value: object) -> bool:
     """A ``built`` cell as CSV gives it back: True/False, or their text."""
     return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def _built(built: bool) -> str:
+    return "built" if built else "not built"
