@@ -335,29 +335,28 @@ def _mapping_over_a_value(scenario: Any, park: Any, loc: tuple) -> bool:
     return deepest < len(loc) and _is_mapping(scenario, reached) and not _is_mapping(park, reached)
 
 
-def _is_mapping(data: Any, loc: tuple) -> bool:
-    for key in loc:
-        present, data = child(data, key)
+def _reach(data: Any, loc: tuple) -> tuple[int, Any]:
+    """How many leading keys of ``loc`` the document has, and the value the last of them holds."""
+    for depth, key in enumerate(loc):
+        present, value = child(data, key)
         if not present:
-            return False
-    return isinstance(data, dict)
+            return depth, data
+        data = value
+    return len(loc), data
+
+
+def _is_mapping(data: Any, loc: tuple) -> bool:
+    depth, value = _reach(data, loc)
+    return depth == len(loc) and isinstance(value, dict)
 
 
 def _depth(data: Any, loc: tuple) -> int:
     """How many leading keys of ``loc`` the document has."""
-    for depth, key in enumerate(loc):
-        present, data = child(data, key)
-        if not present:
-            return depth
-    return len(loc)
+    return _reach(data, loc)[0]
 
 
 def _has(data: Any, loc: tuple) -> bool:
-    for key in loc:
-        present, data = child(data, key)
-        if not present:
-            return False
-    return bool(loc)
+    return bool(loc) and _depth(data, loc) == len(loc)
 
 
 def _checked_catalogue() -> dict[str, dict[str, Any]]:
