@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 # does not pay about 2.5 s for Pyomo, pandas and matplotlib.
 _HOME = {
     "Candidates": "symbiosis.candidates", "find_candidates": "symbiosis.candidates",
+    "candidates_between": "symbiosis.candidates",
     "Park": "symbiosis.park", "ParkError": "symbiosis.park", "load_park": "symbiosis.park",
     "Result": "symbiosis.results",
     "optimize": "symbiosis.optimization",
@@ -27,12 +28,13 @@ _HOME = {
     "partner_risk": "symbiosis.analysis", "plot_pareto": "symbiosis.analysis", "sweep": "symbiosis.analysis",
 }
 
-__all__ = ["Candidates", "Park", "ParkError", "Result", "__version__", "explain", "fair_shares",
-           "find_candidates", "load_park", "optimize", "pareto", "partner_risk", "plot_pareto", "sweep"]
+__all__ = ["Candidates", "Park", "ParkError", "Result", "__version__", "candidates_between", "explain",
+           "fair_shares", "find_candidates", "load_park", "optimize", "pareto", "partner_risk", "plot_pareto",
+           "sweep"]
 
 if TYPE_CHECKING:
     from symbiosis.analysis import explain, fair_shares, pareto, partner_risk, plot_pareto, sweep
-    from symbiosis.candidates import Candidates, find_candidates
+    from symbiosis.candidates import Candidates, candidates_between, find_candidates
     from symbiosis.optimization import optimize
     from symbiosis.park import Park, ParkError, load_park
     from symbiosis.results import Result

@@ -17,6 +17,7 @@ from symbiosis.candidates.assets import (
     converter_candidates,
     storage_candidates,
 )
+from symbiosis.candidates.between import candidates_between
 from symbiosis.candidates.gases import gas_candidates
 from symbiosis.candidates.heat import heat_candidates
 from symbiosis.candidates.materials import material_candidates
@@ -116,4 +117,4 @@ def _mark_existing(park: Park, found: list[Candidate]) -> list[Candidate]:
 
 
 __all__ = ["COLUMNS", "Candidate", "Candidates", "ConverterCandidate", "StorageCandidate",
-           "investment_at", "find_candidates"]
+           "candidates_between", "investment_at", "find_candidates"]

@@ -8,10 +8,10 @@ proposed: an unknown purity is not assumed to be good enough.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
-from symbiosis.candidates.pairs import make_candidate, pairs, technologies
-from symbiosis.candidates.table import Candidate
+from symbiosis.candidates.pairs import Reject, make_candidate, pairs, technologies
+from symbiosis.candidates.table import Candidate, fmt_temperature
 from symbiosis.park import Park, Stream
 
 CARRIERS = ("steam", "hydrogen", "oxygen", "electricity")
@@ -30,13 +30,28 @@ def compatible(supply: Stream, demand: Stream) -> bool:
             and _meets(supply.temperature, demand.temperature))
 
 
-def gas_candidates(park: Park) -> Iterator[Candidate]:
+def unmet(supply: Stream, demand: Stream) -> str:
+    """Which requirement of the demand the supply does not meet ('' if it meets them all)."""
+    checks = (("pressure", supply.pressure, demand.pressure, lambda v: f"{v:g} bar"),
+              ("purity", supply.purity, demand.purity, lambda v: f"{v * 100:.4g} %"),
+              ("temperature", supply.temperature, demand.temperature, fmt_temperature))
+    for field, supplied, required, shown in checks:
+        if not _meets(supplied, required):
+            given = "does not state it" if supplied is None else f"has {shown(supplied)}"
+            return f"the demand asks for {field} {shown(required)} or more; the supply {given}"
+    return ""
+
+
+def gas_candidates(park: Park, *, only: Collection[str] | None = None,
+                   reject: Reject | None = None) -> Iterator[Candidate]:
     for carrier in CARRIERS:
         techs = technologies(park, carrier, "link")
-        for pair in pairs(park, {carrier}):
+        for pair in pairs(park, {carrier}, only=only, reject=reject):
             if not compatible(pair.supply, pair.demand):
+                if reject is not None:
+                    reject(pair.supply, pair.demand, "", unmet(pair.supply, pair.demand))
                 continue
             for tech in techs:
-                candidate = make_candidate(park, pair, tech)
+                candidate = make_candidate(park, pair, tech, reject=reject)
                 if candidate is not None:
                     yield candidate

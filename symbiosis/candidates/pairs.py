@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams, sites
 from symbiosis.park import Park, Stream, Technology, straight_distance
 from symbiosis.park.exchange import firms_allow
+from symbiosis.park.model import Rules
 
 
 @dataclass(frozen=True)
@@ -21,27 +22,59 @@ class Pair:
     length_km: float
 
 
-def pairs(park: Park, carriers: set[str], *, same_carrier: bool = True) -> Iterator[Pair]:
-    """Every supply-demand pair of these carriers that the firms' rules allow.
+# Told why a supply and a demand get no candidate link: (supply, demand, technology name, or ''
+# where no technology could help, reason). ``find_candidates`` passes none: no reason is written
+# unless asked for (``candidates_between``).
+Reject = Callable[[Stream, Stream, str, str], None]
+
+
+def pairs(park: Park, carriers: set[str], *, only: Collection[str] | None = None,
+          reject: Reject | None = None) -> Iterator[Pair]:
+    """Every supply-demand pair of these carriers that the firms' rules allow (of the streams
+    keyed ``firm.stream`` in ``only``, when given).
 
     Links join different firms, or streams of one firm when ``internal_links`` is on;
     ``exclude_partners`` works either way; ``keep_current`` streams take no links.
     """
     internal = park.settings.internal_links
     places = sites(park)
-    streams = [s for s in all_streams(park) if s.carrier in carriers and not s.keep_current]
-    supplies = [s for s in streams if s.is_supply and s.amount > 0]
-    demands = [s for s in streams if not s.is_supply and s.amount > 0]
+    streams = [s for s in all_streams(park) if s.carrier in carriers and (only is None or s.key in only)]
+    if reject is None:
+        streams = [s for s in streams if not s.keep_current and s.amount > 0]
+    supplies = [s for s in streams if s.is_supply]
+    demands = [s for s in streams if not s.is_supply]
     for supply in supplies:
         giver = places[supply.firm]
         for demand in demands:
-            if same_carrier and supply.carrier != demand.carrier:
+            if supply.carrier != demand.carrier:
                 continue
             taker = places[demand.firm]
-            if not firms_allow(supply, demand, giver.rules, taker.rules, internal=internal):
+            if reject is not None:
+                reason = _left_out(supply, demand, giver.rules, taker.rules, internal)
+                if reason:
+                    reject(supply, demand, "", reason)
+                    continue
+            elif not firms_allow(supply, demand, giver.rules, taker.rules, internal=internal):
                 continue
             length = straight_distance(giver.location, taker.location) * park.settings.routing_factor
             yield Pair(supply, demand, length)
+
+
+def _left_out(supply: Stream, demand: Stream, giver: Rules, taker: Rules, internal: bool) -> str:
+    """Why the streams or the firms' rules keep the pair from any link ('' if they do not)."""
+    for stream in (supply, demand):
+        if stream.keep_current:
+            return f"{stream.key} keeps its current {stream.direction} (keep_current: true)"
+        if stream.amount <= 0:
+            return f"{stream.key} has amount 0"
+    if firms_allow(supply, demand, giver, taker, internal=internal):
+        return ""
+    if supply.firm == demand.firm:
+        return (f"both streams are {supply.firm}'s and the park's settings.internal_links is off "
+                "(links join different firms)")
+    excluder, excluded = ((supply.firm, demand.firm) if demand.firm in giver.exclude_partners
+                          else (demand.firm, supply.firm))
+    return f"{excluder} lists {excluded} under rules.exclude_partners"
 
 
 def technologies(park: Park, carrier: str, kind: str) -> list[Technology]:
@@ -105,13 +138,24 @@ def make_candidate(
     max_share: float = 1.0,
     cop: float = math.nan,
     note: str = "",
+    reject: Reject | None = None,
 ) -> Candidate | None:
-    """Price and bound one link, or None when it is too long or would deliver nothing."""
+    """Price and bound one link, or None when it is too long or would deliver nothing (and
+    ``reject`` is told which)."""
     length = pair.length_km
     if length > tech.max_distance:
+        if reject is not None:
+            reject(pair.supply, pair.demand, tech.name,
+                   f"too far: {length:.3g} km apart (straight line x the routing factor "
+                   f"{park.settings.routing_factor:g}); {tech.name} reaches {tech.max_distance:g} km "
+                   "(max_distance)")
         return None
     transmitted = 1.0 - tech.loss_per_km * length
     if transmitted <= 0:
+        if reject is not None:
+            reject(pair.supply, pair.demand, tech.name,
+                   f"all lost on the way: {tech.name} loses {tech.loss_per_km:.3g} per km (loss_per_km) "
+                   f"over {length:.3g} km")
         return None
     efficiency = transmitted * ratio
     if kind == "heat_pump":
@@ -121,6 +165,8 @@ def make_candidate(
     else:
         upper = min(reach(park, pair.supply), reach(park, pair.demand) * max_share / efficiency)
     if upper <= 0:
+        if reject is not None:
+            reject(pair.supply, pair.demand, tech.name, "nothing to carry: a stream's largest rate is 0")
         return None
     # Streams smaller than the technology's smallest size may still use it, built at that size
     # and carrying less (a pipe is not made smaller); the model decides whether that pays.

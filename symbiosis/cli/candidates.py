@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
+import pandas as pd
 from rich.table import Table
 
-from symbiosis.candidates import find_candidates
+from symbiosis.candidates import Candidates, find_candidates
+from symbiosis.candidates.between import UnknownSite, candidates_between
 from symbiosis.cli.common import (
     check_out_file,
     handle_errors,
@@ -16,26 +18,33 @@ from symbiosis.cli.common import (
     stdout,
     write_output,
 )
-from symbiosis.park import Carrier, load_park
+from symbiosis.park import Carrier, Park, load_park
 from symbiosis.results.result import write_csv
 
 
 @click.command()
 @park_argument
 @scenario_options
+@click.option("--between", nargs=2, metavar="A B", default=None,
+              help="only the links between A and B (each a firm, a hub or firm.stream), both ways, "
+                   "and why each other pair of their streams got none")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
-              help="also write the full candidate table to this CSV file")
+              help="also write the table to this CSV file (every column)")
 @click.option("--force", is_flag=True, help="replace the --csv file if it exists")
 @handle_errors
-def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_path: str | None,
-               force: bool) -> None:
+def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], between: tuple[str, str] | None,
+               csv_path: str | None, force: bool) -> None:
     """List every candidate link of PARK: which supply could serve which demand, with
     which technology, over what length, at what cost and largest size; then the candidate
-    stores and hub units."""
+    stores and hub units. With --between A B: the candidates between two firms and why their
+    other streams got none (too far, too cold, the firms' rules ...)."""
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     if csv_path:
         check_out_file(csv_path, force=force, option="--csv")
     found = find_candidates(loaded)
+    if between:
+        _show_between(loaded, found, *between, csv_path=csv_path, force=force)
+        return
     table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left",
                   caption="largest size: the most its two streams allow (with a store beside them); "
                           "the temperatures may let a heat link carry less", caption_justify="left")
@@ -60,4 +69,28 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], csv_
     if csv_path:
         write_output(csv_path, write_csv(found.table), force=force,
                      option="--csv")
+        stdout.print(f"written: {csv_path}")
+
+
+def _show_between(park: Park, found: Candidates, first: str, second: str, csv_path: str | None,
+                  force: bool) -> None:
+    try:
+        table = candidates_between(park, first, second, found.table)
+    except UnknownSite as unknown:
+        raise click.BadParameter(str(unknown), param_hint="--between") from None
+    links = table[table["candidate"].notna()]
+    shown = Table(title=f"{park.name}: {len(links)} candidate link{'' if len(links) == 1 else 's'} between "
+                  f"{first} and {second}; {len(table) - len(links)} without", title_justify="left")
+    for column in ("from", "to", "technology", "candidate", "why not"):
+        shown.add_column(column, overflow="fold")
+    for row in table.itertuples():
+        shown.add_row(row.supply, row.demand, row.technology or "any",
+                      row.candidate if pd.notna(row.candidate) else "-",
+                      row.note if pd.notna(row.candidate) else row.reason)
+    stdout.print(shown)
+    if table.empty:
+        stdout.print(f"{first} and {second} have no supply on one side and demand on the other of one "
+                     "carrier")
+    if csv_path:
+        write_output(csv_path, write_csv(table), force=force, option="--csv")
         stdout.print(f"written: {csv_path}")

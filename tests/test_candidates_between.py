@@ -1,0 +1,181 @@
+"""``candidates_between`` and ``symbiosis candidates --between``: the candidate links between two
+firms, and for every other pair of their streams why the rules proposed none."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from click.testing import CliRunner
+from conftest import PARKS
+
+import symbiosis
+from symbiosis.candidates.between import UnknownSite, candidates_between
+from symbiosis.cli import cli
+
+HOT_ENOUGH = "the supply is hot enough to warm the demand to its top directly, so no heat pump is proposed"
+
+
+def at(x_km: float) -> dict:
+    return {"x": f"{x_km} km", "y": "0 km"}
+
+
+def heat(direction: str, temperature: str, target: str, amount: str = "2 MW") -> dict:
+    current = "cooling_tower" if direction == "supply" else "gas_boiler"
+    return {"direction": direction, "carrier": "heat", "amount": amount, "temperature": temperature,
+            "target_temperature": target, "current": current}
+
+
+@pytest.fixture
+def reasons_park(make_park):
+    """One park with a pair of streams for each reason a link is not proposed, beside links that
+    are. The catalogue's hot-water pipe (min_approach 10 K, max_distance 20 km) and heat pump
+    (min_approach 5 K, max_temperature 150 degC, 5 km, carnot_efficiency 50 %); routing factor 1.3."""
+    firms = {
+        # 45 -> 35 degC cooling water: too cold for a pipe to a 50 -> 70 degC demand (45 - 10 < 50),
+        # a heat pump lifts it (T_hi 75 degC, T_lo 30 degC: COP 0.5 x 348.15 / 45 = 3.87)
+        "foundry": {"location": at(0), "streams": {
+            "cooling": heat("supply", "45 degC", "35 degC"),
+            "hot_flue": heat("supply", "400 degC", "150 degC"),
+            "hydrogen": {"direction": "supply", "carrier": "hydrogen", "purity": "99 %",
+                         "amount": "0.1 t/h", "current": "flare"},
+            "slag": {"direction": "supply", "carrier": "material", "material": "slag",
+                     "amount": "1 t/h", "current": "landfill"},
+            "own_need": heat("demand", "20 degC", "30 degC")}},
+        "dairy": {"location": at(1), "streams": {
+            "washing": heat("demand", "50 degC", "70 degC"),
+            "drying": heat("demand", "180 degC", "200 degC"),
+            "hydrogen": {"direction": "demand", "carrier": "hydrogen", "purity": "99.9 %",
+                         "amount": "0.05 t/h", "current": "grey_hydrogen"},
+            "lime": {"direction": "demand", "carrier": "material", "material": "lime",
+                     "amount": "1 t/h", "current": "lime_purchase"}}},
+        # 20 km x 1.3 = 26 km: too far for the pipe's 20 km
+        "far_farm": {"location": at(20), "streams": {"greenhouse": heat("demand", "15 degC", "25 degC")}},
+        "rival": {"location": at(0.5), "rules": {"exclude_partners": ["foundry"]},
+                  "streams": {"space_heat": heat("demand", "40 degC", "60 degC")}},
+        "kept": {"location": at(0.5), "rules": {"keep_current": ["boiler_feed"]},
+                 "streams": {"boiler_feed": heat("demand", "40 degC", "60 degC")}},
+    }
+    routes = {"flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
+              "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "10 t/t"},
+              "landfill": {"carrier": "material", "price": "500 NOK/t"},
+              "lime_purchase": {"carrier": "material", "price": "900 NOK/t"}}
+    return make_park(firms, routes=routes)
+
+
+def reasons(table, supply: str, demand: str) -> dict[str, str]:
+    rows = table[(table["supply"] == supply) & (table["demand"] == demand)]
+    return {row.technology: (row.candidate if row.candidate is not None and str(row.candidate) != "<NA>"
+                             else row.reason) for row in rows.itertuples()}
+
+
+def test_each_pair_without_a_link_is_told_why(reasons_park) -> None:
+    table = candidates_between(reasons_park, "foundry", "dairy")
+    found = symbiosis.find_candidates(reasons_park).table
+    ids = {(row.from_stream, row.to_stream, row.technology): row.id for row in found.itertuples()}
+    cooling = reasons(table, "foundry.cooling", "dairy.washing")
+    assert cooling["hot_water_pipe"] == ("too cold: the supply's hottest point 45 degC less hot_water_pipe's "
+                                         "min_approach 10 K is not above the demand's coldest 50 degC")
+    assert cooling["heat_pump"] == ids[("cooling", "washing", "heat_pump")]
+    # 200 degC is above what heat pumps deliver; the 45 degC water reaches no part of it by pipe
+    drying = reasons(table, "foundry.cooling", "dairy.drying")
+    assert "max_temperature 150 degC" in drying["heat_pump"] and "200 degC" in drying["heat_pump"]
+    # the 400 degC flue heats both demands to their top by pipe: no heat pump is proposed
+    flue = reasons(table, "foundry.hot_flue", "dairy.washing")
+    assert flue["hot_water_pipe"] == ids[("hot_flue", "washing", "hot_water_pipe")]
+    assert flue["heat_pump"] == HOT_ENOUGH
+    hydrogen = reasons(table, "foundry.hydrogen", "dairy.hydrogen")
+    assert hydrogen == {"": "the demand asks for purity 99.9 % or more; the supply has 99 %"}
+    slag = reasons(table, "foundry.slag", "dairy.lime")
+    assert slag == {"": "other materials: the supply is slag, the demand lime, and no materials: rule "
+                        "lets slag replace lime"}
+    # across carriers between whole firms: not listed (every firm's heat and hydrogen would be)
+    assert reasons(table, "foundry.slag", "dairy.washing") == {}
+    # the dairy has no supply: nothing the other way
+    assert set(table["supply"].str.split(".").str[0]) == {"foundry"}
+    # every same-carrier pair of the two firms has a row
+    assert len(table.groupby(["supply", "demand"])) == 2 * 2 + 1 + 1
+
+
+def test_distance_rules_and_kept_streams_are_told(reasons_park) -> None:
+    far = reasons(candidates_between(reasons_park, "foundry", "far_farm"), "foundry.cooling",
+                  "far_farm.greenhouse")
+    assert far["hot_water_pipe"] == ("too far: 26 km apart (straight line x the routing factor 1.3); "
+                                     "hot_water_pipe reaches 20 km (max_distance)")
+    # 45 - 10 = 35 degC would heat 15 -> 25 degC directly: no heat pump, however far
+    assert far["heat_pump"] == HOT_ENOUGH
+    def told(first: str, second: str, supply: str, demand: str) -> dict[str, str]:
+        return reasons(candidates_between(reasons_park, first, second), supply, demand)
+
+    rival = told("rival", "foundry", "foundry.hot_flue", "rival.space_heat")
+    assert rival == {"": "rival lists foundry under rules.exclude_partners"}
+    kept = told("foundry", "kept", "foundry.hot_flue", "kept.boiler_feed")
+    assert kept == {"": "kept.boiler_feed keeps its current demand (keep_current: true)"}
+    own = told("foundry", "foundry", "foundry.hot_flue", "foundry.own_need")
+    assert own == {"": "both streams are foundry's and the park's settings.internal_links is off (links join "
+                       "different firms)"}
+
+
+def test_a_stream_named_alone_is_told_of_other_carriers(reasons_park) -> None:
+    table = candidates_between(reasons_park, "foundry.slag", "dairy")
+    assert reasons(table, "foundry.slag", "dairy.washing") == {"": "a material supply does not serve a heat "
+                                                                     "demand"}
+    assert set(table["supply"]) == {"foundry.slag"}
+
+
+def test_a_heat_pump_of_too_small_a_carnot_efficiency_is_told_its_cop(make_park) -> None:
+    """A 5 % Carnot efficiency lifting 45 -> 35 degC water to a 50 -> 70 degC demand:
+    0.05 x 348.15 / 45 = 0.39, no heat pump."""
+    firms = {"a": {"location": at(0), "streams": {"cooling": heat("supply", "45 degC", "35 degC")}},
+             "b": {"location": at(1), "streams": {"washing": heat("demand", "50 degC", "70 degC")}}}
+    park = make_park(firms, technologies={"heat_pump": {"carnot_efficiency": "5 %"}})
+    told = reasons(candidates_between(park, "a", "b"), "a.cooling", "b.washing")
+    assert told["heat_pump"] == "COP at most 1: lifting from 30 degC to 75 degC (carnot_efficiency 0.05)"
+
+
+def test_an_unknown_site_is_named_with_the_closest(reasons_park) -> None:
+    with pytest.raises(UnknownSite, match="no firm, hub or stream 'diary' in test park: did you mean 'dair"):
+        candidates_between(reasons_park, "foundry", "diary")
+    with pytest.raises(TypeError, match="a Park"):
+        candidates_between("parks/raufoss", "a", "b")
+
+
+@pytest.mark.parametrize("name", ["raufoss", "mo_industripark", "hofors_borlange"])
+def test_the_candidates_between_two_sites_are_those_of_the_table(name) -> None:
+    """On the example parks, for every two sites: the ids listed are exactly the table's links
+    between them; every supply-demand pair of one carrier has a row; a technology with a new
+    candidate for a pair is given no reason against it."""
+    park = symbiosis.load_park(PARKS / name)
+    table = symbiosis.find_candidates(park).table
+    sites = sorted({*table["from_firm"], *table["to_firm"]})
+    streams = {f: [s for s in symbiosis.hubs.all_streams(park) if s.firm == f] for f in sites}
+    for first, second in itertools.combinations(sites, 2):
+        between = candidates_between(park, first, second, table)
+        ends = {first, second}
+        expected = set(table.loc[table["from_firm"].isin(ends) & table["to_firm"].isin(ends)
+                                 & (table["from_firm"] != table["to_firm"]), "id"])
+        assert set(between["candidate"].dropna()) == expected, (first, second)
+        pairs = {(s.key, d.key) for a, b in ((first, second), (second, first))
+                 for s in streams[a] if s.is_supply for d in streams[b]
+                 if not d.is_supply and d.carrier == s.carrier}
+        assert set(zip(between["supply"], between["demand"], strict=True)) == pairs, (first, second)
+        new = between[between["candidate"].notna() & (between["note"] != "existing")]
+        told = between[between["reason"].notna()]
+        clash = set(zip(new["supply"], new["demand"], new["technology"], strict=True)) & set(
+            zip(told["supply"], told["demand"], told["technology"], strict=True))
+        assert not clash, (first, second, clash)
+
+
+def test_the_command_shows_the_pairs_and_refuses_an_unknown_firm(tmp_path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "between.csv"
+    shown = runner.invoke(cli, ["candidates", str(PARKS / "raufoss"), "--between", "hydro", "gjovik_dh",
+                                "--csv", str(out)], terminal_width=250)
+    assert shown.exit_code == 0, shown.output
+    assert "too cold: the supply's hottest point 45 degC" in shown.output
+    assert "L025" in shown.output
+    assert out.read_text().splitlines()[0] == "supply,demand,carrier,technology,candidate,note,reason"
+    wrong = runner.invoke(cli, ["candidates", str(PARKS / "raufoss"), "--between", "hydro", "gjovikdh"])
+    assert wrong.exit_code == 2
+    assert "did you mean 'gjovik_dh'" in wrong.output
+    assert "Traceback" not in wrong.output
