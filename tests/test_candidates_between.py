@@ -26,6 +26,16 @@ def heat(direction: str, temperature: str, target: str, amount: str = "2 MW") ->
             "target_temperature": target, "current": current}
 
 
+def hydrogen(direction: str, purity: str, current: str) -> dict:
+    return {"direction": direction, "carrier": "hydrogen", "purity": purity, "amount": "0.1 t/h",
+            "current": current}
+
+
+def material(direction: str, name: str, current: str) -> dict:
+    return {"direction": direction, "carrier": "material", "material": name, "amount": "1 t/h",
+            "current": current}
+
+
 @pytest.fixture
 def reasons_park(make_park):
     """One park with a pair of streams for each reason a link is not proposed, beside links that
@@ -37,18 +47,14 @@ def reasons_park(make_park):
         "foundry": {"location": at(0), "streams": {
             "cooling": heat("supply", "45 degC", "35 degC"),
             "hot_flue": heat("supply", "400 degC", "150 degC"),
-            "hydrogen": {"direction": "supply", "carrier": "hydrogen", "purity": "99 %",
-                         "amount": "0.1 t/h", "current": "flare"},
-            "slag": {"direction": "supply", "carrier": "material", "material": "slag",
-                     "amount": "1 t/h", "current": "landfill"},
+            "hydrogen": hydrogen("supply", "99 %", "flare"),
+            "slag": material("supply", "slag", "landfill"),
             "own_need": heat("demand", "20 degC", "30 degC")}},
         "dairy": {"location": at(1), "streams": {
             "washing": heat("demand", "50 degC", "70 degC"),
             "drying": heat("demand", "180 degC", "200 degC"),
-            "hydrogen": {"direction": "demand", "carrier": "hydrogen", "purity": "99.9 %",
-                         "amount": "0.05 t/h", "current": "grey_hydrogen"},
-            "lime": {"direction": "demand", "carrier": "material", "material": "lime",
-                     "amount": "1 t/h", "current": "lime_purchase"}}},
+            "hydrogen": hydrogen("demand", "99.9 %", "grey_hydrogen"),
+            "lime": material("demand", "lime", "lime_purchase")}},
         # 20 km x 1.3 = 26 km: too far for the pipe's 20 km
         "far_farm": {"location": at(20), "streams": {"greenhouse": heat("demand", "15 degC", "25 degC")}},
         "rival": {"location": at(0.5), "rules": {"exclude_partners": ["foundry"]},
