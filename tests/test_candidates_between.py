@@ -13,7 +13,7 @@ import symbiosis
 from symbiosis.candidates.between import UnknownSite, candidates_between
 from symbiosis.cli import cli
 
-HOT_ENOUGH = "the supply is hot enough to warm the demand to its top directly, so no heat pump is proposed"
+HOT_ENOUGH = "hot_water_pipe warms the demand to its top directly, so no heat pump is proposed"
 
 
 def at(x_km: float) -> dict:
@@ -34,6 +34,12 @@ def hydrogen(direction: str, purity: str, current: str) -> dict:
 def material(direction: str, name: str, current: str) -> dict:
     return {"direction": direction, "carrier": "material", "material": name, "amount": "1 t/h",
             "current": current}
+
+
+H2_ROUTES = {"flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
+             "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "10 t/t"}}
+MATERIAL_ROUTES = {"landfill": {"carrier": "material", "price": "500 NOK/t"},
+                   "lime_purchase": {"carrier": "material", "price": "900 NOK/t"}}
 
 
 @pytest.fixture
@@ -62,11 +68,7 @@ def reasons_park(make_park):
         "kept": {"location": at(0.5), "rules": {"keep_current": ["boiler_feed"]},
                  "streams": {"boiler_feed": heat("demand", "40 degC", "60 degC")}},
     }
-    routes = {"flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
-              "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "10 t/t"},
-              "landfill": {"carrier": "material", "price": "500 NOK/t"},
-              "lime_purchase": {"carrier": "material", "price": "900 NOK/t"}}
-    return make_park(firms, routes=routes)
+    return make_park(firms, routes={**H2_ROUTES, **MATERIAL_ROUTES})
 
 
 def reasons(table, supply: str, demand: str) -> dict[str, str]:
@@ -91,7 +93,7 @@ def test_each_pair_without_a_link_is_told_why(reasons_park) -> None:
     assert flue["hot_water_pipe"] == ids[("hot_flue", "washing", "hot_water_pipe")]
     assert flue["heat_pump"] == HOT_ENOUGH
     hydrogen = reasons(table, "foundry.hydrogen", "dairy.hydrogen")
-    assert hydrogen == {"": "the demand asks for purity 99.9 % or more; the supply has 99 %"}
+    assert hydrogen == {"": "the demand asks for purity 99.9 % or more, the supply has 99 %"}
     slag = reasons(table, "foundry.slag", "dairy.lime")
     assert slag == {"": "other materials: the supply is slag, the demand lime, and no materials: rule "
                         "lets slag replace lime"}
@@ -106,19 +108,21 @@ def test_each_pair_without_a_link_is_told_why(reasons_park) -> None:
 def test_distance_rules_and_kept_streams_are_told(reasons_park) -> None:
     far = reasons(candidates_between(reasons_park, "foundry", "far_farm"), "foundry.cooling",
                   "far_farm.greenhouse")
-    assert far["hot_water_pipe"] == ("too far: 26 km apart (straight line x the routing factor 1.3); "
+    assert far["hot_water_pipe"] == ("too far: 26.00 km apart (straight line x the routing factor 1.3); "
                                      "hot_water_pipe reaches 20 km (max_distance)")
     # 45 - 10 = 35 degC would heat 15 -> 25 degC directly: no heat pump, however far
-    assert far["heat_pump"] == HOT_ENOUGH
+    # the pipe cannot span it, so a heat pump is looked at: 35 - 5 = 30 degC is already 25 + 5
+    assert far["heat_pump"] == ("nothing to lift: the supply's coldest point less heat_pump's min_approach "
+                                "(30 degC) is at or above the demand's top plus it (30 degC)")
     def told(first: str, second: str, supply: str, demand: str) -> dict[str, str]:
         return reasons(candidates_between(reasons_park, first, second), supply, demand)
 
     rival = told("rival", "foundry", "foundry.hot_flue", "rival.space_heat")
     assert rival == {"": "rival lists foundry under rules.exclude_partners"}
     kept = told("foundry", "kept", "foundry.hot_flue", "kept.boiler_feed")
-    assert kept == {"": "kept.boiler_feed keeps its current demand (keep_current: true)"}
+    assert kept == {"": "kept lists boiler_feed under rules.keep_current (it stays on its current route)"}
     own = told("foundry", "foundry", "foundry.hot_flue", "foundry.own_need")
-    assert own == {"": "both streams are foundry's and the park's settings.internal_links is off (links join "
+    assert own == {"": "both streams are foundry's and the park's internal_links is off (links join "
                        "different firms)"}
 
 
@@ -136,7 +140,8 @@ def test_a_heat_pump_of_too_small_a_carnot_efficiency_is_told_its_cop(make_park)
              "b": {"location": at(1), "streams": {"washing": heat("demand", "50 degC", "70 degC")}}}
     park = make_park(firms, technologies={"heat_pump": {"carnot_efficiency": "5 %"}})
     told = reasons(candidates_between(park, "a", "b"), "a.cooling", "b.washing")
-    assert told["heat_pump"] == "COP at most 1: lifting from 30 degC to 75 degC (carnot_efficiency 0.05)"
+    assert told["heat_pump"] == ("COP 0.39, at most 1: lifting from 30 degC to 75 degC at carnot_efficiency "
+                                 "5 %")
 
 
 def test_an_unknown_site_is_named_with_the_closest(reasons_park) -> None:
@@ -185,3 +190,101 @@ def test_the_command_shows_the_pairs_and_refuses_an_unknown_firm(tmp_path) -> No
     assert wrong.exit_code == 2
     assert "did you mean 'gjovik_dh'" in wrong.output
     assert "Traceback" not in wrong.output
+
+
+def two_firms(make_park, supply: dict, demand: dict, apart_km: float = 1.0, **sections):
+    firms = {"a": {"location": at(0), "streams": {"out": supply}},
+             "b": {"location": at(apart_km), "streams": {"in": demand}}}
+    return make_park(firms, **sections)
+
+
+def test_lengths_and_shares_are_shown_as_written(make_park) -> None:
+    """15.39 km x 1.3 = 20.007 km, just beyond the pipe's 20 km: not '20 km apart'. A loss of
+    80 %/km over 1.3 km loses it all. Purities of 99.99 and 99.999 % are not both '100 %'."""
+    hot, warm = heat("supply", "90 degC", "60 degC"), heat("demand", "40 degC", "60 degC")
+    park = two_firms(make_park, hot, warm, 15.39, technologies={"heat_pump": {"enabled": False}})
+    told = reasons(candidates_between(park, "a", "b"), "a.out", "b.in")
+    assert told["hot_water_pipe"] == ("too far: 20.01 km apart (straight line x the routing factor 1.3); "
+                                      "hot_water_pipe reaches 20 km (max_distance)")
+    assert told["heat_pump"] == "heat_pump is disabled (technologies: heat_pump: enabled: false)"
+    lossy = two_firms(make_park, hot, warm, technologies={"hot_water_pipe": {"loss_per_km": "80 %"}})
+    told = reasons(candidates_between(lossy, "a", "b"), "a.out", "b.in")
+    assert told["hot_water_pipe"] == ("all lost on the way: 1.30 km apart (straight line x the routing "
+                                      "factor 1.3); hot_water_pipe loses 80 %/km (loss_per_km)")
+    pure = two_firms(make_park, hydrogen("supply", "99.99 %", "flare"), hydrogen("demand", "99.999 %",
+                     "grey_hydrogen"), routes=H2_ROUTES)
+    assert reasons(candidates_between(pure, "a", "b"), "a.out", "b.in") == {
+        "": "the demand asks for purity 99.999 % or more, the supply has 99.99 %"}
+
+
+def test_a_heat_pump_is_proposed_where_the_direct_pipe_cannot_reach(make_park) -> None:
+    """A 90 -> 60 degC supply would heat a 60 -> 75 degC demand to its top by pipe (90 - 10 >= 75),
+    so no heat pump was proposed even where the pipe cannot go (max_distance 1 km, the firms
+    2 x 1.3 = 2.6 km apart) and no link at all was left: a heat pump reaches 5 km."""
+    park = two_firms(make_park, heat("supply", "90 degC", "60 degC"), heat("demand", "60 degC", "75 degC"),
+                     2.0, technologies={"hot_water_pipe": {"max_distance": "1 km"}})
+    table = symbiosis.find_candidates(park).table
+    assert list(table["technology"]) == ["heat_pump"]
+    told = reasons(candidates_between(park, "a", "b"), "a.out", "b.in")
+    assert told["heat_pump"] == table["id"].iloc[0]
+    assert told["hot_water_pipe"].startswith("too far: 2.60 km apart")
+
+
+def test_a_rule_of_no_share_and_mutual_exclusion_are_said(make_park) -> None:
+    park = two_firms(make_park, material("supply", "slag", "landfill"), material("demand", "lime",
+                     "lime_purchase"), routes=MATERIAL_ROUTES,
+                     materials=[{"by_product": "slag", "replaces": "lime", "ratio": 1, "max_share": "0 %"}])
+    told = reasons(candidates_between(park, "a", "b"), "a.out", "b.in")
+    assert told["truck"] == ("nothing to carry: the materials rule lets the by-product cover 0 % of the "
+                             "demand (max_share)")
+    both = make_park({"a": {"location": at(0), "rules": {"exclude_partners": ["b"]},
+                            "streams": {"out": heat("supply", "90 degC", "60 degC")}},
+                      "b": {"location": at(1), "rules": {"exclude_partners": ["a"]},
+                            "streams": {"in": heat("demand", "40 degC", "60 degC")}}})
+    assert reasons(candidates_between(both, "a", "b"), "a.out", "b.in") == {
+        "": "a lists b under rules.exclude_partners; b lists a under rules.exclude_partners"}
+
+
+def test_a_stream_of_another_carrier_gets_its_article(reasons_park) -> None:
+    table = candidates_between(reasons_park, "foundry.hydrogen", "dairy")
+    assert reasons(table, "foundry.hydrogen", "dairy.washing") == {
+        "": "a hydrogen supply does not serve a heat demand"}
+    assert "an electricity" in candidates_between.__globals__["a_or_an"]("electricity supply")
+
+
+def test_names_are_read_as_unicode_nfc_and_a_table_of_other_data_is_refused(make_park) -> None:
+    firms = {"borl\u00e4nge": {"location": at(0), "streams": {"out": heat("supply", "90 degC", "60 degC")}},
+             "b": {"location": at(1), "streams": {"in": heat("demand", "40 degC", "60 degC")}}}
+    park = make_park(firms)
+    decomposed = "borla\u0308nge"
+    assert candidates_between(park, decomposed, "b")["candidate"].notna().any()
+    found = symbiosis.find_candidates(park)
+    composed = candidates_between(park, "b", "borl\u00e4nge", found)
+    assert composed.equals(candidates_between(park, "b", decomposed))
+    other = make_park(firms, technologies={"hot_water_pipe": {"enabled": False}})
+    with pytest.raises(ValueError, match="the candidates given are not this park's"):
+        candidates_between(other, "borl\u00e4nge", "b", found)
+    with pytest.raises(TypeError, match="find_candidates"):
+        candidates_between(park, "b", decomposed, [1, 2])
+
+
+def test_a_heat_pump_hub_does_not_feed_its_own_loop(make_park) -> None:
+    """With internal links on, the hub's lifted heat (its output) was a candidate to its own
+    collecting loop (its input): heat going round through the heat pump and back."""
+    firms = {"a": {"location": at(0), "streams": {"cold": heat("supply", "25 degC", "15 degC"),
+                                                  "dh": heat("demand", "50 degC", "65 degC")}}}
+    hub = {"location": at(0.2), "technologies": ["heat_pump"], "max_capacity": {"heat_pump": "5 MW"},
+           "collect": {"from": "10 degC", "to": "20 degC"}, "deliver": {"from": "70 degC", "to": "50 degC"}}
+    park = make_park(firms, park={"internal_links": True}, hubs={"loop": hub})
+    table = symbiosis.find_candidates(park).table
+    assert not ((table["from_firm"] == "loop") & (table["to_firm"] == "loop")).any()
+    assert reasons(candidates_between(park, "loop", "loop"), "loop.lifted_heat", "loop.collected_heat") == {
+        "": "loop's output does not feed its own input"}
+
+
+def test_a_hub_id_with_a_dot_is_refused(make_park) -> None:
+    """A hub 'h.2' and firm 'h''s stream '2' were one name to --between (and to --set)."""
+    hub = {"location": at(0.2), "technologies": ["electrolyser"]}
+    firms = {"h": {"location": at(0), "streams": {"out": heat("supply", "90 degC", "60 degC")}}}
+    with pytest.raises(symbiosis.ParkError, match=r"hubs.h\.2.*without '\.'"):
+        make_park(firms, hubs={"h.2": hub})

@@ -7,6 +7,7 @@ sites (or streams) with every rejection said, for the question a cluster meeting
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 import pandas as pd
@@ -14,11 +15,15 @@ import pandas as pd
 from symbiosis.candidates.gases import gas_candidates
 from symbiosis.candidates.heat import heat_candidates
 from symbiosis.candidates.materials import material_candidates
+from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams
 from symbiosis.park import Park, Stream
-from symbiosis.park.problems import did_you_mean
+from symbiosis.park.problems import a_or_an, did_you_mean
 
 COLUMNS = ["supply", "demand", "carrier", "technology", "candidate", "note", "reason"]
+# The technology kinds that link a supply to a demand of each carrier.
+LINK_KINDS = {"heat": ("link", "heat_pump"), "steam": ("link",), "hydrogen": ("link",), "oxygen": ("link",),
+              "electricity": ("link",), "material": ("link",)}
 
 
 class UnknownSite(KeyError):
@@ -28,15 +33,15 @@ class UnknownSite(KeyError):
         return str(self.args[0])
 
 
-def candidates_between(park: Park, first: str, second: str, candidates: pd.DataFrame | None = None
-                       ) -> pd.DataFrame:
+def candidates_between(park: Park, first: str, second: str,
+                       candidates: object = None) -> pd.DataFrame:
     """Every supply of ``first`` against every demand of ``second``, and back; each a firm, a hub
     or one stream (``firm.stream``).
 
     One row per candidate link between them (its id in ``candidate`` and its ``note``, as in
-    ``find_candidates(park).table``, which may be passed as ``candidates`` if already found) and
-    one per pair and technology that got none, with the ``reason`` (``technology`` empty where
-    no technology could help: the firms' rules, the carriers, the pressures). The same rules as
+    ``find_candidates(park)``, which may be passed as ``candidates``, or its table, if already found) and one
+    per pair and technology that got none, with the ``reason`` (``technology`` empty where no
+    technology could help: the firms' rules, the carriers, the pressures). The same rules as
     :func:`find_candidates`, run on these streams only. An existing link the rules would not
     propose anew (too far for its technology now, say) is a candidate beside the reason a
     second one is not.
@@ -47,26 +52,34 @@ def candidates_between(park: Park, first: str, second: str, candidates: pd.DataF
     if candidates is None:
         from symbiosis.candidates import find_candidates  # the package imports this module first
 
-        candidates = find_candidates(park).table
+        candidates = find_candidates(park)
+    table = candidates if isinstance(candidates, pd.DataFrame) else getattr(candidates, "table", None)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"candidates: find_candidates(park) or its table, not {type(candidates).__name__}")
     streams = all_streams(park)
+    first, second = unicodedata.normalize("NFC", _text(first)), unicodedata.normalize("NFC", _text(second))
     ones, others = _streams_of(park, streams, first), _streams_of(park, streams, second)
     # a supply of another carrier than the demand's is said only of a stream asked for by name
     across = "." in first and len(ones) == 1 or "." in second and len(others) == 1
     by_ends: dict[tuple, list] = {}
-    for row in candidates.itertuples():
+    for row in table.itertuples():
         by_ends.setdefault((row.from_firm, row.from_stream, row.to_firm, row.to_stream), []).append(row)
     rows = [*_rows(park, by_ends, ones, others, across), *_rows(park, by_ends, others, ones, across)]
-    table = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates(ignore_index=True)
-    return table.astype({"candidate": "string", "reason": "string"})
+    found = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates(ignore_index=True)
+    return found.astype({"candidate": "string", "reason": "string"})
+
+
+def _text(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"a firm, hub or firm.stream as text, not {type(name).__name__} {name!r:.60}")
+    return name
 
 
 def _streams_of(park: Park, streams: list[Stream], name: str) -> list[Stream]:
     """The streams ``name`` means: a firm's or hub's all, or one ``firm.stream``."""
-    if not isinstance(name, str):
-        raise TypeError(f"a firm, hub or firm.stream as text, not {type(name).__name__} {name!r:.60}")
     found = [s for s in streams if name in (s.firm, s.key)]
-    if not found:
-        known = sorted({s.firm for s in streams} | set(park.firms) | {s.key for s in streams})
+    if not found and name not in park.firms and name not in park.hubs:
+        known = sorted({*park.firms, *park.hubs, *(s.key for s in streams)})
         raise UnknownSite(f"no firm, hub or stream '{name}' in {park.name}: "
                           f"{did_you_mean(name, known)}")
     return found
@@ -83,26 +96,46 @@ def _rows(park: Park, by_ends: dict[tuple, list], supplies: list[Stream], demand
     def reject(supply: Stream, demand: Stream, technology: str, reason: str) -> None:
         reasons.setdefault((supply.key, demand.key), []).append((technology, reason))
 
-    # run for the reasons; the candidates they find are the table's (which numbers them)
-    for generate in (heat_candidates, gas_candidates, material_candidates):
-        for _ in generate(park, only=only, reject=reject):
-            pass
+    made = [c for generate in (heat_candidates, gas_candidates, material_candidates)
+            for c in generate(park, only=only, reject=reject)]
+    _check_table(by_ends, made, supplies, demands)
     for supply in supplies:
         for demand in demands:
-            pair = (supply.key, demand.key)
             ids = by_ends.get((supply.firm, supply.id, demand.firm, demand.id), [])
             for row in ids:
                 yield _row(supply, demand, row.technology, row.id, row.note, None)
             if supply.carrier != demand.carrier:
                 if across:
-                    yield _row(supply, demand, "", None, "", f"a {supply.carrier.value} supply does not "
-                               f"serve a {demand.carrier.value} demand")
+                    yield _row(supply, demand, "", None, "", f"{a_or_an(supply.carrier.value + ' supply')} "
+                               f"does not serve {a_or_an(demand.carrier.value + ' demand')}")
                 continue
-            for technology, reason in reasons.get(pair, ()):
+            told = reasons.get((supply.key, demand.key), [])
+            for technology, reason in told:
                 yield _row(supply, demand, technology, None, "", reason)
-            if pair not in reasons and not ids:
-                yield _row(supply, demand, "", None, "", f"the park has no enabled {supply.carrier.value} "
-                           "technology that links streams (technologies: enabled, carrier, kind)")
+            if any(technology == "" for technology, _ in told):
+                continue  # no technology could help
+            disabled = [t.name for t in park.technologies.values() if t.carrier == supply.carrier
+                        and t.kind in LINK_KINDS[supply.carrier.value] and not t.enabled]
+            for name in disabled:
+                yield _row(supply, demand, name, None, "", f"{name} is disabled (technologies: {name}: "
+                           "enabled: false)")
+            if not (told or ids or disabled):
+                yield _row(supply, demand, "", None, "", f"the park has no {supply.carrier.value} "
+                           "technology that links streams (technologies: carrier, kind)")
+
+
+def _check_table(by_ends: dict[tuple, list], made: list[Candidate], supplies: list[Stream],
+                 demands: list[Stream]) -> None:
+    """Refuse a candidate table of other park data: its new links between these streams must be
+    what the rules make of this park's."""
+    def key(link) -> tuple:
+        return link.from_firm, link.from_stream, link.to_firm, link.to_stream, link.technology, link.note
+
+    given = {key(row) for s in supplies for d in demands
+             for row in by_ends.get((s.firm, s.id, d.firm, d.id), []) if row.note != "existing"}
+    if given != {key(c) for c in made}:
+        raise ValueError("the candidates given are not this park's (its data or scenario differ): leave "
+                         "candidates out, or pass find_candidates(park) of this park")
 
 
 def _row(supply: Stream, demand: Stream, technology: str, candidate: str | None, note: str,

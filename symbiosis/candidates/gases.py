@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 
 from symbiosis.candidates.pairs import Reject, make_candidate, pairs, technologies
-from symbiosis.candidates.table import Candidate, fmt_temperature
+from symbiosis.candidates.table import Candidate, fmt_temperature, share
 from symbiosis.park import Park, Stream
 
 CARRIERS = ("steam", "hydrogen", "oxygen", "electricity")
@@ -23,23 +23,25 @@ def _meets(supplied: float | None, required: float | None) -> bool:
     return supplied is not None and supplied >= required - 1e-12
 
 
+def _requirements(supply: Stream, demand: Stream) -> tuple:
+    """(field, what the supply has, what the demand asks for at least, how to show a value)."""
+    return (("pressure", supply.pressure, demand.pressure, lambda value: f"{value:g} bar"),
+            ("purity", supply.purity, demand.purity, share),
+            ("temperature", supply.temperature, demand.temperature, fmt_temperature))
+
+
 def compatible(supply: Stream, demand: Stream) -> bool:
     """Pressure and purity (and, for steam, temperature) of the supply at least those the
     demand requires."""
-    return (_meets(supply.pressure, demand.pressure) and _meets(supply.purity, demand.purity)
-            and _meets(supply.temperature, demand.temperature))
+    return all(_meets(supplied, required) for _, supplied, required, _ in _requirements(supply, demand))
 
 
 def unmet(supply: Stream, demand: Stream) -> str:
-    """Which requirement of the demand the supply does not meet ('' if it meets them all)."""
-    checks = (("pressure", supply.pressure, demand.pressure, lambda v: f"{v:g} bar"),
-              ("purity", supply.purity, demand.purity, lambda v: f"{v * 100:.4g} %"),
-              ("temperature", supply.temperature, demand.temperature, fmt_temperature))
-    for field, supplied, required, shown in checks:
-        if not _meets(supplied, required):
-            given = "does not state it" if supplied is None else f"has {shown(supplied)}"
-            return f"the demand asks for {field} {shown(required)} or more; the supply {given}"
-    return ""
+    """Which requirements of the demand the supply does not meet ('' if it meets them all)."""
+    return "; ".join(f"the demand asks for {field} {shown(required)} or more, the supply "
+                     f"{'does not state it' if supplied is None else f'has {shown(supplied)}'}"
+                     for field, supplied, required, shown in _requirements(supply, demand)
+                     if not _meets(supplied, required))
 
 
 def gas_candidates(park: Park, *, only: Collection[str] | None = None,

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
-from symbiosis.candidates.pairs import Reject, make_candidate, pairs, technologies
-from symbiosis.candidates.table import Candidate, fmt_temperature
+from symbiosis.candidates.pairs import Pair, Reject, make_candidate, pairs, technologies
+from symbiosis.candidates.table import Candidate, fmt_temperature, share
 from symbiosis.park import Park, Stream, Technology
 from symbiosis.park.exchange import (
     delivers_top,
     direct_passes,
+    heat_pump_cop,
     passes_directly,
     pump_cop,
     pump_lift,
@@ -36,15 +37,12 @@ def heat_candidates(park: Park, *, only: Collection[str] | None = None,
                     yield candidate
             elif reject is not None:
                 reject(supply, demand, tech.name, _no_direct_heat(supply, demand, tech))
-        hub_pump_loop = (supply.firm in park.hubs and supply.id == "lifted_heat") or (
-            demand.firm in park.hubs and demand.id == "collected_heat")
-        if hub_pump_loop or not pump_may_help(supply, demand, direct_techs):
+        lifted_again = supply.firm in park.hubs and supply.id == "lifted_heat"
+        pumped_loop = demand.firm in park.hubs and demand.id == "collected_heat"
+        if lifted_again or pumped_loop or not pump_may_help(supply, demand, direct_techs, pair.length_km):
             # no heat pump feeds a heat pump hub's loop, nor lifts its output again
             for tech in pump_techs if reject is not None else ():
-                reject(supply, demand, tech.name,
-                       "a heat pump hub's loop takes no heat pump link" if hub_pump_loop else
-                       "the supply is hot enough to warm the demand to its top directly, so no heat pump "
-                       "is proposed")
+                reject(supply, demand, tech.name, _no_pump(pair, direct_techs, lifted_again, pumped_loop))
             continue
         for tech in pump_techs:
             cop = pump_cop(supply, demand, tech) if delivers_top(demand, tech) else None
@@ -68,6 +66,16 @@ def _no_direct_heat(supply: Stream, demand: Stream, tech: Technology) -> str:
             f"lies above what {tech.name} delivers (max_temperature {fmt_temperature(tech.max_temperature)})")
 
 
+def _no_pump(pair: Pair, direct: list[Technology], lifted_again: bool, pumped_loop: bool) -> str:
+    """Why no heat pump is proposed for ``pair`` before its lift is looked at."""
+    if lifted_again:
+        return f"{pair.supply.firm}'s lifted heat is not lifted again by another heat pump"
+    if pumped_loop:
+        return f"{pair.demand.firm}'s collecting loop is fed by direct links; its own heat pump lifts it"
+    tech = next(t for t in direct if not pump_may_help(pair.supply, pair.demand, [t], pair.length_km))
+    return f"{tech.name} warms the demand to its top directly, so no heat pump is proposed"
+
+
 def _no_lift(supply: Stream, demand: Stream, tech: Technology) -> str:
     """Why heat pump ``tech`` cannot lift ``supply`` to ``demand``."""
     if not delivers_top(demand, tech):
@@ -78,5 +86,6 @@ def _no_lift(supply: Stream, demand: Stream, tech: Technology) -> str:
         return (f"nothing to lift: the supply's coldest point less {tech.name}'s min_approach "
                 f"({fmt_temperature(t_cold)}) is at or above the demand's top plus it "
                 f"({fmt_temperature(t_hot)})")
-    return (f"COP at most 1: lifting from {fmt_temperature(t_cold)} to {fmt_temperature(t_hot)} "
-            f"(carnot_efficiency {tech.carnot_efficiency:g})")
+    cop = heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold)
+    return (f"COP {cop:.2f}, at most 1: lifting from {fmt_temperature(t_cold)} to {fmt_temperature(t_hot)} "
+            f"at carnot_efficiency {share(tech.carnot_efficiency)}")

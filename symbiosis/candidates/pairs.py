@@ -6,10 +6,10 @@ import math
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
-from symbiosis.candidates.table import Candidate
+from symbiosis.candidates.table import Candidate, share
 from symbiosis.hubs import all_streams, sites
 from symbiosis.park import Park, Stream, Technology, straight_distance
-from symbiosis.park.exchange import firms_allow
+from symbiosis.park.exchange import firms_allow, spans
 from symbiosis.park.model import Rules
 
 
@@ -49,6 +49,10 @@ def pairs(park: Park, carriers: set[str], *, only: Collection[str] | None = None
             if supply.carrier != demand.carrier:
                 continue
             taker = places[demand.firm]
+            if supply.firm == demand.firm and giver.is_hub:  # a heat pump hub's lifted heat to its own loop
+                if reject is not None:
+                    reject(supply, demand, "", f"{supply.firm}'s output does not feed its own input")
+                continue
             if reject is not None:
                 reason = _left_out(supply, demand, giver.rules, taker.rules, internal)
                 if reason:
@@ -64,17 +68,17 @@ def _left_out(supply: Stream, demand: Stream, giver: Rules, taker: Rules, intern
     """Why the streams or the firms' rules keep the pair from any link ('' if they do not)."""
     for stream in (supply, demand):
         if stream.keep_current:
-            return f"{stream.key} keeps its current {stream.direction} (keep_current: true)"
+            return f"{stream.firm} lists {stream.id} under rules.keep_current (it stays on its current route)"
         if stream.amount <= 0:
             return f"{stream.key} has amount 0"
     if firms_allow(supply, demand, giver, taker, internal=internal):
         return ""
     if supply.firm == demand.firm:
-        return (f"both streams are {supply.firm}'s and the park's settings.internal_links is off "
-                "(links join different firms)")
-    excluder, excluded = ((supply.firm, demand.firm) if demand.firm in giver.exclude_partners
-                          else (demand.firm, supply.firm))
-    return f"{excluder} lists {excluded} under rules.exclude_partners"
+        return (f"both streams are {supply.firm}'s and the park's internal_links is off (links join "
+                "different firms)")
+    return "; ".join(f"{a} lists {b} under rules.exclude_partners" for a, rules, b in
+                     ((supply.firm, giver, demand.firm), (demand.firm, taker, supply.firm))
+                     if b in rules.exclude_partners)
 
 
 def technologies(park: Park, carrier: str, kind: str) -> list[Technology]:
@@ -143,20 +147,11 @@ def make_candidate(
     """Price and bound one link, or None when it is too long or would deliver nothing (and
     ``reject`` is told which)."""
     length = pair.length_km
-    if length > tech.max_distance:
+    if not spans(tech, length):
         if reject is not None:
-            reject(pair.supply, pair.demand, tech.name,
-                   f"too far: {length:.3g} km apart (straight line x the routing factor "
-                   f"{park.settings.routing_factor:g}); {tech.name} reaches {tech.max_distance:g} km "
-                   "(max_distance)")
+            reject(pair.supply, pair.demand, tech.name, _too_long(park, tech, length))
         return None
     transmitted = 1.0 - tech.loss_per_km * length
-    if transmitted <= 0:
-        if reject is not None:
-            reject(pair.supply, pair.demand, tech.name,
-                   f"all lost on the way: {tech.name} loses {tech.loss_per_km:.3g} per km (loss_per_km) "
-                   f"over {length:.3g} km")
-        return None
     efficiency = transmitted * ratio
     if kind == "heat_pump":
         # Rated by heat delivered: no more than the demand, nor than the supply can feed
@@ -166,7 +161,9 @@ def make_candidate(
         upper = min(reach(park, pair.supply), reach(park, pair.demand) * max_share / efficiency)
     if upper <= 0:
         if reject is not None:
-            reject(pair.supply, pair.demand, tech.name, "nothing to carry: a stream's largest rate is 0")
+            reject(pair.supply, pair.demand, tech.name, "nothing to carry: the materials rule lets the "
+                   "by-product cover 0 % of the demand (max_share)" if max_share <= 0 else
+                   "nothing to carry: a stream's largest rate is 0")
         return None
     # Streams smaller than the technology's smallest size may still use it, built at that size
     # and carrying less (a pipe is not made smaller); the model decides whether that pays.
@@ -199,6 +196,15 @@ def make_candidate(
         # capacity by itself (the stream limits do): dual prices then stay true.
         cost_curve=curve_points(tech, 2 * upper),
     )
+
+
+def _too_long(park: Park, tech: Technology, length: float) -> str:
+    """Why ``tech`` cannot span ``length`` km: its ``max_distance``, or its losses on the way."""
+    apart = (f"{length:,.2f} km apart (straight line x the routing factor "
+             f"{park.settings.routing_factor:g})")
+    if length > tech.max_distance:
+        return f"too far: {apart}; {tech.name} reaches {tech.max_distance:g} km (max_distance)"
+    return f"all lost on the way: {apart}; {tech.name} loses {share(tech.loss_per_km)}/km (loss_per_km)"
 
 
 def curve_points(tech: Technology, upper: float) -> tuple[tuple[float, float], ...]:

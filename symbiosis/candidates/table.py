@@ -87,3 +87,8 @@ def investment_at(candidate, capacity: float) -> float:
 
 def fmt_temperature(kelvin: float) -> str:
     return "-" if math.isnan(kelvin) else f"{kelvin - 273.15:g} degC"
+
+
+def share(fraction: float) -> str:
+    """A share as the park file writes it: 0.99999 -> '99.999 %'."""
+    return f"{fraction * 100:.10g} %"

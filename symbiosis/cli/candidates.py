@@ -81,7 +81,7 @@ def _show_between(park: Park, found: Candidates, first: str, second: str, csv_pa
     links = table[table["candidate"].notna()]
     shown = Table(title=f"{park.name}: {len(links)} candidate link{'' if len(links) == 1 else 's'} between "
                   f"{first} and {second}; {len(table) - len(links)} without", title_justify="left")
-    for column in ("from", "to", "technology", "candidate", "why not"):
+    for column in ("from", "to", "technology", "candidate", "note / why not"):
         shown.add_column(column, overflow="fold")
     for row in table.itertuples():
         shown.add_row(row.supply, row.demand, row.technology or "any",
@@ -89,8 +89,8 @@ def _show_between(park: Park, found: Candidates, first: str, second: str, csv_pa
                       row.note if pd.notna(row.candidate) else row.reason)
     stdout.print(shown)
     if table.empty:
-        stdout.print(f"{first} and {second} have no supply on one side and demand on the other of one "
-                     "carrier")
+        stdout.print(f"{first} and {second} have no supply on one side and demand of its carrier on the "
+                     "other (a hub whose technologies are all disabled offers nothing)")
     if csv_path:
         write_output(csv_path, write_csv(table), force=force, option="--csv")
         stdout.print(f"written: {csv_path}")

@@ -507,6 +507,7 @@ def build_park(
     check_partners_of_existing(reader, existing, firms)
     hubs = {}
     for hub_id, raw_hub in data.hubs.items():
+        _check_id(reader, ("hubs", hub_id), hub_id, "hub")
         if hub_id in firms:
             reader.problem(("hubs", hub_id), f"'{hub_id}'", "a hub id different from every firm id",
                            "rename the hub")
@@ -666,9 +667,11 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
     for supply in (s for s in heat if s.is_supply):
         for demand in (s for s in heat if not s.is_supply):
             if not firms_allow(supply, demand, firms[supply.firm].rules, firms[demand.firm].rules,
-                               internal=internal) or not pump_may_help(supply, demand, direct):
+                               internal=internal):
                 continue
             length = link_length(firms, supply, demand, settings.routing_factor)  # NaN: said elsewhere
+            if not pump_may_help(supply, demand, direct, length):
+                continue
             for tech in pumps:
                 if not length > tech.max_distance and delivers_top(demand, tech) \
                         and pump_cop(supply, demand, tech) is not None:
@@ -677,8 +680,9 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
 
 
 def _check_id(reader: Reader, loc: tuple, name: str, what: str) -> None:
-    """A firm or stream id is a plain word: ``firm.stream`` names a stream in existing links and
-    ``--set`` paths, so a dot (or an empty id) would make names no one can write."""
+    """A firm, hub or stream id is a plain word: ``firm.stream`` names a stream in existing links,
+    ``--set`` paths and ``candidates --between``, so a dot (or an empty id) would make names no
+    one can write (a hub ``h.2`` and firm ``h``'s stream ``2`` were one name)."""
     if not name.strip() or "." in name or name != name.strip():
         reader.problem(loc, f"'{name}'", f"a {what} id without '.' and without spaces at its ends "
                        "(letters, digits, '_' and '-' are safest)",

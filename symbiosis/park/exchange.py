@@ -42,10 +42,18 @@ def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
     return supply.t_high - approach >= demand.t_high
 
 
-def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology]) -> bool:
-    """A heat pump is a candidate only where no direct technology warms the demand to its top."""
-    return not any(direct_passes(supply, demand, tech) and reaches_top(supply, demand, tech.min_approach)
-                   and delivers_top(demand, tech) for tech in direct)
+def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology], length: float) -> bool:
+    """A heat pump is a candidate only where no direct technology warms the demand to its top
+    over the ``length`` km between them (one too short or too lossy for it does not)."""
+    return not any(spans(tech, length) and direct_passes(supply, demand, tech)
+                   and reaches_top(supply, demand, tech.min_approach) and delivers_top(demand, tech)
+                   for tech in direct)
+
+
+def spans(tech: Technology, length: float) -> bool:
+    """A link of ``tech`` may be ``length`` km long (its ``max_distance``) and deliver something
+    after its losses on the way (``loss_per_km``)."""
+    return not length > tech.max_distance and tech.loss_per_km * length < 1
 
 
 def delivers_top(demand: Stream, tech: Technology) -> bool:
