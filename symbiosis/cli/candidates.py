@@ -80,7 +80,8 @@ def _show_between(park: Park, found: Candidates, first: str, second: str, csv_pa
         raise click.BadParameter(str(unknown), param_hint="--between") from None
     links = table[table["candidate"].notna()]
     shown = Table(title=f"{park.name}: {len(links)} candidate link{'' if len(links) == 1 else 's'} between "
-                  f"{first} and {second}; {len(table) - len(links)} without", title_justify="left")
+                  f"{first} and {second}; {len(table) - len(links)} pairs and technologies without one",
+                  title_justify="left")
     for column in ("from", "to", "technology", "candidate", "note / why not"):
         shown.add_column(column, overflow="fold")
     for row in table.itertuples():
