@@ -170,3 +170,15 @@ def test_a_front_of_two_columns_is_drawn_and_other_input_refused() -> None:
 def test_workers_below_one_are_refused(tmp_path) -> None:
     with pytest.raises(ValueError, match="workers must be a whole number of processes >= 1"):
         pareto(symbiosis.load_park(write_park(tmp_path / "park", three_pairs())), steps=3, workers=0)
+
+
+def test_a_point_without_an_answer_keeps_its_step_and_no_count_of_exchanges(park, monkeypatch) -> None:
+    """Both ends unsolved: the least-emissions end was numbered step 1 (progress said step 4) and
+    showed 0 exchanges, where nothing is known."""
+    import symbiosis.optimization as optimization
+    from symbiosis.solvers import SolveOutcome, Status
+
+    monkeypatch.setattr(optimization, "solve", lambda model, options: SolveOutcome(Status.TIME_LIMIT, False))
+    front = pareto(park, steps=5, time_limit=5, workers=1)
+    assert list(front["step"]) == [0, 4]
+    assert front["exchanges"].isna().all() and front["total_cost"].isna().all()

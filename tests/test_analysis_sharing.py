@@ -520,15 +520,18 @@ def test_a_coalition_solve_stopped_short_of_its_gap_is_refused(tmp_path: Path, m
     assert run.exit_code == 2 and "--time-limit" in run.output
 
 
-@pytest.mark.parametrize("command", ["share", "explain", "risk"])
+@pytest.mark.parametrize("command", ["share", "explain", "risk", "pareto"])
 def test_no_solution_under_json_is_json(tmp_path: Path, command: str, monkeypatch) -> None:
-    """``share``, ``explain`` and ``risk --json`` printed "no solution (...)" as text on stdout."""
+    """``share``, ``explain`` and ``risk --json`` printed "no solution (...)" as text on stdout;
+    ``pareto --json`` printed a front of two unsolved points (found by an audit of the README)."""
     import symbiosis.optimization as optimization
     from symbiosis.solvers import SolveOutcome, Status
 
     monkeypatch.setattr(optimization, "solve", lambda model, options: SolveOutcome(Status.TIME_LIMIT, False))
     folder = write_park(tmp_path / "pairs", three_pairs())
-    run = CliRunner().invoke(cli, [command, str(folder), "--json", "--time-limit", "5"])
+    # one worker: pareto's ends are solved in this process, where the patch is
+    workers = ["--workers", "1"] if command == "pareto" else []
+    run = CliRunner().invoke(cli, [command, str(folder), "--json", "--time-limit", "5", *workers])
     assert run.exit_code == 1
     said = json.loads(run.stdout)
     assert said["status"] == "time_limit" and said["error"].startswith("no solution (time_limit)")

@@ -97,7 +97,8 @@ def pareto(
         cheapest, cleanest = _solve_each(park, solve, pool, say, [
             (f"step 0 (solve 1 of {steps}): least cost", {}),
             (f"step {steps - 1} (solve 2 of {steps}): least emissions", {"objective": "emissions"})])
-        points: list[tuple[float, Result]] = [(cheapest.summary["emissions"], cheapest)]
+        # (step, cap, answer): the step as progress named it, also when a point is missing
+        points: list[tuple[int, float, Result]] = [(0, cheapest.summary["emissions"], cheapest)]
         if cheapest.has_solution and cleanest.has_solution:
             high, low = float(cheapest.summary["emissions"]), float(cleanest.summary["emissions"])
             if high - low > SAME_EMISSIONS * max(1.0, abs(high)):
@@ -105,10 +106,11 @@ def pareto(
                 capped = _solve_each(park, solve, pool, say, [
                     (f"step {k} (solve {k + 2} of {steps}): least cost at most {cap:,.0f} t CO2/year",
                      {"emissions_cap": cap}) for k, cap in enumerate(caps, start=1)])
-                points += list(zip(caps, capped, strict=True))
-                points.append((low, cleanest))
+                points += [(k, cap, answer) for k, (cap, answer) in enumerate(zip(caps, capped, strict=True),
+                                                                             start=1)]
+                points.append((steps - 1, low, cleanest))
         else:
-            points.append((cleanest.summary["emissions"], cleanest))
+            points.append((steps - 1, cleanest.summary["emissions"], cleanest))
     frame = _front(points, park.settings.carbon_price)
     frame.attrs.update({"park": park.name, "currency": park.currency,
                         "carbon_price": park.settings.carbon_price})
@@ -136,9 +138,9 @@ def _solve_in_worker(fingerprint: str, solve: Solve, arguments: dict[str, Any]) 
     return solve(worker_park(fingerprint, "pareto"), **arguments)
 
 
-def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFrame:
+def _front(points: list[tuple[int, float, Result]], carbon_price: float) -> pd.DataFrame:
     rows = []
-    for step, (cap, result) in enumerate(points):
+    for step, cap, result in points:
         solved = result.has_solution
         rows.append({
             "step": step,
@@ -147,7 +149,7 @@ def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFr
             "total_cost": result.total_cost if solved else math.nan,
             "saving": result.saving if solved else math.nan,
             "abatement_cost": math.nan,
-            "exchanges": result.proposed,  # as optimize counts them
+            "exchanges": result.proposed if solved else None,  # as optimize counts them
             "status": result.status,
             # a point the time limit stopped: its cost an upper bound (NaN: not minimised at all)
             "gap": float(result.summary.get("gap", math.nan)) if solved else math.nan,
@@ -156,7 +158,7 @@ def _front(points: list[tuple[float, Result]], carbon_price: float) -> pd.DataFr
         avoided = before["emissions"] - row["emissions"]
         if avoided > SAME_EMISSIONS * max(1.0, abs(before["emissions"])):
             row["abatement_cost"] = (row["total_cost"] - before["total_cost"]) / avoided + carbon_price
-    return pd.DataFrame(rows, columns=PARETO_COLUMNS)
+    return pd.DataFrame(rows, columns=PARETO_COLUMNS).astype({"exchanges": "Int64"})
 
 
 def plot_pareto(frame: pd.DataFrame, *, currency: str | None = None) -> Figure:

@@ -230,13 +230,14 @@ def fail(message: str, code: int, as_json: bool = False) -> NoReturn:
     sys.exit(code)
 
 
-def no_solution(result: Result, consequence: str, as_json: bool = False) -> NoReturn:
-    """The park's own solve found no answer: say so (as JSON under ``--json``), exit 1."""
+def no_solution(status: str, consequence: str, as_json: bool = False) -> NoReturn:
+    """The park's own solve found no answer (it ended with ``status``): say so (as JSON under
+    ``--json``), exit 1."""
     if as_json:
-        click.echo(json.dumps({"status": str(result.status), "exit_code": EXIT_NO_SOLUTION,
-                               "error": f"no solution ({result.status}): {consequence}"}))
+        click.echo(json.dumps({"status": str(status), "exit_code": EXIT_NO_SOLUTION,
+                               "error": f"no solution ({status}): {consequence}"}))
     else:
-        stdout.print(f"[red]no solution[/] ({escape(str(result.status))}): {escape(consequence)}")
+        stdout.print(f"[red]no solution[/] ({escape(str(status))}): {escape(consequence)}")
     sys.exit(EXIT_NO_SOLUTION)
 
 

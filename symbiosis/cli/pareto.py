@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from symbiosis.analysis.pareto import pareto as run_pareto
 from symbiosis.analysis.pareto import plot_pareto
@@ -23,9 +23,9 @@ from symbiosis.cli.analysis_common import (
     workers_option,
 )
 from symbiosis.cli.common import (
-    EXIT_NO_SOLUTION,
     check_out_folder,
     handle_errors,
+    no_solution,
     park_argument,
     parse_overrides,
     progress_status,
@@ -61,6 +61,8 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
     with progress_status() as status, refusals_as_usage():
         front = run_pareto(loaded, steps, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                            progress=status.update, workers=workers)
+    if pd.isna(front["total_cost"].iloc[0]):
+        no_solution(front["status"].iloc[0], "there is no front: the least-cost answer is its start", as_json)
     if out:
         folder = Path(out)
         check_out_folder(folder, PARETO_FILES, force=force)  # again: a file may have come meanwhile
@@ -89,5 +91,3 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
                          highlight=False)
         if out:
             stdout.print(f"written: {out}/pareto.csv, {out}/pareto.png")
-    if not front["total_cost"].notna().any():
-        sys.exit(EXIT_NO_SOLUTION)

@@ -56,7 +56,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
-            no_solution(result, "there is no saving to share", as_json)
+            no_solution(result.status, "there is no saving to share", as_json)
         # The park's own solve is this command's: a result that is not its least cost stopped short.
         with refusals_as_usage(". Here the park was solved by this command: give it a longer --time-limit"):
             shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
