@@ -9,6 +9,7 @@ file come in one ParkError; the CLI turns it into exit status 2, never a traceba
 from __future__ import annotations
 
 import copy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import park_dict, write_park
+from conftest import PARKS, park_dict, write_park
 
 from symbiosis.candidates import find_candidates
 from symbiosis.cli import cli
@@ -1603,3 +1604,25 @@ def test_a_scenario_that_is_no_name_is_a_type_error(tmp_path: Path) -> None:
     """Found by an audit: scenario=3 raised TypeError seven frames deep in pathlib."""
     with pytest.raises(TypeError, match="scenario is the name of a file in the park's scenarios/ folder"):
         load_park(_write(tmp_path), scenario=3)
+
+
+def test_keys_no_one_meant_are_listed_with_every_other_problem(tmp_path: Path) -> None:
+    """A copy of Raufoss with four faults: a firm 'kongsberg ' quoted beside kongsberg, an id
+    007 unquoted (YAML's number 7), a decimal comma in {lat: 60,7282, ...} and a discount rate in
+    kg. Each of the three key faults hid every other problem, one per run (an audit of the
+    README's "lists every problem at once")."""
+    folder = tmp_path / "raufoss"
+    shutil.copytree(PARKS / "raufoss", folder)
+    text = (folder / "park.yaml").read_text(encoding="utf-8")
+    kongsberg = text.index("  kongsberg:\n")
+    block = text[kongsberg:text.index("\n\n", kongsberg)]
+    text = text.replace(block, block + "\n  'kongsberg ':\n" + block.split("\n", 1)[1], 1)
+    text = text.replace("  fuel_systems:\n", "  007:\n    location: {lat: 60,7282, lon: 10.61}\n"
+                        "    streams: {}\n  fuel_systems:\n", 1)
+    text = text.replace("discount_rate: 7 %", "discount_rate: 7 kg", 1)
+    (folder / "park.yaml").write_text(text, encoding="utf-8")
+    said = [f"{p.field} {p.found}" for p in _problems(folder)]
+    assert any("kongsberg" in s and "a second time once the spaces" in s for s in said), said
+    assert any("the key 7, which YAML reads as a number" in s for s in said), said
+    assert any("the key 7282" in s for s in said), said
+    assert any(s.startswith("park.discount_rate") for s in said), said

@@ -59,6 +59,8 @@ class _Refused(Exception):
     def __init__(self, found: str, expected: str, hint: str, loc: tuple = ()) -> None:
         super().__init__(found)
         self.found, self.expected, self.hint, self.loc = found, expected, hint, loc
+        self.kept = False  # a refused key: whether its entry is still read
+        self.decimal_comma = False  # a refused key: the rest of a number split at a decimal comma
 
 
 def _too_large(found: str) -> _Refused:
@@ -82,8 +84,14 @@ def _number_key(key: int | float, value: Any, loc: tuple) -> _Refused:
                     hint, (*loc, str(key)))
 
 
-def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
+def _plain(node: Any, count: list[int] | None = None, loc: tuple = (),
+           refused: list[_Refused] | None = None) -> Any:
+    """The tree as plain dicts, lists and scalars. A key no one meant (a number, the rest of a
+    decimal comma, a key twice once its spaces go) is added to ``refused`` and the reading goes
+    on, so that the other problems of the file are said with it; what cannot be read on (a tag,
+    a mapping as a key, a file too large) is raised."""
     count = [0] if count is None else count
+    refused = [] if refused is None else refused
     count[0] += 1
     if count[0] > MAX_VALUES:
         raise _too_large(f"more than {MAX_VALUES:,} values (aliases included)")
@@ -96,22 +104,24 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
                        "a plain value: text, a number, a list or a mapping",
                        "remove the tag (the word starting with '!'); a park file holds no objects", loc)
     if isinstance(node, CommentedMap):
-        _no_keys_alike(node, loc)
+        plain, stripped = {}, {}  # stripped: each key read so far without the spaces at its ends
         for k, v in node.items():
-            if isinstance(k, int | float) and not isinstance(k, bool):
-                raise _number_key(k, v, loc)
-            if not isinstance(k, str | bool) and k is not None:  # {{a: 1}}: a mapping as the key
+            if not isinstance(k, str | bool | int | float) and k is not None:  # {{a: 1}}: a mapping as key
                 raise _Refused(f"a {'mapping' if hasattr(k, 'items') else 'list'} used as a key",
                                "a key of text: an id or a field name",
                                "doubled braces or brackets? Write one pair, as in {x: 0 m, y: 0 m}", loc)
-            if isinstance(k, str) and v is None and _DIGITS_THEN_UNIT.match(k):
-                raise _Refused(f"the key '{k}'", "a key of text: an id or a field name",
-                               "a decimal comma? In {a: b, ...} a comma starts the next key: write the "
-                               f"number before '{k}' with a decimal point, or quote the whole value "
-                               "(price: '0,65 SEK/kWh')", (*loc, k))
-        return {str(k): _plain(v, count, (*loc, str(k))) for k, v in node.items()}
+            problem = _key_problem(k, v, loc, stripped)
+            if problem is not None:
+                refused.append(problem)
+                if problem.decimal_comma and plain:
+                    _mend_decimal_comma(plain, k)
+                if not problem.kept:
+                    continue
+            plain[str(k)] = _plain(v, count, (*loc, str(k)), refused)
+            stripped.setdefault(str(k).strip(), str(k))
+        return plain
     if isinstance(node, CommentedSeq):
-        return [_plain(v, count, (*loc, i)) for i, v in enumerate(node)]
+        return [_plain(v, count, (*loc, i), refused) for i, v in enumerate(node)]
     if isinstance(node, bytes):  # !!binary
         raise _Refused("binary data (the YAML tag '!!binary')", "a plain value: text, a number, a list "
                        "or a mapping", "write the value as text", loc)
@@ -120,22 +130,44 @@ def _plain(node: Any, count: list[int] | None = None, loc: tuple = ()) -> Any:
     return node
 
 
-def _no_keys_alike(node: CommentedMap, loc: tuple) -> None:
-    """Refuse two keys of one mapping that differ only by spaces at their ends (``'cooling '``
-    quoted beside ``cooling``): ids are read without those spaces, so the later entry silently
-    replaced the earlier one (a whole firm lost)."""
-    seen: dict[str, str] = {}
-    for k in node:
-        if not isinstance(k, str):
-            continue
-        key = k.strip()
-        if key in seen:
+def _mend_decimal_comma(plain: dict, rest: Any) -> None:
+    """Read on with what a decimal comma meant: ``{price: 0,65 NOK/kWh}`` gave ``price: 0`` and a
+    key ``65 NOK/kWh``; the price reads ``0.65 NOK/kWh`` for the checks still to come (the file is
+    refused all the same), so that they do not say again, less plainly, what the comma broke."""
+    last = next(reversed(plain))
+    before = plain[last]
+    if isinstance(before, int) and not isinstance(before, bool):
+        mended = f"{before}.{rest}"
+        plain[last] = float(mended) if isinstance(rest, int) else mended
+
+
+def _key_problem(k: Any, v: Any, loc: tuple, before: dict[str, str]) -> _Refused | None:
+    """What is wrong with key ``k`` of a mapping whose keys came first as ``before`` (each
+    without the spaces at its ends, to the key as written), if anything;
+    ``kept`` says whether its entry is still read (an id written as digits is, as text)."""
+    if isinstance(k, int | float) and not isinstance(k, bool):
+        problem = _number_key(k, v, loc)
+        problem.decimal_comma = v is None and isinstance(k, int)
+        problem.kept = not problem.decimal_comma
+        return problem
+    if isinstance(k, str) and v is None and _DIGITS_THEN_UNIT.match(k):
+        problem = _Refused(f"the key '{k}'", "a key of text: an id or a field name",
+                           "a decimal comma? In {a: b, ...} a comma starts the next key: write the "
+                           f"number before '{k}' with a decimal point, or quote the whole value "
+                           "(price: '0,65 SEK/kWh')", (*loc, k))
+        problem.decimal_comma = True
+        return problem
+    if isinstance(k, str):
+        # ``'cooling '`` quoted beside ``cooling``: ids are read without those spaces, so the later
+        # entry silently replaced the earlier one (a whole firm lost); the first is kept
+        alike = before.get(k.strip())
+        if alike is not None:
             where = dotted(loc) or "the file"
-            raise _Refused(f"the key {k!r}, which is {seen[key]!r} a second time once the spaces at its "
-                           "ends go", f"each key and id once in {where}",
-                           "remove the spaces inside the quotes, then rename one of the two or merge them",
-                           (*loc, k))
-        seen[key] = k
+            return _Refused(f"the key {k!r}, which is {alike!r} a second time once the spaces at its "
+                            "ends go", f"each key and id once in {where}",
+                            "remove the spaces inside the quotes, then rename one of the two or merge them",
+                            (*loc, k))
+    return None
 
 
 def nfc(value: Any) -> Any:
@@ -174,14 +206,20 @@ def read_yaml(path: Path, *, display: str) -> Document:
     except RecursionError:
         exc = _too_large(f"values nested more than {MAX_DEPTH} levels deep")
         raise ParkError([Problem(display, "file", exc.found, exc.expected, exc.hint)]) from None
+    refused: list[_Refused] = []
     try:
-        data = _plain(tree)
+        data = _plain(tree, refused=refused)
     except _Refused as exc:
         if not exc.loc:
             raise ParkError([Problem(display, "file", exc.found, exc.expected, exc.hint)]) from None
-        line = Document(path=path, data=None, tree=tree).line(exc.loc)
-        raise ParkError([problem_at(display, line, exc.loc, exc.found, exc.expected, exc.hint)]) from None
-    return Document(path=path, data=data, tree=tree, problems=duplicates)
+        raise ParkError([_refusal(path, tree, display, exc)]) from None
+    keys = [_refusal(path, tree, display, exc) for exc in refused]
+    return Document(path=path, data=data, tree=tree, problems=[*duplicates, *keys])
+
+
+def _refusal(path: Path, tree: Any, display: str, exc: _Refused) -> Problem:
+    line = Document(path=path, data=None, tree=tree).line(exc.loc)
+    return problem_at(display, line, exc.loc, exc.found, exc.expected, exc.hint)
 
 
 def _namesake(path: Path) -> Path | None:
