@@ -167,9 +167,7 @@ def optimize(
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
                          f"was built, not {start!r}")
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be a function of one text (such as print), not {progress!r:.60}")
-    say = progress or (lambda stage: None)
+    say = progress_of(progress)
     deadline = Deadline.after(time_limit)
     times: dict[str, float] = {}
     clock = time.perf_counter()
@@ -291,6 +289,14 @@ def _size_that_fits(park: Park, data: ModelData, check_memory: bool):
         where = f"{park.folder / 'park.yaml'}, " if park.folder is not None else ""
         check_fits(size, f"{park.name} ({where}park.time: {park.settings.time.kind}, {steps:,} time steps)")
     return size
+
+
+def progress_of(progress: object) -> Callable[[str], object]:
+    """The function to tell progress to (``progress``, or one that says nothing); a ``progress``
+    that is no function is refused before any work, not at its first call."""
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function of one text (such as print), not {progress!r:.60}")
+    return progress or (lambda text: None)
 
 
 def check_goal(objective: object, time_limit: object, gap: object) -> None:

@@ -182,3 +182,17 @@ def test_a_point_without_an_answer_keeps_its_step_and_no_count_of_exchanges(park
     front = pareto(park, steps=5, time_limit=5, workers=1)
     assert list(front["step"]) == [0, 4]
     assert front["exchanges"].isna().all() and front["total_cost"].isna().all()
+
+
+def test_a_progress_that_is_no_function_is_refused_before_any_solve(park, monkeypatch) -> None:
+    """``pareto(park, progress=3)`` solved both ends, then failed calling 3 ('int' object is not
+    callable); every analysis refuses it first, as ``optimize`` does (an audit of the README)."""
+    import symbiosis.optimization as optimization
+
+    monkeypatch.setattr(optimization, "solve", lambda model, options: pytest.fail("solved"))
+    for analysis in (lambda: pareto(park, progress=3, workers=1),
+                     lambda: symbiosis.explain(park, None, progress=3),
+                     lambda: symbiosis.partner_risk(park, None, progress=3),
+                     lambda: symbiosis.fair_shares(park, None, progress=3)):
+        with pytest.raises(TypeError, match="progress must be a function of one text"):
+            analysis()

@@ -9,8 +9,10 @@ from symbiosis.analysis.explain import explain
 from symbiosis.analysis.pareto import pareto, plot_pareto
 from symbiosis.analysis.risk import PartnerRisk, partner_risk, without_firms
 from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
+from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.analysis.sweep import SweepResult, expand_grid, grid_values, sweep
 
-__all__ = ["PartnerRisk", "ResultMismatch", "StoppedShort", "SweepResult", "check_result", "core_violations",
-           "expand_grid", "explain", "fair_shares", "grid_values", "pareto", "partner_risk", "plot_pareto",
-           "sweep", "transfer_prices", "without_firms"]
+__all__ = ["ParkChanged", "PartnerRisk", "ResultMismatch", "StoppedShort", "SweepResult", "check_result",
+           "core_violations", "expand_grid", "explain", "fair_shares", "grid_values", "pareto",
+           "partner_risk",
+           "plot_pareto", "sweep", "transfer_prices", "without_firms"]

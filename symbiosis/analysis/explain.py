@@ -35,6 +35,7 @@ from symbiosis.analysis.common import (
 )
 from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
 from symbiosis.candidates import find_candidates
+from symbiosis.optimization import progress_of
 from symbiosis.park import Park
 from symbiosis.results import Result
 from symbiosis.results.result import link_identity
@@ -93,7 +94,7 @@ def explain(
     require_park(park, "explain")
     if isinstance(links, str):  # one id, not its letters
         links = [links]
-    say = progress or (lambda text: None)
+    say = progress_of(progress)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     if links is not None:  # before the park's solve, not after it
         known = {link.id for link in find_candidates(park).links}

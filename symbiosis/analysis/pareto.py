@@ -29,6 +29,7 @@ import pandas as pd
 
 from symbiosis.analysis.common import Progress, Solve
 from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
+from symbiosis.optimization import progress_of
 from symbiosis.park import Park
 from symbiosis.results import Result
 
@@ -88,7 +89,7 @@ def pareto(
         raise ValueError(f"a Pareto front needs a whole number of at least 2 steps (its two ends), "
                          f"not {steps!r}")
     steps = int(steps)  # a NumPy integer from np.arange or a table column is one too
-    say = progress or (lambda text: None)
+    say = progress_of(progress)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     with ExitStack() as stack:
         workers = usable_workers(park, workers)

@@ -60,6 +60,7 @@ from symbiosis.analysis.common import (
 )
 from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park, workers_for
 from symbiosis.candidates.pairs import yearly_shares
+from symbiosis.optimization import progress_of
 from symbiosis.park import Park
 from symbiosis.park.model import ExistingLink, frozen_mapping
 from symbiosis.results import Result
@@ -128,7 +129,7 @@ def partner_risk(
         up to 4.
     """
     require_park(park, "partner_risk")
-    say = progress or (lambda text: None)
+    say = progress_of(progress)
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     if result is None:
         say("solving the park")

@@ -85,6 +85,7 @@ from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
+from symbiosis.optimization import progress_of
 from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result
@@ -260,6 +261,7 @@ def fair_shares(
     """
     if method not in METHODS:
         raise ValueError(f"unknown sharing method '{method}': choose one of {', '.join(METHODS)}")
+    progress_of(progress)  # refused before the park is solved, not after
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     given = result is not None
     if result is None:
@@ -384,7 +386,7 @@ class Game:
         new_links = {link for link, _ in links}
         built = frozenset(str(link) for link in result.exchanges["id"] if link in new_links)
         return cls(park, players, links, result.saving, float(result.summary["baseline_cost"]), tolerance,
-                   CoalitionModel(park, solve), progress or (lambda text: None),
+                   CoalitionModel(park, solve), progress_of(progress),
                    has_assets=bool(candidates.storage or candidates.converters), built=built)
 
     def check_least_cost(self, result: Result) -> None:
