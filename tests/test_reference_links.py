@@ -462,7 +462,7 @@ def test_the_pareto_front_and_the_map_count_proposed_links_apart_from_those_runn
 
     park = existing_pipe_park(make_park)
     result = symbiosis.optimize(park)
-    assert _front([(math.inf, result)], 0.0)["exchanges"].tolist() == [1]
+    assert _front([(0, math.inf, result)], 0.0)["exchanges"].tolist() == [1]
     figure = result.plot.map(park)
     assert "1 proposed link and 1 running today (dashed)" in figure.axes[0].get_title(loc="left")
 
