@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import pint
 
@@ -294,7 +294,8 @@ def unit_written(text: str) -> str | None:
 def written_one_way(value: object) -> object:
     """A value as written in a park file or --set, each number one way: ``300``, ``300.0``,
     ``'300.0 EUR/t'`` and ``'300 EUR / t'`` give ``300`` or ``'300 EUR/t'``; anything else as is.
-    For telling whether two runs had the same data, not for reading values (:func:`parse`)."""
+    For telling whether two runs had the same --set, in words a reader knows, not for reading
+    values (:func:`parse`)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
@@ -306,6 +307,39 @@ def written_one_way(value: object) -> object:
             unit = re.sub(r"\s*([/*])\s*", r"\1", " ".join(split[1].split()))
             return f"{split[0]:.15g} {unit}".rstrip()
     return value
+
+
+def meant_one_way(value: object) -> object:
+    """A value as :func:`written_one_way`, and each quantity in SI base units to 12 significant
+    digits, so that ``'0.55 NOK/kWh'`` and ``'550 NOK/MWh'`` are one value, and ``'7 %'`` and
+    ``0.07`` another. For telling whether two parks hold the same data (their fingerprint)."""
+    written = written_one_way(value)
+    if not isinstance(written, str):
+        return written
+    try:
+        split = split_number(written, "")
+    except UnitProblem:  # an ambiguous comma: kept as written
+        return written
+    in_base = _in_base_units(split[1]) if split is not None else None
+    if in_base is None:
+        return written
+    scale, offset, base = in_base
+    number = float(f"{split[0] * scale + offset:.12g}")
+    return written_one_way(number) if not base else f"{number:.12g} {base}"
+
+
+@lru_cache(maxsize=512)
+def _in_base_units(unit: str) -> tuple[float, float, str] | None:
+    """(scale, offset, base units): ``x unit`` is ``x * scale + offset`` in SI base units (''
+    for a share or a pure number); None for words that are no units."""
+    if not unit:
+        return None
+    try:
+        zero, one = (registry().Quantity(x, parse_units(unit)).to_base_units() for x in (0.0, 1.0))
+    except Exception:  # noqa: BLE001 - pint raises many kinds for text that is no unit
+        return None
+    base = "" if one.dimensionless else f"{one.units:~}"
+    return float(one.magnitude - zero.magnitude), float(zero.magnitude), base
 
 
 def period_hours(value: object) -> float:

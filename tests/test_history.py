@@ -185,3 +185,20 @@ def test_the_same_data_written_two_ways_is_one_fingerprint_and_one_set_of_overri
     texts = [overrides_text(dict(park.overrides)) for park in parks]
     assert texts[:3] == ["park.carbon_price=300 EUR/t"] * 3 and texts[3] == "park.carbon_price=301 EUR/t"
     assert overrides_text({"park.routing_factor": 1.0}) == "park.routing_factor=1"
+
+
+def test_a_value_rewritten_in_other_units_keeps_the_fingerprint() -> None:
+    """Raufoss's grid price rewritten from NOK/kWh to NOK/MWh, the discount rate from '7 %' to
+    0.07, a distance in m for km: the same data, but another fingerprint, so a report said "the
+    park data changed" (an audit of units). Another value is still another fingerprint."""
+    import symbiosis
+
+    raufoss = Path(__file__).parent.parent / "parks" / "raufoss"
+    base = symbiosis.load_park(raufoss)
+    price = base.routes["grid"].price  # NOK/MWh
+    alike = {"routes.grid.price": f"{price / 1000!r} NOK/kWh", "park.discount_rate": 0.07}
+    assert symbiosis.load_park(raufoss, overrides=alike).fingerprint == \
+        symbiosis.load_park(raufoss, overrides={"routes.grid.price": f"{price!r} NOK/MWh",
+                                                "park.discount_rate": "7 %"}).fingerprint
+    other = symbiosis.load_park(raufoss, overrides={"routes.grid.price": f"{price + 1!r} NOK/MWh"})
+    assert other.fingerprint != base.fingerprint

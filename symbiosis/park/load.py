@@ -18,7 +18,7 @@ from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, v
 from symbiosis.park.reader import Locate
 from symbiosis.park.shape import validate_shape
 from symbiosis.park.yamlfile import Document, child, deep_merge, nfc, read_yaml, set_path
-from symbiosis.units import written_one_way
+from symbiosis.units import meant_one_way
 
 PARK_FILE = "park.yaml"
 CATALOGUE_FILE = "symbiosis/data/catalogue.yaml"
@@ -368,7 +368,7 @@ def _checked_catalogue() -> dict[str, dict[str, Any]]:
 
 
 def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile) -> str:
-    """A short hash of the park data (numbers as written the same way: :func:`_same_writing`)
+    """A short hash of the park data (values meant the same way: :func:`_same_writing`)
     and of its profile files."""
     digest = hashlib.sha256(json.dumps(_same_writing(data), sort_keys=True, default=str).encode())
     for firm in shape.firms.values():
@@ -381,14 +381,15 @@ def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile) -> str:
 
 
 def _same_writing(node: Any) -> Any:
-    """``node`` with each number written one way (:func:`symbiosis.units.written_one_way`), so
-    that the fingerprint is of the data, not of how a value was typed (a report's --set of
-    '300.0 EUR/t' had lost its comparison with the runs of '300 EUR/t')."""
+    """``node`` with each value meant one way (:func:`symbiosis.units.meant_one_way`), so that
+    the fingerprint is of the data, not of how a value was typed (a report's --set of
+    '300.0 EUR/t' had lost its comparison with the runs of '300 EUR/t'; a price rewritten from
+    0.55 NOK/kWh to 550 NOK/MWh was 'the park data changed')."""
     if isinstance(node, dict):
         return {key: _same_writing(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_same_writing(value) for value in node]
-    return written_one_way(node)
+    return meant_one_way(node)
 
 
 def _mapping(value: Any) -> Mapping:
