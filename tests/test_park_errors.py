@@ -1626,3 +1626,15 @@ def test_keys_no_one_meant_are_listed_with_every_other_problem(tmp_path: Path) -
     assert any("the key 7, which YAML reads as a number" in s for s in said), said
     assert any("the key 7282" in s for s in said), said
     assert any(s.startswith("park.discount_rate") for s in said), said
+
+
+def test_a_bare_fixed_om_of_one_is_not_read_as_the_whole_investment_a_year(tmp_path: Path) -> None:
+    """'fixed_om: 1' (meant 1 %) loaded as 100 % of the investment a year and raised a pipe's
+    yearly cost tenfold, silently; '1 %' and 0.01 load as before (an audit of units)."""
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {"fixed_om": 1}})
+    _check(_one(folder), field="technologies.hot_water_pipe.fixed_om",
+           says=("100 % of the investment a year", "write '1 %'"))
+    for written in ("1 %", 0.01):
+        pipe = {"hot_water_pipe": {"fixed_om": written}}
+        park = load_park(_write(tmp_path / str(written), technologies=pipe))
+        assert park.technologies["hot_water_pipe"].fixed_om == pytest.approx(0.01)

@@ -51,6 +51,12 @@ def technology(
         if key in SHARE_FIELDS and not math.isnan(number) and not 0 <= number <= 1:
             reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %",
                            "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
+        elif key == "fixed_om" and number == 1:
+            # a bare 1 meant 1 %: read as the whole investment again every year, it raised a
+            # pipe's yearly cost tenfold, silently (an audit of units)
+            reader.problem(where(key), f"'{raw[key]}' (100 % of the investment a year)",
+                           "a yearly share of the investment below 100 % (1 % to 5 % is usual)",
+                           "write '1 %' (a bare number is a fraction: 1 means 100 %)")
         elif key == "lifetime":
             reader.at_least(number, 0, where(key), "a lifetime > 0 years", strict=True, written=raw[key],
                             hint="write e.g. '30 year'")
