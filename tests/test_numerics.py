@@ -133,6 +133,29 @@ def test_an_absurd_price_is_reported(tmp_path: Path) -> None:
     assert "route 'grey_hydrogen'" in warnings[1] and "NOK/MWh" in warnings[1]
 
 
+@pytest.mark.parametrize(("currency", "route", "warned"), [
+    ("NOK", {"carrier": "heat", "price": "0.55 NOK/Wh", "temperature": "250 degC"}, True),
+    ("NOK", {"carrier": "heat", "price": "0.55 NOK/kWh", "temperature": "250 degC"}, False),
+    ("EUR", {"carrier": "heat", "price": "0.05 EUR/Wh", "temperature": "250 degC"}, True),
+    ("EUR", {"carrier": "heat", "price": "3000 EUR/MWh", "temperature": "250 degC"}, False),
+    ("EUR", {"carrier": "material", "price": "0.10 EUR/g"}, True),
+    ("EUR", {"carrier": "material", "price": "30000 EUR/t"}, False),
+    ("SEK", {"carrier": "material", "price": "0.10 EUR/g"}, True),
+])
+def test_a_price_a_thousand_times_too_high_is_reported_in_any_currency(tmp_path: Path, currency: str,
+                                                                       route: dict, warned: bool) -> None:
+    """The warning stood at a million of the park's currency per MWh or t: 0.55 NOK/Wh (550,000
+    NOK/MWh) and, in EUR, 0.05 EUR/Wh and 0.10 EUR/g passed unsaid (an audit of units). Now
+    10,000 EUR/MWh and 50,000 EUR/t at the park's rate (3,000 EUR/MWh, a price spike, and
+    30,000 EUR/t, cobalt, are not warned of)."""
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_dict(
+        {"smelter": _site("40 GWh/year"), "town": TOWN}, park={"currency": currency,
+                                                              "carbon_price": f"0 {currency}/t"},
+        routes={"odd": route})))
+    said = [w for w in scaling_warnings(park) if "route 'odd'" in w]
+    assert bool(said) == warned, said
+
+
 def test_an_existing_link_far_larger_than_its_streams_is_reported(tmp_path: Path) -> None:
     """A 50 MW existing pipe between a 40 GWh/year (4.57 MW) surplus and a 30 GWh/year need
     loaded without a word: a unit gone astray (kW written as MW, a rate per day)."""

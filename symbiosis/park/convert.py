@@ -147,6 +147,7 @@ def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) ->
         electricity=raw.electricity, time=mode, routing_factor=factor,
         internal_links=raw.internal_links, description=raw.description,
         carbon_price_given=raw.carbon_price is not None,
+        per_eur=reader.rates.get(reader.currency, 1.0) / reader.rates["EUR"],
     )
 
 

@@ -295,6 +295,7 @@ class Settings:
     internal_links: bool = False
     description: str | None = None
     carbon_price_given: bool = True  # False: the file names no carbon price, so CO2 is free (0)
+    per_eur: float = 1.0  # the park's currency per EUR: what the EUR catalogue and prices were converted at
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A solver keeps about six significant digits between the numbers of one model, so a 1 W stream
 next to a 1 GW stream of the same carrier is either a wrong unit or lost in the tolerances; and
-a price above a million per MWh is a unit or a decimal point gone astray. These are warnings,
+a price above 10,000 EUR per MWh (50,000 EUR per t), in the park's currency at its rate, is a
+unit or a decimal point gone astray. These are warnings,
 not errors: the park still loads and solves (``result.summary["warnings"]``, and on stderr in
 the command line).
 """
@@ -18,9 +19,15 @@ from symbiosis.units import HYDROGEN_LHV_MWH_PER_T
 
 SPAN = 1e6
 """Largest ratio between the amounts of two streams of one carrier without a warning."""
-ABSURD_PRICE = 1e6
-"""Largest route price without a warning, in the park's currency per MWh (per t for oxygen and
-materials; hydrogen per MWh of its lower heating value)."""
+ENERGY_PRICE_EUR = 10_000.0
+"""Largest energy route price without a warning, EUR per MWh (hydrogen per MWh of its lower
+heating value), in the park's currency at its rate: over twice the price cap of Europe's
+day-ahead electricity market (4,000 EUR/MWh since 2022, SDAC's harmonised maximum clearing
+price), so a kWh written as Wh (0.55 NOK/Wh: 550,000 NOK/MWh) is caught."""
+MASS_PRICE_EUR = 50_000.0
+"""Largest material or oxygen route price without a warning, EUR per t: above base and battery
+metals (cobalt, nickel, lithium salts), so that a kg written as g is caught (a 100 EUR/t
+by-product at 0.10 EUR/g: 100,000 EUR/t); precious metals are warned of, to be checked."""
 
 
 MOST_EMITTED = 2.0
@@ -39,11 +46,11 @@ warning (a link can carry no more than its streams; larger is usually a unit gon
 
 def scaling_warnings(park: Park) -> list[str]:
     """Warnings about amounts of one carrier spanning more than :data:`SPAN`, route prices
-    above :data:`ABSURD_PRICE`, purchases at a negative price, energy routes emitting more than
-    :data:`MOST_EMITTED`, streams of no amount or hotter than :data:`HOTTEST`, a carbon price not
-    given where routes emit, existing links :data:`OVERSIZED` for their streams, sites out of
-    every link's reach and routes a scenario adds that nothing uses; an empty list for a
-    well-scaled park."""
+    above :data:`ENERGY_PRICE_EUR` or :data:`MASS_PRICE_EUR`, purchases at a negative price,
+    energy routes emitting more than :data:`MOST_EMITTED`, streams of no amount or hotter than
+    :data:`HOTTEST`, a carbon price not given where routes emit, existing links
+    :data:`OVERSIZED` for their streams, sites out of every link's reach and routes a scenario
+    adds that nothing uses; an empty list for a well-scaled park."""
     found: list[str] = []
     by_carrier: dict[Carrier, list[Stream]] = {}
     for stream in park.streams:
@@ -62,10 +69,11 @@ def scaling_warnings(park: Park) -> list[str]:
         price, per = route.price, route.carrier.annual_unit
         if route.carrier is Carrier.HYDROGEN:
             price, per = route.price / HYDROGEN_LHV_MWH_PER_T, "MWh"
-        if abs(price) > ABSURD_PRICE:
+        most = (ENERGY_PRICE_EUR if per == "MWh" else MASS_PRICE_EUR) * park.settings.per_eur
+        if abs(price) > most:
             found.append(
                 f"route '{route.id}' has a price of {price:,.0f} {currency}/{per}, more than "
-                f"{ABSURD_PRICE:,.0f} {currency}/{per}; check the number and its unit")
+                f"{most:,.0f} {currency}/{per}; check the number and its unit")
     for stream in park.streams:  # a purchase at a negative price: a gate fee, or a sign slipped
         route = park.routes.get(stream.current)
         if stream.direction == "demand" and route is not None and route.price < 0 and stream.amount > 0:

@@ -85,6 +85,7 @@ def assemble_result(
             "co2_avoided": baseline.emissions - emissions,
             "investment": investment,
             "currency": park.currency,
+            "currency_per_eur": park.settings.per_eur,  # the rate the EUR catalogue was converted at
             "carbon_price": park.settings.carbon_price,
             "discount_rate": park.settings.discount_rate,
             "time": str(park.settings.time),
