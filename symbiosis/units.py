@@ -278,9 +278,13 @@ def _misread_prefix(units: pint.Unit) -> str:
 
 
 def _gauge(unit_text: str) -> str:
-    """A hint for a gauge pressure (``bar(g)``, ``barg``, ``psig``): pressures are absolute."""
+    """A hint for a gauge pressure (``bar(g)``, ``barg``, ``psig``) or an absolute one marked as
+    such (``bar(a)``, ``bara``, read as bar per annum): pressures are absolute."""
     if re.search(r"(?i)(bar|psi)\s*\(?g\)?$", unit_text.strip()):
         return " (pressures are absolute: add the atmosphere, 1.013 bar, to a gauge pressure and write 'bar')"
+    absolute = re.search(r"(?i)(bar|psi)\s*\(?a\)?$", unit_text.strip())
+    if absolute:
+        return f" (pressures are absolute: write '{absolute.group(1)}' without the 'a')"
     return ""
 
 

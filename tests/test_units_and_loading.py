@@ -887,6 +887,15 @@ def test_a_gauge_pressure_says_pressures_are_absolute(written: str) -> None:
     assert "pressures are absolute" in caught.value.hint
 
 
+@pytest.mark.parametrize(("written", "unit"), [("30 bar(a)", "bar"), ("30 bara", "bar"), ("435 psia", "psi")])
+def test_an_absolute_pressure_marked_so_is_told_to_drop_the_mark(written: str, unit: str) -> None:
+    """'30 bar(a)' was 'a mass per length per time' (bar per annum) with no word of why (an audit
+    of units)."""
+    with pytest.raises(UnitProblem) as caught:
+        parse(written, F.PRESSURE)
+    assert f"pressures are absolute: write '{unit}' without the 'a'" in caught.value.hint
+
+
 def test_an_exchange_rate_with_a_decimal_comma_is_read(make_park) -> None:
     """'EUR: 11,5 NOK' was refused although every other number may have a decimal comma."""
     park = make_park(_firms(), park={"exchange_rates": {"EUR": "11,5 NOK"}},
