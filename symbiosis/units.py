@@ -295,6 +295,19 @@ def unit_written(text: str) -> str | None:
     return match.group(2) if match else None
 
 
+_PER_YEAR = re.compile(r"^(.*(?:%|percent|permille|‰))\s*/\s*(?:year|yr|a|annum)$", re.IGNORECASE)
+
+
+def yearly_share(value: object) -> object:
+    """A yearly rate written per year, ``'7 %/year'``, as the share it is, ``'7 %'``; anything
+    else as is (a share per month or day is refused where read: a discount rate compounds)."""
+    if isinstance(value, str):
+        match = _PER_YEAR.match(value.strip())
+        if match:
+            return match.group(1)
+    return value
+
+
 def written_one_way(value: object) -> object:
     """A value as written in a park file or --set, each number one way: ``300``, ``300.0``,
     ``'300.0 EUR/t'`` and ``'300 EUR / t'`` give ``300`` or ``'300 EUR/t'``; anything else as is.

@@ -1114,3 +1114,17 @@ def test_a_unit_of_the_wrong_kind_is_said_in_words(value: str, kind, says: tuple
     assert "dimension" not in caught.value.hint and "**" not in caught.value.hint
     for words in says:
         assert words in caught.value.hint
+
+
+@pytest.mark.parametrize("written", ["7 %/year", "7 %/a", "7%/yr", "7 % / annum"])
+def test_a_yearly_rate_written_per_year_is_read(written: str) -> None:
+    """'7 %/year' for the discount rate and '1 %/year' for fixed O&M, as cost sheets write them,
+    were refused as 'a share per time' (an audit of units); a share per month still is (a discount
+    rate compounds), with its unit named."""
+    raufoss = Path(__file__).resolve().parent.parent / "parks" / "raufoss"
+    park = load_park(raufoss, overrides={"park.discount_rate": written,
+                                         "technologies.hot_water_pipe.fixed_om": written.replace("7", "1")})
+    assert park.settings.discount_rate == pytest.approx(0.07)
+    assert park.technologies["hot_water_pipe"].fixed_om == pytest.approx(0.01)
+    with pytest.raises(ParkError, match="'%/month' is a share per time"):
+        load_park(raufoss, overrides={"park.discount_rate": "0.5 %/month"})

@@ -54,6 +54,7 @@ from symbiosis.units import (
     Quantity,
     UnitProblem,
     split_number,
+    yearly_share,
 )
 
 # What a hub may build (symbiosis/hubs.py); its links are candidates like any firm's.
@@ -114,7 +115,7 @@ def parse_price_of_currency(reader: Reader, text: Any, currency: str, loc: tuple
 
 def _settings(reader: Reader, raw: schema.Settings, routes: dict[str, Route]) -> Settings:
     loc = ("park",)
-    discount = reader.quantity(raw.discount_rate, F.SHARE, (*loc, "discount_rate"))
+    discount = reader.quantity(yearly_share(raw.discount_rate), F.SHARE, (*loc, "discount_rate"))
     if not math.isnan(discount) and not 0 <= discount < 1:
         bare = "%" not in str(raw.discount_rate) and "percent" not in str(raw.discount_rate)
         hint = f"write '{discount:g} %'" if bare and 1 <= discount <= 100 else "use a rate such as '7 %'"

@@ -11,7 +11,7 @@ from symbiosis.park import fields as F
 from symbiosis.park.model import Carrier, CostPoint, Technology
 from symbiosis.park.problems import a_or_an
 from symbiosis.park.reader import Reader
-from symbiosis.units import Quantity, UnitProblem, parse, period_hours
+from symbiosis.units import Quantity, UnitProblem, parse, period_hours, yearly_share
 
 
 def technology(
@@ -47,7 +47,8 @@ def technology(
         elif key == "standing_loss":
             number = _standing_loss(reader, raw[key], quantity, where(key))
         else:
-            number = reader.quantity(raw[key], quantity, where(key))
+            written = yearly_share(raw[key]) if key == "fixed_om" else raw[key]  # '1 %/year' is 1 %
+            number = reader.quantity(written, quantity, where(key))
         if key in SHARE_FIELDS and not math.isnan(number) and not 0 <= number <= 1:
             reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %",
                            "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
