@@ -1128,3 +1128,33 @@ def test_a_yearly_rate_written_per_year_is_read(written: str) -> None:
     assert park.technologies["hot_water_pipe"].fixed_om == pytest.approx(0.01)
     with pytest.raises(ParkError, match="'%/month' is a share per time"):
         load_park(raufoss, overrides={"park.discount_rate": "0.5 %/month"})
+
+
+def test_a_hydrogen_pipe_and_store_take_the_gas_units_its_streams_take(make_park) -> None:
+    """Streams, routes and existing links read hydrogen as t, Nm3 or MWh of its lower heating
+    value (33.33 MWh/t); a hydrogen pipe's and store's sizes and costs refused them (an audit of
+    units). 1.6665 MW / 33.33 = 0.05 t/h; 3000.3 EUR/MW x 33.33 = 100,000 EUR/(t/h); 8.988
+    EUR/(Nm3/h) / 0.08988e-3 = 100,000 EUR/(t/h); 0.30003 NOK/MWh x 33.33 = 10 NOK/t; 16.665 MWh /
+    33.33 = 0.5 t; 5561.6 Nm3 x 0.08988e-3 = 0.49987 t. An electrolyser's running cost stays per t
+    of hydrogen (its MWh would read as electricity's)."""
+    firms = {"a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {}}}
+    as_mass = {"hydrogen_pipe": {"min_capacity": "0.05 t/h", "investment_per_capacity": "100000 EUR/(t/h)",
+                                 "running_cost": "10 NOK/t"},
+               "hydrogen_storage": {"min_capacity": "0.5 t"}}
+    as_energy = {"hydrogen_pipe": {"min_capacity": "1.6665 MW", "investment_per_capacity": "3000.3 EUR/MW",
+                                   "running_cost": "0.30003 NOK/MWh"},
+                 "hydrogen_storage": {"min_capacity": "16.665 MWh"}}
+    mass, energy = make_park(firms, technologies=as_mass), make_park(firms, technologies=as_energy)
+    for name, fields in as_mass.items():
+        for key in fields:
+            assert getattr(energy.technologies[name], key) == pytest.approx(
+                getattr(mass.technologies[name], key), rel=1e-6), (name, key)
+    volume = make_park(firms, technologies={"hydrogen_pipe": {"investment_per_capacity": "8.988 EUR/(Nm3/h)"},
+                                            "hydrogen_storage": {"min_capacity": "5561.6 Nm3"}})
+    assert volume.technologies["hydrogen_pipe"].investment_per_capacity == pytest.approx(
+        mass.technologies["hydrogen_pipe"].investment_per_capacity, rel=1e-6)
+    assert volume.technologies["hydrogen_storage"].min_capacity == pytest.approx(0.49987, rel=1e-4)
+    with pytest.raises(ParkError, match="m3"):
+        make_park(firms, technologies={"hydrogen_storage": {"min_capacity": "5561.6 m3"}})
+    with pytest.raises(ParkError, match="running_cost"):
+        make_park(firms, technologies={"electrolyser": {"running_cost": "0.9 EUR/MWh"}})

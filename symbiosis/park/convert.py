@@ -47,7 +47,7 @@ from symbiosis.park.model import (
 )
 from symbiosis.park.problems import ParkError, a_or_an, did_you_mean
 from symbiosis.park.profiles import ProfileProblem, load_profile
-from symbiosis.park.reader import Broken, Locate, Reader, gas_amount, kind_words, per_unit
+from symbiosis.park.reader import Broken, Locate, Reader, gas_amount, kind_words, of_gas, per_unit
 from symbiosis.park.technologies import technology
 from symbiosis.units import (
     UNITS_PER_EUR,
@@ -535,8 +535,8 @@ def build_park(
             id=hub_id, location=_location(reader, raw_hub.location, ("hubs", hub_id, "location")),
             technologies=tuple(raw_hub.technologies),
             max_capacity=frozen_mapping({
-                name: reader.quantity(value, _hub_capacity_kind(technologies.get(name)),
-                                      ("hubs", hub_id, "max_capacity", name))
+                name: _hub_capacity(reader, value, technologies.get(name),
+                                    ("hubs", hub_id, "max_capacity", name))
                 for name, value in raw_hub.max_capacity.items() if name in raw_hub.technologies}),
             collect=_hub_range(reader, raw_hub.collect, ("hubs", hub_id, "collect"), warms=True),
             deliver=_hub_range(reader, raw_hub.deliver, ("hubs", hub_id, "deliver"), warms=False),
@@ -588,6 +588,14 @@ def _hub_range(reader: Reader, raw: schema.HeatRange | None, loc: tuple, *, warm
                        else "a loop that cools (deliver: from > to)",
                        "swap the two temperatures")
     return start, end
+
+
+def _hub_capacity(reader: Reader, value: Any, tech: Technology | None, loc: tuple) -> float:
+    """A hub's largest size of ``tech``; a hydrogen or oxygen store's as gas amounts are read."""
+    kind = _hub_capacity_kind(tech)
+    if tech is not None and tech.kind == "storage" and tech.carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
+        return of_gas(reader, value, kind, tech.carrier, loc)
+    return reader.quantity(value, kind, loc)
 
 
 def _hub_capacity_kind(tech: Technology | None) -> Quantity:

@@ -139,42 +139,51 @@ class Reader:
 def gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:
     """A hydrogen or oxygen amount in t/h, given as mass, normal volume or (hydrogen) power per time;
     checked against the size limit of every amount."""
-    return _of_gas(reader, value, F.GAS_AMOUNT[carrier], carrier, loc)
+    return of_gas(reader, value, F.GAS_AMOUNT[carrier], carrier, loc)
 
 
 def per_unit(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
     """A route's price or emissions per unit of its carrier (``kind``); a hydrogen or oxygen one
-    per t of the gas, read as :func:`_of_gas` reads it."""
+    per t of the gas, read as :func:`of_gas` reads it."""
     if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
         return reader.quantity(value, kind, loc)
-    return _of_gas(reader, value, kind, carrier, loc)
+    return of_gas(reader, value, kind, carrier, loc)
 
 
-def _of_gas(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
-    """``value`` in ``kind``, whose base counts the gas in t (an amount ``t/h``; a price ``CUR/t``
-    or emissions ``t/t`` per t of it), with the gas also counted in normal cubic metres or
-    (hydrogen) MWh of its lower heating value: ``500 Nm3/h`` of hydrogen is 500 x 0.08988e-3 t/h,
-    ``4.5 NOK/Nm3`` is 4.5 / 0.08988e-3 NOK/t, ``800 NOK/MWh`` is 800 x 33.33 NOK/t. A volume
-    that is not a normal volume (``m3/h``, ``NOK/m3``) is refused: at 30 bar it holds 30 times
-    the gas of a normal cubic metre."""
-    per_gas = kind.base.endswith("/t")
+# Where the gas is counted in a quantity's base, as a template of its unit, and the power it has
+# there: an amount ``t/h`` (+1), a store's size ``t`` (+1), a price ``CUR/t`` or emissions ``t/t``
+# per t of the gas (-1; the CO2 t of ``t/t`` is no gas), an investment ``CUR/(t/h)`` (-1).
+GAS_IN = {"t/h": ("{}/h", 1), "t": ("{}", 1), "CUR/t": ("CUR/{}", -1), "t/t": ("t/{}", -1),
+          "CUR/(t/h)": ("CUR/({}/h)", -1)}
+
+
+def counts_gas(kind: Quantity) -> bool:
+    """Whether ``kind`` counts a gas in t that :func:`of_gas` may read in its other units."""
+    return kind.base in GAS_IN
+
+
+def of_gas(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
+    """``value`` in ``kind``, whose base counts the gas in t (:data:`GAS_IN`), with the gas also
+    counted in normal cubic metres or (hydrogen) MWh of its lower heating value: ``500 Nm3/h``
+    of hydrogen is 500 x 0.08988e-3 t/h, ``4.5 NOK/Nm3`` is 4.5 / 0.08988e-3 NOK/t, ``800
+    NOK/MWh`` is 800 x 33.33 NOK/t, ``1.6665 MW`` of pipe is 0.05 t/h, ``3000 EUR/MW`` is 3000 x
+    33.33 EUR/(t/h). A volume that is not a normal volume (``m3/h``, ``NOK/m3``) is refused: at
+    30 bar it holds 30 times the gas of a normal cubic metre."""
+    template, power = GAS_IN[kind.base]
     if isinstance(value, str) and is_volume_not_normal(value):
-        written = "'/Nm3'" if per_gas else "'Nm3/h'"
+        written = template.format("Nm3").replace("CUR", reader.currency)
         reader.problem(loc, f"'{value}'", f"{kind.expected}: a volume at operating pressure and "
                        "temperature is not an amount of gas",
-                       f"write normal cubic metres (0 degC, 1 atm) as {written}, or the mass in t")
+                       f"write normal cubic metres (0 degC, 1 atm) as '{written}', or the mass in t")
         return math.nan
     # Other units of the gas, and the t of it in one of them.
     units = [("m**3", NORMAL_DENSITY_T_PER_NM3[carrier.value])]
     if carrier is Carrier.HYDROGEN:
         units.append(("MWh", 1.0 / HYDROGEN_LHV_MWH_PER_T))
-    options = [(kind, 1.0)] + [
-        (Quantity(kind.base.removesuffix("/t") + f"/{unit}", "", ""), 1.0 / tonnes) if per_gas
-        else (Quantity(kind.base.replace("t/", f"{unit}/", 1), "", ""), tonnes)
-        for unit, tonnes in units]
-    for other, factor in options:
+    for unit, tonnes in [("t", 1.0), *units]:
         try:
-            number = parse(value, other, currency=reader.currency, rates=reader.rates) * factor
+            number = parse(value, Quantity(template.format(unit), "", ""), currency=reader.currency,
+                           rates=reader.rates) * tonnes ** power
         except UnitProblem:
             continue
         return reader.within(number, kind, value, loc)

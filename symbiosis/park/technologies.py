@@ -10,7 +10,7 @@ from typing import Any
 from symbiosis.park import fields as F
 from symbiosis.park.model import Carrier, CostPoint, Technology
 from symbiosis.park.problems import a_or_an
-from symbiosis.park.reader import Reader
+from symbiosis.park.reader import Reader, counts_gas, of_gas
 from symbiosis.units import Quantity, UnitProblem, parse, period_hours, yearly_share
 
 
@@ -29,6 +29,9 @@ def technology(
                        "check the technology's name, or give carrier and kind to define a new one")
         return None
     energy = F.capacity_is_energy(carrier, kind)
+    # A gas pipe's or store's sizes and costs may count the gas as streams do: t, Nm3 or (hydrogen)
+    # MWh of its heating value. Not an electrolyser's: its MWh would read as electricity's.
+    gas = Carrier(carrier) if carrier in ("hydrogen", "oxygen") and kind in ("link", "storage") else None
     _fields_for_the_kind(reader, name, carrier, kind, raw, where)
     values: dict[str, Any] = {}
     for key, kind_of in F.TECHNOLOGY_FIELDS.items():
@@ -46,6 +49,8 @@ def technology(
             number = _loss_per_km(reader, raw[key], where(key))
         elif key == "standing_loss":
             number = _standing_loss(reader, raw[key], quantity, where(key))
+        elif gas is not None and counts_gas(quantity):
+            number = of_gas(reader, raw[key], quantity, gas, where(key))
         else:
             written = yearly_share(raw[key]) if key == "fixed_om" else raw[key]  # '1 %/year' is 1 %
             number = reader.quantity(written, quantity, where(key))
@@ -71,10 +76,16 @@ def technology(
                        f"heat_return_temperature '{raw['heat_return_temperature']}'",
                        "recovered heat hotter than its return (it cools from one to the other)",
                        "swap the two, or check their units")
+    sized = F.RATE[energy] if kind != "storage" else F.STORAGE_CAPACITY[energy]
+
+    def size(value: Any, loc: tuple) -> float:
+        if gas is not None:
+            return of_gas(reader, value, sized, gas, loc)
+        return reader.quantity(value, sized, loc)
+
     curve = tuple(
         CostPoint(
-            capacity=reader.quantity(point["capacity"], F.RATE[energy] if kind != "storage"
-                                     else F.STORAGE_CAPACITY[energy], (*where("cost_curve"), i, "capacity")),
+            capacity=size(point["capacity"], (*where("cost_curve"), i, "capacity")),
             investment=reader.quantity(point["investment"], F.MONEY, (*where("cost_curve"), i, "investment")),
         )
         for i, point in enumerate(raw.get("cost_curve") or ())
