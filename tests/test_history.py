@@ -202,3 +202,30 @@ def test_a_value_rewritten_in_other_units_keeps_the_fingerprint() -> None:
                                                 "park.discount_rate": "7 %"}).fingerprint
     other = symbiosis.load_park(raufoss, overrides={"routes.grid.price": f"{price + 1!r} NOK/MWh"})
     assert other.fingerprint != base.fingerprint
+
+
+def test_a_result_saved_before_the_fingerprint_of_values_is_still_of_its_park(tmp_path: Path) -> None:
+    """Since 2026-12-05 the fingerprint hashes values in SI base units; a result saved before
+    records the fingerprint of the values as written, and explain, risk, share and report
+    --result refused it as "of other park data". The park keeps that fingerprint too
+    (``fingerprint_as_written``, as the code of 26d2165 made it) and knows it as its own."""
+    import dataclasses
+
+    import symbiosis
+    from symbiosis.analysis import ResultMismatch, check_result
+
+    mo = Path(__file__).parent.parent / "parks" / "mo_industripark"
+    park = symbiosis.load_park(mo)
+    assert park.fingerprint_as_written and park.fingerprint_as_written != park.fingerprint
+    result = symbiosis.optimize(park)
+    as_written = park.fingerprint_as_written
+    older = dataclasses.replace(result, summary={**result.summary, "fingerprint": as_written})
+    check_result(park, older)  # no refusal
+    assert park.has_fingerprint(park.fingerprint_as_written) and not park.has_fingerprint("")
+    other = dataclasses.replace(result, summary={**result.summary, "fingerprint": "0123456789abcdef"})
+    try:
+        check_result(park, other)
+    except ResultMismatch as refused:
+        assert "fingerprint" in str(refused)
+    else:
+        raise AssertionError("a result of other data was taken")

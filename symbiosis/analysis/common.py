@@ -115,7 +115,7 @@ def check_result(park: Park, result: Result) -> None:
     """
     recorded = result.summary
     made_from = str(recorded.get("fingerprint", "") or "")
-    same = result.solved_from(park.fingerprint)
+    same = result.solved_from(park.fingerprint, park.fingerprint_as_written)
     if same and made_from and park.fingerprint:
         _check_link_ids(park, result)
         return  # the same data, whatever scenario or overrides made them

@@ -290,7 +290,7 @@ def _park_of_result(result: Result, folder: Path, loaded: Park, park: str, *, gi
     recorded = result.summary.get("overrides")
     recorded = recorded if isinstance(recorded, dict) else {}
     again = None
-    if made_from != loaded.fingerprint and (scenario or recorded):
+    if not loaded.has_fingerprint(made_from) and (scenario or recorded):
         try:
             again = load_park(park, scenario=scenario,
                               overrides=parse_overrides(tuple(f"{k}={v}" for k, v in recorded.items())))
@@ -306,9 +306,9 @@ def _park_of_result(result: Result, folder: Path, loaded: Park, park: str, *, gi
         stderr.print(f"[yellow]warning:[/] {folder} does not say which park data it was solved from; its "
                      "settings are taken from the park as loaded", markup=True, highlight=False)
         return loaded
-    if made_from == loaded.fingerprint:
+    if loaded.has_fingerprint(made_from):
         return loaded
-    if not given and again is not None and again.fingerprint == made_from:
+    if not given and again is not None and again.has_fingerprint(made_from):
         log.info("the result was made with scenario %s, --set %s: the park is loaded so",
                  scenario or "-", overrides_text(recorded) or "-")
         return again

@@ -18,7 +18,7 @@ from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, v
 from symbiosis.park.reader import Locate
 from symbiosis.park.shape import validate_shape
 from symbiosis.park.yamlfile import Document, child, deep_merge, nfc, read_yaml, set_path
-from symbiosis.units import meant_one_way
+from symbiosis.units import meant_one_way, written_one_way
 
 PARK_FILE = "park.yaml"
 CATALOGUE_FILE = "symbiosis/data/catalogue.yaml"
@@ -125,6 +125,8 @@ def load_park(
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
+    park = dataclasses.replace(park, fingerprint_as_written=_fingerprint(data, folder, shape,
+                                                                         same=written_one_way))
     added = tuple(sorted(set(park.routes) - set(_mapping(park_doc.data.get("routes")))))
     if added:
         park = dataclasses.replace(park, added_routes=added)
@@ -367,10 +369,11 @@ def _checked_catalogue() -> dict[str, dict[str, Any]]:
     return catalogue
 
 
-def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile) -> str:
-    """A short hash of the park data (values meant the same way: :func:`_same_writing`)
+def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile,
+                 same: Callable[[object], object] = meant_one_way) -> str:
+    """A short hash of the park data (each value written one way by ``same``: :func:`_same_writing`)
     and of its profile files."""
-    digest = hashlib.sha256(json.dumps(_same_writing(data), sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(json.dumps(_same_writing(data, same), sort_keys=True, default=str).encode())
     for firm in shape.firms.values():
         for stream in firm.streams.values():
             if stream.profile:
@@ -380,16 +383,16 @@ def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile) -> str:
     return digest.hexdigest()[:16]
 
 
-def _same_writing(node: Any) -> Any:
+def _same_writing(node: Any, same: Callable[[object], object] = meant_one_way) -> Any:
     """``node`` with each value meant one way (:func:`symbiosis.units.meant_one_way`), so that
     the fingerprint is of the data, not of how a value was typed (a report's --set of
     '300.0 EUR/t' had lost its comparison with the runs of '300 EUR/t'; a price rewritten from
     0.55 NOK/kWh to 550 NOK/MWh was 'the park data changed')."""
     if isinstance(node, dict):
-        return {key: _same_writing(value) for key, value in node.items()}
+        return {key: _same_writing(value, same) for key, value in node.items()}
     if isinstance(node, list):
-        return [_same_writing(value) for value in node]
-    return meant_one_way(node)
+        return [_same_writing(value, same) for value in node]
+    return same(node)
 
 
 def _mapping(value: Any) -> Mapping:

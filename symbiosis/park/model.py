@@ -312,12 +312,20 @@ class Park:
     folder: Path | None = None
     scenario: str | None = None
     fingerprint: str = ""
+    # The fingerprint as symbiosis made it before 2026-12-05, of each value as written, units and
+    # all: a result saved then is still known as one of this park data (:meth:`has_fingerprint`).
+    fingerprint_as_written: str = ""
     overrides: tuple[tuple[str, str], ...] = ()  # --set KEY=VALUE applied, as (key, value text)
     added_routes: tuple[str, ...] = ()  # routes a scenario or --set added to those of park.yaml
 
     @property
     def name(self) -> str:
         return self.settings.name
+
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        """Whether ``fingerprint`` (as a saved result records it) is of this park data: its own,
+        or as symbiosis made it before 2026-12-05."""
+        return bool(fingerprint) and fingerprint in (self.fingerprint, self.fingerprint_as_written)
 
     @property
     def currency(self) -> str:

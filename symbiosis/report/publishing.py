@@ -143,7 +143,7 @@ def existing_files(folder: Path) -> list[str]:
 
 def check_same_data(result: Result, park: Park) -> None:
     """Refuse to describe ``result`` with the settings of other park data (another fingerprint)."""
-    if not result.solved_from(park.fingerprint):
+    if not result.solved_from(park.fingerprint, park.fingerprint_as_written):
         made_from = result.summary["fingerprint"]
         raise ValueError(f"the result was solved from other park data (fingerprint {made_from}) than "
                          f"{park.name} as loaded (fingerprint {park.fingerprint}): its report would show "

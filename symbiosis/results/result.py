@@ -178,11 +178,13 @@ class Result:
 
         return PlotAccessor(self)
 
-    def solved_from(self, fingerprint: str | None) -> bool:
-        """Whether this result was solved from park data with ``fingerprint`` (the park files
-        with their scenario and overrides); True when either side has none recorded."""
+    def solved_from(self, *fingerprints: str | None) -> bool:
+        """Whether this result was solved from park data with one of ``fingerprints`` (the park
+        files with their scenario and overrides; a park has two: ``Park.has_fingerprint``); True
+        when either side has none recorded."""
         made_from = str(self.summary.get("fingerprint", "") or "")
-        return not (made_from and fingerprint and made_from != fingerprint)
+        known = [fingerprint for fingerprint in fingerprints if fingerprint]
+        return not (made_from and known and made_from not in known)
 
     @property
     def total_cost(self) -> float:
