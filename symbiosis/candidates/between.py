@@ -17,13 +17,10 @@ from symbiosis.candidates.heat import heat_candidates
 from symbiosis.candidates.materials import material_candidates
 from symbiosis.candidates.table import Candidate
 from symbiosis.hubs import all_streams
-from symbiosis.park import Park, Stream
+from symbiosis.park import Carrier, Park, Stream
 from symbiosis.park.problems import a_or_an, did_you_mean
 
 COLUMNS = ["supply", "demand", "carrier", "technology", "candidate", "note", "reason"]
-# The technology kinds that link a supply to a demand of each carrier.
-LINK_KINDS = {"heat": ("link", "heat_pump"), "steam": ("link",), "hydrogen": ("link",), "oxygen": ("link",),
-              "electricity": ("link",), "material": ("link",)}
 
 
 class UnknownSite(KeyError):
@@ -114,8 +111,10 @@ def _rows(park: Park, by_ends: dict[tuple, list], supplies: list[Stream], demand
                 yield _row(supply, demand, technology, None, "", reason)
             if any(technology == "" for technology, _ in told):
                 continue  # no technology could help
-            disabled = [t.name for t in park.technologies.values() if t.carrier == supply.carrier
-                        and t.kind in LINK_KINDS[supply.carrier.value] and not t.enabled]
+            # the kinds the generators link with: pipes, lines and trucks, and heat pumps for heat
+            kinds = ("link", "heat_pump") if supply.carrier is Carrier.HEAT else ("link",)
+            disabled = [t.name for t in park.technologies.values()
+                        if t.carrier == supply.carrier and t.kind in kinds and not t.enabled]
             for name in disabled:
                 yield _row(supply, demand, name, None, "", f"{name} is disabled (technologies: {name}: "
                            "enabled: false)")

@@ -7,10 +7,9 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from symbiosis.candidates.table import Candidate, share
-from symbiosis.hubs import all_streams, sites
+from symbiosis.hubs import Site, all_streams, sites
 from symbiosis.park import Park, Stream, Technology, straight_distance
 from symbiosis.park.exchange import firms_allow, spans
-from symbiosis.park.model import Rules
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,6 @@ def pairs(park: Park, carriers: set[str], *, only: Collection[str] | None = None
     internal = park.settings.internal_links
     places = sites(park)
     streams = [s for s in all_streams(park) if s.carrier in carriers and (only is None or s.key in only)]
-    if reject is None:
-        streams = [s for s in streams if not s.keep_current and s.amount > 0]
     supplies = [s for s in streams if s.is_supply]
     demands = [s for s in streams if not s.is_supply]
     for supply in supplies:
@@ -49,36 +46,32 @@ def pairs(park: Park, carriers: set[str], *, only: Collection[str] | None = None
             if supply.carrier != demand.carrier:
                 continue
             taker = places[demand.firm]
-            if supply.firm == demand.firm and giver.is_hub:  # a heat pump hub's lifted heat to its own loop
+            reason = _left_out(supply, demand, giver, taker, internal)
+            if reason:
                 if reject is not None:
-                    reject(supply, demand, "", f"{supply.firm}'s output does not feed its own input")
-                continue
-            if reject is not None:
-                reason = _left_out(supply, demand, giver.rules, taker.rules, internal)
-                if reason:
                     reject(supply, demand, "", reason)
-                    continue
-            elif not firms_allow(supply, demand, giver.rules, taker.rules, internal=internal):
                 continue
             length = straight_distance(giver.location, taker.location) * park.settings.routing_factor
             yield Pair(supply, demand, length)
 
 
-def _left_out(supply: Stream, demand: Stream, giver: Rules, taker: Rules, internal: bool) -> str:
-    """Why the streams or the firms' rules keep the pair from any link ('' if they do not)."""
+def _left_out(supply: Stream, demand: Stream, giver: Site, taker: Site, internal: bool) -> str:
+    """Why the streams or the sites' rules keep the pair from any link ('' if they do not)."""
     for stream in (supply, demand):
         if stream.keep_current:
             return f"{stream.firm} lists {stream.id} under rules.keep_current (it stays on its current route)"
         if stream.amount <= 0:
             return f"{stream.key} has amount 0"
-    if firms_allow(supply, demand, giver, taker, internal=internal):
+    if supply.firm == demand.firm and giver.is_hub:  # a heat pump hub's lifted heat to its own loop
+        return f"{supply.firm}'s output does not feed its own input"
+    if firms_allow(supply, demand, giver.rules, taker.rules, internal=internal):
         return ""
     if supply.firm == demand.firm:
         return (f"both streams are {supply.firm}'s and the park's internal_links is off (links join "
                 "different firms)")
-    return "; ".join(f"{a} lists {b} under rules.exclude_partners" for a, rules, b in
+    return "; ".join(f"{a} lists {b} under rules.exclude_partners" for a, site, b in
                      ((supply.firm, giver, demand.firm), (demand.firm, taker, supply.firm))
-                     if b in rules.exclude_partners)
+                     if b in site.rules.exclude_partners)
 
 
 def technologies(park: Park, carrier: str, kind: str) -> list[Technology]:
