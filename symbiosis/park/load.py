@@ -118,15 +118,15 @@ def load_park(
     pending += shape_problems
     if shape is None:
         raise ParkError(pending)
+    fingerprint, as_written = _fingerprints(data, folder, shape)
     try:
         park = build_park(shape, _checked_catalogue(), locate, folder=folder, scenario=scenario_name,
-                          fingerprint=_fingerprint(data, folder, shape), broken=broken)
+                          fingerprint=fingerprint, broken=broken)
     except ParkError as exc:
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
-    park = dataclasses.replace(park, fingerprint_as_written=_fingerprint(data, folder, shape,
-                                                                         same=written_one_way))
+    park = dataclasses.replace(park, fingerprint_as_written=as_written)
     added = tuple(sorted(set(park.routes) - set(_mapping(park_doc.data.get("routes")))))
     if added:
         park = dataclasses.replace(park, added_routes=added)
@@ -369,21 +369,26 @@ def _checked_catalogue() -> dict[str, dict[str, Any]]:
     return catalogue
 
 
-def _fingerprint(data: dict, folder: Path, shape: schema.ParkFile,
-                 same: Callable[[object], object] = meant_one_way) -> str:
-    """A short hash of the park data (each value written one way by ``same``: :func:`_same_writing`)
-    and of its profile files."""
-    digest = hashlib.sha256(json.dumps(_same_writing(data, same), sort_keys=True, default=str).encode())
+def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str, str]:
+    """Short hashes of the park data and its profile files: of each value meant one way
+    (:func:`symbiosis.units.meant_one_way`: the fingerprint), and of each written one way
+    (:func:`symbiosis.units.written_one_way`: the fingerprint before 2026-12-05, which saved
+    results record). Each profile file is read once for both."""
+    digests = [hashlib.sha256(json.dumps(_same_writing(data, same), sort_keys=True, default=str).encode())
+               for same in (meant_one_way, written_one_way)]
     for firm in shape.firms.values():
         for stream in firm.streams.values():
             if stream.profile:
                 path = folder / stream.profile
                 if path.is_file():
-                    digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+                    profile = path.read_bytes()
+                    for digest in digests:
+                        digest.update(profile)
+    meant, written = (digest.hexdigest()[:16] for digest in digests)
+    return meant, written
 
 
-def _same_writing(node: Any, same: Callable[[object], object] = meant_one_way) -> Any:
+def _same_writing(node: Any, same: Callable[[object], object]) -> Any:
     """``node`` with each value meant one way (:func:`symbiosis.units.meant_one_way`), so that
     the fingerprint is of the data, not of how a value was typed (a report's --set of
     '300.0 EUR/t' had lost its comparison with the runs of '300 EUR/t'; a price rewritten from
