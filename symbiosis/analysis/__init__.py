@@ -14,5 +14,4 @@ from symbiosis.analysis.sweep import SweepResult, expand_grid, grid_values, swee
 
 __all__ = ["ParkChanged", "PartnerRisk", "ResultMismatch", "StoppedShort", "SweepResult", "check_result",
            "core_violations", "expand_grid", "explain", "fair_shares", "grid_values", "pareto",
-           "partner_risk",
-           "plot_pareto", "sweep", "transfer_prices", "without_firms"]
+           "partner_risk", "plot_pareto", "sweep", "transfer_prices", "without_firms"]

@@ -107,8 +107,7 @@ def pareto(
                 capped = _solve_each(park, solve, pool, say, [
                     (f"step {k} (solve {k + 2} of {steps}): least cost at most {cap:,.0f} t CO2/year",
                      {"emissions_cap": cap}) for k, cap in enumerate(caps, start=1)])
-                points += [(k, cap, answer) for k, (cap, answer) in enumerate(zip(caps, capped, strict=True),
-                                                                             start=1)]
+                points += list(zip(range(1, steps - 1), caps, capped, strict=True))
                 points.append((steps - 1, low, cleanest))
         else:
             points.append((steps - 1, cleanest.summary["emissions"], cleanest))

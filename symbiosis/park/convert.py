@@ -26,6 +26,7 @@ from symbiosis.park.exchange import (
     placed,
     pump_cop,
     pump_may_help,
+    spans,
 )
 from symbiosis.park.existing import check_duplicate_existing, check_partners_of_existing, existing_link
 from symbiosis.park.model import (
@@ -47,7 +48,16 @@ from symbiosis.park.model import (
 )
 from symbiosis.park.problems import ParkError, a_or_an, did_you_mean
 from symbiosis.park.profiles import ProfileProblem, load_profile
-from symbiosis.park.reader import Broken, Locate, Reader, gas_amount, kind_words, of_gas, per_unit
+from symbiosis.park.reader import (
+    Broken,
+    Locate,
+    Reader,
+    gas_amount,
+    gas_counted,
+    kind_words,
+    of_gas,
+    per_unit,
+)
 from symbiosis.park.technologies import technology
 from symbiosis.units import (
     UNITS_PER_EUR,
@@ -593,8 +603,9 @@ def _hub_range(reader: Reader, raw: schema.HeatRange | None, loc: tuple, *, warm
 def _hub_capacity(reader: Reader, value: Any, tech: Technology | None, loc: tuple) -> float:
     """A hub's largest size of ``tech``; a hydrogen or oxygen store's as gas amounts are read."""
     kind = _hub_capacity_kind(tech)
-    if tech is not None and tech.kind == "storage" and tech.carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
-        return of_gas(reader, value, kind, tech.carrier, loc)
+    gas = gas_counted(tech.carrier, tech.kind) if tech is not None else None
+    if gas is not None:
+        return of_gas(reader, value, kind, gas, loc)
     return reader.quantity(value, kind, loc)
 
 
@@ -683,7 +694,7 @@ def _pump_candidate(firms: dict[str, Firm], technologies: dict[str, Technology],
             if not pump_may_help(supply, demand, direct, length):
                 continue
             for tech in pumps:
-                if not length > tech.max_distance and delivers_top(demand, tech) \
+                if spans(tech, length) and delivers_top(demand, tech) \
                         and pump_cop(supply, demand, tech) is not None:
                     return tech, supply, demand
     return None

@@ -145,16 +145,28 @@ def gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> floa
 def per_unit(reader: Reader, value: Any, kind: Quantity, carrier: Carrier, loc: tuple) -> float:
     """A route's price or emissions per unit of its carrier (``kind``); a hydrogen or oxygen one
     per t of the gas, read as :func:`of_gas` reads it."""
-    if carrier not in (Carrier.HYDROGEN, Carrier.OXYGEN):
+    if carrier not in GASES:
         return reader.quantity(value, kind, loc)
     return of_gas(reader, value, kind, carrier, loc)
 
+
+GASES = (Carrier.HYDROGEN, Carrier.OXYGEN)
+"""The carriers counted in t that may also be written as normal cubic metres (and hydrogen as MWh)."""
 
 # Where the gas is counted in a quantity's base, as a template of its unit, and the power it has
 # there: an amount ``t/h`` (+1), a store's size ``t`` (+1), a price ``CUR/t`` or emissions ``t/t``
 # per t of the gas (-1; the CO2 t of ``t/t`` is no gas), an investment ``CUR/(t/h)`` (-1).
 GAS_IN = {"t/h": ("{}/h", 1), "t": ("{}", 1), "CUR/t": ("CUR/{}", -1), "t/t": ("t/{}", -1),
           "CUR/(t/h)": ("CUR/({}/h)", -1)}
+
+
+def gas_counted(carrier: Carrier | str, kind: str) -> Carrier | None:
+    """The gas a technology of ``carrier`` and ``kind`` counts in its sizes and costs, which may
+    then be written as streams are (t, Nm3, or MWh of hydrogen's heating value): a hydrogen or
+    oxygen pipe's or store's. None for any other, an electrolyser's too (its MWh would read as
+    the electricity's)."""
+    gas = Carrier(carrier)
+    return gas if gas in GASES and kind in ("link", "storage") else None
 
 
 def counts_gas(kind: Quantity) -> bool:

@@ -3,9 +3,8 @@
 A solver keeps about six significant digits between the numbers of one model, so a 1 W stream
 next to a 1 GW stream of the same carrier is either a wrong unit or lost in the tolerances; and
 a price above 10,000 EUR per MWh (50,000 EUR per t), in the park's currency at its rate, is a
-unit or a decimal point gone astray. These are warnings,
-not errors: the park still loads and solves (``result.summary["warnings"]``, and on stderr in
-the command line).
+unit or a decimal point gone astray. These are warnings, not errors: the park still loads and
+solves (``result.summary["warnings"]``, and on stderr in the command line).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Any
 from symbiosis.park import fields as F
 from symbiosis.park.model import Carrier, CostPoint, Technology
 from symbiosis.park.problems import a_or_an
-from symbiosis.park.reader import Reader, counts_gas, of_gas
+from symbiosis.park.reader import Reader, counts_gas, gas_counted, of_gas
 from symbiosis.units import Quantity, UnitProblem, parse, period_hours, yearly_share
 
 
@@ -29,9 +29,7 @@ def technology(
                        "check the technology's name, or give carrier and kind to define a new one")
         return None
     energy = F.capacity_is_energy(carrier, kind)
-    # A gas pipe's or store's sizes and costs may count the gas as streams do: t, Nm3 or (hydrogen)
-    # MWh of its heating value. Not an electrolyser's: its MWh would read as electricity's.
-    gas = Carrier(carrier) if carrier in ("hydrogen", "oxygen") and kind in ("link", "storage") else None
+    gas = gas_counted(carrier, kind)
     _fields_for_the_kind(reader, name, carrier, kind, raw, where)
     values: dict[str, Any] = {}
     for key, kind_of in F.TECHNOLOGY_FIELDS.items():
