@@ -328,9 +328,10 @@ def written_one_way(value: object) -> object:
 
 def meant_one_way(value: object) -> object:
     """A value as :func:`written_one_way`, and each quantity in SI base units to 12 significant
-    digits, so that ``'0.55 NOK/kWh'`` and ``'550 NOK/MWh'`` are one value, and ``'7 %'`` and
-    ``0.07`` another. For telling whether two parks hold the same data (their fingerprint)."""
-    written = written_one_way(value)
+    digits, so that ``'0.55 NOK/kWh'`` and ``'550 NOK/MWh'`` are one value, and ``'7 %'``,
+    ``'7 %/year'`` (:func:`yearly_share`, the only fields that take it) and ``0.07`` another. For
+    telling whether two parks hold the same data (their fingerprint)."""
+    written = written_one_way(yearly_share(value))
     if not isinstance(written, str):
         return written
     try:

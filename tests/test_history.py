@@ -202,6 +202,9 @@ def test_a_value_rewritten_in_other_units_keeps_the_fingerprint() -> None:
                                                 "park.discount_rate": "7 %"}).fingerprint
     other = symbiosis.load_park(raufoss, overrides={"routes.grid.price": f"{price + 1!r} NOK/MWh"})
     assert other.fingerprint != base.fingerprint
+    # A yearly rate written per year, as cost sheets do, is the same share.
+    assert symbiosis.load_park(raufoss, overrides={"park.discount_rate": "7 %/year"}).fingerprint == \
+        symbiosis.load_park(raufoss, overrides={"park.discount_rate": "7 %"}).fingerprint
 
 
 def test_a_result_saved_before_the_fingerprint_of_values_is_still_of_its_park(tmp_path: Path) -> None:
