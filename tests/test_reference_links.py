@@ -978,3 +978,17 @@ def test_the_candidates_say_the_units_of_their_sizes_and_costs() -> None:
     assert units.loc["material"].tolist() == [{"t/h"}, {"t"}]
     result = symbiosis.optimize(park)
     assert {"capacity_unit", "amount_unit"} <= set(result.candidates.columns)
+
+
+def test_the_worse_off_note_does_not_say_the_park_gains_when_it_pays_more() -> None:
+    """Under ``--objective emissions`` a park may pay more than today: a 10 M NOK pipe that cuts
+    1,752 t of CO2 at a carbon price below its break-even (an audit with hand-derived costs:
+    saving -79,722 NOK a year). The note said "The park still gains" all the same."""
+    import pandas as pd
+
+    from symbiosis.report.numbers import worse_off_note
+
+    worse_off = pd.DataFrame({"firm": ["b"], "name": ["B"], "saving": [-120_000.0]})
+    paying = worse_off_note(worse_off, "NOK", -79_722.0)
+    assert "still gains" not in paying and "pays 79.7 k NOK/year more than today" in paying
+    assert "still gains" in worse_off_note(worse_off, "NOK", 4.6e6)

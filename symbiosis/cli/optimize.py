@@ -137,7 +137,7 @@ def show(result: Result) -> None:
         firms.add_row(row.firm, quantity(row.baseline_cost, currency), quantity(row.total_cost, currency),
                       quantity(row.saving, currency))
     stdout.print(firms)
-    note = worse_off_note(result.worse_off, currency)
+    note = worse_off_note(result.worse_off, currency, result.saving)
     if note:
         stdout.print(f"note: {escape(note)}", highlight=False)
 

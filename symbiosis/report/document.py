@@ -242,7 +242,7 @@ def _firms_section(result: Result, plots: PlotAccessor, currency: str, solved: b
         "exchanges.csv). So each firm saves half the saving of each of its exchanges (all of it inside "
         "the firm); a hub is no firm: its result passes to the firms its links serve, in proportion to "
         "those links' savings. The firms' savings add up to the park's.")]
-    note = worse_off_note(result.worse_off, currency)
+    note = worse_off_note(result.worse_off, currency, result.saving)
     if note:
         blocks.append(Paragraph(note))
     if solved:

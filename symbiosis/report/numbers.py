@@ -78,14 +78,20 @@ def signed(value: float, formatter) -> str:
     return text if text.startswith(("-", "−")) or text == "-" else "+" + text
 
 
-def worse_off_note(worse_off: Any, currency: str) -> str:
+def worse_off_note(worse_off: Any, currency: str, park_saving: float) -> str:
     """A sentence naming the firms the half-and-half split leaves worse off (``Result.worse_off``),
-    and where to find a split that does not; '' when there is none."""
+    and where to find a split that does not; '' when there is none. A park that saves nothing as a
+    whole (an answer for emissions, or under a cap) is told so: no split leaves every firm whole."""
     if worse_off is None or len(worse_off) == 0:
         return ""
     named = ", ".join(f"{row.name if isinstance(row.name, str) and row.name else row.firm} "
                       f"({money(-row.saving, currency, per_year=True)})" for row in worse_off.itertuples())
-    return (f"Under the half-and-half split {named} end{'s' if len(worse_off) == 1 else ''} worse off than "
-            "today: an exchange running today carries less, or a link costs more than its half of the "
-            "saving. The park still gains; symbiosis share gives each firm a share of it (Shapley "
-            "value) checked to leave every firm at least as well off as alone.")
+    start = (f"Under the half-and-half split {named} end{'s' if len(worse_off) == 1 else ''} worse off than "
+             "today: an exchange running today carries less, or a link costs more than its half of the "
+             "saving. ")
+    if park_saving > 0:
+        return start + ("The park still gains; symbiosis share gives each firm a share of it (Shapley "
+                        "value) checked to leave every firm at least as well off as alone.")
+    return start + (f"The park as a whole pays {money(-park_saving, currency, per_year=True)} more than "
+                    "today (this answer cuts emissions, not cost), so no split of the cost leaves every firm "
+                    "as well off as today.")
