@@ -336,19 +336,22 @@ def test_a_run_without_a_solution_drops_nothing(tmp_path) -> None:
     assert first.exit_code == 1 and said["added"] is None and said["dropped"] is None
 
 
-def test_no_solution_exits_1_and_still_reports(tmp_path) -> None:
-    park = _park(tmp_path / "park")
-    result = symbiosis.optimize(symbiosis.load_park(park))
-    summary = result.summary.copy()
-    summary[["status", "total_cost", "saving", "emissions", "co2_avoided", "investment"]] = \
-        ["infeasible", float("nan"), float("nan"), float("nan"), float("nan"), float("nan")]
-    replace(result, summary=summary, exchanges=result.exchanges.iloc[0:0]).save(tmp_path / "saved")
+def test_no_solution_exits_1_and_still_reports_why(tmp_path) -> None:
+    """An emissions cap below the least the park can emit: the report said only "status
+    infeasible (Infeasible)", not the reason `optimize` had found (an audit of the reports)."""
+    park = _park(tmp_path / "park", {"smelter": SMELTER, "town": TOWN, "greenhouse": GREENHOUSE})
+    result = symbiosis.optimize(symbiosis.load_park(park), emissions_cap=1.0)  # 50 GWh needed, 40 there
+    assert result.status == "infeasible"
+    (reason,) = result.why_no_solution
+    assert "emissions cap" in reason
+    result.save(tmp_path / "saved")
     out = tmp_path / "reports" / "p"
     run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out),
                                    "--result", str(tmp_path / "saved")])
     assert run.exit_code == 1, run.output
     (folder,) = [p for p in out.iterdir() if p.is_dir()]
-    assert "No solution" in (folder / "report.html").read_text()
+    html = (folder / "report.html").read_text()
+    assert "No solution" in html and "the least the park can emit" in html
 
 
 def test_bad_park_exits_2(tmp_path) -> None:

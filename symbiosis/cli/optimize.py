@@ -102,12 +102,7 @@ def show(result: Result) -> None:
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
-        if stopped:
-            stdout.print("  - Ctrl-C stopped the solve before any solution was found")
-        elif status == "time_limit":
-            stdout.print("  - the time limit ended the solve before any solution was found; "
-                         "allow more time with --time-limit SECONDS")
-        for sentence in s.get("infeasibility") or []:
+        for sentence in result.why_no_solution:
             stdout.print(f"  - {escape(sentence)}")
         return
     stdout.print(

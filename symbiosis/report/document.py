@@ -155,7 +155,8 @@ def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
     solver = status + (f", gap {gap(s.get('gap'))}" if is_number(s.get("gap")) else "")
     if not result.has_solution:
         return (Headline("Solver status", status, str(s.get("solver_message", ""))),
-                Headline("Proposed exchanges", "0", "no solution was found"))
+                Headline("Proposed exchanges", "0",
+                         "; ".join(result.why_no_solution) or "no solution was found"))
     baseline_co2 = s.get("baseline_emissions")
     co2_note = (f"{share(float(s['co2_avoided']) / float(baseline_co2))} of "
                 f"{tonnes(baseline_co2)}" if is_number(baseline_co2) and float(baseline_co2) > 0 else "")
@@ -175,8 +176,9 @@ def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
 
 # -- sections ---------------------------------------------------------------------------
 def _no_solution(result: Result) -> Paragraph:
+    why = "".join(f" {sentence[0].upper()}{sentence[1:]}." for sentence in result.why_no_solution)
     return Paragraph(f"No solution: the solver ended with status {result.status} "
-                     f"({result.summary.get('solver_message', '')}). Nothing is proposed.")
+                     f"({result.summary.get('solver_message', '')}).{why} Nothing is proposed.")
 
 
 def _map_section(result: Result, park: Park, plots: PlotAccessor, solved: bool) -> Section:

@@ -147,6 +147,26 @@ class Result:
         return self.status in ("optimal", "time_limit") and math.isfinite(self.total_cost)
 
     @property
+    def why_no_solution(self) -> list[str]:
+        """Why there is no answer, one sentence each ([] when there is one): Ctrl-C or the time
+        limit ended the solve first, or what makes the park infeasible (an emissions cap below
+        the least the park can emit, a demand no route or link can meet)."""
+        if self.has_solution:
+            return []
+        from symbiosis.solvers.status import STOPPED_MESSAGE
+
+        s = self.summary
+        reasons = []
+        if s.get("solver_message") == STOPPED_MESSAGE:
+            reasons.append("Ctrl-C stopped the solve before any solution was found")
+        elif self.status == "time_limit":
+            reasons.append("the time limit ended the solve before any solution was found; allow more time "
+                           "with --time-limit SECONDS")
+        explained = s.get("infeasibility")
+        reasons += [str(sentence) for sentence in explained] if isinstance(explained, list | tuple) else []
+        return reasons
+
+    @property
     def saving(self) -> float:
         return float(self.summary["saving"])
 
