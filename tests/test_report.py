@@ -642,9 +642,16 @@ def test_a_kept_exchange_whose_saving_moved_is_reported(tmp_path) -> None:
     assert change.what == "smelter.flue_gas → town.network (hot_water_pipe) saving"
     assert (change.before, change.after) == ("21.7 M NOK/year", "23.1 M NOK/year")
     assert not second.changes.resized and not second.changes.nothing
+    # Each firm saves half of it, 0.69 M NOK more a year; the town's gas boiler emitted 6,900 t
+    # of CO2 on the 30 GWh the pipe now brings, either way: no firm's emissions moved. The
+    # firms' savings were never compared (an audit of the reports).
+    assert [(c.what, c.before, c.after) for c in second.changes.firms] == [
+        ("Smelter AS (smelter): saving", "10.9 M NOK/year", "11.5 M NOK/year"),
+        ("District heating (town): saving", "10.9 M NOK/year", "11.5 M NOK/year")]
     html = second.html.read_text()
     section = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
     assert "Savings that moved" in section and "23.1 M NOK/year" in section
+    assert "Firms whose saving or CO2 moved" in section and "District heating (town): saving" in section
 
 
 def test_the_solver_gap_is_news_only_when_it_moved_a_tenth_of_a_point() -> None:

@@ -54,6 +54,7 @@ class Changes:
     built: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposed then, running today now
     resized: list[Change] = field(default_factory=list)
     savings: list[Change] = field(default_factory=list)  # kept exchanges whose saving moved
+    firms: list[Change] = field(default_factory=list)  # firms whose saving or emissions moved
     figures: list[Change] = field(default_factory=list)
     data: list[Change] = field(default_factory=list)
     fingerprint_before: str = ""
@@ -74,7 +75,8 @@ class Changes:
     def nothing(self) -> bool:
         return (not self.first_run and self.solution and self.exchanges_known and self.added.empty
                 and self.dropped.empty and self.built.empty
-                and not self.resized and not self.savings and not self.figures and not self.data
+                and not self.resized and not self.savings and not self.firms and not self.figures
+                and not self.data
                 and not self.data_changed)
 
 
@@ -96,6 +98,7 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
     added = dropped = built = current.exchanges.iloc[0:0]
     resized: list[Change] = []
     savings: list[Change] = []
+    firms: list[Change] = []
     if not current.has_solution:  # no design: its empty tables would read as every exchange dropped
         status = [Change("solver status", str(before.get("status", "")), str(s.get("status", "")))]
         return Changes(previous=run, figures=status,
@@ -107,11 +110,12 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
         added, dropped, resized = _exchanges(current.exchanges, previous.exchanges)
         added, dropped, built = _built_since(added, dropped)
         savings = _savings(current.exchanges, previous.exchanges, currency)
+        firms = _firms(current.firms, previous.firms, currency)
         if previous.proposed != current.proposed:
             figures.append(Change("proposed exchanges", number(previous.proposed), number(current.proposed)))
     return Changes(
         previous=run, added=added, dropped=dropped, built=built, resized=_shown(resized),
-        savings=_shown(savings), figures=_shown(figures),
+        savings=_shown(savings), firms=_shown(firms), figures=_shown(figures),
         data=_shown(_data(previous, current, currency)) if previous is not None else [],
         fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
         exchanges_known=previous is not None)
@@ -205,6 +209,33 @@ def _savings(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Chang
                 and abs(row.saving - old) > SAVING_MOVED * max(abs(old), 1e-9):
             moved.append(Change(f"{_named(row)} saving", money(old, currency, per_year=True),
                                 money(row.saving, currency, per_year=True)))
+    return moved
+
+
+def firm_named(row) -> str:
+    """A firm in words: ``Hydro Extrusion Raufoss (hydro)``, or its id when it has no name."""
+    name = getattr(row, "name", "")
+    return f"{name} ({row.firm})" if isinstance(name, str) and name and name != row.firm else str(row.firm)
+
+
+def _firms(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Change]:
+    """Firms of both runs whose annual saving or emissions moved by more than
+    :data:`SAVING_MOVED` of the earlier figure: what each firm gains is what its manager asks."""
+    needed = {"firm", "saving", "emissions"}
+    if now.empty or then.empty or not needed <= set(now.columns) & set(then.columns):
+        return []
+    before = {row.firm: row for row in then.itertuples()}
+    moved = []
+    for row in now.itertuples():
+        old = before.get(row.firm)
+        if old is None:
+            continue
+        for column, label, show in (("saving", "saving", lambda v: money(v, currency, per_year=True)),
+                                    ("emissions", "CO2 emitted", tonnes)):
+            a, b = getattr(old, column), getattr(row, column)
+            if is_number(a) and is_number(b) and abs(b - a) > SAVING_MOVED * max(abs(a), 1e-9) \
+                    and _moved(a, b):
+                moved.append(Change(f"{firm_named(row)}: {label}", show(a), show(b)))
     return moved
 
 

@@ -327,6 +327,8 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
                             ("Capacities that moved", changes.resized),
                             (f"Savings that moved (kept exchanges, by more than {100 * SAVING_MOVED:g} %)",
                              changes.savings),
+                            (f"Firms whose saving or CO2 moved (by more than {100 * SAVING_MOVED:g} %)",
+                             changes.firms),
                             ("Data that changed", changes.data)):
         if items:
             blocks.append(Table(("what", "before", "now"), tuple((c.what, c.before, c.after) for c in items),
