@@ -15,8 +15,9 @@ WRITES = 40
 
 
 def _run(park: str = "Park", scenario: str = "", status: str = "optimal", **values) -> Run:
-    values = {"fingerprint": "abc", "total_cost": 1.0, "saving": 5.0} | values
-    return Run(park=park, scenario=scenario, time="2025-01-01T06:00:00+01:00", status=status, **values)
+    values = {"fingerprint": "abc", "total_cost": 1.0, "saving": 5.0,
+              "time": "2025-01-01T06:00:00+01:00"} | values
+    return Run(park=park, scenario=scenario, status=status, **values)
 
 
 def _write_many(path: str, writer: int, start) -> None:
@@ -65,6 +66,32 @@ def test_previous_prefers_runs_from_the_same_park_folder(tmp_path: Path) -> None
     assert history.previous("Park", "", park_path="/parks/tiny_variant").id == copy
     assert history.previous("Park", "", park_path="/elsewhere/tiny").id == copy  # moved: the latest
     assert history.previous("Park", "").id == copy
+
+
+def test_a_run_for_least_emissions_is_another_series(tmp_path: Path) -> None:
+    """A one-off `report --objective emissions` became the baseline of the next scheduled
+    (least-cost) report: 7 exchanges added and 27 dropped, and "the park data are unchanged"
+    (an audit of the reports). Rows of an older history, without the column, are least-cost
+    runs. ``on_or_before`` picks the latest run of the series up to a meeting's date."""
+    import sqlite3
+
+    history = History(tmp_path / "h.sqlite")
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "result.json").write_text("{}")
+    cost = history.record(_run(result_path=str(kept), time="2026-11-02T06:00:00+01:00"))
+    emissions = history.record(_run(result_path=str(kept), objective="emissions"))
+    assert history.previous("Park", "").id == cost
+    assert history.previous("Park", "", objective="emissions").id == emissions
+    with sqlite3.connect(history.path) as connection:  # as a history of an older version wrote it
+        connection.execute("UPDATE runs SET objective = '' WHERE id = ?", [cost])
+    assert history.previous("Park", "").id == cost
+    later = history.record(_run(result_path=str(kept), time="2026-12-01T06:00:00+01:00"))
+    assert history.previous("Park", "").id == later
+    assert history.previous("Park", "", on_or_before="2026-11-30").id == cost
+    assert history.previous("Park", "", on_or_before="2026-11-01") is None
+    assert history.run(later).time.startswith("2026-12-01") and history.run(999) is None
+    assert history.in_folder(kept).id == later
 
 
 def test_two_processes_recording_at_once(tmp_path: Path) -> None:

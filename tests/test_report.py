@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import matplotlib.image as mpimg
@@ -815,3 +816,35 @@ def test_a_front_or_why_table_of_other_park_data_is_refused(tmp_path) -> None:
     with pytest.raises(NotOfThisResult, match="built there and"):
         publish(result, park, tmp_path / "api", why=flipped)
     publish(result, park, tmp_path / "api", why=why)  # its own table is taken
+
+
+def test_since_compares_with_the_last_meeting_and_an_emissions_run_is_another_series(tmp_path) -> None:
+    """Monthly meetings, weekly scheduled reports: the meeting's report must say what changed
+    since the last meeting's (``--since board``), not since last week's; and a one-off report
+    for least emissions was the baseline of the next least-cost one (an audit of the reports).
+    A run --since does not find is refused before solving (exit 2)."""
+    folder = tmp_path / "park"
+    _park(folder)
+    out = tmp_path / "reports" / "p"
+
+    def report(*extra: str) -> dict:
+        run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--json", *extra])
+        assert run.exit_code == 0, run.output
+        return json.loads(run.stdout)
+
+    board = report("--name", "board")
+    write_park(folder, park_dict({"smelter": SMELTER, "town": TOWN},
+                                 park={"carbon_price": "1100 NOK/t", "name": "Test park"}))
+    weekly = report()
+    assert weekly["compared_with"] == board["run_id"]
+    emissions = report("--objective", "emissions")
+    assert emissions["compared_with"] is None  # the first of its series
+    assert report()["compared_with"] == weekly["run_id"]  # not the emissions run
+    for since in ("board", str(out / "board"), str(board["run_id"])):
+        assert report("--since", since)["compared_with"] == board["run_id"]
+    today = datetime.now().astimezone().strftime("%Y-%m-%d")
+    assert report("--since", today)["compared_with"] > emissions["run_id"]
+    for since, said in (("1900-01-01", "on or before 1900-01-01"), ("9999", "holds no run 9999"),
+                        ("no_such_meeting", "no run of the history")):
+        run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--since", since])
+        assert run.exit_code == 2 and said in run.output and "Traceback" not in run.output, run.output

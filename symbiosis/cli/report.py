@@ -43,7 +43,7 @@ from symbiosis.report.history import History, default_path, overrides_text
 from symbiosis.report.inputs import NotOfThisResult
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, tonnes
-from symbiosis.report.publishing import existing_files, publish
+from symbiosis.report.publishing import UnknownRun, chosen_run, existing_files, publish
 from symbiosis.results import Result
 
 EXIT_LOCKED = 3
@@ -145,6 +145,9 @@ def file_log(path: Path) -> Iterator[None]:
 @click.option("--why", "why_csv", type=click.Path(exists=True, dir_okay=False), default=None,
               metavar="CSV",
               help="the table of `symbiosis explain PARK --out CSV` to include (why, and why not)")
+@click.option("--since", default=None, metavar="RUN",
+              help="compare with this run instead of the latest: a run id (`symbiosis history`), a report "
+                   "folder (path, or name under DIR), or a date YYYY-MM-DD (the latest run on or before it)")
 @click.option("--name", default=None, metavar="NAME",
               help="write into DIR/NAME instead of a new dated folder")
 @click.option("--force", is_flag=True,
@@ -162,9 +165,10 @@ def file_log(path: Path) -> Iterator[None]:
               help="build the model even if its estimated memory exceeds what the machine has")
 @handle_errors
 def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str, history_path: str | None,
-           result_dir: str | None, pareto_csv: str | None, why_csv: str | None, name: str | None, force: bool,
-           log_file: str | None, as_json: bool, objective: str, time_limit: float | None, gap: float,
-           threads: int | None, solver: str, no_memory_check: bool) -> None:
+           result_dir: str | None, pareto_csv: str | None, why_csv: str | None, since: str | None,
+           name: str | None, force: bool, log_file: str | None, as_json: bool, objective: str,
+           time_limit: float | None, gap: float, threads: int | None, solver: str,
+           no_memory_check: bool) -> None:
     """Write the cluster-meeting report of PARK (HTML and PDF) into a new folder under --out.
 
     Solves PARK (or reads --result, with the park data it was solved from), compares with the
@@ -188,7 +192,7 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
                 log.info("report of %s (scenario %s) into %s", park, scenario or "-", folder)
                 result, published = _run(park, scenario, overrides, folder, history_path, result_dir, pareto,
                                          why, name, force, objective, time_limit, gap, threads, solver,
-                                         check_memory=not no_memory_check)
+                                         check_memory=not no_memory_check, since=since)
         except Locked as exc:
             log.error("%s", exc)
             stderr.print(f"[bold red]locked:[/] {exc}", markup=True, highlight=False)
@@ -207,7 +211,7 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
 def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Path, history_path: str | None,
          result_dir: str | None, pareto: pd.DataFrame | None, why: pd.DataFrame | None, name: str | None,
          force: bool, objective: str, time_limit: float | None, gap: float, threads: int | None, solver: str,
-         *, check_memory: bool = True):
+         *, check_memory: bool = True, since: str | None = None):
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     log.info("park %s loaded, fingerprint %s", loaded.name, loaded.fingerprint)
     if name:
@@ -219,6 +223,13 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
                                   "to replace its files (other files there are kept), or leave out --name "
                                   "for a new dated folder")
     store = _open_history(Path(history_path) if history_path else default_path(folder))
+    if since is not None:  # a run not found is said before anything is solved
+        try:
+            chosen_run(store, since, folder, loaded.name, loaded.scenario or "",
+                       overrides_text(dict(loaded.overrides)),
+                       park_path=loaded.folder.resolve() if loaded.folder else "", objective=objective)
+        except UnknownRun as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from None
     if result_dir:
         result = _read_result(Path(result_dir))
         log.info("read the result in %s (status %s)", result_dir, result.status)
@@ -235,7 +246,7 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
     try:
         published = publish(result, loaded, folder, history=store, name=name, force=force, pareto=pareto,
-                            why=why)
+                            why=why, since=since)
     except NotOfThisResult as exc:  # refused before anything is written
         table, written_by = {"pareto": (pareto, "symbiosis pareto PARK --out DIR"),
                              "why": (why, "symbiosis explain PARK --out CSV")}[exc.table]

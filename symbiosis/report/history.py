@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_park ON runs (park, scenario, id);
 """
 # Columns added after the first release, added to older databases when opened: (name, declaration).
-ADDED_COLUMNS = (("overrides", "TEXT NOT NULL DEFAULT ''"),)
+ADDED_COLUMNS = (("overrides", "TEXT NOT NULL DEFAULT ''"), ("objective", "TEXT NOT NULL DEFAULT ''"))
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Run:
     park_path: str = ""
     host: str = ""
     overrides: str = ""  # the --set KEY=VALUE of the run (:func:`overrides_text`); '' for none
+    objective: str = "cost"  # what the run minimised; '' in a row of an older version: cost
     id: int | None = None
 
     @classmethod
@@ -101,7 +102,7 @@ class Run:
             emissions=figure("emissions"), exchanges=None if exchanges is None else int(exchanges),
             gap=figure("gap"), currency=str(s.get("currency", "")), result_path=str(result_path),
             report_path=str(report_path), park_path=str(park_path), host=socket.gethostname(),
-            overrides=overrides_text(s.get("overrides")))
+            overrides=overrides_text(s.get("overrides")), objective=str(s.get("objective_kind") or "cost"))
 
     @property
     def has_solution(self) -> bool:
@@ -192,30 +193,47 @@ class History:
             return [Run(**dict(row)) for row in connection.execute(query, parameters)]
 
     def previous(self, park: str, scenario: str, overrides: str = "", *, before: int | None = None,
-                 park_path: str | Path = "") -> Run | None:
-        """The latest run of the same park, scenario and overrides (before run ``before``),
-        preferring one that found a solution and whose result is still on disk; of those, runs
-        from the park folder ``park_path`` when any were (a copy of a park folder keeps the
-        park's name: its runs are another park's history), else any (a moved folder)."""
-        candidates = self._comparable(park, scenario, overrides, before=before, park_path=park_path)
+                 park_path: str | Path = "", objective: str = "cost", on_or_before: str | None = None
+                 ) -> Run | None:
+        """The latest run of the same park, scenario, overrides and objective (before run
+        ``before``; recorded on or before the date ``on_or_before``, ``YYYY-MM-DD``), preferring
+        one that found a solution and whose result is still on disk; of those, runs from the park
+        folder ``park_path`` when any were (a copy of a park folder keeps the park's name: its
+        runs are another park's history), else any (a moved folder). A run for least emissions
+        is no earlier state of the least-cost series: it would read as most exchanges changed."""
+        candidates = [r for r in self._comparable(park, scenario, overrides, before=before,
+                                                  park_path=park_path, objective=objective)
+                      if on_or_before is None or r.time[:10] <= on_or_before]
         for run in candidates:
             if run.has_solution and run.result_path and (Path(run.result_path) / "result.json").is_file():
                 return run
         return candidates[0] if candidates else None
 
     def passed_over(self, chosen: Run, park: str, scenario: str, overrides: str = "", *,
-                    park_path: str | Path = "") -> list[Run]:
+                    park_path: str | Path = "", objective: str = "cost") -> list[Run]:
         """The runs :meth:`previous` passed over for ``chosen``, newest first: later runs with no
         solution or whose result files are gone (a report says so rather than skip them)."""
-        return [r for r in self._comparable(park, scenario, overrides, park_path=park_path)
-                if (r.id or 0) > (chosen.id or 0)]
+        series = self._comparable(park, scenario, overrides, park_path=park_path, objective=objective)
+        return [r for r in series if (r.id or 0) > (chosen.id or 0)]
+
+    def run(self, run_id: int) -> Run | None:
+        """The run recorded as ``run_id``, None when there is none."""
+        with self._connect() as connection:
+            row = connection.execute("SELECT * FROM runs WHERE id = ?", [int(run_id)]).fetchone()
+        return Run(**dict(row)) if row is not None else None
+
+    def in_folder(self, folder: str | Path) -> Run | None:
+        """The latest run whose result files are in ``folder`` (a report's folder), None when none."""
+        where = str(Path(folder).resolve())
+        return next((r for r in self.runs() if r.result_path and str(Path(r.result_path).resolve()) == where),
+                    None)
 
     def _comparable(self, park: str, scenario: str, overrides: str, *, before: int | None = None,
-                    park_path: str | Path = "") -> list[Run]:
-        """Runs of the same park, scenario and overrides (before run ``before``), newest first;
-        those from the park folder ``park_path`` when any were."""
+                    park_path: str | Path = "", objective: str = "cost") -> list[Run]:
+        """Runs of the same park, scenario, overrides and objective (before run ``before``),
+        newest first; those from the park folder ``park_path`` when any were."""
         runs = [r for r in self.runs(park, scenario, overrides=overrides)
-                if before is None or (r.id or 0) < before]
+                if (before is None or (r.id or 0) < before) and (r.objective or "cost") == objective]
         same_folder = [r for r in runs if park_path and r.park_path == str(park_path)]
         return same_folder or runs
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -81,18 +82,28 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
     return report
 
 
+class UnknownRun(ValueError):
+    """``since`` names no run of the history this report could be compared with."""
+
+
 def publish(result: Result, park: Park, out: str | Path, *, history: str | Path | History | None = None,
             name: str | None = None, force: bool = False, pareto: pd.DataFrame | None = None,
-            why: pd.DataFrame | None = None, now: datetime | None = None) -> Published:
+            why: pd.DataFrame | None = None, now: datetime | None = None,
+            since: int | str | Path | None = None) -> Published:
     """Write the report of ``result`` under ``out`` and record it in the history.
 
     The folder is ``out/YYYY-MM-DD_HHMMSS`` (never an existing one), or ``out/name`` when
     ``name`` is given (its report files replaced only with ``force``, other files kept). The
-    report compares with the previous run of the same park, scenario and ``--set`` overrides
-    in ``history`` (default ``out/../history.sqlite``). Earlier runs recorded in a folder this
+    report compares with the previous run of the same park, scenario, ``--set`` overrides and
+    objective in ``history`` (default ``out/../history.sqlite``). Earlier runs recorded in a folder this
     run writes into keep their figures in the history but lose their paths. A ``pareto`` or
     ``why`` table made for other park data is refused (``NotOfThisResult``) before anything is
     written.
+
+    ``since`` compares with a chosen run instead, say the last meeting's: a run id of the
+    history, a report folder (a path, or a folder name under ``out``), or a date ``YYYY-MM-DD``
+    (the latest run of the series recorded on or before it); one it does not find is refused
+    (``UnknownRun``) before anything is written.
     """
     if pareto is not None:
         check_front(pareto, result)
@@ -107,12 +118,18 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     scenario = str(result.summary.get("scenario", "") or "")
     park_path = park.folder.resolve() if park.folder else ""
     overrides = overrides_text(result.summary.get("overrides"))
-    previous_run = store.previous(park_name, scenario, overrides, park_path=park_path)
+    objective = str(result.summary.get("objective_kind") or "cost")
+    if since is None:
+        previous_run = store.previous(park_name, scenario, overrides, park_path=park_path,
+                                      objective=objective)
+    else:
+        previous_run = chosen_run(store, since, out, park_name, scenario, overrides, park_path=park_path,
+                                  objective=objective)
     previous = _load(previous_run)
     changes = compare(result, previous, previous_run)
-    if previous_run is not None:
+    if previous_run is not None and since is None:
         changes = replace(changes, passed_over=tuple(store.passed_over(
-            previous_run, park_name, scenario, overrides, park_path=park_path)))
+            previous_run, park_name, scenario, overrides, park_path=park_path, objective=objective)))
     log.info("comparing with %s", f"run {previous_run.id} of {previous_run.time}" if previous_run
              else "nothing")
     report = write_report(result, park, folder, changes=changes, pareto=pareto, why=why, overwrite=force,
@@ -124,6 +141,35 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     log.info("recorded run %s in %s", run_id, store.path)
     return Published(folder=folder, html=folder / "report.html", pdf=folder / "report.pdf", run_id=run_id,
                      changes=changes, report=report)
+
+
+def chosen_run(store: History, since: int | str | Path, out: Path, park: str, scenario: str, overrides: str,
+               *, park_path: str | Path = "", objective: str = "cost") -> Run:
+    """The run ``since`` names (see :func:`publish`), refused when the history has none or it
+    is of another park."""
+    text = str(since).strip()
+    lists = f"`symbiosis history {out}` lists the runs of {store.path}"
+    if isinstance(since, int) or text.isdigit():
+        run = store.run(int(text))
+        if run is None:
+            raise UnknownRun(f"the history {store.path} holds no run {text}; {lists}")
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        run = store.previous(park, scenario, overrides, park_path=park_path, objective=objective,
+                             on_or_before=text)
+        if run is None:
+            series = ", ".join(part for part in (f"scenario {scenario}" if scenario else "base case",
+                                                 f"--set {overrides}" if overrides else "",
+                                                 f"least {objective}") if part)
+            raise UnknownRun(f"no run of {park} ({series}) was recorded on or before {text}; {lists}")
+    else:
+        folder = Path(text) if Path(text).is_dir() else out / text
+        run = store.in_folder(folder)
+        if run is None:
+            raise UnknownRun(f"no run of the history {store.path} was reported in {folder}; give a report "
+                             f"folder, a run id or a date YYYY-MM-DD; {lists}")
+    if run.park != park:
+        raise UnknownRun(f"run {run.id} is of park '{run.park}', not of '{park}'; {lists}")
+    return run
 
 
 def dated_folder(out: Path, now: datetime) -> Path:
