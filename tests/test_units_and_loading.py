@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from conftest import BASE_ROUTES, park_dict, write_park
 import symbiosis
 from symbiosis.park import Location, ParkError, Problem, load_park, straight_distance
 from symbiosis.park import fields as F
-from symbiosis.park.profiles import HOURS, ProfileProblem, load_profile, read_values, to_hourly
+from symbiosis.park.profiles import DAYS_IN_MONTH, HOURS, ProfileProblem, load_profile, read_values, to_hourly
 from symbiosis.units import (
     HOURS_PER_YEAR,
     HYDROGEN_LHV_MWH_PER_T,
@@ -1158,3 +1159,106 @@ def test_a_hydrogen_pipe_and_store_take_the_gas_units_its_streams_take(make_park
         make_park(firms, technologies={"hydrogen_storage": {"min_capacity": "5561.6 m3"}})
     with pytest.raises(ParkError, match="running_cost"):
         make_park(firms, technologies={"electrolyser": {"running_cost": "0.9 EUR/MWh"}})
+
+
+# -- profiles with a time column: found by an audit of Nordic meter and Excel exports --------------
+def _hours(start: str = "2023-01-01 00:00", count: int = 8760, step_hours: int = 1) -> list[str]:
+    from datetime import datetime, timedelta
+
+    first = datetime.fromisoformat(start)
+    return [(first + timedelta(hours=step_hours * h)).strftime("%Y-%m-%d %H:%M") for h in range(count)]
+
+
+def _winter_peak(count: int) -> list[float]:
+    """A district-heating shape: high in January, low in July (so a shifted year is told apart)."""
+    return [round(2 + math.cos(2 * math.pi * h / count), 4) for h in range(count)]
+
+
+def _offset_hours() -> list[str]:
+    """A year of hours in Norwegian local time with the offset written (+01:00, +02:00 in summer)."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2022, 12, 31, 23, tzinfo=UTC)
+    rows = []
+    for h in range(8760):
+        utc = start + timedelta(hours=h)
+        summer = datetime(2023, 3, 26, 1, tzinfo=UTC) <= utc < datetime(2023, 10, 29, 1,
+                                                                                  tzinfo=UTC)
+        local = utc.astimezone(timezone(timedelta(hours=2 if summer else 1)))
+        rows.append(f"{local.isoformat()};1")
+    return rows
+
+
+@pytest.mark.parametrize(("text", "says", "line"), ids=[
+    "comma-decimal-after-time", "quality-column", "two-streams", "newest-first", "from-october",
+    "dates-sorted-as-text", "clock-changes", "empty-value", "empty-day", "two-headers"], argvalues=[
+    # a ',' file with a time and an unquoted decimal comma: 18,92 was read as 92
+    ("".join(f"{t},{int(v)},{round(v % 1 * 100):02d}\n" for t, v in zip(_hours(), _winter_peak(8760),
+                                                                      strict=True)), "3 columns, or", 1),
+    # a second column of values: the quality code (or another stream's values) was read as the profile
+    ("Tid;Effekt (MW);Kvalitet\n" + "".join(f"{t};{str(v).replace('.', ',')};0\n"
+                                            for t, v in zip(_hours(), _winter_peak(8760), strict=True)),
+     "two columns of values ('Effekt (MW)' and 'Kvalitet')", 2),
+    ("Tid;gjovik_dh;hydro_cooling\n" + "".join(f"{t};{1500 + h % 7};{800 + h % 5}\n"
+                                               for h, t in enumerate(_hours())), "two columns of values", 2),
+    # newest first, read backwards
+    ("".join(f"{t};{v}\n" for t, v in zip(reversed(_hours()), _winter_peak(8760), strict=True)),
+     "comes before", 2),
+    # a heating season's year from 1 October: every month shifted by nine
+    ("".join(f"{t};{v}\n" for t, v in zip(_hours("2022-10-01 00:00"), _winter_peak(8760), strict=True)),
+     "start at '2022-10-01 00:00' (line 1), not on 1 January", 1),
+    # dates as text, sorted as text (01.02 before 31.01)
+    ("".join(f"{t};1\n" for t in sorted(f"{d:02d}.{m:02d}.2023" for m in range(1, 13)
+                                        for d in range(1, DAYS_IN_MONTH[m - 1] + 1))), "comes before", 13),
+    # local time with its clock changes: 26 March has no 02:00, 29 October has two
+    ("".join(f"{t};1\n" for t in [t for t in _hours() if t != "2023-03-26 02:00"][:7155]
+             + ["2023-10-29 02:00"] + [t for t in _hours() if t >= "2023-10-29 02:00"][:1604]),
+     "is 2 hours after the line above", 2019),
+    # a time whose value cell is empty (a meter gap): was 'save it with ; between columns'
+    ("".join(f"{t};{'' if h == 100 else 1}\n" for h, t in enumerate(_hours())), "has a time and no value",
+     101),
+    # a day left empty in a daily file of a leap year: 365 values, every later day a day early
+    ("\n".join(["1"] * 100 + [""] + ["1"] * 265) + "\n", "an empty line 101 between values", 101),
+    # Excel's 'sep=;' line, and a second header line
+    ("Tid;Effekt\nMW;MW\n" + "1;1\n" * 24, "a second header line", 2),
+])
+def test_a_profile_read_against_its_time_column_is_refused(tmp_path: Path, text: str, says: str,
+                                                           line: int) -> None:
+    """Each of these was read without a word, the profile moved against the calendar or taken from
+    another column (Hofors-Borlänge's design changed: a 19.4 MW heat pump, a pipe dropped)."""
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert says in caught.value.found and caught.value.line == line, caught.value.found
+
+
+@pytest.mark.parametrize(("text", "first", "length"), ids=[
+    "excel-sep-line", "year-in-header", "utc-from-31-december", "local-with-offsets", "hour-index"],
+    argvalues=[
+    # Excel's 'sep=;' first line names the separator
+    ("sep=;\nTid;Effekt\n" + "".join(f"{t};{str(v).replace('.', ',')}\n"
+                                     for t, v in zip(_hours(), _winter_peak(8760), strict=True)), 3.0, 8760),
+    # a daily file whose header's last name is the year ('Dato;2023'): 2023 was read as 1 January
+    ("Dato;2023\n" + "".join(f"{d:02d}.{m:02d}.2023;3\n" if (m, d) == (1, 1) else f"{d:02d}.{m:02d}.2023;1\n"
+                             for m in range(1, 13) for d in range(1, DAYS_IN_MONTH[m - 1] + 1)), 3.0, 365),
+    # a year in UTC of a park in UTC+1, with offsets: starts on 31 December at 23:00
+    ("".join(f"{t.replace(' ', 'T')}:00Z,{v}\n"
+             for t, v in zip(_hours("2022-12-31 23:00"), _winter_peak(8760), strict=True)), 3.0, 8760),
+    # local time written with its offset, across both clock changes: one step apart in UTC
+    ("".join(f"{t}\n" for t in _offset_hours()), 1.0, 8760),
+    # an hour, then the value: as before
+    ("hour;value\n" + "".join(f"{h};{1 + (h == 0)}\n" for h in range(24)), 2.0, 24),
+])
+def test_a_profile_with_a_time_column_in_order_is_read(tmp_path: Path, text: str, first: float,
+                                                       length: int) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    values = read_values(path)
+    assert len(values) == length and values[0] == pytest.approx(first)
+
+
+@pytest.mark.parametrize(("rows", "says"), [(35040, "15-minute data? Average each hour's 4 values"),
+                                            (8759, "one hour short"), (8761, "one hour more than a year")])
+def test_a_profile_of_a_near_length_says_the_likely_cause(tmp_path: Path, rows: int, says: str) -> None:
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, "1\n" * rows)
+    assert says in caught.value.hint

@@ -365,8 +365,9 @@ def _profile(reader: Reader, loc: tuple, text: str, folder: Path | None) -> tupl
     try:
         return load_profile(_as_on_disk(path))
     except ProfileProblem as exc:
-        reader.problem(loc, f"'{text}': {exc.found}", "a CSV of one column of numbers >= 0: 8760 hourly "
-                       "rows (or 8784, 365, 12, 168 or 24)", exc.hint)
+        reader.problem(loc, f"'{text}': {exc.found}", "a CSV of one column of numbers >= 0 (a time column "
+                       "before it may date the rows, from 1 January): 8760 hourly rows (or 8784, 365, 12, "
+                       "168 or 24)", exc.hint)
         return None
 
 

@@ -1,7 +1,9 @@
 """Hourly profiles from CSV: a shape over one year, scaled so its mean is 1.
 
 A profile file has one numeric column (a header line is allowed; with several
-columns the last one is the value, and every row has as many). Columns are separated by
+columns the last one is the value, and every row has as many). Columns before it may date the
+rows (times in order, one step apart, a year from 1 January) or count them; a second column of
+values is refused (which one is the profile?). Columns are separated by
 ``;`` or a tab (then a decimal comma is read as such: ``1;12,5``) or by ``,`` (where a quoted
 ``"12,5"`` is a decimal comma). A comma file whose rows are all
 ``12,5`` or ``7`` is one column written with decimal commas, unless the part before
@@ -28,6 +30,7 @@ import hashlib
 import itertools
 import math
 import re
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +42,7 @@ HOURS = 8760
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 LEAP_DAY_INDEX = 59  # 29 February is the 60th day of a leap year
 ACCEPTED_LENGTHS = (8760, 8784, 365, 366, 12, 168, 24)
+YEAR_LENGTHS = (8760, 8784, 365, 366, 12)  # a calendar year, which starts on 1 January
 LENGTHS_HINT = "give 8760 (or 8784) hourly, 365 daily, 12 monthly, 168 weekly or 24 daily-shape rows"
 # A year of hourly rows with a time stamp is well under 1 MB; past this it is not a profile.
 MAX_BYTES = 50_000_000
@@ -56,17 +60,23 @@ def read_values(path: Path) -> np.ndarray:
     """The numbers in a profile CSV, or a :class:`ProfileProblem` naming the bad line."""
     text = _read_text(path)
     _quotes_closed(text)
-    delimiter = _delimiter(text[:2048])
+    text, delimiter = _excel_separator(text)
     rows = _rows(text, delimiter)
+    _one_header_line(rows)
     joined = delimiter == "," and _one_column_of_decimal_commas(rows)
     if not joined:
         _same_columns(rows)
         if delimiter == ",":
             _no_index_before_a_split_decimal(rows)
     _one_value_a_row(rows)
+    first_time = None if joined else _columns_of_time_and_one_value(rows)
     dot_thousands = delimiter != "," and _dots_are_thousands(rows)
+    header, data = _header_and_data(rows)
+    year_in_header = header is not None and _is_number(header[-1])  # 'Dato;2023'
     values: list[float] = []
     for number, cells in rows:
+        if number == rows[0][0] and year_in_header:
+            continue
         written = ",".join(cells) if joined else cells[-1]
         if dot_thousands and _DOT_THOUSANDS.match(written):
             written = written.replace(".", "")  # 1.200,5 with a decimal comma: 1200.5
@@ -78,8 +88,8 @@ def read_values(path: Path) -> np.ndarray:
         try:
             value = float(written)
         except ValueError:
-            if number == 1:
-                continue  # a header line
+            if number == rows[0][0]:
+                continue  # a header line (the first row: blank lines or Excel's sep= before it)
             raise ProfileProblem(f"'{cells[-1]}' on line {number}", "every row needs a number",
                                  line=number) from None
         if not math.isfinite(value):
@@ -90,12 +100,57 @@ def read_values(path: Path) -> np.ndarray:
                                  "profiles are shapes of a rate: use values >= 0", line=number)
         values.append(value)
         if len(values) > max(ACCEPTED_LENGTHS):
-            raise ProfileProblem(f"more than {max(ACCEPTED_LENGTHS)} values", LENGTHS_HINT, line=number)
-    numbers = [number for number, _ in rows]
+            rows_in_file = sum(1 for line in text.splitlines() if line.strip())
+            raise ProfileProblem(f"{rows_in_file:,} rows, more than {max(ACCEPTED_LENGTHS)} values",
+                                 _length_hint(rows_in_file - (header is not None)), line=number)
+    numbers = [number for number, _ in (rows if header is None else rows[1:])]
     gaps = [a + 1 for a, b in zip(numbers, numbers[1:], strict=False) if b > a + 1]
-    if gaps and len(values) not in ACCEPTED_LENGTHS:  # an empty line where a value was meant
-        raise ProfileProblem(f"{len(values)} values and an empty line {gaps[0]}", LENGTHS_HINT, line=gaps[0])
+    if gaps:  # an empty line where a value was meant: every later value would move up a step
+        if len(values) not in ACCEPTED_LENGTHS:
+            raise ProfileProblem(f"{len(values)} values and an empty line {gaps[0]}", LENGTHS_HINT,
+                                 line=gaps[0])
+        raise ProfileProblem(f"an empty line {gaps[0]} between values (a missing value?)",
+                             "fill in the value that belongs there (for a meter gap, the usual rate of that "
+                             "hour or day); every later value would be read a step early", line=gaps[0])
+    if first_time is not None and len(values) in YEAR_LENGTHS:
+        _starts_the_year(*first_time)
     return np.asarray(values, dtype=float)
+
+
+def _one_header_line(rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse a second header line (names, then units: ``Tid;Effekt`` over ``;MW``): a row of
+    words where the numbers should start."""
+    header, data = _header_and_data(rows)
+    if header is not None and data and not any(ch.isdigit() for cell in data[0][1] for ch in cell):
+        line, cells = data[0]
+        raise ProfileProblem(f"'{';'.join(cells)}' on line {line}, a second header line",
+                             "keep one header line (the names; a unit may stand in a name: 'Effekt MW'), "
+                             "then one number a row", line=line)
+
+
+def _excel_separator(text: str) -> tuple[str, str]:
+    """The text and its column separator: Excel's ``sep=;`` first line names it (the line is
+    kept empty, so line numbers stay those of the file); else judged by :func:`_delimiter`."""
+    first, newline, rest = text.partition("\n")
+    marker = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if marker:
+        return newline + rest, marker.group(1)
+    return text, _delimiter(text[:2048])
+
+
+def _length_hint(rows: int) -> str:
+    """How to bring a profile of ``rows`` values to an accepted length, where the cause is likely."""
+    for per_hour, what in ((4, "15-minute"), (2, "half-hourly"), (12, "5-minute"), (6, "10-minute")):
+        if abs(rows - per_hour * HOURS) <= 2 * per_hour * 24 or abs(rows - per_hour * 8784) <= per_hour:
+            return f"{what} data? Average each hour's {per_hour} values to one; " + LENGTHS_HINT
+    if rows in (HOURS - 1, 8783):
+        return ("one hour short: a day of 23 hours where the clock moves to summer time? Export the hours "
+                "in UTC or in normal (winter) time all year; " + LENGTHS_HINT)
+    if rows in (HOURS + 1, 8785):
+        return ("one hour more than a year: the first hour of the next year at the end (an end "
+                "included), or a day of 25 hours where the clock moves back? Remove that row; "
+                + LENGTHS_HINT)
+    return LENGTHS_HINT
 
 
 def _delimiter(sample: str) -> str:
@@ -170,8 +225,9 @@ def _no_index_before_a_split_decimal(rows: list[tuple[int, list[str]]]) -> None:
     header, data = _header_and_data(rows)
     if not data or (header and len(header) >= len(data[0][1])):
         return
-    if all(len(cells) >= 3 and all(map(_DIGITS.match, cells)) for _, cells in data):
-        line, cells = data[0]
+    if all(len(cells) >= 3 and all(_DIGITS.match(cell) or _time_of(cell) for cell in cells)
+           and sum(map(bool, map(_DIGITS.match, cells))) >= 2 for _, cells in data):
+        line, cells = data[0]  # '2023-01-01 00:00,18,92' too: a time, then 18 and 92, or 18,92?
         raise ProfileProblem(f"'{','.join(cells)}' on line {line}: {len(cells)} columns, or "
                              f"{','.join(cells[:-2])} and {cells[-2]},{cells[-1]} with a decimal comma?",
                              COMMA_HINT, line=line)
@@ -262,8 +318,11 @@ def _header_and_data(rows: list[tuple[int, list[str]]]
                      ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     """The header's cells (a first line whose last cell is no number; None without one) and the
     rows of data."""
-    if rows and rows[0][0] == 1 and not _is_number(rows[0][1][-1]):
+    if rows and not _is_number(rows[0][1][-1]):
         return rows[0][1], rows[1:]
+    if len(rows) > 1 and len(rows[0][1]) > 1 and _time_of(rows[1][1][0]) \
+            and not _time_of(rows[0][1][0]) and not _is_number(rows[0][1][0]):
+        return rows[0][1], rows[1:]  # 'Dato;2023' over dates: a header whose last name is a year
     return None, rows
 
 
@@ -277,6 +336,10 @@ def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
     odd = next(((number, cells) for number, cells in data if len(cells) != len(first)), None)
     if odd:
         number, cells = odd
+        if len(cells) < len(first) and all(_time_of(cell) for cell in cells):
+            raise ProfileProblem(f"line {number} has a time and no value ('{','.join(cells)}')",
+                                 "fill in the value (for a meter gap, the usual rate of that hour)",
+                                 line=number)
         raise ProfileProblem(f"line {number} has {len(cells)} columns ('{','.join(cells)}'), "
                              f"line {first_line} has {len(first)}",
                              "give every row the same columns; " + COMMA_HINT, line=number)
@@ -313,7 +376,7 @@ def to_hourly(values: np.ndarray) -> np.ndarray:
     elif n in (24, 168):
         values = np.resize(values, HOURS)
     elif n != HOURS:
-        raise ProfileProblem(f"{n} values", LENGTHS_HINT)
+        raise ProfileProblem(f"{n} values", _length_hint(n))
     peak = float(values.max())
     if peak <= 0:
         raise ProfileProblem("only zeros", "a profile needs some positive values")
@@ -340,3 +403,135 @@ def _hourly_factors(path: Path) -> tuple[float, ...]:
 def _cached_factors(path: str, digest: str) -> tuple[float, ...]:
     """Keyed by the file's bytes too (``digest``), so an edited file is parsed again."""
     return _hourly_factors(Path(path))
+
+
+# -- a time column: its rows in time order, one calendar year from 1 January -----------------
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}(:\d{2}){0,2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
+_DOTTED_TIME = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$")
+# Header names of columns that count or date the rows, not values (English, Norwegian, Swedish).
+_CALENDAR_WORDS = frozenset({
+    "hour", "hours", "h", "time", "timer", "tid", "klokkeslett", "date", "dato", "datum", "day", "dag",
+    "døgn", "dygn", "month", "måned", "maned", "månad", "year", "år", "week", "uke", "vecka", "index",
+    "idx", "nr", "no", "from", "to", "fra", "til", "från", "till", "start", "end", "slutt", "period",
+    "periode", "timestamp", "datetime", "utc", "cet"})
+
+
+def _time_of(cell: str) -> datetime | None:
+    """The time a cell writes (``2023-01-01 00:00``, ``2023-01-01T00:00:00+01:00``,
+    ``01.01.2023 00:00``, ``01.01.2023``), as its wall clock with its offset if given; None
+    for anything else (a number, a word, a slashed date: day or month first?)."""
+    if len(cell) < 8 or not cell[0].isdigit():
+        return None
+    if _ISO_TIME.match(cell):
+        try:
+            return datetime.fromisoformat(cell.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    dotted = _DOTTED_TIME.match(cell)
+    if dotted:
+        day, month, year, hour, minute, second = (int(part or 0) for part in dotted.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            return None
+    return None
+
+
+def _instant(time: datetime) -> datetime:
+    """A time to order by: one with an offset in UTC, a wall clock as written."""
+    return time.astimezone(UTC).replace(tzinfo=None) if time.tzinfo else time
+
+
+def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> tuple[datetime, int] | None:
+    """Check the columns before the value (the last): times in time order, one step apart, and
+    no second column of values (the last column of ``Tid;Effekt (MW);Kvalitet`` is a quality
+    code). Returns the first time and its line, or None without a time column."""
+    header, data = _header_and_data(rows)
+    if not data or len(data[0][1]) < 2:
+        return None
+    width = len(data[0][1])
+    times = 0  # leading columns of times (a from and a to column, say)
+    while times < width - 1 and all(_time_of(cells[times]) for _, cells in data):
+        times += 1
+    for column in range(times, width - 1):
+        cells = [row[column] for _, row in data]
+        name = header[column] if header is not None and column < len(header) else None
+        dates_or_counts = _whole_numbers(cells) if name is None else _calendar_word(name)
+        if not _counts_rows(cells) and not dates_or_counts:
+            names = (f" ('{name}' and '{header[-1]}')" if header is not None and len(header) == width else "")
+            raise ProfileProblem(f"two columns of values{names}: column {column + 1} and the last, column "
+                                 f"{width}", "keep one column of values (beside a time or hour column if "
+                                 "you like): a profile is one series, and symbiosis reads the last column",
+                                 line=data[0][0])
+    if not times:
+        return None
+    _in_time_order(data)
+    first_line, first_cells = data[0]
+    return _time_of(first_cells[0]), first_line  # type: ignore[return-value]
+
+
+def _in_time_order(data: list[tuple[int, list[str]]]) -> None:
+    """Refuse rows out of time order (newest first, or dates sorted as text), a time written
+    twice, and a step unlike the others (a missing hour): the rows are read in the order they
+    stand, so each would move the profile against the calendar."""
+    instants = [_instant(_time_of(cells[0])) for _, cells in data]  # type: ignore[arg-type]
+    steps = [b - a for a, b in zip(instants, instants[1:], strict=False)]
+    usual = max(set(steps[:50]), key=steps[:50].count) if steps else None
+    for (line, cells), (_, before), step in zip(data[1:], data, steps, strict=False):
+        if step.total_seconds() == 0:
+            raise ProfileProblem(f"line {line} repeats the time '{cells[0]}' of the line before",
+                                 "one row a time: where the clock moves back to winter time, export the "
+                                 "hours in UTC or in normal (winter) time all year; else remove the repeated "
+                                 "row", line=line)
+        if step.total_seconds() < 0:
+            raise ProfileProblem(f"'{cells[0]}' on line {line} comes before '{before[0]}' on the line above",
+                                 "sort the rows by time, oldest first (dates written as text sort as text: "
+                                 "31.01 before 01.02 fails)", line=line)
+        if usual is not None and step != usual and usual.days < 28 and not (
+                usual.days == 1 and abs(step.total_seconds() - usual.total_seconds()) <= 3600):
+            raise ProfileProblem(f"'{cells[0]}' on line {line} is {_duration(step)} after the line above, "
+                                 f"where the rows are {_duration(usual)} apart",
+                                 "give every step its row (a missing hour where the clock moves to summer "
+                                 "time: export in UTC or in normal time all year)", line=line)
+
+
+def _starts_the_year(first: datetime, line: int) -> None:
+    """A profile of a year starts on 1 January (a year in UTC of a time zone east of it may start
+    on 31 December): one starting in October (a heating season's year) would shift every month."""
+    if (first.month, first.day) == (1, 1) and first.hour < 12:
+        return
+    if (first.month, first.day) == (12, 31) and first.hour >= 12:
+        return
+    raise ProfileProblem(f"the rows start at '{first:%Y-%m-%d %H:%M}' (line {line}), not on 1 January",
+                         "a profile of a year runs from 1 January: move the rows from 1 January to the "
+                         "top (one calendar year, in time order)", line=line)
+
+
+def _duration(step: timedelta) -> str:
+    hours = step.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:g} hour" + ("s" if hours != 1 else "")
+
+
+def _counts_rows(cells: list[str]) -> bool:
+    """Whether a column counts the rows: numbers one step apart (0, 1, 2 or 0.5, 1.5, 2.5), or a
+    count of whole numbers that repeats (the hour of each day)."""
+    try:
+        numbers = [float(cell.replace(",", ".")) for cell in cells]
+    except ValueError:
+        return False
+    if all(number.is_integer() for number in numbers) and _is_index([int(number) for number in numbers]):
+        return True
+    steps = {round(b - a, 9) for a, b in zip(numbers, numbers[1:], strict=False)}
+    return len(steps) == 1 and steps.pop() > 0
+
+
+def _whole_numbers(cells: list[str]) -> bool:
+    """Whether every cell is a whole number (a year, month, day or hour), not a value."""
+    return all(_WHOLE.match(cell) for cell in cells)
+
+
+def _calendar_word(name: str) -> bool:
+    """Whether a header name names a column that dates or counts the rows (``Time``, ``Dato``,
+    ``Hour of year``), by its first word."""
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return bool(words) and words[0] in _CALENDAR_WORDS
