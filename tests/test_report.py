@@ -848,3 +848,38 @@ def test_since_compares_with_the_last_meeting_and_an_emissions_run_is_another_se
                         ("no_such_meeting", "no run of the history")):
         run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--since", since])
         assert run.exit_code == 2 and said in run.output and "Traceback" not in run.output, run.output
+
+
+def test_the_park_data_that_changed_are_named_by_key(tmp_path) -> None:
+    """A stream's temperature, a firm's rules, a profile edited in place, a firm that left: the
+    report said only "fingerprint A -> B" (with, at most, a count of candidate links), so a
+    meeting could not tell what had been edited (an audit of the reports). A value rewritten in
+    other units is the same value; a firm removed whole is one line, not one per value."""
+    import copy
+
+    folder = tmp_path / "park"
+    town = copy.deepcopy(TOWN)
+    town["streams"]["network"]["profile"] = "profiles/town.csv"
+    firms = {"smelter": SMELTER, "town": town, "greenhouse": GREENHOUSE}
+    shape = "".join(f"{1 + (h % 24 > 7)}\n" for h in range(24))
+    write_park(folder, park_dict(firms, park={"carbon_price": "900 NOK/t", "name": "Test park"}),
+               {"profiles/town.csv": shape})
+    publish(symbiosis.optimize(symbiosis.load_park(folder)), symbiosis.load_park(folder), tmp_path / "out")
+    changed = copy.deepcopy(firms)
+    del changed["greenhouse"]
+    changed["town"]["streams"]["network"]["temperature"] = "55 degC"
+    changed["smelter"]["rules"] = {"exclude_partners": ["town"]}
+    write_park(folder, park_dict(changed, park={"carbon_price": "0.9 NOK/kg", "name": "Test park"}),
+               {"profiles/town.csv": shape.replace("2\n", "3\n")})
+    park = symbiosis.load_park(folder)
+    second = publish(symbiosis.optimize(park), park, tmp_path / "out")
+    said = {c.what: (c.before, c.after) for c in second.changes.inputs}
+    assert said["firms.town.streams.network.temperature"] == ("50 degC", "55 degC")
+    assert said["firms.smelter.rules.exclude_partners"] == ("not given", "town")
+    assert said["firms.greenhouse"] == ("present", "removed")
+    assert said["profile file profiles/town.csv"][0] != said["profile file profiles/town.csv"][1]
+    assert len(said) == 4  # not the carbon price (900 NOK/t is 0.9 NOK/kg), not each greenhouse value
+    html = second.html.read_text()
+    section = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
+    assert "Park data that changed" in section and "firms.town.streams.network.temperature" in section
+    assert (second.folder / "park_data.json").is_file()

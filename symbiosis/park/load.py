@@ -118,7 +118,7 @@ def load_park(
     pending += shape_problems
     if shape is None:
         raise ParkError(pending)
-    fingerprint, as_written = _fingerprints(data, folder, shape)
+    fingerprint, as_written, as_read = _fingerprints(data, folder, shape)
     try:
         park = build_park(shape, _checked_catalogue(), locate, folder=folder, scenario=scenario_name,
                           fingerprint=fingerprint, broken=broken)
@@ -126,7 +126,7 @@ def load_park(
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
-    park = dataclasses.replace(park, fingerprint_as_written=as_written)
+    park = dataclasses.replace(park, fingerprint_as_written=as_written, data_as_read=as_read)
     added = tuple(sorted(set(park.routes) - set(_mapping(park_doc.data.get("routes")))))
     if added:
         park = dataclasses.replace(park, added_routes=added)
@@ -369,13 +369,15 @@ def _checked_catalogue() -> dict[str, dict[str, Any]]:
     return catalogue
 
 
-def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str, str]:
+def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str, str, dict[str, Any]]:
     """Short hashes of the park data and its profile files: of each value meant one way
     (:func:`symbiosis.units.meant_one_way`: the fingerprint), and of each written one way
     (:func:`symbiosis.units.written_one_way`: the fingerprint before 2026-12-05, which saved
-    results record). Each profile file is read once for both."""
+    results record); and every value by its key path with each profile file's digest
+    (:func:`data_by_key`). Each profile file is read once for all three."""
     digests = [hashlib.sha256(json.dumps(_same_writing(data, same), sort_keys=True, default=str).encode())
                for same in (meant_one_way, written_one_way)]
+    files: dict[str, str] = {}
     for firm in shape.firms.values():
         for stream in firm.streams.values():
             if stream.profile:
@@ -384,8 +386,31 @@ def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str
                     profile = path.read_bytes()
                     for digest in digests:
                         digest.update(profile)
+                    digest_of_file = hashlib.blake2b(profile, digest_size=6).hexdigest()
+                    files[f"profile file {stream.profile}"] = digest_of_file
     meant, written = (digest.hexdigest()[:16] for digest in digests)
-    return meant, written
+    return meant, written, {**data_by_key(data), **files}
+
+
+def data_by_key(node: Any, key: str = "") -> dict[str, Any]:
+    """Every value of park data by its key path, each written one way: ``{'firms.hydro.streams.
+    cooling.temperature': '45 degC', 'materials[0].ratio': 0.9, ...}``, a list of plain values
+    (``exclude_partners``) as one value. What a report compares to say which data changed."""
+    if isinstance(node, dict):
+        found: dict[str, Any] = {}
+        for name, value in node.items():
+            found.update(data_by_key(value, f"{key}.{name}" if key else str(name)))
+        return found
+    if isinstance(node, list) and any(isinstance(item, dict | list) for item in node):
+        found = {}
+        for index, value in enumerate(node):
+            found.update(data_by_key(value, f"{key}[{index}]"))
+        return found
+    if isinstance(node, list):
+        return {key: ", ".join(str(written_one_way(item)) for item in node)}
+    written = written_one_way(node)
+    plain = written is None or isinstance(written, bool | int | float | str)
+    return {key: written if plain else str(written)}
 
 
 def _same_writing(node: Any, same: Callable[[object], object]) -> Any:

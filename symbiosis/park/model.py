@@ -317,6 +317,9 @@ class Park:
     fingerprint_as_written: str = ""
     overrides: tuple[tuple[str, str], ...] = ()  # --set KEY=VALUE applied, as (key, value text)
     added_routes: tuple[str, ...] = ()  # routes a scenario or --set added to those of park.yaml
+    # Every value of the park files as read (scenario and --set applied) by its key path, and each
+    # profile file's digest (``park.load.data_by_key``): what a report compares between runs.
+    data_as_read: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -10,8 +10,9 @@ and emission factors, and the candidates (which links, and their technologies' c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import is_number, money, number, share, tonnes
 from symbiosis.results import Result
 from symbiosis.results.result import LINK_KEY
+from symbiosis.units import meant_one_way
 
 KEY = list(LINK_KEY)
 RELATIVE_TOLERANCE = 1e-6
@@ -57,6 +59,7 @@ class Changes:
     firms: list[Change] = field(default_factory=list)  # firms whose saving or emissions moved
     figures: list[Change] = field(default_factory=list)
     data: list[Change] = field(default_factory=list)
+    inputs: list[Change] = field(default_factory=list)  # values of the park files that differ
     fingerprint_before: str = ""
     fingerprint_after: str = ""
     exchanges_known: bool = False  # the previous result's tables were there to compare
@@ -76,16 +79,20 @@ class Changes:
         return (not self.first_run and self.solution and self.exchanges_known and self.added.empty
                 and self.dropped.empty and self.built.empty
                 and not self.resized and not self.savings and not self.firms and not self.figures
-                and not self.data
+                and not self.data and not self.inputs
                 and not self.data_changed)
 
 
-def compare(current: Result, previous: Result | None, run: Run | None) -> Changes:
-    """Compare ``current`` with the ``previous`` result (loaded from ``run.result_path``).
+def compare(current: Result, previous: Result | None, run: Run | None,
+            data: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None) -> Changes:
+    """Compare ``current`` with the ``previous`` result (loaded from ``run.result_path``), and
+    the park data as read then and now (``data``: ``Park.data_as_read`` of each) when known.
 
     When the previous result's files are gone, only the headline figures kept in the
     history row are compared.
     """
+    if run is not None and data is not None:
+        return replace(compare(current, previous, run), inputs=input_changes(*data))
     if run is None:
         return Changes(previous=None, fingerprint_after=str(current.summary.get("fingerprint", "")),
                        solution=current.has_solution)
@@ -119,6 +126,60 @@ def compare(current: Result, previous: Result | None, run: Run | None) -> Change
         data=_shown(_data(previous, current, currency)) if previous is not None else [],
         fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
         exchanges_known=previous is not None)
+
+
+MISSING = object()
+MOST_INPUTS = 40  # a longer list of edited values is cut, saying how many more there are
+# Key paths whose whole entry a run added or removed is said once (a firm that left the park,
+# not each of its values): park file sections with entries by id, and a firm's streams.
+ENTRY_DEPTHS = {"firms": (2, 4), "routes": (2,), "technologies": (2,), "hubs": (2,)}
+
+
+def input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """The values of the park files (scenario and --set applied) that differ between two runs, by
+    key path as the park file nests them (``firms.hydro.streams.cooling.temperature``), in the
+    order the file has them: a value rewritten in other units (0.55 NOK/kWh, 550 NOK/MWh) is
+    the same value; an entry added or removed whole (a firm, a stream, a route) is one line."""
+    found: list[Change] = []
+    said: set[str] = set()
+    keys = list(after) + [key for key in before if key not in after]
+    for key in keys:
+        old, new = before.get(key, MISSING), after.get(key, MISSING)
+        if old is not MISSING and new is not MISSING:
+            if meant_one_way(old) != meant_one_way(new):
+                found.append(Change(key, _written(key, old), _written(key, new)))
+            continue
+        entry = _whole_entry(key, before if new is MISSING else after, after if new is MISSING else before)
+        if entry in said:
+            continue
+        if entry is not None:
+            said.add(entry)
+            found.append(Change(entry, "none", "added") if old is MISSING
+                         else Change(entry, "present", "removed"))
+        else:
+            found.append(Change(key, "not given", _written(key, new)) if old is MISSING
+                         else Change(key, _written(key, old), "not given"))
+    if len(found) > MOST_INPUTS:
+        found = [*found[:MOST_INPUTS], Change(f"and {len(found) - MOST_INPUTS} more values", "", "")]
+    return found
+
+
+def _whole_entry(key: str, having: Mapping[str, Any], lacking: Mapping[str, Any]) -> str | None:
+    """The outermost entry (``firms.battery``, ``firms.hydro.streams.cooling``) holding ``key``
+    that one side has and the other has no value of; None when the key alone differs."""
+    parts = key.split(".")
+    for depth in ENTRY_DEPTHS.get(parts[0], ()):
+        if len(parts) > depth:
+            prefix = ".".join(parts[:depth]) + "."
+            if not any(other.startswith(prefix) for other in lacking):
+                return prefix[:-1]
+    return None
+
+
+def _written(key: str, value: Any) -> str:
+    if key.startswith("profile file "):
+        return f"contents {value}"  # a digest of its bytes: the file was edited
+    return "-" if value is None else str(value)
 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
@@ -333,7 +394,7 @@ def _routes(then: pd.DataFrame, now: pd.DataFrame, currency: str) -> list[Change
 
 
 # What a technology's data set for its candidate links, as the candidates table keeps it.
-TECHNOLOGY_FIGURES = {"investment_fixed": "fixed investment",
+TECHNOLOGY_FIGURES = {"investment_fixed": "fixed investment (its fixed part + per length x length)",
                       "investment_per_capacity": "investment per capacity",
                       "annuity": "capital recovery + fixed O&M per year", "running_cost": "running cost",
                       "transport_cost": "transport cost", "efficiency": "efficiency", "cop": "COP"}

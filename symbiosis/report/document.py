@@ -323,13 +323,15 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
                             title="Built since the last report (proposed then, running today now)"))
         blocks.append(Paragraph("What these exchanges save is now part of today's cost, so the park's "
                                 "saving no longer counts it."))
-    for title_of, items in (("Figures that moved", changes.figures),
+    for title_of, items in (("Park data that changed (the park files as read, scenario and --set applied)",
+                             changes.inputs),
+                            ("Figures that moved", changes.figures),
                             ("Capacities that moved", changes.resized),
                             (f"Savings that moved (kept exchanges, by more than {100 * SAVING_MOVED:g} %)",
                              changes.savings),
                             (f"Firms whose saving or CO2 moved (by more than {100 * SAVING_MOVED:g} %)",
                              changes.firms),
-                            ("Data that changed", changes.data)):
+                            ("What the data changed in the model", changes.data)):
         if items:
             blocks.append(Table(("what", "before", "now"), tuple((c.what, c.before, c.after) for c in items),
                                 title=title_of, widths=(3.0, 1.5, 1.5)))

@@ -7,6 +7,7 @@ the report's own files are written, one by one with ``result.json`` last; anythi
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -31,7 +32,8 @@ from symbiosis.results.result import SAVED_FILES
 log = logging.getLogger(__name__)
 STAMP = "%Y-%m-%d_%H%M%S"
 # Every file a report writes (Result.save's too); an existing one is replaced only with --force.
-WRITTEN_FILES = ("report.html", "report.pdf", *SAVED_FILES)
+WRITTEN_FILES = ("report.html", "report.pdf", "park_data.json", *SAVED_FILES)
+PARK_DATA = "park_data.json"  # the park data as read (Park.data_as_read): the next report compares it
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
     try:
         (staging / "report.html").write_text(render_html(report), encoding="utf-8")
         write_pdf(report, staging / "report.pdf")
+        (staging / PARK_DATA).write_text(json.dumps(dict(park.data_as_read), ensure_ascii=False, indent=0,
+                                                    default=str), encoding="utf-8")
         result.save(staging)
         clash = [p.name for p in staging.iterdir() if (folder / p.name).exists()]
         if clash and not overwrite:  # a file that came into the folder while the report was written
@@ -126,7 +130,9 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
         previous_run = chosen_run(store, since, out, park_name, scenario, overrides, park_path=park_path,
                                   objective=objective)
     previous = _load(previous_run)
-    changes = compare(result, previous, previous_run)
+    data_then = _park_data(previous_run)
+    changes = compare(result, previous, previous_run,
+                      data=(data_then, park.data_as_read) if data_then is not None else None)
     if previous_run is not None and since is None:
         changes = replace(changes, passed_over=tuple(store.passed_over(
             previous_run, park_name, scenario, overrides, park_path=park_path, objective=objective)))
@@ -210,6 +216,20 @@ def _move_into_place(staging: Path, folder: Path) -> None:
     names = sorted((p.name for p in staging.iterdir()), key=lambda n: n == "result.json")
     for name in names:
         os.replace(staging / name, folder / name)
+
+
+def _park_data(run: Run | None) -> dict | None:
+    """The park data as read for ``run`` (its report's ``park_data.json``); None for a run
+    reported before the file was written, or whose folder is gone."""
+    path = Path(run.result_path) / PARK_DATA if run is not None and run.result_path else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # only the comparison of the data is lost
+        log.warning("could not read %s: %s", path, exc)
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _load(run: Run | None) -> Result | None:
