@@ -174,7 +174,8 @@ def test_change_section_after_a_data_change(tmp_path) -> None:
     added = changes[changes.index("Exchanges added"):changes.index("Exchanges dropped")]
     dropped = changes[changes.index("Exchanges dropped"):]
     assert "greenhouse.heating" in added and "town.network" in dropped
-    assert "firm town" in changes and "firm greenhouse" in changes
+    assert "firm District heating (town)" in changes and "firm Greenhouse (greenhouse)" in changes
+    assert "<td>firms.town</td><td>present</td><td>removed</td>" in changes  # one line, not each value
     pdf_text = " ".join(p.extract_text() for p in PdfReader(told["pdf"]).pages)
     assert "greenhouse.heating" in re.sub(r"\s", "", pdf_text) and runs[0].fingerprint in pdf_text
 
@@ -883,3 +884,37 @@ def test_the_park_data_that_changed_are_named_by_key(tmp_path) -> None:
     section = html[html.index('<section id="changes">'):html.index('<section id="assumptions">')]
     assert "Park data that changed" in section and "firms.town.streams.network.temperature" in section
     assert (second.folder / "park_data.json").is_file()
+
+
+def test_sources_are_those_of_the_park_data_as_read(tmp_path) -> None:
+    """A scenario that removes a firm: its source was still listed under "Sources named in the
+    park file", read again from park.yaml without the scenario (an audit of the reports)."""
+    from symbiosis.report.document import park_file_sources
+
+    greenhouse = dict(GREENHOUSE, source="interview with the greenhouse, 2026")
+    firms = {"smelter": SMELTER, "town": TOWN, "greenhouse": greenhouse}
+    settings = {"carbon_price": "900 NOK/t", "name": "Test park"}
+    folder = write_park(tmp_path / "park", park_dict(firms, park=settings),
+                        {"scenarios/closed.yaml": "remove_firms: [greenhouse]\n"})
+    noted = park_file_sources(symbiosis.load_park(folder))
+    assert ("firm greenhouse", "interview with the greenhouse, 2026") in noted
+    assert park_file_sources(symbiosis.load_park(folder, scenario="closed")) == []
+
+
+def test_a_new_design_of_the_same_worth_and_a_run_without_an_answer_are_said_so() -> None:
+    """An edited profile moved Raufoss's saving from 61.755 to 61.752 M NOK (3 k NOK, within the
+    solver's gap of a 268 M NOK total) and the report listed two exchanges dropped, one added and
+    capacities halved with no word that the worth was the same; a time-limited run without an
+    answer after one with an answer read "time_limit -> time_limit" (an audit of the reports)."""
+    from symbiosis.report.changes import _within_gap
+    from symbiosis.report.numbers import status_words, years
+
+    then = pd.Series({"saving": 61.755e6, "total_cost": 268e6, "gap": 1e-4})
+    assert _within_gap(then, pd.Series({"saving": 61.752e6, "gap": 1e-4}), redesigned=True) == \
+        pytest.approx(3e3)
+    assert _within_gap(then, pd.Series({"saving": 61.752e6, "gap": 1e-4}), redesigned=False) is None
+    assert _within_gap(then, pd.Series({"saving": 60.0e6, "gap": 1e-4}), redesigned=True) is None
+    assert status_words("time_limit") == "stopped at the time limit"
+    assert status_words("time_limit", solved=False) == "stopped at the time limit (no answer)"
+    assert status_words("infeasible", solved=False) == "infeasible"
+    assert (years(0.03), years(4.21)) == ("0.03 years", "4.2 years")

@@ -19,7 +19,7 @@ import pandas as pd
 from symbiosis.park import Carrier
 from symbiosis.report.history import Run
 from symbiosis.report.numbers import gap as gap_text
-from symbiosis.report.numbers import is_number, money, number, share, tonnes
+from symbiosis.report.numbers import is_number, money, number, share, status_words, tonnes
 from symbiosis.results import Result
 from symbiosis.results.result import LINK_KEY
 from symbiosis.units import meant_one_way
@@ -60,6 +60,9 @@ class Changes:
     figures: list[Change] = field(default_factory=list)
     data: list[Change] = field(default_factory=list)
     inputs: list[Change] = field(default_factory=list)  # values of the park files that differ
+    # The design changed but the park's saving moved within the solver's gap: another design of
+    # about the same worth (the amount it moved), not news the data made.
+    within_gap: float | None = None
     fingerprint_before: str = ""
     fingerprint_after: str = ""
     exchanges_known: bool = False  # the previous result's tables were there to compare
@@ -106,8 +109,10 @@ def compare(current: Result, previous: Result | None, run: Run | None,
     resized: list[Change] = []
     savings: list[Change] = []
     firms: list[Change] = []
+    solved_then = previous.has_solution if previous is not None else run.has_solution
     if not current.has_solution:  # no design: its empty tables would read as every exchange dropped
-        status = [Change("solver status", str(before.get("status", "")), str(s.get("status", "")))]
+        status = [Change("solver status", status_words(before.get("status", ""), solved_then),
+                         status_words(s.get("status", ""), solved=False))]
         return Changes(previous=run, figures=status,
                        data=_data(previous, current, currency) if previous is not None else [],
                        fingerprint_before=run.fingerprint, fingerprint_after=str(s.get("fingerprint", "")),
@@ -118,9 +123,10 @@ def compare(current: Result, previous: Result | None, run: Run | None,
         added, dropped, built = _built_since(added, dropped)
         savings = _savings(current.exchanges, previous.exchanges, currency)
         firms = _firms(current.firms, previous.firms, currency)
-        if previous.proposed != current.proposed:
+        if previous.proposed != current.proposed and (previous.running_today or current.running_today):
             figures.append(Change("proposed exchanges", number(previous.proposed), number(current.proposed)))
     return Changes(
+        within_gap=_within_gap(before, s, redesigned=bool(len(added) or len(dropped) or resized)),
         previous=run, added=added, dropped=dropped, built=built, resized=_shown(resized),
         savings=_shown(savings), firms=_shown(firms), figures=_shown(figures),
         data=_shown(_data(previous, current, currency)) if previous is not None else [],
@@ -300,6 +306,18 @@ def _firms(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Change]
     return moved
 
 
+def _within_gap(before: pd.Series, after: pd.Series, *, redesigned: bool) -> float | None:
+    """How far the park's saving moved, when the design changed but the saving moved less than
+    the solver's gap (the larger of the two runs', at least 1e-4) of the total cost: branch and
+    bound stops at any design within the gap, so two runs may end on designs of the same worth."""
+    saving_then, saving_now, total = before.get("saving"), after.get("saving"), before.get("total_cost")
+    if not redesigned or not (is_number(saving_then) and is_number(saving_now) and is_number(total)):
+        return None
+    gaps = [float(g) for g in (before.get("gap"), after.get("gap")) if is_number(g)]
+    moved = abs(float(saving_now) - float(saving_then))  # type: ignore[arg-type]
+    return moved if moved <= max([*gaps, 1e-4]) * abs(float(total)) else None  # type: ignore[arg-type]
+
+
 def _figures(before: pd.Series, after: pd.Series, currency: str) -> list[Change]:
     def cash(value: float) -> str:
         return money(value, currency, per_year=True)
@@ -315,7 +333,8 @@ def _figures(before: pd.Series, after: pd.Series, currency: str) -> list[Change]
     ]
     found = []
     if str(before.get("status", "")) != str(after.get("status", "")):
-        found.append(Change("solver status", str(before.get("status", "")), str(after.get("status", ""))))
+        found.append(Change("solver status", status_words(before.get("status", "")),
+                            status_words(after.get("status", ""))))
     for key, label, show in formats:
         old, new = before.get(key), after.get(key)
         if _moved(old, new):
@@ -351,13 +370,15 @@ def _data(previous: Result, current: Result, currency: str) -> list[Change]:
         if (is_number(old) and is_number(new) and _moved(old, new)) or \
                 (not is_number(old) and str(old) != str(new)):
             found.append(Change(label, show(old), show(new)))
+    named = {row.firm: firm_named(row)
+             for frame in (previous.firms, current.firms) for row in frame.itertuples()}
     old_firms, new_firms = set(previous.firms["firm"]), set(current.firms["firm"])
-    found += [Change(f"firm {f}", "absent", "added") for f in sorted(new_firms - old_firms)]
-    found += [Change(f"firm {f}", "present", "removed") for f in sorted(old_firms - new_firms)]
+    found += [Change(f"firm {named[f]}", "absent", "added") for f in sorted(new_firms - old_firms)]
+    found += [Change(f"firm {named[f]}", "present", "removed") for f in sorted(old_firms - new_firms)]
     old_cost = dict(zip(previous.firms["firm"], previous.firms["baseline_cost"], strict=True))
     for firm, cost in zip(current.firms["firm"], current.firms["baseline_cost"], strict=True):
         if firm in old_cost and _moved(old_cost[firm], cost):
-            found.append(Change(f"{firm}: annual cost without exchanges",
+            found.append(Change(f"{named[firm]}: annual cost without exchanges",
                                 money(old_cost[firm], currency, per_year=True),
                                 money(cost, currency, per_year=True)))
     found += _existing_links(previous.candidates, current.candidates)

@@ -29,6 +29,7 @@ from symbiosis.report.numbers import (
     money,
     number,
     share,
+    status_words,
     tonnes,
     worse_off_note,
     years,
@@ -152,9 +153,10 @@ def build_report(result: Result, park: Park, *, changes: Changes | None = None,
 def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
     s = result.summary
     status = str(s.get("status", ""))
-    solver = status + (f", gap {gap(s.get('gap'))}" if is_number(s.get("gap")) else "")
+    solver = status_words(status) + (f", gap {gap(s.get('gap'))}" if is_number(s.get("gap")) else "")
     if not result.has_solution:
-        return (Headline("Solver status", status, str(s.get("solver_message", ""))),
+        return (Headline("Solver status", status_words(status, solved=False),
+                         str(s.get("solver_message", ""))),
                 Headline("Proposed exchanges", "0",
                          "; ".join(result.why_no_solution) or "no solution was found"))
     baseline_co2 = s.get("baseline_emissions")
@@ -196,9 +198,10 @@ def _sankey_section(result: Result, plots: PlotAccessor, solved: bool) -> Sectio
         return Section("sankey", "Annual flows by carrier", (_no_solution(result),))
     if links_of(result.exchanges).empty:
         return Section("sankey", "Annual flows by carrier", (Paragraph("No exchange is proposed."),))
+    today = " Links running today are drawn too." if result.running_today else ""
     return Section("sankey", "Annual flows by carrier", (
         Paragraph("What each supplying firm sends, by carrier, to each receiving firm per year (amount "
-                  "delivered; a heat pump's delivery includes the electricity it adds)."),
+                  f"delivered; a heat pump's delivery includes the electricity it adds).{today}"),
         Picture(figure_png(plots.sankey()), "Annual flows: supplying firms, carrier, receiving firms")))
 
 
@@ -307,6 +310,11 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     elif not changes.exchanges_known:
         blocks.append(Paragraph("The previous run's result files are gone: only its headline figures "
                                 "are compared."))
+    if changes.within_gap is not None:
+        blocks.append(Paragraph(
+            f"The park's saving moved by only {money(changes.within_gap, currency, per_year=True)}, within "
+            "the solver's gap: the exchanges that differ below make another design of about the same worth "
+            "(the solver stops at any design within its gap), not a change the data call for."))
     for title_of, frame in (("Exchanges added", changes.added), ("Exchanges dropped", changes.dropped)):
         if frame is not None and not frame.empty:
             rows = tuple((f"{r.from_firm}.{r.from_stream}", f"{r.to_firm}.{r.to_stream}", str(r.technology),
@@ -471,26 +479,22 @@ def _seconds(value: Any) -> str:
 
 
 def park_file_sources(park: Park) -> list[tuple[str, str]]:
-    """``source:`` texts written in the park file for firms, streams, routes and technologies."""
-    if park.folder is None or not (Path(park.folder) / "park.yaml").is_file():
-        return []
-    from ruamel.yaml import YAML
-
-    try:
-        data = YAML(typ="safe", pure=True).load((Path(park.folder) / "park.yaml").read_text(encoding="utf-8"))
-    except Exception:  # the park loaded already; a second read failing only loses this list
-        return []
+    """``source:`` texts of the park data as read (a scenario's removed firms gone, its own
+    sources in) for firms, streams, routes, technologies and hubs, in the park file's order."""
     found: list[tuple[str, str]] = []
-
-    def add(where: str, node: Any) -> None:
-        if isinstance(node, dict) and isinstance(node.get("source"), str):
-            found.append((where, node["source"]))
-
-    for section in ("routes", "technologies"):
-        for name, node in (data.get(section) or {}).items():
-            add(f"{section[:-1] if section == 'routes' else 'technology'} {name}", node)
-    for firm_id, firm in (data.get("firms") or {}).items():
-        add(f"firm {firm_id}", firm)
-        for stream_id, stream in ((firm or {}).get("streams") or {}).items():
-            add(f"{firm_id}.{stream_id}", stream)
+    for key, text in park.data_as_read.items():
+        parts = key.split(".")
+        if parts[-1] != "source" or not isinstance(text, str):
+            continue
+        match parts[:-1]:
+            case ["routes", name]:
+                found.append((f"route {name}", text))
+            case ["technologies", name]:
+                found.append((f"technology {name}", text))
+            case ["hubs", name]:
+                found.append((f"hub {name}", text))
+            case ["firms", firm]:
+                found.append((f"firm {firm}", text))
+            case ["firms", firm, "streams", stream]:
+                found.append((f"{firm}.{stream}", text))
     return found

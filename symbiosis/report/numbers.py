@@ -67,9 +67,22 @@ def gap(value: Any) -> str:
 
 
 def years(value: Any) -> str:
+    """``4.2 years``; under a year to two significant digits (``0.03 years``, not ``0.0 years``)."""
     if not is_number(value):
         return "never" if value is not None and str(value) in ("inf", "infinity") else "-"
-    return f"{float(value):.1f} years"
+    value = float(value)
+    return f"{value:.2g} years" if 0 < value < 1 else f"{value:.1f} years"
+
+
+# The solver's status in a reader's words (the codes stay in the result files and the JSON).
+STATUS_WORDS = {"optimal": "optimal", "time_limit": "stopped at the time limit", "infeasible": "infeasible",
+                "unbounded": "unbounded", "error": "solver error"}
+
+
+def status_words(status: Any, solved: bool = True) -> str:
+    """``stopped at the time limit``, and ``(no answer)`` when it found none."""
+    words = STATUS_WORDS.get(str(status), str(status))
+    return words if solved or status in ("infeasible", "unbounded") else f"{words} (no answer)"
 
 
 def signed(value: float, formatter) -> str:
