@@ -180,7 +180,8 @@ def parse(
     elif isinstance(value, str):
         split = split_number(value, kind.expected)
         if split is None:
-            raise UnitProblem(value, kind.expected, "start with a number, then the unit")
+            raise UnitProblem(value, kind.expected,
+                              _typographic(value) or "start with a number, then the unit")
         magnitude, unit_text = split
     else:
         raise UnitProblem(repr(value), kind.expected, "write a number with its unit")
@@ -390,8 +391,54 @@ _LOCAL_SYMBOLS = {"kr": "kr is NOK, SEK or DKK: write the currency's code", "mil
 
 def _unit_hints(unit_text: str, kind: Quantity) -> str:
     """What a unit that cannot be read was probably meant as: a Celsius, an absolute pressure,
-    a code instead of a local symbol; '' if nothing is recognised."""
-    return _celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text)
+    a code instead of a local symbol, a unit in the wrong case, øre; '' if nothing is recognised."""
+    return (_celsius(unit_text, kind) + _gauge(unit_text) + _local_symbol(unit_text) + _cased(unit_text)
+            + _ore(unit_text))
+
+
+# Units written in the wrong case, as typed in a hurry: how a park file writes them.
+_CASED = {name.casefold(): name for name in (
+    "W", "kW", "MW", "GW", "TW", "Wh", "kWh", "MWh", "GWh", "TWh", "NOK", "SEK", "EUR", "DKK", "USD",
+    "degC", "degF", "K", "t", "kg", "km", "m", "Nm3", "bar", "year", "h")}
+
+
+def _cased(unit_text: str) -> str:
+    """``' (did you mean 'MW'? ...)'`` for ``mw``, ``Mw``, ``nok``: each part in the case a park
+    file writes it, when that reads; '' otherwise."""
+    parts = re.split(r"([/*() ]+)", unit_text)
+    fixed = "".join(_CASED.get(part.casefold(), part) for part in parts)
+    if fixed == unit_text:
+        return ""
+    try:
+        parse_units(fixed)
+    except Exception:  # noqa: BLE001 - pint raises many kinds for text that is no unit
+        return ""
+    return f" (did you mean '{fixed}'? Units are case-sensitive: M is mega, m milli)"
+
+
+def _ore(unit_text: str) -> str:
+    """A hint for prices in øre (öre), as Nordic electricity prices are quoted."""
+    if re.search(r"(?<![A-Za-z])[øö]re(?![A-Za-z])", unit_text, re.IGNORECASE):
+        return (" (øre and öre are hundredths of a krone: divide by 100 and write NOK or SEK, e.g. "
+                "65 øre/kWh as 0.65 NOK/kWh)")
+    return ""
+
+
+# Characters a word processor or web page puts where a park file needs plain ones.
+_TYPOGRAPHIC_MINUS = "\u2212\u2013\u2014"  # minus sign, en dash, em dash
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def _typographic(text: str) -> str:
+    """A fix for a value that starts with a typographic minus or a curly quote (pasted from Word
+    or a web page), which reads as no number; '' otherwise."""
+    stripped = text.strip()
+    if stripped[:1] in _TYPOGRAPHIC_MINUS and stripped[1:2].isdigit():
+        return f"'{stripped[0]}' is a typographic dash, not a minus: type '-' (e.g. '-{stripped[1:]}')"
+    if stripped[:1] in _CURLY_QUOTES:
+        return (f"remove the curly quotes ({stripped[0]}): a word processor put them in; YAML quotes are "
+                "straight (\" or ')")
+    return ""
 
 
 def _local_symbol(unit_text: str) -> str:

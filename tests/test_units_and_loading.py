@@ -1262,3 +1262,23 @@ def test_a_profile_of_a_near_length_says_the_likely_cause(tmp_path: Path, rows: 
     with pytest.raises(ProfileProblem) as caught:
         _profile(tmp_path, "1\n" * rows)
     assert says in caught.value.hint
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("5 mw", "did you mean 'MW'?"), ("5 Mw", "did you mean 'MW'?"),
+    ("0.65 nok/kwh", "did you mean 'NOK/kWh'?"),
+    ("65 øre/kWh", "65 øre/kWh as 0.65 NOK/kWh"), ("65 öre/kWh", "divide by 100"),
+    ("\u22125 degC", "typographic dash, not a minus: type '-' (e.g. '-5 degC')"),
+    ("\u20135 degC", "typographic dash"),
+    ("\u201c45 degC\u201d", "remove the curly quotes"),
+])
+def test_a_value_typed_as_at_home_gets_the_fix(written: str, fix: str) -> None:
+    """Found by an audit of hand-written park files: each was 'not a unit symbiosis knows' or
+    'start with a number', with no word of the likely slip (a case, øre, a pasted dash or quote)."""
+    from symbiosis.park import fields as F
+    from symbiosis.units import UnitProblem, parse
+
+    kind = F.TEMPERATURE if "degC" in written else (F.PRICE[False] if "/" in written else F.RATE[False])
+    with pytest.raises(UnitProblem) as caught:
+        parse(written, kind, currency="NOK")
+    assert fix in caught.value.hint
