@@ -174,11 +174,13 @@ def test_a_set_on_a_firm_the_scenario_removes_says_so(tmp_path: Path) -> None:
     assert "scenario x removes firm 'cement'" in problem.found
     assert "leave out this --set with --scenario x" in problem.hint
 
-def test_a_park_file_named_park_yml_is_pointed_at(tmp_path: Path) -> None:
-    """A folder holding park.yml (not park.yaml) was told to create park.yaml."""
+@pytest.mark.parametrize("name", ["park.yml", "park.yaml.txt"])
+def test_a_park_file_named_park_yml_is_pointed_at(tmp_path: Path, name: str) -> None:
+    """A folder holding park.yml (not park.yaml) was told to create park.yaml; so was one holding
+    park.yaml.txt, as Windows Notepad saves it with file extensions hidden."""
     (tmp_path / "park").mkdir()
-    (tmp_path / "park" / "park.yml").write_text(RAW, encoding="utf-8")
-    _check(_one(tmp_path / "park"), field="file", says=("no such file", "rename park.yml to park.yaml"))
+    (tmp_path / "park" / name).write_text(RAW, encoding="utf-8")
+    _check(_one(tmp_path / "park"), field="file", says=("no such file", f"rename {name} to park.yaml"))
 
 # --- keys ----------------------------------------------------------------------------------------------
 
@@ -1638,3 +1640,11 @@ def test_a_bare_fixed_om_of_one_is_not_read_as_the_whole_investment_a_year(tmp_p
         pipe = {"hot_water_pipe": {"fixed_om": written}}
         park = load_park(_write(tmp_path / str(written), technologies=pipe))
         assert park.technologies["hot_water_pipe"].fixed_om == pytest.approx(0.01)
+
+
+def test_a_scenario_file_given_as_the_park_says_how_to_give_it(tmp_path: Path) -> None:
+    """`validate parks/raufoss/scenarios/high_carbon_price.yaml` listed the park keys the scenario
+    lacks (discount_rate, firms) instead of saying it is a scenario (an audit of the command line)."""
+    folder = _write(tmp_path, files={"scenarios/x.yaml": "park: {carbon_price: 1000 NOK/t}\n"})
+    problem = _one(folder / "scenarios" / "x.yaml")
+    assert "a scenario of the park in" in problem.found and f"{folder} --scenario x" in problem.hint

@@ -517,6 +517,9 @@ def test_mistakes_are_said_plainly_before_solving(tmp_path, monkeypatch) -> None
         run = runner.invoke(cli, ["report", str(park), "--out", str(out), *extra])
         assert run.exit_code == 2 and said in run.output, (extra, run.output)
         assert run.exception is None or isinstance(run.exception, SystemExit), (extra, run.exception)
+    (tmp_path / "unwritable" / "symbiosis.log").mkdir(parents=True)  # as a folder one cannot write
+    unwritable = runner.invoke(cli, ["report", str(park), "--out", str(tmp_path / "unwritable")])
+    assert unwritable.exit_code == 2 and "give --out a folder you can write" in unwritable.output
     under_a_file = runner.invoke(cli, ["report", str(park), "--out", str(tmp_path / "afile" / "sub")])
     assert under_a_file.exit_code == 2 and "afile is a file, not a folder" in under_a_file.output
     assert "symbiosis optimize PARK --out" in runner.invoke(

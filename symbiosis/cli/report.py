@@ -103,10 +103,11 @@ def _is_log_or_new(path: Path) -> bool:
 
 
 @contextmanager
-def file_log(path: Path) -> Iterator[None]:
+def file_log(path: Path, option: str = "--log-file") -> Iterator[None]:
     """Send the ``symbiosis`` loggers to ``path`` (appended) while the block runs. A file that
     exists must be a log of symbiosis: anything else (a park file, notes) is the user's, and
-    appending would spoil it."""
+    appending would spoil it. ``option``: what the user gave that names the path (the default
+    log lies in the --out folder)."""
     if not _is_log_or_new(path):
         raise ReportError(f"{path} exists and is not a log of symbiosis: appending to it would change "
                           "a file of yours; give --log-file a new file or an earlier log")
@@ -114,8 +115,9 @@ def file_log(path: Path) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as exc:
-        raise ReportError(f"cannot write the log file {path}: {_reason(path, exc)}; choose another "
-                          "--log-file") from exc
+        fix = "choose another --log-file" if option == "--log-file" else \
+            "give --out a folder you can write (or --log-file a file elsewhere)"
+        raise ReportError(f"cannot write the log file {path}: {_reason(path, exc)}; {fix}") from exc
     handler.setFormatter(logging.Formatter(
         f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("symbiosis")
@@ -186,7 +188,8 @@ def report(park: str, scenario: str | None, overrides: tuple[str, ...], out: str
     except OSError as exc:
         raise ReportError(f"cannot make the report folder {folder}: {_reason(folder, exc)}; give --out "
                           "a folder that exists or can be made") from exc
-    with file_log(Path(log_file) if log_file else folder / "symbiosis.log"):
+    log_path, log_option = (Path(log_file), "--log-file") if log_file else (folder / "symbiosis.log", "--out")
+    with file_log(log_path, log_option):
         try:
             with folder_lock(folder / LOCK_NAME):
                 log.info("report of %s (scenario %s) into %s", park, scenario or "-", folder)

@@ -82,6 +82,11 @@ def load_park(
     overrides = nfc(dict(overrides)) if overrides else overrides
     file = park_file(path)
     folder = file.parent
+    if folder.name == "scenarios" and (folder.parent / PARK_FILE).is_file() and file.name != PARK_FILE:
+        raise ParkError([Problem(str(file), "file", "a scenario of the park in " + str(folder.parent),
+                                 "a park folder or its park.yaml",
+                                 hint=f"give the park and the scenario: {folder.parent} --scenario "
+                                      f"{file.stem} (load_park(..., scenario='{file.stem}') in Python)")])
     park_doc = read_yaml(file, display=str(file))
     if not isinstance(park_doc.data, dict):
         raise ParkError([Problem(str(file), "park file", value_words(park_doc.data, whole_file=True),

@@ -223,12 +223,13 @@ def _refusal(path: Path, tree: Any, display: str, exc: _Refused) -> Problem:
 
 
 def _namesake(path: Path) -> Path | None:
-    """A file beside the missing park.yaml that is most likely it (park.yml, Park.yaml)."""
+    """A file beside the missing park.yaml that is most likely it (park.yml, Park.yaml, or
+    park.yaml.txt as Windows Notepad saves it with file extensions hidden)."""
     if not path.parent.is_dir():
         return None
     for candidate in sorted(path.parent.iterdir()):
-        if candidate.is_file() and candidate.stem.lower() == "park" and \
-                candidate.suffix.lower() in (".yaml", ".yml"):
+        name = candidate.name.lower().removesuffix(".txt")
+        if candidate.is_file() and name in ("park.yaml", "park.yml"):
             return candidate
     return None
 
