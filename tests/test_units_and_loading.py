@@ -1282,3 +1282,17 @@ def test_a_value_typed_as_at_home_gets_the_fix(written: str, fix: str) -> None:
     with pytest.raises(UnitProblem) as caught:
         parse(written, kind, currency="NOK")
     assert fix in caught.value.hint
+
+
+def test_a_point_before_three_digits_and_a_tiny_discount_rate_are_warned_of() -> None:
+    """'16.000 MWh/year' (sixteen thousand, as a Norwegian hand writes it) is read as 16 and
+    '0,07 %' as 0.07 %, both without a word (an audit of hand-written park files): warnings now."""
+    from symbiosis.park import scaling_warnings
+
+    raufoss = Path(__file__).parent.parent / "parks" / "raufoss"
+    park = load_park(raufoss, overrides={"firms.hydro.streams.cooling.amount": "16.000 MWh/year",
+                                         "park.discount_rate": "0,07 %"})
+    said = scaling_warnings(park)
+    assert any("'16.000 MWh/year' is read as 16 MWh/year" in w and "'16 000 MWh/year'" in w for w in said)
+    assert any("park.discount_rate is 0.07%" in w for w in said)
+    assert not any("decimal point" in w or "discount_rate" in w for w in scaling_warnings(load_park(raufoss)))

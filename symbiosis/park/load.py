@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
@@ -131,7 +132,8 @@ def load_park(
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
-    park = dataclasses.replace(park, fingerprint_as_written=as_written, data_as_read=as_read)
+    park = dataclasses.replace(park, fingerprint_as_written=as_written, data_as_read=as_read,
+                               points_in_thousands=points_in_thousands(data))
     added = tuple(sorted(set(park.routes) - set(_mapping(park_doc.data.get("routes")))))
     if added:
         park = dataclasses.replace(park, added_routes=added)
@@ -395,6 +397,23 @@ def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str
                     files[f"profile file {stream.profile}"] = digest_of_file
     meant, written = (digest.hexdigest()[:16] for digest in digests)
     return meant, written, {**data_by_key(data), **files}
+
+
+# A number with a point before groups of three digits, then a unit: '16.000 MWh/year' is 16 as
+# written, but a Norwegian or Swedish hand may have meant sixteen thousand.
+_POINT_THOUSANDS = re.compile(r"^\s*[-+]?[1-9]\d{0,2}(\.\d{3})+\s*[^\d\s.,]")
+
+
+def points_in_thousands(node: Any, key: str = "") -> tuple[tuple[str, str], ...]:
+    """Values written like ``16.000 MWh/year`` (read with a decimal point, as 16) by key path: a
+    warning asks whether thousands were meant."""
+    if isinstance(node, dict):
+        return tuple(found for name, value in node.items()
+                     for found in points_in_thousands(value, f"{key}.{name}" if key else str(name)))
+    if isinstance(node, list):
+        return tuple(found for index, value in enumerate(node)
+                     for found in points_in_thousands(value, f"{key}[{index}]"))
+    return ((key, node),) if isinstance(node, str) and _POINT_THOUSANDS.match(node) else ()
 
 
 def data_by_key(node: Any, key: str = "") -> dict[str, Any]:

@@ -10,6 +10,7 @@ solves (``result.summary["warnings"]``, and on stderr in the command line).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 from symbiosis.park.model import Carrier, Park, Stream, straight_distance
@@ -39,6 +40,9 @@ HOTTEST = 2000.0 + 273.15
 
 
 OVERSIZED = 2.0
+# A discount rate below this is most likely a share written twice over ('0,07 %' for 7 %): public
+# and industrial rates of the Nordic countries lie at 3-10 % (Norway's public rate is 4 %).
+LOWEST_DISCOUNT_RATE = 0.01
 """Largest ratio of an existing link's capacity to the larger of its streams' peaks without a
 warning (a link can carry no more than its streams; larger is usually a unit gone astray)."""
 
@@ -95,6 +99,15 @@ def scaling_warnings(park: Park) -> list[str]:
         if hottest > HOTTEST:
             found.append(f"{stream.key} reaches {hottest - 273.15:,.0f} degC, hotter than any industrial "
                          "process (steel is tapped at about 1,600 degC); check the number and its unit")
+    for key, text in park.points_in_thousands:
+        number, unit = re.match(r"\s*([-+]?[\d.]+)\s*(.*)", text).groups()  # type: ignore[union-attr]
+        whole = number.replace(".", "")
+        spaced = f"{int(whole):,}".replace(",", " ")
+        found.append(f"{key}: '{text.strip()}' is read as {float(number):g} {unit} (a decimal point); if "
+                     f"{whole} was meant, write '{whole} {unit}' or '{spaced} {unit}'")
+    if 0 < park.settings.discount_rate < LOWEST_DISCOUNT_RATE:
+        found.append(f"park.discount_rate is {park.settings.discount_rate:.2%}: a share written '0,07 %' or "
+                     "'0.07 %' is 0.07 %, not 7 %; write '7 %' (or 0.07 without %) if that was meant")
     emitting = [route.id for route in park.routes.values() if route.emissions > 0]
     if not park.settings.carbon_price_given and emitting:
         found.append(
