@@ -130,6 +130,15 @@ def test_yaml_tab_indentation_is_named(tmp_path: Path) -> None:
     _check(_one(folder), field="YAML", line=_line(folder, "\tsmelter"), says=("a tab character", "spaces"))
 
 
+def test_a_no_break_space_pasted_into_a_key_is_named(tmp_path: Path) -> None:
+    """'amount:<no-break space>16 GWh/year' gave only "could not find expected ':'" (an audit of
+    hand-written park files)."""
+    folder = write_park(tmp_path / "park", RAW.replace("  smelter:", "  smelter:\u00a0"))
+    problem = _one(folder)
+    _check(problem, field="YAML", line=_line(folder, "smelter"),
+           says=("a no-break space", "retype the spaces"))
+
+
 def test_empty_park_file(tmp_path: Path) -> None:
     folder = write_park(tmp_path / "park", "")
     _check(_one(folder), field="park file", line=1,

@@ -199,7 +199,7 @@ def read_yaml(path: Path, *, display: str) -> Document:
             tree = yaml.load(text)
             duplicates = _duplicates(yaml.compose(text), (), display)
     except MarkedYAMLError as exc:
-        raise ParkError([_syntax_problem(exc, display)]) from None
+        raise ParkError([_syntax_problem(exc, display, text)]) from None
     except YAMLError as exc:
         raise ParkError([Problem(display, "YAML", str(exc).splitlines()[0], "valid YAML",
                                  hint="check the file's syntax")]) from None
@@ -273,7 +273,13 @@ def _text(path: Path, display: str) -> str:
                                  "Windows-1252)", line=line)]) from None
 
 
-def _syntax_problem(exc: MarkedYAMLError, display: str) -> Problem:
+# Characters that look like a space or nothing but are none to YAML (a word processor's or web
+# page's no-break or thin space, a zero-width space): named where they break the syntax.
+INVISIBLE = {"\u00a0": "a no-break space", "\u202f": "a narrow no-break space", "\u2009": "a thin space",
+             "\u200b": "a zero-width space", "\ufeff": "a byte-order mark"}
+
+
+def _syntax_problem(exc: MarkedYAMLError, display: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     what = (exc.problem or "invalid YAML").strip().removeprefix("found ")
@@ -282,10 +288,19 @@ def _syntax_problem(exc: MarkedYAMLError, display: str) -> Problem:
     context = exc.context_mark
     if exc.context and context is not None and context.line + 1 != line:
         what += f" ({exc.context.strip()} that starts on line {context.line + 1})"
+    hint = "check indentation (spaces, not tabs), colons, brackets and quotes here"
+    lines = text.splitlines()
+    for number in (line, (line or 0) - 1):  # the error is often marked on the line after the cause
+        written = lines[number - 1] if number and 0 < number <= len(lines) else ""
+        invisible = next((name for char, name in INVISIBLE.items() if char in written), None)
+        if invisible:
+            line = number
+            hint = (f"line {number} holds {invisible} (pasted from a word processor or web page), which YAML "
+                    "does not read as a space: retype the spaces on that line")
+            break
     return Problem(display, "YAML", f"a syntax error: {what}",
                    "valid YAML: 'key: value' lines, nested keys indented with spaces",
-                   hint="check indentation (spaces, not tabs), colons, brackets and quotes here",
-                   line=line)
+                   hint=hint, line=line)
 
 
 def _duplicates(node: Any, loc: tuple, display: str) -> list[Problem]:
