@@ -921,3 +921,20 @@ def test_a_new_design_of_the_same_worth_and_a_run_without_an_answer_are_said_so(
     assert status_words("time_limit", solved=False) == "stopped at the time limit (no answer)"
     assert status_words("infeasible", solved=False) == "infeasible"
     assert (years(0.03), years(4.21)) == ("0.03 years", "4.2 years")
+
+
+def test_a_result_reported_again_is_compared_with_the_run_before_it(tmp_path) -> None:
+    """`report --result` of an older report's folder was compared with the newest run, newer
+    than itself: the newer runs' exchanges read as 'added' (an audit of the reports)."""
+    folder = tmp_path / "park"
+    _park(folder)
+    out = tmp_path / "reports" / "p"
+
+    def report(*extra: str) -> dict:
+        run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--json", *extra])
+        assert run.exit_code == 0, run.output
+        return json.loads(run.stdout)
+
+    first, second, _ = report("--name", "one"), report("--name", "two"), report("--name", "three")
+    again = report("--result", str(out / "two"), "--name", "two-again")
+    assert again["compared_with"] == first["run_id"] != second["run_id"]

@@ -238,6 +238,7 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
         log.info("read the result in %s (status %s)", result_dir, result.status)
         loaded = _park_of_result(result, Path(result_dir), loaded, park, given=bool(scenario or overrides))
         result = _with_overrides(result, loaded)
+        since = since if since is not None else _before_its_own_run(store, Path(result_dir))
     else:
         with progress_status() as status:
             def progress(stage: str) -> None:
@@ -257,6 +258,18 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
                            f"{exc}. Write it again with `{written_by}` on this park, with the same "
                            "--scenario and --set") from None
     return result, published
+
+
+def _before_its_own_run(store: History, folder: Path) -> str | None:
+    """For a result reported before (its folder is a run of the history): the run of its series
+    before it, so that a report made again of an older result is compared backwards in time, not
+    with the newer runs (it listed their exchanges as 'added'); None to compare as usual."""
+    recorded = store.in_folder(folder)
+    if recorded is None or recorded.id is None:
+        return None
+    earlier = store.previous(recorded.park, recorded.scenario, recorded.overrides, before=recorded.id,
+                             park_path=recorded.park_path, objective=recorded.objective or "cost")
+    return str(earlier.id) if earlier is not None else None
 
 
 def _reason(path: Path, exc: OSError) -> str:
