@@ -148,6 +148,13 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
     assert "exchanges incl. running" in listed.output  # the count the report splits into 8 and 5
     missing = runner.invoke(cli, ["history", "x", "--history", str(tmp_path / "nothing.sqlite")])
     assert missing.exit_code == 2 and "no run history" in missing.output
+    # A run for least emissions is marked, and is no "(changed)" of the least-cost runs; a report
+    # folder deleted since is said so (an audit of the reports)
+    history.record(_run(park="Raufoss industripark", fingerprint="aaaa000011112222", objective="emissions",
+                        result_path=str(tmp_path / "deleted")))
+    listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)], terminal_width=250)
+    assert "(least emissions)" in listed.output and "(changed)" not in listed.output
+    assert "deleted (deleted)" in listed.output
     nowhere = runner.invoke(cli, ["history", "x"])
     assert nowhere.exit_code == 2
 

@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from symbiosis.cli.common import EXIT_USAGE, handle_errors, stderr, stdout
-from symbiosis.report.history import History, default_path
+from symbiosis.report.history import History, Run, default_path
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, number
 
@@ -100,16 +100,29 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
                                                                "investment", RUNNING_INCLUDED, "gap")
                          else "left")
     for i, run in enumerate(runs):
-        older = next((r for r in runs[i + 1:]
-                      if (r.park, r.scenario, r.overrides) == (run.park, run.scenario, run.overrides)), None)
+        older = next((r for r in runs[i + 1:] if _series(r) == _series(run)), None)
         changed = "" if older is None or older.fingerprint == run.fingerprint else " (changed)"
         cells = {"id": str(run.id), "time": run.time[:16].replace("T", " "), "park": run.park,
-                 "scenario": (run.scenario or "-") + (f" --set {run.overrides}" if run.overrides else ""),
+                 "scenario": (run.scenario or "-") + (f" --set {run.overrides}" if run.overrides else "")
+                 + (f" (least {run.objective})" if run.objective not in ("", "cost") else ""),
                  "status": run.status,
                  "saving/yr": money(run.saving, run.currency), "CO2 avoided t/yr": number(run.co2_avoided),
                  "investment": money(run.investment, run.currency),
                  RUNNING_INCLUDED: number(run.exchanges), "gap": gap_text(run.gap),
                  "data": run.fingerprint[:8] + changed,
-                 "folder": Path(run.result_path).name if run.result_path else "-"}
+                 "folder": _folder(run.result_path)}
         table.add_row(*(cells[c] for c in columns))
     stdout.print(table)
+
+
+def _series(run: Run) -> tuple[str, str, str, str]:
+    """What tells a run's series apart: park, scenario, --set and objective (a row of an older
+    version, without the objective, is a least-cost run)."""
+    return run.park, run.scenario, run.overrides, run.objective or "cost"
+
+
+def _folder(path: str) -> str:
+    """A run's report folder by name, marked when it was deleted since."""
+    if not path:
+        return "-"
+    return Path(path).name + ("" if Path(path).is_dir() else " (deleted)")
