@@ -1296,3 +1296,19 @@ def test_a_point_before_three_digits_and_a_tiny_discount_rate_are_warned_of() ->
     assert any("'16.000 MWh/year' is read as 16 MWh/year" in w and "'16 000 MWh/year'" in w for w in said)
     assert any("park.discount_rate is 0.07%" in w for w in said)
     assert not any("decimal point" in w or "discount_rate" in w for w in scaling_warnings(load_park(raufoss)))
+
+
+@pytest.mark.parametrize("text", [
+    "".join(f"1/{d + 1}/2023 0:00,{1 + d % 2}\n" for d in range(365)),       # slashed dates: not read, kept
+    "".join(f"2023-{m:02d}-01;{m}\n" for m in range(1, 13)),                 # months a month apart
+    "".join(f"abc{h};{1 + h % 2}\n" for h in range(24)),                     # a column of labels
+    "".join(f"2023-01-01 {h:02d}:00;2023-01-01 {h + 1:02d}:00;{1 + h % 2}\n" for h in range(23))
+    + "2023-01-01 23:00;2023-01-02 00:00;2\n",                               # from and to
+], ids=["slashed-dates", "monthly-dates", "labels", "from-and-to"])
+def test_guard_columns_that_date_or_label_the_rows_are_no_second_value(tmp_path: Path, text: str) -> None:
+    """Guard for the time-column checks: a text column (times in a format not read, labels), a
+    from and a to column and months of unequal length stay what they were, the value last."""
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    values = read_values(path)
+    assert values[1] / values[0] == pytest.approx(2)

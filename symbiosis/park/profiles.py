@@ -455,6 +455,8 @@ def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> tuple[d
         times += 1
     for column in range(times, width - 1):
         cells = [row[column] for _, row in data]
+        if not all(_is_number((spaced_thousands(cell) or cell).replace(",", ".")) for cell in cells):
+            continue  # text: times in another format (1/1/2023 0:00), labels; not values
         name = header[column] if header is not None and column < len(header) else None
         dates_or_counts = _whole_numbers(cells) if name is None else _calendar_word(name)
         if not _counts_rows(cells) and not dates_or_counts:
