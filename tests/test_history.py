@@ -38,11 +38,16 @@ def test_record_and_list_newest_first(tmp_path: Path) -> None:
     assert list(history.table("Park")["fingerprint"]) == ["two", "one"]
 
 
-def test_previous_is_the_same_park_and_scenario_with_a_result(tmp_path: Path) -> None:
-    history = History(tmp_path / "h.sqlite")
+def _saved_result(tmp_path: Path) -> Path:
+    """A folder holding a result (its result.json), as a report leaves it."""
     kept = tmp_path / "kept"
     kept.mkdir()
     (kept / "result.json").write_text("{}")
+    return kept
+
+
+def test_previous_is_the_same_park_and_scenario_with_a_result(tmp_path: Path) -> None:
+    history, kept = History(tmp_path / "h.sqlite"), _saved_result(tmp_path)
     wanted = history.record(_run(result_path=str(kept)))
     history.record(_run(scenario="high_carbon_price", result_path=str(kept)))
     history.record(_run(park="Another park", result_path=str(kept)))
@@ -56,10 +61,7 @@ def test_previous_is_the_same_park_and_scenario_with_a_result(tmp_path: Path) ->
 def test_previous_prefers_runs_from_the_same_park_folder(tmp_path: Path) -> None:
     """A copy of a park folder keeps the park's name: its report compared with the copy's run
     (a consultant's variant) instead of the folder's own. A moved folder still finds its runs."""
-    history = History(tmp_path / "h.sqlite")
-    kept = tmp_path / "kept"
-    kept.mkdir()
-    (kept / "result.json").write_text("{}")
+    history, kept = History(tmp_path / "h.sqlite"), _saved_result(tmp_path)
     own = history.record(_run(result_path=str(kept), park_path="/parks/tiny"))
     copy = history.record(_run(result_path=str(kept), park_path="/parks/tiny_variant"))
     assert history.previous("Park", "", park_path="/parks/tiny").id == own
@@ -75,10 +77,7 @@ def test_a_run_for_least_emissions_is_another_series(tmp_path: Path) -> None:
     runs. ``on_or_before`` picks the latest run of the series up to a meeting's date."""
     import sqlite3
 
-    history = History(tmp_path / "h.sqlite")
-    kept = tmp_path / "kept"
-    kept.mkdir()
-    (kept / "result.json").write_text("{}")
+    history, kept = History(tmp_path / "h.sqlite"), _saved_result(tmp_path)
     cost = history.record(_run(result_path=str(kept), time="2026-11-02T06:00:00+01:00"))
     emissions = history.record(_run(result_path=str(kept), objective="emissions"))
     assert history.previous("Park", "").id == cost

@@ -822,6 +822,13 @@ def test_a_front_or_why_table_of_other_park_data_is_refused(tmp_path) -> None:
     publish(result, park, tmp_path / "api", why=why)  # its own table is taken
 
 
+def _reported(park: Path, out: Path, *extra: str) -> dict:
+    """``symbiosis report PARK --out OUT --json ...``, succeeded: what it printed."""
+    run = CliRunner().invoke(cli, ["report", str(park), "--out", str(out), "--json", *extra])
+    assert run.exit_code == 0, run.output
+    return json.loads(run.stdout)
+
+
 def test_since_compares_with_the_last_meeting_and_an_emissions_run_is_another_series(tmp_path) -> None:
     """Monthly meetings, weekly scheduled reports: the meeting's report must say what changed
     since the last meeting's (``--since board``), not since last week's; and a one-off report
@@ -832,9 +839,7 @@ def test_since_compares_with_the_last_meeting_and_an_emissions_run_is_another_se
     out = tmp_path / "reports" / "p"
 
     def report(*extra: str) -> dict:
-        run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--json", *extra])
-        assert run.exit_code == 0, run.output
-        return json.loads(run.stdout)
+        return _reported(folder, out, *extra)
 
     board = report("--name", "board")
     write_park(folder, park_dict({"smelter": SMELTER, "town": TOWN},
@@ -931,9 +936,7 @@ def test_a_result_reported_again_is_compared_with_the_run_before_it(tmp_path) ->
     out = tmp_path / "reports" / "p"
 
     def report(*extra: str) -> dict:
-        run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--json", *extra])
-        assert run.exit_code == 0, run.output
-        return json.loads(run.stdout)
+        return _reported(folder, out, *extra)
 
     first, second, _ = report("--name", "one"), report("--name", "two"), report("--name", "three")
     again = report("--result", str(out / "two"), "--name", "two-again")
