@@ -148,6 +148,7 @@ def input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[C
     the same value; an entry added or removed whole (a firm, a stream, a route) is one line."""
     found: list[Change] = []
     said: set[str] = set()
+    entries = {id(side): _entries(side) for side in (before, after)}
     keys = list(after) + [key for key in before if key not in after]
     for key in keys:
         old, new = before.get(key, MISSING), after.get(key, MISSING)
@@ -155,7 +156,7 @@ def input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[C
             if meant_one_way(old) != meant_one_way(new):
                 found.append(Change(key, _written(key, old), _written(key, new)))
             continue
-        entry = _whole_entry(key, before if new is MISSING else after, after if new is MISSING else before)
+        entry = _whole_entry(key, entries[id(after if new is MISSING else before)])
         if entry in said:
             continue
         if entry is not None:
@@ -170,15 +171,19 @@ def input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[C
     return found
 
 
-def _whole_entry(key: str, having: Mapping[str, Any], lacking: Mapping[str, Any]) -> str | None:
+def _entries(side: Mapping[str, Any]) -> set[str]:
+    """The entries (``firms.hydro``, ``firms.hydro.streams.cooling``) ``side`` has values of."""
+    return {".".join(parts[:depth]) for parts in map(lambda key: key.split("."), side)
+            for depth in ENTRY_DEPTHS.get(parts[0], ()) if len(parts) > depth}
+
+
+def _whole_entry(key: str, lacking: set[str]) -> str | None:
     """The outermost entry (``firms.battery``, ``firms.hydro.streams.cooling``) holding ``key``
-    that one side has and the other has no value of; None when the key alone differs."""
+    that the other side (its entries ``lacking``) has no value of; None when the key alone differs."""
     parts = key.split(".")
     for depth in ENTRY_DEPTHS.get(parts[0], ()):
-        if len(parts) > depth:
-            prefix = ".".join(parts[:depth]) + "."
-            if not any(other.startswith(prefix) for other in lacking):
-                return prefix[:-1]
+        if len(parts) > depth and ".".join(parts[:depth]) not in lacking:
+            return ".".join(parts[:depth])
     return None
 
 
