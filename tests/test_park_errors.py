@@ -803,7 +803,7 @@ def test_profile_that_is_a_folder(tmp_path: Path) -> None:
 def test_profile_that_is_not_text(tmp_path: Path) -> None:
     folder = _with_profile(tmp_path, "profiles/flue_gas.csv")
     (folder / "profiles").mkdir()
-    (folder / "profiles" / "flue_gas.csv").write_bytes(b"\xff\xfe\x00\x01" * 100)
+    (folder / "profiles" / "flue_gas.csv").write_bytes(b"\x00\x01\xff\x02" * 100)
     _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
            says=("not UTF-8 text", "a CSV of one column of numbers", "save it as CSV in UTF-8"))
 

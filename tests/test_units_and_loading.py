@@ -1206,7 +1206,7 @@ def _offset_hours() -> list[str]:
      "comes before", 2),
     # a heating season's year from 1 October: every month shifted by nine
     ("".join(f"{t};{v}\n" for t, v in zip(_hours("2022-10-01 00:00"), _winter_peak(8760), strict=True)),
-     "start at '2022-10-01 00:00' (line 1), not on 1 January", 1),
+     "start at '2022-10-01 00:00' (line 1), not in January", 1),
     # dates as text, sorted as text (01.02 before 31.01)
     ("".join(f"{t};1\n" for t in sorted(f"{d:02d}.{m:02d}.2023" for m in range(1, 13)
                                         for d in range(1, DAYS_IN_MONTH[m - 1] + 1))), "comes before", 13),
@@ -1312,3 +1312,87 @@ def test_guard_columns_that_date_or_label_the_rows_are_no_second_value(tmp_path:
     path.write_text(text)
     values = read_values(path)
     assert values[1] / values[0] == pytest.approx(2)
+
+
+def test_a_profile_saved_by_a_nordic_excel_in_its_own_encoding_is_read(tmp_path: Path) -> None:
+    """Excel's "CSV (semicolon separated)" on a Norwegian Windows writes Windows-1252 (ø in
+    'Forbruk (kWh) målt'), and "Unicode text" UTF-16: both were refused as "not UTF-8 text"
+    (an audit of Nordic exports). A workbook renamed .csv is said to be one."""
+    text = "Tid;Forbruk målt\n" + "".join(f"{h};{'3,0' if h % 2 else '1,5'}\n" for h in range(24))
+    for encoding in ("cp1252", "utf-16"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        values = read_values(path)
+        assert values[1] / values[0] == pytest.approx(2)
+    workbook = tmp_path / "book.csv"
+    workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(ProfileProblem, match="an Excel workbook"):
+        read_values(workbook)
+
+
+def _days(count: int = 365, year: int = 2023) -> list[str]:
+    from datetime import date, timedelta
+
+    return [(date(year, 1, 1) + timedelta(days=d)).strftime("%d.%m.%Y") for d in range(count)]
+
+
+@pytest.mark.parametrize("text", [
+    # a date column and an hour column, hours 1-24 or 0-23 (Elhub, SMHI): "repeats the time"
+    "Dato;Time;Verdi\n" + "".join(f"{d};{h};{1 + h % 2},0\n" for d in _days() for h in range(1, 25)),
+    "Datum;Klockslag;Förbrukning\n"
+    + "".join(f"{d};{h:02d}:00;{2 - h % 2}\n" for d in _days() for h in range(24)),
+    # year, month, day and hour columns under short names: "two columns of values ('YYYY' ...)"
+    "YYYY;MM;DD;HH;Value\n" + "".join(f"2023;{m};{d};{h};{1 + h % 2}\n" for m in range(1, 13)
+                                      for d in range(1, DAYS_IN_MONTH[m - 1] + 1) for h in range(24)),
+    # no header, decimal commas: the first row was taken for a header, the checks began a day late
+    "".join(f"{d};{1 + i % 2},0\n" for i, d in enumerate(_days())),
+    # monthly values stamped at the month's end; daily ones at the next midnight
+    "".join(f"{DAYS_IN_MONTH[m - 1]:02d}.{m:02d}.2023;{m}\n" for m in range(1, 13)),
+    "".join(f"{d} 00:00;{1 + i % 2}\n" for i, d in enumerate(_days(366)[1:])),
+    # a leap year's hours with 29 February left out: "25 hours after the line above"
+    "".join(f"{t};{1 + h % 2}\n" for h, t in enumerate(t for t in _hours("2024-01-01 00:00", 8784)
+                                                       if not t.startswith("2024-02-29"))),
+    # hour-ending stamps: 24:00 ends the day
+    "".join(f"01.01.2023 {h:02d}:00;{1 + h % 2}\n" for h in range(1, 25)),
+], ids=["date-and-hour", "date-and-clock", "ymdh-short-names", "no-header-decimal-comma",
+        "month-end-dates", "daily-end-stamps", "leap-year-without-29-february", "hour-24"])
+def test_a_profile_dated_as_exporters_write_it_is_read(tmp_path: Path, text: str) -> None:
+    """Each was refused by the first time checks (an audit of Nordic exports)."""
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    values = read_values(path)
+    assert len(values) in (8760, 365, 12, 24) and values.max() > values.min()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    # a total row: 366 values read as a leap year, every day from March a day early
+    ("".join(f"{d};{1 + i % 2}\n" for i, d in enumerate(_days())) + "Sum;548\n", "'Sum' on line 366"),
+    ("Dato;;Verdi\n" + "".join(f"{d};x;{1 + i % 2}\n" for i, d in enumerate(_days())) + "Sum;;548\n",
+     "'Sum' on line 367"),
+    # months by name from October, or sorted as text: read as January to December
+    ("Måned;Verdi\n" + "".join(f"{m};{i}\n" for i, m in enumerate(
+        ["okt", "nov", "des", "jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep"], start=1)),
+     "not in January"),
+    ("Month;Value\n" + "".join(f"{m};1\n" for m in sorted(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])),
+     "not the month after"),
+    # year, month, day, hour columns from 1 October
+    ("År;Måned;Dag;Time;Verdi\n"
+     + "".join(f"{2022 + (m < 10)};{m};{d};{h};1\n" for m in [*range(10, 13), *range(1, 10)]
+               for d in range(1, DAYS_IN_MONTH[m - 1] + 1) for h in range(24)),
+     "not in January"),
+    # 8760 hours of 2024 from 1 January: 29 February kept, 31 December lost
+    ("".join(f"{t};1\n" for t in _hours("2024-01-01 00:00", 8760)), "8760 rows of a leap year"),
+    # header words that only begin like a calendar word: areas, directions, gases
+    ("Tid;NO1;NO2\n" + "".join(f"{t};{h % 7 + 0.5};{h % 5 + 0.5}\n" for h, t in enumerate(_hours())),
+     "two columns of values ('NO1' and 'NO2')"),
+    ("Tid;From grid;To grid\n"
+     + "".join(f"{t};{h % 7 + 0.5};{h % 5 + 0.5}\n" for h, t in enumerate(_hours())),
+     "two columns of values"),
+], ids=["sum-row", "sum-row-empty-cell", "months-from-october", "months-sorted-as-text", "ymdh-from-october",
+        "leap-8760", "area-columns", "grid-columns"])
+def test_a_profile_read_against_the_calendar_is_refused(tmp_path: Path, text: str, says: str) -> None:
+    """Each was read without a word (an audit of Nordic exports)."""
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert says in caught.value.found, caught.value.found

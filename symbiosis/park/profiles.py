@@ -30,19 +30,18 @@ import hashlib
 import itertools
 import math
 import re
-from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from symbiosis.park.profile_times import TimeProblem, calendar_name, check_times, row_times, time_of
 from symbiosis.units import THOUSANDS_SPACE, spaced_thousands
 
 HOURS = 8760
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 LEAP_DAY_INDEX = 59  # 29 February is the 60th day of a leap year
 ACCEPTED_LENGTHS = (8760, 8784, 365, 366, 12, 168, 24)
-YEAR_LENGTHS = (8760, 8784, 365, 366, 12)  # a calendar year, which starts on 1 January
 LENGTHS_HINT = "give 8760 (or 8784) hourly, 365 daily, 12 monthly, 168 weekly or 24 daily-shape rows"
 # A year of hourly rows with a time stamp is well under 1 MB; past this it is not a profile.
 MAX_BYTES = 50_000_000
@@ -69,7 +68,8 @@ def read_values(path: Path) -> np.ndarray:
         if delimiter == ",":
             _no_index_before_a_split_decimal(rows)
     _one_value_a_row(rows)
-    first_time = None if joined else _columns_of_time_and_one_value(rows)
+    if not joined:
+        _columns_of_time_and_one_value(rows)
     dot_thousands = delimiter != "," and _dots_are_thousands(rows)
     header, data = _header_and_data(rows)
     year_in_header = header is not None and _is_number(header[-1])  # 'Dato;2023'
@@ -112,8 +112,6 @@ def read_values(path: Path) -> np.ndarray:
         raise ProfileProblem(f"an empty line {gaps[0]} between values (a missing value?)",
                              "fill in the value that belongs there (for a meter gap, the usual rate of that "
                              "hour or day); every later value would be read a step early", line=gaps[0])
-    if first_time is not None and len(values) in YEAR_LENGTHS:
-        _starts_the_year(*first_time)
     return np.asarray(values, dtype=float)
 
 
@@ -121,7 +119,8 @@ def _one_header_line(rows: list[tuple[int, list[str]]]) -> None:
     """Refuse a second header line (names, then units: ``Tid;Effekt`` over ``;MW``): a row of
     words where the numbers should start."""
     header, data = _header_and_data(rows)
-    if header is not None and data and not any(ch.isdigit() for cell in data[0][1] for ch in cell):
+    if header is not None and data and (not any(ch.isdigit() for cell in data[0][1] for ch in cell) or (
+            len(data[0][1]) > 1 and not any(_reads_as_number(cell) or time_of(cell) for cell in data[0][1]))):
         line, cells = data[0]
         raise ProfileProblem(f"'{';'.join(cells)}' on line {line}, a second header line",
                              "keep one header line (the names; a unit may stand in a name: 'Effekt MW'), "
@@ -225,7 +224,7 @@ def _no_index_before_a_split_decimal(rows: list[tuple[int, list[str]]]) -> None:
     header, data = _header_and_data(rows)
     if not data or (header and len(header) >= len(data[0][1])):
         return
-    if all(len(cells) >= 3 and all(_DIGITS.match(cell) or _time_of(cell) for cell in cells)
+    if all(len(cells) >= 3 and all(_DIGITS.match(cell) or time_of(cell) for cell in cells)
            and sum(map(bool, map(_DIGITS.match, cells))) >= 2 for _, cells in data):
         line, cells = data[0]  # '2023-01-01 00:00,18,92' too: a time, then 18 and 92, or 18,92?
         raise ProfileProblem(f"'{','.join(cells)}' on line {line}: {len(cells)} columns, or "
@@ -239,7 +238,7 @@ def _read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_BYTES and path.is_file():
             raise ProfileProblem(f"a file of {size / 1e6:,.0f} MB", LENGTHS_HINT)
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _decoded(path.read_bytes())
     except FileNotFoundError:
         raise ProfileProblem("no such file", _missing_file_hint(path)) from None
     except IsADirectoryError:
@@ -249,6 +248,24 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise ProfileProblem(f"an unreadable file ({exc.strerror})", "check its permissions") from None
     return text
+
+
+def _decoded(raw: bytes) -> str:
+    """The text of a profile file: UTF-8 (with or without a byte-order mark), UTF-16 with its
+    mark (Excel's "Unicode text"), else Windows-1252, as Excel's "CSV (semicolon separated)" saves
+    it on a Norwegian or Swedish Windows (æ, ø, å in a header). A workbook renamed .csv, or
+    another binary file, is refused."""
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ProfileProblem("an Excel workbook, not a CSV file", "in Excel, save it as 'CSV (semicolon "
+                             "separated)' or 'CSV UTF-8'")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if b"\x00" in raw:
+            raise UnicodeDecodeError("utf-8", raw, 0, 1, "binary") from None
+        return raw.decode("cp1252", errors="strict")
 
 
 def _missing_file_hint(path: Path) -> str:
@@ -308,7 +325,7 @@ def _one_column_of_decimal_commas(rows: list[tuple[int, list[str]]]) -> bool:
     if dotted:
         raise ProfileProblem(f"'{whole},{fraction}' on line {line} (a decimal comma, or two columns?) and "
                              f"'{dotted[1]}' with a decimal point on line {dotted[0]}", COMMA_HINT, line=line)
-    if singles and all(len(cells[1]) == 3 for _, cells in pairs):
+    if singles and all(len(cells[1]) == 3 and cells[0].lstrip("+-") != "0" for _, cells in pairs):
         raise ProfileProblem(f"'{whole},{fraction}' on line {line}: {whole}{fraction} with a thousands comma "
                              f"or {whole}.{fraction} with a decimal comma?", COMMA_HINT, line=line)
     return True
@@ -318,12 +335,18 @@ def _header_and_data(rows: list[tuple[int, list[str]]]
                      ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     """The header's cells (a first line whose last cell is no number; None without one) and the
     rows of data."""
-    if rows and not _is_number(rows[0][1][-1]):
+    if rows and not _reads_as_number(rows[0][1][-1]):
         return rows[0][1], rows[1:]
-    if len(rows) > 1 and len(rows[0][1]) > 1 and _time_of(rows[1][1][0]) \
-            and not _time_of(rows[0][1][0]) and not _is_number(rows[0][1][0]):
+    if len(rows) > 1 and len(rows[0][1]) > 1 and time_of(rows[1][1][0]) \
+            and not time_of(rows[0][1][0]) and not _is_number(rows[0][1][0]):
         return rows[0][1], rows[1:]  # 'Dato;2023' over dates: a header whose last name is a year
     return None, rows
+
+
+def _reads_as_number(cell: str) -> bool:
+    """A number as a profile may write it: ``12.5``, ``12,5``, ``1 500,0``."""
+    written = spaced_thousands(cell) or cell
+    return _is_number(written) or (written.count(",") == 1 and _is_number(written.replace(",", ".")))
 
 
 def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
@@ -336,7 +359,11 @@ def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
     odd = next(((number, cells) for number, cells in data if len(cells) != len(first)), None)
     if odd:
         number, cells = odd
-        if len(cells) < len(first) and all(_time_of(cell) for cell in cells):
+        if time_of(first[0]) and not time_of(cells[0]) and not _reads_as_number(cells[0]):
+            raise ProfileProblem(f"'{cells[0]}' on line {number} where every other row has a time",
+                                 "remove that row (a total or average?): a profile holds one value a period",
+                                 line=number)
+        if len(cells) < len(first) and all(time_of(cell) for cell in cells):
             raise ProfileProblem(f"line {number} has a time and no value ('{','.join(cells)}')",
                                  "fill in the value (for a meter gap, the usual rate of that hour)",
                                  line=number)
@@ -405,113 +432,33 @@ def _cached_factors(path: str, digest: str) -> tuple[float, ...]:
     return _hourly_factors(Path(path))
 
 
-# -- a time column: its rows in time order, one calendar year from 1 January -----------------
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}(:\d{2}){0,2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
-_DOTTED_TIME = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$")
-# Header names of columns that count or date the rows, not values (English, Norwegian, Swedish).
-_CALENDAR_WORDS = frozenset({
-    "hour", "hours", "h", "time", "timer", "tid", "klokkeslett", "date", "dato", "datum", "day", "dag",
-    "døgn", "dygn", "month", "måned", "maned", "månad", "year", "år", "week", "uke", "vecka", "index",
-    "idx", "nr", "no", "from", "to", "fra", "til", "från", "till", "start", "end", "slutt", "period",
-    "periode", "timestamp", "datetime", "utc", "cet"})
-
-
-def _time_of(cell: str) -> datetime | None:
-    """The time a cell writes (``2023-01-01 00:00``, ``2023-01-01T00:00:00+01:00``,
-    ``01.01.2023 00:00``, ``01.01.2023``), as its wall clock with its offset if given; None
-    for anything else (a number, a word, a slashed date: day or month first?)."""
-    if len(cell) < 8 or not cell[0].isdigit():
-        return None
-    if _ISO_TIME.match(cell):
-        try:
-            return datetime.fromisoformat(cell.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    dotted = _DOTTED_TIME.match(cell)
-    if dotted:
-        day, month, year, hour, minute, second = (int(part or 0) for part in dotted.groups())
-        try:
-            return datetime(year, month, day, hour, minute, second)
-        except ValueError:
-            return None
-    return None
-
-
-def _instant(time: datetime) -> datetime:
-    """A time to order by: one with an offset in UTC, a wall clock as written."""
-    return time.astimezone(UTC).replace(tzinfo=None) if time.tzinfo else time
-
-
-def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> tuple[datetime, int] | None:
-    """Check the columns before the value (the last): times in time order, one step apart, and
-    no second column of values (the last column of ``Tid;Effekt (MW);Kvalitet`` is a quality
-    code). Returns the first time and its line, or None without a time column."""
+# -- columns before the value: times, counts, labels; never a second column of values -----------
+def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> None:
+    """Check the columns before the value (the last): the rows' times follow the calendar
+    (:mod:`symbiosis.park.profile_times`), and no other column holds values (the last column of
+    ``Tid;Effekt (MW);Kvalitet`` is a quality code)."""
     header, data = _header_and_data(rows)
     if not data or len(data[0][1]) < 2:
-        return None
+        return
     width = len(data[0][1])
-    times = 0  # leading columns of times (a from and a to column, say)
-    while times < width - 1 and all(_time_of(cells[times]) for _, cells in data):
-        times += 1
-    for column in range(times, width - 1):
+    try:
+        times, dating = row_times(header, data)
+        if times is not None:
+            check_times(times, data, dating)
+    except TimeProblem as exc:
+        raise ProfileProblem(exc.found, exc.hint, line=exc.line) from None
+    for column in range(dating, width - 1):
         cells = [row[column] for _, row in data]
         if not all(_is_number((spaced_thousands(cell) or cell).replace(",", ".")) for cell in cells):
             continue  # text: times in another format (1/1/2023 0:00), labels; not values
         name = header[column] if header is not None and column < len(header) else None
-        dates_or_counts = _whole_numbers(cells) if name is None else _calendar_word(name)
+        dates_or_counts = _whole_numbers(cells) if name is None else calendar_name(name)
         if not _counts_rows(cells) and not dates_or_counts:
             names = (f" ('{name}' and '{header[-1]}')" if header is not None and len(header) == width else "")
             raise ProfileProblem(f"two columns of values{names}: column {column + 1} and the last, column "
                                  f"{width}", "keep one column of values (beside a time or hour column if "
                                  "you like): a profile is one series, and symbiosis reads the last column",
                                  line=data[0][0])
-    if not times:
-        return None
-    _in_time_order(data)
-    first_line, first_cells = data[0]
-    return _time_of(first_cells[0]), first_line  # type: ignore[return-value]
-
-
-def _in_time_order(data: list[tuple[int, list[str]]]) -> None:
-    """Refuse rows out of time order (newest first, or dates sorted as text), a time written
-    twice, and a step unlike the others (a missing hour): the rows are read in the order they
-    stand, so each would move the profile against the calendar."""
-    instants = [_instant(_time_of(cells[0])) for _, cells in data]  # type: ignore[arg-type]
-    steps = [b - a for a, b in zip(instants, instants[1:], strict=False)]
-    usual = max(set(steps[:50]), key=steps[:50].count) if steps else None
-    for (line, cells), (_, before), step in zip(data[1:], data, steps, strict=False):
-        if step.total_seconds() == 0:
-            raise ProfileProblem(f"line {line} repeats the time '{cells[0]}' of the line before",
-                                 "one row a time: where the clock moves back to winter time, export the "
-                                 "hours in UTC or in normal (winter) time all year; else remove the repeated "
-                                 "row", line=line)
-        if step.total_seconds() < 0:
-            raise ProfileProblem(f"'{cells[0]}' on line {line} comes before '{before[0]}' on the line above",
-                                 "sort the rows by time, oldest first (dates written as text sort as text: "
-                                 "31.01 before 01.02 fails)", line=line)
-        if usual is not None and step != usual and usual.days < 28 and not (
-                usual.days == 1 and abs(step.total_seconds() - usual.total_seconds()) <= 3600):
-            raise ProfileProblem(f"'{cells[0]}' on line {line} is {_duration(step)} after the line above, "
-                                 f"where the rows are {_duration(usual)} apart",
-                                 "give every step its row (a missing hour where the clock moves to summer "
-                                 "time: export in UTC or in normal time all year)", line=line)
-
-
-def _starts_the_year(first: datetime, line: int) -> None:
-    """A profile of a year starts on 1 January (a year in UTC of a time zone east of it may start
-    on 31 December): one starting in October (a heating season's year) would shift every month."""
-    if (first.month, first.day) == (1, 1) and first.hour < 12:
-        return
-    if (first.month, first.day) == (12, 31) and first.hour >= 12:
-        return
-    raise ProfileProblem(f"the rows start at '{first:%Y-%m-%d %H:%M}' (line {line}), not on 1 January",
-                         "a profile of a year runs from 1 January: move the rows from 1 January to the "
-                         "top (one calendar year, in time order)", line=line)
-
-
-def _duration(step: timedelta) -> str:
-    hours = step.total_seconds() / 3600
-    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:g} hour" + ("s" if hours != 1 else "")
 
 
 def _counts_rows(cells: list[str]) -> bool:
@@ -530,10 +477,3 @@ def _counts_rows(cells: list[str]) -> bool:
 def _whole_numbers(cells: list[str]) -> bool:
     """Whether every cell is a whole number (a year, month, day or hour), not a value."""
     return all(_WHOLE.match(cell) for cell in cells)
-
-
-def _calendar_word(name: str) -> bool:
-    """Whether a header name names a column that dates or counts the rows (``Time``, ``Dato``,
-    ``Hour of year``), by its first word."""
-    words = re.findall(r"[^\W\d_]+", name.casefold())
-    return bool(words) and words[0] in _CALENDAR_WORDS
