@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1393,6 +1393,68 @@ def test_a_profile_dated_as_exporters_write_it_is_read(tmp_path: Path, text: str
         "leap-8760", "area-columns", "grid-columns"])
 def test_a_profile_read_against_the_calendar_is_refused(tmp_path: Path, text: str, says: str) -> None:
     """Each was read without a word (an audit of Nordic exports)."""
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert says in caught.value.found, caught.value.found
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _offsets(start: str, count: int, step_hours: int = 1) -> list[str]:
+    """Norwegian local times with their offsets, from ``start`` (UTC), ``step_hours`` apart."""
+    from datetime import datetime, timedelta, timezone
+
+    first, rows = datetime.fromisoformat(start).replace(tzinfo=UTC), []
+    for n in range(count):
+        utc = first + timedelta(hours=step_hours * n)
+        summer = datetime(utc.year, 3, 31 - (datetime(utc.year, 3, 31).weekday() + 1) % 7, 1,
+                          tzinfo=UTC) <= utc < datetime(
+            utc.year, 10, 31 - (datetime(utc.year, 10, 31).weekday() + 1) % 7, 1, tzinfo=UTC)
+        rows.append(utc.astimezone(timezone(timedelta(hours=2 if summer else 1))).isoformat())
+    return rows
+
+
+@pytest.mark.parametrize("text", [
+    # dates that spell the month (PI, English Excel): taken for monthly rows, "repeats the time"
+    "".join(f"{d[:2]}-{MONTHS[int(d[3:5]) - 1]}-2023 {h:02d}:00:00;{1 + h % 2}\n"
+            for d in _days() for h in range(24)),
+    # a month name column beside day and hour (Excel's 'mmm'): a crash, 'year 10000 is out of range'
+    "Month;Day;Hour;Value\n" + "".join(f"{MONTHS[m - 1]};{d};{h};{1 + h % 2}\n" for m in range(1, 13)
+                                       for d in range(1, DAYS_IN_MONTH[m - 1] + 1) for h in range(24)),
+    # year, month and day columns, then the hour as 00:00
+    "År;Måned;Dag;Time;Verdi\n" + "".join(f"2023;{m};{d};{h:02d}:00;{1 + h % 2}\n" for m in range(1, 13)
+                                          for d in range(1, DAYS_IN_MONTH[m - 1] + 1) for h in range(24)),
+    # a header with its unit in brackets
+    "Day [d];Heat\n" + "".join(f"{d};{1 + d % 2}\n" for d in range(1, 366)),
+    # a leap year without 29 February, in local time with offsets: "25 hours after"
+    "".join(f"{t};{1 + i % 2}\n" for i, t in enumerate(t for t in _offsets("2023-12-31T23:00", 8784)
+                                                      if not t.startswith("2024-02-29"))),
+    # a meter's seconds of jitter
+    "".join(f"{t}:{'01' if h % 3 else '00'};{1 + h % 2}\n" for h, t in enumerate(_hours())),
+], ids=["spelled-month-dates", "month-name-column", "ymd-and-clock", "unit-in-brackets",
+        "leap-without-29-february-offsets", "jitter"])
+def test_a_profile_dated_in_other_ways_is_read(tmp_path: Path, text: str) -> None:
+    """Refused, or a crash, after the first time checks (a third audit of Nordic exports)."""
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    values = read_values(path)
+    assert len(values) in (8760, 365) and values.max() > values.min()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    # one date written twice in a daily file switched every time check off (366: a leap year)
+    ("".join(f"{d};1\n" for d in [*_days()[:100], _days()[99], *_days()[100:]]), "repeats the time"),
+    # the rows' step against their count: 8760 rows 15 minutes apart, 24 monthly rows, 365 hourly
+    ("".join(f"{(datetime(2023, 1, 1) + timedelta(minutes=15 * q)):%Y-%m-%d %H:%M};1\n" for q in range(8760)),
+     "rows 0.25 hours apart"),
+    ("".join(f"{m:02d}.{y};1\n".replace(f"{m:02d}.", f"01.{m:02d}.") for y in (2022, 2023)
+             for m in range(1, 13)), "24 rows a month apart"),
+    ("".join(f"{t};1\n" for t in _hours(count=365)), "365 rows an hour apart"),
+    # 366 days of a year of 365, its end included
+    ("".join(f"{d};1\n" for d in _days(366)), "a year of 365 days"),
+], ids=["duplicate-date", "quarter-hours", "two-years-of-months", "hourly-365", "end-included"])
+def test_a_profile_whose_times_contradict_it_is_refused(tmp_path: Path, text: str, says: str) -> None:
     with pytest.raises(ProfileProblem) as caught:
         _profile(tmp_path, text)
     assert says in caught.value.found, caught.value.found

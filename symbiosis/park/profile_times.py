@@ -48,7 +48,9 @@ _ROLES = {"year": ("year", "years", "yr", "yyyy", "år", "aar", "ar"),
 _QUALIFIERS = frozenset({"of", "the", "utc", "cet", "cest", "local", "lokal", "normaltid", "start", "end",
                          "slutt", "fra", "til", "from", "to", "från", "till", "nr", "no", "number", "index",
                          "idx", "timestamp", "datetime", "timenummer", "timenr", "period", "periode", "week",
-                         "uke", "vecka", "minute", "minutt", "tidspunkt", "tidpunkt", "interval"})
+                         "uke", "vecka", "minute", "minutt", "tidspunkt", "tidpunkt", "interval", "d",
+                         "doy", "dayofyear", "ukenr", "ukedag", "weekday", "veckodag", "veckonr", "yyyymmdd",
+                         "ddmmyyyy", "hhmm", "iso"})
 
 
 def time_of(cell: str) -> datetime | None:
@@ -103,8 +105,9 @@ def row_times(header: list[str] | None, data: Rows) -> tuple[list[datetime] | No
                           "remove that row (a total or average?): a profile holds one value a period",
                           data[index][0])
     months = [_month_of(cell) for cell in firsts]
-    if all(months):
-        return _months(months, data), 1  # type: ignore[arg-type]
+    if all(months):  # one row a month; a month column of daily or hourly rows is left unchecked
+        repeats = any(a == b for a, b in zip(months, months[1:], strict=False))
+        return (None, 1) if repeats or len(months) > 24 else (_months(months, data), 1)  # type: ignore[arg-type]
     return _from_named_columns(header, data)
 
 
@@ -114,8 +117,9 @@ def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[da
     columns = 1
     while columns < width - 1 and all(time_of(cells[columns]) for _, cells in data):
         columns += 1
-    repeated = len({stamp.date() for stamp in stamps}) < len(stamps)
-    if not (repeated and all(stamp.time() == datetime.min.time() for stamp in stamps)):
+    days = len({stamp.date() for stamp in stamps})
+    each_day_repeated = days <= len(stamps) / 2  # a date a row of each hour; not one date written twice
+    if not (each_day_repeated and all(stamp.time() == datetime.min.time() for stamp in stamps)):
         return stamps, columns
     if columns >= width - 1:
         return None, columns
@@ -132,13 +136,17 @@ def _hours_of(cell: str) -> float | None:
     if not match:
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    return hour + minute / 60 if hour <= 24 and minute < 60 else None
+    return hour + minute / 60 if hour <= 25 and minute < 60 else None  # 25: a day of 25 hours
+
+
+_MONTH_CELL = re.compile(r"^([^\W\d_]+)\.?(?:\s*[-' ]\s*(\d{4}|\d{2}))?$")
 
 
 def _month_of(cell: str) -> int | None:
-    """The month a cell names (``jan``, ``Januar``, ``okt 2022``, ``Jan-23``); None otherwise."""
-    words = re.findall(r"[^\W\d_]+", cell.casefold())
-    return _MONTHS.get(words[0]) if len(words) == 1 else None
+    """The month a cell names (``jan``, ``Januar``, ``okt 2022``, ``Jan-23``); None otherwise
+    (``01-Jan-2023`` and ``2. januar 2023`` are dates, not months)."""
+    match = _MONTH_CELL.match(cell.strip().casefold())
+    return _MONTHS.get(match.group(1)) if match else None
 
 
 def _months(months: list[int], data: Rows) -> list[datetime]:
@@ -164,7 +172,8 @@ def _from_named_columns(header: list[str] | None, data: Rows) -> tuple[list[date
     for column, name in enumerate(header[: len(data[0][1]) - 1]):
         role = next((role for role, words in _ROLES.items()
                      if re.sub(r"[^\w]", "", name.casefold()) in words), None)
-        if role is None or role in roles or not all(_WHOLE.match(cells[column]) for _, cells in data):
+        readable = _hours_of if role == "hour" else _WHOLE.match  # an hour may be written 00:00 or 00-01
+        if role is None or role in roles or not all(readable(cells[column]) is not None for _, cells in data):
             break
         roles[role] = column
     if not {"year", "month"} <= roles.keys():
@@ -173,13 +182,16 @@ def _from_named_columns(header: list[str] | None, data: Rows) -> tuple[list[date
     def number(cells: list[str], role: str, default: int) -> int:
         return int(cells[roles[role]]) if role in roles else default
 
+    def hour(cells: list[str]) -> float:
+        return _hours_of(cells[roles["hour"]]) or 0.0 if "hour" in roles else 0.0
+
     times = []
     for line, cells in data:
         year, month, day = number(cells, "year", 0), number(cells, "month", 1), number(cells, "day", 1)
         if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1]):
             raise TimeProblem(f"'{';'.join(cells)}' on line {line}: no date", "check the year, month and day "
                               "columns", line)
-        times.append(datetime(year, month, day) + timedelta(hours=number(cells, "hour", 0)))
+        times.append(datetime(year, month, day) + timedelta(hours=hour(cells)))
     return times, len(roles)
 
 
@@ -188,7 +200,9 @@ def check_times(times: list[datetime], data: Rows, columns: int) -> None:
     8784, 365, 366 or 12 rows) that does not start in January; ``columns``: how many leading
     columns date the rows (what a message shows of a row)."""
     count = len(data)
-    instants = [time.astimezone(UTC).replace(tzinfo=None) if time.tzinfo else time for time in times]
+    instants = [_to_the_minute(time.astimezone(UTC).replace(tzinfo=None) if time.tzinfo else time)
+                for time in times]  # a meter's seconds of jitter are no other step
+    walls = [_to_the_minute(time.replace(tzinfo=None)) for time in times]
     steps = [b - a for a, b in zip(instants, instants[1:], strict=False)]
     usual = max(set(steps[:50]), key=steps[:50].count) if steps else None
     monthly = usual is not None and usual.days >= 28
@@ -210,18 +224,48 @@ def check_times(times: list[datetime], data: Rows, columns: int) -> None:
                 raise TimeProblem(f"'{shown}' on line {line} is not the month after the line above",
                                   "give the months in order, one row each", line)
         elif usual is not None and step != usual and not _same_day_step(step, usual) \
-                and not _skips_29_february(instants[index - 1], step, usual):
+                and not _skips_29_february(walls[index - 1], step, usual):
             raise TimeProblem(f"'{shown}' on line {line} is {_duration(step)} after the line above, where "
                               f"the rows are {_duration(usual)} apart", "give every step its row (a "
                               "missing hour where the clock moves to summer time: export in UTC or in normal "
                               "time all year)", line)
-    if count in (8760, 365) and any((time.month, time.day) == (2, 29) for time in instants):
-        line = data[next(i for i, t in enumerate(instants) if (t.month, t.day) == (2, 29))][0]
+    if usual is not None:
+        _step_fits_the_count(usual, count, data[1][0])
+    if count in (8760, 365) and any((time.month, time.day) == (2, 29) for time in walls):
+        line = data[next(i for i, t in enumerate(walls) if (t.month, t.day) == (2, 29))][0]
         raise TimeProblem(f"{count} rows of a leap year with 29 February (line {line}): they end a day "
                           "before the year does", "give the whole leap year (8784 hours or 366 days: 29 "
                           "February is then dropped), or remove 29 February", line)
     if count in (8760, 8784, 365, 366, 12):
         _starts_the_year(instants[0], times[0], usual, data[0][0])
+    if count in (8784, 366) and not calendar.isleap(walls[0].year + (walls[0].month == 12)):
+        raise TimeProblem(f"{count} rows from '{walls[0]:%Y-%m-%d %H:%M}', a year of 365 days: the last "
+                          "is of the next year", "remove the last row (an end included), or give a leap "
+                          "year's rows", data[-1][0])
+
+
+def _to_the_minute(time: datetime) -> datetime:
+    return (time + timedelta(seconds=30)).replace(second=0, microsecond=0)
+
+
+# What rows of each step make: the counts accepted, and how to say them.
+HOURLY, DAILY, MONTHLY = timedelta(hours=1), timedelta(days=1), timedelta(days=31)
+STEPS = {HOURLY: ("an hour", (8760, 8784, 168, 24),
+                  "8760 (or 8784) hourly rows, 168 for a week or 24 for a day"),
+         DAILY: ("a day", (365, 366), "365 (or 366) daily rows"),
+         MONTHLY: ("a month", (12,), "12 monthly rows")}
+
+
+def _step_fits_the_count(usual: timedelta, count: int, line: int) -> None:
+    """Refuse rows whose times step otherwise than their count says: 8760 rows 15 minutes apart
+    are no year, 24 monthly rows no day, 365 hourly rows no year of days."""
+    step = MONTHLY if usual.days >= 28 else DAILY if abs(usual - DAILY) <= HOURLY else usual
+    if step not in STEPS:
+        raise TimeProblem(f"rows {_duration(usual)} apart", "give hourly, daily or monthly rows (average "
+                          "each hour's values to one row)", line)
+    period, counts, give = STEPS[step]
+    if count not in counts:
+        raise TimeProblem(f"{count} rows {period} apart", f"give {give}", line)
 
 
 def _same_day_step(step: timedelta, usual: timedelta) -> bool:
