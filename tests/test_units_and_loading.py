@@ -1458,3 +1458,19 @@ def test_a_profile_whose_times_contradict_it_is_refused(tmp_path: Path, text: st
     with pytest.raises(ProfileProblem) as caught:
         _profile(tmp_path, text)
     assert says in caught.value.found, caught.value.found
+
+
+def test_a_column_headed_by_its_year_is_read_without_the_year(tmp_path: Path) -> None:
+    """'2024' over 8783 hourly values (one short) loaded as 8784, the year as the first hour's
+    value at 1,600 times the mean (a third audit of Nordic exports): a header now."""
+    values = read_values(_written(tmp_path, "2023\n" + "".join(f"{1 + h % 2}.5\n" for h in range(8760))))
+    assert len(values) == 8760 and values[0] == pytest.approx(1.5)
+    short = _written(tmp_path, "2024\n" + "".join(f"{1 + h % 2}.5\n" for h in range(8783)))
+    with pytest.raises(ProfileProblem, match="8783 values"):
+        load_profile(short)
+
+
+def _written(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / f"p{len(list(tmp_path.iterdir()))}.csv"
+    path.write_text(text)
+    return path

@@ -340,6 +340,10 @@ def _header_and_data(rows: list[tuple[int, list[str]]]
     if len(rows) > 1 and len(rows[0][1]) > 1 and time_of(rows[1][1][0]) \
             and not time_of(rows[0][1][0]) and not _is_number(rows[0][1][0]):
         return rows[0][1], rows[1:]  # 'Dato;2023' over dates: a header whose last name is a year
+    if len(rows) > 1 and len(rows[0][1]) == 1 and re.fullmatch(r"(19|20)\d\d", rows[0][1][0]):
+        rest = [float(cells[-1].replace(",", ".")) for _, cells in rows[1:50] if _reads_as_number(cells[-1])]
+        if rest and max(rest) < int(rows[0][1][0]) / 5:
+            return rows[0][1], rows[1:]  # a column headed by its year ('2023') over smaller values
     return None, rows
 
 
