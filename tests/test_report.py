@@ -941,3 +941,33 @@ def test_a_result_reported_again_is_compared_with_the_run_before_it(tmp_path) ->
     first, second, _ = report("--name", "one"), report("--name", "two"), report("--name", "three")
     again = report("--result", str(out / "two"), "--name", "two-again")
     assert again["compared_with"] == first["run_id"] != second["run_id"]
+
+
+def test_since_and_result_of_other_series_or_of_a_run_without_an_answer(tmp_path) -> None:
+    """Findings of an audit of the new comparisons: `--result` of a scenario's result with
+    `--since DATE` ended in a traceback (the date was looked up in the base case's series);
+    `--result` of the first run of its series was compared with a newer run; `--since` a run
+    without an answer listed every exchange as added; a date that is none was taken."""
+    folder = tmp_path / "park"
+    _park(folder)
+    (folder / "scenarios").mkdir()
+    (folder / "scenarios" / "dear.yaml").write_text("park: {carbon_price: 1200 NOK/t}\n")
+    out = tmp_path / "reports" / "p"
+    first = _reported(folder, out, "--name", "first")
+    symbiosis.optimize(symbiosis.load_park(folder, scenario="dear")).save(tmp_path / "dear")
+    today = datetime.now().astimezone().strftime("%Y-%m-%d")
+    run = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--result",
+                                   str(tmp_path / "dear"), "--since", today, "--json"])
+    assert run.exit_code == 2 and "scenario dear" in run.output and "Traceback" not in run.output, run.output
+    _reported(folder, out, "--name", "second")
+    again = _reported(folder, out, "--result", str(out / "first"), "--name", "first-again")
+    assert again["compared_with"] is None  # the first of its series: nothing before it
+    unsolved = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--name", "none",
+                                        "--time-limit", "0", "--json"])
+    assert unsolved.exit_code == 1
+    after = _reported(folder, out, "--since", "none")
+    assert after["added"] == 0 and after["dropped"] == 0
+    assert "found no solution: it proposed no design" in Path(after["html"]).read_text()
+    bad = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--since", "2026-99-99"])
+    assert bad.exit_code == 2 and "no date" in bad.output
+    assert first["run_id"] == 1

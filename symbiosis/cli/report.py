@@ -226,20 +226,21 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
                                   "to replace its files (other files there are kept), or leave out --name "
                                   "for a new dated folder")
     store = _open_history(Path(history_path) if history_path else default_path(folder))
-    if since is not None:  # a run not found is said before anything is solved
-        try:
-            chosen_run(store, since, folder, loaded.name, loaded.scenario or "",
-                       overrides_text(dict(loaded.overrides)),
-                       park_path=loaded.folder.resolve() if loaded.folder else "", objective=objective)
-        except UnknownRun as exc:
-            raise click.BadParameter(str(exc), param_hint="--since") from None
+    earlier = True  # whether to compare with an earlier run at all
     if result_dir:
         result = _read_result(Path(result_dir))
         log.info("read the result in %s (status %s)", result_dir, result.status)
         loaded = _park_of_result(result, Path(result_dir), loaded, park, given=bool(scenario or overrides))
         result = _with_overrides(result, loaded)
-        since = since if since is not None else _before_its_own_run(store, Path(result_dir))
+        s = result.summary
+        _since_is_known(store, since, folder, loaded, str(s.get("scenario") or ""),
+                        overrides_text(s.get("overrides")), str(s.get("objective_kind") or "cost"))
+        if since is None:
+            since, earlier = _before_its_own_run(store, Path(result_dir))
     else:
+        # a run --since does not find is said before anything is solved
+        _since_is_known(store, since, folder, loaded, loaded.scenario or "",
+                        overrides_text(dict(loaded.overrides)), objective)
         with progress_status() as status:
             def progress(stage: str) -> None:
                 status.update(stage)
@@ -250,7 +251,9 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
         log.info("solved: %s, saving %s", result.status, result.summary.get("saving"))
     try:
         published = publish(result, loaded, folder, history=store, name=name, force=force, pareto=pareto,
-                            why=why, since=since)
+                            why=why, since=since, with_earlier=earlier)
+    except UnknownRun as exc:  # checked before solving; a history changed since by another run
+        raise click.BadParameter(str(exc), param_hint="--since") from None
     except NotOfThisResult as exc:  # refused before anything is written
         table, written_by = {"pareto": (pareto, "symbiosis pareto PARK --out DIR"),
                              "why": (why, "symbiosis explain PARK --out CSV")}[exc.table]
@@ -260,16 +263,30 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
     return result, published
 
 
-def _before_its_own_run(store: History, folder: Path) -> str | None:
+def _since_is_known(store: History, since: str | None, folder: Path, park: Park, scenario: str,
+                    overrides: str, objective: str) -> None:
+    """Refuse a --since that names no run of the series reported (exit 2, before anything is
+    solved or written)."""
+    if since is None:
+        return
+    try:
+        chosen_run(store, since, folder, park.name, scenario, overrides,
+                   park_path=park.folder.resolve() if park.folder else "", objective=objective)
+    except UnknownRun as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+
+
+def _before_its_own_run(store: History, folder: Path) -> tuple[str | None, bool]:
     """For a result reported before (its folder is a run of the history): the run of its series
     before it, so that a report made again of an older result is compared backwards in time, not
-    with the newer runs (it listed their exchanges as 'added'); None to compare as usual."""
+    with the newer runs (it listed their exchanges as 'added'), and False when it was the first
+    of its series (nothing to compare with); (None, True) to compare as usual."""
     recorded = store.in_folder(folder)
     if recorded is None or recorded.id is None:
-        return None
+        return None, True
     earlier = store.previous(recorded.park, recorded.scenario, recorded.overrides, before=recorded.id,
                              park_path=recorded.park_path, objective=recorded.objective or "cost")
-    return str(earlier.id) if earlier is not None else None
+    return (str(earlier.id), True) if earlier is not None else (None, False)
 
 
 def _reason(path: Path, exc: OSError) -> str:

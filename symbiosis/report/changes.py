@@ -68,6 +68,7 @@ class Changes:
     exchanges_known: bool = False  # the previous result's tables were there to compare
     passed_over: tuple[Run, ...] = ()  # later runs with no solution or no result files left
     solution: bool = True  # this run found a design: without one there is nothing to compare
+    previous_solved: bool = True  # the run compared with found a design (else its exchanges are not compared)
 
     @property
     def first_run(self) -> bool:
@@ -99,6 +100,8 @@ def compare(current: Result, previous: Result | None, run: Run | None,
     if run is None:
         return Changes(previous=None, fingerprint_after=str(current.summary.get("fingerprint", "")),
                        solution=current.has_solution)
+    if previous is not None and not previous.has_solution:  # no design of its own: nothing to set against
+        return replace(compare(current, None, run), previous_solved=False)
     s = current.summary
     currency = str(s.get("currency", ""))
     before = previous.summary if previous is not None else pd.Series({
@@ -126,7 +129,8 @@ def compare(current: Result, previous: Result | None, run: Run | None,
         if previous.proposed != current.proposed and (previous.running_today or current.running_today):
             figures.append(Change("proposed exchanges", number(previous.proposed), number(current.proposed)))
     return Changes(
-        within_gap=_within_gap(before, s, redesigned=bool(len(added) or len(dropped) or resized)),
+        within_gap=_within_gap(before, s, redesigned=_redesigned(added, dropped, resized))
+        if run.fingerprint == s.get("fingerprint") else None,
         previous=run, added=added, dropped=dropped, built=built, resized=_shown(resized),
         savings=_shown(savings), firms=_shown(firms), figures=_shown(figures),
         data=_shown(_data(previous, current, currency)) if previous is not None else [],
@@ -227,7 +231,8 @@ def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.
         for key, row in zip(now_keys, now.itertuples(), strict=True):
             old = before.get(key)
             if old is not None and abs(row.capacity - old) > RESIZED * max(abs(old), 1e-9):
-                resized.append(Change(f"{_named(row)} capacity",
+                existing = " (existing)" if bool(getattr(row, "existing", False)) else ""
+                resized.append(Change(f"{_named(row)}{existing} capacity",
                                       f"{number(old)} {row.capacity_unit}",
                                       f"{number(row.capacity)} {row.capacity_unit}"))
     return added, dropped, resized
@@ -309,6 +314,14 @@ def _firms(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Change]
                     and _moved(a, b):
                 moved.append(Change(f"{firm_named(row)}: {label}", show(a), show(b)))
     return moved
+
+
+def _redesigned(added: pd.DataFrame, dropped: pd.DataFrame, resized: list[Change]) -> bool:
+    """Whether the proposals changed: added, dropped or resized (an existing link the data
+    resized is no redesign)."""
+    proposals = [frame[~frame["existing"].astype(bool)] if "existing" in frame.columns else frame
+                 for frame in (added, dropped)]
+    return any(len(frame) for frame in proposals) or any("(existing)" not in c.what for c in resized)
 
 
 def _within_gap(before: pd.Series, after: pd.Series, *, redesigned: bool) -> float | None:

@@ -307,6 +307,9 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     if not changes.solution:
         blocks.append(Paragraph("This run found no solution, so it proposes no design to compare: the "
                                 "exchanges of the last run are neither kept nor dropped by it."))
+    elif not changes.previous_solved:
+        blocks.append(Paragraph("The run compared with found no solution: it proposed no design, so its "
+                                "exchanges are not set against these."))
     elif not changes.exchanges_known:
         blocks.append(Paragraph("The previous run's result files are gone: only its headline figures "
                                 "are compared."))

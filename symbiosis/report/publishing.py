@@ -93,7 +93,7 @@ class UnknownRun(ValueError):
 def publish(result: Result, park: Park, out: str | Path, *, history: str | Path | History | None = None,
             name: str | None = None, force: bool = False, pareto: pd.DataFrame | None = None,
             why: pd.DataFrame | None = None, now: datetime | None = None,
-            since: int | str | Path | None = None) -> Published:
+            since: int | str | Path | None = None, with_earlier: bool = True) -> Published:
     """Write the report of ``result`` under ``out`` and record it in the history.
 
     The folder is ``out/YYYY-MM-DD_HHMMSS`` (never an existing one), or ``out/name`` when
@@ -107,7 +107,8 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     ``since`` compares with a chosen run instead, say the last meeting's: a run id of the
     history, a report folder (a path, or a folder name under ``out``), or a date ``YYYY-MM-DD``
     (the latest run of the series recorded on or before it); one it does not find is refused
-    (``UnknownRun``) before anything is written.
+    (``UnknownRun``) before anything is written. ``with_earlier=False``: compare with no run (the
+    report of a result that was the first of its series, made again).
     """
     if pareto is not None:
         check_front(pareto, result)
@@ -123,7 +124,9 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     park_path = park.folder.resolve() if park.folder else ""
     overrides = overrides_text(result.summary.get("overrides"))
     objective = str(result.summary.get("objective_kind") or "cost")
-    if since is None:
+    if not with_earlier:
+        previous_run = None
+    elif since is None:
         previous_run = store.previous(park_name, scenario, overrides, park_path=park_path,
                                       objective=objective)
     else:
@@ -160,6 +163,10 @@ def chosen_run(store: History, since: int | str | Path, out: Path, park: str, sc
         if run is None:
             raise UnknownRun(f"the history {store.path} holds no run {text}; {lists}")
     elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            raise UnknownRun(f"{text} is no date; give YYYY-MM-DD, a run id or a report folder") from None
         run = store.previous(park, scenario, overrides, park_path=park_path, objective=objective,
                              on_or_before=text)
         if run is None:
