@@ -469,7 +469,7 @@ def test_a_report_with_set_is_no_base_case(tmp_path) -> None:
     dearer = report("--set", DEARER_CARBON[0])
     html = Path(dearer["html"]).read_text()
     assert "base case with --set park.carbon_price=1800 NOK/t" in html
-    assert "first recorded run of this park, scenario and --set overrides" in html
+    assert "first recorded run of this park, scenario, --set overrides and objective" in html
     assert symbiosis.Result.load(Path(dearer["folder"])).summary["overrides"] == {
         "park.carbon_price": "1800 NOK/t"}
     again = report()
@@ -971,3 +971,34 @@ def test_since_and_result_of_other_series_or_of_a_run_without_an_answer(tmp_path
     bad = CliRunner().invoke(cli, ["report", str(folder), "--out", str(out), "--since", "2026-99-99"])
     assert bad.exit_code == 2 and "no date" in bad.output
     assert first["run_id"] == 1
+
+
+def test_kept_park_data_edited_by_hand_is_not_trusted_and_existing_links_are_named_by_their_ends(
+        tmp_path) -> None:
+    """Findings of an audit of the park data compared: a park_data.json edited by hand was
+    trusted (a table of six 'changes' under "the park data are unchanged"); removing the first
+    existing link listed each value of every link after it (keyed by place); a catalogue
+    technology switched off read as 'technologies.heat_pump: added'."""
+    folder = tmp_path / "park"
+    built = {"from": "smelter.flue_gas", "to": "town.network", "technology": "hot_water_pipe",
+             "capacity": "1 MW"}
+    settings = {"carbon_price": "900 NOK/t", "name": "Test park"}
+    firms = {"smelter": SMELTER, "town": TOWN, "greenhouse": GREENHOUSE}
+    write_park(folder, park_dict(firms, existing=[built], park=settings))
+    out = tmp_path / "reports" / "p"
+    _reported(folder, out, "--name", "one")
+    kept = json.loads((out / "one" / "park_data.json").read_text())
+    kept["values"]["park.carbon_price"] = "1 NOK/t"
+    (out / "one" / "park_data.json").write_text(json.dumps(kept))
+    html = Path(_reported(folder, out, "--name", "two")["html"]).read_text()
+    assert "Park data that changed" not in html  # the same data: nothing listed
+    write_park(folder, park_dict(firms, park=settings, technologies={"heat_pump": {"enabled": False}}))
+    (out / "two" / "park_data.json").write_text("{not json")
+    html = Path(_reported(folder, out, "--name", "three")["html"]).read_text()
+    assert "were changed since or cannot be read" in html
+    write_park(folder, park_dict(firms, existing=[built], park=settings))
+    park = symbiosis.load_park(folder)
+    changes = publish(symbiosis.optimize(park), park, out, name="four").changes
+    said = {c.what: (c.before, c.after) for c in changes.inputs}
+    assert said["existing[smelter/flue_gas -> town/network, hot_water_pipe]"] == ("absent", "added")
+    assert said["technologies.heat_pump.enabled"] == ("False", "not given")

@@ -416,6 +416,21 @@ def points_in_thousands(node: Any, key: str = "") -> tuple[tuple[str, str], ...]
     return ((key, node),) if isinstance(node, str) and _POINT_THOUSANDS.match(node) else ()
 
 
+def _entry_label(entry: Any, index: int) -> str:
+    """What an entry of a list names itself by: an existing link by its ends and technology
+    (``hydro/cooling -> vt_dh/network, hot_water_pipe``), a material rule by what replaces what;
+    else its place. Not by place alone, so that removing the first link is one change, not one a
+    link; ``/`` for the dot of ``firm.stream``, which key paths split at."""
+    if isinstance(entry, dict):
+        ends = [entry.get(a) for a in ("from", "to")] if "from" in entry else \
+            [entry.get(a) for a in ("by_product", "replaces")]
+        if all(isinstance(end, str) for end in ends):
+            label = " -> ".join(end.replace(".", "/") for end in ends)  # type: ignore[union-attr]
+            technology = entry.get("technology")
+            return label + (f", {technology}" if isinstance(technology, str) else "")
+    return str(index)
+
+
 def data_by_key(node: Any, key: str = "") -> dict[str, Any]:
     """Every value of park data by its key path, each written one way: ``{'firms.hydro.streams.
     cooling.temperature': '45 degC', 'materials[0].ratio': 0.9, ...}``, a list of plain values
@@ -428,7 +443,7 @@ def data_by_key(node: Any, key: str = "") -> dict[str, Any]:
     if isinstance(node, list) and any(isinstance(item, dict | list) for item in node):
         found = {}
         for index, value in enumerate(node):
-            found.update(data_by_key(value, f"{key}[{index}]"))
+            found.update(data_by_key(value, f"{key}[{_entry_label(value, index)}]"))
         return found
     if isinstance(node, list):
         return {key: ", ".join(str(written_one_way(item)) for item in node)}

@@ -60,6 +60,7 @@ class Changes:
     figures: list[Change] = field(default_factory=list)
     data: list[Change] = field(default_factory=list)
     inputs: list[Change] = field(default_factory=list)  # values of the park files that differ
+    inputs_note: str = ""  # why the park's values could not be compared, when they could not
     # The design changed but the park's saving moved within the solver's gap: another design of
     # about the same worth (the amount it moved), not news the data made.
     within_gap: float | None = None
@@ -142,7 +143,8 @@ MISSING = object()
 MOST_INPUTS = 40  # a longer list of edited values is cut, saying how many more there are
 # Key paths whose whole entry a run added or removed is said once (a firm that left the park,
 # not each of its values): park file sections with entries by id, and a firm's streams.
-ENTRY_DEPTHS = {"firms": (2, 4), "routes": (2,), "technologies": (2,), "hubs": (2,)}
+# A technology's entry in a park file overrides the catalogue's: its values are listed, not "added".
+ENTRY_DEPTHS = {"firms": (2, 4), "routes": (2,), "hubs": (2,)}
 
 
 def input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
@@ -165,30 +167,35 @@ def input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[C
             continue
         if entry is not None:
             said.add(entry)
-            found.append(Change(entry, "none", "added") if old is MISSING
+            found.append(Change(entry, "absent", "added") if old is MISSING
                          else Change(entry, "present", "removed"))
         else:
             found.append(Change(key, "not given", _written(key, new)) if old is MISSING
                          else Change(key, _written(key, old), "not given"))
+    found.sort(key=lambda change: change.after not in ("added", "removed"))  # whole entries first
     if len(found) > MOST_INPUTS:
         found = [*found[:MOST_INPUTS], Change(f"and {len(found) - MOST_INPUTS} more values", "", "")]
     return found
 
 
+def _entries_of(key: str) -> list[str]:
+    """The entries holding ``key``, outermost first: ``firms.hydro``, ``firms.hydro.streams.cooling``;
+    an existing link or material rule by its label (``existing[a/x -> b/y, hot_water_pipe]``)."""
+    if key.startswith(("existing[", "materials[")) and "]" in key:
+        return [key[: key.index("]") + 1]]
+    parts = key.split(".")
+    return [".".join(parts[:depth]) for depth in ENTRY_DEPTHS.get(parts[0], ()) if len(parts) > depth]
+
+
 def _entries(side: Mapping[str, Any]) -> set[str]:
-    """The entries (``firms.hydro``, ``firms.hydro.streams.cooling``) ``side`` has values of."""
-    return {".".join(parts[:depth]) for parts in map(lambda key: key.split("."), side)
-            for depth in ENTRY_DEPTHS.get(parts[0], ()) if len(parts) > depth}
+    """The entries ``side`` has values of."""
+    return {entry for key in side for entry in _entries_of(key)}
 
 
 def _whole_entry(key: str, lacking: set[str]) -> str | None:
-    """The outermost entry (``firms.battery``, ``firms.hydro.streams.cooling``) holding ``key``
-    that the other side (its entries ``lacking``) has no value of; None when the key alone differs."""
-    parts = key.split(".")
-    for depth in ENTRY_DEPTHS.get(parts[0], ()):
-        if len(parts) > depth and ".".join(parts[:depth]) not in lacking:
-            return ".".join(parts[:depth])
-    return None
+    """The outermost entry holding ``key`` that the other side (its entries ``lacking``) has no
+    value of; None when the key alone differs."""
+    return next((entry for entry in _entries_of(key) if entry not in lacking), None)
 
 
 def _written(key: str, value: Any) -> str:

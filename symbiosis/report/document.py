@@ -285,21 +285,23 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     title = "What changed since the last report"
     if changes is None or changes.first_run:
         return Section("changes", title, (Paragraph(
-            "This is the first recorded run of this park, scenario and --set overrides: nothing to compare "
-            "with yet."),))
+            "This is the first recorded run of this park, scenario, --set overrides and objective: nothing "
+            "to compare with yet."),))
     run = changes.previous
     assert run is not None
     blocks: list[Block] = [Paragraph(
-        f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} (status {run.status}"
-        + (f", report in {run.report_path}" if run.report_path else "") + ").")]
+        f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} ({_series(run)}; "
+        f"{status_words(run.status, run.has_solution)}"
+        + (f"; report in {run.report_path}" if run.report_path else "") + ").")]
     if changes.passed_over:
         later = ", ".join(f"run {r.id} of {r.time[:16].replace('T', ' ')} ("
                           + ("no solution" if not r.has_solution else "its result files are gone") + ")"
                           for r in changes.passed_over)
         blocks.append(Paragraph(f"Later runs passed over: {later}."))
     if changes.data_changed:
+        note = f" {changes.inputs_note}" if changes.inputs_note else ""
         blocks.append(Paragraph(f"The park data changed: fingerprint {changes.fingerprint_before} → "
-                                f"{changes.fingerprint_after}."))
+                                f"{changes.fingerprint_after}.{note}"))
     else:
         blocks.append(Paragraph(f"The park data are unchanged (fingerprint {changes.fingerprint_after})."))
     if changes.nothing:
@@ -347,6 +349,13 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
             blocks.append(Table(("what", "before", "now"), tuple((c.what, c.before, c.after) for c in items),
                                 title=title_of, widths=(3.0, 1.5, 1.5)))
     return Section("changes", title, tuple(blocks))
+
+
+def _series(run) -> str:
+    """A run's series in words: ``base case``, ``scenario dear with --set ...``, ``least emissions``."""
+    case = f"scenario {run.scenario}" if run.scenario else "base case"
+    case += f" with --set {run.overrides}" if run.overrides else ""
+    return case + (f", least {run.objective}" if run.objective not in ("", "cost") else "")
 
 
 def _assumptions_section(result: Result, park: Park, currency: str) -> Section:

@@ -7,6 +7,7 @@ the report's own files are written, one by one with ``result.json`` last; anythi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -73,8 +74,10 @@ def write_report(result: Result, park: Park, folder: str | Path, *, changes: Cha
     try:
         (staging / "report.html").write_text(render_html(report), encoding="utf-8")
         write_pdf(report, staging / "report.pdf")
-        (staging / PARK_DATA).write_text(json.dumps(dict(park.data_as_read), ensure_ascii=False, indent=0,
-                                                    default=str), encoding="utf-8")
+        values = dict(park.data_as_read)
+        kept = {"fingerprint": park.fingerprint, "digest": _digest(values), "values": values}
+        (staging / PARK_DATA).write_text(json.dumps(kept, ensure_ascii=False, indent=0, default=str),
+                                         encoding="utf-8")
         result.save(staging)
         clash = [p.name for p in staging.iterdir() if (folder / p.name).exists()]
         if clash and not overwrite:  # a file that came into the folder while the report was written
@@ -133,9 +136,11 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
         previous_run = chosen_run(store, since, out, park_name, scenario, overrides, park_path=park_path,
                                   objective=objective)
     previous = _load(previous_run)
-    data_then = _park_data(previous_run)
+    data_then, unread = _park_data(previous_run)
     changes = compare(result, previous, previous_run,
                       data=(data_then, park.data_as_read) if data_then is not None else None)
+    if unread:
+        changes = replace(changes, inputs_note=unread)
     if previous_run is not None and since is None:
         changes = replace(changes, passed_over=tuple(store.passed_over(
             previous_run, park_name, scenario, overrides, park_path=park_path, objective=objective)))
@@ -225,18 +230,34 @@ def _move_into_place(staging: Path, folder: Path) -> None:
         os.replace(staging / name, folder / name)
 
 
-def _park_data(run: Run | None) -> dict | None:
-    """The park data as read for ``run`` (its report's ``park_data.json``); None for a run
-    reported before the file was written, or whose folder is gone."""
-    path = Path(run.result_path) / PARK_DATA if run is not None and run.result_path else None
-    if path is None or not path.is_file():
-        return None
+def _park_data(run: Run | None) -> tuple[dict | None, str]:
+    """The park data as read for ``run`` (its report's ``park_data.json``), or None and why
+    not, in words for the report ('' where the run's files are gone, which the report says)."""
+    folder = Path(run.result_path) if run is not None and run.result_path else None
+    if run is None or folder is None or not (folder / "result.json").is_file():
+        return None, ""
+    path = folder / PARK_DATA
+    if not path.is_file():
+        return None, (f"Run {run.id} was reported before the park data were kept beside a report: its "
+                      "values are not compared, only its fingerprint.")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # only the comparison of the data is lost
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
         log.warning("could not read %s: %s", path, exc)
-        return None
-    return data if isinstance(data, dict) else None
+        kept = None
+    values = kept.get("values") if isinstance(kept, dict) else None
+    plain = isinstance(values, dict) and all(
+        value is None or isinstance(value, bool | int | float | str) for value in values.values())
+    if not plain or kept.get("fingerprint") != run.fingerprint \
+            or kept.get("digest") != _digest(values):  # type: ignore[union-attr,arg-type]
+        return None, (f"The park data kept with run {run.id} ({path}) were changed since or cannot be read: "
+                      "the park's values are not compared, only its fingerprint.")
+    return values, ""  # type: ignore[return-value]
+
+
+def _digest(values: dict) -> str:
+    """A digest of the park values kept with a report: one edited by hand is told from the run's."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _load(run: Run | None) -> Result | None:
