@@ -154,6 +154,9 @@ def test_history_command_lists_runs(tmp_path: Path) -> None:
     listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)], terminal_width=250)
     assert "(least emissions)" in listed.output and "(changed)" not in listed.output
     assert "deleted (deleted)" in listed.output
+    history.record(_run(park="Raufoss industripark", status="time_limit", total_cost=None, exchanges=0))
+    listed = runner.invoke(cli, ["history", "Raufoss industripark", "--out", str(out)], terminal_width=250)
+    assert "stopped at the time limit (no answer)" in listed.output
     nowhere = runner.invoke(cli, ["history", "x"])
     assert nowhere.exit_code == 2
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from symbiosis.cli.common import EXIT_USAGE, handle_errors, stderr, stdout
 from symbiosis.report.history import History, Run, default_path
 from symbiosis.report.numbers import gap as gap_text
-from symbiosis.report.numbers import money, number
+from symbiosis.report.numbers import money, number, status_words
 
 # The history keeps each run's exchanges with those running today among them (the report's
 # headline says "8 proposed exchanges and 5 running today" where this column says 13).
@@ -105,10 +105,11 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
         cells = {"id": str(run.id), "time": run.time[:16].replace("T", " "), "park": run.park,
                  "scenario": (run.scenario or "-") + (f" --set {run.overrides}" if run.overrides else "")
                  + (f" (least {run.objective})" if run.objective not in ("", "cost") else ""),
-                 "status": run.status,
+                 "status": status_words(run.status, run.has_solution),
                  "saving/yr": money(run.saving, run.currency), "CO2 avoided t/yr": number(run.co2_avoided),
                  "investment": money(run.investment, run.currency),
-                 RUNNING_INCLUDED: number(run.exchanges), "gap": gap_text(run.gap),
+                 RUNNING_INCLUDED: number(run.exchanges) if run.has_solution else "-",
+                 "gap": gap_text(run.gap),
                  "data": run.fingerprint[:8] + changed,
                  "folder": _folder(run.result_path)}
         table.add_row(*(cells[c] for c in columns))
