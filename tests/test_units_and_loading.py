@@ -1465,6 +1465,9 @@ def test_a_column_headed_by_its_year_is_read_without_the_year(tmp_path: Path) ->
     value at 1,600 times the mean (a third audit of Nordic exports): a header now."""
     values = read_values(_written(tmp_path, "2023\n" + "".join(f"{1 + h % 2}.5\n" for h in range(8760))))
     assert len(values) == 8760 and values[0] == pytest.approx(1.5)
+    # quoted Nordic thousands under a year (the check of the column's scale raised ValueError)
+    quoted = read_values(_written(tmp_path, "2023\n" + "".join(f'"{1 + h % 2}00,5"\n' for h in range(24))))
+    assert quoted[:2].tolist() == [100.5, 200.5]
     short = _written(tmp_path, "2024\n" + "".join(f"{1 + h % 2}.5\n" for h in range(8783)))
     with pytest.raises(ProfileProblem, match="8783 values"):
         load_profile(short)

@@ -101,14 +101,18 @@ def row_times(header: list[str] | None, data: Rows) -> tuple[list[datetime] | No
         return _with_hours(stamps, data, width)
     if dated >= max(2, len(stamps) - 2):  # a total or average row among the times
         index = next(i for i, stamp in enumerate(stamps) if stamp is None)
-        raise TimeProblem(f"'{firsts[index]}' on line {data[index][0]} where every other row has a time",
-                          "remove that row (a total or average?): a profile holds one value a period",
-                          data[index][0])
+        raise among_times(firsts[index], data[index][0])
     months = [_month_of(cell) for cell in firsts]
     if all(months):  # one row a month; a month column of daily or hourly rows is left unchecked
         repeats = any(a == b for a, b in zip(months, months[1:], strict=False))
         return (None, 1) if repeats or len(months) > 24 else (_months(months, data), 1)  # type: ignore[arg-type]
     return _from_named_columns(header, data)
+
+
+def among_times(cell: str, line: int) -> TimeProblem:
+    """A row that is no time where every other one has a time: a total or average row."""
+    return TimeProblem(f"'{cell}' on line {line} where every other row has a time",
+                       "remove that row (a total or average?): a profile holds one value a period", line)
 
 
 def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[datetime] | None, int]:

@@ -35,7 +35,14 @@ from pathlib import Path
 
 import numpy as np
 
-from symbiosis.park.profile_times import TimeProblem, calendar_name, check_times, row_times, time_of
+from symbiosis.park.profile_times import (
+    TimeProblem,
+    among_times,
+    calendar_name,
+    check_times,
+    row_times,
+    time_of,
+)
 from symbiosis.units import THOUSANDS_SPACE, spaced_thousands
 
 HOURS = 8760
@@ -119,9 +126,13 @@ def _one_header_line(rows: list[tuple[int, list[str]]]) -> None:
     """Refuse a second header line (names, then units: ``Tid;Effekt`` over ``;MW``): a row of
     words where the numbers should start."""
     header, data = _header_and_data(rows)
-    if header is not None and data and (not any(ch.isdigit() for cell in data[0][1] for ch in cell) or (
-            len(data[0][1]) > 1 and not any(_reads_as_number(cell) or time_of(cell) for cell in data[0][1]))):
-        line, cells = data[0]
+    if header is None or not data:
+        return
+    line, cells = data[0]
+    no_digits = not any(ch.isdigit() for cell in cells for ch in cell)
+    words = not any(_reads_as_number(cell) or time_of(cell) for cell in cells)  # 'dd.mm.yyyy;m3'
+    # one cell with digits ('18,920 MW') is a value written with its unit, said as such below
+    if no_digits or (len(cells) > 1 and words):
         raise ProfileProblem(f"'{';'.join(cells)}' on line {line}, a second header line",
                              "keep one header line (the names; a unit may stand in a name: 'Effekt MW'), "
                              "then one number a row", line=line)
@@ -341,16 +352,24 @@ def _header_and_data(rows: list[tuple[int, list[str]]]
             and not time_of(rows[0][1][0]) and not _is_number(rows[0][1][0]):
         return rows[0][1], rows[1:]  # 'Dato;2023' over dates: a header whose last name is a year
     if len(rows) > 1 and len(rows[0][1]) == 1 and re.fullmatch(r"(19|20)\d\d", rows[0][1][0]):
-        rest = [float(cells[-1].replace(",", ".")) for _, cells in rows[1:50] if _reads_as_number(cells[-1])]
+        rest = [number for _, cells in rows[1:50] if (number := _as_number(cells[-1])) is not None]
         if rest and max(rest) < int(rows[0][1][0]) / 5:
             return rows[0][1], rows[1:]  # a column headed by its year ('2023') over smaller values
     return None, rows
 
 
-def _reads_as_number(cell: str) -> bool:
-    """A number as a profile may write it: ``12.5``, ``12,5``, ``1 500,0``."""
+def _as_number(cell: str) -> float | None:
+    """The number a cell writes as a profile may write it (``12.5``, ``12,5``, ``1 500,0``);
+    None for anything else."""
     written = spaced_thousands(cell) or cell
-    return _is_number(written) or (written.count(",") == 1 and _is_number(written.replace(",", ".")))
+    for candidate in (written, written.replace(",", ".") if written.count(",") == 1 else None):
+        if candidate is not None and _is_number(candidate):
+            return float(candidate)
+    return None
+
+
+def _reads_as_number(cell: str) -> bool:
+    return _as_number(cell) is not None
 
 
 def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
@@ -364,9 +383,8 @@ def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
     if odd:
         number, cells = odd
         if time_of(first[0]) and not time_of(cells[0]) and not _reads_as_number(cells[0]):
-            raise ProfileProblem(f"'{cells[0]}' on line {number} where every other row has a time",
-                                 "remove that row (a total or average?): a profile holds one value a period",
-                                 line=number)
+            exc = among_times(cells[0], number)
+            raise ProfileProblem(exc.found, exc.hint, line=exc.line)
         if len(cells) < len(first) and all(time_of(cell) for cell in cells):
             raise ProfileProblem(f"line {number} has a time and no value ('{','.join(cells)}')",
                                  "fill in the value (for a meter gap, the usual rate of that hour)",
@@ -453,7 +471,7 @@ def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> None:
         raise ProfileProblem(exc.found, exc.hint, line=exc.line) from None
     for column in range(dating, width - 1):
         cells = [row[column] for _, row in data]
-        if not all(_is_number((spaced_thousands(cell) or cell).replace(",", ".")) for cell in cells):
+        if not all(map(_reads_as_number, cells)):
             continue  # text: times in another format (1/1/2023 0:00), labels; not values
         name = header[column] if header is not None and column < len(header) else None
         dates_or_counts = _whole_numbers(cells) if name is None else calendar_name(name)
