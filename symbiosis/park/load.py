@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -404,16 +404,16 @@ def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str
 _POINT_THOUSANDS = re.compile(r"^\s*[-+]?[1-9]\d{0,2}(\.\d{3})+\s*[^\d\s.,]")
 
 
-def points_in_thousands(node: Any, key: str = "") -> tuple[tuple[str, str], ...]:
+def points_in_thousands(data: Any) -> tuple[tuple[str, str], ...]:
     """Values written like ``16.000 MWh/year`` (read with a decimal point, as 16) by key path: a
     warning asks whether thousands were meant."""
-    if isinstance(node, dict):
-        return tuple(found for name, value in node.items()
-                     for found in points_in_thousands(value, f"{key}.{name}" if key else str(name)))
-    if isinstance(node, list):
-        return tuple(found for index, value in enumerate(node)
-                     for found in points_in_thousands(value, f"{key}[{index}]"))
-    return ((key, node),) if isinstance(node, str) and _POINT_THOUSANDS.match(node) else ()
+    found = []
+    for key, value in _leaves(data):
+        items = [(f"{key}[{index}]", item) for index, item in enumerate(value)] \
+            if isinstance(value, list) else [(key, value)]
+        found += [(where, item) for where, item in items
+                  if isinstance(item, str) and _POINT_THOUSANDS.match(item)]
+    return tuple(found)
 
 
 def _entry_label(entry: Any, index: int) -> str:
@@ -431,25 +431,32 @@ def _entry_label(entry: Any, index: int) -> str:
     return str(index)
 
 
-def data_by_key(node: Any, key: str = "") -> dict[str, Any]:
+def data_by_key(data: Any) -> dict[str, Any]:
     """Every value of park data by its key path, each written one way: ``{'firms.hydro.streams.
     cooling.temperature': '45 degC', 'materials[0].ratio': 0.9, ...}``, a list of plain values
     (``exclude_partners``) as one value. What a report compares to say which data changed."""
+    found: dict[str, Any] = {}
+    for key, value in _leaves(data):
+        if isinstance(value, list):
+            found[key] = ", ".join(str(written_one_way(item)) for item in value)
+        else:
+            written = written_one_way(value)
+            plain = written is None or isinstance(written, bool | int | float | str)
+            found[key] = written if plain else str(written)
+    return found
+
+
+def _leaves(node: Any, key: str = "") -> Iterator[tuple[str, Any]]:
+    """Each value of park data as written, by its key path (an entry of a list of mappings by
+    :func:`_entry_label`); a list of plain values is one value."""
     if isinstance(node, dict):
-        found: dict[str, Any] = {}
         for name, value in node.items():
-            found.update(data_by_key(value, f"{key}.{name}" if key else str(name)))
-        return found
-    if isinstance(node, list) and any(isinstance(item, dict | list) for item in node):
-        found = {}
+            yield from _leaves(value, f"{key}.{name}" if key else str(name))
+    elif isinstance(node, list) and any(isinstance(item, dict | list) for item in node):
         for index, value in enumerate(node):
-            found.update(data_by_key(value, f"{key}[{_entry_label(value, index)}]"))
-        return found
-    if isinstance(node, list):
-        return {key: ", ".join(str(written_one_way(item)) for item in node)}
-    written = written_one_way(node)
-    plain = written is None or isinstance(written, bool | int | float | str)
-    return {key: written if plain else str(written)}
+            yield from _leaves(value, f"{key}[{_entry_label(value, index)}]")
+    else:
+        yield key, node
 
 
 def _same_writing(node: Any, same: Callable[[object], object]) -> Any:
