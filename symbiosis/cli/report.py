@@ -233,14 +233,14 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
         loaded = _park_of_result(result, Path(result_dir), loaded, park, given=bool(scenario or overrides))
         result = _with_overrides(result, loaded)
         s = result.summary
-        _since_is_known(store, since, folder, loaded, str(s.get("scenario") or ""),
-                        overrides_text(s.get("overrides")), str(s.get("objective_kind") or "cost"))
+        since = _since_run(store, since, folder, loaded, str(s.get("scenario") or ""),
+                           overrides_text(s.get("overrides")), str(s.get("objective_kind") or "cost"))
         if since is None:
             since, earlier = _before_its_own_run(store, Path(result_dir))
     else:
         # a run --since does not find is said before anything is solved
-        _since_is_known(store, since, folder, loaded, loaded.scenario or "",
-                        overrides_text(dict(loaded.overrides)), objective)
+        since = _since_run(store, since, folder, loaded, loaded.scenario or "",
+                           overrides_text(dict(loaded.overrides)), objective)
         with progress_status() as status:
             def progress(stage: str) -> None:
                 status.update(stage)
@@ -263,15 +263,15 @@ def _run(park: str, scenario: str | None, overrides: tuple[str, ...], folder: Pa
     return result, published
 
 
-def _since_is_known(store: History, since: str | None, folder: Path, park: Park, scenario: str,
-                    overrides: str, objective: str) -> None:
-    """Refuse a --since that names no run of the series reported (exit 2, before anything is
-    solved or written)."""
+def _since_run(store: History, since: str | None, folder: Path, park: Park, scenario: str,
+               overrides: str, objective: str) -> str | None:
+    """The id of the run --since names in the series reported, found once, before anything is
+    solved or written; a run it does not find is refused (exit 2)."""
     if since is None:
-        return
+        return None
     try:
-        chosen_run(store, since, folder, park.name, scenario, overrides,
-                   park_path=park.folder.resolve() if park.folder else "", objective=objective)
+        return str(chosen_run(store, since, folder, park.name, scenario, overrides,
+                              park_path=park.folder.resolve() if park.folder else "", objective=objective).id)
     except UnknownRun as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
 
