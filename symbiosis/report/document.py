@@ -21,7 +21,7 @@ from symbiosis.analysis.explain import is_true, state_in_words
 from symbiosis.park import Carrier, Park, Technology
 from symbiosis.park.fields import MONEY_PER_CAPACITY, MONEY_PER_STORED, RATE, capacity_is_energy
 from symbiosis.report.changes import SAVING_MOVED, Changes
-from symbiosis.report.history import overrides_text
+from symbiosis.report.history import overrides_text, series_words
 from symbiosis.report.numbers import (
     annual,
     gap,
@@ -114,10 +114,8 @@ def build_report(result: Result, park: Park, *, changes: Changes | None = None,
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M %Z").strip()
     scenario = str(s.get("scenario", "") or "")
     overrides = overrides_text(s.get("overrides"))
-    case = f"scenario {scenario}" if scenario else "base case"
-    case += f" with --set {overrides}" if overrides else ""
     subtitle = " · ".join(part for part in (
-        case,
+        series_words(scenario, overrides),
         f"objective: least {s.get('objective_kind', 'cost')}",
         f"data fingerprint {s.get('fingerprint', '')}", f"made {when}") if part)
     plots = PlotAccessor(result)
@@ -289,9 +287,11 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
             "to compare with yet."),))
     run = changes.previous
     assert run is not None
+    objective = run.objective if run.objective not in ("", "cost") else None  # least cost goes unsaid
+    series = series_words(run.scenario, run.overrides, objective)
     blocks: list[Block] = [Paragraph(
-        f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} ({_series(run)}; "
-        f"{status_words(run.status, run.has_solution)}"
+        f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} "
+        f"({series}; {status_words(run.status, run.has_solution)}"
         + (f"; report in {run.report_path}" if run.report_path else "") + ").")]
     if changes.passed_over:
         later = ", ".join(f"run {r.id} of {r.time[:16].replace('T', ' ')} ("
@@ -349,13 +349,6 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
             blocks.append(Table(("what", "before", "now"), tuple((c.what, c.before, c.after) for c in items),
                                 title=title_of, widths=(3.0, 1.5, 1.5)))
     return Section("changes", title, tuple(blocks))
-
-
-def _series(run) -> str:
-    """A run's series in words: ``base case``, ``scenario dear with --set ...``, ``least emissions``."""
-    case = f"scenario {run.scenario}" if run.scenario else "base case"
-    case += f" with --set {run.overrides}" if run.overrides else ""
-    return case + (f", least {run.objective}" if run.objective not in ("", "cost") else "")
 
 
 def _assumptions_section(result: Result, park: Park, currency: str) -> Section:

@@ -288,6 +288,14 @@ def overrides_text(overrides: object) -> str:
     return "; ".join(f"{key}={written_one_way(value)}" for key, value in sorted(overrides.items()))
 
 
+def series_words(scenario: str, overrides: str, objective: str | None = None) -> str:
+    """A series of runs in words: ``base case``, ``scenario dear with --set park.carbon_price=1800
+    NOK/t``, then ``, least emissions`` where an objective is given."""
+    case = f"scenario {scenario}" if scenario else "base case"
+    case += f" with --set {overrides}" if overrides else ""
+    return case + (f", least {objective}" if objective else "")
+
+
 def _missing_columns(connection: sqlite3.Connection) -> list[tuple[str, str]]:
     present = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
     return [(name, declaration) for name, declaration in ADDED_COLUMNS if name not in present]

@@ -23,7 +23,7 @@ import pandas as pd
 from symbiosis.park import Park
 from symbiosis.report.changes import Changes, compare
 from symbiosis.report.document import Report, build_report
-from symbiosis.report.history import History, Run, default_path, overrides_text
+from symbiosis.report.history import History, Run, default_path, overrides_text, series_words
 from symbiosis.report.html import render_html
 from symbiosis.report.inputs import check_front, check_why
 from symbiosis.report.pdf import write_pdf
@@ -175,9 +175,7 @@ def chosen_run(store: History, since: int | str | Path, out: Path, park: str, sc
         run = store.previous(park, scenario, overrides, park_path=park_path, objective=objective,
                              on_or_before=text)
         if run is None:
-            series = ", ".join(part for part in (f"scenario {scenario}" if scenario else "base case",
-                                                 f"--set {overrides}" if overrides else "",
-                                                 f"least {objective}") if part)
+            series = series_words(scenario, overrides, objective)
             raise UnknownRun(f"no run of {park} ({series}) was recorded on or before {text}; {lists}")
     else:
         folder = Path(text) if Path(text).is_dir() else out / text
