@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from symbiosis.cli.common import EXIT_USAGE, handle_errors, stderr, stdout
-from symbiosis.report.history import History, Run, default_path
+from symbiosis.report.history import History, default_path
 from symbiosis.report.numbers import gap as gap_text
 from symbiosis.report.numbers import money, number, status_words
 
@@ -100,11 +100,11 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
                                                                "investment", RUNNING_INCLUDED, "gap")
                          else "left")
     for i, run in enumerate(runs):
-        older = next((r for r in runs[i + 1:] if _series(r) == _series(run)), None)
+        older = next((r for r in runs[i + 1:] if r.series == run.series), None)
         changed = "" if older is None or older.fingerprint == run.fingerprint else " (changed)"
         cells = {"id": str(run.id), "time": run.time[:16].replace("T", " "), "park": run.park,
                  "scenario": (run.scenario or "-") + (f" --set {run.overrides}" if run.overrides else "")
-                 + (f" (least {run.objective})" if run.objective not in ("", "cost") else ""),
+                 + (f" (least {run.minimised})" if run.minimised != "cost" else ""),
                  "status": status_words(run.status, run.has_solution),
                  "saving/yr": money(run.saving, run.currency), "CO2 avoided t/yr": number(run.co2_avoided),
                  "investment": money(run.investment, run.currency),
@@ -114,12 +114,6 @@ def history(park: str, history_path: str | None, out: str | None, scenario: str 
                  "folder": _folder(run.result_path)}
         table.add_row(*(cells[c] for c in columns))
     stdout.print(table)
-
-
-def _series(run: Run) -> tuple[str, str, str, str]:
-    """What tells a run's series apart: park, scenario, --set and objective (a row of an older
-    version, without the objective, is a least-cost run)."""
-    return run.park, run.scenario, run.overrides, run.objective or "cost"
 
 
 def _folder(path: str) -> str:

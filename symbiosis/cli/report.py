@@ -285,7 +285,7 @@ def _before_its_own_run(store: History, folder: Path) -> tuple[str | None, bool]
     if recorded is None or recorded.id is None:
         return None, True
     earlier = store.previous(recorded.park, recorded.scenario, recorded.overrides, before=recorded.id,
-                             park_path=recorded.park_path, objective=recorded.objective or "cost")
+                             park_path=recorded.park_path, objective=recorded.minimised)
     return (str(earlier.id), True) if earlier is not None else (None, False)
 
 

@@ -287,7 +287,7 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
             "to compare with yet."),))
     run = changes.previous
     assert run is not None
-    objective = run.objective if run.objective not in ("", "cost") else None  # least cost goes unsaid
+    objective = run.minimised if run.minimised != "cost" else None  # least cost goes unsaid
     series = series_words(run.scenario, run.overrides, objective)
     blocks: list[Block] = [Paragraph(
         f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} "

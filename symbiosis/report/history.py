@@ -108,6 +108,16 @@ class Run:
     def has_solution(self) -> bool:
         return self.status in ("optimal", "time_limit") and self.total_cost is not None
 
+    @property
+    def minimised(self) -> str:
+        """What the run minimised: ``cost`` for a row of an older version, without the column."""
+        return self.objective or "cost"
+
+    @property
+    def series(self) -> tuple[str, str, str, str]:
+        """What tells a run's series apart: park, scenario, --set overrides and objective."""
+        return self.park, self.scenario, self.overrides, self.minimised
+
 
 COLUMNS = [f.name for f in fields(Run) if f.name != "id"]
 
@@ -233,7 +243,7 @@ class History:
         """Runs of the same park, scenario, overrides and objective (before run ``before``),
         newest first; those from the park folder ``park_path`` when any were."""
         runs = [r for r in self.runs(park, scenario, overrides=overrides)
-                if (before is None or (r.id or 0) < before) and (r.objective or "cost") == objective]
+                if (before is None or (r.id or 0) < before) and r.minimised == objective]
         same_folder = [r for r in runs if park_path and r.park_path == str(park_path)]
         return same_folder or runs
 
