@@ -237,12 +237,18 @@ def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.
         before = dict(zip(then_keys, then["capacity"], strict=True))
         for key, row in zip(now_keys, now.itertuples(), strict=True):
             old = before.get(key)
-            if old is not None and abs(row.capacity - old) > RESIZED * max(abs(old), 1e-9):
+            if old is not None and _moved_by_share(old, row.capacity, RESIZED):
                 existing = " (existing)" if bool(getattr(row, "existing", False)) else ""
                 resized.append(Change(f"{_named(row)}{existing} capacity",
                                       f"{number(old)} {row.capacity_unit}",
                                       f"{number(row.capacity)} {row.capacity_unit}"))
     return added, dropped, resized
+
+
+def _moved_by_share(old: object, new: object, share: float) -> bool:
+    """Whether two numbers differ by more than ``share`` of the earlier one."""
+    return is_number(old) and is_number(new) and \
+        abs(float(new) - float(old)) > share * max(abs(float(old)), 1e-9)  # type: ignore[arg-type]
 
 
 def _shown(changes: list[Change]) -> list[Change]:
@@ -289,8 +295,7 @@ def _savings(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Chang
     moved = []
     for key, row in zip(_keys(now), now.itertuples(), strict=True):
         old = before.get(key)
-        if old is not None and is_number(old) and is_number(row.saving) \
-                and abs(row.saving - old) > SAVING_MOVED * max(abs(old), 1e-9):
+        if old is not None and _moved_by_share(old, row.saving, SAVING_MOVED):
             moved.append(Change(f"{_named(row)} saving", money(old, currency, per_year=True),
                                 money(row.saving, currency, per_year=True)))
     return moved
@@ -317,8 +322,7 @@ def _firms(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Change]
         for column, label, show in (("saving", "saving", lambda v: money(v, currency, per_year=True)),
                                     ("emissions", "CO2 emitted", tonnes)):
             a, b = getattr(old, column), getattr(row, column)
-            if is_number(a) and is_number(b) and abs(b - a) > SAVING_MOVED * max(abs(a), 1e-9) \
-                    and _moved(a, b):
+            if _moved_by_share(a, b, SAVING_MOVED) and _moved(a, b):
                 moved.append(Change(f"{firm_named(row)}: {label}", show(a), show(b)))
     return moved
 
