@@ -10,7 +10,7 @@ and emission factors, and the candidates (which links, and their technologies' c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -245,6 +245,15 @@ def _exchanges(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     return added, dropped, resized
 
 
+def _in_both(then: pd.DataFrame, now: pd.DataFrame, key: str) -> Iterator[tuple[Any, Any]]:
+    """The rows of the same ``key`` (a firm, a route) in both runs' tables: (then, now), in now's
+    order."""
+    before = {getattr(row, key): row for row in then.itertuples()}
+    for row in now.itertuples():
+        if getattr(row, key) in before:
+            yield before[getattr(row, key)], row
+
+
 def _moved_by_share(old: object, new: object, share: float) -> bool:
     """Whether two numbers differ by more than ``share`` of the earlier one."""
     return is_number(old) and is_number(new) and \
@@ -313,12 +322,8 @@ def _firms(now: pd.DataFrame, then: pd.DataFrame, currency: str) -> list[Change]
     needed = {"firm", "saving", "emissions"}
     if now.empty or then.empty or not needed <= set(now.columns) & set(then.columns):
         return []
-    before = {row.firm: row for row in then.itertuples()}
     moved = []
-    for row in now.itertuples():
-        old = before.get(row.firm)
-        if old is None:
-            continue
+    for old, row in _in_both(then, now, "firm"):
         for column, label, show in (("saving", "saving", lambda v: money(v, currency, per_year=True)),
                                     ("emissions", "CO2 emitted", tonnes)):
             a, b = getattr(old, column), getattr(row, column)
@@ -426,12 +431,8 @@ def _routes(then: pd.DataFrame, now: pd.DataFrame, currency: str) -> list[Change
     columns = {"route", "price", "emission_factor", "amount_unit"}
     if not (columns <= set(then.columns) and columns <= set(now.columns)):
         return []
-    before = {row.route: row for row in then.itertuples()}
     found = []
-    for row in now.itertuples():
-        old = before.get(row.route)
-        if old is None:
-            continue
+    for old, row in _in_both(then, now, "route"):
         if _moved(old.price, row.price):
             found.append(Change(f"route {row.route}: price",
                                 f"{number(old.price)} {currency}/{old.amount_unit}",
