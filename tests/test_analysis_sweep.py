@@ -323,3 +323,18 @@ def test_a_range_without_a_unit_on_a_percentage_is_shares_as_a_single_value_is()
     assert expand_grid(park, {"park.discount_rate": "5..6:1 %"}) == [
         {"park.discount_rate": "5 %"}, {"park.discount_rate": "6 %"}]
     assert expand_grid(park, {"park.carbon_price": "500..1000:500"})[1] == {"park.carbon_price": "1000 NOK/t"}
+
+
+def test_a_run_the_time_limit_ended_without_an_answer_says_so(tmp_path: Path, monkeypatch) -> None:
+    """A sweep's failed run said only HiGHS's own words ('Time limit reached'); it now gives the
+    reason `optimize` and the report give, with the flag that allows more time."""
+    import symbiosis.optimization as optimization
+    from symbiosis.solvers import SolveOutcome, Status
+
+    monkeypatch.setattr(optimization, "solve", lambda model, options: SolveOutcome(Status.TIME_LIMIT, False))
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    options = {"objective": "cost", "solver": "highs", "time_limit": 5, "gap": 1e-4}
+    row = run_one(str(folder), None, {}, options)["row"]
+    assert row["status"] == "time_limit"
+    assert row["error"].startswith("The time limit ended the solve")
+    assert "--time-limit SECONDS." in row["error"]

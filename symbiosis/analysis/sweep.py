@@ -416,9 +416,7 @@ def run_one(path: str, scenario: str | None, overrides: dict[str, Any],
     except Exception as exc:
         return _failed(scenario, overrides, _message(exc))
     s = result.summary
-    explained = s.get("infeasibility") or []
-    why = " ".join(map(str, explained)) if isinstance(explained, list | tuple) else str(explained)
-    why = why or str(s.get("solver_message", "") or result.status)
+    why = result.why_no_solution_text or str(s.get("solver_message", "") or result.status)
     proposed = result.exchanges[~result.exchanges["existing"].astype(bool)]
     row = {"run": -1, "scenario": scenario or "", "overrides": _overrides_text(overrides),
            "status": result.status, "error": "" if result.has_solution else why,

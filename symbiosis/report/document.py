@@ -176,7 +176,7 @@ def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
 
 # -- sections ---------------------------------------------------------------------------
 def _no_solution(result: Result) -> Paragraph:
-    why = "".join(f" {sentence[0].upper()}{sentence[1:]}." for sentence in result.why_no_solution)
+    why = f" {result.why_no_solution_text}" if result.why_no_solution else ""
     return Paragraph(f"No solution: the solver ended with status {result.status} "
                      f"({result.summary.get('solver_message', '')}).{why} Nothing is proposed.")
 

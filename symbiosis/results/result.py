@@ -167,6 +167,11 @@ class Result:
         return reasons
 
     @property
+    def why_no_solution_text(self) -> str:
+        """The reasons of `why_no_solution` as sentences ('' when there is an answer)."""
+        return " ".join(f"{sentence[0].upper()}{sentence[1:]}." for sentence in self.why_no_solution)
+
+    @property
     def saving(self) -> float:
         return float(self.summary["saving"])
 
