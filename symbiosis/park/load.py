@@ -401,18 +401,18 @@ def _fingerprints(data: dict, folder: Path, shape: schema.ParkFile) -> tuple[str
 
 # A number with a point before groups of three digits, then a unit: '16.000 MWh/year' is 16 as
 # written, but a Norwegian or Swedish hand may have meant sixteen thousand.
-_POINT_THOUSANDS = re.compile(r"^\s*[-+]?[1-9]\d{0,2}(\.\d{3})+\s*[^\d\s.,]")
+_POINT_THOUSANDS = re.compile(r"^\s*([-+]?[1-9]\d{0,2}(?:\.\d{3})+)\s*([^\d\s.,].*?)\s*$")
 
 
-def points_in_thousands(data: Any) -> tuple[tuple[str, str], ...]:
-    """Values written like ``16.000 MWh/year`` (read with a decimal point, as 16) by key path: a
-    warning asks whether thousands were meant."""
+def points_in_thousands(data: Any) -> tuple[tuple[str, str, str], ...]:
+    """Values written like ``16.000 MWh/year`` (read with a decimal point, as 16) as (key path,
+    number as written, unit): a warning asks whether thousands were meant."""
     found = []
     for key, value in _leaves(data):
         items = [(f"{key}[{index}]", item) for index, item in enumerate(value)] \
             if isinstance(value, list) else [(key, value)]
-        found += [(where, item) for where, item in items
-                  if isinstance(item, str) and _POINT_THOUSANDS.match(item)]
+        found += [(where, *match.groups()) for where, item in items
+                  if isinstance(item, str) and (match := _POINT_THOUSANDS.match(item))]
     return tuple(found)
 
 

@@ -320,8 +320,9 @@ class Park:
     # Every value of the park files as read (scenario and --set applied) by its key path, and each
     # profile file's digest (``park.load.data_by_key``): what a report compares between runs.
     data_as_read: Mapping[str, Any] = field(default_factory=dict)
-    # Values written like '16.000 MWh/year' (read as 16), by key path: thousands meant? (a warning)
-    points_in_thousands: tuple[tuple[str, str], ...] = ()
+    # Values written like '16.000 MWh/year' (read as 16) as (key path, number, unit): thousands
+    # meant? (a warning)
+    points_in_thousands: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def name(self) -> str:

@@ -10,7 +10,6 @@ solves (``result.summary["warnings"]``, and on stderr in the command line).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 
 from symbiosis.park.model import Carrier, Park, Stream, straight_distance
@@ -99,11 +98,10 @@ def scaling_warnings(park: Park) -> list[str]:
         if hottest > HOTTEST:
             found.append(f"{stream.key} reaches {hottest - 273.15:,.0f} degC, hotter than any industrial "
                          "process (steel is tapped at about 1,600 degC); check the number and its unit")
-    for key, text in park.points_in_thousands:
-        number, unit = re.match(r"\s*([-+]?[\d.]+)\s*(.*)", text).groups()  # type: ignore[union-attr]
+    for key, number, unit in park.points_in_thousands:
         whole = number.replace(".", "")
         spaced = f"{int(whole):,}".replace(",", " ")
-        found.append(f"{key}: '{text.strip()}' is read as {float(number):g} {unit} (a decimal point); if "
+        found.append(f"{key}: '{number} {unit}' is read as {float(number):g} {unit} (a decimal point); if "
                      f"{whole} was meant, write '{whole} {unit}' or '{spaced} {unit}'")
     if 0 < park.settings.discount_rate < LOWEST_DISCOUNT_RATE:
         found.append(f"park.discount_rate is {park.settings.discount_rate:.2%}: a share written '0,07 %' or "
