@@ -161,9 +161,9 @@ def _refuse_unknown(unknown: list[str]) -> None:
 
 
 def is_true(value: object) -> bool:
-    """A yes of the table, as it holds it (``True``, ``numpy.True_``) or as its CSV reads it
-    back (``"True"``)."""
-    return str(value).strip().lower() == "true"
+    """A yes of the table, as it holds it (``True``, ``numpy.True_``) or as a CSV gives it back
+    (``"True"``, or ``1``/``yes`` from a sheet)."""
+    return str(value).strip().lower() in ("true", "1", "yes")
 
 
 def state_in_words(built: object, carries_nothing: object, status: object) -> str:

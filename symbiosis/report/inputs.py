@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 
+from symbiosis.analysis.explain import is_true
 from symbiosis.results.result import Result
 
 FRONT_TOLERANCE = 0.05
@@ -40,8 +41,8 @@ def check_why(why: pd.DataFrame, result: Result) -> None:
         if [str(getattr(row, key)) for key in ends] != [str(here[key]) for key in ends]:
             ours = f"{here['from_firm']}.{here['from_stream']} -> {here['to_firm']}.{here['to_stream']}"
             raise NotOfThisResult("why", f"{link} is {row.id} {ours} ({here['technology']}) here")
-        if _flag(row.built) != bool(here["built"]):
-            raise NotOfThisResult("why", f"{link} is {_built(_flag(row.built))} there and "
+        if is_true(row.built) != bool(here["built"]):
+            raise NotOfThisResult("why", f"{link} is {_built(is_true(row.built))} there and "
                                   f"{_built(bool(here['built']))} in this result")
 
 
@@ -58,11 +59,6 @@ def check_front(front: pd.DataFrame, result: Result) -> None:
         which = "least-emissions" if by_emissions else "least-cost"
         raise NotOfThisResult("pareto", f"the front's {which} point costs {end['total_cost']:,.0f} a year, "
                               f"this result {cost:,.0f}: more than {FRONT_TOLERANCE:.0%} apart")
-
-
-def _flag(value: object) -> bool:
-    """A ``built`` cell as CSV gives it back: True/False, or their text."""
-    return str(value).strip().lower() in ("true", "1", "yes")
 
 
 def _built(built: bool) -> str:
