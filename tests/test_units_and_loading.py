@@ -1477,3 +1477,62 @@ def _written(tmp_path: Path, text: str) -> Path:
     path = tmp_path / f"p{len(list(tmp_path.iterdir()))}.csv"
     path.write_text(text)
     return path
+
+
+
+def _clock_of(hour: int) -> str:
+    """An hour as an American export writes it: 12:00 AM, 1:00 AM .. 12:00 PM, 1:00 PM."""
+    return f"{(hour - 1) % 12 + 1}:00 {'AM' if hour < 12 else 'PM'}"
+
+
+def _stamps(start: datetime = datetime(2023, 1, 1), count: int = 8760,
+            step: timedelta = timedelta(hours=1)) -> list[datetime]:
+    return [start + step * n for n in range(count)]
+
+
+MÅNEDER = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "desember"]
+
+
+@pytest.mark.parametrize("text", [
+    # day first, slashed (Nordic Excel): not read as times, so not checked
+    "".join(f"{t:%d/%m/%Y %H:%M};{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+    # month first with AM/PM (an American export), year first with slashes
+    "".join(f"{t:%m/%d/%Y} {_clock_of(t.hour)};{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+    "".join(f"{t:%Y/%m/%d %H:%M};{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+    # a Norwegian date that spells its month
+    "".join(f"{t.day}. {MÅNEDER[t.month - 1]} 2023;{1 + i % 2}\n"
+            for i, t in enumerate(_stamps(count=365, step=timedelta(days=1)))),
+], ids=["day-first", "month-first-am-pm", "year-first", "spelled-norwegian"])
+def test_a_profile_of_slashed_or_spelled_dates_is_read(tmp_path: Path, text: str) -> None:
+    values = read_values(_written(tmp_path, text))
+    assert len(values) in (8760, 365) and values.max() > values.min()
+
+
+def _hours_of_the_day(day: str) -> list[str]:
+    """Hours 01-24 of a day in local time, the hour the clock turns back (29 October 2023) written
+    03A and 03B, as some Nordic exports do."""
+    if day != "29.10.2023":
+        return [f"{h:02d}" for h in range(1, 25)]
+    return [f"{h:02d}" for h in range(1, 3)] + ["03A", "03B"] + [f"{h:02d}" for h in range(4, 25)]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    # slashed dates, day first, from 1 October: every month shifted by nine, without a word before
+    ("".join(f"{t:%d/%m/%Y %H:%M};1\n" for t in _stamps(datetime(2022, 10, 1))), "not in January"),
+    # month first, newest first
+    ("".join(f"{t:%m/%d/%Y} {_clock_of(t.hour)};1\n" for t in reversed(_stamps())), "comes before"),
+    # dates that spell their month, from October
+    ("".join(f"{t:%d-%b-%Y %H:%M};1\n" for t in _stamps(datetime(2022, 10, 1))), "not in January"),
+    # a date and an hour column in local time, the hour the clock turns back written 3A and 3B
+    # (refused before as a year and an hour, without the line)
+    ("Dato;Time;Verdi\n" + "".join(f"{d};{h};1\n" for d in _days() for h in _hours_of_the_day(d)),
+     "line 7229 repeats the time '29.10.2023 03B'"),
+], ids=["day-first-from-october", "month-first-newest-first", "spelled-from-october", "hours-3a-3b"])
+def test_a_profile_of_slashed_or_spelled_dates_against_the_calendar_is_refused(tmp_path: Path, text: str,
+                                                                               says: str) -> None:
+    """Slashed dates, dates that spell their month and hours written 3A/3B were not read as times,
+    so rows of them went unchecked: a year from October was read as from January."""
+    with pytest.raises(ProfileProblem) as caught:
+        _profile(tmp_path, text)
+    assert says in caught.value.found, caught.value.found

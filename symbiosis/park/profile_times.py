@@ -29,8 +29,15 @@ Rows = Sequence[tuple[int, list[str]]]
 
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}(:\d{2}){0,2}(\.\d+)?)?\s?(Z|[+-]\d{2}(:?\d{2})?)?$")
 _DOTTED_TIME = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$")
-_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::\d{2})?(?:\s*[-–]\s*\d{1,2}(?::\d{2})?)?$")
+# 7, 07:00, 07:00 - 08:00; 2A and 2B (02-03A): the hour the clock turns back to winter time twice
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::\d{2})?(?:\s*[-–]\s*\d{1,2}(?::\d{2})?)?\s*[AaBb]?$")
 _WHOLE = re.compile(r"^\d+$")
+_CLOCK_TIME = r"(?:[ T]+(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?)?$"
+# 1/2/2023 13:00 or 1/2/2023 1:00 PM (day or month first: see `date_order`), 2023/01/02 00:00
+_SLASHED_TIME = re.compile(r"^(\d{1,4})([/-])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK_TIME)
+# 01-Jan-2023 00:00, 1. januar 2023, 1 jan. 23
+_APART = r"(?:\s*-\s*|\s+)"
+_SPELLED_DATE = re.compile(rf"^(\d{{1,2}})\.?{_APART}([^\W\d_]+)\.?{_APART}(\d{{4}}|\d{{2}})" + _CLOCK_TIME)
 # Month names (and their short forms) in English, Norwegian and Swedish.
 _MONTHS = {name: number for number, names in enumerate((
     ("january", "januar", "januari", "jan"), ("february", "februar", "februari", "feb"),
@@ -53,14 +60,16 @@ _QUALIFIERS = frozenset({"of", "the", "utc", "cet", "cest", "local", "lokal", "n
                          "ddmmyyyy", "hhmm", "iso"})
 
 
-def time_of(cell: str) -> datetime | None:
+def time_of(cell: str, day_first: bool | None = None) -> datetime | None:
     """The time a cell writes (``2023-01-01 00:00``, ``2023-01-01T00:00:00+01:00``,
-    ``01.01.2023 00:00``, ``01.01.2023``), as its wall clock with its offset if given; None
-    for anything else (a number, a word, a slashed date: day or month first?)."""
+    ``01.01.2023 00:00``, ``01.01.2023``, ``01-Jan-2023``, ``1/2/2023 1:00 PM``), as its wall
+    clock with its offset if given; None for anything else (a number, a word). A slashed date
+    is read day first where ``day_first`` says so, month first where it says not, and either
+    way that makes a date when None (a column's order is found by `date_order`)."""
     if len(cell) < 8 or not cell[0].isdigit():
         return None
     if re.search(r"[ T]24:00(:00)?", cell):  # the end of a day, stamped at its end: the next day's 00:00
-        start = time_of(re.sub(r"([ T])24:00(:00)?", r"\g<1>00:00", cell))
+        start = time_of(re.sub(r"([ T])24:00(:00)?", r"\g<1>00:00", cell), day_first)
         return start + timedelta(days=1) if start is not None else None
     if _ISO_TIME.match(cell):
         try:
@@ -74,6 +83,53 @@ def time_of(cell: str) -> datetime | None:
             return datetime(year, month, day, hour, minute, second)
         except ValueError:
             return None
+    slashed, spelled = _SLASHED_TIME.match(cell), _SPELLED_DATE.match(cell)
+    if slashed:
+        first, _, second, last = slashed.groups()[:4]
+        if len(first) == 4:  # 2023/01/02
+            return _date_and_clock(int(first), int(second), int(last), slashed) if len(last) == 2 else None
+        for day_is_first in [day_first] if day_first is not None else [True, False]:
+            day, month = (first, second) if day_is_first else (second, first)
+            stamp = _date_and_clock(_full_year(last), int(month), int(day), slashed)
+            if stamp is not None:
+                return stamp
+        return None
+    if spelled:
+        month = _MONTHS.get(spelled.group(2).casefold())
+        return _date_and_clock(_full_year(spelled.group(3)), month, int(spelled.group(1)), spelled) \
+            if month else None
+    return None
+
+
+def _full_year(written: str) -> int:
+    return int(written) + (2000 if len(written) == 2 else 0)
+
+
+def _date_and_clock(year: int, month: int, day: int, match: re.Match[str]) -> datetime | None:
+    """The date with the clock a match of `_CLOCK_TIME` found after it (its last four groups);
+    None for no such date or hour."""
+    hour, minute, second = (int(part or 0) for part in match.groups()[-4:-1])
+    half = (match.groups()[-1] or "").casefold().replace(".", "")
+    if half:  # 12 AM is midnight, 12 PM noon
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def date_order(cells: Sequence[str]) -> bool | None:
+    """Whether the slashed dates of a column stand day first (``13/01/2023``: True), month first
+    (``01/13/2023``: False), or neither shows it (None: every day 12 or less, or no slashed
+    dates)."""
+    parts = [(int(m.group(1)), int(m.group(3))) for cell in cells
+             if (m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2]
+    if any(first > 12 for first, _ in parts):
+        return True
+    if any(second > 12 for _, second in parts):
+        return False
     return None
 
 
@@ -95,7 +151,11 @@ def row_times(header: list[str] | None, data: Rows) -> tuple[list[datetime] | No
     if width < 2:
         return None, 0
     firsts = [cells[0] for _, cells in data]
-    stamps = [time_of(cell) for cell in firsts]
+    day_first = date_order(firsts)
+    day_or_month_first = any((m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2 for cell in firsts)
+    if day_first is None and day_or_month_first and len({cell[:5] for cell in firsts}) > 1:
+        return None, 1  # 01/02 .. 12/12: day or month first? Not checked rather than guessed
+    stamps = [time_of(cell, day_first) for cell in firsts]
     dated = sum(stamp is not None for stamp in stamps)
     if dated == len(stamps):
         return _with_hours(stamps, data, width)
