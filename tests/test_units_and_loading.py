@@ -1536,3 +1536,18 @@ def test_a_profile_of_slashed_or_spelled_dates_against_the_calendar_is_refused(t
     with pytest.raises(ProfileProblem) as caught:
         _profile(tmp_path, text)
     assert says in caught.value.found, caught.value.found
+
+
+@pytest.mark.parametrize(("notes", "says"), [
+    ("Målepunkt: 707057500012345678\nEnhet: kWh\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
+    ("Målepunkt;707057500012345678\nEnhet;kWh\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
+    ("Eksportert 05.01.2024\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
+], ids=["colons", "columns", "one-line"])
+def test_an_exports_notes_above_its_header_are_named_as_notes(tmp_path: Path, notes: str, says: str) -> None:
+    """A meter export's notes above the header were refused as 'a second header line' at the
+    header itself, or as 'every row needs a number' at 'kWh' (a fourth audit of Nordic exports)."""
+    rows = "".join(f"{t:%Y-%m-%d %H:%M};{1 + i % 2},5\n" for i, t in enumerate(_stamps()))
+    with pytest.raises(ProfileProblem) as caught:
+        read_values(_written(tmp_path, notes + "Tid;Verdi\n" + rows))
+    assert says in caught.value.found and "notes of the export" in caught.value.found
+    assert caught.value.line == 1 and "delete the lines above the header" in caught.value.hint

@@ -68,6 +68,7 @@ def read_values(path: Path) -> np.ndarray:
     _quotes_closed(text)
     text, delimiter = _excel_separator(text)
     rows = _rows(text, delimiter)
+    _no_notes_above_the_header(rows)
     _one_header_line(rows)
     joined = delimiter == "," and _one_column_of_decimal_commas(rows)
     if not joined:
@@ -120,6 +121,30 @@ def read_values(path: Path) -> np.ndarray:
                              "fill in the value that belongs there (for a meter gap, the usual rate of that "
                              "hour or day); every later value would be read a step early", line=gaps[0])
     return np.asarray(values, dtype=float)
+
+
+def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse an export's notes above its header (``Målepunkt: 7070...``, ``Enhet: kWh``, a
+    title): two lines or more, or a line of fewer columns, before the header line (the last
+    line without a number at its end above the values). They were called a second header line,
+    or a row without a number."""
+    top = rows[:20]
+    words = [index for index, (_, cells) in enumerate(top) if not _reads_as_number(cells[-1])]
+    header = words[-1] if words else 0
+    line, names = top[header]
+    values = top[header + 1:]
+    if header == 0 or len(values) < min(5, len(rows) - header - 1) \
+            or any(len(cells) != len(names) for _, cells in values):
+        return  # no line above a header, or words among the values ('1.200,5'), said below
+    if header < 2 and len(top[0][1]) >= len(names):
+        return  # a second header line (a row of units), said by _one_header_line
+    first, notes = top[0][0], top[:header]
+    shown = "; ".join(" ".join(cells).strip() for _, cells in notes if any(cell.strip() for cell in cells))
+    lines = f"lines {first}-{line - 1}" if line - 1 > first else f"line {first}"
+    raise ProfileProblem(f"{lines} above the header '{';'.join(names)}' (line {line}): notes of the export "
+                         f"('{shown[:60]}')", "delete the lines above the header, so that the file starts "
+                         "with its header line (or the first value); the profile's unit and meter belong in "
+                         "the park file", line=first)
 
 
 def _one_header_line(rows: list[tuple[int, list[str]]]) -> None:
