@@ -1551,3 +1551,14 @@ def test_an_exports_notes_above_its_header_are_named_as_notes(tmp_path: Path, no
         read_values(_written(tmp_path, notes + "Tid;Verdi\n" + rows))
     assert says in caught.value.found and "notes of the export" in caught.value.found
     assert caught.value.line == 1 and "delete the lines above the header" in caught.value.hint
+
+
+def test_a_whole_number_value_before_a_quality_code_is_two_columns_of_values(tmp_path: Path) -> None:
+    """Without a header, a column of whole numbers before the last was taken for a date or count,
+    so a meter's whole-kWh values before its quality code (0) read the code as the profile. A
+    year, month, day or hour stays one (0-31, or years)."""
+    rows = "".join(f"{t:%Y-%m-%d %H:%M};{1500 + i % 7 * 10};0\n" for i, t in enumerate(_stamps()))
+    with pytest.raises(ProfileProblem, match="two columns of values: column 2 and the last"):
+        read_values(_written(tmp_path, rows))
+    calendar_columns = "".join(f"{t.year};{t.month};{t.day};{t.hour};{1 + t.hour % 2}\n" for t in _stamps())
+    assert read_values(_written(tmp_path, calendar_columns))[:2].tolist() == [1.0, 2.0]

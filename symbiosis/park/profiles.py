@@ -499,7 +499,7 @@ def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> None:
         if not all(map(_reads_as_number, cells)):
             continue  # text: times in another format (1/1/2023 0:00), labels; not values
         name = header[column] if header is not None and column < len(header) else None
-        dates_or_counts = _whole_numbers(cells) if name is None else calendar_name(name)
+        dates_or_counts = _calendar_numbers(cells) if name is None else calendar_name(name)
         if not _counts_rows(cells) and not dates_or_counts:
             names = (f" ('{name}' and '{header[-1]}')" if header is not None and len(header) == width else "")
             raise ProfileProblem(f"two columns of values{names}: column {column + 1} and the last, column "
@@ -521,6 +521,10 @@ def _counts_rows(cells: list[str]) -> bool:
     return len(steps) == 1 and steps.pop() > 0
 
 
-def _whole_numbers(cells: list[str]) -> bool:
-    """Whether every cell is a whole number (a year, month, day or hour), not a value."""
-    return all(_WHOLE.match(cell) for cell in cells)
+def _calendar_numbers(cells: list[str]) -> bool:
+    """Whether a column without a name holds a year, month, day or hour (whole numbers of 0-31,
+    or years), not values: 1500;0 is a value and its quality code."""
+    if not all(_WHOLE.match(cell) for cell in cells):
+        return False
+    numbers = {int(cell) for cell in cells}
+    return max(numbers) <= 31 or all(1900 <= number <= 2100 for number in numbers)
