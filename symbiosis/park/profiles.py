@@ -132,10 +132,10 @@ def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
     words = [index for index, (_, cells) in enumerate(top) if not _reads_as_number(cells[-1])]
     header = words[-1] if words else 0
     line, names = top[header]
-    values = top[header + 1:]
-    if header == 0 or len(values) < min(5, len(rows) - header - 1) \
+    values, numbered = top[header + 1:], sum(_reads_as_number(cells[-1]) for _, cells in top[:header])
+    if header == 0 or numbered > 1 or len(values) < min(5, len(rows) - header - 1) \
             or any(len(cells) != len(names) for _, cells in values):
-        return  # no line above a header, or words among the values ('1.200,5'), said below
+        return  # no line above a header, or words among the values ('1.200,5', 'n/a'), said below
     if header < 2 and len(top[0][1]) >= len(names):
         return  # a second header line (a row of units), said by _one_header_line
     first, notes = top[0][0], top[:header]
