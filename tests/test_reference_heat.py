@@ -513,6 +513,30 @@ def test_a_pipe_heats_a_demand_only_up_to_its_max_temperature(make_park, limit, 
     assert route_use(result, "boiler") == pytest.approx((0.9 - delivered_mw) * HOURS, rel=1e-6)
 
 
+def test_no_heat_pump_lifts_a_supply_hot_enough_for_the_demand(make_park) -> None:
+    """The flue gas above beside a 20 -> 150 degC dryer, the catalogue's heat pump switched on:
+    the 300 -> 150 degC gas less 10 K reaches the dryer's top, so heat passes directly ("direct
+    if the source is hot enough, else through a heat pump", DESIGN section 3); that the 120 degC
+    water stops at 120 degC calls for a hotter carrier, not a heat pump evaporating at 145 degC
+    from the gas (found in Mo's data by an audit: a pump from a 350 degC flue gas, COP 5.35). A
+    heat pump on a 40 -> 30 degC cooling water beside it (too cold to heat the dryer's top)
+    remains a candidate."""
+    pipe = dict(FREE_PIPE, max_temperature="120 degC")
+    firms = {"furnace": {"location": {"x": "0 m", "y": "0 m"},
+                         "streams": {"flue": heat("supply", 300, 150, 10),
+                                     "water": heat("supply", 40, 30, 50)}},
+             "ovens": {"location": {"x": "100 m", "y": "0 m"},
+                       "streams": {"dryer": heat("demand", 20, 150, 5)}}}
+    park = make_park(firms, routes=routes(), technologies={"hot_water_pipe": pipe})
+    table = symbiosis.find_candidates(park).table
+    pumps = table[table["technology"] == "heat_pump"]
+    assert list(pumps["from_stream"]) == ["water"]
+    reasons = symbiosis.candidates_between(park, "furnace", "ovens")
+    said = reasons[(reasons["supply"] == "furnace.flue") & (reasons["technology"] == "heat_pump")]["reason"]
+    assert "hot enough to warm the demand to its top directly" in said.iloc[0]
+    assert "needs a hotter carrier (steam)" in said.iloc[0]
+
+
 def test_approaches_that_differ_by_little_do_not_cut_streams_finely(make_park) -> None:
     """A pipe at 10 K beside an exchanger at 9.99 K: lining the streams up under both cut them
     every 0.01 K (4,000 segments a stream, 16 million segment pairs, 42 s and 1.4 GB before the

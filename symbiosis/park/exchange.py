@@ -43,11 +43,14 @@ def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
 
 
 def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology], length: float) -> bool:
-    """A heat pump is a candidate only where no direct technology warms the demand to its top
-    over the ``length`` km between them (one too short or too lossy for it does not)."""
-    return not any(spans(tech, length) and direct_passes(supply, demand, tech)
-                   and reaches_top(supply, demand, tech.min_approach) and delivers_top(demand, tech)
-                   for tech in direct)
+    """A heat pump is a candidate only where the supply is too cold to warm the demand to its top
+    through any direct technology that spans the ``length`` km between them (one too short or
+    too lossy for it does not), as DESIGN section 3 has it: direct if the source is hot enough,
+    else through a heat pump. A supply hot enough but held below the demand's top by a pipe's
+    ``max_temperature`` (120 degC water) needs a hotter carrier, steam or thermal oil, not a heat
+    pump evaporating at 115 degC from a 350 degC flue gas (an audit of Mo's data)."""
+    return not any(spans(tech, length) and passes_directly(supply, demand, tech.min_approach)
+                   and reaches_top(supply, demand, tech.min_approach) for tech in direct)
 
 
 def spans(tech: Technology, length: float) -> bool:
