@@ -1657,3 +1657,24 @@ def test_a_scenario_file_given_as_the_park_says_how_to_give_it(tmp_path: Path) -
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park: {carbon_price: 1000 NOK/t}\n"})
     problem = _one(folder / "scenarios" / "x.yaml")
     assert "a scenario of the park in" in problem.found and f"{folder} --scenario x" in problem.hint
+
+
+def test_steam_written_by_mass_is_refused_with_its_heat(make_park) -> None:
+    """DESIGN's amount is 'a rate: power, mass or volume per time', and process engineers give
+    steam in t/h and buy it per tonne; symbiosis counts steam by its heat, which a tonne gives at
+    its pressure. 12 t/h condensing at 10 bar (2,013.6 kJ/kg, steam tables): 12 x 2013.6 / 3600
+    = 6.712 MW; 300 NOK/t of steam of no stated pressure (10 bar assumed) is 300 / 0.5593 =
+    536.4 NOK/MWh; at 1 bar a tonne gives 2,258 kJ/kg, 0.6272 MWh. A bare 0 stays 0."""
+    firms = {"mill": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"steam": {
+        "direction": "demand", "carrier": "steam", "pressure": "10 bar", "temperature": "180 degC",
+        "amount": "12 t/h", "current": "steam_boiler"}}}}
+    routes = {"steam_boiler": {"carrier": "steam", "price": "300 NOK/t", "emissions": 0},
+              "condenser": {"carrier": "steam", "price": "1 NOK/t", "pressure": "1 bar"}}
+    with pytest.raises(ParkError) as caught:
+        make_park(firms, routes=routes)
+    said = {(problem.field, problem.hint) for problem in caught.value.problems}
+    fixes = " | ".join(hint for _, hint in said)
+    assert "write '6.712 MW' if the steam condenses at 10 bar" in fixes
+    assert "write '536.4 NOK/MWh' if the steam condenses at 10 bar (no pressure given: 10 bar" in fixes
+    assert "write '1.594 NOK/MWh' if the steam condenses at 1 bar" in fixes
+    assert len(said) == 3  # not the bare 0 of emissions

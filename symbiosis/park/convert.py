@@ -58,6 +58,7 @@ from symbiosis.park.reader import (
     of_gas,
     per_unit,
 )
+from symbiosis.park.steam import refused_by_mass
 from symbiosis.park.technologies import technology
 from symbiosis.units import (
     UNITS_PER_EUR,
@@ -172,16 +173,21 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
         reader.problem((*loc, "temperature"), "nothing", "a temperature for a heat route",
                        "add e.g. 'temperature: 250 degC' (a boiler heats demands below it, "
                        "a cooling tower takes surplus above it)")
-    emissions = per_unit(reader, raw.emissions, F.by_carrier(F.EMISSIONS, carrier), carrier,
-                          (*loc, "emissions"))
-    reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0", written=raw.emissions)
     refused = _not_for_carrier(reader, raw, carrier, loc, ("temperature", "material", "purity", "pressure"))
     purity = None if raw.purity is None or "purity" in refused else reader.share(raw.purity, (*loc, "purity"))
     pressure = None if "pressure" in refused else reader.optional(raw.pressure, F.PRESSURE,
                                                                    (*loc, "pressure"))
+
+    def per_unit_of(value: Any, table: dict[bool, Quantity], field: str) -> float:
+        kind = F.by_carrier(table, carrier)
+        if carrier is Carrier.STEAM and refused_by_mass(reader, value, kind, pressure, (*loc, field)):
+            return math.nan
+        return per_unit(reader, value, kind, carrier, (*loc, field))
+
+    emissions = per_unit_of(raw.emissions, F.EMISSIONS, "emissions")
+    reader.at_least(emissions, 0, (*loc, "emissions"), "emissions >= 0", written=raw.emissions)
     return Route(
-        id=name, carrier=carrier,
-        price=per_unit(reader, raw.price, F.by_carrier(F.PRICE, carrier), carrier, (*loc, "price")),
+        id=name, carrier=carrier, price=per_unit_of(raw.price, F.PRICE, "price"),
         emissions=emissions, temperature=temperature, material=raw.material, purity=purity, pressure=pressure,
     )
 
@@ -229,7 +235,7 @@ def _location(reader: Reader, raw: schema.Location, loc: tuple) -> Location:
 
 
 def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
-            temperature: float | None, target: float | None) -> float:
+            temperature: float | None, target: float | None, pressure: float | None) -> float:
     if raw.heat_capacity_rate is not None:
         if carrier is not Carrier.HEAT:
             reader.problem((*loc, "heat_capacity_rate"), f"'{raw.heat_capacity_rate}'",
@@ -258,6 +264,8 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
     amount_loc = (*loc, "amount")
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
         number = gas_amount(reader, raw.amount, carrier, amount_loc)
+    elif carrier is Carrier.STEAM and refused_by_mass(reader, raw.amount, kind, pressure, amount_loc):
+        return math.nan
     else:
         number = reader.quantity(raw.amount, kind, amount_loc)
     reader.at_least(number, 0, amount_loc, f"an amount >= 0, {kind_words(carrier)}", written=raw.amount,
@@ -306,7 +314,7 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
                                                                    (*loc, "pressure"))
     reader.at_least(pressure, 0, (*loc, "pressure"), "a pressure > 0 (e.g. 30 bar)", strict=True,
                     written=raw.pressure)
-    amount = _amount(reader, raw, carrier, loc, temperature, target)
+    amount = _amount(reader, raw, carrier, loc, temperature, target, pressure)
     _check_current(reader, loc, raw, carrier, routes, temperature, target)
     profile = None
     if raw.profile is not None:
