@@ -38,6 +38,7 @@ from symbiosis.candidates import Candidates, investment_at
 from symbiosis.hubs import all_streams, hub_parts, unit_sides
 from symbiosis.models.data import ModelData
 from symbiosis.park import Carrier, Park
+from symbiosis.park.model import HUB_VENT_ROUTE
 from symbiosis.results.result import EXCHANGE_COLUMNS, FLOW_COLUMNS, ROUTE_COLUMNS, typed_table
 
 CAPACITY_TOLERANCE = 1e-5
@@ -204,7 +205,9 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
         row = route_rows.setdefault(
             (route_id, stream.carrier),
             {
-                "route": route_id,
+                # a hub vents each carrier it makes: one row of each, named apart (vent_oxygen,
+                # vent_heat), so that a table read by route name never adds tonnes to MWh
+                "route": f"{route_id}_{stream.carrier}" if route_id == HUB_VENT_ROUTE else route_id,
                 "carrier": stream.carrier,
                 "annual_amount": 0.0,
                 "price": stream.price,
