@@ -1562,3 +1562,39 @@ def test_a_whole_number_value_before_a_quality_code_is_two_columns_of_values(tmp
         read_values(_written(tmp_path, rows))
     calendar_columns = "".join(f"{t.year};{t.month};{t.day};{t.hour};{1 + t.hour % 2}\n" for t in _stamps())
     assert read_values(_written(tmp_path, calendar_columns))[:2].tolist() == [1.0, 2.0]
+
+
+_DAYS_OF_2023 = _stamps(count=365, step=timedelta(days=1))
+
+
+@pytest.mark.parametrize("text", [
+    # compact dates and a day of the year without a header (refused as 'two columns of values')
+    "".join(f"{t:%Y%m%d};{1 + i % 2}\n" for i, t in enumerate(_DAYS_OF_2023)),
+    "".join(f"{t:%Y%m%d%H};{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+    "".join(f"{t.timetuple().tm_yday};{t.hour};{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+    # thousands points and decimal commas, the first rows of 1000 or more (refused as notes)
+    "Tid;Verdi\n" + "".join(f"{t:%Y-%m-%d %H:%M};{'1.200,5' if i < 3 else '950,5'}\n"
+                            for i, t in enumerate(_stamps())),
+    # a year first in two digits (read day first: '364.0 days after the line above')
+    "".join(f"{t:%y-%m-%d %H:%M};{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+    "".join(f"{t:%y/%m/%d};{1 + i % 2}\n" for i, t in enumerate(_DAYS_OF_2023)),
+], ids=["yyyymmdd", "yyyymmddhh", "day-of-year-and-hour", "dot-thousands-first", "yy-mm-dd", "yy/mm/dd"])
+def test_exports_the_new_time_checks_refused_are_read(tmp_path: Path, text: str) -> None:
+    """Each was read before this session's time and notes checks and refused by their first
+    version (a review of them)."""
+    values = read_values(_written(tmp_path, text))
+    assert len(values) in (8760, 365) and values.max() > values.min()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    # a value written with spaced thousands before a quality code: a ValueError, not a problem
+    ("".join(f"{t:%Y-%m-%d %H:%M};1 500;{1 + i % 2}\n" for i, t in enumerate(_stamps())),
+     "two columns of values"),
+    # missing values at the start were called notes above a header, to be deleted
+    ("Tid;Verdi\n" + "".join(f"{t:%Y-%m-%d %H:%M};{'-' if i < 2 else '1,5'}\n"
+                            for i, t in enumerate(_stamps())), "'-' on line 2"),
+], ids=["spaced-thousands-value", "missing-first-values"])
+def test_what_the_new_checks_said_wrong_is_said_right(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(ProfileProblem) as caught:
+        read_values(_written(tmp_path, text))
+    assert caught.value.found.startswith(says), caught.value.found

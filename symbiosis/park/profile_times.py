@@ -60,16 +60,16 @@ _QUALIFIERS = frozenset({"of", "the", "utc", "cet", "cest", "local", "lokal", "n
                          "ddmmyyyy", "hhmm", "iso"})
 
 
-def time_of(cell: str, day_first: bool | None = None) -> datetime | None:
+def time_of(cell: str, order: str | None = None) -> datetime | None:
     """The time a cell writes (``2023-01-01 00:00``, ``2023-01-01T00:00:00+01:00``,
     ``01.01.2023 00:00``, ``01.01.2023``, ``01-Jan-2023``, ``1/2/2023 1:00 PM``), as its wall
     clock with its offset if given; None for anything else (a number, a word). A slashed date
-    is read day first where ``day_first`` says so, month first where it says not, and either
-    way that makes a date when None (a column's order is found by `date_order`)."""
+    is read in the ``order`` given (``dmy``, ``mdy`` or ``ymd``: a column's, by `date_order`),
+    else day first, or month first where that makes no date."""
     if len(cell) < 8 or not cell[0].isdigit():
         return None
     if re.search(r"[ T]24:00(:00)?", cell):  # the end of a day, stamped at its end: the next day's 00:00
-        start = time_of(re.sub(r"([ T])24:00(:00)?", r"\g<1>00:00", cell), day_first)
+        start = time_of(re.sub(r"([ T])24:00(:00)?", r"\g<1>00:00", cell), order)
         return start + timedelta(days=1) if start is not None else None
     if _ISO_TIME.match(cell):
         try:
@@ -88,9 +88,10 @@ def time_of(cell: str, day_first: bool | None = None) -> datetime | None:
         first, _, second, last = slashed.groups()[:4]
         if len(first) == 4:  # 2023/01/02
             return _date_and_clock(int(first), int(second), int(last), slashed) if len(last) == 2 else None
-        for day_is_first in [day_first] if day_first is not None else [True, False]:
-            day, month = (first, second) if day_is_first else (second, first)
-            stamp = _date_and_clock(_full_year(last), int(month), int(day), slashed)
+        for reading in [order] if order else ["dmy", "mdy"]:
+            year, month, day = {"dmy": (last, second, first), "mdy": (last, first, second),
+                                "ymd": (first, second, last)}[reading]
+            stamp = _date_and_clock(_full_year(year), int(month), int(day), slashed)
             if stamp is not None:
                 return stamp
         return None
@@ -120,16 +121,22 @@ def _date_and_clock(year: int, month: int, day: int, match: re.Match[str]) -> da
         return None
 
 
-def date_order(cells: Sequence[str]) -> bool | None:
-    """Whether the slashed dates of a column stand day first (``13/01/2023``: True), month first
-    (``01/13/2023``: False), or neither shows it (None: every day 12 or less, or no slashed
-    dates)."""
-    parts = [(int(m.group(1)), int(m.group(3))) for cell in cells
+def date_order(cells: Sequence[str]) -> str | None:
+    """The order of the slashed dates of a column: ``dmy`` (``13/01/2023``), ``mdy``
+    (``01/13/2023``), ``ymd`` with a two-digit year (``23-01-13``: the first part the same all
+    along while the last runs through the days), or None where the column does not show it
+    (every day 12 or less, or no slashed dates)."""
+    parts = [(m.group(1), m.group(3), m.group(4)) for cell in cells
              if (m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2]
-    if any(first > 12 for first, _ in parts):
-        return True
-    if any(second > 12 for _, second in parts):
-        return False
+    if not parts:
+        return None
+    firsts, lasts = {first for first, _, _ in parts}, {last for _, _, last in parts}
+    if all(len(last) == 2 for last in lasts) and len(firsts) == 1 and len(lasts) > 1:
+        return "ymd"
+    if any(int(first) > 12 for first in firsts):
+        return "dmy"
+    if any(int(second) > 12 for _, second, _ in parts):
+        return "mdy"
     return None
 
 
@@ -151,11 +158,11 @@ def row_times(header: list[str] | None, data: Rows) -> tuple[list[datetime] | No
     if width < 2:
         return None, 0
     firsts = [cells[0] for _, cells in data]
-    day_first = date_order(firsts)
+    order = date_order(firsts)
     day_or_month_first = any((m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2 for cell in firsts)
-    if day_first is None and day_or_month_first and len({cell[:5] for cell in firsts}) > 1:
+    if order is None and day_or_month_first and len({cell[:5] for cell in firsts}) > 1:
         return None, 1  # 01/02 .. 12/12: day or month first? Not checked rather than guessed
-    stamps = [time_of(cell, day_first) for cell in firsts]
+    stamps = [time_of(cell, order) for cell in firsts]
     dated = sum(stamp is not None for stamp in stamps)
     if dated == len(stamps):
         return _with_hours(stamps, data, width)

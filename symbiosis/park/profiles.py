@@ -133,9 +133,11 @@ def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
     header = words[-1] if words else 0
     line, names = top[header]
     values, numbered = top[header + 1:], sum(_reads_as_number(cells[-1]) for _, cells in top[:header])
-    if header == 0 or numbered > 1 or len(values) < min(5, len(rows) - header - 1) \
+    named = all(not time_of(cell) and not _reads_as_number(cell) for cell in names) \
+        and any(char.isalpha() for cell in names for char in cell)
+    if header == 0 or numbered > 1 or not named or len(values) < min(5, len(rows) - header - 1) \
             or any(len(cells) != len(names) for _, cells in values):
-        return  # no line above a header, or words among the values ('1.200,5', 'n/a'), said below
+        return  # no line above a header, or words among the values ('1.200,5', 'n/a', '-'), said below
     if header < 2 and len(top[0][1]) >= len(names):
         return  # a second header line (a row of units), said by _one_header_line
     first, notes = top[0][0], top[:header]
@@ -522,9 +524,11 @@ def _counts_rows(cells: list[str]) -> bool:
 
 
 def _calendar_numbers(cells: list[str]) -> bool:
-    """Whether a column without a name holds a year, month, day or hour (whole numbers of 0-31,
-    or years), not values: 1500;0 is a value and its quality code."""
-    if not all(_WHOLE.match(cell) for cell in cells):
-        return False
+    """Whether a column without a name dates the rows: whole numbers of a month, day, hour or day of
+    the year (0-366), years, or compact dates (20230101, 2023010100); not values, so 1500;0 is a
+    value and its quality code. A value column of whole numbers up to 366 still passes as one."""
+    if not all(re.fullmatch(r"\d+", cell) for cell in cells):
+        return False  # '1 500' (spaced thousands) is a value
     numbers = {int(cell) for cell in cells}
-    return max(numbers) <= 31 or all(1900 <= number <= 2100 for number in numbers)
+    compact = {len(cell) for cell in cells} <= {8, 10} and all(cell[:2] in ("19", "20") for cell in cells)
+    return max(numbers) <= 366 or all(1900 <= number <= 2100 for number in numbers) or compact
