@@ -184,7 +184,7 @@ def test_the_command_shows_the_pairs_and_refuses_an_unknown_firm(tmp_path) -> No
                                 "--csv", str(out)], terminal_width=250)
     assert shown.exit_code == 0, shown.output
     assert "too cold: the supply's hottest point 45 degC" in shown.output
-    assert "L022" in shown.output
+    assert "L023" in shown.output
     assert out.read_text().splitlines()[0] == "supply,demand,carrier,technology,candidate,note,reason"
     wrong = runner.invoke(cli, ["candidates", str(PARKS / "raufoss"), "--between", "hydro", "gjovikdh"])
     assert wrong.exit_code == 2

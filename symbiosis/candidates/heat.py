@@ -75,9 +75,11 @@ def _no_pump(pair: Pair, direct: list[Technology], lifted_again: bool, pumped_lo
     tech = next(t for t in direct if not pump_may_help(pair.supply, pair.demand, [t], pair.length_km))
     if delivers_top(pair.demand, tech):
         return f"{tech.name} warms the demand to its top directly, so no heat pump is proposed"
-    return (f"the supply is hot enough to warm the demand to its top directly ({tech.name}'s approach), so "
+    return (f"the supply holds the heat to warm the demand to its top directly ({tech.name}'s approach), so "
             f"no heat pump is proposed; {tech.name} carries heat only up to its max_temperature "
-            f"{fmt_temperature(tech.max_temperature)}: the demand above it needs a hotter carrier (steam)")
+            f"{fmt_temperature(tech.max_temperature)}: the demand above it needs a hotter carrier, a heat "
+            "technology of your own without that limit (a steam or thermal-oil loop: technologies: {NAME: "
+            "{carrier: heat, kind: link, ...}})")
 
 
 def _no_lift(supply: Stream, demand: Stream, tech: Technology) -> str:

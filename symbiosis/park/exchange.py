@@ -44,13 +44,36 @@ def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
 
 def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology], length: float) -> bool:
     """A heat pump is a candidate only where the supply is too cold to warm the demand to its top
-    through any direct technology that spans the ``length`` km between them (one too short or
-    too lossy for it does not), as DESIGN section 3 has it: direct if the source is hot enough,
-    else through a heat pump. A supply hot enough but held below the demand's top by a pipe's
-    ``max_temperature`` (120 degC water) needs a hotter carrier, steam or thermal oil, not a heat
-    pump evaporating at 115 degC from a 350 degC flue gas (an audit of Mo's data)."""
+    through a direct technology that spans the ``length`` km between them (one too short or too
+    lossy for it does not), as DESIGN section 3 has it: direct if the source is hot enough, else
+    through a heat pump. Where that technology stops below the demand's top (its
+    ``max_temperature``, 110 degC for 120 degC water), the supply counts as hot enough only if it
+    holds, above the demand's top, the heat of the part the pipe cannot deliver: that part then
+    needs a hotter carrier (steam, thermal oil), not a heat pump evaporating at 115 degC from a
+    350 degC flue gas (an audit of Mo's data); a 160 -> 60 degC gas that only touches a 150 degC
+    top keeps its heat pump."""
     return not any(spans(tech, length) and passes_directly(supply, demand, tech.min_approach)
-                   and reaches_top(supply, demand, tech.min_approach) for tech in direct)
+                   and reaches_top(supply, demand, tech.min_approach)
+                   and (delivers_top(demand, tech) or _holds_the_top(supply, demand, tech))
+                   for tech in direct)
+
+
+def _holds_the_top(supply: Stream, demand: Stream, tech: Technology) -> bool:
+    """The supply's heat above the demand's top plus the approach covers the demand's part above
+    ``tech``'s ``max_temperature`` (each stream's heat spread evenly over its range, at its mean
+    rate)."""
+    above = heat_above(supply, demand.t_high + tech.min_approach)
+    return above > 0 and above >= heat_above(demand, tech.max_temperature)
+
+
+def heat_above(stream: Stream, temperature: float) -> float:
+    """The share of a heat stream's rate (MW) that lies above ``temperature``, its heat spread
+    evenly over its range; a stream of one temperature has all or none."""
+    if stream.t_high <= temperature:
+        return 0.0
+    if stream.t_low >= temperature or stream.t_high == stream.t_low:
+        return stream.amount
+    return stream.amount * (stream.t_high - temperature) / (stream.t_high - stream.t_low)
 
 
 def spans(tech: Technology, length: float) -> bool:
