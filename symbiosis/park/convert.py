@@ -412,11 +412,14 @@ def build_park(
     reader.rates = _rates(reader, data.park)
 
     routes = {name: _route(reader, name, raw) for name, raw in data.routes.items()}
-    if HUB_VENT_ROUTE in routes and data.hubs:
-        reader.problem(("routes", HUB_VENT_ROUTE), f"'{HUB_VENT_ROUTE}'",
-                       "another name: in a park with hubs, 'vent' is the route of what a hub makes "
-                       "and no link takes (vented at no cost)",
-                       "rename this route (e.g. 'vent_stack') and the streams' 'current' that name it")
+    # the results name a hub's vents by carrier (vent_oxygen, vent_heat): route names stay unique
+    vents = [HUB_VENT_ROUTE, *(f"{HUB_VENT_ROUTE}_{carrier.value}" for carrier in Carrier)]
+    for name in (vent for vent in vents if vent in routes and data.hubs):
+        reader.problem(("routes", name), f"'{name}'",
+                       f"another name: in a park with hubs, '{HUB_VENT_ROUTE}' is the route of what a hub "
+                       f"makes and no link takes (vented at no cost), listed in the results as "
+                       f"'{HUB_VENT_ROUTE}_' and the carrier",
+                       "rename this route (e.g. 'stack') and the streams' 'current' that name it")
     settings = _settings(reader, data.park, routes)
     if not data.firms and not reader.broken.firms:
         reader.problem(("firms",), "no firms", "the firms of the park, each with its streams",

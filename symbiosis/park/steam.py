@@ -18,19 +18,23 @@ from symbiosis.units import Quantity, UnitProblem, parse
 # Saturated steam: pressure (bar), saturation temperature (degC), latent heat of condensing
 # (kJ/kg), from the IAPWS-IF97 steam tables (Rogers and Mayhew, Thermodynamic and Transport
 # Properties of Fluids, 5th ed., table of saturated water and steam).
-SATURATED = ((1, 99.6, 2258.0), (2, 120.2, 2201.6), (3, 133.5, 2163.5), (5, 151.8, 2107.4),
-             (7, 165.0, 2064.9), (10, 179.9, 2013.6), (15, 198.3, 1945.2), (20, 212.4, 1888.6),
-             (30, 233.9, 1794.9), (40, 250.4, 1713.9), (60, 275.6, 1570.7), (80, 295.0, 1441.1),
-             (100, 311.0, 1317.1))
+SATURATED = ((0.1, 45.8, 2392.1), (0.2, 60.1, 2357.5), (0.5, 81.3, 2304.7), (1, 99.6, 2258.0),
+             (2, 120.2, 2201.6), (3, 133.5, 2163.5), (5, 151.8, 2107.4), (7, 165.0, 2064.9),
+             (10, 179.9, 2013.6), (15, 198.3, 1945.2), (20, 212.4, 1888.6), (30, 233.9, 1794.9),
+             (40, 250.4, 1713.9), (60, 275.6, 1570.7), (80, 295.0, 1441.1), (100, 311.0, 1317.1),
+             (120, 324.7, 1193.6), (140, 336.7, 1066.9), (160, 347.4, 930.9), (180, 357.0, 777.1),
+             (200, 365.8, 584.3))
 ASSUMED_BAR = 10.0
 """The pressure a message converts at where the stream or route gives none."""
 
 
-def condensing(pressure_bar: float) -> tuple[float, float]:
+def condensing(pressure_bar: float) -> tuple[float, float] | None:
     """(MWh a tonne of saturated steam gives on condensing, its saturation temperature in degC) at
-    ``pressure_bar``, interpolated in the logarithm of pressure, held at the table's ends."""
+    ``pressure_bar``, interpolated in the logarithm of pressure; None outside the table."""
     bars = [math.log(row[0]) for row in SATURATED]
-    at = min(max(math.log(pressure_bar), bars[0]), bars[-1])
+    at = math.log(pressure_bar)
+    if not bars[0] <= at <= bars[-1]:
+        return None
     upper = next(i for i, bar in enumerate(bars) if bar >= at)
     lower = max(upper - 1, 0)
     share = 0.0 if upper == lower else (at - bars[lower]) / (bars[upper] - bars[lower])
@@ -60,11 +64,18 @@ def refused_by_mass(reader: Reader, value: Any, kind: Quantity, pressure_bar: fl
         number = parse(value, mass_kind, currency=reader.currency, rates=reader.rates)
     except UnitProblem:
         return False
-    bar = pressure_bar if pressure_bar and not math.isnan(pressure_bar) else ASSUMED_BAR
-    per_tonne, saturation = condensing(bar)
-    converted = number * per_tonne if multiply else number / per_tonne
+    given = pressure_bar is not None and pressure_bar > 0  # NaN (a pressure not read) compares False
+    bar = pressure_bar if given else ASSUMED_BAR
+    found = condensing(bar)  # type: ignore[arg-type]
     unit = kind.base.replace("CUR", reader.currency)
-    at = f"{bar:g} bar" + ("" if pressure_bar else " (no pressure given: 10 bar assumed)")
+    if found is None:
+        reader.problem(loc, f"'{value}', steam by mass", f"{kind.expected}: steam is counted by the heat it "
+                       f"gives", f"convert it with the latent heat at {bar:g} bar from steam tables (outside "
+                       f"the {SATURATED[0][0]:g}-{SATURATED[-1][0]:g} bar held here) and write it in {unit}")
+        return True
+    per_tonne, saturation = found
+    converted = number * per_tonne if multiply else number / per_tonne
+    at = f"{bar:g} bar" + ("" if given else " (no pressure read: 10 bar assumed)")
     reader.problem(loc, f"'{value}', steam by mass", f"{kind.expected}: steam is counted by the heat it "
                    f"gives", f"write '{converted:.4g} {unit}' if the steam condenses at {at}: a tonne of "
                    f"saturated steam there gives {per_tonne:.3f} MWh on condensing at {saturation:.0f} degC "
