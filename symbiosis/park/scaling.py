@@ -39,11 +39,12 @@ HOTTEST = 2000.0 + 273.15
 
 
 OVERSIZED = 2.0
-# A discount rate below this is most likely a share written twice over ('0,07 %' for 7 %): public
-# and industrial rates of the Nordic countries lie at 3-10 % (Norway's public rate is 4 %).
-LOWEST_DISCOUNT_RATE = 0.01
 """Largest ratio of an existing link's capacity to the larger of its streams' peaks without a
 warning (a link can carry no more than its streams; larger is usually a unit gone astray)."""
+LOWEST_DISCOUNT_RATE = 0.01
+"""Lowest discount rate without a warning: below it is most likely a share written twice over
+('0,07 %' for 7 %); public and industrial rates of the Nordic countries lie at 3-10 % (Norway's
+public rate is 4 %)."""
 
 
 def scaling_warnings(park: Park) -> list[str]:
