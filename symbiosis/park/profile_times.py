@@ -83,7 +83,7 @@ def time_of(cell: str, order: str | None = None) -> datetime | None:
             return datetime(year, month, day, hour, minute, second)
         except ValueError:
             return None
-    slashed, spelled = _SLASHED_TIME.match(cell), _SPELLED_DATE.match(cell)
+    slashed = _SLASHED_TIME.match(cell)
     if slashed:
         first, _, second, last = slashed.groups()[:4]
         if len(first) == 4:  # 2023/01/02
@@ -95,6 +95,7 @@ def time_of(cell: str, order: str | None = None) -> datetime | None:
             if stamp is not None:
                 return stamp
         return None
+    spelled = _SPELLED_DATE.match(cell)
     if spelled:
         month = _MONTHS.get(spelled.group(2).casefold())
         return _date_and_clock(_full_year(spelled.group(3)), month, int(spelled.group(1)), spelled) \

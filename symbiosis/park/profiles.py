@@ -61,6 +61,12 @@ class ProfileProblem(ValueError):
         self.hint = hint
         self.line = line
 
+    @classmethod
+    def of_times(cls, problem: TimeProblem) -> ProfileProblem:
+        """The rows' times against the calendar (:mod:`symbiosis.park.profile_times`) said as a
+        profile problem."""
+        return cls(problem.found, problem.hint, line=problem.line)
+
 
 def read_values(path: Path) -> np.ndarray:
     """The numbers in a profile CSV, or a :class:`ProfileProblem` naming the bad line."""
@@ -410,8 +416,7 @@ def _same_columns(rows: list[tuple[int, list[str]]]) -> None:
     if odd:
         number, cells = odd
         if time_of(first[0]) and not time_of(cells[0]) and not _reads_as_number(cells[0]):
-            exc = among_times(cells[0], number)
-            raise ProfileProblem(exc.found, exc.hint, line=exc.line)
+            raise ProfileProblem.of_times(among_times(cells[0], number))
         if len(cells) < len(first) and all(time_of(cell) for cell in cells):
             raise ProfileProblem(f"line {number} has a time and no value ('{','.join(cells)}')",
                                  "fill in the value (for a meter gap, the usual rate of that hour)",
@@ -495,7 +500,7 @@ def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> None:
         if times is not None:
             check_times(times, data, dating)
     except TimeProblem as exc:
-        raise ProfileProblem(exc.found, exc.hint, line=exc.line) from None
+        raise ProfileProblem.of_times(exc) from None
     for column in range(dating, width - 1):
         cells = [row[column] for _, row in data]
         if not all(map(_reads_as_number, cells)):
@@ -527,7 +532,7 @@ def _calendar_numbers(cells: list[str]) -> bool:
     """Whether a column without a name dates the rows: whole numbers of a month, day, hour or day of
     the year (0-366), years, or compact dates (20230101, 2023010100); not values, so 1500;0 is a
     value and its quality code. A value column of whole numbers up to 366 still passes as one."""
-    if not all(re.fullmatch(r"\d+", cell) for cell in cells):
+    if not all(_DIGITS.match(cell) for cell in cells):
         return False  # '1 500' (spaced thousands) is a value
     numbers = {int(cell) for cell in cells}
     compact = {len(cell) for cell in cells} <= {8, 10} and all(cell[:2] in ("19", "20") for cell in cells)
