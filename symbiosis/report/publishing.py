@@ -32,9 +32,9 @@ from symbiosis.results.result import SAVED_FILES
 
 log = logging.getLogger(__name__)
 STAMP = "%Y-%m-%d_%H%M%S"
-# Every file a report writes (Result.save's too); an existing one is replaced only with --force.
-WRITTEN_FILES = ("report.html", "report.pdf", "park_data.json", *SAVED_FILES)
 PARK_DATA = "park_data.json"  # the park data as read (Park.data_as_read): the next report compares it
+# Every file a report writes (Result.save's too); an existing one is replaced only with --force.
+WRITTEN_FILES = ("report.html", "report.pdf", PARK_DATA, *SAVED_FILES)
 
 
 @dataclass(frozen=True)
