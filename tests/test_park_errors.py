@@ -23,6 +23,7 @@ from conftest import PARKS, park_dict, write_park
 from symbiosis.candidates import find_candidates
 from symbiosis.cli import cli
 from symbiosis.park import ParkError, Problem, load_park
+from symbiosis.park.problems import closest
 
 FIRMS: dict[str, Any] = {
     "smelter": {"name": "Smelter AS", "location": {"x": "0 m", "y": "0 m"}, "streams": {
@@ -1699,3 +1700,46 @@ def test_steam_by_mass_at_the_table_ends(make_park, pressure: str, says: str) ->
         make_park(firms, routes=routes)
     hints = [problem.hint for problem in caught.value.problems if problem.field.endswith("amount")]
     assert any(says in hint for hint in hints), hints
+
+
+def test_steam_by_mass_in_a_technology_and_an_existing_link_says_its_heat(make_park) -> None:
+    """A steam pipe's running cost, size and an existing steam link's capacity written per tonne
+    were told only 'expected a power' (the last session's note). They convert as a stream's do:
+    3 NOK/t at 10 bar (none given; 0.5593 MWh/t) is 3 / 0.5593 = 5.364 NOK/MWh, a curve point of
+    40 t/h is 40 x 0.5593 = 22.37 MW; 10 t/h from a 20 bar supply (1,888.6 kJ/kg, 0.5246 MWh/t)
+    is 5.246 MW."""
+    firms = {"mill": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"steam": {
+        "direction": "supply", "carrier": "steam", "pressure": "20 bar", "amount": "10 MW",
+        "current": "condenser"}}},
+             "dairy": {"location": {"x": "300 m", "y": "0 m"}, "streams": {"steam": {
+                 "direction": "demand", "carrier": "steam", "pressure": "10 bar", "amount": "5 MW",
+                 "current": "boiler"}}}}
+    routes = {"boiler": {"carrier": "steam", "price": "50 NOK/MWh"},
+              "condenser": {"carrier": "steam", "price": "1 NOK/MWh"}}
+    technologies = {"steam_pipe": {"running_cost": "3 NOK/t", "cost_curve": [
+        {"capacity": "40 t/h", "investment": "1000000 NOK"}]}}
+    existing = [{"from": "mill.steam", "to": "dairy.steam", "technology": "steam_pipe", "capacity": "10 t/h"}]
+    with pytest.raises(ParkError) as caught:
+        make_park(firms, routes=routes, technologies=technologies, existing=existing)
+    hints = {problem.field: problem.hint for problem in caught.value.problems}
+    running_cost = hints["technologies.steam_pipe.running_cost"]
+    assert "write '5.364 NOK/MWh' if the steam condenses at 10 bar" in running_cost
+    assert "write '22.37 MW'" in hints["technologies.steam_pipe.cost_curve[0].capacity"]
+    assert "write '5.246 MW' if the steam condenses at 20 bar" in hints["existing[0].capacity"]
+
+
+def test_an_unknown_key_is_not_taken_for_its_opposite(make_park) -> None:
+    """A technology's 'max_capacity' was answered "did you mean 'min_capacity'?" and its value read
+    as the smallest size: the opposite of what was meant. It says where a largest size belongs."""
+    firms = {"mill": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"heat": {
+        "direction": "supply", "carrier": "heat", "temperature": "90 degC",
+        "target_temperature": "40 degC", "amount": "5 MW", "current": "cooling"}}}}
+    with pytest.raises(ParkError) as caught:
+        cooling = {"carrier": "heat", "price": "0 NOK/MWh", "temperature": "20 degC"}
+        make_park(firms, routes={"cooling": cooling},
+                  technologies={"hot_water_pipe": {"max_capacity": "3 MW"}})
+    [problem] = caught.value.problems
+    assert "min_capacity" not in problem.hint and "hub" in problem.hint
+    assert closest("max_partners", ["min_partners", "max_partner"]) == "max_partner"
+    assert closest("min_capacity", ["max_capacity"]) is None
+    assert closest("min_capacty", ["min_capacity", "max_capacity"]) == "min_capacity"

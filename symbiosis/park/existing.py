@@ -23,6 +23,7 @@ from symbiosis.park.exchange import (
 from symbiosis.park.model import Carrier, ExistingLink, Firm, Stream, Technology
 from symbiosis.park.problems import did_you_mean
 from symbiosis.park.reader import Reader, gas_amount
+from symbiosis.park.steam import refused_by_mass
 
 
 def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
@@ -62,6 +63,9 @@ def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str,
     carrier = carriers.pop()
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):  # as streams' amounts: t/h, Nm3/h (hydrogen: MW)
         capacity = gas_amount(reader, raw.capacity, carrier, (*loc, "capacity"))
+    elif carrier is Carrier.STEAM and refused_by_mass(reader, raw.capacity, F.RATE[True],
+                                                      _steam_pressure(ends), (*loc, "capacity")):
+        capacity = math.nan
     else:
         capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
     reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
@@ -79,6 +83,11 @@ def _where(reader: Reader, loc: tuple) -> str:
     rather than the park file the problem's own line is in."""
     file, line = reader.locate(loc)
     return f" ({file}{f':{line}' if line else ''})" if file else ""
+
+
+def _steam_pressure(ends: list) -> float | None:
+    """The pressure a steam link's capacity written by mass converts at: the supply's, else the demand's."""
+    return next((end[2].pressure for end in ends if end[2] is not None and end[2].pressure), None)
 
 
 def _check_rules_allow(reader: Reader, loc: tuple, supply: Stream, demand: Stream,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -72,9 +73,13 @@ class ParkError(Exception):
         super().__init__("\n".join(lines))
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice ``word`` most likely misspells, if one is close enough."""
-    close = difflib.get_close_matches(str(word), sorted(str(choice) for choice in choices), n=1, cutoff=0.6)
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice ``word`` most likely misspells, if one is close enough: never its opposite
+    (``max_capacity`` is not a misspelt ``min_capacity``, whose value it would then set)."""
+    word = str(word)
+    opposite = re.sub(r"\b(min|max)(?=_|\b)", lambda m: {"min": "max", "max": "min"}[m.group(1)], word)
+    options = sorted(str(choice) for choice in choices if opposite == word or str(choice) != opposite)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
     return close[0] if close else None
 
 

@@ -7,7 +7,6 @@ so that the rest of the file is still checked, and one mistake gives one message
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 import types
 import typing
@@ -16,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from symbiosis.park import schema
-from symbiosis.park.problems import Problem, did_you_mean, problem_at, value_words
+from symbiosis.park.problems import Problem, closest, did_you_mean, problem_at, value_words
 from symbiosis.park.reader import Broken, Locate
 from symbiosis.park.yamlfile import child
 
@@ -135,8 +134,7 @@ def _close_key(loc: tuple) -> str | None:
     """The key of the contract that an unknown key at ``loc`` is a misspelling of, if any."""
     model = _model_at(loc[:-1])
     allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.8)
-    return close[0] if close else None
+    return closest(str(loc[-1]), allowed, cutoff=0.8)
 
 
 # An example of the quantities most often written, as the park file contract writes them (DESIGN
@@ -150,6 +148,14 @@ _EXAMPLES = {
     "investment": "100000 EUR", "investment_per_capacity": "100000 EUR/MW",
     "investment_per_length": "9000 NOK/m", "fixed_om": "2 %", "running_cost": "5 NOK/MWh",
     "loss_per_km": "1 %", "max_distance": "5 km", "min_capacity": "0.1 MW", "x": "1200 m", "y": "300 m",
+}
+
+
+# Keys users write on a technology that the contract holds elsewhere, with where.
+_BELONGS_ELSEWHERE = {
+    ("technologies", "max_capacity"): "a link is sized by the model up to what its streams carry, so a "
+    "technology has no largest size; a hub's unit takes one under the hub ('hubs: {h2_hub: {max_capacity: "
+    "{electrolyser: 50 MW}}}'); remove it here",
 }
 
 
@@ -168,8 +174,9 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
+        elsewhere = _BELONGS_ELSEWHERE.get((loc[0], key)) if len(loc) == 3 else None
         return problem(f"unknown key '{key}'", "one of the keys of the park file contract",
-                       did_you_mean(str(key), allowed) + " (see the README's park file format)")
+                       elsewhere or did_you_mean(str(key), allowed) + " (see the README's park file format)")
     if kind == "literal_error":
         return problem(f"'{value}'", f"one of {error['ctx']['expected']}{words}",
                        did_you_mean(str(value), _literal_choices(error)))
