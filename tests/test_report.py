@@ -1002,3 +1002,32 @@ def test_kept_park_data_edited_by_hand_is_not_trusted_and_existing_links_are_nam
     said = {c.what: (c.before, c.after) for c in changes.inputs}
     assert said["existing[smelter/flue_gas -> town/network, hot_water_pipe]"] == ("absent", "added")
     assert said["technologies.heat_pump.enabled"] == ("False", "not given")
+
+
+def test_a_report_links_the_earlier_report_it_compares_with(tmp_path) -> None:
+    """"What changed" named the earlier report's absolute path as text, also after its folder was
+    deleted. Now the HTML and the PDF link it by a relative address (so the link holds when the
+    meeting's reports are copied or served together), and one deleted is said to be gone."""
+    park, out = _park(tmp_path / "park"), tmp_path / "reports" / "p"
+    runner = CliRunner()
+
+    def report(name: str) -> dict:
+        run = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json", "--name", name])
+        assert run.exit_code == 0, run.output
+        return json.loads(run.stdout)
+
+    report("october")
+    november = report("november")
+    html = Path(november["html"]).read_text()
+    assert 'Its report: <a href="../october/report.html">../october/report.html</a>' in html
+    assert (Path(november["html"]).parent / "../october/report.html").resolve().is_file()
+    links = [annotation.get_object().get("/A", {}).get("/URI")
+             for page in PdfReader(november["pdf"]).pages for annotation in page.get("/Annots") or ()]
+    assert "../october/report.html" in links
+    shutil.rmtree(out / "october")
+    html = Path(report("december")["html"]).read_text()
+    assert 'href="../november/report.html"' in html  # the latest run before it, still there
+    (out / "december" / "report.html").unlink()  # its result files kept: still the run compared with
+    html = Path(report("january")["html"]).read_text()
+    assert "<a href" not in html.split('<section id="changes">')[1].split("</section>")[0]
+    assert "december/report.html (no longer there)" in html

@@ -46,6 +46,8 @@ CURVE_KINDS = ("link", "heat_pump")  # the kinds whose links follow a cost curve
 class Paragraph:
     text: str
     kind: str = "paragraph"
+    link: str = ""  # a relative address the paragraph's last words lead to (another report)
+    link_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -289,10 +291,15 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     assert run is not None
     objective = run.minimised if run.minimised != "cost" else None  # least cost goes unsaid
     series = series_words(run.scenario, run.overrides, objective)
-    blocks: list[Block] = [Paragraph(
-        f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} "
-        f"({series}; {status_words(run.status, run.has_solution)}"
-        + (f"; report in {run.report_path}" if run.report_path else "") + ").")]
+    compared = (f"Compared with run {run.id} of {run.time[:16].replace('T', ' ')} "
+                f"({series}; {status_words(run.status, run.has_solution)}")
+    if changes.previous_report:
+        blocks: list[Block] = [Paragraph(f"{compared}). Its report:", link=changes.previous_report,
+                                         link_text=changes.previous_report)]
+    else:
+        gone = " (no longer there)" if run.report_path else ""
+        blocks = [Paragraph(compared + (f"; report in {run.report_path}{gone}" if run.report_path else "")
+                            + ").")]
     if changes.passed_over:
         later = ", ".join(f"run {r.id} of {r.time[:16].replace('T', ' ')} ("
                           + ("no solution" if not r.has_solution else "its result files are gone") + ")"

@@ -72,7 +72,7 @@ TEMPLATE = """<!DOCTYPE html>
   <h2>{{ section.title }}</h2>
   {%- for block in section.blocks %}
     {%- if block.kind == "paragraph" %}
-  <p>{{ block.text }}</p>
+  <p>{{ block.text }}{% if block.link %} <a href="{{ block.link }}">{{ block.link_text }}</a>{% endif %}</p>
     {%- elif block.kind == "picture" %}
   <figure><img src="data:image/png;base64,{{ images[block_id(block)] }}" alt="{{ block.caption }}"
        width="{{ (block.size_px[0] * 0.64) | int }}" height="{{ (block.size_px[1] * 0.64) | int }}">

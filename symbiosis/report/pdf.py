@@ -150,7 +150,9 @@ def _headline(report: Report, styles: dict[str, ParagraphStyle], width: float) -
 
 def _block(block: Block, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
     if isinstance(block, TextBlock):
-        return [Paragraph(_text(block.text), styles["body"])]
+        link = (f' <a href="{escape(block.link)}" color="blue">{_text(block.link_text)}</a>'
+                if block.link else "")
+        return [Paragraph(_text(block.text) + link, styles["body"])]
     if isinstance(block, Picture):
         return [_picture(block, styles, width)]
     if isinstance(block, TableBlock):
