@@ -171,6 +171,16 @@ class UsageProblem(Exception):
     with exit code 2, no traceback (as every other mistake :func:`handle_errors` meets)."""
 
 
+# The mistakes handle_errors says in the exception's own words, and the unreadable CSV files it
+# words itself.
+SAID_AS_RAISED = (ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem)
+UNREADABLE_CSV = (pd.errors.EmptyDataError, pd.errors.ParserError)
+# Everything handle_errors says as the caller's mistake (exit 2): a log file keeps its message, not a
+# traceback (an audit found one in a report folder's symbiosis.log for a report already there).
+USER_MISTAKES = (click.ClickException, *SAID_AS_RAISED, OSError, sqlite3.DatabaseError, YAMLError,
+                 *UNREADABLE_CSV)
+
+
 def handle_errors(function: Callable) -> Callable:
     """Turn a user's mistake into a clear message and exit code 2, never a traceback. Under
     ``--json`` the message is also printed on stdout as ``{"status": "error", "exit_code": N,
@@ -185,7 +195,7 @@ def handle_errors(function: Callable) -> Callable:
             if as_json:
                 _json_error(exc.format_message(), exc.exit_code)
             raise
-        except (ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem) as exc:
+        except SAID_AS_RAISED as exc:
             fail(str(exc), EXIT_USAGE, as_json)
         except BrokenPipeError:  # stdout's reader has gone: ended as a Unix filter ends (cli.main)
             raise
@@ -196,7 +206,7 @@ def handle_errors(function: Callable) -> Callable:
                  "`symbiosis report`, or a new file", EXIT_USAGE, as_json)
         except YAMLError as exc:
             fail(f"YAML that cannot be read: {' '.join(str(exc).split())}", EXIT_USAGE, as_json)
-        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        except UNREADABLE_CSV as exc:
             fail(f"a CSV file that cannot be read: {exc}; check that it is a comma-separated table "
                  "with a header line", EXIT_USAGE, as_json)
         except AuditError as exc:
@@ -215,11 +225,6 @@ def handle_errors(function: Callable) -> Callable:
 
     return wrapper
 
-
-# What handle_errors says as the caller's mistake (exit 2): a log file keeps its message, not a
-# traceback (an audit found one in a report folder's symbiosis.log for a report already there).
-USER_MISTAKES = (click.ClickException, ParkError, SolverNotAvailable, ModelTooLarge, UsageProblem, OSError,
-                 sqlite3.DatabaseError, YAMLError, pd.errors.EmptyDataError, pd.errors.ParserError)
 
 
 def fail(message: str, code: int, as_json: bool = False) -> NoReturn:
