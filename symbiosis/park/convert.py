@@ -58,7 +58,7 @@ from symbiosis.park.reader import (
     of_gas,
     per_unit,
 )
-from symbiosis.park.steam import refused_by_mass
+from symbiosis.park.steam import steam_quantity
 from symbiosis.park.technologies import technology
 from symbiosis.units import (
     UNITS_PER_EUR,
@@ -180,8 +180,8 @@ def _route(reader: Reader, name: str, raw: schema.Route) -> Route:
 
     def per_unit_of(value: Any, table: dict[bool, Quantity], field: str) -> float:
         kind = F.by_carrier(table, carrier)
-        if carrier is Carrier.STEAM and refused_by_mass(reader, value, kind, pressure, (*loc, field)):
-            return math.nan
+        if carrier is Carrier.STEAM:
+            return steam_quantity(reader, value, kind, pressure, (*loc, field))
         return per_unit(reader, value, kind, carrier, (*loc, field))
 
     emissions = per_unit_of(raw.emissions, F.EMISSIONS, "emissions")
@@ -264,8 +264,8 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
     amount_loc = (*loc, "amount")
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):
         number = gas_amount(reader, raw.amount, carrier, amount_loc)
-    elif carrier is Carrier.STEAM and refused_by_mass(reader, raw.amount, kind, pressure, amount_loc):
-        return math.nan
+    elif carrier is Carrier.STEAM:
+        number = steam_quantity(reader, raw.amount, kind, pressure, amount_loc)
     else:
         number = reader.quantity(raw.amount, kind, amount_loc)
     reader.at_least(number, 0, amount_loc, f"an amount >= 0, {kind_words(carrier)}", written=raw.amount,

@@ -23,7 +23,7 @@ from symbiosis.park.exchange import (
 from symbiosis.park.model import Carrier, ExistingLink, Firm, Stream, Technology
 from symbiosis.park.problems import did_you_mean
 from symbiosis.park.reader import Reader, gas_amount
-from symbiosis.park.steam import refused_by_mass
+from symbiosis.park.steam import steam_quantity
 
 
 def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str, Firm],
@@ -63,9 +63,9 @@ def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str,
     carrier = carriers.pop()
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):  # as streams' amounts: t/h, Nm3/h (hydrogen: MW)
         capacity = gas_amount(reader, raw.capacity, carrier, (*loc, "capacity"))
-    elif carrier is Carrier.STEAM and refused_by_mass(reader, raw.capacity, F.RATE[True],
-                                                      _steam_pressure(ends), (*loc, "capacity")):
-        capacity = math.nan
+    elif carrier is Carrier.STEAM:
+        capacity = steam_quantity(reader, raw.capacity, F.RATE[True], _steam_pressure(ends),
+                                  (*loc, "capacity"))
     else:
         capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
     reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)

@@ -48,18 +48,26 @@ _BY_MASS = {F.RATE[True]: (F.RATE[False], True), F.PRICE[True]: (F.PRICE[False],
             F.EMISSIONS[True]: (F.EMISSIONS[False], False)}
 
 
-def refused_by_mass(reader: Reader, value: Any, kind: Quantity, pressure_bar: float | None,
-                    loc: tuple) -> bool:
-    """Whether ``value`` of a steam field of ``kind`` is written per tonne of steam, refused then
-    with the value in ``kind``'s unit at the pressure given (or 10 bar) for the user to write."""
+def steam_quantity(reader: Reader, value: Any, kind: Quantity, pressure_bar: float | None,
+                   loc: tuple) -> float:
+    """``value`` of a steam field of ``kind`` read as :meth:`Reader.quantity` reads it; written per
+    tonne of steam, refused (NaN) with the value in ``kind``'s unit at the pressure given (or 10 bar)
+    for the user to write."""
     if kind not in _BY_MASS:
-        return False
-    mass_kind, multiply = _BY_MASS[kind]
+        return reader.quantity(value, kind, loc)
     try:
-        parse(value, kind, currency=reader.currency, rates=reader.rates)
-        return False  # read as written (a bare 0 too)
-    except UnitProblem:
-        pass
+        number = parse(value, kind, currency=reader.currency, rates=reader.rates)
+    except UnitProblem:  # not in kind's unit: per tonne, or a mistake reader.quantity words
+        if _refused_by_mass(reader, value, kind, pressure_bar, loc):
+            return math.nan
+        return reader.quantity(value, kind, loc)
+    return reader.within(number, kind, value, loc)
+
+
+def _refused_by_mass(reader: Reader, value: Any, kind: Quantity, pressure_bar: float | None,
+                     loc: tuple) -> bool:
+    """Whether ``value``, not in ``kind``'s unit, is steam by mass, refused then with its heat."""
+    mass_kind, multiply = _BY_MASS[kind]
     try:
         number = parse(value, mass_kind, currency=reader.currency, rates=reader.rates)
     except UnitProblem:

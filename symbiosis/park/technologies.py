@@ -11,7 +11,7 @@ from symbiosis.park import fields as F
 from symbiosis.park.model import Carrier, CostPoint, Technology
 from symbiosis.park.problems import a_or_an
 from symbiosis.park.reader import Reader, counts_gas, gas_counted, of_gas
-from symbiosis.park.steam import refused_by_mass
+from symbiosis.park.steam import steam_quantity
 from symbiosis.units import Quantity, UnitProblem, parse, period_hours, yearly_share
 
 
@@ -50,8 +50,8 @@ def technology(
             number = _standing_loss(reader, raw[key], quantity, where(key))
         elif gas is not None and counts_gas(quantity):
             number = of_gas(reader, raw[key], quantity, gas, where(key))
-        elif carrier == "steam" and refused_by_mass(reader, raw[key], quantity, None, where(key)):
-            number = math.nan
+        elif carrier == "steam":
+            number = steam_quantity(reader, raw[key], quantity, None, where(key))
         else:
             written = yearly_share(raw[key]) if key == "fixed_om" else raw[key]  # '1 %/year' is 1 %
             number = reader.quantity(written, quantity, where(key))
@@ -82,8 +82,8 @@ def technology(
     def size(value: Any, loc: tuple) -> float:
         if gas is not None:
             return of_gas(reader, value, sized, gas, loc)
-        if carrier == "steam" and refused_by_mass(reader, value, sized, None, loc):
-            return math.nan
+        if carrier == "steam":
+            return steam_quantity(reader, value, sized, None, loc)
         return reader.quantity(value, sized, loc)
 
     curve = tuple(
