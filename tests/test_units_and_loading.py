@@ -1567,6 +1567,43 @@ def test_a_whole_number_value_before_a_quality_code_is_two_columns_of_values(tmp
 _DAYS_OF_2023 = _stamps(count=365, step=timedelta(days=1))
 
 
+def _whole_megawatts(count: int) -> list[int]:
+    """Whole-MW values of 0-31 that rise and fall as a load does (9, 12, 7, ...): no calendar's steps."""
+    return [round(15 + 14 * math.sin(n * 0.7) * math.cos(n / 50)) for n in range(count)]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    # whole MW of 0-31, then a quality code of 0-2: the first column passed as a day or hour (0-366)
+    ("".join(f"{v};{i % 3}\n" for i, v in enumerate(_whole_megawatts(8760))), 2),
+    ("".join(f"{v}\t{i % 3}\n" for i, v in enumerate(_whole_megawatts(365))), 2),
+    # a date repeated each hour, then whole MW of 0-31 and the code: the value was taken as an hour
+    # column written otherwise (past 25), and left aside
+    ("".join(f"{t:%d.%m.%Y};{v};{i % 3}\n"
+             for i, (t, v) in enumerate(zip(_stamps(), _whole_megawatts(8760), strict=True))), 2),
+    # one number in every row of a day's 24: the day of the month, or a value that never changes?
+    ("".join(f"12;{h % 2}\n" for h in range(24)), 1),
+], ids=["value-and-code", "daily-tabs", "date-value-and-code", "same-in-every-row"])
+def test_a_value_of_0_to_31_before_a_quality_code_is_two_columns_of_values(tmp_path: Path, text: str,
+                                                                            line: int) -> None:
+    """Without a header, a whole-number column of 0-366 before the last was taken for a day, month or
+    hour, so whole-MW values of 0-31 before a quality code read the code (0, 1, 2) as the profile,
+    without a word. A column that dates rows steps as the calendar does (the same, one more, or back
+    to 0 or 1, and not the same all along); where it does not, the file is refused with the line and
+    the fix: one column of values, or a header naming a column that dates the rows."""
+    with pytest.raises(ProfileProblem) as caught:
+        read_values(_written(tmp_path, text))
+    found, hint = caught.value.found, caught.value.hint
+    assert found.startswith("two columns of values: column ") and caught.value.line == line, found
+    assert "keep one column of values" in hint and "add a header line naming the columns" in hint
+    if text.partition("\n")[0].count(";") == 1:  # the fix, where column 1 is a day: read as such
+        assert read_values(_written(tmp_path, "Dag;Verdi\n" + text)).tolist()[:2] == [0.0, 1.0]
+    # a day of the month (a daily file) or a day and an hour (hourly) before whole MW of 0-31: read
+    days = "".join(f"{t.day};{v}\n" for t, v in zip(_DAYS_OF_2023, _whole_megawatts(365), strict=True))
+    assert read_values(_written(tmp_path, days)).tolist() == _whole_megawatts(365)
+    hours = "".join(f"{t.day};{t.hour};{v}\n" for t, v in zip(_stamps(), _whole_megawatts(8760), strict=True))
+    assert read_values(_written(tmp_path, hours)).tolist() == _whole_megawatts(8760)
+
+
 @pytest.mark.parametrize("text", [
     # compact dates and a day of the year without a header (refused as 'two columns of values')
     "".join(f"{t:%Y%m%d};{1 + i % 2}\n" for i, t in enumerate(_DAYS_OF_2023)),

@@ -185,7 +185,8 @@ def among_times(cell: str, line: int) -> TimeProblem:
 
 def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[datetime] | None, int]:
     """Times of a time column, with the hour column after a date column (``Dato;Time``: a date
-    repeated each hour of its day) added; None where such an hour cannot be read."""
+    repeated each hour of its day) added; None where such an hour cannot be read (a column of whole
+    numbers past 25 is then no hour column: a value, and maybe a quality code after it)."""
     columns = 1
     while columns < width - 1 and all(time_of(cells[columns]) for _, cells in data):
         columns += 1
@@ -197,7 +198,9 @@ def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[da
         return None, columns
     hours = [_hours_of(cells[columns]) for _, cells in data]
     if any(hour is None for hour in hours):
-        return None, columns + 1
+        # an hour written otherwise is left unchecked; whole numbers past 25 are values, not hours
+        values = all(_WHOLE.match(cells[columns]) for _, cells in data)
+        return None, columns if values else columns + 1
     return ([stamp + timedelta(hours=hour) for stamp, hour in zip(stamps, hours, strict=True)],  # type: ignore[operator]
             columns + 1)
 
