@@ -1542,10 +1542,18 @@ def test_a_profile_of_slashed_or_spelled_dates_against_the_calendar_is_refused(t
     ("Målepunkt: 707057500012345678\nEnhet: kWh\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
     ("Målepunkt;707057500012345678\nEnhet;kWh\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
     ("Eksportert 05.01.2024\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
-], ids=["colons", "columns", "one-line"])
+    # one line naming the meter by its number: 'Målepunkt' where every other row has a time, a
+    # second header line, or lines of 3 and 2 columns
+    ("Målepunkt;707057500012345678\n", "line 1 above the header 'Tid;Verdi' (line 2): notes of the export "
+                                       "('Målepunkt 707057500012345678')"),
+    ("Meter;4711-22\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
+    ("Meter;4711;22\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
+    ("Målepunkt;707057500012345678\nKunde;12345\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
+], ids=["colons", "columns", "one-line", "meter-number", "meter-id", "meter-id-in-columns", "two-numbers"])
 def test_an_exports_notes_above_its_header_are_named_as_notes(tmp_path: Path, notes: str, says: str) -> None:
     """A meter export's notes above the header were refused as 'a second header line' at the
-    header itself, or as 'every row needs a number' at 'kWh' (a fourth audit of Nordic exports)."""
+    header itself, or as 'every row needs a number' at 'kWh' (a fourth audit of Nordic exports);
+    a note ending in the meter's number or id was taken for a row of values or a header line."""
     rows = "".join(f"{t:%Y-%m-%d %H:%M};{1 + i % 2},5\n" for i, t in enumerate(_stamps()))
     with pytest.raises(ProfileProblem) as caught:
         read_values(_written(tmp_path, notes + "Tid;Verdi\n" + rows))

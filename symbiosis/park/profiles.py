@@ -131,20 +131,28 @@ def read_values(path: Path) -> np.ndarray:
 
 def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
     """Refuse an export's notes above its header (``Målepunkt: 7070...``, ``Enhet: kWh``, a
-    title): two lines or more, or a line of fewer columns, before the header line (the last
+    title): two lines or more, a line of fewer columns, or a line naming a meter or the like by its
+    number (``Målepunkt;707057500012345678``, ``Meter;4711-22``) before the header line (the last
     line without a number at its end above the values). They were called a second header line,
-    or a row without a number."""
+    or a row without a number or time."""
     top = rows[:20]
     words = [index for index, (_, cells) in enumerate(top) if not _reads_as_number(cells[-1])]
     header = words[-1] if words else 0
     line, names = top[header]
-    values, numbered = top[header + 1:], sum(_reads_as_number(cells[-1]) for _, cells in top[:header])
+    values = top[header + 1:]
+    timed = all(time_of(cells[0]) or _reads_as_number(cells[0]) for _, cells in values)  # not 'jan;5'
+
+    def note(cells: list[str]) -> bool:  # a word, then a number or id, above rows of times or numbers
+        return timed and len(cells) > 1 and _is_label(cells[0]) \
+            and any(_has_digits(cell) and not _has_letters(cell) for cell in cells[1:])
+
+    numbered = sum(_reads_as_number(cells[-1]) and not note(cells) for _, cells in top[:header])
     named = all(not time_of(cell) and not _reads_as_number(cell) for cell in names) \
-        and any(char.isalpha() for cell in names for char in cell)
+        and any(map(_has_letters, names))
     if header == 0 or numbered > 1 or not named or len(values) < min(5, len(rows) - header - 1) \
             or any(len(cells) != len(names) for _, cells in values):
         return  # no line above a header, or words among the values ('1.200,5', 'n/a', '-'), said below
-    if header < 2 and len(top[0][1]) >= len(names):
+    if header < 2 and len(top[0][1]) >= len(names) and not note(top[0][1]):
         return  # a second header line (a row of units), said by _one_header_line
     first, notes = top[0][0], top[:header]
     shown = "; ".join(" ".join(cells).strip() for _, cells in notes if any(cell.strip() for cell in cells))
@@ -153,6 +161,19 @@ def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
                          f"('{shown[:60]}')", "delete the lines above the header, so that the file starts "
                          "with its header line (or the first value); the profile's unit and meter belong in "
                          "the park file", line=first)
+
+
+def _has_letters(cell: str) -> bool:
+    return any(char.isalpha() for char in cell)
+
+
+def _has_digits(cell: str) -> bool:
+    return any(char.isdigit() for char in cell)
+
+
+def _is_label(cell: str) -> bool:
+    """A word or name (``Målepunkt``, ``Meter 4711``): letters, and no time or number."""
+    return _has_letters(cell) and not time_of(cell) and not _reads_as_number(cell)
 
 
 def _one_header_line(rows: list[tuple[int, list[str]]]) -> None:
