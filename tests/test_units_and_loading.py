@@ -1542,10 +1542,18 @@ def test_a_profile_of_slashed_or_spelled_dates_against_the_calendar_is_refused(t
     ("Målepunkt: 707057500012345678\nEnhet: kWh\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
     ("Målepunkt;707057500012345678\nEnhet;kWh\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
     ("Eksportert 05.01.2024\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
-], ids=["colons", "columns", "one-line"])
+    # one line naming the meter by its number: 'Målepunkt' where every other row has a time, a
+    # second header line, or lines of 3 and 2 columns
+    ("Målepunkt;707057500012345678\n", "line 1 above the header 'Tid;Verdi' (line 2): notes of the export "
+                                       "('Målepunkt 707057500012345678')"),
+    ("Meter;4711-22\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
+    ("Meter;4711;22\n", "line 1 above the header 'Tid;Verdi' (line 2)"),
+    ("Målepunkt;707057500012345678\nKunde;12345\n", "lines 1-2 above the header 'Tid;Verdi' (line 3)"),
+], ids=["colons", "columns", "one-line", "meter-number", "meter-id", "meter-id-in-columns", "two-numbers"])
 def test_an_exports_notes_above_its_header_are_named_as_notes(tmp_path: Path, notes: str, says: str) -> None:
     """A meter export's notes above the header were refused as 'a second header line' at the
-    header itself, or as 'every row needs a number' at 'kWh' (a fourth audit of Nordic exports)."""
+    header itself, or as 'every row needs a number' at 'kWh' (a fourth audit of Nordic exports);
+    a note ending in the meter's number or id was taken for a row of values or a header line."""
     rows = "".join(f"{t:%Y-%m-%d %H:%M};{1 + i % 2},5\n" for i, t in enumerate(_stamps()))
     with pytest.raises(ProfileProblem) as caught:
         read_values(_written(tmp_path, notes + "Tid;Verdi\n" + rows))
@@ -1565,6 +1573,43 @@ def test_a_whole_number_value_before_a_quality_code_is_two_columns_of_values(tmp
 
 
 _DAYS_OF_2023 = _stamps(count=365, step=timedelta(days=1))
+
+
+def _whole_megawatts(count: int) -> list[int]:
+    """Whole-MW values of 0-31 that rise and fall as a load does (9, 12, 7, ...): no calendar's steps."""
+    return [round(15 + 14 * math.sin(n * 0.7) * math.cos(n / 50)) for n in range(count)]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    # whole MW of 0-31, then a quality code of 0-2: the first column passed as a day or hour (0-366)
+    ("".join(f"{v};{i % 3}\n" for i, v in enumerate(_whole_megawatts(8760))), 2),
+    ("".join(f"{v}\t{i % 3}\n" for i, v in enumerate(_whole_megawatts(365))), 2),
+    # a date repeated each hour, then whole MW of 0-31 and the code: the value was taken as an hour
+    # column written otherwise (past 25), and left aside
+    ("".join(f"{t:%d.%m.%Y};{v};{i % 3}\n"
+             for i, (t, v) in enumerate(zip(_stamps(), _whole_megawatts(8760), strict=True))), 2),
+    # one number in every row of a day's 24: the day of the month, or a value that never changes?
+    ("".join(f"12;{h % 2}\n" for h in range(24)), 1),
+], ids=["value-and-code", "daily-tabs", "date-value-and-code", "same-in-every-row"])
+def test_a_value_of_0_to_31_before_a_quality_code_is_two_columns_of_values(tmp_path: Path, text: str,
+                                                                            line: int) -> None:
+    """Without a header, a whole-number column of 0-366 before the last was taken for a day, month or
+    hour, so whole-MW values of 0-31 before a quality code read the code (0, 1, 2) as the profile,
+    without a word. A column that dates rows steps as the calendar does (the same, one more, or back
+    to 0 or 1, and not the same all along); where it does not, the file is refused with the line and
+    the fix: one column of values, or a header naming a column that dates the rows."""
+    with pytest.raises(ProfileProblem) as caught:
+        read_values(_written(tmp_path, text))
+    found, hint = caught.value.found, caught.value.hint
+    assert found.startswith("two columns of values: column ") and caught.value.line == line, found
+    assert "keep one column of values" in hint and "add a header line naming the columns" in hint
+    if text.partition("\n")[0].count(";") == 1:  # the fix, where column 1 is a day: read as such
+        assert read_values(_written(tmp_path, "Dag;Verdi\n" + text)).tolist()[:2] == [0.0, 1.0]
+    # a day of the month (a daily file) or a day and an hour (hourly) before whole MW of 0-31: read
+    days = "".join(f"{t.day};{v}\n" for t, v in zip(_DAYS_OF_2023, _whole_megawatts(365), strict=True))
+    assert read_values(_written(tmp_path, days)).tolist() == _whole_megawatts(365)
+    hours = "".join(f"{t.day};{t.hour};{v}\n" for t, v in zip(_stamps(), _whole_megawatts(8760), strict=True))
+    assert read_values(_written(tmp_path, hours)).tolist() == _whole_megawatts(8760)
 
 
 @pytest.mark.parametrize("text", [

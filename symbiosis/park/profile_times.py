@@ -122,13 +122,18 @@ def _date_and_clock(year: int, month: int, day: int, match: re.Match[str]) -> da
         return None
 
 
-def date_order(cells: Sequence[str]) -> str | None:
-    """The order of the slashed dates of a column: ``dmy`` (``13/01/2023``), ``mdy``
-    (``01/13/2023``), ``ymd`` with a two-digit year (``23-01-13``: the first part the same all
-    along while the last runs through the days), or None where the column does not show it
+def _slashed_dates(cells: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The three parts of each slashed date of a column whose first part is no four-digit year
+    (``13/01/2023``, ``01/13/2023``, ``23-01-13``): a day, month or two-digit year first."""
+    return [(m.group(1), m.group(3), m.group(4)) for cell in cells
+            if (m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2]
+
+
+def date_order(parts: Sequence[tuple[str, str, str]]) -> str | None:
+    """The order of a column's slashed dates (their `_slashed_dates`): ``dmy`` (``13/01/2023``),
+    ``mdy`` (``01/13/2023``), ``ymd`` with a two-digit year (``23-01-13``: the first part the same
+    all along while the last runs through the days), or None where the column does not show it
     (every day 12 or less, or no slashed dates)."""
-    parts = [(m.group(1), m.group(3), m.group(4)) for cell in cells
-             if (m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2]
     if not parts:
         return None
     firsts, lasts = {first for first, _, _ in parts}, {last for _, _, last in parts}
@@ -159,9 +164,9 @@ def row_times(header: list[str] | None, data: Rows) -> tuple[list[datetime] | No
     if width < 2:
         return None, 0
     firsts = [cells[0] for _, cells in data]
-    order = date_order(firsts)
-    day_or_month_first = any((m := _SLASHED_TIME.match(cell)) and len(m.group(1)) <= 2 for cell in firsts)
-    if order is None and day_or_month_first and len({cell[:5] for cell in firsts}) > 1:
+    slashed = _slashed_dates(firsts)
+    order = date_order(slashed)
+    if order is None and slashed and len({cell[:5] for cell in firsts}) > 1:
         return None, 1  # 01/02 .. 12/12: day or month first? Not checked rather than guessed
     stamps = [time_of(cell, order) for cell in firsts]
     dated = sum(stamp is not None for stamp in stamps)
@@ -185,7 +190,8 @@ def among_times(cell: str, line: int) -> TimeProblem:
 
 def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[datetime] | None, int]:
     """Times of a time column, with the hour column after a date column (``Dato;Time``: a date
-    repeated each hour of its day) added; None where such an hour cannot be read."""
+    repeated each hour of its day) added; None where such an hour cannot be read (a column of whole
+    numbers past 25 is then no hour column: a value, and maybe a quality code after it)."""
     columns = 1
     while columns < width - 1 and all(time_of(cells[columns]) for _, cells in data):
         columns += 1
@@ -197,7 +203,9 @@ def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[da
         return None, columns
     hours = [_hours_of(cells[columns]) for _, cells in data]
     if any(hour is None for hour in hours):
-        return None, columns + 1
+        # an hour written otherwise is left unchecked; whole numbers past 25 are values, not hours
+        values = all(_WHOLE.match(cells[columns]) for _, cells in data)
+        return None, columns if values else columns + 1
     return ([stamp + timedelta(hours=hour) for stamp, hour in zip(stamps, hours, strict=True)],  # type: ignore[operator]
             columns + 1)
 

@@ -131,20 +131,28 @@ def read_values(path: Path) -> np.ndarray:
 
 def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
     """Refuse an export's notes above its header (``Målepunkt: 7070...``, ``Enhet: kWh``, a
-    title): two lines or more, or a line of fewer columns, before the header line (the last
+    title): two lines or more, a line of fewer columns, or a line naming a meter or the like by its
+    number (``Målepunkt;707057500012345678``, ``Meter;4711-22``) before the header line (the last
     line without a number at its end above the values). They were called a second header line,
-    or a row without a number."""
+    or a row without a number or time."""
     top = rows[:20]
     words = [index for index, (_, cells) in enumerate(top) if not _reads_as_number(cells[-1])]
     header = words[-1] if words else 0
     line, names = top[header]
-    values, numbered = top[header + 1:], sum(_reads_as_number(cells[-1]) for _, cells in top[:header])
+    values = top[header + 1:]
+    timed = all(time_of(cells[0]) or _reads_as_number(cells[0]) for _, cells in values)  # not 'jan;5'
+
+    def note(cells: list[str]) -> bool:  # a word, then a number or id, above rows of times or numbers
+        return timed and len(cells) > 1 and _is_label(cells[0]) \
+            and any(_has_digits(cell) and not _has_letters(cell) for cell in cells[1:])
+
+    numbered = sum(_reads_as_number(cells[-1]) and not note(cells) for _, cells in top[:header])
     named = all(not time_of(cell) and not _reads_as_number(cell) for cell in names) \
-        and any(char.isalpha() for cell in names for char in cell)
+        and any(map(_has_letters, names))
     if header == 0 or numbered > 1 or not named or len(values) < min(5, len(rows) - header - 1) \
             or any(len(cells) != len(names) for _, cells in values):
         return  # no line above a header, or words among the values ('1.200,5', 'n/a', '-'), said below
-    if header < 2 and len(top[0][1]) >= len(names):
+    if header < 2 and len(top[0][1]) >= len(names) and not note(top[0][1]):
         return  # a second header line (a row of units), said by _one_header_line
     first, notes = top[0][0], top[:header]
     shown = "; ".join(" ".join(cells).strip() for _, cells in notes if any(cell.strip() for cell in cells))
@@ -153,6 +161,19 @@ def _no_notes_above_the_header(rows: list[tuple[int, list[str]]]) -> None:
                          f"('{shown[:60]}')", "delete the lines above the header, so that the file starts "
                          "with its header line (or the first value); the profile's unit and meter belong in "
                          "the park file", line=first)
+
+
+def _has_letters(cell: str) -> bool:
+    return any(char.isalpha() for char in cell)
+
+
+def _has_digits(cell: str) -> bool:
+    return any(char.isdigit() for char in cell)
+
+
+def _is_label(cell: str) -> bool:
+    """A word or name (``Målepunkt``, ``Meter 4711``): letters, and no time or number."""
+    return _has_letters(cell) and not time_of(cell) and not _reads_as_number(cell)
 
 
 def _one_header_line(rows: list[tuple[int, list[str]]]) -> None:
@@ -509,10 +530,16 @@ def _columns_of_time_and_one_value(rows: list[tuple[int, list[str]]]) -> None:
         dates_or_counts = _calendar_numbers(cells) if name is None else calendar_name(name)
         if not _counts_rows(cells) and not dates_or_counts:
             names = (f" ('{name}' and '{header[-1]}')" if header is not None and len(header) == width else "")
+            hint = ("keep one column of values (beside a time or hour column if you like): a profile is one "
+                    "series, and symbiosis reads the last column")
+            line, why = data[0][0], ""
+            off = _off_the_calendar(cells, data, column) if name is None else None
+            if off is not None:  # 12;0 over 7;1: values and a quality code, or a day and its values?
+                line, why = off
+                hint += (f"; if column {column + 1} dates the rows, add a header line naming the columns "
+                         "(as 'Dag;Verdi')")
             raise ProfileProblem(f"two columns of values{names}: column {column + 1} and the last, column "
-                                 f"{width}", "keep one column of values (beside a time or hour column if "
-                                 "you like): a profile is one series, and symbiosis reads the last column",
-                                 line=data[0][0])
+                                 f"{width}{why}", hint, line=line)
 
 
 def _counts_rows(cells: list[str]) -> bool:
@@ -529,11 +556,43 @@ def _counts_rows(cells: list[str]) -> bool:
 
 
 def _calendar_numbers(cells: list[str]) -> bool:
-    """Whether a column without a name dates the rows: whole numbers of a month, day, hour or day of
-    the year (0-366), years, or compact dates (20230101, 2023010100); not values, so 1500;0 is a
-    value and its quality code. A value column of whole numbers up to 366 still passes as one."""
+    """Whether a column without a name dates the rows: years, compact dates (20230101, 2023010100),
+    or whole numbers of a month, day, hour or day of the year (0-366) that step as the calendar does
+    (see :func:`_calendar_steps`). Not values: 1500;0 is a value and its quality code, and so is
+    12;0 over 7;1 (a value of 0-31 goes down where no day, month or hour does)."""
     if not all(_DIGITS.match(cell) for cell in cells):
         return False  # '1 500' (spaced thousands) is a value
-    numbers = {int(cell) for cell in cells}
+    numbers = [int(cell) for cell in cells]
     compact = {len(cell) for cell in cells} <= {8, 10} and all(cell[:2] in ("19", "20") for cell in cells)
-    return max(numbers) <= 366 or all(1900 <= number <= 2100 for number in numbers) or compact
+    if all(1900 <= number <= 2100 for number in numbers) or compact:
+        return True
+    return max(numbers) <= 366 and _calendar_steps(numbers) is None
+
+
+def _calendar_steps(numbers: list[int]) -> int | None:
+    """Where whole numbers stop stepping as a day, month, hour or day-of-year column of rows in time
+    order does (the index of the first number off it; 0 for one number in every row); None where
+    they do. Each is the one before, one more, or back to 0 or 1 (a new day, month or year), and
+    not the same all along (a day of a 24-hour file, or a value that never changes beside a quality
+    code that does? Not told apart)."""
+    for index in range(1, len(numbers)):
+        if numbers[index] - numbers[index - 1] not in (0, 1) and numbers[index] > 1:
+            return index
+    return 0 if len(set(numbers)) == 1 else None
+
+
+def _off_the_calendar(cells: list[str], data: list[tuple[int, list[str]]], column: int
+                      ) -> tuple[int, str] | None:
+    """For a column of whole numbers of 0-366 that does not step as the calendar does (values, or
+    rows dated out of order: which, a header can say), the line where it leaves the calendar and
+    what it does there; None for any other column."""
+    if not all(_DIGITS.match(cell) for cell in cells) or max(map(int, cells)) > 366:
+        return None
+    index = _calendar_steps([int(cell) for cell in cells])
+    if index is None:
+        return None
+    if index == 0:
+        return data[0][0], (f" (column {column + 1} is '{cells[0]}' in every row: the rows' day or month, "
+                            "or a value that never changes?)")
+    return data[index][0], (f" ('{cells[index]}' after '{cells[index - 1]}' on line {data[index][0]}: column "
+                            f"{column + 1}'s whole numbers step as no day, month or hour column does)")
