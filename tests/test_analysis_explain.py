@@ -252,3 +252,26 @@ def test_every_analysis_command_says_its_refusals_as_the_callers_problem(
         assert "error:" in run.output and said in run.output and "Traceback" not in run.output
         hinted = command == "share" and type(refusal) is ResultMismatch
         assert (hint in run.output) == hinted, (refusal, run.output)
+
+
+def test_a_cut_just_short_of_the_whole_investment_is_not_shown_as_all_of_it(folder: Path,
+                                                                           monkeypatch) -> None:
+    """Found by an audit of what-if answers: on Mo Industripark the pipe from Ferroglobe's cooling
+    water to Ranfjord needs its investment 99.992 % lower, and the table and the explanation said
+    "100.0%", which an operator reads as "only if it were free". A share below a whole is given
+    to as many decimals as keep it below 100 %. And the unbuilt link's ``saving`` (1.13 MNOK
+    there, beside a required cut of 0.77 MNOK: what it saves in the re-solve that forces it in,
+    while the existing pipe it displaces loses more) is headed as such."""
+    import symbiosis.cli.explain as command
+
+    table = explain(symbiosis.load_park(folder), links=["L002"]).assign(investment_cut=0.999920553)
+    monkeypatch.setattr(command, "run_explain", lambda *args, **kwargs: table)
+    shown = CliRunner().invoke(cli, ["explain", str(folder), "--link", "L002"], terminal_width=250)
+    assert shown.exit_code == 0, shown.output
+    assert "99.99%" in shown.stdout and "100.0%" not in shown.stdout
+    assert "saving (built, or forced in)" in shown.stdout
+
+    from symbiosis.analysis.explain import share_in_words
+
+    assert share_in_words(0.999920553) == "99.99%" and share_in_words(0.9999996) == "99.999%"
+    assert share_in_words(0.504) == "50.4%" and share_in_words(1.0) == "100.0%"

@@ -192,6 +192,18 @@ def test_the_command_shows_the_pairs_and_refuses_an_unknown_firm(tmp_path) -> No
     assert "Traceback" not in wrong.output
 
 
+def test_the_title_counts_one_pair_without_a_link_in_the_singular() -> None:
+    """Found by an audit of what-if answers: asking for Hydro's cooling water and Gjøvik with the
+    heat pump's reach raised to 11.4 km gave "1 candidate link ...; 1 pairs and technologies
+    without one"."""
+    shown = CliRunner().invoke(cli, ["candidates", str(PARKS / "raufoss"), "--between", "hydro.cooling",
+                                     "gjovik_dh", "--set", "technologies.heat_pump.max_distance=11.4 km"],
+                               terminal_width=250)
+    assert shown.exit_code == 0, shown.output
+    assert "1 candidate link between hydro.cooling and gjovik_dh; 1 pair and technology without one" \
+        in shown.stdout
+
+
 def two_firms(make_park, supply: dict, demand: dict, apart_km: float = 1.0, **sections):
     firms = {"a": {"location": at(0), "streams": {"out": supply}},
              "b": {"location": at(apart_km), "streams": {"in": demand}}}

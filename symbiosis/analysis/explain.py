@@ -231,7 +231,7 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
         else:
             cut = row["investment_cut"]
             tail = (f" ({share:.1%} of its annualised investment"
-                    + (f": an investment {cut:.1%} lower" if cut == cut else
+                    + (f": an investment {share_in_words(cut)} lower" if cut == cut else
                        "; more than its whole fixed yearly cost: a cut in investment alone will not do")
                     + ")") if share == share else ""
             row["explanation"] = (f"not built: its cost must fall by {increase:,.0f} {currency}/year "
@@ -239,6 +239,17 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
     if increase < -solve.gap * abs(result.total_cost) - 1e-6:
         row["explanation"] += "; the re-solve is cheaper than the result: the result was not optimal"
     return row
+
+
+def share_in_words(share: float) -> str:
+    """A share as a percentage to one decimal, or more where one would round a share below a
+    whole up to it: Mo Industripark's pipe from Ferroglobe's cooling water to Ranfjord needs its
+    investment 99.99 % lower, and "an investment 100.0% lower" read as "only if it were free"."""
+    for decimals in range(1, 4):
+        words = f"{share:.{decimals}%}"
+        if not (share < 1 and words.startswith("100.")):
+            return words
+    return f"{math.floor(share * 1e5) / 1e3:.3f}%"  # 99.999%: closer still is not rounded up
 
 
 def _changes(before: Result, after: Result, link: str) -> str:

@@ -79,8 +79,10 @@ def _show_between(park: Park, found: Candidates, first: str, second: str, csv_pa
     except UnknownSite as unknown:
         raise click.BadParameter(str(unknown), param_hint="--between") from None
     links = table[table["candidate"].notna()]
+    others = len(table) - len(links)
     shown = Table(title=f"{park.name}: {len(links)} candidate link{'' if len(links) == 1 else 's'} between "
-                  f"{first} and {second}; {len(table) - len(links)} pairs and technologies without one",
+                  f"{first} and {second}; {others} "
+                  f"{'pair and technology' if others == 1 else 'pairs and technologies'} without one",
                   title_justify="left")
     for column in ("from", "to", "technology", "candidate", "note / why not"):
         shown.add_column(column, overflow="fold")

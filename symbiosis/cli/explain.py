@@ -6,7 +6,7 @@ import click
 from rich.markup import escape
 
 from symbiosis.analysis.explain import explain as run_explain
-from symbiosis.analysis.explain import state_in_words
+from symbiosis.analysis.explain import share_in_words, state_in_words
 from symbiosis.candidates import find_candidates
 from symbiosis.cli.analysis_common import (
     echo_json,
@@ -87,8 +87,10 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
     show_table(shown, [("id", "id", text), ("link", "link", text), ("technology", "technology", text),
                        ("state", "state", text), ("required_cut", "required cut", cash),
                        ("margin", "margin", cash),
-                       ("investment_cut", "investment cut", percent),
-                       ("saving", "saving", cash), ("other_changes", "other changes", text)]
+                       ("investment_cut", "investment cut",
+                        lambda value: share_in_words(float(value)) if percent(value) != "-" else "-"),
+                       ("saving", "saving (built, or forced in)", cash),
+                       ("other_changes", "other changes", text)]
                + ([("status", "re-solve", text)] if (table["status"] == "time_limit").any() else []),
                title=f"{loaded.name}: required cut = yearly cost cut before a link is built; margin = yearly "
                      "saving an exchange may lose before it drops out")
