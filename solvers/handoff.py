@@ -15,8 +15,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 
 import highspy
 import numpy as np
@@ -25,7 +26,8 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.solvers.compiler import LinearForm, compile_linear
-from symbiosis.solvers.highs import INF, HighsArrays, solve_arrays
+from symbiosis.solvers.held import solve_pyomo_held
+from symbiosis.solvers.highs import INF, HighsArrays, solve_arrays, solve_held_here
 from symbiosis.solvers.status import SolveOptions, SolveOutcome, constant_row_fails, nothing_to_decide
 
 
@@ -110,6 +112,39 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
                  "to_arrays_seconds": to_arrays_seconds, "pass_seconds": answer.pass_seconds,
                  "own_process": answer.own_process},
     )
+
+
+def solve_highs_held(model: pyo.ConcreteModel, then: Sequence[tuple[Any, float]], at_most: float,
+                     options: SolveOptions) -> SolveOutcome:
+    """Minimise ``then`` (pairs of a variable of ``model`` and its weight) among the answers whose active
+    objective is at most ``at_most``, with HiGHS (``highs.solve_held_here``: an LP, hot-started
+    from the optimal basis of the model's own objective); values are loaded into the model."""
+    try:
+        lp, form = to_arrays(model)
+    except InfeasibleConstraintException as exc:
+        return constant_row_fails(str(exc), "highs")
+    if lp.is_mip or lp.num_col == 0:
+        return solve_pyomo_held(model, then, at_most, options, solve_highs)
+    column = {id(var): i for i, var in enumerate(form.columns)}
+    weights = np.zeros(lp.num_col)
+    for var, weight in then:
+        if id(var) in column:
+            weights[column[id(var)]] += weight
+    log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
+    try:
+        with echoing(log_path, options.log):
+            answer = solve_held_here(lp, weights, at_most, options, log_path)
+    finally:
+        log = read_log(log_path, keep=options.log_file is not None)
+    if answer.has_solution:
+        with PauseGC():
+            for var, value in zip(form.columns, answer.values.tolist(), strict=True):
+                var.set_value(value, skip_validation=True)
+    return SolveOutcome(status=answer.status, has_solution=answer.has_solution, objective=answer.objective,
+                        bound=answer.bound, gap=answer.gap, seconds=answer.seconds, solver="highs",
+                        message=answer.message, log=log,
+                        details={"rows": lp.num_row + 1, "columns": lp.num_col,
+                                 "nonzeros": int(len(lp.value))})
 
 
 def _held(form: LinearForm, options: SolveOptions) -> np.ndarray | None:

@@ -113,7 +113,9 @@ def test_a_leaky_store_sized_by_its_charge_rate(make_park) -> None:
     assert built.loc["storage", "capacity"] == pytest.approx(8.0, rel=1e-6)
     assert built.loc["storage", "annual_taken"] == pytest.approx(2920, rel=1e-6)
     assert built.loc["storage", "annual_amount"] == pytest.approx(delivered, rel=1e-6)
-    assert built.loc["storage", "annual_cost"] == pytest.approx(tank_cost, rel=1e-9)
+    # to the LP's own tolerance: the least-throughput re-solve may leave the tank 3e-9 short of
+    # 8 MWh, its charge row then met within HiGHS's feasibility tolerance (1e-7)
+    assert built.loc["storage", "annual_cost"] == pytest.approx(tank_cost, rel=1e-7)
     assert built.loc["direct", "annual_amount"] == pytest.approx(delivered, rel=1e-6)
     assert route(result, "cooling_tower") == pytest.approx(2920 - delivered, rel=1e-6)
     assert route(result, "gas_boiler") == pytest.approx(4380 - delivered, rel=1e-6)
