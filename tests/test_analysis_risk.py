@@ -103,10 +103,18 @@ def test_a_firm_whose_existing_link_others_rely_on_is_a_risk(tmp_path: Path) -> 
     park = symbiosis.load_park(folder)
     result = symbiosis.optimize(park)
     assert result.firms.set_index("firm").loc["b", "total_cost"] == pytest.approx(8_453_400, rel=1e-6)
-    firms_at_risk = partner_risk(park, result).firms.set_index("firm")
+    risk = partner_risk(park, result)
+    firms_at_risk = risk.firms.set_index("firm")
     for firm in ("a", "b"):
         assert firms_at_risk.loc[firm, "loss_to_others"] == pytest.approx(1_182_600, rel=1e-6)
         assert firms_at_risk.loc[firm, "loss_to_others_long_run"] == pytest.approx(1_182_600, rel=1e-6)
+    # The pipe's risk is today's, in the firms' rows: it is no exposure of the proposal. Listed
+    # with its saving against today (0 here, negative where the proposal moves flow off an
+    # existing link), it read as nothing at stake, or as the park gaining if a partner left (an
+    # audit: Ferroglobe's CO-gas pipes at 0 NOK, Hofors-Borlanges L003 at -4,091,245 NOK).
+    assert result.exchanges["existing"].any() and risk.exchanges.empty
+    # the summary counts it among the exchanges (as the history does), not among the proposed
+    assert (result.summary["exchanges"], result.summary["proposed_exchanges"]) == (1, 0)
 
 
 def test_a_kept_pipe_stays_the_size_it_was_built(tmp_path: Path) -> None:
@@ -154,6 +162,24 @@ def test_cli_risk_json(folder: Path) -> None:
     assert [row["stranded_by"] for row in document["exchanges"]] == ["c, d", "a, b"]
     table = CliRunner().invoke(cli, ["risk", str(folder)])
     assert table.exit_code == 0 and "loss to others" in table.stdout
+    assert "A negative loss to others" not in table.stdout
+
+
+def test_a_negative_loss_to_others_is_explained_under_the_table(folder: Path, monkeypatch) -> None:
+    """Mo i Rana's Elkem showed a loss to others of -11.75 MNOK, read as "the others are better off
+    without Elkem" (an audit): right by the formulas (the others replace its heat for less than the
+    half of each exchange's saving Elkem is paid), so a note under the table says what it means."""
+    import symbiosis.cli.risk as command
+
+    def with_one_negative(*args, **kwargs):
+        found = partner_risk(*args, **kwargs)
+        found.firms.loc[found.firms["firm"] == "a", "loss_to_others"] = -1_000.0
+        return found
+
+    monkeypatch.setattr(command, "partner_risk", with_one_negative)
+    table = CliRunner().invoke(cli, ["risk", str(folder)])
+    assert table.exit_code == 0, table.output
+    assert "A negative loss to others (a): the firms that stay can replace" in " ".join(table.stdout.split())
 
 
 # A 1 MEUR hydrogen pipe, and firm b buying 876 t a year (0.1 t/h) 1 km east of the origin.

@@ -32,8 +32,9 @@ that serves several firms is resized in the re-solve; what it no longer needs is
 Firms without a built exchange with another site cannot strand anything; their rows are zero
 without a solve.
 
-Each built exchange between two sites is stranded when either of its firms leaves; its
+Each new exchange built between two sites is stranded when either of its firms leaves; its
 ``exposure`` = its saving + its capital: the yearly amount the park goes from gaining to paying.
+Links running today are not listed: their risk is today's, counted in the firms' rows.
 
 >>> risk = partner_risk(park, result)         # doctest: +SKIP
 >>> risk.firms, risk.exchanges                 # doctest: +SKIP
@@ -169,7 +170,12 @@ def partner_risk(
         rows.append(row)
     firms = pd.DataFrame(rows, columns=FIRM_COLUMNS)
     firms = firms.sort_values(["loss_to_others", "loss"], ascending=False, kind="stable")
-    return PartnerRisk(firms=firms.reset_index(drop=True), exchanges=exchanges)
+    # A link running today is no exposure of the proposal: its saving against today is 0, or
+    # negative where the proposal moves flow off it, which read as nothing at stake or as a gain
+    # if a partner left (an audit); its risk is today's, in the firms' rows.
+    running = set(result.exchanges.loc[result.exchanges["existing"].astype(bool), "id"])
+    proposed = exchanges[~exchanges["id"].isin(running)].reset_index(drop=True)
+    return PartnerRisk(firms=firms.reset_index(drop=True), exchanges=proposed)
 
 
 def _idle_hub_units(park: Park, result: Result) -> dict[str, tuple[float, float]]:
@@ -194,7 +200,8 @@ def _idle_hub_units(park: Park, result: Result) -> dict[str, tuple[float, float]
 
 
 def _exchanges(park: Park, result: Result) -> pd.DataFrame:
-    """Built exchanges between two sites, with the firms whose leaving strands them."""
+    """Built exchanges between two sites, with the firms whose leaving strands them (links
+    running today too: a firm's leaving stops them as well)."""
     rows = []
     for row in result.exchanges.itertuples():
         if row.kind in NOT_LINKS or row.from_firm == row.to_firm:

@@ -77,7 +77,7 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
         runs = len(chosen) * len(expand_grid(park, grid))
     except ValueError as exc:  # a grid of more runs than a sweep makes
         raise UsageProblem(str(exc)) from None
-    stderr.print(f"{runs:,} runs", highlight=False, markup=False)
+    stderr.print(f"{runs:,} run{'' if runs == 1 else 's'}", highlight=False, markup=False)
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     # A bar on a terminal; to a file or pipe (cron), one plain line as each run ends.

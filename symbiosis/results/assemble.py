@@ -94,7 +94,8 @@ def assemble_result(
             if steps is not None and steps.mode == "typical_days"
             else 0,
             "aggregation_error": dict(steps.aggregation_error) if steps is not None else {},
-            "exchanges": len(exchanges),
+            "exchanges": len(exchanges),  # links running today among them, as the history counts
+            "proposed_exchanges": int((~exchanges["existing"].astype(bool)).sum()) if len(exchanges) else 0,
             "candidates": len(candidates),
             "solver": outcome.solver,
             "solver_message": outcome.message,
