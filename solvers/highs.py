@@ -176,10 +176,10 @@ def solve_held_here(arrays: HighsArrays, then: np.ndarray, at_most: float, optio
 
     The held objective is one row over every costed column: from scratch it made an hourly
     park's LP with one store 20-30 times slower than the LP itself (24-37 s by dual simplex
-    or interior point against 1 s, the answer check's least store throughput). So the LP is
+    or interior point against 1 s: the least store throughput after the answer). So the LP is
     solved first on its own objective, whose optimal basis meets the held row (when
     ``at_most`` is no less than its optimum), and HiGHS goes on from that basis with the row
-    added and the costs changed, without presolve: 1-2 s there."""
+    added and the costs changed, without presolve: 0.8 s and 1.1 s there (benchmarks/held.py)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)

@@ -742,10 +742,10 @@ def _tied_model(binary: bool = False) -> pyo.ConcreteModel:
 def test_a_second_objective_is_minimised_with_the_first_held(solver: str, binary: bool) -> None:
     """solve_held: the least of a second objective among the answers whose own objective stays at
     most a value. HiGHS solves the LP on its own objective first and goes on from that basis (an
-    hourly park's least store throughput took 24-37 s from scratch, 1-2 s so); a MIP, and other
-    solvers, take the held row on the Pyomo model. Each must give the same answer: with the cost
-    held at its least, 3, the least of x0 is 0 (x1 = 3); allowed a cost of 4.5, the least of
-    x0 + x1 takes x2 = 1.5, and the cost is then 4.5."""
+    hourly park's least store throughput took 17-37 s from scratch, 3.4 s so: benchmarks/held.py);
+    a MIP, and other solvers, take the held row on the Pyomo model. Each must give the same
+    answer: with the cost held at its least, 3, the least of x0 is 0 (x1 = 3); allowed a cost of
+    4.5, the least of x0 + x1 takes x2 = 1.5, and the cost is then 4.5."""
     m = _tied_model(binary)
     options = SolveOptions(solver=solver)
     held = solve_held(m, [(m.x[0], 1.0)], 3.0, options)
