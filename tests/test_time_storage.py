@@ -937,3 +937,39 @@ def test_a_lossless_store_carries_the_weekends_and_no_more(make_park, time) -> N
     assert tank["annual_taken"] == pytest.approx(104 * 24, rel=1e-6)
     pipe = result.exchanges.set_index("technology").loc["hot_water_pipe"]
     assert pipe["annual_amount"] == pytest.approx(8760, rel=1e-6)  # all of B's need, none bought
+
+
+def test_the_design_lps_of_a_park_with_a_store_go_to_dual_simplex(make_park, monkeypatch) -> None:
+    """With the design fixed, a store ties every step to the next, and interior point (HiGHS's
+    method from 20,000 columns) took 6-8 times dual simplex's time on an hourly park with one
+    store (benchmarks/README.md, "Outside the model"): the LPs after the answer (least store
+    throughput, stream values) ask for dual simplex when a store is built, the main solve does
+    not, and the answer is the same as by the automatic choice; without a store nothing changes."""
+    import symbiosis.optimization as optimization
+
+    asked: list[tuple[str, str]] = []
+    real_solve, real_held = optimization.solve, optimization.solve_held
+
+    def solve(model, options):
+        asked.append(("solve", options.lp_method))
+        return real_solve(model, options)
+
+    def solve_held(model, then, at_most, options):
+        asked.append(("held", options.lp_method))
+        return real_held(model, then, at_most, options)
+
+    monkeypatch.setattr(optimization, "solve", solve)
+    monkeypatch.setattr(optimization, "solve_held", solve_held)
+    park = _shift_park(make_park, storage=True)
+    result = symbiosis.optimize(park, values=True)
+    assert "storage" in set(result.exchanges["kind"])
+    assert asked == [("solve", "auto"), ("held", "simplex"), ("solve", "simplex")]
+    monkeypatch.setattr(optimization, "_design_lp", lambda model, data, options: options)
+    automatic = symbiosis.optimize(park, values=True)
+    assert result.total_cost == pytest.approx(automatic.total_cost, rel=1e-9)
+    assert result.values["value"].to_numpy() == pytest.approx(automatic.values["value"].to_numpy(), abs=1e-6)
+    monkeypatch.undo()
+    monkeypatch.setattr(optimization, "solve", solve)
+    asked.clear()
+    symbiosis.optimize(_shift_park(make_park, storage=False), values=True)
+    assert {method for _, method in asked} == {"auto"}
