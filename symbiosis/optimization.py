@@ -279,7 +279,7 @@ def optimize(
         raise AuditError(findings)
     summary = result.summary.copy()
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
-    summary["warnings"] = scaling_warnings(park)
+    summary["warnings"] = scaling_warnings(park) + list(outcome.details.get("warnings", []))
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
     return replace(result, summary=summary)
@@ -567,9 +567,15 @@ def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: 
     throughput = [(var, float(weights[t])) for k in cycling for t in model.links.T
                   for var in (model.storage.charge[k, t], model.storage.discharge[k, t])]
     with _design_fixed(model) as keep_answer:
-        if not solve_held(model, throughput, cost + slack, options).has_solution:
+        held = solve_held(model, throughput, cost + slack, options)
+        if not held.has_solution:
             keep_answer()
-            return outcome
+            # Not silent: the flows stand, and the stores may cycle heat at no cost (a cliff hunt
+            # found HiGHS ending 'Unknown' on this LP under the least-emissions objective).
+            said = (f"the stores' least throughput was not found ({held.status}: {held.message}): "
+                    f"{', '.join(cycling)} may pass more through than the answer needs; the costs "
+                    "and emissions are the answer's")
+            return replace(outcome, details={**outcome.details, "warnings": [said]})
     if objective_kind != "cost":
         return outcome
     cost = min(pyo.value(objective.expr), outcome.objective)  # never above the answer's, beyond rounding

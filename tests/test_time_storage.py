@@ -839,13 +839,8 @@ def test_a_free_store_with_nothing_to_shift_is_not_proposed(make_park, store_at:
     assert result.exchanges["annual_amount"].iloc[0] == pytest.approx(8760)
 
 
-def test_a_lossy_supply_store_reports_only_what_it_must_shift(make_park) -> None:
-    """A flat 1.5 MW surplus, a 2 MW need in hours 8-19 (1 MW a day on average): the pipe carries
-    1.5 MW by day and a store on the surplus 0.5 MW x 12 h = 6 MWh a day, 2,190 MWh a year out
-    (and that over its 95 % efficiency in, plus its standing loss). Cycling heat through the
-    lossy store into the cooling tower costs nothing more (its losses go there anyway), so the
-    solver had reported 3,806 MWh out, discharged in hours of no need; the least throughput at
-    the same cost is what is reported."""
+def _lossy_supply_store_park(make_park):
+    """A flat 1.5 MW surplus with a store, a 2 MW need in hours 8-19 (one typical day)."""
     need = "\n".join(["0"] * 8 + ["2"] * 12 + ["0"] * 4)
     firms = {
         "a": {"location": {"x": "0 m", "y": "0 m"}, "storage": ["thermal_storage"], "streams": {
@@ -864,6 +859,17 @@ def test_a_lossy_supply_store_reports_only_what_it_must_shift(make_park) -> None
                                         "min_capacity": "0 MWh"}}
     park = make_park(firms, files={"profiles/b.csv": need}, park={"time": {"typical_days": 1}}, routes=routes,
                      technologies=technologies)
+    return park
+
+
+def test_a_lossy_supply_store_reports_only_what_it_must_shift(make_park) -> None:
+    """A flat 1.5 MW surplus, a 2 MW need in hours 8-19 (1 MW a day on average): the pipe carries
+    1.5 MW by day and a store on the surplus 0.5 MW x 12 h = 6 MWh a day, 2,190 MWh a year out
+    (and that over its 95 % efficiency in, plus its standing loss). Cycling heat through the
+    lossy store into the cooling tower costs nothing more (its losses go there anyway), so the
+    solver had reported 3,806 MWh out, discharged in hours of no need; the least throughput at
+    the same cost is what is reported."""
+    park = _lossy_supply_store_park(make_park)
     result = symbiosis.optimize(park, gap=1e-7)
     store = result.exchanges.set_index("kind").loc["storage"]
     efficiency = park.technologies["thermal_storage"].efficiency
@@ -973,3 +979,25 @@ def test_the_design_lps_of_a_park_with_a_store_go_to_dual_simplex(make_park, mon
     asked.clear()
     symbiosis.optimize(_shift_park(make_park, storage=False), values=True)
     assert {method for _, method in asked} == {"auto"}
+
+
+def test_a_least_throughput_not_found_is_said(make_park, monkeypatch) -> None:
+    """The least-throughput LP after the answer can end without an answer (HiGHS ended 'Unknown'
+    on it under the least-emissions objective, found by a cliff hunt); the answer then stood
+    with its flows, silently, and its store might cycle heat at no cost. Now a warning says so,
+    the costs unchanged."""
+    import symbiosis.optimization as optimization
+    from symbiosis.solvers import SolveOutcome, Status
+
+    park = _lossy_supply_store_park(make_park)
+    plain = symbiosis.optimize(park, gap=1e-7)
+    assert not [w for w in plain.summary["warnings"] if "least throughput" in w]
+
+    def failing(*args, **kwargs) -> SolveOutcome:
+        return SolveOutcome(status=Status.ERROR, has_solution=False, message="Unknown")
+
+    monkeypatch.setattr(optimization, "solve_held", failing)
+    failed = symbiosis.optimize(park, gap=1e-7)
+    said = [w for w in failed.summary["warnings"] if "least throughput was not found" in w]
+    assert said and "(error: Unknown)" in said[0] and "the costs and emissions are the answer's" in said[0]
+    assert failed.total_cost == pytest.approx(plain.total_cost, rel=1e-6)
