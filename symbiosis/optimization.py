@@ -588,7 +588,8 @@ def _least_cost_at_least_emissions(
 ) -> SolveOutcome:
     """Least cost with emissions at their least. The first answer's design (its assets, the
     others held at zero) starts the second solve, so the second has an answer whenever the
-    design start finds one in its share; when it has none, the first answer stands, but as
+    design start finds one in its share (unless the first built every asset: then nothing is
+    held and the second starts as any MIP does); when it has none, the first answer stands, but as
     ``time_limit`` with no gap: its cost was never minimised (free of cost, a link that carries
     nothing may stay built)."""
     least = first.objective
@@ -601,7 +602,10 @@ def _least_cost_at_least_emissions(
     held = tuple(var for binaries in asset_binaries(model).values() if (binaries[0].value or 0.0) < 0.5
                  for var in binaries)
     if options.solver == "highs" and options.start in ("auto", "design"):  # "none", "relaxation" stay
-        options = replace(options, start="design", start_held=held)
+        # A first answer that built every asset holds nothing back: its "restricted" MIP would be
+        # this whole MIP solved twice (a cliff hunt: two identical solves at Pareto's emissions end).
+        options = replace(options, start="design", start_held=held) if held else \
+            replace(options, start="auto", start_held=())
     second = solve(model, options)
     # Report the emissions minimum as the objective; the cost is in total_cost.
     if second.has_solution:
