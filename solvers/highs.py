@@ -132,14 +132,7 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
     bound (``solvers/deadline.py`` streams them) and ``options.progress`` of where it stands;
     ``worker_folder`` is where the worker beside branch and bound keeps its answers (a
     temporary folder if None)."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", True)
-    # HiGHS would write to stdout, which belongs to --json: the log goes to a file and is
-    # echoed on stderr after the solve when asked for.
-    h.setOptionValue("log_to_console", False)
-    h.setOptionValue("log_file", log_path)
-    set_search_options(h, options)
-    choose_lp_method(h, arrays, options)
+    h = _logging_highs(arrays, options, log_path)
     clock = time.perf_counter()
     arrays.pass_to(h)
     start = time.perf_counter()
@@ -180,12 +173,7 @@ def solve_held_here(arrays: HighsArrays, then: np.ndarray, at_most: float, optio
     solved first on its own objective, whose optimal basis meets the held row (when
     ``at_most`` is no less than its optimum), and HiGHS goes on from that basis with the row
     added and the costs changed, without presolve: 0.8 s and 1.1 s there (benchmarks/held.py)."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", True)
-    h.setOptionValue("log_to_console", False)
-    h.setOptionValue("log_file", log_path)
-    set_search_options(h, options)
-    choose_lp_method(h, arrays, options)
+    h = _logging_highs(arrays, options, log_path)
     clock = time.perf_counter()
     replace(arrays, integer=np.zeros_like(arrays.integer)).pass_to(h)  # an LP: the design is fixed
     start = time.perf_counter()
@@ -498,6 +486,18 @@ def _better(first: FirstAnswer | None, objective: float) -> bool:
     """Whether ``first`` holds an answer cheaper than ``objective`` (beyond rounding)."""
     return first is not None and first.values is not None and \
         first.objective < objective - 1e-9 * max(1.0, abs(first.objective))
+
+
+def _logging_highs(arrays: HighsArrays, options: SolveOptions, log_path: str) -> highspy.Highs:
+    """A HiGHS set for ``arrays`` as ``options`` ask, its log to ``log_path``: HiGHS would write
+    to stdout, which belongs to --json; the log is echoed on stderr when asked for."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", True)
+    h.setOptionValue("log_to_console", False)
+    h.setOptionValue("log_file", log_path)
+    set_search_options(h, options)
+    choose_lp_method(h, arrays, options)
+    return h
 
 
 def _quiet_highs(seconds: float, options: SolveOptions) -> highspy.Highs:
