@@ -764,9 +764,11 @@ def test_least_co2_trades_no_co2_for_money(make_park) -> None:
 
 def test_least_cost_at_least_emissions_starts_from_the_greenest_design(make_park, monkeypatch) -> None:
     """The park of the test above. The second stage (least cost at the least emissions) starts
-    from the first stage's design (the pipe, everything else held at zero); when it finds no
-    answer, the first stage's answer is not called optimal: its cost was never minimised (on
-    Heroya at 60 s it kept six idle links worth 14 MNOK a year, labelled 'optimal')."""
+    from the first stage's design, its unbuilt assets held at zero; here the first built the only
+    asset, the pipe, so nothing is held and the second starts as any MIP does (a design start
+    would solve the whole MIP twice). When it finds no answer, the first stage's answer is not
+    called optimal: its cost was never minimised (on Heroya at 60 s it kept six idle links worth
+    14 MNOK a year, labelled 'optimal')."""
     firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
              "b": {"location": at(1000), "streams": {"need": need("0.2 MW")}}}
     routes = {**HEAT_ROUTES, "boiler": {**HEAT_ROUTES["boiler"], "emissions": "0.2 t/MWh"}}
@@ -782,7 +784,7 @@ def test_least_cost_at_least_emissions_starts_from_the_greenest_design(make_park
 
     monkeypatch.setattr(optimize_module, "solve", second_finds_nothing)
     result = symbiosis.optimize(park, objective="emissions")
-    assert calls[1].start == "design" and calls[1].start_held == ()  # the pipe: the only asset, built
+    assert calls[1].start == "auto" and calls[1].start_held == ()  # the pipe: the only asset, built
     assert result.status == "time_limit"
     assert math.isnan(result.summary["gap"])
     assert result.summary["emissions"] == pytest.approx(0, abs=1e-9)
