@@ -89,7 +89,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
                                                       "pass_seconds": 0.0})
     if options.time_limit is not None:
         options = replace(options, time_limit=max(0.0, options.time_limit - to_arrays_seconds))
-    log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
+    log_path = _log_path(options)
     held = _held(form, options)
     try:
         with echoing(log_path, options.log):
@@ -97,10 +97,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     finally:  # on Ctrl-C or an error too: no log of ours is left in the temporary folder
         log = read_log(log_path, keep=options.log_file is not None)
     if answer.has_solution:
-        values = np.where(lp.integer, np.round(answer.values), answer.values).tolist()
-        with PauseGC():
-            for var, value in zip(form.columns, values, strict=True):
-                var.set_value(value, skip_validation=True)
+        _load_values(form, np.where(lp.integer, np.round(answer.values), answer.values))
     duals = dict(zip(form.constraints, answer.row_duals, strict=True)) if answer.row_duals is not None else {}
     return SolveOutcome(
         status=answer.status, has_solution=answer.has_solution, objective=answer.objective,
@@ -130,21 +127,31 @@ def solve_highs_held(model: pyo.ConcreteModel, then: Sequence[tuple[Any, float]]
     for var, weight in then:
         if id(var) in column:
             weights[column[id(var)]] += weight
-    log_path = options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
+    log_path = _log_path(options)
     try:
         with echoing(log_path, options.log):
             answer = solve_held_here(lp, weights, at_most, options, log_path)
     finally:
         log = read_log(log_path, keep=options.log_file is not None)
     if answer.has_solution:
-        with PauseGC():
-            for var, value in zip(form.columns, answer.values.tolist(), strict=True):
-                var.set_value(value, skip_validation=True)
+        _load_values(form, answer.values)
     return SolveOutcome(status=answer.status, has_solution=answer.has_solution, objective=answer.objective,
                         bound=answer.bound, gap=answer.gap, seconds=answer.seconds, solver="highs",
                         message=answer.message, log=log,
                         details={"rows": lp.num_row + 1, "columns": lp.num_col,
                                  "nonzeros": int(len(lp.value))})
+
+
+def _log_path(options: SolveOptions) -> str:
+    """Where HiGHS writes its log: the file asked for, else one of this process's own."""
+    return options.log_file or os.path.join(tempfile.gettempdir(), f"symbiosis-highs-{os.getpid()}.log")
+
+
+def _load_values(form: LinearForm, values: np.ndarray) -> None:
+    """The answer's values into the model's variables, by the form's column list."""
+    with PauseGC():
+        for var, value in zip(form.columns, values.tolist(), strict=True):
+            var.set_value(value, skip_validation=True)
 
 
 def _held(form: LinearForm, options: SolveOptions) -> np.ndarray | None:

@@ -18,7 +18,7 @@ from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.infeasible import explain
 from symbiosis.memory import GIB, check_fits, memory_needed
 from symbiosis.models import OBJECTIVES, ModelData, asset_binaries, build_model, set_objective
-from symbiosis.models.data import averaged
+from symbiosis.models.data import StorageData, averaged
 from symbiosis.models.size import model_size
 from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
@@ -486,9 +486,14 @@ def _design_lp(model: pyo.ConcreteModel, data: ModelData, options: SolveOptions)
     parks of two firms and one store (61,325 columns) 9-15 s, against 2 s by dual simplex
     (benchmarks/README.md, "Outside the model"); without a store the steps are LPs of their
     own and interior point takes 13-16 iterations, under a second."""
-    if any((model.storage.build[store.id].value or 0) > 0.5 for store in data.storages):
+    if _built_stores(model, data):
         return replace(options, lp_method="simplex")
     return options
+
+
+def _built_stores(model: pyo.ConcreteModel, data: ModelData) -> list[StorageData]:
+    """The stores the answer builds."""
+    return [store for store in data.storages if (model.storage.build[store.id].value or 0) > 0.5]
 
 
 @contextmanager
@@ -556,8 +561,8 @@ def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: 
     answer stays as it was. The outcome with the flows' cost (it may be lower than the answer's,
     whose flows branch and bound had left within its gap; the least-emissions objective reports
     its CO2, unchanged), or None when nothing was re-solved."""
-    cycling = [s.id for s in data.storages if s.running_cost == 0 and (s.on_supply or s.lossless)
-               and (model.storage.build[s.id].value or 0) > 0.5]
+    cycling = [store.id for store in _built_stores(model, data)
+               if store.running_cost == 0 and (store.on_supply or store.lossless)]
     if not cycling:
         return None
     objective = next(model.component_data_objects(pyo.Objective, active=True))
