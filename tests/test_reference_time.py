@@ -12,6 +12,10 @@ import symbiosis
 HOURS = 8760
 H2_LHV = 33.33  # MWh per t (README: hydrogen amounts, LHV 33.33 kWh/kg)
 O2_PER_H2 = 7.94  # t of oxygen per t of hydrogen (README: hubs)
+# The routes of the parks whose CO2 counts: gas at 500 NOK and 0.2 t a MWh, power at 300 NOK and
+# 0.02 t a MWh.
+GAS_BOILER = {"carrier": "heat", "price": "500 NOK/MWh", "emissions": "0.2 t/MWh", "temperature": "250 degC"}
+GRID = {"carrier": "electricity", "price": "300 NOK/MWh", "emissions": "0.02 t/MWh"}
 
 
 def crf(rate: float, years: float) -> float:
@@ -84,8 +88,7 @@ def test_a_leaky_store_sized_by_its_charge_rate(make_park) -> None:
                                         "profiles/n.csv")}}},
         files={"profiles/s.csv": hours(4, 20), "profiles/n.csv": hours(12, 12, first="0")},
         park={"time": {"typical_days": 1}, "carbon_price": "100 NOK/t"},
-        routes={"gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "emissions": "0.2 t/MWh",
-                               "temperature": "250 degC"},
+        routes={"gas_boiler": GAS_BOILER,
                 "cooling_tower": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "10 degC"}},
         technologies={"hot_water_pipe": pipe(), "heat_pump": {"enabled": False},
                       "thermal_storage": {"investment": "50000 NOK",
@@ -287,9 +290,7 @@ def test_a_hub_electrolyser_serves_three_firms_and_shares_its_result(make_park) 
         park={"time": {"typical_days": 1}, "carbon_price": "1000 NOK/t", "routing_factor": 1},
         routes={"grey_hydrogen": {"carrier": "hydrogen", "price": "60 NOK/kg", "emissions": "10 kg/kg"},
                 "liquid_oxygen": {"carrier": "oxygen", "price": "1000 NOK/t", "emissions": "0.1 t/t"},
-                "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "emissions": "0.2 t/MWh",
-                               "temperature": "250 degC"},
-                "grid": {"carrier": "electricity", "price": "300 NOK/MWh", "emissions": "0.02 t/MWh"}},
+                "gas_boiler": GAS_BOILER, "grid": GRID},
         hubs={"h2": {"location": {"x": "300 m", "y": "300 m"}, "technologies": ["electrolyser"],
                      "max_capacity": {"electrolyser": "100 MW"}}},
         technologies={"hot_water_pipe": pipe("400000 NOK") | {"cost_curve": []},
@@ -413,9 +414,7 @@ def test_a_heat_pump_hub_makes_good_a_feeder_that_only_pays_its_pipe(make_park) 
         park={"time": {"typical_days": 1}, "carbon_price": "1000 NOK/t", "routing_factor": 1},
         routes={"river": {"carrier": "heat", "price": "0 NOK/MWh", "temperature": "5 degC"},
                 "cooling_tower": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "10 degC"},
-                "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "emissions": "0.2 t/MWh",
-                               "temperature": "250 degC"},
-                "grid": {"carrier": "electricity", "price": "300 NOK/MWh", "emissions": "0.02 t/MWh"}},
+                "gas_boiler": GAS_BOILER, "grid": GRID},
         hubs={"loop": {"location": {"x": "0 m", "y": "0 m"}, "technologies": ["hub_heat_pump"],
                        "max_capacity": {"hub_heat_pump": "20 MW"},
                        "collect": {"from": "10 degC", "to": "20 degC"},

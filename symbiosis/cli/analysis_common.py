@@ -100,8 +100,11 @@ def _whole(amount: float) -> float:
     return 0.0 if abs(amount) < 0.5 else amount
 
 
-def tonnes(value: Any) -> str:
-    return quantity(float(value), "t") if _number(value) else "-"
+def tonnes(value: Any, decimals: int | None = None) -> str:
+    """Tonnes at the table's precision, or to ``decimals`` places; '-' when missing."""
+    if not _number(value):
+        return "-"
+    return quantity(float(value), "t") if decimals is None else f"{float(value):,.{decimals}f} t"
 
 
 def text(value: Any) -> str:
@@ -115,8 +118,9 @@ def as_is(value: Any) -> str:
     return text(value)
 
 
-def percent(value: Any) -> str:
-    return f"{float(value):.1%}" if _number(value) else "-"
+def percent(value: Any, words: Callable[[float], str] = "{:.1%}".format) -> str:
+    """A share as a percentage (``words`` says it otherwise); '-' when missing."""
+    return words(float(value)) if _number(value) else "-"
 
 
 def _number(value: Any) -> bool:

@@ -88,7 +88,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
                        ("state", "state", text), ("required_cut", "required cut", cash),
                        ("margin", "margin", cash),
                        ("investment_cut", "investment cut",
-                        lambda value: share_in_words(float(value)) if percent(value) != "-" else "-"),
+                        lambda value: percent(value, share_in_words)),
                        ("saving", "saving (built, or forced in)", cash),
                        ("other_changes", "other changes", text)]
                + ([("status", "re-solve", text)] if (table["status"] == "time_limit").any() else []),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from symbiosis.cli.analysis_common import (
     show_table,
     solve_options,
     text,
+    tonnes,
     workers_option,
 )
 from symbiosis.cli.common import (
@@ -106,11 +108,4 @@ def front_tonnes(front: pd.DataFrame) -> Callable[[Any], str]:
     span = float(emissions.max() - emissions.min()) if len(emissions) > 1 else 0.0
     step = span / max(len(front) - 1, 1)
     decimals = min(6, max(0, math.ceil(-math.log10(step)) + 1)) if step > 0 else 0
-
-    def shown(value: Any) -> str:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return "-"
-        return "-" if number != number else f"{number:,.{decimals}f} t"
-    return shown
+    return functools.partial(tonnes, decimals=decimals)
