@@ -172,22 +172,31 @@ def solve_held_here(arrays: HighsArrays, then: np.ndarray, at_most: float, optio
     or interior point against 1 s: the least store throughput after the answer). So the LP is
     solved first on its own objective, whose optimal basis meets the held row (when
     ``at_most`` is no less than its optimum), and HiGHS goes on from that basis with the row
-    added and the costs changed, without presolve: 0.8 s and 1.1 s there (benchmarks/held.py)."""
+    added and the costs changed, without presolve: 0.8 s and 1.1 s there (benchmarks/held.py).
+    If that ends otherwise than optimal (or out of time), the held LP is solved again from
+    scratch, presolve included."""
     h = _logging_highs(arrays, options, log_path)
     clock = time.perf_counter()
     replace(arrays, integer=np.zeros_like(arrays.integer)).pass_to(h)  # an LP: the design is fixed
     start = time.perf_counter()
-    if options.time_limit is not None:
-        h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - (start - clock)))
+    _limit_to_what_is_left(h, options, clock)
     _run_lp(h)  # for its basis; a failure leaves none and the held LP is solved from scratch
     costed = np.flatnonzero(arrays.cost).astype(np.int32)
     h.addRow(-INF, at_most - arrays.offset, len(costed), costed, arrays.cost[costed])
     h.changeColsCost(arrays.num_col, np.arange(arrays.num_col, dtype=np.int32), then)
     h.changeObjectiveOffset(0.0)
     h.setOptionValue("solver", "simplex")  # goes on from the basis (interior point would start anew)
-    if options.time_limit is not None:
-        h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - (time.perf_counter() - clock)))
+    _limit_to_what_is_left(h, options, clock)
     _run(h)
+    if h.getModelStatus() not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit):
+        # From the basis without presolve HiGHS may end 'Unknown' where the held LP from scratch
+        # with presolve solves: the least throughput under least emissions on a td8 hub park
+        # (infeasible by 0.1 after 2.8 s; optimal in 0.8 s from scratch, 2026-12-06).
+        h.clearSolver()
+        h.setOptionValue("presolve", "choose")
+        h.setOptionValue("solver", "choose")
+        _limit_to_what_is_left(h, options, clock)
+        _run_lp(h)
     status = h.getModelStatus()
     kind = _status(status, h)
     has_solution = kind is Status.OPTIMAL
@@ -197,6 +206,12 @@ def solve_held_here(arrays: HighsArrays, then: np.ndarray, at_most: float, optio
                        values=values, objective=objective, bound=objective,
                        gap=0.0 if has_solution else math.nan, row_duals=None, first=None,
                        pass_seconds=start - clock, seconds=time.perf_counter() - start)
+
+
+def _limit_to_what_is_left(h: highspy.Highs, options: SolveOptions, clock: float) -> None:
+    """HiGHS's time limit: what ``options.time_limit`` leaves since ``clock`` (if it sets one)."""
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", max(0.0, float(options.time_limit) - (time.perf_counter() - clock)))
 
 
 @dataclass(frozen=True)
