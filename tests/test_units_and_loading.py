@@ -1590,7 +1590,13 @@ def _whole_megawatts(count: int) -> list[int]:
              for i, (t, v) in enumerate(zip(_stamps(), _whole_megawatts(8760), strict=True))), 2),
     # one number in every row of a day's 24: the day of the month, or a value that never changes?
     ("".join(f"12;{h % 2}\n" for h in range(24)), 1),
-], ids=["value-and-code", "daily-tabs", "date-value-and-code", "same-in-every-row"])
+    # the same with values of 0-25, which read as hours: a date, its "hour" and a value, refused
+    # as '... comes before the line above', the hours blamed; numbers that do not count the hours
+    # of each date (without a header naming them) are values
+    ("".join(f"{t:%Y-%m-%d};{min(v, 25)};{i % 3}\n"
+             for i, (t, v) in enumerate(zip(_stamps(), _whole_megawatts(8760), strict=True))), 2),
+], ids=["value-and-code", "daily-tabs", "date-value-and-code", "same-in-every-row",
+        "date-hourlike-value-and-code"])
 def test_a_value_of_0_to_31_before_a_quality_code_is_two_columns_of_values(tmp_path: Path, text: str,
                                                                             line: int) -> None:
     """Without a header, a whole-number column of 0-366 before the last was taken for a day, month or

@@ -171,7 +171,7 @@ def row_times(header: list[str] | None, data: Rows) -> tuple[list[datetime] | No
     stamps = [time_of(cell, order) for cell in firsts]
     dated = sum(stamp is not None for stamp in stamps)
     if dated == len(stamps):
-        return _with_hours(stamps, data, width)
+        return _with_hours(stamps, data, width, header)
     if dated >= max(2, len(stamps) - 2):  # a total or average row among the times
         index = next(i for i, stamp in enumerate(stamps) if stamp is None)
         raise among_times(firsts[index], data[index][0])
@@ -188,10 +188,12 @@ def among_times(cell: str, line: int) -> TimeProblem:
                        "remove that row (a total or average?): a profile holds one value a period", line)
 
 
-def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[datetime] | None, int]:
+def _with_hours(stamps: list[datetime], data: Rows, width: int,
+                header: list[str] | None = None) -> tuple[list[datetime] | None, int]:
     """Times of a time column, with the hour column after a date column (``Dato;Time``: a date
     repeated each hour of its day) added; None where such an hour cannot be read (a column of whole
-    numbers past 25 is then no hour column: a value, and maybe a quality code after it)."""
+    numbers past 25 is then no hour column: a value, and maybe a quality code after it; so is one
+    without a header naming it whose numbers do not count the hours of each date)."""
     columns = 1
     while columns < width - 1 and all(time_of(cells[columns]) for _, cells in data):
         columns += 1
@@ -202,12 +204,25 @@ def _with_hours(stamps: list[datetime], data: Rows, width: int) -> tuple[list[da
     if columns >= width - 1:
         return None, columns
     hours = [_hours_of(cells[columns]) for _, cells in data]
+    whole = all(_WHOLE.match(cells[columns]) for _, cells in data)
     if any(hour is None for hour in hours):
         # an hour written otherwise is left unchecked; whole numbers past 25 are values, not hours
-        values = all(_WHOLE.match(cells[columns]) for _, cells in data)
-        return None, columns if values else columns + 1
+        return None, columns if whole else columns + 1
+    named = header is not None and columns < len(header) and calendar_name(header[columns])
+    if whole and not named and not _counts_hours(stamps, hours):  # type: ignore[arg-type]
+        return None, columns  # 2023-01-01;12;0 over 2023-01-01;7;1: a value and a quality code
     return ([stamp + timedelta(hours=hour) for stamp, hour in zip(stamps, hours, strict=True)],  # type: ignore[operator]
             columns + 1)
+
+
+def _counts_hours(stamps: list[datetime], hours: list[float]) -> bool:
+    """Whether whole numbers beside a repeated date count its hours: one more each row of the
+    same date (a clock change may repeat or skip one), from 0 or 1 at each new date."""
+    for index in range(1, len(hours)):
+        step = hours[index] - hours[index - 1]
+        if hours[index] > 1 if stamps[index] != stamps[index - 1] else not 0 <= step <= 2:
+            return False
+    return True
 
 
 def _hours_of(cell: str) -> float | None:
