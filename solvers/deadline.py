@@ -61,7 +61,8 @@ def holds_deadline(arrays, options: SolveOptions) -> bool:
     return arrays.num_col >= HARD_LIMIT_FROM_COLUMNS
 
 
-def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, log_path: str):
+def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, log_path: str,
+                      answer: np.ndarray | None = None):
     """``solvers.highs.solve_here`` in a child process, stopped KILL_AFTER seconds after
     ``options.time_limit`` (which must be set) if it has not ended; a ``HighsAnswer``."""
     from symbiosis.solvers.highs import HighsAnswer
@@ -76,7 +77,7 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
         # start_held names Pyomo variables (``held`` holds them as columns), progress is the
         # caller's: neither goes to the child.
         write_answer(folder, JOB, (arrays, held, replace(options, start_held=(), progress=None), log_path,
-                                   deadline))
+                                   deadline, answer))
         child = start_process(__name__, folder, own_group=True)
         watch = _Watch(folder, options.progress, clock) if options.progress is not None else None
         stopped = False
@@ -183,7 +184,7 @@ def _work(folder: Path) -> None:
     where it stands, then write the whole answer."""
     from symbiosis.solvers.highs import solve_here
 
-    arrays, held, options, log_path, deadline = read_answer(folder / JOB)
+    arrays, held, options, log_path, deadline, answer = read_answer(folder / JOB)
     def on_incumbent(values: np.ndarray, objective: float) -> None:
         write_answer(folder, INCUMBENT, (values, objective))
 
@@ -192,9 +193,9 @@ def _work(folder: Path) -> None:
 
     options = replace(options, time_limit=max(0.0, deadline - time.time()), hard_limit=False,
                       progress=on_progress)
-    answer = solve_here(arrays, held, options, log_path, on_incumbent=on_incumbent,
-                        worker_folder=str(folder / WORKER))
-    write_answer(folder, RESULT, answer)
+    solved = solve_here(arrays, held, options, log_path, on_incumbent=on_incumbent,
+                        worker_folder=str(folder / WORKER), answer=answer)
+    write_answer(folder, RESULT, solved)
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome
     held = _held(form, options)
     try:
         with echoing(log_path, options.log):
-            answer = solve_arrays(lp, held, options, log_path)
+            answer = solve_arrays(lp, held, options, log_path, _answer_start(form, options))
     finally:  # on Ctrl-C or an error too: no log of ours is left in the temporary folder
         log = read_log(log_path, keep=options.log_file is not None)
     if answer.has_solution:
@@ -160,6 +160,13 @@ def _held(form: LinearForm, options: SolveOptions) -> np.ndarray | None:
         return None
     wanted = {id(var) for var in options.start_held}
     return np.fromiter((id(var) in wanted for var in form.columns), dtype=bool, count=len(form.columns))
+
+
+def _answer_start(form: LinearForm, options: SolveOptions) -> np.ndarray | None:
+    """The model's values by column (an answer found before) for ``start="answer"``, else None."""
+    if options.start != "answer":
+        return None
+    return np.array([0.0 if var.value is None else var.value for var in form.columns], dtype=float)
 
 
 @contextlib.contextmanager

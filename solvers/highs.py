@@ -115,20 +115,21 @@ class HighsAnswer:
 
 
 def solve_arrays(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions,
-                 log_path: str) -> HighsAnswer:
+                 log_path: str, answer: np.ndarray | None = None) -> HighsAnswer:
     """Solve ``arrays`` with HiGHS (:func:`solve_here`), in a process of its own stopped at the
     time limit when ``options`` ask for one and the model is large (``solvers/deadline.py``)."""
     if holds_deadline(arrays, options):
-        return solve_by_deadline(arrays, held, options, log_path)
-    return solve_here(arrays, held, options, log_path)
+        return solve_by_deadline(arrays, held, options, log_path, answer)
+    return solve_here(arrays, held, options, log_path, answer=answer)
 
 
 def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions, log_path: str,
                on_incumbent: Callable[[np.ndarray, float], None] | None = None,
-               worker_folder: str | None = None) -> HighsAnswer:
+               worker_folder: str | None = None, answer: np.ndarray | None = None) -> HighsAnswer:
     """Solve ``arrays`` with HiGHS in this process, its log written to ``log_path``, with the
     first answer ``options`` ask for (from the design whose unbuilt assets are ``held``, if
-    given). ``on_incumbent(values, objective)`` is told of each better answer of branch and
+    given; ``answer``, the column values of an answer found before, for ``start="answer"``).
+    ``on_incumbent(values, objective)`` is told of each better answer of branch and
     bound (``solvers/deadline.py`` streams them) and ``options.progress`` of where it stands;
     ``worker_folder`` is where the worker beside branch and bound keeps its answers (a
     temporary folder if None)."""
@@ -146,7 +147,7 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
         teller = ProgressTeller(options.progress, start)
         h.cbMipInterrupt += lambda event: teller.tell(event.data_out.objective_function_value,
                                                       event.data_out.mip_dual_bound)
-    first, beside, stopped = run_with_first_answer(h, arrays, options, held, worker_folder)
+    first, beside, stopped = run_with_first_answer(h, arrays, options, held, worker_folder, answer)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
     kind = Status.TIME_LIMIT if stopped else _status(status, h)
@@ -362,16 +363,20 @@ def find_first_answer(arrays: HighsArrays, held: np.ndarray | None, options: Sol
 
 def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveOptions,
                           held: np.ndarray | None = None,
-                          worker_folder: str | None = None) -> tuple[FirstAnswer | None, bool, bool]:
-    """Run ``h`` with the first answer ``options`` ask for (none, found before branch and bound,
-    or found beside it by a worker keeping its answers in ``worker_folder``:
-    ``solvers/concurrent.py``); the first answer, whether beside, and whether Ctrl-C stopped
-    the search (``options.stop_keeps_answer``; otherwise the KeyboardInterrupt goes on)."""
+                          worker_folder: str | None = None,
+                          answer: np.ndarray | None = None) -> tuple[FirstAnswer | None, bool, bool]:
+    """Run ``h`` with the first answer ``options`` ask for (none, ``answer`` given as it is,
+    found before branch and bound, or found beside it by a worker keeping its answers in
+    ``worker_folder``: ``solvers/concurrent.py``); the first answer, whether beside, and whether
+    Ctrl-C stopped the search (``options.stop_keeps_answer``; otherwise the KeyboardInterrupt
+    goes on)."""
     beside = None
     first = None
     stopped = False
     try:
-        if wants_start(arrays, options):
+        if answer is not None and arrays.is_mip:
+            _set_start(h, answer)
+        elif wants_start(arrays, options):
             if wants_concurrent(arrays.num_col, options):
                 beside = BesideBranchAndBound(h, arrays, held, options, worker_folder)
             else:

@@ -29,7 +29,7 @@ ONE_STEP_START_FROM_GAP = 0.01
 # build, size, flow and cost-curve fills are 3.4-3.9 columns per binary on the annual benchmark
 # parks; a time-resolved model has a flow per step and link (14.6 at 8 steps, 53-71 at 48).
 ONE_STEP_COLUMNS_PER_INTEGER = 10
-STARTS = ("auto", "relaxation", "design", "none")
+STARTS = ("auto", "relaxation", "design", "answer", "none")
 # LPs (and LP relaxations) from this many columns up are solved by interior point with
 # crossover: on time-resolved parks about 3 times faster than dual simplex (benchmarks/README.md).
 IPM_FROM_COLUMNS = 20_000
@@ -137,7 +137,9 @@ class SolveOptions:
     # MIPs: "relaxation" finds a first answer from the LP relaxation before branch and bound
     # (HiGHS only; see solvers/highs.py), "none" leaves it to the solver, "auto" uses it where
     # ``start_pays``; "design" starts from a design found before,
-    # solving first with the integer variables in ``start_held`` (what it left unbuilt) at zero.
+    # solving first with the integer variables in ``start_held`` (what it left unbuilt) at zero;
+    # "answer" gives HiGHS the model's values as they are, an answer found before that is
+    # feasible for this model too (least emissions' second solve).
     start: str = "auto"
     start_held: tuple = ()
     # The share of the time limit the first answer may take (the rest is branch and bound's).

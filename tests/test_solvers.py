@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pyomo.environ as pyo
 import pytest
@@ -389,7 +390,7 @@ def test_the_child_streams_each_better_answer_and_where_it_stands(tmp_path) -> N
     deadline = importlib.import_module("symbiosis.solvers.deadline")
     arrays, _ = to_arrays(raufoss_model())
     options = SolveOptions(mip_gap=1e-6, start="none")
-    job = (arrays, None, options, str(tmp_path / "highs.log"), time.time() + 120)
+    job = (arrays, None, options, str(tmp_path / "highs.log"), time.time() + 120, None)
     deadline.write_answer(tmp_path, deadline.JOB, job)
     deadline._work(tmp_path)
     optimum = deadline.read_answer(tmp_path / deadline.RESULT).objective
@@ -770,3 +771,19 @@ def test_least_emissions_that_built_every_asset_does_not_solve_its_second_mip_tw
     assert least.summary["start_source"] != "design"
     cheapest = symbiosis.optimize(park)
     assert least.summary["emissions"] <= cheapest.summary["emissions"] + 1e-9
+
+
+@pytest.mark.parametrize("own_process", [False, True], ids=["here", "own-process"])
+def test_an_answer_start_gives_highs_the_models_values(own_process: bool) -> None:
+    """``start="answer"`` hands HiGHS the model's values as they are (least emissions' second
+    solve starts from the first's answer, which meets its rows): with no time at all, that
+    answer is what comes back, where HiGHS alone has only its own first guess (Raufoss:
+    278.9 M against the 268.9 M answer). In HiGHS's own process too (``solvers/deadline.py``)."""
+    model = raufoss_model()
+    found = solve(model, SolveOptions(mip_gap=1e-3))
+    options = SolveOptions(time_limit=0.0, hard_limit=own_process)
+    again = solve(model, replace(options, start="answer"))
+    assert again.details["own_process"] is own_process
+    assert again.has_solution and again.objective == pytest.approx(found.objective, rel=1e-9)
+    alone = solve(raufoss_model(), replace(options, start="none"))
+    assert not alone.has_solution or alone.objective > found.objective * (1 + 1e-3)
