@@ -367,7 +367,8 @@ def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveO
                           answer: np.ndarray | None = None) -> tuple[FirstAnswer | None, bool, bool]:
     """Run ``h`` with the first answer ``options`` ask for (none, ``answer`` given as it is,
     found before branch and bound, or found beside it by a worker keeping its answers in
-    ``worker_folder``: ``solvers/concurrent.py``); the first answer, whether beside, and whether
+    ``worker_folder``: ``solvers/concurrent.py``; beside a given answer on a large model, the
+    worker searches from its design); the first answer, whether beside, and whether
     Ctrl-C stopped the search (``options.stop_keeps_answer``; otherwise the KeyboardInterrupt
     goes on)."""
     beside = None
@@ -376,6 +377,9 @@ def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveO
     try:
         if answer is not None and arrays.is_mip:
             _set_start(h, answer)
+            if wants_concurrent(arrays.num_col, options):  # a worker searches around it meanwhile
+                unbuilt = arrays.integer & (answer < 0.5)
+                beside = BesideBranchAndBound(h, arrays, unbuilt, options, worker_folder)
         elif wants_start(arrays, options):
             if wants_concurrent(arrays.num_col, options):
                 beside = BesideBranchAndBound(h, arrays, held, options, worker_folder)

@@ -773,17 +773,20 @@ def test_least_emissions_that_built_every_asset_does_not_solve_its_second_mip_tw
     assert least.summary["emissions"] <= cheapest.summary["emissions"] + 1e-9
 
 
-@pytest.mark.parametrize("own_process", [False, True], ids=["here", "own-process"])
-def test_an_answer_start_gives_highs_the_models_values(own_process: bool) -> None:
+@pytest.mark.parametrize(("own_process", "beside"), [(False, False), (True, False), (False, True)],
+                         ids=["here", "own-process", "worker-beside"])
+def test_an_answer_start_gives_highs_the_models_values(own_process: bool, beside: bool) -> None:
     """``start="answer"`` hands HiGHS the model's values as they are (least emissions' second
     solve starts from the first's answer, which meets its rows): with no time at all, that
     answer is what comes back, where HiGHS alone has only its own first guess (Raufoss:
-    278.9 M against the 268.9 M answer). In HiGHS's own process too (``solvers/deadline.py``)."""
+    278.9 M against the 268.9 M answer). In HiGHS's own process too (``solvers/deadline.py``),
+    and with a worker beside branch and bound (large models), which searches from its design."""
     model = raufoss_model()
     found = solve(model, SolveOptions(mip_gap=1e-3))
-    options = SolveOptions(time_limit=0.0, hard_limit=own_process)
+    options = SolveOptions(time_limit=0.0, hard_limit=own_process, concurrent=beside)
     again = solve(model, replace(options, start="answer"))
     assert again.details["own_process"] is own_process
+    assert (again.details["start"] is not None) is beside  # the worker's report, had it one
     assert again.has_solution and again.objective == pytest.approx(found.objective, rel=1e-9)
     alone = solve(raufoss_model(), replace(options, start="none"))
     assert not alone.has_solution or alone.objective > found.objective * (1 + 1e-3)
