@@ -618,7 +618,8 @@ def _least_cost_at_least_emissions(
     second solve's rows, so HiGHS starts from it (``start="answer"``) and the second has an
     answer from its first moment; when it has none, the first answer stands, but as
     ``time_limit`` with no gap: its cost was never minimised (free of cost, a link that carries
-    nothing may stay built).
+    nothing may stay built). The outcome's bound and gap are the cost's, unless the first ended
+    short of proving the least CO2: then its status, bound and gap (in t CO2) stand.
 
     It replaced a design start (the MIP with the first answer's unbuilt assets held at zero,
     then the whole MIP from its answer): on Hofors-Borlänge that restricted MIP was nearly as
@@ -634,6 +635,9 @@ def _least_cost_at_least_emissions(
         options = replace(options, start="answer", start_held=())
     second = solve(model, options)
     # Report the emissions minimum as the objective; the cost is in total_cost.
+    if second.has_solution and first.status is not Status.OPTIMAL:
+        # the least CO2 itself was not proven (the time limit): its status, bound and gap stand
+        return replace(second, objective=least, status=first.status, bound=first.bound, gap=first.gap)
     if second.has_solution:
         return replace(second, objective=least)
     why = "no time was left to find their least cost" if second.status is Status.TIME_LIMIT \

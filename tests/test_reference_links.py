@@ -790,6 +790,32 @@ def test_least_cost_at_least_emissions_starts_from_the_greenest_answer(make_park
     assert result.summary["emissions"] == pytest.approx(0, abs=1e-9)
 
 
+def test_least_emissions_not_proven_is_not_called_optimal(make_park, monkeypatch) -> None:
+    """The park of the tests above. When the first stage (least CO2) ends at the time limit short
+    of proving its least, the second (least cost at that CO2) may well end optimal; the result
+    was then 'optimal' with the cost's gap, though the CO2 was never shown to be the least. It is
+    'time_limit' with the first stage's bound and gap, in t CO2."""
+    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
+             "b": {"location": at(1000), "streams": {"need": need("0.2 MW")}}}
+    routes = {**HEAT_ROUTES, "boiler": {**HEAT_ROUTES["boiler"], "emissions": "0.2 t/MWh"}}
+    park = make_park(firms, routes=routes, technologies={"hot_water_pipe": LOSSY_PIPE})
+    real_solve, calls = optimize_module.solve, []
+
+    def first_stops_short(model, options):
+        calls.append(options)
+        outcome = real_solve(model, options)
+        if len(calls) == 1:  # as if the time limit had stopped it 5 % above a bound
+            stopped = optimize_module.Status.TIME_LIMIT
+            return dataclasses.replace(outcome, status=stopped, bound=-1.0, gap=0.05)
+        return outcome
+
+    monkeypatch.setattr(optimize_module, "solve", first_stops_short)
+    result = symbiosis.optimize(park, objective="emissions")
+    assert len(calls) >= 2 and result.status == "time_limit"
+    assert (result.summary["gap"], result.summary["bound"]) == pytest.approx((0.05, -1.0))
+    assert result.summary["emissions"] == pytest.approx(0, abs=1e-9)
+
+
 def test_json_contract_keys_units_and_identities(make_park) -> None:
     """The truck case (g) beside a heat pipe between two other firms (A 3 MW surplus, B 2 MW need,
     1 km apart, the pipe of (k), no emissions on heat): the two parts do not interact, so the
