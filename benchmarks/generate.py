@@ -216,7 +216,8 @@ def make_park(firms: int, seed: int = 0, *, time: str = "annual") -> tuple[dict,
             if "material" in extra:
                 stream["material"] = extra["material"]
             if "purity" in extra:
-                stream["purity"] = f"{_pick(rng, *extra['purity'], 3):g} %"
+                # four decimals: '99.927 %' reads as a point or a thousands separator (a warning)
+                stream["purity"] = f"{_pick(rng, *extra['purity'], 3):.4f} %"
             if "pressure" in extra:
                 stream["pressure"] = f"{_pick(rng, *extra['pressure'], 0):g} bar"
             if shape is not None and rng.random() < 0.9:
@@ -230,7 +231,7 @@ def make_park(firms: int, seed: int = 0, *, time: str = "annual") -> tuple[dict,
             streams[name] = stream
         x, y = rng.uniform(0, side_km, size=2)
         firm: dict = {"name": f"Firm {number} ({sector})", "sector": sector,
-                      "location": {"x": f"{x:.3f} km", "y": f"{y:.3f} km"}, "streams": streams}
+                      "location": {"x": f"{x * 1000:.0f} m", "y": f"{y * 1000:.0f} m"}, "streams": streams}
         roll = rng.random()
         if roll < 0.10:
             firm["rules"] = {"max_partners": int(rng.integers(2, 5))}

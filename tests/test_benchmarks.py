@@ -29,6 +29,16 @@ def test_a_case_reads_its_parts() -> None:
     assert run.parse_case("20:week:lp:build")["solve"] is False
 
 
+def test_a_generated_park_reads_without_warnings(tmp_path: Path) -> None:
+    """The generator wrote locations as '1.810 km' and purities as '99.927 %', each warned of as
+    a decimal point or a thousands separator (34 warnings on 20 firms); now metres and four
+    decimals, the same values."""
+    from symbiosis.park import load_park
+    from symbiosis.park.scaling import scaling_warnings
+
+    assert scaling_warnings(load_park(run.park_folder(tmp_path, 20))) == []
+
+
 def test_the_floor_hands_highs_the_same_problem_bit_for_bit(tmp_path: Path) -> None:
     """The floor (benchmarks/floor.py) is the same formulation written with NumPy: on a
     generated 10-firm park over 4 typical days, as a MILP, both sides' arrays have one digest."""
