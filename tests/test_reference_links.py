@@ -762,27 +762,39 @@ def test_least_co2_trades_no_co2_for_money(make_park) -> None:
     assert greenest.total_cost == pytest.approx(300 * HOURS * 500 + 1100 * HOURS, rel=1e-12)
 
 
-def test_least_cost_at_least_emissions_starts_from_the_greenest_answer(make_park, monkeypatch) -> None:
-    """The park of the test above. The second stage (least cost at the least emissions) starts
-    from the first stage's answer as it is (``start="answer"``: it meets the second's rows; a
-    design start solved a restricted MIP nearly as hard as the whole first, 20.5 s then 27 s on
-    Hofors-Borlänge, against 33 s in all now). When it finds no answer, the first stage's answer is not
-    called optimal: its cost was never minimised (on Heroya at 60 s it kept six idle links worth
-    14 MNOK a year, labelled 'optimal')."""
+def _pipe_beside_an_emitting_boiler(make_park):
+    """A 3 MW surplus 1 km from a 0.2 MW need heated by a boiler emitting 0.2 t/MWh: the least
+    CO2 is the pipe's, 0 t."""
     firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
              "b": {"location": at(1000), "streams": {"need": need("0.2 MW")}}}
     routes = {**HEAT_ROUTES, "boiler": {**HEAT_ROUTES["boiler"], "emissions": "0.2 t/MWh"}}
-    park = make_park(firms, routes=routes, technologies={"hot_water_pipe": LOSSY_PIPE})
+    return make_park(firms, routes=routes, technologies={"hot_water_pipe": LOSSY_PIPE})
+
+
+def _nth_solve_changed(monkeypatch, nth: int, change) -> list:
+    """Record the options of each of ``optimize``'s solves, and pass the outcome of the ``nth``
+    (from 1) through ``change``."""
     real_solve, calls = optimize_module.solve, []
 
-    def second_finds_nothing(model, options):
+    def recorded(model, options):
         calls.append(options)
         outcome = real_solve(model, options)
-        if len(calls) == 2:
-            return optimize_module.SolveOutcome(status=optimize_module.Status.TIME_LIMIT, has_solution=False)
-        return outcome
+        return change(outcome) if len(calls) == nth else outcome
 
-    monkeypatch.setattr(optimize_module, "solve", second_finds_nothing)
+    monkeypatch.setattr(optimize_module, "solve", recorded)
+    return calls
+
+
+def test_least_cost_at_least_emissions_starts_from_the_greenest_answer(make_park, monkeypatch) -> None:
+    """The second stage (least cost at the least emissions) starts from the first stage's answer
+    as it is (``start="answer"``: it meets the second's rows; a design start solved a restricted
+    MIP nearly as hard as the whole first, 20.5 s then 27 s on Hofors-Borlänge, against 33 s in
+    all now). When it finds no answer, the first stage's answer is not called optimal: its cost
+    was never minimised (on Heroya at 60 s it kept six idle links worth 14 MNOK a year, labelled
+    'optimal')."""
+    park = _pipe_beside_an_emitting_boiler(make_park)
+    nothing = optimize_module.SolveOutcome(status=optimize_module.Status.TIME_LIMIT, has_solution=False)
+    calls = _nth_solve_changed(monkeypatch, 2, lambda outcome: nothing)
     result = symbiosis.optimize(park, objective="emissions")
     assert calls[1].start == "answer" and calls[1].start_held == ()
     assert result.status == "time_limit"
@@ -791,25 +803,14 @@ def test_least_cost_at_least_emissions_starts_from_the_greenest_answer(make_park
 
 
 def test_least_emissions_not_proven_is_not_called_optimal(make_park, monkeypatch) -> None:
-    """The park of the tests above. When the first stage (least CO2) ends at the time limit short
-    of proving its least, the second (least cost at that CO2) may well end optimal; the result
-    was then 'optimal' with the cost's gap, though the CO2 was never shown to be the least. It is
-    'time_limit' with the first stage's bound and gap, in t CO2."""
-    firms = {"a": {"location": at(0), "streams": {"surplus": surplus("3 MW")}},
-             "b": {"location": at(1000), "streams": {"need": need("0.2 MW")}}}
-    routes = {**HEAT_ROUTES, "boiler": {**HEAT_ROUTES["boiler"], "emissions": "0.2 t/MWh"}}
-    park = make_park(firms, routes=routes, technologies={"hot_water_pipe": LOSSY_PIPE})
-    real_solve, calls = optimize_module.solve, []
-
-    def first_stops_short(model, options):
-        calls.append(options)
-        outcome = real_solve(model, options)
-        if len(calls) == 1:  # as if the time limit had stopped it 5 % above a bound
-            stopped = optimize_module.Status.TIME_LIMIT
-            return dataclasses.replace(outcome, status=stopped, bound=-1.0, gap=0.05)
-        return outcome
-
-    monkeypatch.setattr(optimize_module, "solve", first_stops_short)
+    """When the first stage (least CO2) ends at the time limit short of proving its least, the
+    second (least cost at that CO2) may well end optimal; the result was then 'optimal' with the
+    cost's gap, though the CO2 was never shown to be the least. It is 'time_limit' with the first
+    stage's bound and gap, in t CO2."""
+    park = _pipe_beside_an_emitting_boiler(make_park)
+    stopped = optimize_module.Status.TIME_LIMIT  # as if the time limit had stopped it 5 % above a bound
+    calls = _nth_solve_changed(monkeypatch, 1, lambda outcome: dataclasses.replace(
+        outcome, status=stopped, bound=-1.0, gap=0.05))
     result = symbiosis.optimize(park, objective="emissions")
     assert len(calls) >= 2 and result.status == "time_limit"
     assert (result.summary["gap"], result.summary["bound"]) == pytest.approx((0.05, -1.0))

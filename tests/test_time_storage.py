@@ -903,6 +903,12 @@ def test_the_typical_days_of_one_park_are_clustered_once() -> None:
         np.testing.assert_array_equal(fresh.factors[key], factors)
 
 
+def _heat(direction: str, temperature: float, target: float, amount: str, profile: str, current: str) -> dict:
+    """A heat stream from ``temperature`` to ``target`` (degC) with its yearly amount and profile."""
+    return {"direction": direction, "carrier": "heat", "temperature": f"{temperature} degC",
+            "target_temperature": f"{target} degC", "amount": amount, "profile": profile, "current": current}
+
+
 @pytest.mark.parametrize("time", [{"typical_days": 2}, "hourly"])
 def test_a_lossless_store_carries_the_weekends_and_no_more(make_park, time) -> None:
     """Found by an audit: firm A has surplus on weekdays only (261 of the year's days), firm B
@@ -915,13 +921,9 @@ def test_a_lossless_store_carries_the_weekends_and_no_more(make_park, time) -> N
     flat = "value\n" + "\n".join(["1"] * 24)
     firms = {
         "a": {"location": {"x": "0 m", "y": "0 m"}, "storage": ["thermal_storage"], "streams": {
-            "waste": {"direction": "supply", "carrier": "heat", "temperature": "90 degC",
-                      "target_temperature": "60 degC", "amount": "15660 MWh/year",
-                      "profile": "profiles/week.csv", "current": "cooling_tower"}}},
+            "waste": _heat("supply", 90, 60, "15660 MWh/year", "profiles/week.csv", "cooling_tower")}},
         "b": {"location": {"x": "100 m", "y": "0 m"}, "streams": {
-            "need": {"direction": "demand", "carrier": "heat", "temperature": "30 degC",
-                     "target_temperature": "50 degC", "amount": "8760 MWh/year",
-                     "profile": "profiles/flat.csv", "current": "gas_boiler"}}},
+            "need": _heat("demand", 30, 50, "8760 MWh/year", "profiles/flat.csv", "gas_boiler")}},
     }
     park = make_park(
         firms, files={"profiles/week.csv": week, "profiles/flat.csv": flat},
@@ -1026,13 +1028,9 @@ def _hydrogen_hub_park_with_a_supply_store(make_park):
              "profiles/flat.csv": csv(flat)}
     firms = {
         "plant": {"location": {"x": "0 m", "y": "0 m"}, "storage": ["thermal_storage"], "streams": {
-            "surplus": {"direction": "supply", "carrier": "heat", "temperature": "90 degC",
-                        "target_temperature": "60 degC", "amount": "40000 MWh/year",
-                        "profile": "profiles/proc.csv", "current": "cooling_tower"}}},
+            "surplus": _heat("supply", 90, 60, "40000 MWh/year", "profiles/proc.csv", "cooling_tower")}},
         "town": {"location": {"x": "800 m", "y": "300 m"}, "streams": {
-            "dh": {"direction": "demand", "carrier": "heat", "temperature": "45 degC",
-                   "target_temperature": "75 degC", "amount": "35000 MWh/year",
-                   "profile": "profiles/dh.csv", "current": "gas_boiler"}}},
+            "dh": _heat("demand", 45, 75, "35000 MWh/year", "profiles/dh.csv", "gas_boiler")}},
         "ammonia": {"location": {"x": "500 m", "y": "-400 m"}, "streams": {
             "h2": {"direction": "demand", "carrier": "hydrogen", "amount": "0.1 t/h",
                    "profile": "profiles/flat.csv", "current": "grey_hydrogen"}}},
