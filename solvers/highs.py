@@ -193,8 +193,7 @@ def solve_held_here(arrays: HighsArrays, then: np.ndarray, at_most: float, optio
         # From the basis without presolve HiGHS may end 'Unknown' where the held LP from scratch
         # with presolve solves: the least throughput under least emissions on a td8 hub park
         # (infeasible by 0.1 after 2.8 s; optimal in 0.8 s from scratch, 2026-12-06).
-        h.clearSolver()
-        h.setOptionValue("presolve", "choose")
+        h.clearSolver()  # presolve is never turned off here: HiGHS skips it only from a basis
         h.setOptionValue("solver", "choose")
         _limit_to_what_is_left(h, options, clock)
         _run_lp(h)
