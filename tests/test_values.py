@@ -85,3 +85,75 @@ def test_the_yearly_value_of_a_profiled_stream_is_one_more_unit_along_its_profil
     assert reference.exchanges["dual_price"].iloc[0] == pytest.approx(yearly)
     by_hours = (values["value"] * values["hours"]).sum() / values["hours"].sum()
     assert abs(by_hours - finite_difference) > 1.0, "the profile must make the hours-weighted mean wrong here"
+
+
+
+def test_under_least_emissions_the_values_are_of_the_design_run_at_the_parks_prices(make_park) -> None:
+    """The town's heat comes from its boiler (400 NOK/MWh, 0.2 t/MWh). The mill's 0.5 MW at 95
+    degC reaches it by pipe; the plant's condenser at 30 degC by a heat pump of COP 2.755
+    (``test_heat_pump_link``'s temperatures) on grid power at 2,000 NOK/MWh and 0.05 t/MWh: 726
+    + 10 NOK per MWh of heat, dearer than the boiler, but 0.018 t of CO2 against 0.2. The least
+    CO2 lays both and runs both full. Held there, one more MWh of the mill's heat would let the
+    pump run less at the same CO2: the code before said 664 NOK, the price of the row holding the
+    CO2 at its least (on Hofors-Borlänge it made hydrogen worth 30.8 M SEK/t). The values are the design's
+    run at the park's prices: the pump then stands idle, the boiler is the margin, and a MWh of
+    the mill's heat is worth at most the boiler's 400 NOK it saves plus the cooling's 15 NOK,
+    as the cost objective says with the same design fixed."""
+    def heat(direction, hot, cold, amount, current):
+        return {"direction": direction, "carrier": "heat", "temperature": f"{hot} degC",
+                "target_temperature": f"{cold} degC", "amount": amount, "current": current}
+
+    firms = {
+        "mill": {"location": {"x": "0 m", "y": "0 m"},
+                 "streams": {"waste_heat": heat("supply", 95, 60, "0.5 MW", "cooling")}},
+        "plant": {"location": {"x": "0 m", "y": "400 m"},
+                  "streams": {"condenser": heat("supply", 30, 25, "2 MW", "cooling")}},
+        "town": {"location": {"x": "500 m", "y": "0 m"},
+                 "streams": {"network": heat("demand", 60, 80, "1 MW", "boiler")}},
+    }
+    park = make_park(firms, routes={
+        "boiler": {"carrier": "heat", "price": "400 NOK/MWh", "emissions": "0.2 t/MWh",
+                   "temperature": "250 degC"},
+        "cooling": {"carrier": "heat", "price": "15 NOK/MWh", "temperature": "10 degC"},
+        "grid": {"carrier": "electricity", "price": "2000 NOK/MWh", "emissions": "0.05 t/MWh"}})
+    least = symbiosis.optimize(park, objective="emissions", values=True)
+    assert set(least.exchanges["kind"]) == {"direct", "heat_pump"}, "the least CO2 lays the pipe and the pump"
+    design = {link: True for link in least.exchanges["id"]}
+    priced = symbiosis.optimize(park, fixed_links=design, values=True)
+    assert priced.exchanges.set_index("kind").loc["heat_pump", "annual_amount"] == pytest.approx(0, abs=1e-6)
+
+    def worth(result) -> float:
+        return result.values.set_index("stream").loc["mill.waste_heat", "value"]
+
+    assert 0 < worth(least) <= 400 + 15
+    assert worth(least) == pytest.approx(worth(priced), rel=1e-9)
+    assert not [w for w in least.summary["warnings"] if "stream values" in w]
+
+
+def test_values_that_ran_out_of_time_say_so(make_park, monkeypatch) -> None:
+    """The stream values' LP gets what the time limit left; when it ends without an answer, the
+    summary warns why and ``optimize --values`` points to it, instead of blaming the solve (a
+    least-emissions call on a generated 20-firm park at 120 s left it 4 s: no values, no word)."""
+    from click.testing import CliRunner
+
+    import symbiosis.optimization as optimization
+    from symbiosis.cli import cli
+    from symbiosis.solvers import SolveOutcome, Status
+
+    solve = optimization.solve
+
+    def out_of_time(model, options, *args, **kwargs):
+        if options.duals:
+            return SolveOutcome(status=Status.TIME_LIMIT, has_solution=False, message="Time limit reached")
+        return solve(model, options, *args, **kwargs)
+
+    monkeypatch.setattr(optimization, "solve", out_of_time)
+    park = make_park(FIRMS, routes=ROUTES, park={"carbon_price": "900 NOK/t"})
+    result = symbiosis.optimize(park, values=True)
+    assert result.has_solution and result.values.empty
+    (warning,) = [w for w in result.summary["warnings"] if "stream values" in w]
+    assert "time_limit (Time limit reached); give the solve more time (--time-limit)" in warning
+    shown = CliRunner().invoke(cli, ["optimize", str(park.folder), "--values"])
+    assert shown.exit_code == 0, shown.output
+    assert "no stream values: see the warning above" in shown.output
+    assert "give the solve more time" in shown.output

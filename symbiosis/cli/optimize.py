@@ -24,7 +24,7 @@ from symbiosis.cli.common import (
     stderr,
     stdout,
 )
-from symbiosis.optimization import START_WORDS
+from symbiosis.optimization import START_WORDS, VALUES_MISSING
 from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
 from symbiosis.report.numbers import worse_off_note
@@ -153,7 +153,8 @@ def show_values_table(result: Result) -> None:
     """What one more unit of each supply (or one less of each demand) would save the park."""
     values = result.values
     if values.empty:
-        why = "Ctrl-C stopped the solve" if _stopped(result) \
+        missing = any(w.startswith(VALUES_MISSING) for w in result.summary.get("warnings", []))
+        why = "Ctrl-C stopped the solve" if _stopped(result) else "see the warning above" if missing \
             else "the solve has no solution, or the solver gives no duals"
         stdout.print(f"no stream values: {why}")
         return
