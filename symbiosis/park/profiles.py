@@ -560,13 +560,18 @@ def _calendar_numbers(cells: list[str]) -> bool:
     or whole numbers of a month, day, hour or day of the year (0-366) that step as the calendar does
     (see :func:`_calendar_steps`). Not values: 1500;0 is a value and its quality code, and so is
     12;0 over 7;1 (a value of 0-31 goes down where no day, month or hour does)."""
-    if not all(_DIGITS.match(cell) for cell in cells):
+    numbers = _whole_numbers(cells)
+    if numbers is None:
         return False  # '1 500' (spaced thousands) is a value
-    numbers = [int(cell) for cell in cells]
     compact = {len(cell) for cell in cells} <= {8, 10} and all(cell[:2] in ("19", "20") for cell in cells)
     if all(1900 <= number <= 2100 for number in numbers) or compact:
         return True
     return max(numbers) <= 366 and _calendar_steps(numbers) is None
+
+
+def _whole_numbers(cells: list[str]) -> list[int] | None:
+    """The cells as whole numbers, if each is written as digits alone (no sign, point or spaces)."""
+    return [int(cell) for cell in cells] if all(_DIGITS.match(cell) for cell in cells) else None
 
 
 def _calendar_steps(numbers: list[int]) -> int | None:
@@ -586,9 +591,10 @@ def _off_the_calendar(cells: list[str], data: list[tuple[int, list[str]]], colum
     """For a column of whole numbers of 0-366 that does not step as the calendar does (values, or
     rows dated out of order: which, a header can say), the line where it leaves the calendar and
     what it does there; None for any other column."""
-    if not all(_DIGITS.match(cell) for cell in cells) or max(map(int, cells)) > 366:
+    numbers = _whole_numbers(cells)
+    if numbers is None or max(numbers) > 366:
         return None
-    index = _calendar_steps([int(cell) for cell in cells])
+    index = _calendar_steps(numbers)
     if index is None:
         return None
     if index == 0:
