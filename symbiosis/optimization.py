@@ -478,6 +478,9 @@ def _values(
     heating -40,701 SEK/MWh, where the design run at its prices says 32,021 SEK/t and 196
     SEK/MWh), and that LP took 5 times as long (a generated 20-firm park at 8 typical days:
     5.3 s, against 1.1 s). A cap the caller set (``emissions_cap``) stays: its price is a choice."""
+    more_time = "; give the solve more time (--time-limit)"
+    if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off
+        return None, f"{VALUES_MISSING}: the time limit left their LP no time{more_time}"
     fixed = fix_integers(model)
     relaxed = relax_size_bounds(model, data)
     least = model.component("emissions_cap")
@@ -486,7 +489,7 @@ def _values(
     try:
         outcome = solve(model, _design_lp(model, data, replace(options, duals=True, log=False)))
         if not outcome.has_solution:
-            hint = "; give the solve more time (--time-limit)" if outcome.status is Status.TIME_LIMIT else ""
+            hint = more_time if outcome.status is Status.TIME_LIMIT else ""
             return None, (f"{VALUES_MISSING}: their LP (the design fixed) ended "
                           f"{outcome.status.value} ({outcome.message}){hint}")
         return stream_values(model, data, outcome.details.get("duals", {}), park.currency), None
@@ -571,7 +574,7 @@ def _without_idle_assets(model: pyo.ConcreteModel, data: ModelData, options: Sol
     binaries = asset_binaries(model)
     idle = [asset for asset, built in solution.built.items() if built and not binaries[asset][0].fixed
             and carries_nothing(*solution.activity(asset))]
-    if not idle:
+    if not idle or options.time_limit == 0:  # no time left: the LP would end with nothing
         return outcome, solution
     goal = next(model.component_data_objects(pyo.Objective, active=True))
     before = pyo.value(goal.expr)

@@ -157,3 +157,23 @@ def test_values_that_ran_out_of_time_say_so(make_park, monkeypatch) -> None:
     assert shown.exit_code == 0, shown.output
     assert "no stream values: see the warning above" in shown.output
     assert "give the solve more time" in shown.output
+
+
+def test_values_with_no_time_left_are_not_handed_to_the_solver(make_park, monkeypatch) -> None:
+    """With the time limit spent, the values' LP is not handed over at all (on a 67,000-column
+    model the hand-off alone took a second the LP could not use) and the warning says why."""
+    import symbiosis.optimization as optimization
+    from symbiosis.candidates import find_candidates
+    from symbiosis.models import build_model
+    from symbiosis.problem import to_model_data
+    from symbiosis.solvers import SolveOptions
+    from symbiosis.time import time_steps
+
+    park = make_park(FIRMS, routes=ROUTES)
+    data = to_model_data(park, find_candidates(park), time_steps(park))
+    model = build_model(data, objective="cost")
+    monkeypatch.setattr(optimization, "solve", lambda *args, **kwargs: pytest.fail("handed to the solver"))
+    values, why = optimization._values(park, data, model, SolveOptions(time_limit=0.0))
+    assert values is None
+    assert why == ("the stream values were not found: the time limit left their LP no time; give the solve "
+                   "more time (--time-limit)")
