@@ -476,8 +476,9 @@ def _values(
     Held there, the row's price is that of the last tonne at the least, which nothing beyond it
     can abate: it swamped every value (Hofors-Borlänge: hydrogen 30.8 M SEK/t, the district
     heating -40,701 SEK/MWh, where the design run at its prices says 32,021 SEK/t and 196
-    SEK/MWh), and that LP took 5 times as long (a generated 20-firm park at 8 typical days:
-    5.3 s, against 1.1 s). A cap the caller set (``emissions_cap``) stays: its price is a choice."""
+    SEK/MWh); and it slows the LP (a generated 20-firm park at 8 typical days, its design fixed:
+    5.3 s with the row, 1.1 s without). A cap the caller set (``emissions_cap``) stays: its price
+    is a choice."""
     more_time = "; give the solve more time (--time-limit)"
     if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off
         return None, f"{VALUES_MISSING}: the time limit left their LP no time{more_time}"
