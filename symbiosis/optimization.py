@@ -233,6 +233,10 @@ def optimize(
     stopped = outcome.message == STOPPED_MESSAGE
     if objective == "emissions" and outcome.has_solution and not stopped:
         options = replace(options, time_limit=deadline.left(keep=keep))
+        if progress is not None:  # the second solve's answers are costs, not t CO2
+            stage = f"the least cost at the least CO2, with {solver}"
+            say(stage)
+            options = replace(options, progress=_telling(say, stage, park.currency))
         outcome = _least_cost_at_least_emissions(model, data, options, outcome)
     elif outcome.has_solution and not data.storages and coarse_bound > _or_lowest(outcome.bound):
         outcome = _with_bound(outcome, coarse_bound)

@@ -818,6 +818,21 @@ def test_least_emissions_not_proven_is_not_called_optimal(make_park, monkeypatch
     assert result.summary["emissions"] == pytest.approx(0, abs=1e-9)
 
 
+def test_the_second_stages_progress_is_in_the_parks_currency() -> None:
+    """Found watching ``optimize --objective emissions`` on Herøya: the progress line of the
+    second stage (least cost at the least CO2) read "best 2,845,325,532 t CO2": its answers are
+    costs, told in the first stage's unit."""
+    told: list[str] = []
+    park = symbiosis.load_park(PARKS / "mo_industripark")
+    symbiosis.optimize(park, objective="emissions", progress=told.append)
+    answers = [line for line in told if ": best " in line]
+    first = [line for line in answers if line.startswith("solving with highs")]
+    second = [line for line in answers if line.startswith("the least cost at the least CO2, with highs")]
+    assert first and second and len(first) + len(second) == len(answers), told
+    assert all(line.split(": best ")[1].split(" ")[1].rstrip(",") == "t" for line in first)
+    assert all(line.split(": best ")[1].split(" ")[1].rstrip(",") == "NOK" for line in second)
+
+
 def test_the_second_stage_starts_from_the_cheapest_flows_of_the_first_design() -> None:
     """The least-CO2 answer's flows and sizes are one of many at that CO2, chosen without regard
     to cost (a generated 20-firm park at 8 typical days: 75.9 M where its design allows 68.2 M,
