@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
 import symbiosis
+from symbiosis.cli import cli
 
 FIRMS = {
     "plant": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
@@ -128,16 +130,16 @@ def test_under_least_emissions_the_values_are_of_the_design_run_at_the_parks_pri
     assert 0 < worth(least) <= 400 + 15
     assert worth(least) == pytest.approx(worth(priced), rel=1e-9)
     assert not [w for w in least.summary["warnings"] if "stream values" in w]
+    shown = CliRunner().invoke(cli, ["optimize", str(park.folder), "--objective", "emissions", "--values"])
+    assert shown.exit_code == 0, shown.output
+    assert "the least-CO2 design run at the park's prices" in " ".join(shown.output.split())
 
 
 def test_values_that_ran_out_of_time_say_so(make_park, monkeypatch) -> None:
     """The stream values' LP gets what the time limit left; when it ends without an answer, the
     summary warns why and ``optimize --values`` points to it, instead of blaming the solve (a
     least-emissions call on a generated 20-firm park at 120 s left it 4 s: no values, no word)."""
-    from click.testing import CliRunner
-
     import symbiosis.optimization as optimization
-    from symbiosis.cli import cli
     from symbiosis.solvers import SolveOutcome, Status
 
     solve = optimization.solve

@@ -162,6 +162,8 @@ def show_values_table(result: Result) -> None:
     summary = values.groupby(keys, sort=False).agg(low=("value", "min"), high=("value", "max"))
     summary["mean"] = yearly_values(values, keys)
     title = "what each stream is worth to the park (per unit; supply: one more, demand: one less)"
+    if result.summary.get("objective_kind") == "emissions":
+        title += "; the least-CO2 design run at the park's prices"
     table = Table(title=title, title_justify="left")
     for column in ("stream", "direction", "over the year", "lowest step", "highest step"):
         table.add_column(column, justify="left" if column in ("stream", "direction") else "right")
