@@ -554,7 +554,7 @@ def _least_emissions_loosened(model: pyo.ConcreteModel) -> Iterator[None]:
     falls some 7e10 NOK per tonne let through (72 NOK for 1e-9 t), so the row is nearly
     parallel to the held cost. Loosened by 1.7e-5 t both LPs end optimal (a cliff hunt,
     2026-12-06). The flows may then emit that much above the least the answer reports."""
-    cap = getattr(model, "emissions_cap", None)
+    cap = model.component("emissions_cap")
     if cap is None:
         yield
         return

@@ -189,7 +189,7 @@ def among_times(cell: str, line: int) -> TimeProblem:
 
 
 def _with_hours(stamps: list[datetime], data: Rows, width: int,
-                header: list[str] | None = None) -> tuple[list[datetime] | None, int]:
+                header: list[str] | None) -> tuple[list[datetime] | None, int]:
     """Times of a time column, with the hour column after a date column (``Dato;Time``: a date
     repeated each hour of its day) added; None where such an hour cannot be read (a column of whole
     numbers past 25 is then no hour column: a value, and maybe a quality code after it; so is one
