@@ -616,6 +616,8 @@ def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: 
                if store.running_cost == 0 and (store.on_supply or store.lossless)]
     if not cycling:
         return None
+    if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off
+        return _cycling_may_stand(outcome, cycling, "the time limit left its LP no time")
     objective = next(model.component_data_objects(pyo.Objective, active=True))
     cost = pyo.value(objective.expr)
     slack = 1e-9 * abs(cost) + 1e-6
@@ -626,17 +628,21 @@ def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: 
         held = solve_held(model, throughput, cost + slack, options)
         if not held.has_solution:
             keep_answer()
-            # Not silent: the flows stand, and the stores may cycle heat at no cost (a cliff hunt
-            # found HiGHS ending 'Unknown' on this LP under the least-emissions objective).
-            said = (f"the stores' least throughput was not found ({held.status}: {held.message}): "
-                    f"{', '.join(cycling)} may pass more through than the answer needs; the costs "
-                    "and emissions are the answer's")
-            return replace(outcome, details={**outcome.details, "warnings": [said]})
+            # Not silent (a cliff hunt found HiGHS ending 'Unknown' on this LP under the
+            # least-emissions objective).
+            return _cycling_may_stand(outcome, cycling, f"{held.status}: {held.message}")
     if objective_kind != "cost":
         return outcome
     cost = min(pyo.value(objective.expr), outcome.objective)  # never above the answer's, beyond rounding
     bound = min(outcome.bound, cost)
     return replace(outcome, objective=cost, bound=bound, gap=relative_gap(cost, bound))
+
+
+def _cycling_may_stand(outcome: SolveOutcome, cycling: list[str], why: str) -> SolveOutcome:
+    """``outcome`` warning that its flows stand and its stores may cycle heat at no cost."""
+    said = (f"the stores' least throughput was not found ({why}): {', '.join(cycling)} may pass more "
+            "through than the answer needs; the costs and emissions are the answer's")
+    return replace(outcome, details={**outcome.details, "warnings": [said]})
 
 
 def _least_cost_at_least_emissions(
@@ -660,6 +666,10 @@ def _least_cost_at_least_emissions(
     # and the solver's own feasibility tolerance absorbs float noise.
     model.emissions_cap = pyo.Constraint(expr=model.emissions.total <= least)
     set_objective(model, "cost")
+    if options.time_limit == 0:  # nothing left: the solve would end with nothing, after its hand-off
+        if first.status is not Status.OPTIMAL:  # the least CO2 not proven: its status, bound, gap stand
+            return first
+        return _least_cost_not_found(first, "no time was left to find their least cost")
     if options.solver == "highs" and options.start in ("auto", "design"):  # "none", "relaxation" stay
         deadline = Deadline.after(options.time_limit)
         lp_time = deadline.left(options.start_share)  # the LP's share, the MIP the rest
@@ -674,6 +684,12 @@ def _least_cost_at_least_emissions(
         return replace(second, objective=least)
     why = "no time was left to find their least cost" if second.status is Status.TIME_LIMIT \
         else f"their least cost was not found ({second.status}: {second.message})"
+    return _least_cost_not_found(first, why)
+
+
+def _least_cost_not_found(first: SolveOutcome, why: str) -> SolveOutcome:
+    """The least-emissions answer standing without its least cost: ``time_limit`` with no gap,
+    since its cost was never minimised."""
     return replace(first, status=Status.TIME_LIMIT, gap=math.nan, message=f"the least emissions found; {why}")
 
 

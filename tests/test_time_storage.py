@@ -1005,6 +1005,29 @@ def test_a_least_throughput_not_found_is_said(make_park, monkeypatch) -> None:
     assert failed.total_cost == pytest.approx(plain.total_cost, rel=1e-6)
 
 
+
+def test_a_least_throughput_with_no_time_left_is_not_handed_over_and_is_said(make_park, monkeypatch) -> None:
+    """With the time limit spent, the least-throughput LP is not handed to the solver (the
+    hand-off alone took a second on 67,000 columns, with nothing left to solve): the flows stand,
+    and the warning says why."""
+    import symbiosis.optimization as optimization
+    from symbiosis.candidates import find_candidates
+    from symbiosis.models import build_model
+    from symbiosis.problem import to_model_data
+    from symbiosis.solvers import SolveOptions, solve
+    from symbiosis.time import time_steps
+
+    park = _lossy_supply_store_park(make_park)
+    data = to_model_data(park, find_candidates(park), time_steps(park))
+    model = build_model(data, objective="cost")
+    outcome = solve(model, SolveOptions(mip_gap=1e-7))
+    assert optimization._built_stores(model, data)
+    monkeypatch.setattr(optimization, "solve_held", lambda *a, **k: pytest.fail("handed to the solver"))
+    stands = optimization._least_store_throughput(model, data, SolveOptions(time_limit=0.0), outcome, "cost")
+    assert stands.objective == outcome.objective
+    [said] = stands.details["warnings"]
+    assert said.startswith("the stores' least throughput was not found (the time limit left its LP no time)")
+
 def _hydrogen_hub_park_with_a_supply_store(make_park):
     """A cliff hunt's park (2026-12-06): a 40 GWh surplus at 90-60 degC with a store, a 35 GWh
     district-heating need, an ammonia plant's 0.1 t/h of grey hydrogen and a hub that may build
