@@ -83,7 +83,7 @@ def test_each_pair_without_a_link_is_told_why(reasons_park) -> None:
     ids = {(row.from_stream, row.to_stream, row.technology): row.id for row in found.itertuples()}
     cooling = reasons(table, "foundry.cooling", "dairy.washing")
     assert cooling["hot_water_pipe"] == ("too cold: the supply's hottest point 45 degC less hot_water_pipe's "
-                                         "min_approach 10 K is not above the demand's coldest 50 degC")
+                                         "min_approach 10 K is below the demand's coldest 50 degC")
     assert cooling["heat_pump"] == ids[("cooling", "washing", "heat_pump")]
     # 200 degC is above what heat pumps deliver; the 45 degC water reaches no part of it by pipe
     drying = reasons(table, "foundry.cooling", "dairy.drying")

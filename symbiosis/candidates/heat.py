@@ -60,7 +60,7 @@ def _no_direct_heat(supply: Stream, demand: Stream, tech: Technology) -> str:
     """Why no heat passes from ``supply`` to ``demand`` through the direct technology ``tech``."""
     if not passes_directly(supply, demand, tech.min_approach):
         return (f"too cold: the supply's hottest point {fmt_temperature(supply.t_high)} less {tech.name}'s "
-                f"min_approach {tech.min_approach:g} K is not above the demand's coldest "
+                f"min_approach {tech.min_approach:g} K is below the demand's coldest "
                 f"{fmt_temperature(demand.t_low)}")
     return (f"too hot: the demand ({fmt_temperature(demand.t_low)} to {fmt_temperature(demand.t_high)}) "
             f"lies above what {tech.name} delivers (max_temperature {fmt_temperature(tech.max_temperature)})")
