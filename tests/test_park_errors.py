@@ -985,6 +985,18 @@ def test_set_remove_firms_as_a_scenario_does(tmp_path: Path) -> None:
     assert problem.field == "remove_firms" and "did you mean 'district_heating'?" in problem.hint
 
 
+
+def test_set_remove_firms_replaces_the_scenarios_list(tmp_path: Path) -> None:
+    """A list replaces a list: '--set remove_firms=[cement]' with a scenario removing
+    district_heating removes cement only (they were added up, while sweep said the grid's
+    values replace the scenario's; an audit), and naming the scenario's firm there is no error."""
+    folder = _write(tmp_path, files={"scenarios/no_dh.yaml": "remove_firms: [district_heating]\n"})
+    assert "district_heating" not in load_park(folder, scenario="no_dh").firms
+    park = load_park(folder, scenario="no_dh", overrides={"remove_firms": ["cement"]})
+    assert set(park.firms) == {"smelter", "district_heating"}
+    both = load_park(folder, scenario="no_dh", overrides={"remove_firms": ["cement", "district_heating"]})
+    assert set(both.firms) == {"smelter"}
+
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
     _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))

@@ -100,7 +100,9 @@ def load_park(
     if scenario is not None:
         scenario_doc = _scenario_document(scenario, folder)
         scenario_name = scenario_doc.path.stem
-        data, removal_problems = _apply_scenario(data, scenario_doc)
+        # A list replaces a list: --set remove_firms=[...] replaces the scenario's removals.
+        data, removal_problems = _apply_scenario(data, scenario_doc,
+                                                 removes_firms="remove_firms" not in (overrides or {}))
         pending += scenario_doc.problems + removal_problems
     for key, value in (overrides or {}).items():
         if key == "remove_firms":  # as in a scenario file
@@ -184,10 +186,13 @@ def scenario_keys(folder: str | Path, scenario: str) -> list[str]:
     return leaves(data, "")
 
 
-def _apply_scenario(data: dict, doc: Document) -> tuple[dict, list[Problem]]:
-    """The park with the scenario merged over it, and any problems with ``remove_firms``."""
+def _apply_scenario(data: dict, doc: Document, *, removes_firms: bool = True) -> tuple[dict, list[Problem]]:
+    """The park with the scenario merged over it (and its ``remove_firms`` applied unless
+    ``removes_firms`` is false), and any problems with ``remove_firms``."""
     override = dict(doc.data)
     removed = override.pop("remove_firms", None) or []
+    if not removes_firms:
+        removed = []
     override.pop("description", None)
     keys = [*schema.ParkFile.model_fields, *schema.ScenarioFile.model_fields]
     unknown = [Problem(str(doc.path), str(key), f"unknown key '{key}'", "a key of the park file, "
