@@ -216,11 +216,13 @@ def parse(
     try:
         return float(quantity.to(base_units).magnitude)
     except pint.DimensionalityError:
+        # bar(g) reads as bar times grams: its dimension in words would only confuse
+        what = "marks the pressure gauge or absolute" if _gauge(unit_text) \
+            else f"is {_describe(quantity)}, not {kind.words}"
         raise UnitProblem(
             str(value),
             kind.expected,
-            f"'{unit_text}' is {_describe(quantity)}, not {kind.words}; write e.g. '{kind.example}'"
-            + _unit_hints(unit_text, kind),
+            f"'{unit_text}' {what}; write e.g. '{kind.example}'" + _unit_hints(unit_text, kind),
         ) from None
 
 

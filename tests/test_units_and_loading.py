@@ -886,6 +886,7 @@ def test_a_gauge_pressure_says_pressures_are_absolute(written: str) -> None:
     with pytest.raises(UnitProblem) as caught:
         parse(written, F.PRESSURE)
     assert "pressures are absolute" in caught.value.hint
+    assert "dimension" not in caught.value.hint  # bar(g) was 'of dimension [mass] ** 2 / ...' (grams)
 
 
 @pytest.mark.parametrize(("written", "unit"), [("30 bar(a)", "bar"), ("30 bara", "bar"), ("435 psia", "psi")])
@@ -1297,6 +1298,18 @@ def test_a_point_before_three_digits_and_a_tiny_discount_rate_are_warned_of() ->
     assert any("park.discount_rate is 0.07%" in w for w in said)
     assert not any("decimal point" in w or "discount_rate" in w for w in scaling_warnings(load_park(raufoss)))
 
+
+
+def test_a_lifetime_of_days_is_warned_of() -> None:
+    """'lifetime: 20 days' was taken without a word (an audit): the link's investment paid back
+    within days, so it is never built; a slip of the unit, most likely."""
+    from symbiosis.park import scaling_warnings
+
+    raufoss = Path(__file__).parent.parent / "parks" / "raufoss"
+    park = load_park(raufoss, overrides={"technologies.hot_water_pipe.lifetime": "20 day"})
+    said = scaling_warnings(park)
+    assert any(w.startswith("technology 'hot_water_pipe' has a lifetime of 20 days") for w in said)
+    assert not any("lifetime" in w for w in scaling_warnings(load_park(raufoss)))
 
 @pytest.mark.parametrize("text", [
     "".join(f"1/{d + 1}/2023 0:00,{1 + d % 2}\n" for d in range(365)),       # slashed dates: not read, kept

@@ -46,14 +46,19 @@ LOWEST_DISCOUNT_RATE = 0.01
 ('0,07 %' for 7 %); public and industrial rates of the Nordic countries lie at 3-10 % (Norway's
 public rate is 4 %)."""
 
+SHORTEST_LIFETIME = 1.0
+"""Shortest technology lifetime in years without a warning: pipes, heat pumps, electrolysers,
+stores and trucks last 10-50 years; a lifetime of days is most likely a unit slip."""
+
 
 def scaling_warnings(park: Park) -> list[str]:
     """Warnings about amounts of one carrier spanning more than :data:`SPAN`, route prices
     above :data:`ENERGY_PRICE_EUR` or :data:`MASS_PRICE_EUR`, purchases at a negative price,
     energy routes emitting more than :data:`MOST_EMITTED`, streams of no amount or hotter than
     :data:`HOTTEST`, a carbon price not given where routes emit, existing links
-    :data:`OVERSIZED` for their streams, sites out of every link's reach and routes a scenario
-    adds that nothing uses; an empty list for a well-scaled park."""
+    :data:`OVERSIZED` for their streams, technologies lasting less than :data:`SHORTEST_LIFETIME`,
+    sites out of every link's reach and routes a scenario adds that nothing uses; an empty list for
+    a well-scaled park."""
     found: list[str] = []
     by_carrier: dict[Carrier, list[Stream]] = {}
     for stream in park.streams:
@@ -107,6 +112,12 @@ def scaling_warnings(park: Park) -> list[str]:
     if 0 < park.settings.discount_rate < LOWEST_DISCOUNT_RATE:
         found.append(f"park.discount_rate is {park.settings.discount_rate:.2%}: a share written '0,07 %' or "
                      "'0.07 %' is 0.07 %, not 7 %; write '7 %' (or 0.07 without %) if that was meant")
+    for tech in park.technologies.values():
+        if 0 < tech.lifetime < SHORTEST_LIFETIME:
+            days = tech.lifetime * 365.25
+            found.append(f"technology '{tech.name}' has a lifetime of {days:,.3g} days: its investment is "
+                         "paid back within that, so it is hardly ever built; write the lifetime in years "
+                         "(e.g. '20 year') if that was meant")
     emitting = [route.id for route in park.routes.values() if route.emissions > 0]
     if not park.settings.carbon_price_given and emitting:
         found.append(
