@@ -20,6 +20,7 @@ from symbiosis.memory import GIB, check_fits, memory_needed
 from symbiosis.models import OBJECTIVES, ModelData, asset_binaries, build_model, set_objective
 from symbiosis.models.data import StorageData, averaged
 from symbiosis.models.size import model_size
+from symbiosis.models.storage import piped_pairs
 from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
@@ -604,16 +605,18 @@ def _least_store_throughput(model: pyo.ConcreteModel, data: ModelData, options: 
     """The answer's flows with as little passing through its stores as its cost allows.
 
     A store on a supply that costs nothing to run may cycle heat into the cooling tower at no
-    extra cost (its losses go where the surplus goes anyway), and so may a lossless one anywhere,
-    so the solver's flows are one of many equally cheap ones and its throughput arbitrary (audits:
+    extra cost (its losses go where the surplus goes anyway), so may one on a demand that links
+    fill (what they deliver of its losses goes back to their supplies), and a lossless one
+    anywhere, so the solver's flows are one of many equally cheap ones and its throughput arbitrary (audits:
     3,806 MWh a year reported where 2,190 MWh needed shifting; a lossless tank on a supply moved
     6,802 MWh where 2,496 carried the weekends). With the design fixed and the cost held at the
     answer's or below, an LP takes the least throughput (``solve_held``); if it finds none, the
     answer stays as it was. The outcome with the flows' cost (it may be lower than the answer's,
     whose flows branch and bound had left within its gap; the least-emissions objective reports
     its CO2, unchanged), or None when nothing was re-solved."""
-    cycling = [store.id for store in _built_stores(model, data)
-               if store.running_cost == 0 and (store.on_supply or store.lossless)]
+    filled_by_links = {store for store, _ in piped_pairs(model)}  # its losses go back to the supply
+    cycling = [store.id for store in _built_stores(model, data) if store.running_cost == 0
+               and (store.on_supply or store.lossless or store.id in filled_by_links)]
     if not cycling:
         return None
     if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off

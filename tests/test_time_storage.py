@@ -108,9 +108,9 @@ def test_a_lossy_store_at_a_demand_is_no_cooling_tower(make_park, time) -> None:
     to shift. With the cooling tower at 20 NOK/MWh the 50 % tank at the demand had been charged
     4 MW and discharged 2 MW an hour (its content unchanged), so the pipe could bring 4 MW... of a
     2 MW surplus, and in a park with more surplus than need (a differential audit: 2 MW piped to
-    a flat 1 MW need) the rest vanished in the tank instead of going to the cooling tower. Its
-    losses are bought from the demand's route, so the answer is the pipe alone: nothing bought,
-    nothing cooled, and no tank."""
+    a flat 1 MW need) the rest vanished in the tank instead of going to the cooling tower. What
+    links deliver of its losses goes back to the supply's cooling tower, so the answer is the pipe
+    alone: nothing bought, nothing cooled, and no tank."""
     park = _shift_park(make_park, storage=True, time=time, store_at="b", same_hours=True,
                        cooling="20 NOK/MWh", tank={"efficiency": "50 %"})
     result = symbiosis.optimize(park)
@@ -123,6 +123,33 @@ def test_a_lossy_store_at_a_demand_is_no_cooling_tower(make_park, time) -> None:
     assert set(result.exchanges["kind"]) == {"direct"}
     assert result.total_cost == pytest.approx(4380 * 20, rel=1e-6)
 
+
+
+@pytest.mark.parametrize("time", [{"typical_days": 1}, {"typical_days": 2}])
+def test_a_lossy_tank_costs_the_same_at_either_end_of_a_free_pipe(make_park, time) -> None:
+    """2 MW of surplus in hours 0-11, 2 MW of need in hours 12-23 (24 MWh a day each), a 90 %
+    tank, a free pipe. Hand-derived, wherever the tank stands: it takes the day's 24 MWh of
+    surplus, keeps 21.6 and gives them to the need; the boiler (500 NOK/MWh) makes up 2.4 MWh a
+    day, and the 2.4 MWh lost leave as surplus through the cooling tower (20 NOK/MWh), as a
+    supply store's losses do: 365 x 2.4 x (500 + 20) NOK, plus 21.6 MWh of tank at 1,000 NOK/MWh
+    over 40 years at 7 %. At the demand the tank had been filled to keep 24 MWh, 2.67 a day of
+    it boiler heat (links could not deliver its losses): 10 % dearer than the same tank at the
+    supply (an audit)."""
+    cooling, tank = "20 NOK/MWh", {"efficiency": "90 %"}
+    at_supply = symbiosis.optimize(_shift_park(make_park, storage=True, time=time, store_at="a",
+                                               cooling=cooling, tank=tank), gap=1e-7)
+    at_demand = symbiosis.optimize(_shift_park(make_park, storage=True, time=time, store_at="b",
+                                               cooling=cooling, tank=tank), gap=1e-7)
+    expected = 365 * 2.4 * (500 + 20) + capital_recovery_factor(0.07, 40) * 1000 * 21.6
+    for result in (at_supply, at_demand):
+        assert result.total_cost == pytest.approx(expected, rel=1e-6)
+        routes = result.routes.set_index("route")["annual_amount"]
+        assert routes["gas_boiler"] == pytest.approx(365 * 2.4, rel=1e-6)
+        assert routes["cooling_tower"] == pytest.approx(365 * 2.4, rel=1e-6)
+        tank_row = result.exchanges.set_index("kind").loc["storage"]
+        assert tank_row["capacity"] == pytest.approx(21.6, rel=1e-6)
+        # the rows' savings add up to the park's
+        assert result.exchanges["saving"].sum() == pytest.approx(result.saving, rel=1e-6)
 
 def test_a_store_can_be_forbidden_or_forced_as_a_link_can(make_park) -> None:
     """``fixed_links`` took only links: a store's id, listed by ``symbiosis candidates``, met

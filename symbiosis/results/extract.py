@@ -37,6 +37,7 @@ import pyomo.environ as pyo
 from symbiosis.candidates import Candidates, investment_at
 from symbiosis.hubs import all_streams, hub_parts, unit_sides
 from symbiosis.models.data import ModelData
+from symbiosis.models.storage import piped_pairs
 from symbiosis.park import Carrier, Park
 from symbiosis.park.model import HUB_VENT_ROUTE
 from symbiosis.results.result import EXCHANGE_COLUMNS, FLOW_COLUMNS, ROUTE_COLUMNS, typed_table
@@ -58,6 +59,9 @@ class Solution:
     power: dict[str, np.ndarray] = field(default_factory=dict)
     # What each supply store loses per step (rates), sent to its stream's current route.
     lost: dict[str, np.ndarray] = field(default_factory=dict)
+    # What each link delivered of a demand store's losses, by (store, link), per step (rates):
+    # it goes back to the link's supply route (models/storage.py: piped_loss).
+    piped: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def nothing_built(cls, data: ModelData) -> Solution:
@@ -150,6 +154,7 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         power=power,
         lost={s.id: np.array([max(0.0, pyo.value(m.storage.lost[s.id, t], exception=False) or 0.0)
                               for t in steps]) for s in data.storages if s.on_supply},
+        piped={pair: _values(m.storage.piped_loss, [(*pair, t) for t in steps]) for pair in piped_pairs(m)},
     )
 
 
@@ -352,20 +357,38 @@ def _links(park: Park, candidates: Candidates, data: ModelData, solution: Soluti
 
 def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger: _Ledger) -> None:
     w, carbon = data.weights, data.carbon_price
+    links = {link.id: link for link in data.links}
     by_id = {s.id: s for s in candidates.storage}
     for store in data.storages:
         charge, discharge = solution.charge[store.id], solution.discharge[store.id]
         sign = 1.0 if store.on_supply else -1.0
         lost = solution.lost.get(store.id, np.zeros(len(w))) if store.on_supply else np.zeros(len(w))
         ledger.route_use[store.stream] += sign * (discharge - charge) + lost
+        # What links delivered of a demand store's losses goes back to their supplies' routes:
+        # the links' rows count it as taken and delivered, so the store's row pays it back.
+        piped_back = 0.0
+        for (store_id, link_id), piped in solution.piped.items():
+            if store_id == store.id:
+                link = links[link_id]
+                back = piped * (link.taken_per_flow / link.delivered_per_flow)
+                ledger.route_use[link.supply] += back
+                supply = data.streams[link.supply]
+                cost = (supply.price + carbon * supply.emissions) * float(w @ back)
+                piped_back += cost
+                # the store's firm lost that heat: it pays the supply's route for it
+                ledger.site_cost[supply.firm] -= cost
+                ledger.site_cost[store.firm] += cost
+                ledger.site_emissions[supply.firm] -= supply.emissions * float(w @ back)
+                ledger.site_emissions[store.firm] += supply.emissions * float(w @ back)
         if not solution.built.get(store.id):
             continue
         c = by_id[store.id]
         stream = data.streams[store.stream]
         # What the store takes out of its stream's route over the year: a demand store's losses
-        # (bought more), none for a supply store (its losses go to the route as before).
+        # (bought more, or delivered by links, whose supplies' routes take them back), none for
+        # a supply store (its losses go to the route as before).
         kept = float(w @ (charge - discharge - lost))
-        avoided_cost = sign * (stream.price + carbon * stream.emissions) * kept
+        avoided_cost = sign * (stream.price + carbon * stream.emissions) * kept - piped_back
         capacity = solution.capacity[store.id]
         investment = investment_at(c, capacity)
         annualised = c.annuity * investment  # capital recovery + fixed O&M
