@@ -24,6 +24,7 @@ from symbiosis.models.storage import piped_pairs
 from symbiosis.park import Park
 from symbiosis.park.scaling import scaling_warnings
 from symbiosis.problem import to_model_data
+from symbiosis.resolution import annual_overstatements, stores_at_their_largest
 from symbiosis.results import Result, assemble_result
 from symbiosis.results.extract import Evaluation, Solution, carries_nothing, evaluate, solution_of
 from symbiosis.results.result import NOT_LINKS, link_identity
@@ -288,7 +289,8 @@ def optimize(
     summary = result.summary.copy()
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
     summary["warnings"] = scaling_warnings(park) + list(outcome.details.get("warnings", [])) \
-        + ([values_missing] if values_missing else [])
+        + ([values_missing] if values_missing else []) \
+        + annual_overstatements(park, result.exchanges) + stores_at_their_largest(data, result.exchanges)
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
     return replace(result, summary=summary)
