@@ -928,6 +928,15 @@ def test_a_new_design_of_the_same_worth_and_a_run_without_an_answer_are_said_so(
     assert (years(0.03), years(4.21)) == ("0.03 years", "4.2 years")
 
 
+def test_a_gap_of_round_off_reads_as_none() -> None:
+    """A proven optimum's gap of 3.6e-16 read "gap 3.6e-14 %" in the report's headline and in
+    `history` (an audit); `optimize` prints none below 0.005 %."""
+    from symbiosis.report.numbers import gap
+
+    shown = gap(3.6e-16), gap(0.0), gap(8.4e-5), gap(0.1298), gap(None)
+    assert shown == ("0 %", "0 %", "0.0084 %", "13 %", "-")
+
+
 def test_a_result_reported_again_is_compared_with_the_run_before_it(tmp_path) -> None:
     """`report --result` of an older report's folder was compared with the newest run, newer
     than itself: the newer runs' exchanges read as 'added' (an audit of the reports)."""
