@@ -997,6 +997,20 @@ def test_set_remove_firms_replaces_the_scenarios_list(tmp_path: Path) -> None:
     both = load_park(folder, scenario="no_dh", overrides={"remove_firms": ["cement", "district_heating"]})
     assert set(both.firms) == {"smelter"}
 
+
+def test_a_time_mistyped_says_how_to_write_typical_days(tmp_path: Path) -> None:
+    """`time: daily` was told "choose one of: annual, hourly" (typical days unsaid); `--set
+    park.time={typical_days:2}` "unknown key 'typical_days:2'" (YAML needs the space); a string
+    '{typical_days: 1}' given in Python was refused as the first, with no word that Python values
+    are not YAML (an audit)."""
+    folder = _write(tmp_path)
+    daily = _one(folder, overrides={"park.time": "daily"})
+    assert daily.hint == "choose one of: annual, hourly (or a mapping such as {typical_days: 8})"
+    spaceless = _problems(folder, overrides={"park.time": {"typical_days:2": None}})
+    assert any(p.hint.startswith("put a space after the colon: 'typical_days: 2'") for p in spaceless)
+    text = _one(folder, overrides={"park.time": "{typical_days: 1}"})
+    assert "{'typical_days': 8} in Python" in text.hint
+
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
     _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))

@@ -175,11 +175,21 @@ def _shape_problem(error: dict, loc: tuple, locate: Locate) -> Problem:
         model = _model_at(loc[:-1])
         allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
         elsewhere = _BELONGS_ELSEWHERE.get((loc[0], key)) if len(loc) == 3 else None
+        before, colon, after = str(key).partition(":")
+        if colon and before.strip() in allowed:  # {typical_days:2}: YAML reads one key
+            elsewhere = (f"put a space after the colon: '{before.strip()}: {after.strip()}' (without it "
+                         f"YAML reads '{key}' as one key)")
         return problem(f"unknown key '{key}'", "one of the keys of the park file contract",
                        elsewhere or did_you_mean(str(key), allowed) + " (see the README's park file format)")
     if kind == "literal_error":
-        return problem(f"'{value}'", f"one of {error['ctx']['expected']}{words}",
-                       did_you_mean(str(value), _literal_choices(error)))
+        hint = did_you_mean(str(value), _literal_choices(error))
+        if key == "time":
+            hint = f"{hint} (or a mapping such as {{typical_days: 8}})"
+        if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
+            hint = ("this is text, not a mapping (a quoted value in a file, or a string given in Python, "
+                    "is not read as YAML): write the mapping itself, {typical_days: 8} in the file, "
+                    "{'typical_days': 8} in Python")
+        return problem(f"'{value}'", f"one of {error['ctx']['expected']}{words}", hint)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return problem(value_words(value), f"a mapping of keys to values{words}",
                        "write 'key: value' lines indented below this key, or {key: value, ...}")
