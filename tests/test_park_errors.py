@@ -1011,6 +1011,17 @@ def test_a_time_mistyped_says_how_to_write_typical_days(tmp_path: Path) -> None:
     text = _one(folder, overrides={"park.time": "{typical_days: 1}"})
     assert "{'typical_days': 8} in Python" in text.hint
 
+
+def test_a_capacity_in_the_wrong_unit_is_shown_a_capacity(tmp_path: Path) -> None:
+    """A cost curve's '10 MWh' was told "write e.g. '12 GWh/year'", a stream's yearly amount,
+    where a size such as '10 MW' is meant (an audit)."""
+    curve = [{"capacity": "1 MW", "investment": "200000 EUR"},
+             {"capacity": "10 MWh", "investment": "1000000 EUR"}]
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {"cost_curve": curve}})
+    problem = _one(folder)
+    assert problem.field.endswith("cost_curve[1].capacity")
+    assert "write e.g. '10 MW'" in problem.hint and "GWh/year" not in problem.hint
+
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
     _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))

@@ -624,10 +624,10 @@ def _hub_capacity(reader: Reader, value: Any, tech: Technology | None, loc: tupl
 def _hub_capacity_kind(tech: Technology | None) -> Quantity:
     """A hub's largest size of a technology: MW for units, MWh or t for stores."""
     if tech is None:
-        return F.RATE[True]
+        return F.CAPACITY[True]
     if tech.kind == "storage":
         return F.STORAGE_CAPACITY[tech.carrier.is_energy]
-    return F.RATE[F.capacity_is_energy(tech.carrier, tech.kind)]
+    return F.CAPACITY[F.capacity_is_energy(tech.carrier, tech.kind)]
 
 
 def _hub_locations(reader: Reader, hubs: dict[str, Hub], kinds: set[bool]) -> None:

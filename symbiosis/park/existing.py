@@ -64,10 +64,10 @@ def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str,
     if carrier in (Carrier.HYDROGEN, Carrier.OXYGEN):  # as streams' amounts: t/h, Nm3/h (hydrogen: MW)
         capacity = gas_amount(reader, raw.capacity, carrier, (*loc, "capacity"))
     elif carrier is Carrier.STEAM:
-        capacity = steam_quantity(reader, raw.capacity, F.RATE[True], _steam_pressure(ends),
+        capacity = steam_quantity(reader, raw.capacity, F.CAPACITY[True], _steam_pressure(ends),
                                   (*loc, "capacity"))
     else:
-        capacity = reader.quantity(raw.capacity, F.by_carrier(F.RATE, carrier), (*loc, "capacity"))
+        capacity = reader.quantity(raw.capacity, F.by_carrier(F.CAPACITY, carrier), (*loc, "capacity"))
     reader.at_least(capacity, 0, (*loc, "capacity"), "a capacity > 0", strict=True, written=raw.capacity)
     supply, demand = ends[0][2], ends[1][2]
     if supply and demand:

@@ -33,6 +33,10 @@ RATE = {
     True: Quantity("MW", "a power (energy per time)", "12 GWh/year"),
     False: Quantity("t/h", "a mass per time", "3000 t/year"),
 }
+CAPACITY = {  # a link's size: a rate as RATE, with a size for its example (not a yearly amount)
+    True: Quantity("MW", "a power (energy per time)", "10 MW"),
+    False: Quantity("t/h", "a mass per time", "5 t/h"),
+}
 GAS_AMOUNT = {
     Carrier.HYDROGEN: Quantity("t/h", "a mass per time, a normal volume per time (Nm3/h) or a power "
                                       "by lower heating value (MW)", "1200 t/year"),
@@ -57,7 +61,8 @@ MONEY_PER_CAPACITY = {
 # the solver's answer off by more than its audit allows). Any other quantity: LARGEST_OTHER.
 LARGEST: dict[Quantity, float] = {
     PRICE[True]: 1e8, PRICE[False]: 1e8, CARBON_PRICE: 1e4, EMISSIONS[True]: 1e5, EMISSIONS[False]: 1e5,
-    RATE[True]: 1e7, RATE[False]: 1e7, HEAT_CAPACITY_RATE: 1e5, TEMPERATURE: 1e5, TEMPERATURE_DIFFERENCE: 1e5,
+    RATE[True]: 1e7, RATE[False]: 1e7, CAPACITY[True]: 1e7, CAPACITY[False]: 1e7,
+    HEAT_CAPACITY_RATE: 1e5, TEMPERATURE: 1e5, TEMPERATURE_DIFFERENCE: 1e5,
     **dict.fromkeys(GAS_AMOUNT.values(), 1e7),
 }
 LARGEST_OTHER = 1e12
@@ -83,7 +88,7 @@ TECHNOLOGY_FIELDS: dict[str, Quantity | dict[bool, Quantity]] = {
     "carnot_efficiency": SHARE,
     "efficiency": SHARE,
     "max_distance": LENGTH,
-    "min_capacity": RATE,
+    "min_capacity": CAPACITY,
     "standing_loss": Quantity("1/h", "a share lost per hour", "0.02 %/h"),
     "charge_rate": Quantity("1/h", "a share of the capacity per hour", "25 %/h"),
     "heat_recovery": SHARE,

@@ -44,7 +44,8 @@ def condensing(pressure_bar: float) -> tuple[float, float] | None:
 
 # The mass counterpart of each energy quantity a steam field holds, and how its number converts
 # with the MWh a tonne gives: an amount multiplies (t/h -> MW), a price or emission divides.
-_BY_MASS = {F.RATE[True]: (F.RATE[False], True), F.PRICE[True]: (F.PRICE[False], False),
+_BY_MASS = {F.RATE[True]: (F.RATE[False], True), F.CAPACITY[True]: (F.CAPACITY[False], True),
+            F.PRICE[True]: (F.PRICE[False], False),
             F.EMISSIONS[True]: (F.EMISSIONS[False], False)}
 
 

@@ -77,7 +77,7 @@ def technology(
                        f"heat_return_temperature '{raw['heat_return_temperature']}'",
                        "recovered heat hotter than its return (it cools from one to the other)",
                        "swap the two, or check their units")
-    sized = F.RATE[energy] if kind != "storage" else F.STORAGE_CAPACITY[energy]
+    sized = F.CAPACITY[energy] if kind != "storage" else F.STORAGE_CAPACITY[energy]
 
     def size(value: Any, loc: tuple) -> float:
         if gas is not None:
