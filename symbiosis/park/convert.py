@@ -550,9 +550,12 @@ def build_park(
             if name in technologies and misspelt:
                 continue  # the misspelt name in the hub's list is reported; its fix mends this too
             if name not in raw_hub.technologies:
+                hint = did_you_mean(name, raw_hub.technologies)
+                if name in technologies:  # a real technology the hub does not list
+                    hint = f"add '{name}' to the hub's technologies, or {hint}"
                 reader.problem(("hubs", hub_id, "max_capacity", name), f"'{name}'",
                                f"one of the hub's technologies ({', '.join(raw_hub.technologies) or 'none'})",
-                               did_you_mean(name, raw_hub.technologies))
+                               hint)
         hubs[hub_id] = Hub(
             id=hub_id, location=_location(reader, raw_hub.location, ("hubs", hub_id, "location")),
             technologies=tuple(raw_hub.technologies),
