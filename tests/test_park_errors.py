@@ -1532,8 +1532,9 @@ def test_hub_max_capacity_of_a_technology_the_hub_does_not_list(tmp_path: Path) 
            says=("'electrolyzer'", "one of the hub's technologies (electrolyser)",
                  "did you mean 'electrolyser'?"))
     # a real technology the hub does not list: add it (an audit found only "choose one of")
-    folder = _write(tmp_path / "listed", hubs={"h2_hub": {**HUB, "max_capacity": {"hydrogen_storage": "10 t"}}})
-    assert _one(folder).hint == "add 'hydrogen_storage' to the hub's technologies, or choose one of: electrolyser"
+    capped = {"h2_hub": {**HUB, "max_capacity": {"hydrogen_storage": "10 t"}}}
+    hint = _one(_write(tmp_path / "listed", hubs=capped)).hint
+    assert hint == "add 'hydrogen_storage' to the hub's technologies, or choose one of: electrolyser"
 
 
 def test_a_hub_listing_a_pipe(tmp_path: Path) -> None:
