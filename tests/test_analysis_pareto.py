@@ -113,6 +113,20 @@ def test_cli_pareto_writes_csv_and_png_and_json(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "61.3 NOK" in table.stdout
 
 
+
+def test_a_front_of_one_point_says_why(tmp_path: Path) -> None:
+    """At a carbon price of 1,000 NOK/t every pair pays (the dearest abates at 172.63 NOK/t), so
+    the least-cost answer builds all three and has the least emissions: the front is one point,
+    which the table printed without a word (an audit)."""
+    folder = write_park(tmp_path / "pairs", three_pairs())
+    priced = ["--set", "park.carbon_price=1000 NOK/t"]
+    run = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "4", *priced], terminal_width=250)
+    assert run.exit_code == 0, run.output
+    said = " ".join(run.stdout.split())
+    assert "note: one point: the least-cost answer already has the least emissions" in said
+    plain = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3"], terminal_width=250)
+    assert "note: one point" not in plain.stdout
+
 def test_points_a_time_limit_stopped_are_said_to_be_bounds(tmp_path, monkeypatch) -> None:
     """Under --time-limit the front printed points whose cost was not minimised, and abatement
     costs from them, with nothing to say so: the gap column and a note beneath the table do."""

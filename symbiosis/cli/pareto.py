@@ -88,6 +88,10 @@ def pareto(park: str, scenario: str | None, overrides: tuple[str, ...], steps: i
                            ("gap", "gap", percent)],
                    title=f"{loaded.name}: cost against CO2 (carbon price {loaded.settings.carbon_price:,.0f} "
                          f"{currency}/t; abatement = the carbon price at which the step pays)")
+        if len(front) == 1 and steps > 1:
+            stdout.print("note: one point: the least-cost answer already has the least emissions the park "
+                         "can reach (no design emits less), so there is no trade-off to show",
+                         highlight=False)
         stopped = int(((front["status"] == "time_limit") & front["total_cost"].notna()).sum())
         if stopped:
             stdout.print(f"note: {stopped} point{'s' if stopped > 1 else ''} stopped at the time limit: "
