@@ -68,8 +68,8 @@ def to_table(candidates: list[Candidate]) -> pd.DataFrame:
     running and transport cost per MWh or t), which differ by carrier in one table."""
     frame = pd.DataFrame([asdict(c) for c in candidates], columns=list(COLUMNS))
     carriers = [Carrier(carrier) for carrier in frame["carrier"]]
-    frame["capacity_unit"] = pd.Series([c.rate_unit for c in carriers], index=frame.index, dtype=object)
-    frame["amount_unit"] = pd.Series([c.annual_unit for c in carriers], index=frame.index, dtype=object)
+    frame["capacity_unit"] = pd.Series([c.rate_unit for c in carriers], index=frame.index, dtype="str")
+    frame["amount_unit"] = pd.Series([c.annual_unit for c in carriers], index=frame.index, dtype="str")
     return frame.set_index("id", drop=False).rename_axis(None)
 
 
