@@ -206,6 +206,19 @@ def test_a_store_at_its_largest_at_typical_days_is_warned_of(make_park) -> None:
     assert four.exchanges.set_index("kind").loc["storage", "annual_amount"] > 0.99 * 43_560
     assert not any("largest size" in w for w in four.summary["warnings"])
 
+
+def test_an_hourly_years_time_profile_is_drawn_by_day(make_park) -> None:
+    """8,760 hourly steps drawn one by one were a solid block, the store's line hidden behind
+    the pipe's (an audit of the reports): a year of hours is drawn by day, its mean a line and
+    its hours a band; typical days keep their steps."""
+    hourly = symbiosis.optimize(_shift_park(make_park, storage=True, time="hourly"))
+    ax = hourly.plot.profile().axes[0]
+    assert ax.get_xlabel().startswith("day of the year")
+    assert {len(line.get_xdata()) for line in ax.get_lines()} == {365}
+    typical = symbiosis.optimize(_shift_park(make_park, storage=True))
+    ax = typical.plot.profile().axes[0]
+    assert ax.get_xlabel().startswith("time step (24 steps")
+
 def test_a_store_can_be_forbidden_or_forced_as_a_link_can(make_park) -> None:
     """``fixed_links`` took only links: a store's id, listed by ``symbiosis candidates``, met
     "no candidate link 'S001'; see symbiosis candidates". Forbidden, the tank of the case above

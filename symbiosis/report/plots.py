@@ -43,6 +43,7 @@ CARRIER_COLOURS = {
 OTHER_COLOUR = "#666666"
 EARTH_RADIUS_KM = 6371.0
 WIDTH_IN = 10.0  # figure width: A4 text width at a readable scale
+DAILY_FROM_STEPS = 2000  # hourly steps of a year (or a long stretch of one) are drawn by day
 LABEL_CHARS = 30
 
 
@@ -249,6 +250,10 @@ class PlotAccessor:
         if top.empty:
             return _empty_figure("no time-resolved flows")
         units = sorted({_rate_unit(c) for c in top["carrier"]})
+        steps = flows.drop_duplicates("step")
+        # A year of hours drawn hour by hour is a solid block (an audit: a night-and-day pipe's
+        # 8,760 steps hid the store's line): by day, its mean and the band of its hours.
+        by_day = len(steps) >= DAILY_FROM_STEPS and bool((steps["hours"] == 1).all())
         figure = _figure(figsize=(WIDTH_IN, 3.2 * len(units)))
         axes = figure.subplots(len(units), 1, squeeze=False, sharex=True)
         for ax, unit in zip(axes[:, 0], units, strict=True):
@@ -256,12 +261,21 @@ class PlotAccessor:
                 if _rate_unit(row.carrier) != unit:
                     continue
                 series = flows[flows["id"] == row.id].sort_values("step")
-                ax.plot(series["step"], series["delivered"], linewidth=0.9, label=_profile_label(row))
+                if by_day:
+                    days = series.groupby(series["step"] // 24)["delivered"]
+                    line = ax.plot(days.mean().index, days.mean(), linewidth=0.9, label=_profile_label(row))
+                    ax.fill_between(days.min().index, days.min(), days.max(), color=line[0].get_color(),
+                                    alpha=0.2, linewidth=0)
+                else:
+                    ax.plot(series["step"], series["delivered"], linewidth=0.9, label=_profile_label(row))
             ax.set_ylabel(f"delivered, {unit}")
             ax.grid(True, color="#e6e6e6")
             ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        axes[-1, 0].set_xlabel(f"time step ({flows['step'].nunique()} steps covering "
-                               f"{number(flows.drop_duplicates('step')['hours'].sum())} h)")
+        if by_day:
+            axes[-1, 0].set_xlabel("day of the year (line: the day's mean; band: its lowest to highest hour)")
+        else:
+            axes[-1, 0].set_xlabel(f"time step ({flows['step'].nunique()} steps covering "
+                                   f"{number(steps['hours'].sum())} h)")
         axes[0, 0].set_title(f"time profile of the {len(top)} largest exchanges", fontsize=11, loc="left")
         figure.tight_layout()
         return figure
