@@ -1022,6 +1022,18 @@ def test_a_capacity_in_the_wrong_unit_is_shown_a_capacity(tmp_path: Path) -> Non
     assert problem.field.endswith("cost_curve[1].capacity")
     assert "write e.g. '10 MW'" in problem.hint and "GWh/year" not in problem.hint
 
+
+def test_a_supply_cooled_to_kelvin_written_for_celsius_says_so(tmp_path: Path) -> None:
+    """'target_temperature: 60 K' (meant 60 degC) is -213 degC: the cooling tower was blamed
+    with no word of the unit (an audit)."""
+    firms = _firms()
+    supply = next(stream for firm in firms.values() for stream in firm["streams"].values()
+                  if stream.get("direction") == "supply" and stream.get("carrier") == "heat"
+                  and stream.get("target_temperature"))
+    supply["target_temperature"] = "60 K"
+    problem = _one(_write(tmp_path, firms))
+    assert problem.field == "current" and "was degC written as K?" in problem.hint
+
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
     _check(_one(folder, scenario="x"), field="YAML", file="scenarios/x.yaml", says=("syntax error",))

@@ -70,6 +70,7 @@ from symbiosis.units import (
 
 # What a hub may build (symbiosis/hubs.py); its links are candidates like any firm's.
 HUB_KINDS = ("electrolyser", "storage", "heat_pump")
+COLDEST_PROCESS_K = 73.15  # -200 degC: colder than liquid nitrogen (-196 degC), no process stream
 
 
 def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
@@ -354,9 +355,12 @@ def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carr
                            f"a {carrier} route at or above the demand's {max(ends) - 273.15:g} degC",
                            "use a hotter route or correct the temperatures")
         if raw.direction == "supply" and route.temperature > min(ends):
+            # 60 K written for 60 degC reads as -213 degC: the route is blamed, the unit is wrong
+            kelvin = (f" (a temperature of {min(ends) - 273.15:g} degC, colder than any process stream: "
+                      "was degC written as K?)" if min(ends) < COLDEST_PROCESS_K else "")
             reader.problem(where, f"route '{route.id}' at {route.temperature - 273.15:g} degC",
                            f"a {carrier} sink at or below the supply's {min(ends) - 273.15:g} degC",
-                           "use a colder route (cooling water, river) or correct the temperatures")
+                           f"use a colder route (cooling water, river) or correct the temperatures{kelvin}")
 
 
 def _profile(reader: Reader, loc: tuple, text: str, folder: Path | None) -> tuple[float, ...] | None:
