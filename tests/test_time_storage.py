@@ -27,7 +27,7 @@ NIGHT = "value\n" + "\n".join(["0"] * 12 + ["1"] * 12)
 
 def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dict | None = None,
                 overnight: bool = False, cooling: str = "0 NOK/MWh", store_at: str = "a",
-                same_hours: bool = False, need: str = "8760 MWh/year"):
+                same_hours: bool = False, need: str = "8760 MWh/year", tower_emissions: str | None = None):
     """Firm A has 2 MW of surplus heat in hours 0-11 of every day, firm B needs 2 MW in hours
     12-23 (each 8,760 MWh a year). Without a store nothing can pass; with one at A, 24 MWh of
     tank (12 h x 2 MW) shifts all of it. ``overnight`` swaps the hours (surplus 12-23, need
@@ -73,7 +73,8 @@ def _shift_park(make_park, storage: bool, time: dict | None = None, *, tank: dic
         park={"time": time or {"typical_days": 1}},
         routes={
             "gas_boiler": {"carrier": "heat", "price": "500 NOK/MWh", "temperature": "250 degC"},
-            "cooling_tower": {"carrier": "heat", "price": cooling, "temperature": "10 degC"},
+            "cooling_tower": {"carrier": "heat", "price": cooling, "temperature": "10 degC"}
+            | ({"emissions": tower_emissions} if tower_emissions else {}),
         },
         technologies={
             "hot_water_pipe": FREE_PIPE,
@@ -152,6 +153,37 @@ def test_a_lossy_tank_costs_the_same_at_either_end_of_a_free_pipe(make_park, tim
         # the rows' savings add up to the park's
         assert result.exchanges["saving"].sum() == pytest.approx(result.saving, rel=1e-6)
 
+
+
+@pytest.mark.parametrize("store_at", ["a", "b"])
+def test_heat_lost_in_a_store_is_not_sold(make_park, store_at) -> None:
+    """A surplus sold today at 50 NOK/MWh (a negative price), a 50 % tank, the need by day
+    (boiler 500 NOK/MWh), a free pipe. Each MWh stored keeps 0.5 MWh worth 250 NOK of boiler
+    heat against 50 NOK sold, so all 24 MWh a day go through the tank: 12 kept, 12 lost and
+    not sold, the boiler makes up 12. Cost = 365 x 12 x 500 + CRF(7 %, 40) x 12 MWh x 1,000 NOK,
+    at either end. The lost heat had been booked as sold (4,380 MWh, 219,000 NOK a year of income
+    for heat lost in a tank; an audit)."""
+    park = _shift_park(make_park, storage=True, store_at=store_at, cooling="-50 NOK/MWh",
+                       tank={"efficiency": "50 %"})
+    result = symbiosis.optimize(park, gap=1e-7)
+    expected = 365 * 12 * 500 + capital_recovery_factor(0.07, 40) * 12 * 1000
+    assert result.total_cost == pytest.approx(expected, rel=1e-6)
+    routes = result.routes.set_index("route")["annual_amount"]
+    assert routes.get("cooling_tower", 0.0) == pytest.approx(0, abs=1e-3)
+    assert result.exchanges["saving"].sum() == pytest.approx(result.saving, rel=1e-6)
+
+
+def test_a_demand_stores_returned_losses_count_in_its_co2(make_park) -> None:
+    """The tank at the demand; its losses (2.4 MWh a day of a 90 % tank) go back to the supply's
+    cooling tower, which emits 0.05 t/MWh: 43.8 t a year. The store's row said 0 t avoided while
+    its cost counted that carbon, so the rows' CO2 did not add up to the park's (an audit)."""
+    park = _shift_park(make_park, storage=True, store_at="b", cooling="20 NOK/MWh",
+                       tank={"efficiency": "90 %"}, tower_emissions="0.05 t/MWh")
+    result = symbiosis.optimize(park, gap=1e-7)
+    avoided = result.summary["baseline_emissions"] - result.summary["emissions"]
+    assert result.exchanges["co2_avoided"].sum() == pytest.approx(avoided, rel=1e-6)
+    store = result.exchanges.set_index("kind").loc["storage"]
+    assert store["co2_avoided"] == pytest.approx(-365 * 2.4 * 0.05, rel=1e-6)
 
 def test_annual_time_warns_of_links_its_means_overstate_and_of_storage_it_leaves_out(make_park) -> None:
     """A surplus in hours 0-11 and a need in hours 12-23 never meet in an hour, yet on annual

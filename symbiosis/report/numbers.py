@@ -104,8 +104,8 @@ def worse_off_note(worse_off: Any, currency: str, park_saving: float) -> str:
     named = ", ".join(f"{row.name if isinstance(row.name, str) and row.name else row.firm} "
                       f"({money(-row.saving, currency, per_year=True)})" for row in worse_off.itertuples())
     start = (f"Under the half-and-half split {named} end{'s' if len(worse_off) == 1 else ''} worse off than "
-             "today: an exchange running today carries less, or a link costs more than its half of the "
-             "saving. ")
+             "today: an exchange running today carries less, a link costs more than its half of the "
+             "saving, or a store of its own costs more, or loses more, than it gains it. ")
     if park_saving > 0:
         return start + ("The park still gains; symbiosis share gives each firm a share of it (Shapley "
                         "value) checked to leave every firm at least as well off as alone.")

@@ -37,7 +37,7 @@ import pyomo.environ as pyo
 from symbiosis.candidates import Candidates, investment_at
 from symbiosis.hubs import all_streams, hub_parts, unit_sides
 from symbiosis.models.data import ModelData
-from symbiosis.models.storage import piped_pairs
+from symbiosis.models.storage import piped_pairs, takes_back_losses
 from symbiosis.park import Carrier, Park
 from symbiosis.park.model import HUB_VENT_ROUTE
 from symbiosis.results.result import EXCHANGE_COLUMNS, FLOW_COLUMNS, ROUTE_COLUMNS, typed_table
@@ -153,7 +153,8 @@ def solution_of(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         discharge=discharge,
         power=power,
         lost={s.id: np.array([max(0.0, pyo.value(m.storage.lost[s.id, t], exception=False) or 0.0)
-                              for t in steps]) for s in data.storages if s.on_supply},
+                              for t in steps]) for s in data.storages
+              if s.on_supply and takes_back_losses(data, s.stream)},
         piped={pair: _values(m.storage.piped_loss, [(*pair, t) for t in steps]) for pair in piped_pairs(m)},
     )
 
@@ -366,20 +367,23 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
         ledger.route_use[store.stream] += sign * (discharge - charge) + lost
         # What links delivered of a demand store's losses goes back to their supplies' routes:
         # the links' rows count it as taken and delivered, so the store's row pays it back.
-        piped_back = 0.0
+        piped_back = piped_emissions = 0.0
         for (store_id, link_id), piped in solution.piped.items():
-            if store_id == store.id:
-                link = links[link_id]
-                back = piped * (link.taken_per_flow / link.delivered_per_flow)
-                ledger.route_use[link.supply] += back
-                supply = data.streams[link.supply]
-                cost = (supply.price + carbon * supply.emissions) * float(w @ back)
-                piped_back += cost
-                # the store's firm lost that heat: it pays the supply's route for it
-                ledger.site_cost[supply.firm] -= cost
-                ledger.site_cost[store.firm] += cost
-                ledger.site_emissions[supply.firm] -= supply.emissions * float(w @ back)
-                ledger.site_emissions[store.firm] += supply.emissions * float(w @ back)
+            link = links[link_id]
+            if store_id != store.id or not takes_back_losses(data, link.supply):
+                continue  # a sale takes nothing back: the heat is lost
+            back = piped * (link.taken_per_flow / link.delivered_per_flow)
+            ledger.route_use[link.supply] += back
+            supply = data.streams[link.supply]
+            cost = (supply.price + carbon * supply.emissions) * float(w @ back)
+            emitted = supply.emissions * float(w @ back)
+            piped_back += cost
+            piped_emissions += emitted
+            # the store's firm lost that heat: it pays the supply's route for it
+            ledger.site_cost[supply.firm] -= cost
+            ledger.site_cost[store.firm] += cost
+            ledger.site_emissions[supply.firm] -= emitted
+            ledger.site_emissions[store.firm] += emitted
         if not solution.built.get(store.id):
             continue
         c = by_id[store.id]
@@ -421,7 +425,7 @@ def _stores(candidates: Candidates, data: ModelData, solution: Solution, ledger:
                 "electricity_cost": 0.0,
                 "avoided_cost": avoided_cost,
                 "saving": saving,
-                "co2_avoided": sign * stream.emissions * kept,
+                "co2_avoided": sign * stream.emissions * kept - piped_emissions,
                 "transport_emissions": 0.0,
                 "payback_years": _payback(investment, saving + c.capital_recovery * investment),
                 "existing": False,
