@@ -52,6 +52,10 @@ Progress = Callable[[str], None]
 # What a person chose, and so what an infeasible park most likely breaks: tried first.
 # Dual prices need one more LP solve: by default only for models up to this many columns.
 VALUES_UP_TO_COLUMNS = 200_000
+VALUES_NUDGE = 1e-5
+"""Share by which the stream values' LP raises every supply and lowers every demand: enough to
+leave a degenerate point (a supply exactly meeting a demand) on the side the values mean, far
+below any breakpoint a park's data would place (HiGHS keeps rows to about 1e-7)."""
 CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
 # A time-resolved MIP this large (its root LP needs interior point) starts from the design of
 # the park solved as one annual step, which gets this share of the time limit (or
@@ -478,6 +482,13 @@ def _values(
     """Dual prices of the balances with the build decisions fixed (the remaining LP), or None
     and why they were not found.
 
+    They are read at the park nudged by :data:`VALUES_NUDGE` toward more supply and less demand
+    (a model of its own, the answer's design fixed in it): where a supply exactly meets a demand
+    the LP's duals are degenerate, and HiGHS gave either side's slope (an audit: a 2 MW surplus
+    piped to a 2 MW need was worth 76.92 NOK/MWh, the boiler it saves, where one more MWh can
+    only be cooled, -15 NOK/MWh). Nudged, each value is the slope the README defines: what one
+    more unit of a supply, or one unit less of a demand, saves the park.
+
     Under the least-emissions objective the row holding the CO2 at its least is left out of this
     LP: the answer's design is valued as run at the park's prices (its CO2 at the carbon price).
     Held there, the row's price is that of the last tonne at the least, which nothing beyond it
@@ -489,24 +500,33 @@ def _values(
     more_time = "; give the solve more time (--time-limit)"
     if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off
         return None, f"{VALUES_MISSING}: the time limit left their LP no time{more_time}"
-    fixed = fix_integers(model)
-    relaxed = relax_size_bounds(model, data)
-    least = model.component("emissions_cap")
-    if least is not None:
-        least.deactivate()
-    try:
-        outcome = solve(model, _design_lp(model, data, replace(options, duals=True, log=False)))
-        if not outcome.has_solution:
-            hint = more_time if outcome.status is Status.TIME_LIMIT else ""
-            return None, (f"{VALUES_MISSING}: their LP (the design fixed) ended "
-                          f"{outcome.status.value} ({outcome.message}){hint}")
-        return stream_values(model, data, outcome.details.get("duals", {}), park.currency), None
-    finally:
-        if least is not None:
-            least.activate()
-        relaxed()
-        for var in fixed:
-            var.unfix()
+    nudged = _nudged(data)
+    probe = build_model(nudged, objective="cost")
+    cap = model.component("emissions_limit")
+    if cap is not None:
+        probe.emissions_limit = pyo.Constraint(expr=probe.emissions.total <= pyo.value(cap.upper))
+    built = asset_binaries(model)
+    for asset, variables in asset_binaries(probe).items():
+        for var, answer in zip(variables, built[asset], strict=True):
+            var.fix(round(answer.value or 0))
+    relax_size_bounds(probe, nudged)
+    outcome = solve(probe, _design_lp(probe, nudged, replace(options, duals=True, log=False)))
+    if not outcome.has_solution:
+        hint = more_time if outcome.status is Status.TIME_LIMIT else ""
+        return None, (f"{VALUES_MISSING}: their LP (the design fixed) ended "
+                      f"{outcome.status.value} ({outcome.message}){hint}")
+    return stream_values(probe, nudged, outcome.details.get("duals", {}), park.currency), None
+
+
+def _nudged(data: ModelData) -> ModelData:
+    """``data`` with every supply's rate raised and every demand's lowered by :data:`VALUES_NUDGE`
+    of itself."""
+
+    def nudge(stream):
+        return replace(stream, rate=stream.rate * (1 + (VALUES_NUDGE if stream.is_supply else -VALUES_NUDGE)))
+
+    streams = {key: nudge(stream) for key, stream in data.streams.items()}
+    return replace(data, streams=streams)
 
 
 def _design_lp(model: pyo.ConcreteModel, data: ModelData, options: SolveOptions) -> SolveOptions:

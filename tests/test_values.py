@@ -47,6 +47,41 @@ def test_values_equal_the_change_in_cost(make_park, stream, field, base, bumped,
     assert sign * row["value"] == pytest.approx(difference, rel=1e-4, abs=1e-6)
 
 
+
+def test_a_supply_exactly_meeting_a_demand_is_valued_on_the_side_the_values_mean(make_park) -> None:
+    """A 2 MW surplus (cooling tower 15 NOK/MWh) piped to a 2 MW need (boiler 80 NOK/MWh), a pipe
+    of fixed cost only, 2 NOK/MWh to run. By hand: one more MWh of the surplus can only be
+    cooled, -15 NOK/MWh; one MWh less of the need leaves one more of the surplus to cool and
+    saves its running cost, -15 + 2 = -13 NOK/MWh. At this degenerate point the LP's duals were
+    the other side's slopes (76.92 and 80 NOK/MWh on an audit's park; the boiler saved); each
+    value now equals the change in cost of that one-sided step."""
+    def heat(direction, temperature, target, amount, route):
+        return {"direction": direction, "carrier": "heat", "temperature": temperature,
+                "target_temperature": target, "amount": amount, "current": route}
+
+    def run(supply="2 MW", need="2 MW"):
+        firms = {"a": {"location": {"x": "0 m", "y": "0 m"},
+                       "streams": {"heat": heat("supply", "90 degC", "60 degC", supply, "cooling")}},
+                 "b": {"location": {"x": "500 m", "y": "0 m"},
+                       "streams": {"heat": heat("demand", "40 degC", "70 degC", need, "boiler")}}}
+        routes = {"cooling": {"carrier": "heat", "price": "15 NOK/MWh", "temperature": "10 degC"},
+                  "boiler": {"carrier": "heat", "price": "80 NOK/MWh", "temperature": "250 degC"}}
+        pipe = {"investment": "500000 NOK", "investment_per_capacity": "0 NOK/MW", "cost_curve": [],
+                "investment_per_length": "0 NOK/m", "running_cost": "2 NOK/MWh", "loss_per_km": "0 %",
+                "fixed_om": "0 %", "min_capacity": "0 MW"}
+        park = make_park(firms, routes=routes, park={"carbon_price": "0 NOK/t"},
+                         technologies={"hot_water_pipe": pipe, "heat_pump": {"enabled": False}})
+        return symbiosis.optimize(park, values=True)
+
+    reference = run()
+    values = reference.values.set_index("stream")["value"]
+    assert values["a.heat"] == pytest.approx(-15, abs=1e-6)
+    assert values["b.heat"] == pytest.approx(-13, abs=1e-6)
+    more_supply = (run(supply="2.1 MW").total_cost - reference.total_cost) / 876
+    less_need = (run(need="1.9 MW").total_cost - reference.total_cost) / 876
+    assert -values["a.heat"] == pytest.approx(more_supply, rel=1e-6)
+    assert values["b.heat"] == pytest.approx(-less_need, rel=1e-6)
+
 def test_the_yearly_value_of_a_profiled_stream_is_one_more_unit_along_its_profile(make_park) -> None:
     """One more MWh of a year's surplus comes along the stream's profile: three quarters of it
     in the 12 hours a day the plant runs at 1.5 (1.5 x 12 of 24), where the town can take it all,
