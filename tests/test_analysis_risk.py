@@ -181,6 +181,15 @@ def test_a_negative_loss_to_others_is_explained_under_the_table(folder: Path, mo
     assert table.exit_code == 0, table.output
     assert "A negative loss to others (a): the firms that stay can replace" in " ".join(table.stdout.split())
 
+    def with_one_negative_in_the_long_run(*args, **kwargs):  # the README's case; was not said (an audit)
+        found = partner_risk(*args, **kwargs)
+        found.firms.loc[found.firms["firm"] == "a", "loss_to_others_long_run"] = -1_000.0
+        return found
+
+    monkeypatch.setattr(command, "partner_risk", with_one_negative_in_the_long_run)
+    table = CliRunner().invoke(cli, ["risk", str(folder)])
+    assert "A negative loss to others (a, long run): the firms" in " ".join(table.stdout.split())
+
 
 # A 1 MEUR hydrogen pipe, and firm b buying 876 t a year (0.1 t/h) 1 km east of the origin.
 DEAR_PIPE = ("{investment: 1000000 EUR, investment_per_capacity: 0 EUR/(t/h), "

@@ -64,9 +64,11 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: i
                title=f"{loaded.name}: if the firm leaves (per year; after = the rest of the park, its links "
                      "kept, less the stranded capital; long run = re-optimised from scratch, nothing "
                      "stranded)")
-    gaining = found.firms.loc[found.firms["loss_to_others"] < 0, "firm"].tolist()
+    firms = found.firms
+    gaining = [f"{row.firm}{'' if row.loss_to_others < 0 else ', long run'}" for row in firms.itertuples()
+               if row.loss_to_others < 0 or row.loss_to_others_long_run < 0]
     if gaining:  # reads as "the others are better off without it" (an audit of risk on Mo i Rana)
-        stdout.print(f"A negative loss to others ({', '.join(gaining)}): the firms that stay can replace "
+        stdout.print(f"A negative loss to others ({'; '.join(gaining)}): the firms that stay can replace "
                      "what it gives them for less than the half of each exchange's saving it is paid; "
                      "the park as a whole still loses its 'loss'.", highlight=False)
     if len(found.exchanges):
