@@ -8,10 +8,10 @@ from symbiosis.analysis.common import ResultMismatch, StoppedShort, check_result
 from symbiosis.analysis.explain import explain
 from symbiosis.analysis.pareto import pareto, plot_pareto
 from symbiosis.analysis.risk import PartnerRisk, partner_risk, without_firms
-from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
+from symbiosis.analysis.sharing import core_violations, dual_price_transfers, fair_shares, transfer_prices
 from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.analysis.sweep import SweepResult, expand_grid, grid_values, sweep
 
 __all__ = ["ParkChanged", "PartnerRisk", "ResultMismatch", "StoppedShort", "SweepResult", "check_result",
-           "core_violations", "expand_grid", "explain", "fair_shares", "grid_values", "pareto",
-           "partner_risk", "plot_pareto", "sweep", "transfer_prices", "without_firms"]
+           "core_violations", "dual_price_transfers", "expand_grid", "explain", "fair_shares", "grid_values",
+           "pareto", "partner_risk", "plot_pareto", "sweep", "transfer_prices", "without_firms"]

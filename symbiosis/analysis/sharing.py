@@ -4,7 +4,7 @@
 sites, through a transfer from receiver to supplier (``Result.exchanges.transfer``), and
 passes a hub's result to the firms its links serve, as the equal split below does. That
 split is simple but not always stable: a firm wanted by several partners may do better in a
-smaller group. Two splits are offered here, each checked.
+smaller group. Three splits are offered here, each checked.
 
 **Equal split with transfer prices** (``method="equal_split"``). Each exchange's net saving
 (``Result.exchanges.saving``) is split equally between its two firms. The receiver pays the
@@ -18,8 +18,11 @@ per unit, times the annual amount delivered or taken). A link inside one firm or
 store needs no transfer. The transfer per unit delivered is the exchange's transfer price.
 A hub is no player: the firm on a hub link keeps half its saving plus a part of the hub's
 result (a firm whose half is a loss is made good first, the rest in proportion to the savings
-of the hub's links; see :func:`transfer_prices`). (The
-dual values of the balances, ``Result.values``, may later replace this price.)
+of the hub's links; see :func:`transfer_prices`).
+
+**Dual prices** (``method="dual_prices"``). Each exchange between two firms is settled at the
+dual price of its supply (``Result.exchanges.dual_price``, from the stream values): the
+receiver pays it per unit taken and bears the link's own costs (:func:`dual_price_transfers`).
 
 **Shapley value** (``method="shapley"``). The players are the firms that appear in at least
 one candidate link; other firms take no part and get nothing. The worth ``v(S)`` of a
@@ -85,7 +88,7 @@ from symbiosis.analysis.side_by_side import as_done, usable_workers, worker_park
 from symbiosis.candidates import find_candidates
 from symbiosis.hubs import all_streams, hub_parts
 from symbiosis.models import build_model
-from symbiosis.optimization import progress_of
+from symbiosis.optimization import optimize, progress_of
 from symbiosis.park import Park
 from symbiosis.problem import to_model_data
 from symbiosis.results import Result
@@ -99,7 +102,7 @@ SHARE_COLUMNS = ["firm", "name", "player", "baseline_cost", "total_cost", "savin
 TRANSFER_COLUMNS = ["id", "from_firm", "from_stream", "to_firm", "to_stream", "technology", "saving",
                     "supplier_avoided", "receiver_avoided", "hub_cost", "transfer", "transfer_price",
                     "price_unit", "supplier_share", "receiver_share"]
-METHODS = ("shapley", "equal_split")
+METHODS = ("shapley", "equal_split", "dual_prices")
 EXACT_UP_TO = 12
 
 
@@ -188,6 +191,36 @@ def transfer_prices(park: Park, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRANSFER_COLUMNS)
 
 
+def dual_price_transfers(park: Park, result: Result) -> pd.DataFrame:
+    """:func:`transfer_prices` with each link between two firms settled at its dual price: the
+    receiver pays for what it takes at the supply's value to the park (``dual_price``: the stream
+    value of one more unit of the supply, per unit taken; ``transfer``) and bears the link's own
+    costs. The supplier keeps its avoided disposal plus that payment; the receiver its avoided
+    purchase less the payment and the link's costs. So the side the park is short of earns the
+    rent, as at a market-clearing price; a link whose fixed costs its marginal value does not
+    cover leaves its receiver worse off, which the split's check reports. Hub links, stores, hub
+    units and links inside one firm keep the equal split. Needs the result's stream values
+    (``optimize(park, values=True)``)."""
+    rows = transfer_prices(park, result)
+    exchanges = result.exchanges.set_index("id")
+    hubs = set(park.hubs)
+    for index, row in enumerate(rows.itertuples()):
+        exchange = exchanges.loc[row.id]
+        inside = row.from_firm == row.to_firm or bool({row.from_firm, row.to_firm} & hubs)
+        if exchange["kind"] in NOT_LINKS or inside:
+            continue
+        if not math.isfinite(float(exchange["dual_price"])):
+            raise ValueError(f"the dual-price split needs the stream values, which this result lacks "
+                             f"(exchange {row.id} has no dual_price): optimize(park, values=True), or "
+                             "read the summary's warnings for why they were not found")
+        payment = float(exchange["dual_price"]) * float(exchange["annual_taken"])
+        supplier = row.supplier_avoided + payment
+        delivered = float(exchange["annual_amount"])
+        rows.loc[index, ["supplier_share", "receiver_share", "transfer", "transfer_price"]] = [
+            supplier, row.saving - supplier, payment, payment / delivered if delivered > 0 else math.nan]
+    return rows
+
+
 def _avoided(park: Park, stream, carbon: float, amount: float) -> float:
     """What ``amount`` (MWh or t) less on the stream's current route saves, carbon included."""
     route = park.routes.get(stream.current) if stream is not None else None
@@ -265,7 +298,9 @@ def fair_shares(
     solve = Solve(solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     given = result is not None
     if result is None:
-        result = solve(park)
+        # the dual-price split reads the stream values, which the analyses' re-solves leave out
+        result = solve(park) if method != "dual_prices" else optimize(
+            park, solver=solver, time_limit=time_limit, gap=gap, threads=threads, values=True)
     else:
         check_result(park, result)
         _check_objective(result)
@@ -287,6 +322,8 @@ def fair_shares(
             game.worths_by_size(largest_first=method == "shapley")
         if method == "equal_split":
             shares = _equal_split(transfer_prices(park, result))
+        elif method == "dual_prices":
+            shares = _equal_split(dual_price_transfers(park, result))
         elif exact:
             shares = game.shapley()
         else:
@@ -303,7 +340,7 @@ def fair_shares(
     violations = game.violations(shares, coalitions)
     frame = _table(result, game, shares, errors, method, check_core)
     frame.attrs.update({
-        "method": method, "exact": exact or method == "equal_split",
+        "method": method, "exact": exact or method != "shapley",
         "samples": samples if method == "shapley" and not exact else 0, "players": list(game.players),
         "worth": game.grand, "coalitions_solved": game.solves, "tolerance": game.tolerance,
         "core_checked": checked, "core_holds": not violations if checked != "no" else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from symbiosis.analysis.sharing import core_violations, fair_shares, transfer_prices
+from symbiosis.analysis.sharing import core_violations, dual_price_transfers, fair_shares, transfer_prices
 from symbiosis.cli.analysis_common import (
     as_is,
     echo_json,
@@ -34,8 +34,10 @@ from symbiosis.park import load_park
 @click.command()
 @park_argument
 @scenario_options
-@click.option("--method", type=click.Choice(["shapley", "equal-split"]), default="shapley", show_default=True,
-              help="Shapley value of the coalition game, or each exchange's saving split half and half")
+@click.option("--method", type=click.Choice(["shapley", "equal-split", "dual-prices"]), default="shapley",
+              show_default=True, help="Shapley value of the coalition game, each exchange's saving split "
+              "half and half, or each exchange settled at its supply's dual price (the receiver bears the "
+              "link)")
 @click.option("--samples", type=click.IntRange(min=2), default=1000, show_default=True,
               help="random orders for a sampled Shapley value (more firms than --exact-up-to)")
 @click.option("--seed", type=int, default=0, show_default=True, help="of the random orders")
@@ -54,7 +56,8 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
     with progress_status() as status:
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
-                          progress=status.update, keep_on_interrupt=False)
+                          progress=status.update, keep_on_interrupt=False,
+                          values=True if method == "dual-prices" else None)
         if not result.has_solution:
             no_solution(result.status, "there is no saving to share", as_json)
         # The park's own solve is this command's: a result that is not its least cost stopped short.
@@ -63,7 +66,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
                                  exact_up_to=exact_up_to, check_core=not skip_core, solver=solver,
                                  time_limit=time_limit, gap=gap, threads=threads, progress=status.update,
                                  workers=workers)
-    transfers = transfer_prices(loaded, result)
+    transfers = (dual_price_transfers if method == "dual-prices" else transfer_prices)(loaded, result)
     attrs = shares.attrs
     core = {key: attrs[key] for key in ("core_checked", "core_holds", "core_violations", "tolerance")}
     if as_json:
@@ -80,7 +83,8 @@ def _show(name: str, currency: str, saving: float, shares, transfers) -> None:
     attrs = shares.attrs
     cash = money(currency)
     how = {"shapley": "Shapley value" + ("" if attrs["exact"] else f", {attrs['samples']} sampled orders"),
-           "equal_split": "each exchange's saving split half and half"}[attrs["method"]]
+           "equal_split": "each exchange's saving split half and half",
+           "dual_prices": "each exchange settled at its supply's dual price"}[attrs["method"]]
     columns = [("firm", "firm", text), ("baseline_cost", "before", cash),
                ("saving", "saving (result)", cash), ("share", "share", cash),
                ("share_of_saving", "share %", percent), ("transfer", "transfer", cash),
@@ -102,7 +106,9 @@ def _show(name: str, currency: str, saving: float, shares, transfers) -> None:
                             ("technology", "technology", text), ("saving", "saving", cash),
                             ("transfer", "transfer", cash), ("price", "price", as_is),
                             ("supplier_share", "supplier", cash), ("receiver_share", "receiver", cash)],
-                   title="transfer from receiver to supplier that splits each exchange's saving equally")
+                   title="transfer from receiver to supplier at the supply's dual price (the receiver bears "
+                         "the link)" if attrs["method"] == "dual_prices"
+                   else "transfer from receiver to supplier that splits each exchange's saving equally")
     checked = attrs["core_checked"]
     if checked == "no":
         return
