@@ -105,6 +105,8 @@ def test_one_id_as_text_is_one_link_and_a_path_is_refused_by_name(folder: Path) 
     place of a Park was refused as "optimize expects a Park"."""
     table = explain(symbiosis.load_park(folder), links="L002")
     assert list(table["id"]) == ["L002"]
+    twice = explain(symbiosis.load_park(folder), links=["L002", "L002"])  # one row (an audit: two)
+    assert list(twice["id"]) == ["L002"]
     with pytest.raises(TypeError, match="explain expects a Park"):
         explain(str(folder))
 

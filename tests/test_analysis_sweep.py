@@ -74,6 +74,7 @@ def test_a_sweep_of_carbon_prices_with_a_failing_run(client, folder: Path) -> No
     base, broken = runs[~negative], runs[negative]
     assert list(base["status"]) == ["optimal"] * 3
     assert list(base["exchanges"]) == [1, 2, 3]
+    assert str(runs["exchanges"].dtype) == "Int64"  # counts, not 3.0, beside the failed run (an audit)
     # Two chains of two runs: the second run starts from the design before it (one pair fewer)
     # and still finds the pair more its price pays for; the failed run leaves the run after it
     # to start on its own.

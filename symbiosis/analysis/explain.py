@@ -107,7 +107,8 @@ def explain(
     if not result.has_solution:
         raise ValueError(f"the result has no solution ({result.status}): there is nothing to explain")
     table = result.candidates.set_index("id", drop=False)
-    wanted = list(links) if links is not None else list(table.loc[~(table["existing_capacity"] > 0), "id"])
+    new_links = list(table.loc[~(table["existing_capacity"] > 0), "id"])
+    wanted = list(dict.fromkeys(links)) if links is not None else new_links  # each link once
     _refuse_unknown([link for link in wanted if link not in table.index])
     candidates = [table.loc[link] for link in wanted]
     workers = usable_workers(park, workers) if len(candidates) >= SIDE_BY_SIDE_FROM else 1

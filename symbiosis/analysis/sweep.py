@@ -261,6 +261,7 @@ def sweep(
     for key in keys:
         runs[key] = [overrides.get(key) for _, overrides in plan]
     runs = runs[RUN_COLUMNS[:3] + keys + RUN_COLUMNS[3:]]
+    runs["exchanges"] = runs["exchanges"].astype("Int64")  # a count, also beside a failed run's none
     about = {"park": park.name, "currency": park.currency, "objective": objective, "solver": solver,
              "time_limit": time_limit, "gap": gap, "scenarios": [name or "" for name in chosen],
              "grid": {key: str(value) for key, value in (grid or {}).items()}}
