@@ -318,3 +318,27 @@ def test_the_progress_line_says_ctrl_c_keeps_the_answer_once_there_is_one() -> N
     waiting = "solving with highs: no answer yet (12 s)"
     assert with_stop_hint(waiting) == waiting
     assert with_stop_hint("building the model") == "building the model"
+
+
+def test_validate_and_candidates_print_json_for_a_machine() -> None:
+    """DESIGN: "--json where a machine reads it"; validate and candidates had none (an audit):
+    a script checking a park, or listing its candidate links, parsed tables drawn for people."""
+    parks = Path(__file__).parent.parent / "parks"
+    run = CliRunner().invoke(cli, ["validate", str(parks / "mo_industripark"), "--json"])
+    assert run.exit_code == 0, run.output
+    summary = json.loads(run.stdout)
+    assert summary["status"] == "valid" and summary["currency"] == "NOK" and summary["time"] == "annual"
+    assert len(summary["firms"]) == 9 and summary["streams"] == 21 and summary["warnings"] == []
+    heat = next(row for row in summary["carriers"] if row["carrier"] == "heat")
+    assert heat["unit"] == "MWh" and heat["surplus"] > 0 and heat["need"] > 0
+    listed = CliRunner().invoke(cli, ["candidates", str(parks / "mo_industripark"), "--json"])
+    assert listed.exit_code == 0, listed.output
+    document = json.loads(listed.stdout)
+    assert len(document["links"]) == 41 and document["links"][0]["id"] == "L001"
+    between = CliRunner().invoke(cli, ["candidates", str(parks / "mo_industripark"), "--json",
+                                       "--between", "elkem", "ranfjord"])
+    assert between.exit_code == 0, between.output
+    assert {"L003"} <= {pair["candidate"] for pair in json.loads(between.stdout)["pairs"]}
+    broken = CliRunner().invoke(cli, ["validate", str(parks / "mo_industripark"), "--json",
+                                      "--set", "park.carbon_price=900 NOK"])
+    assert broken.exit_code == 2 and json.loads(broken.stdout)["status"] == "error"

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from symbiosis.candidates import Candidates, find_candidates
 from symbiosis.candidates.between import UnknownSite, candidates_between
+from symbiosis.cli.analysis_common import echo_json, frame_json, json_option
 from symbiosis.cli.common import (
     check_out_file,
     handle_errors,
@@ -31,9 +32,10 @@ from symbiosis.results.result import write_csv
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="also write the table to this CSV file (every column)")
 @click.option("--force", is_flag=True, help="replace the --csv file if it exists")
+@json_option
 @handle_errors
 def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], between: tuple[str, str] | None,
-               csv_path: str | None, force: bool) -> None:
+               csv_path: str | None, force: bool, as_json: bool) -> None:
     """List every candidate link of PARK: which supply could serve which demand, with
     which technology, over what length, at what cost and largest size; then the candidate
     stores and hub units. With --between A B: the candidates between two firms and why their
@@ -42,6 +44,16 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], betw
     if csv_path:
         check_out_file(csv_path, force=force, option="--csv")
     found = find_candidates(loaded)
+    if as_json:  # the tables as --csv writes them; with --between, each pair and why it has none
+        if between:
+            pairs = _between(loaded, found, *between)
+            echo_json({"park": loaded.name, "between": list(between), "pairs": frame_json(pairs)})
+        else:
+            echo_json({"park": loaded.name, "currency": loaded.currency, "links": frame_json(found.table),
+                       "assets": frame_json(found.assets_table)})
+        if csv_path:
+            write_output(csv_path, write_csv(pairs if between else found.table), force=force, option="--csv")
+        return
     if between:
         _show_between(loaded, found, *between, csv_path=csv_path, force=force)
         return
@@ -72,12 +84,16 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], betw
         stdout.print(f"written: {csv_path}")
 
 
-def _show_between(park: Park, found: Candidates, first: str, second: str, csv_path: str | None,
-                  force: bool) -> None:
+def _between(park: Park, found: Candidates, first: str, second: str) -> pd.DataFrame:
     try:
-        table = candidates_between(park, first, second, found.table)
+        return candidates_between(park, first, second, found.table)
     except UnknownSite as unknown:
         raise click.BadParameter(str(unknown), param_hint="--between") from None
+
+
+def _show_between(park: Park, found: Candidates, first: str, second: str, csv_path: str | None,
+                  force: bool) -> None:
+    table = _between(park, found, first, second)
     links = table[table["candidate"].notna()]
     others = len(table) - len(links)
     shown = Table(title=f"{park.name}: {len(links)} candidate link{'' if len(links) == 1 else 's'} between "
