@@ -9,7 +9,8 @@ What a store loses (the efficiency on charging and the standing loss) is lost on
 is accounted as the surplus it was: a supply store's losses go where the surplus goes today
 (its current route: the cooling tower, the landfill); a demand store's losses come from its
 current route, or from the links that fill it, and then go where those links' supplies send
-their surplus today (``piped_loss``, per link). So a store never pays as a way of discarding a
+their surplus today (``piped_loss``, per link). A route that pays for the surplus (a sale) takes
+no losses back: heat lost in a tank is not sold. So a store never pays as a way of discarding a
 surplus (a silo cannot make slag vanish, nor a leaky tank replace a cooling tower), and one
 tank costs the same at either end of a pipe.
 
@@ -248,9 +249,9 @@ def _add_piped_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
     delivers. Links may fill a demand's store with what it will lose, as a tank at the receiving
     end of a pipe is filled (an audit: a 90 % tank taking a night surplus for a day need was
     filled to keep 120 MWh with 13.3 MWh of boiler heat, where the night's 120 MWh of surplus
-    fill it to keep 108; the same tank at the supply cost 10 % less). What they deliver so is
-    lost, not disposed of: it goes back to the supply's current route (``storage_losses``), so
-    filling a lossy tank never stands in for a cooling tower."""
+    fill it to keep 108; the same tank at the supply cost 10 % less). What they deliver so goes
+    back to the supply's current route where that costs to use (``storage_losses``), so filling
+    a lossy tank never stands in for a cooling tower."""
     links_into: dict[str, list] = {}
     for link in data.links:
         links_into.setdefault(link.demand, []).append(link)
@@ -316,11 +317,11 @@ def storage_losses(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int
 def storage_adjustment(m: pyo.ConcreteModel, data: ModelData) -> dict[tuple[str, int], object]:
     """How stores change each stream's rate as links see it: a supply store gives
     ``discharge - charge``, a demand store ``charge - discharge - lost + piped_loss``. Links may
-    deliver ahead of need into a demand store what it keeps, and of what it loses only the part
-    that goes back to their supplies' routes (``storage_losses``): else a lossy tank at a demand
-    took a surplus's heat and lost it, a cooling tower for free (an audit: 2 MW piped into a
-    50 % tank meeting a flat 1 MW need, the other 1 MW gone, the surplus's cooling bill of
-    175,200 EUR a year with it)."""
+    deliver ahead of need into a demand store what it keeps and what it loses (``piped_loss``);
+    what they deliver of its losses goes back to their supplies' routes where those cost to use
+    (``storage_losses``): else a lossy tank at a demand took a surplus's heat and lost it, a
+    cooling tower for free (an audit: 2 MW piped into a 50 % tank meeting a flat 1 MW need, the
+    other 1 MW gone, the surplus's cooling bill of 175,200 EUR a year with it)."""
     piped: dict[str, list[str]] = {}
     for k, l in piped_pairs(m):
         piped.setdefault(k, []).append(l)
