@@ -505,10 +505,7 @@ def _values(
     cap = model.component("emissions_limit")
     if cap is not None:
         probe.emissions_limit = pyo.Constraint(expr=probe.emissions.total <= pyo.value(cap.upper))
-    built = asset_binaries(model)
-    for asset, variables in asset_binaries(probe).items():
-        for var, answer in zip(variables, built[asset], strict=True):
-            var.fix(round(answer.value or 0))
+    _fix_integers_as_in(probe, model)
     relax_size_bounds(probe, nudged)
     outcome = solve(probe, _design_lp(probe, nudged, replace(options, duals=True, log=False)))
     if not outcome.has_solution:
@@ -516,6 +513,16 @@ def _values(
         return None, (f"{VALUES_MISSING}: their LP (the design fixed) ended "
                       f"{outcome.status.value} ({outcome.message}){hint}")
     return stream_values(probe, nudged, outcome.details.get("duals", {}), park.currency), None
+
+
+def _fix_integers_as_in(probe: pyo.ConcreteModel, model: pyo.ConcreteModel) -> None:
+    """Every integer variable of ``probe`` fixed at its value in ``model``, a model of the same
+    park's candidates (builds, cost-curve steps, partner choices of ``max_partners``)."""
+    for component in model.component_objects(pyo.Var, descend_into=True):
+        same = probe.find_component(component.name)
+        for index, var in component.items():
+            if var.is_integer():
+                same[index].fix(round(var.value or 0))
 
 
 def _nudged(data: ModelData) -> ModelData:

@@ -82,6 +82,19 @@ def test_a_supply_exactly_meeting_a_demand_is_valued_on_the_side_the_values_mean
     assert -values["a.heat"] == pytest.approx(more_supply, rel=1e-6)
     assert values["b.heat"] == pytest.approx(-less_need, rel=1e-6)
 
+
+def test_values_of_a_park_with_a_partner_limit(make_park) -> None:
+    """A firm's max_partners adds partner binaries; the values' LP (a model of its own since the
+    nudge) must hold them at the answer's too, or it is a MIP without duals. The plant has one
+    partner either way, so the values are those of the park without the rule."""
+    firms = {**FIRMS, "plant": {**FIRMS["plant"], "rules": {"max_partners": 1}}}
+    options = {"routes": ROUTES, "park": {"carbon_price": "900 NOK/t"},
+               "technologies": {"hot_water_pipe": {"cost_curve": []}}}
+    ruled = symbiosis.optimize(make_park(firms, **options), values=True)
+    free = symbiosis.optimize(make_park(FIRMS, **options), values=True)
+    assert not ruled.summary["warnings"]
+    assert ruled.values["value"].to_numpy() == pytest.approx(free.values["value"].to_numpy(), rel=1e-9)
+
 def test_the_yearly_value_of_a_profiled_stream_is_one_more_unit_along_its_profile(make_park) -> None:
     """One more MWh of a year's surplus comes along the stream's profile: three quarters of it
     in the 12 hours a day the plant runs at 1.5 (1.5 x 12 of 24), where the town can take it all,
