@@ -96,8 +96,10 @@ def typical_days(park: Park, days: int, *, segments: int | None = None, seed: in
     the typical days against the original, relative to its mean.
     """
     profiles = {s.key: np.asarray(s.profile, dtype=float) for s in park.streams if s.profile is not None}
-    if not profiles or days >= 365:
-        return _flat_days(min(days, 365)) if not profiles else hourly()
+    if not profiles:
+        return _flat_days(min(days, 365))
+    if days >= 365 and (segments is None or segments >= 24):  # every day its own: the hours
+        return hourly()
     profile_bytes = tuple((key, profile.tobytes()) for key, profile in profiles.items())
     return _clustered(days, segments, seed, profile_bytes)
 

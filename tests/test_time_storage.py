@@ -251,6 +251,19 @@ def test_an_hourly_years_time_profile_is_drawn_by_day(make_park) -> None:
     ax = typical.plot.profile().axes[0]
     assert ax.get_xlabel().startswith("time step (24 steps")
 
+
+def test_every_day_its_own_typical_day_still_takes_its_segments(make_park) -> None:
+    """{typical_days: 365, segments: 4} built the hourly model (8,760 steps) where the README
+    promises N x M: 1,460 (an audit); without segments 365 typical days are the hours."""
+    from symbiosis.time import time_steps
+
+    park = _shift_park(make_park, storage=False)
+    every_day = {"typical_days": 365, "segments": 4}
+    segmented = symbiosis.load_park(park.folder, overrides={"park.time": every_day})
+    assert len(time_steps(segmented)) == 1460
+    whole = symbiosis.load_park(park.folder, overrides={"park.time": {"typical_days": 365}})
+    assert time_steps(whole).mode == "hourly" and len(time_steps(whole)) == 8760
+
 def test_a_store_can_be_forbidden_or_forced_as_a_link_can(make_park) -> None:
     """``fixed_links`` took only links: a store's id, listed by ``symbiosis candidates``, met
     "no candidate link 'S001'; see symbiosis candidates". Forbidden, the tank of the case above
