@@ -30,13 +30,18 @@ def elastic_violations(
     """The constraints that cannot all hold, from a copy of ``model`` with elastic rows.
 
     Rows of the components named in ``first`` (rules, caps: what a person chose) are made
-    elastic first; only if breaking them cannot restore feasibility are all rows made
-    elastic. Integer variables stay integer; the objective is the sum of the breakages.
+    elastic first, one component at a time in that order, then all of them together; only if
+    breaking them cannot restore feasibility are all rows made elastic. Integer variables stay
+    integer; the objective is the sum of the breakages. One at a time because their breakages
+    are in units of their own: together, a cap short by tens of tonnes of CO2 was "explained" as
+    a firm's partner limit broken by one partner, a rule that holds by itself (an audit).
     """
-    if first:
-        found = _elastic(model, options, lambda row: row.parent_component().name in first)
-        if found is not None:
-            return found
+    present = [name for name in first if model.find_component(name) is not None]
+    for names in [*([name] for name in present), present if len(present) > 1 else []]:
+        if names:
+            found = _elastic(model, options, lambda row, names=names: row.parent_component().name in names)
+            if found is not None:
+                return found
     return _elastic(model, options, lambda row: True) or []
 
 

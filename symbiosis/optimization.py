@@ -56,7 +56,7 @@ VALUES_NUDGE = 1e-5
 """Share by which the stream values' LP raises every supply and lowers every demand: enough to
 leave a degenerate point (a supply exactly meeting a demand) on the side the values mean, far
 below any breakpoint a park's data would place (HiGHS keeps rows to about 1e-7)."""
-CHOSEN_LIMITS = ("rules.most_partners", "emissions_limit", "emissions_cap")
+CHOSEN_LIMITS = ("emissions_limit", "emissions_cap", "rules.most_partners")
 # A time-resolved MIP this large (its root LP needs interior point) starts from the design of
 # the park solved as one annual step, which gets this share of the time limit (or
 # COARSE_SECONDS without one): on 50 firms at 8 typical days of 6 segments, the relaxation start
@@ -254,13 +254,17 @@ def optimize(
         held = _least_store_throughput(model, data, polish, outcome, objective)
         if held is not None:
             outcome, answer = held, None
-    explanation = []
+    explanation, unexplained = [], []
     if outcome.status is Status.INFEASIBLE:
         say("finding what cannot hold")
         # The elastic model is a copy: a design start's variables are not its own.
         elastic = replace(options, log=False, start="auto", start_held=(), time_limit=deadline.left())
-        violations = elastic_violations(model, elastic, first=CHOSEN_LIMITS)
+        no_time = elastic.time_limit == 0
+        violations = [] if no_time else elastic_violations(model, elastic, first=CHOSEN_LIMITS)
         explanation = explain(violations, candidates, data)
+        if not explanation:  # not silent (an audit: an empty explanation at --time-limit 0)
+            why = "the time limit left no time" if no_time else "its elastic solves found none"
+            unexplained = [f"what cannot hold was not found ({why}); give the solve more time (--time-limit)"]
     times["solve_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -294,7 +298,8 @@ def optimize(
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
     summary["warnings"] = scaling_warnings(park) + list(outcome.details.get("warnings", [])) \
         + ([values_missing] if values_missing else []) \
-        + annual_overstatements(park, result.exchanges) + stores_at_their_largest(data, result.exchanges)
+        + annual_overstatements(park, result.exchanges) + stores_at_their_largest(data, result.exchanges) \
+        + unexplained
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
     return replace(result, summary=summary)

@@ -127,6 +127,7 @@ def test_a_front_of_one_point_says_why(tmp_path: Path) -> None:
     plain = CliRunner().invoke(cli, ["pareto", str(folder), "--steps", "3"], terminal_width=250)
     assert "note: one point" not in plain.stdout
 
+
 def test_points_a_time_limit_stopped_are_said_to_be_bounds(tmp_path, monkeypatch) -> None:
     """Under --time-limit the front printed points whose cost was not minimised, and abatement
     costs from them, with nothing to say so: the gap column and a note beneath the table do."""

@@ -113,6 +113,7 @@ def test_the_dual_price_split_pays_the_scarce_supply_its_value(park_of) -> None:
     assert by_firm["b"] == pytest.approx(-crf * 100_000, rel=1e-6)
     assert document["transfers"][0]["transfer"] == pytest.approx(value * HOURS, rel=1e-6)
 
+
 def test_transfer_prices_split_each_saving_equally(park_of) -> None:
     """Hydrogen: the flare saves chlor nothing, ammonia avoids 15,330,000 NOK: ammonia pays chlor
     (15,330,000 - 0) / 2 = 7,665,000 NOK a year, 17,500 NOK per t of the 438 t.
@@ -258,6 +259,7 @@ def _heat_routes(grid: tuple[str, str], boiler: tuple[str, str, str], tower: str
                        "temperature": boiler[2]},
             "tower": {"carrier": "heat", "price": tower, "temperature": "5 degC"}}
 
+
 def test_the_equal_split_of_a_heat_pump_hub_is_the_results(tmp_path: Path) -> None:
     """s1 and s2 have heat at 30 -> 20 degC; a hub heat pump collects s1's (s2 is too far for
     it) and lifts it to the town's 50 -> 80 degC network, beside a heat-pump link s2 -> town.
@@ -333,6 +335,7 @@ def test_a_firm_feeding_a_heat_pump_hub_that_pays_is_not_left_worse_off(tmp_path
     assert result.saving == pytest.approx(700800 + 20000 - 136412.89, abs=0.05)  # c boiler + a tower
     assert shares_of(fair_shares(park, result, method="equal_split", check_core=False)) == \
         pytest.approx(booked, rel=1e-9, abs=1e-6)
+
 
 def test_cli_share_json_without_the_core_check(tmp_path: Path) -> None:
     """--json --no-core ended in a traceback ("Circular reference detected"): the unchecked

@@ -94,6 +94,7 @@ def test_a_value_set_twice_is_refused_not_half_dropped(tmp_path: Path, settings)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "set twice" in result.output or "lies inside 'park.time'" in result.output
 
+
 def test_candidates_lists_links(tmp_path: Path) -> None:
     csv = tmp_path / "candidates.csv"
     result = CliRunner().invoke(cli, ["candidates", str(_park(tmp_path)), "--csv", str(csv)])

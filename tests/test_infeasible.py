@@ -47,6 +47,50 @@ def test_an_emissions_cap_below_the_least_possible_says_by_how_much(make_park) -
     assert f"{100:,.6g} t CO2/year below" in sentence
 
 
+
+def test_a_cap_too_low_beside_a_partner_limit_blames_the_cap(make_park) -> None:
+    """The mill allows no partner, so the town's 5 MW all come from its gas boiler (0.23 t/MWh):
+    the least the park can emit is 5 x 8,760 x 0.23 = 10,074 t a year. A cap of 10,000 t is 74 t
+    below it; the rule holds by itself. Both made elastic at once, the cheapest breakage was
+    the rule's one partner (against 74 t), so the rule was blamed, with links it does not have,
+    and at a cap of 3,000 t the cap was said to be 1,049 t short, the shortfall with the
+    forbidden pipe built (an audit)."""
+    firms = {**FIRMS, "mill": {**FIRMS["mill"], "streams": {
+        "flue": {**FIRMS["mill"]["streams"]["flue"], "amount": "3 MW"}}}}
+    park = make_park(firms)
+    for cap, short in ((10_000, 74), (3_000, 7_074)):
+        result = symbiosis.optimize(park, emissions_cap=cap)
+        assert result.status == "infeasible"
+        (sentence,) = result.summary["infeasibility"]
+        assert f"the emissions cap is {short:,} t CO2/year below" in sentence, sentence
+
+
+def test_an_infeasible_park_with_no_time_to_explain_it_says_so(make_park, monkeypatch) -> None:
+    """With the time limit spent, the elastic solves were handed over with no time and the
+    explanation came back empty, without a word (an audit): now they are not handed over, and a
+    warning says what cannot hold was not found, and why."""
+    import symbiosis.optimization as optimization
+
+    park = make_park(FIRMS)
+    (pipe,) = symbiosis.find_candidates(park).table["id"]
+    monkeypatch.setattr(optimization, "elastic_violations", lambda *a, **k: pytest.fail("handed over"))
+    real_solve, real_left, solved = optimization.solve, optimization.Deadline.left, []
+
+    def solve(model, options):  # the park's solve, then the time is gone
+        solved.append(model)
+        return real_solve(model, options)
+
+    monkeypatch.setattr(optimization, "solve", solve)
+    def left(self, *args, **kwargs):
+        return 0.0 if solved else real_left(self, *args, **kwargs)
+
+    monkeypatch.setattr(optimization.Deadline, "left", left)
+    result = symbiosis.optimize(park, fixed_links={pipe: True}, time_limit=60)
+    assert result.status == "infeasible" and result.summary["infeasibility"] == []
+    said = " ".join(result.summary["warnings"])
+    assert "what cannot hold was not found (the time limit left no time)" in said
+
+
 def test_the_cli_prints_the_explanation_and_exits_1(tmp_path, monkeypatch) -> None:
     """As the model explains it, should such a conflict get past the load (which refuses it)."""
     monkeypatch.setattr("symbiosis.park.convert.check_partners_of_existing", lambda *args: None)

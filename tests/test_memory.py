@@ -134,6 +134,7 @@ def test_a_sweep_is_refused_before_its_cluster_starts(monkeypatch) -> None:
     assert not started
     assert "--no-memory-check" in CliRunner().invoke(cli, ["sweep", "--help"]).output
 
+
 def test_doctor_exits_1_when_the_default_solver_fails(monkeypatch) -> None:
     """doctor always exited 0, so a script could not use it as a check."""
     from symbiosis.cli import doctor as command

@@ -179,6 +179,7 @@ def test_a_purchase_at_a_negative_price_is_pointed_at(tmp_path: Path) -> None:
     assert "town.network buys from route 'gas_boiler' at a negative price (-550 NOK/MWh)" in warning
     assert "gate fee" in warning and "check the sign" in warning
 
+
 @pytest.mark.parametrize("name", sorted(p.name for p in PARKS.iterdir() if (p / "park.yaml").is_file()))
 def test_the_example_parks_are_well_scaled(name: str) -> None:
     assert scaling_warnings(symbiosis.load_park(PARKS / name)) == []

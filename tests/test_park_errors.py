@@ -177,12 +177,14 @@ def test_an_empty_park_name_is_refused(tmp_path: Path) -> None:
     folder = write_park(tmp_path / "park", RAW.replace("name: raw park", 'name: ""'))
     _check(_one(folder), field="park.name", line=1, says=("found the text ''", "a name", "name: Raufoss"))
 
+
 def test_a_set_on_a_firm_the_scenario_removes_says_so(tmp_path: Path) -> None:
     """It said 'no firm cement in the park' (choose one of: ...) of a firm park.yaml has."""
     folder = _write(tmp_path, files={"scenarios/x.yaml": "remove_firms: [cement]\n"})
     problem = _one(folder, scenario="x", overrides={"firms.cement.streams.clinker.amount": "10 t/year"})
     assert "scenario x removes firm 'cement'" in problem.found
     assert "leave out this --set with --scenario x" in problem.hint
+
 
 @pytest.mark.parametrize("name", ["park.yml", "park.yaml.txt"])
 def test_a_park_file_named_park_yml_is_pointed_at(tmp_path: Path, name: str) -> None:
@@ -392,6 +394,7 @@ def test_doubled_braces_are_named_not_shown_as_python(tmp_path: Path) -> None:
     assert "ordereddict" not in str(problem)
     _check(problem, firm="smelter", field="location", line=_line(folder, "{{x: 0 m"),
            says=("a mapping used as a key", "doubled braces or brackets?"))
+
 
 def test_a_decimal_comma_in_a_flow_mapping(tmp_path: Path) -> None:
     """'{lat: 60,7282, lon: 10,6105}' is lat 60 and a key 7282 to YAML: 'unknown key 7282,
@@ -976,6 +979,7 @@ def test_a_scenario_giving_a_capacity_rate_is_told_to_empty_the_amount(tmp_path:
     flue_gas = next(s for s in park.firms["smelter"].streams if s.id == "flue_gas")
     assert flue_gas.amount == pytest.approx(0.1 * 90)  # 100 kW/K over 180 -> 90 degC, in MW
 
+
 def test_set_remove_firms_as_a_scenario_does(tmp_path: Path) -> None:
     """'--set remove_firms=[district_heating]' was refused as an unknown key; a scenario could."""
     folder = _write(tmp_path)
@@ -1033,6 +1037,7 @@ def test_a_supply_cooled_to_kelvin_written_for_celsius_says_so(tmp_path: Path) -
     supply["target_temperature"] = "60 K"
     problem = _one(_write(tmp_path, firms))
     assert problem.field == "current" and "was degC written as K?" in problem.hint
+
 
 def test_scenario_yaml_syntax_error(tmp_path: Path) -> None:
     folder = _write(tmp_path, files={"scenarios/x.yaml": "park:\n  carbon_price: [1800 NOK/t\n"})
@@ -1446,6 +1451,7 @@ def test_an_existing_link_between_carriers_names_them(tmp_path: Path) -> None:
     (problem,) = [p for p in _problems(folder) if p.field == "existing[0]"]
     assert "seller.h2, hydrogen, and district_heating.network, heat" in problem.found
     assert "one carrier" in problem.expected and "'from' and 'to'" in problem.hint
+
 
 @pytest.mark.parametrize("firm_id", ["sm.elter", ""])
 def test_a_firm_id_no_one_could_name_a_stream_of(tmp_path: Path, firm_id: str) -> None:

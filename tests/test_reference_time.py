@@ -60,6 +60,7 @@ def route(result: symbiosis.Result, name: str) -> float:
 
 # 1. A store at a supply: efficiency, standing loss, charge rate, fixed O&M, the day's cycle.
 
+
 def test_a_leaky_store_sized_by_its_charge_rate(make_park) -> None:
     """Firm A has 2 MW of surplus heat in hours 0-3 of every day (2,920 MWh a year; cooling tower
     10 NOK/MWh), firm B needs 1 MW in hours 12-23 (4,380 MWh; boiler 500 NOK/MWh and 0.2 t/MWh at
@@ -129,6 +130,7 @@ def test_a_leaky_store_sized_by_its_charge_rate(make_park) -> None:
 
 
 # 2. The store's cycle over the year: the last day runs into the first.
+
 
 @pytest.mark.parametrize("days", [2, 3])
 def test_the_years_end_joins_two_surplus_days_for_the_store(make_park, days: int) -> None:
@@ -209,6 +211,7 @@ def test_typical_days_of_a_year_of_two_kinds_of_day_are_the_hourly_year(make_par
 
 # 3. A store at a demand: links fill it, its losses go back to the supply's route.
 
+
 def test_a_lossy_store_at_a_demand_keeps_what_the_pipe_brings_less_its_losses(make_park) -> None:
     """A has 2 MW of surplus in hours 0-11 (cooling tower 10 NOK/MWh), B needs 2 MW in hours
     12-23 (boiler 500 NOK/MWh); a free pipe; a tank at B of 80 % round trip, no standing loss,
@@ -260,6 +263,7 @@ def test_a_lossy_store_at_a_demand_keeps_what_the_pipe_brings_less_its_losses(ma
 
 
 # 4. A hub electrolyser: hydrogen, oxygen and heat to three firms, and who gains what.
+
 
 def test_a_hub_electrolyser_serves_three_firms_and_shares_its_result(make_park) -> None:
     """A hub electrolyser (60 % LHV, 20 % heat recovery 70 -> 40 degC, 2 MNOK/MW, 20 years, 2 %
@@ -340,6 +344,7 @@ def test_a_hub_electrolyser_serves_three_firms_and_shares_its_result(make_park) 
 
 # 5. A hub tank held by its charge rate, with a running cost per t withdrawn.
 
+
 def test_a_hub_tank_sized_by_its_charge_rate(make_park) -> None:
     """Steel needs 4 t/h of hydrogen in hours 0-5 and none in hours 6-23 (1 t/h on average; grey
     100 NOK/kg). A hub electrolyser (60 %, 1 MNOK/MW, 20 years) and a hub tank (500,000 NOK +
@@ -392,6 +397,7 @@ def test_a_hub_tank_sized_by_its_charge_rate(make_park) -> None:
 
 
 # 6. A heat pump hub pooling two firms' cooling water; a feeder whose half is a loss is made good.
+
 
 def test_a_heat_pump_hub_makes_good_a_feeder_that_only_pays_its_pipe(make_park) -> None:
     """Firms a (2 MW, to a river at 0 NOK/MWh) and b (3 MW, cooling tower 10 NOK/MWh) have

@@ -224,6 +224,7 @@ def test_a_firm_that_moved_is_not_read_as_a_technology_that_changed(tmp_path) ->
     assert again.changes.data_changed
     assert not [c for c in again.changes.data if c.what.startswith("hot_water_pipe")], again.changes.data
 
+
 def test_a_firm_named_script_stays_text(tmp_path, chromium) -> None:
     firms = {"smelter": {**SMELTER, "name": SCRIPT}, "town": TOWN}
     park = symbiosis.load_park(_park(tmp_path / "park", firms))

@@ -166,6 +166,7 @@ def test_an_lp_whose_interior_point_stalls_is_finished_by_simplex(monkeypatch) -
     assert (outcome.objective, pyo.value(m.x)) == pytest.approx((2.8, 1.6))
     assert (outcome.details["duals"][m.a], outcome.details["duals"][m.b]) == pytest.approx((0.4, 0.2))
 
+
 def test_a_first_answer_found_beside_branch_and_bound_changes_nothing_but_the_path() -> None:
     """``concurrent=True`` (the default for large MIPs on two cores) finds the first answer in a
     process of its own while HiGHS works: the same optimum as finding it first, and the

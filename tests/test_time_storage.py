@@ -185,6 +185,7 @@ def test_a_demand_stores_returned_losses_count_in_its_co2(make_park) -> None:
     store = result.exchanges.set_index("kind").loc["storage"]
     assert store["co2_avoided"] == pytest.approx(-365 * 2.4 * 0.05, rel=1e-6)
 
+
 def test_annual_time_warns_of_links_its_means_overstate_and_of_storage_it_leaves_out(make_park) -> None:
     """A surplus in hours 0-11 and a need in hours 12-23 never meet in an hour, yet on annual
     means the free pipe carries all 8,760 MWh a year, without a word, and firm B's storage is
@@ -263,6 +264,7 @@ def test_every_day_its_own_typical_day_still_takes_its_segments(make_park) -> No
     assert len(time_steps(segmented)) == 1460
     whole = symbiosis.load_park(park.folder, overrides={"park.time": {"typical_days": 365}})
     assert time_steps(whole).mode == "hourly" and len(time_steps(whole)) == 8760
+
 
 def test_a_store_can_be_forbidden_or_forced_as_a_link_can(make_park) -> None:
     """``fixed_links`` took only links: a store's id, listed by ``symbiosis candidates``, met
@@ -1167,6 +1169,7 @@ def test_a_least_throughput_with_no_time_left_is_not_handed_over_and_is_said(mak
     assert stands.objective == outcome.objective
     [said] = stands.details["warnings"]
     assert said.startswith("the stores' least throughput was not found (the time limit left its LP no time)")
+
 
 def _hydrogen_hub_park_with_a_supply_store(make_park):
     """A cliff hunt's park (2026-12-06): a 40 GWh surplus at 90-60 degC with a store, a 35 GWh

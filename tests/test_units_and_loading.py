@@ -364,6 +364,7 @@ def test_a_profile_file_is_read_once_while_unchanged(tmp_path: Path, monkeypatch
     with pytest.raises(ProfileProblem):  # a missing file is still named, not cached
         load_profile(tmp_path / "missing.csv")
 
+
 def test_profile_of_a_stream_keeps_the_amount_as_its_mean(tmp_path: Path) -> None:
     rows = "\n".join(str(1 + (day % 7 < 5)) for day in range(365))
     folder = write_park(tmp_path / "park", park_dict(_firms(cooling=_supply(profile="profiles/cooling.csv"))),
@@ -1310,6 +1311,7 @@ def test_a_lifetime_of_days_is_warned_of() -> None:
     said = scaling_warnings(park)
     assert any(w.startswith("technology 'hot_water_pipe' has a lifetime of 20 days") for w in said)
     assert not any("lifetime" in w for w in scaling_warnings(load_park(raufoss)))
+
 
 @pytest.mark.parametrize("text", [
     "".join(f"1/{d + 1}/2023 0:00,{1 + d % 2}\n" for d in range(365)),       # slashed dates: not read, kept

@@ -95,6 +95,7 @@ def test_values_of_a_park_with_a_partner_limit(make_park) -> None:
     assert not ruled.summary["warnings"]
     assert ruled.values["value"].to_numpy() == pytest.approx(free.values["value"].to_numpy(), rel=1e-9)
 
+
 def test_the_yearly_value_of_a_profiled_stream_is_one_more_unit_along_its_profile(make_park) -> None:
     """One more MWh of a year's surplus comes along the stream's profile: three quarters of it
     in the 12 hours a day the plant runs at 1.5 (1.5 x 12 of 24), where the town can take it all,
