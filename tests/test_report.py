@@ -929,6 +929,50 @@ def test_a_new_design_of_the_same_worth_and_a_run_without_an_answer_are_said_so(
     assert (years(0.03), years(4.21)) == ("0.03 years", "4.2 years")
 
 
+def test_a_run_stopped_with_no_bound_is_not_news() -> None:
+    """A 0.05 s run's only answer was to build nothing (no bound, gap unknown): its report said
+    the data were unchanged, dropped all 17 exchanges without a word, and the next run added
+    them back (an audit). A run stopped at the time limit with no bound now marks the comparison
+    unproven, and the headline says the gap is unknown."""
+    from symbiosis.report.changes import _unbounded
+
+    assert _unbounded(pd.Series({"status": "time_limit", "gap": float("nan")}))
+    assert _unbounded(pd.Series({"status": "time_limit", "gap": None}))
+    assert not _unbounded(pd.Series({"status": "time_limit", "gap": 0.02}))
+    assert not _unbounded(pd.Series({"status": "optimal", "gap": float("nan")}))
+
+
+def test_a_report_stopped_with_nothing_built_and_no_bound_says_its_comparison_is_unproven(
+        tmp_path, monkeypatch) -> None:
+    """End to end: a first report, then one whose solve stopped at once on the empty answer
+    (status time_limit, no bound): its JSON marks the comparison unproven and its HTML says the
+    dropped exchanges may be the solver's; a normal run after it says nothing of the kind."""
+    import dataclasses
+
+    import symbiosis.cli.report as command
+
+    folder = tmp_path / "park"
+    _park(folder)
+    out = tmp_path / "reports" / "p"
+    first = _reported(folder, out, "--name", "first")
+    real = command.run_optimize
+
+    def stopped_at_once(park, **kwargs):
+        nothing = {link: False for link in symbiosis.find_candidates(park).table["id"]}
+        result = real(park, **{**kwargs, "fixed_links": nothing})
+        summary = result.summary.copy()
+        summary["status"], summary["gap"], summary["bound"] = "time_limit", float("nan"), float("nan")
+        return dataclasses.replace(result, summary=summary)
+
+    monkeypatch.setattr(command, "run_optimize", stopped_at_once)
+    stopped = _reported(folder, out, "--name", "stopped")
+    assert stopped["compared_with"] == first["run_id"] and stopped["dropped"] > 0 and stopped["unproven"]
+    html = (out / "stopped" / "report.html").read_text()
+    assert "no bound (gap unknown)" in html and "may be the solver" in html
+    monkeypatch.undo()
+    assert _reported(folder, out, "--name", "third")["unproven"] is True  # compared with the stopped run
+
+
 def test_a_gap_of_round_off_reads_as_none() -> None:
     """A proven optimum's gap of 3.6e-16 read "gap 3.6e-14 %" in the report's headline and in
     `history` (an audit); `optimize` prints none below 0.005 %."""

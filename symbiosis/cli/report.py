@@ -431,7 +431,9 @@ def _say(result: Result, published, as_json: bool) -> None:
             "added": len(changes.added) if compared and changes.solution else None,
             "dropped": len(changes.dropped) if compared and changes.solution else None,
             # proposals of the run compared with that run today now (existing links since)
-            "built": len(changes.built) if compared and changes.solution else None}))
+            "built": len(changes.built) if compared and changes.solution else None,
+            # a run compared stopped with no bound: a redesign may be the solver's, not the data's
+            "unproven": changes.unproven if compared else None}))
         return
     currency = str(s.get("currency", ""))
     if result.has_solution:

@@ -64,6 +64,9 @@ class Changes:
     # The design changed but the park's saving moved within the solver's gap: another design of
     # about the same worth (the amount it moved), not news the data made.
     within_gap: float | None = None
+    # A run compared here (this one or the one before) stopped at the time limit with no bound:
+    # how good its design is was never measured, so a redesign may be its, not the data's.
+    unproven: bool = False
     fingerprint_before: str = ""
     fingerprint_after: str = ""
     exchanges_known: bool = False  # the previous result's tables were there to compare
@@ -130,9 +133,11 @@ def compare(current: Result, previous: Result | None, run: Run | None,
         firms = _firms(current.firms, previous.firms, currency)
         if previous.proposed != current.proposed and (previous.running_today or current.running_today):
             figures.append(Change("proposed exchanges", number(previous.proposed), number(current.proposed)))
+    redesigned = _redesigned(added, dropped, resized)
     return Changes(
-        within_gap=_within_gap(before, s, redesigned=_redesigned(added, dropped, resized))
-        if run.fingerprint == s.get("fingerprint") else None,
+        within_gap=_within_gap(before, s, redesigned=redesigned) if run.fingerprint == s.get("fingerprint")
+        else None,
+        unproven=redesigned and (_unbounded(before) or _unbounded(s)),
         previous=run, added=added, dropped=dropped, built=built, resized=_shown(resized),
         savings=_shown(savings), firms=_shown(firms), figures=_shown(figures),
         data=_shown(_data(previous, current, currency)) if previous is not None else [],
@@ -339,6 +344,12 @@ def _redesigned(added: pd.DataFrame, dropped: pd.DataFrame, resized: list[Change
     proposals = [frame[~frame["existing"].astype(bool)] if "existing" in frame.columns else frame
                  for frame in (added, dropped)]
     return any(len(frame) for frame in proposals) or any("(existing)" not in c.what for c in resized)
+
+
+def _unbounded(summary: pd.Series) -> bool:
+    """Whether a run stopped at the time limit with no bound on its answer (its gap unknown: an
+    answer of nothing built found in the first moments, as an audit's 0.05 s run had)."""
+    return str(summary.get("status", "")) == "time_limit" and not is_number(summary.get("gap"))
 
 
 def _within_gap(before: pd.Series, after: pd.Series, *, redesigned: bool) -> float | None:

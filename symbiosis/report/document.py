@@ -153,7 +153,8 @@ def build_report(result: Result, park: Park, *, changes: Changes | None = None,
 def _headline(result: Result, currency: str) -> tuple[Headline, ...]:
     s = result.summary
     status = str(s.get("status", ""))
-    solver = status_words(status) + (f", gap {gap(s.get('gap'))}" if is_number(s.get("gap")) else "")
+    solver = status_words(status) + (f", gap {gap(s.get('gap'))}" if is_number(s.get("gap"))
+                                     else ", no bound (gap unknown)" if status == "time_limit" else "")
     if not result.has_solution:
         return (Headline("Solver status", status_words(status, solved=False),
                          str(s.get("solver_message", ""))),
@@ -322,7 +323,12 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     elif not changes.exchanges_known:
         blocks.append(Paragraph("The previous run's result files are gone: only its headline figures "
                                 "are compared."))
-    if changes.within_gap is not None:
+    if changes.unproven:
+        blocks.append(Paragraph(
+            "A run compared here stopped at the time limit with no bound on its answer (its gap is "
+            "unknown): how good its design is was never measured, so the exchanges that differ below "
+            "may be the solver's, not a change the data call for. Give the run more time (--time-limit)."))
+    elif changes.within_gap is not None:
         blocks.append(Paragraph(
             f"The park's saving moved by only {money(changes.within_gap, currency, per_year=True)}, within "
             "the solver's gap: the exchanges that differ below make another design of about the same worth "
