@@ -268,3 +268,34 @@ def test_a_result_saved_before_the_fingerprint_of_values_is_still_of_its_park(tm
         assert "fingerprint" in str(refused)
     else:
         raise AssertionError("a result of other data was taken")
+
+
+def test_a_tree_of_reports_moved_or_copied_whole_keeps_its_runs_files(tmp_path: Path) -> None:
+    """The history stored each run's folder as an absolute path: a reports tree moved to a new
+    server said every earlier report was gone, and a copy compared with, and linked to, the
+    original's files (an audit). Folders inside the database's folder are stored relative to it;
+    a database of an older version has its absolute ones made relative when opened."""
+    import shutil
+
+    tree = tmp_path / "reports"
+    folder = tree / "park" / "2026-01-01_060000"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<html></html>")
+    run = _run(result_path=str(folder), report_path=str(folder / "report.html"))
+    History(tree / "history.sqlite").record(run)
+    moved = tmp_path / "elsewhere" / "reports"
+    moved.parent.mkdir()
+    shutil.move(tree, moved)
+    (run,) = History(moved / "history.sqlite").runs()
+    assert run.result_path == str(moved / "park" / "2026-01-01_060000")
+    assert Path(run.report_path).is_file()
+    copy = tmp_path / "copy"
+    shutil.copytree(moved, copy)
+    (copied,) = History(copy / "history.sqlite").runs()
+    assert copied.result_path == str(copy / "park" / "2026-01-01_060000")
+    # an older version's row, absolute: relative once opened, so a later move keeps it
+    with sqlite3.connect(copy / "history.sqlite") as connection:
+        connection.execute("UPDATE runs SET result_path = ?", [str(copy / "park" / "2026-01-01_060000")])
+    History(copy / "history.sqlite")
+    with sqlite3.connect(copy / "history.sqlite") as connection:
+        assert connection.execute("SELECT result_path FROM runs").fetchone()[0] == "park/2026-01-01_060000"

@@ -137,6 +137,49 @@ class History:
         with self._connect() as connection:
             connection.executescript(SCHEMA)
             self._add_columns(connection)
+            self._relative_paths(connection)
+
+    @property
+    def _home(self) -> Path:
+        """The database's folder, against which the runs' folders inside it are stored."""
+        return self.path.parent.resolve()
+
+    def _stored(self, folder: str) -> str:
+        """``folder`` as a row stores it: relative to the database's folder when inside it, so that
+        a tree of reports moved or copied whole (with its history.sqlite) keeps its runs' files
+        (an audit: a moved tree said every earlier report was gone; a copied one compared with,
+        and linked to, the original's files); else as given."""
+        if not folder:
+            return folder
+        try:
+            return str(Path(folder).resolve().relative_to(self._home))
+        except ValueError:
+            return folder
+
+    def _run(self, row: sqlite3.Row) -> Run:
+        """The run of ``row``, its folders absolute again."""
+        values = dict(row)
+        for key in ("result_path", "report_path"):
+            if values[key] and not Path(values[key]).is_absolute():
+                values[key] = str(self._home / values[key])
+        return Run(**values)
+
+    def _relative_paths(self, connection: sqlite3.Connection) -> None:
+        """Rows of an older version store absolute folders: those inside the database's folder are
+        made relative (while the tree is still where they point)."""
+        rows = connection.execute("SELECT id, result_path, report_path FROM runs WHERE result_path LIKE '/%' "
+                                  "OR report_path LIKE '/%'").fetchall()
+        changed = [(self._stored(result), self._stored(report), ident) for ident, result, report in rows
+                   if (self._stored(result), self._stored(report)) != (result, report)]
+        if not changed:
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.executemany("UPDATE runs SET result_path = ?, report_path = ? WHERE id = ?", changed)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _add_columns(connection: sqlite3.Connection) -> None:
@@ -172,12 +215,14 @@ class History:
         files there are no longer theirs.
         """
         values = asdict(run)
+        values["result_path"] = self._stored(run.result_path)
+        values["report_path"] = self._stored(run.report_path)
         with self._connect() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 if replaces and run.result_path:
-                    connection.execute("UPDATE runs SET result_path = '', report_path = '' "
-                                       "WHERE result_path = ?", [run.result_path])
+                    connection.execute("UPDATE runs SET result_path = '', report_path = '' WHERE "
+                                       "result_path IN (?, ?)", [values["result_path"], run.result_path])
                 cursor = connection.execute(
                     f"INSERT INTO runs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                     [values[c] for c in COLUMNS])
@@ -200,7 +245,7 @@ class History:
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         with self._connect() as connection:
-            return [Run(**dict(row)) for row in connection.execute(query, parameters)]
+            return [self._run(row) for row in connection.execute(query, parameters)]
 
     def previous(self, park: str, scenario: str, overrides: str = "", *, before: int | None = None,
                  park_path: str | Path = "", objective: str = "cost", on_or_before: str | None = None
@@ -230,7 +275,7 @@ class History:
         """The run recorded as ``run_id``, None when there is none."""
         with self._connect() as connection:
             row = connection.execute("SELECT * FROM runs WHERE id = ?", [int(run_id)]).fetchone()
-        return Run(**dict(row)) if row is not None else None
+        return self._run(row) if row is not None else None
 
     def in_folder(self, folder: str | Path) -> Run | None:
         """The latest run whose result files are in ``folder`` (a report's folder), None when none."""
