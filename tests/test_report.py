@@ -291,6 +291,9 @@ def test_an_existing_report_is_kept_without_force(tmp_path) -> None:
     forced = runner.invoke(cli, ["report", str(park), "--out", str(out), "--name", "meeting", "--force"])
     assert forced.exit_code == 0, forced.output
     assert not [p for p in out.iterdir() if p.name.startswith(".meeting")]  # no staging left behind
+    # the run it replaced had its report here: said so, not linked as "report.html", this very file
+    html = (out / "meeting" / "report.html").read_text()
+    assert "its report was in this folder, replaced by this one" in html and 'href="report.html"' not in html
     dated = runner.invoke(cli, ["report", str(park), "--out", str(out)])
     dated_again = runner.invoke(cli, ["report", str(park), "--out", str(out)])
     assert dated.exit_code == dated_again.exit_code == 0

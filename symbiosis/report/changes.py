@@ -72,6 +72,7 @@ class Changes:
     exchanges_known: bool = False  # the previous result's tables were there to compare
     passed_over: tuple[Run, ...] = ()  # later runs with no solution or no result files left
     previous_report: str = ""  # the earlier report.html relative to this report's folder, while it is there
+    previous_replaced: bool = False  # the earlier report was in this report's folder, replaced by it
     solution: bool = True  # this run found a design: without one there is nothing to compare
     previous_solved: bool = True  # the run compared with found a design (else its exchanges are not compared)
 

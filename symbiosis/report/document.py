@@ -297,6 +297,8 @@ def _changes_section(changes: Changes | None, currency: str) -> Section:
     if changes.previous_report:
         blocks: list[Block] = [Paragraph(f"{compared}). Its report:", link=changes.previous_report,
                                          link_text=changes.previous_report)]
+    elif changes.previous_replaced:
+        blocks = [Paragraph(f"{compared}; its report was in this folder, replaced by this one).")]
     else:
         gone = " (no longer there)" if run.report_path else ""
         blocks = [Paragraph(compared + (f"; report in {run.report_path}{gone}" if run.report_path else "")

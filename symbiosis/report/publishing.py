@@ -144,7 +144,11 @@ def publish(result: Result, park: Park, out: str | Path, *, history: str | Path 
     if previous_run is not None and since is None:
         changes = replace(changes, passed_over=tuple(store.passed_over(
             previous_run, park_name, scenario, overrides, park_path=park_path, objective=objective)))
-    if previous_run is not None and previous_run.report_path and Path(previous_run.report_path).is_file():
+    replaced = previous_run is not None and bool(previous_run.result_path) \
+        and Path(previous_run.result_path).resolve() == folder.resolve()  # --name NAME --force
+    if replaced:  # its report is this folder's, about to be this report: no link to itself (an audit)
+        changes = replace(changes, previous_replaced=True)
+    elif previous_run is not None and previous_run.report_path and Path(previous_run.report_path).is_file():
         # relative, so the link holds when the meeting's folder of reports is copied or served
         changes = replace(changes, previous_report=Path(os.path.relpath(
             Path(previous_run.report_path).resolve(), folder.resolve())).as_posix())
