@@ -1088,3 +1088,15 @@ def test_a_report_links_the_earlier_report_it_compares_with(tmp_path) -> None:
     html = Path(report("january")["html"]).read_text()
     assert "<a href" not in html.split('<section id="changes">')[1].split("</section>")[0]
     assert "december/report.html (no longer there)" in html
+
+
+def test_the_runs_warnings_are_in_the_report(tmp_path) -> None:
+    """optimize warns (here of a lifetime written in days); the report, the meeting's document,
+    left its warnings in result.json only (an audit): a section lists them."""
+    folder = _park(tmp_path / "park")
+    out = tmp_path / "reports" / "p"
+    reported = _reported(folder, out, "--set", "technologies.hot_water_pipe.lifetime=20 day")
+    html = Path(reported["html"]).read_text()
+    assert "Caveats of this run" in html and "lifetime of 20 days" in html
+    plain = _reported(folder, out)
+    assert "Caveats of this run" not in Path(plain["html"]).read_text()

@@ -128,6 +128,11 @@ def build_report(result: Result, park: Park, *, changes: Changes | None = None,
         _exchanges_section(result, currency, solved),
         _firms_section(result, plots, currency, solved),
     ]
+    warnings = [str(w) for w in (s.get("warnings") or [])]
+    if warnings:  # what optimize warns of, the meeting reads too (an audit: they were in result.json only)
+        sections.append(Section("warnings", "Caveats of this run", (
+            Paragraph("The run warns of the following; read the figures above with them in mind."),
+            *(Paragraph(f"• {warning}") for warning in warnings))))
     if pareto is not None and not pareto.empty:
         sections.append(Section("pareto", "Cost against CO2 (Pareto front)", (
             Paragraph("Each point is the least total annual cost the park can reach at that emission "
