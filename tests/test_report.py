@@ -784,6 +784,13 @@ def test_a_proposal_built_since_the_last_report_is_neither_added_nor_dropped(tmp
     assert "Built since the last report" in changes
     assert "existing link smelter.flue_gas → town.network" in changes
     assert "proposed exchanges" in changes
+    # and back: the existing entry taken out again, the pipe is proposed anew; it was listed as
+    # dropped (the running link, at 0 NOK a year) and added (the proposal) at once (an audit)
+    _park(park)
+    third = runner.invoke(cli, ["report", str(park), "--out", str(out), "--json"])
+    assert third.exit_code == 0, third.output
+    told = json.loads(third.stdout)
+    assert (told["added"], told["dropped"]) == (1, 0)
 
 
 def test_a_figure_that_moved_less_than_its_rounding_is_not_listed() -> None:

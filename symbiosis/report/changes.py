@@ -277,7 +277,8 @@ def _built_since(added: pd.DataFrame, dropped: pd.DataFrame
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Proposals of the last report that now run today (written as ``existing:`` links since):
     the existing link is no new exchange and the proposal was not dropped, so both leave
-    ``added`` and ``dropped`` and the existing link's row is returned as built."""
+    ``added`` and ``dropped`` and the existing link's row is returned as built. A link running
+    then and proposed now (its ``existing:`` entry removed) leaves ``dropped``."""
     if added.empty or dropped.empty:
         return added, dropped, added.iloc[0:0]
     connects, proposed_then = _connects(added), _connects(dropped)
@@ -285,6 +286,11 @@ def _built_since(added: pd.DataFrame, dropped: pd.DataFrame
     now_running = set(connects[added["existing"].astype(bool).to_numpy()])
     built = (added["existing"].astype(bool) & connects.isin(was_proposed)).to_numpy()
     taken = (~dropped["existing"].astype(bool) & proposed_then.isin(now_running)).to_numpy()
+    # The other way: a link running then, taken out of the park's existing links since and
+    # proposed now, is the data's change (listed there), not a link the answer dropped (an audit:
+    # the same link read as dropped at 0 NOK a year and added at 2.39 MW).
+    now_proposed = set(connects[~added["existing"].astype(bool).to_numpy()])
+    taken = taken | (dropped["existing"].astype(bool) & proposed_then.isin(now_proposed)).to_numpy()
     return added[~built], dropped[~taken], added[built]
 
 
