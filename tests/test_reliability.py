@@ -644,3 +644,15 @@ def test_an_analysis_re_solve_computes_no_stream_values(tmp_path: Path, monkeypa
     asked.clear()
     assert Solve()(park).values.empty
     assert asked and True not in asked
+
+
+def test_a_read_only_file_system_is_said_with_what_to_do() -> None:
+    """A report into a read-only mount said only '.symbiosis.lock: Read-only file system', with
+    none of the advice the other refusals give (an audit)."""
+    import errno
+
+    from symbiosis.cli.common import os_message
+
+    said = os_message(OSError(errno.EROFS, "Read-only file system", "/srv/reports/.symbiosis.lock"))
+    assert said.startswith("/srv/reports/.symbiosis.lock: Read-only file system; ")
+    assert "choose a place you may write in" in said

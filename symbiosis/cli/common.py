@@ -8,6 +8,7 @@ stopped early (``symbiosis.cli.main``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import math
@@ -264,6 +265,8 @@ def os_message(exc: OSError) -> str:
             IsADirectoryError: "it is a folder; give a file",
             PermissionError: "choose a place you may write in, or change its permissions",
             FileExistsError: "choose another name"}.get(type(exc))
+    if hint is None and exc.errno == errno.EROFS:  # a read-only mount: only the message said so (an audit)
+        hint = "the file system is mounted read-only; choose a place you may write in"
     return f"{path}: {exc.strerror or exc}" + (f"; {hint}" if hint else "")
 
 
