@@ -1107,3 +1107,18 @@ def test_the_runs_warnings_are_in_the_report(tmp_path) -> None:
     assert "Caveats of this run" in html and "lifetime of 20 days" in html
     plain = _reported(folder, out)
     assert "Caveats of this run" not in Path(plain["html"]).read_text()
+
+
+def test_sites_too_close_for_the_map_get_a_close_up() -> None:
+    """Hofors-Borlänge: four Hofors sites within 1 km on a 50 km map were one blot, their labels
+    over each other and their links unseen (an audit). Groups of sites much smaller than the
+    map are found and drawn again beside it; a park spread evenly gets none."""
+    from symbiosis.report.plots import _close_groups
+
+    hofors = {f"h{i}": (24.5 + 0.3 * (i % 2), 2.0 + 0.3 * (i // 2), False) for i in range(4)}
+    borlange = {f"b{i}": (-21.5 + 0.5 * i, -5.5, False) for i in range(3)}
+    alone = {"falun": (-12.0, 8.7, False), "kvarn": (-23.5, -1.4, False)}
+    groups = _close_groups({**hofors, **borlange, **alone})
+    assert [sorted(group) for group in groups] == [sorted(hofors), sorted(borlange)]
+    spread = {f"s{i}": (float(i % 4), float(i // 4), False) for i in range(12)}
+    assert _close_groups(spread) == []

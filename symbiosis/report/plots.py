@@ -105,31 +105,19 @@ class PlotAccessor:
                              "scenario and overrides)")
         true_points = _site_points(park)
         points, far, radius = _fold_far_sites(true_points)
+        clusters = _close_groups(points)
         figure = _figure(figsize=(WIDTH_IN, 7.4))
-        ax = figure.subplots()
+        if clusters:  # the map and, beside it, a close-up of each group too small to read on it
+            grid = figure.add_gridspec(len(clusters), 2, width_ratios=(2.0, 1.0))
+            ax = figure.add_subplot(grid[:, 0])
+            close_ups = [figure.add_subplot(grid[i, 1]) for i in range(len(clusters))]
+        else:
+            ax, close_ups = figure.subplots(), []
         links = links_of(self._result.exchanges)
         widths = _line_widths(links)
-        pairs: dict[tuple[str, str], int] = {}
-        carriers_drawn: list[str] = []
-        for row, width in zip(links.itertuples(), widths, strict=True):
-            start, end = points.get(row.from_firm), points.get(row.to_firm)
-            if start is None or end is None or row.from_firm == row.to_firm:
-                continue
-            key = tuple(sorted((row.from_firm, row.to_firm)))
-            count = pairs.get(key, 0)
-            pairs[key] = count + 1
-            bend = 0.15 * (1 + count // 2) * (1 if count % 2 == 0 else -1)
-            ax.add_patch(FancyArrowPatch(
-                start[:2], end[:2], connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>",
-                mutation_scale=8 + 2 * width, linewidth=width, color=colour(row.carrier), alpha=0.8,
-                linestyle="--" if getattr(row, "existing", False) else "-", shrinkA=6, shrinkB=6, zorder=2))
-            if row.carrier not in carriers_drawn:
-                carriers_drawn.append(row.carrier)
         own = _own_assets(self._result.exchanges)
-        for site, (x, y, is_hub) in points.items():
-            marker = "D" if site in far else "s" if is_hub else "o"
-            ax.scatter([x], [y], s=60, marker=marker, facecolor="#dddddd" if site in own else "white",
-                       edgecolor="black", linewidth=1.2, zorder=3)
+        carriers_drawn = _draw_links(ax, links, widths, points)
+        _draw_sites(ax, points, own, far)
         _set_limits(ax, np.array([p[0] for p in points.values()]), np.array([p[1] for p in points.values()]))
         ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel("west - east, km from the park's centre")
@@ -145,23 +133,42 @@ class PlotAccessor:
             handles.append(Line2D([0], [0], marker="D", color="black", markerfacecolor="white",
                                   linestyle="", label=f"beyond {radius:.1f} km, drawn at the edge"))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False,
-                  ncol=min(len(handles), 5), fontsize=9)
+                  ncol=min(len(handles), 5 if not clusters else 3), fontsize=9)
         running = int(links["existing"].astype(bool).sum()) if "existing" in links.columns else 0
         proposed = len(links) - running
         counted = f"{proposed} proposed link{'' if proposed == 1 else 's'}" + (
             f" and {running} running today (dashed)" if running else "")
         ax.set_title(f"{short(self._result.summary.get('park', ''), 50)}: {counted}\n"
                      "(arrow: supplier to receiver; width: annual amount)", fontsize=11, loc="left")
-        figure.tight_layout()
-        labels = []
-        for site, (x, y, _) in points.items():
+
+        def label_of(site: str) -> str:
             label = short(_site_name(park, site))
             if site in own:
                 label += f" ({own[site]})"
             if site in far:
                 label += f" ({far[site]})"
-            labels.append((x, y, label))
-        _spread_labels(ax, labels)
+            return label
+
+        grouped = {site for cluster in clusters for site in cluster}
+        for letter, close_up, cluster in zip("ABC", close_ups, clusters, strict=False):
+            xs = np.array([points[site][0] for site in cluster])
+            ys = np.array([points[site][1] for site in cluster])
+            ax.add_patch(Rectangle((xs.min(), ys.min()), np.ptp(xs), np.ptp(ys), fill=False, linewidth=0.8,
+                                   edgecolor="#555555", linestyle=":", zorder=1))
+            ax.text(xs.max(), ys.max(), f" {letter}", fontsize=10, fontweight="bold", va="bottom", zorder=4)
+            _draw_links(close_up, links, widths, points)
+            _draw_sites(close_up, {site: points[site] for site in cluster}, own, far)
+            _set_limits(close_up, xs, ys, ratio=1.3)
+            close_up.set_aspect("equal", adjustable="box")
+            close_up.grid(True, color="#e6e6e6", linewidth=0.6, zorder=0)
+            close_up.tick_params(labelsize=7)
+            span = max(float(np.ptp(xs)), float(np.ptp(ys)))
+            close_up.set_title(f"{letter}: {len(cluster)} sites within {span:.2g} km", fontsize=9, loc="left")
+        figure.tight_layout()
+        _spread_labels(ax, [(x, y, label_of(site)) for site, (x, y, _) in points.items()
+                            if site not in grouped])
+        for close_up, cluster in zip(close_ups, clusters, strict=True):
+            _spread_labels(close_up, [(points[site][0], points[site][1], label_of(site)) for site in cluster])
         return figure
 
     # -- Sankey -----------------------------------------------------------------------
@@ -330,6 +337,77 @@ def _line_widths(links: pd.DataFrame) -> list[float]:
         top = largest.get(row.amount_unit) or 0
         widths.append(1.2 + 4.8 * (float(row.annual_amount) / top) ** 0.5 if top > 0 else 1.5)
     return widths
+
+
+CLOSE_GROUP_SHARE = 0.06
+"""A group of sites whose extent is below this share of the map's is drawn again, close up, beside
+the map: Hofors-Borlänge's four Hofors sites within 1 km on a 50 km map were one blot, their
+labels over each other and their links unseen (an audit)."""
+
+
+def _close_groups(points: dict[str, tuple[float, float, bool]], most: int = 3) -> list[list[str]]:
+    """Groups of at least two sites, each within a small share of the map's extent of the next
+    (single linkage at :data:`CLOSE_GROUP_SHARE` of it), whose own extent is below that share:
+    the ones a close-up makes readable, largest first (at most ``most``)."""
+    names = list(points)
+    if len(names) < 3:
+        return []
+    xy = np.array([points[name][:2] for name in names])
+    span = max(float(np.ptp(xy[:, 0])), float(np.ptp(xy[:, 1])))
+    if span <= 0:
+        return []
+    reach = CLOSE_GROUP_SHARE * span
+    group = list(range(len(names)))  # union-find over the sites nearer than ``reach``
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if math.dist(xy[i], xy[j]) <= reach:
+                group[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(names)):
+        members.setdefault(root(i), []).append(i)
+    found = [[names[i] for i in indices] for indices in members.values() if len(indices) >= 2
+             and max(float(np.ptp(xy[indices, 0])), float(np.ptp(xy[indices, 1]))) < reach]
+    return sorted(found, key=len, reverse=True)[:most] if len(members) > 1 else []
+
+
+def _draw_links(ax: Axes, links: pd.DataFrame, widths: Sequence[float],
+                points: dict[str, tuple[float, float, bool]]) -> list[str]:
+    """The links as arrows from supplier to receiver (several between two sites bent apart); the
+    carriers drawn, in order."""
+    pairs: dict[tuple[str, str], int] = {}
+    carriers_drawn: list[str] = []
+    for row, width in zip(links.itertuples(), widths, strict=True):
+        start, end = points.get(row.from_firm), points.get(row.to_firm)
+        if start is None or end is None or row.from_firm == row.to_firm:
+            continue
+        key = tuple(sorted((row.from_firm, row.to_firm)))
+        count = pairs.get(key, 0)
+        pairs[key] = count + 1
+        bend = 0.15 * (1 + count // 2) * (1 if count % 2 == 0 else -1)
+        ax.add_patch(FancyArrowPatch(
+            start[:2], end[:2], connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>",
+            mutation_scale=8 + 2 * width, linewidth=width, color=colour(row.carrier), alpha=0.8,
+            linestyle="--" if getattr(row, "existing", False) else "-", shrinkA=6, shrinkB=6, zorder=2))
+        if row.carrier not in carriers_drawn:
+            carriers_drawn.append(row.carrier)
+    return carriers_drawn
+
+
+def _draw_sites(ax: Axes, points: dict[str, tuple[float, float, bool]], own: dict[str, str],
+                far: dict[str, str]) -> None:
+    """Firms as circles, hubs as squares, far sites as diamonds; grey where an asset of its own
+    (a store, a unit) is built."""
+    for site, (x, y, is_hub) in points.items():
+        marker = "D" if site in far else "s" if is_hub else "o"
+        ax.scatter([x], [y], s=60, marker=marker, facecolor="#dddddd" if site in own else "white",
+                   edgecolor="black", linewidth=1.2, zorder=3)
 
 
 def _fold_far_sites(points: dict[str, tuple[float, float, bool]]
