@@ -939,6 +939,15 @@ def test_a_new_design_of_the_same_worth_and_a_run_without_an_answer_are_said_so(
     assert (years(0.03), years(4.21)) == ("0.03 years", "4.2 years")
 
 
+def test_money_rounds_as_its_decimal_reads() -> None:
+    """17,650,000 NOK read 17.7 M in the firms' table and 17.6 M in the changes' (binary 17.65 is
+    17.6499..., and a sum 1e-7 above it rounded up; an audit): half away from zero, as written."""
+    assert money(17_650_000, "NOK") == money(17_650_000.0000001, "NOK") == "17.7 M NOK"
+    assert money(17_649_999.99, "NOK") == "17.6 M NOK"
+    assert money(1_234_567_890, "SEK", per_year=True) == "1.23 bn SEK/year"
+    assert money(999.5, "EUR") == "1,000 EUR"
+
+
 def test_a_run_stopped_with_no_bound_is_not_news() -> None:
     """A 0.05 s run's only answer was to build nothing (no bound, gap unknown): its report said
     the data were unchanged, dropped all 17 exchanges without a word, and the next run added

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 
@@ -33,8 +34,15 @@ def money(value: Any, currency: str, *, per_year: bool = False) -> str:
     suffix = f" {currency}" + ("/year" if per_year else "")
     for limit, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
-            return f"{value / limit:,.{_decimals(value / limit)}f} {unit}{suffix}"
-    return f"{value:,.0f}{suffix}"
+            return f"{_half_up(value / limit, _decimals(value / limit)):,} {unit}{suffix}"
+    return f"{_half_up(value, 0):,}{suffix}"
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded half away from zero as its shortest decimal reads: 17,650,000 NOK is
+    17.7 M whether it came from a file or from a sum 1e-7 above it (binary 17.65 is 17.6499...,
+    so one table said 17.6 M and another 17.7 M; an audit)."""
+    return Decimal(repr(round(value, 9))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _decimals(scaled: float) -> int:
