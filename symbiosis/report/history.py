@@ -148,13 +148,14 @@ class History:
         """``folder`` as a row stores it: relative to the database's folder when inside it, so that
         a tree of reports moved or copied whole (with its history.sqlite) keeps its runs' files
         (an audit: a moved tree said every earlier report was gone; a copied one compared with,
-        and linked to, the original's files); else as given."""
+        and linked to, the original's files); else absolute."""
         if not folder:
             return folder
+        where = Path(folder).resolve()  # a relative path is the caller's, not the database's
         try:
-            return str(Path(folder).resolve().relative_to(self._home))
+            return str(where.relative_to(self._home))
         except ValueError:
-            return folder
+            return str(where)
 
     def _run(self, row: sqlite3.Row) -> Run:
         """The run of ``row``, its folders absolute again."""
