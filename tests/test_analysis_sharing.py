@@ -114,6 +114,24 @@ def test_the_dual_price_split_pays_the_scarce_supply_its_value(park_of) -> None:
     assert document["transfers"][0]["transfer"] == pytest.approx(value * HOURS, rel=1e-6)
 
 
+def test_the_dual_price_split_keeps_todays_terms_for_links_running_today() -> None:
+    """Mo i Rana's CO gas links run today (saving 0 against today): settled at the gas's dual
+    price they moved 127 M NOK a year from SMA to Ferroglobe (-136 % of the park's saving for
+    SMA). A link running today keeps the equal split's terms; the proposals are settled."""
+    from symbiosis.analysis.sharing import dual_price_transfers
+
+    park = symbiosis.load_park(PARKS / "mo_industripark")
+    result = symbiosis.optimize(park, values=True)
+    dual = dual_price_transfers(park, result).set_index("id")
+    equal = transfer_prices(park, result).set_index("id")
+    running = result.exchanges.loc[result.exchanges["existing"].astype(bool), "id"]
+    assert len(running) > 0
+    for column in ("supplier_share", "receiver_share", "transfer"):
+        assert dual.loc[running, column].to_numpy() == pytest.approx(equal.loc[running, column].to_numpy())
+    shared = dual["supplier_share"].sum() + dual["receiver_share"].sum()
+    assert shared == pytest.approx(result.saving, rel=1e-9)
+
+
 def test_transfer_prices_split_each_saving_equally(park_of) -> None:
     """Hydrogen: the flare saves chlor nothing, ammonia avoids 15,330,000 NOK: ammonia pays chlor
     (15,330,000 - 0) / 2 = 7,665,000 NOK a year, 17,500 NOK per t of the 438 t.

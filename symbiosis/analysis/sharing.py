@@ -199,16 +199,16 @@ def dual_price_transfers(park: Park, result: Result) -> pd.DataFrame:
     purchase less the payment and the link's costs. So the side the park is short of earns the
     rent, as at a market-clearing price; a link whose fixed costs its marginal value does not
     cover leaves its receiver worse off, which the split's check reports. Hub links, stores, hub
-    units and links inside one firm keep the equal split. Needs the result's stream values
-    (``optimize(park, values=True)``)."""
+    units, links inside one firm and links running today keep the equal split. Needs the result's
+    stream values (``optimize(park, values=True)``)."""
     rows = transfer_prices(park, result)
     exchanges = result.exchanges.set_index("id")
     hubs = set(park.hubs)
     for index, row in enumerate(rows.itertuples()):
         exchange = exchanges.loc[row.id]
         inside = row.from_firm == row.to_firm or bool({row.from_firm, row.to_firm} & hubs)
-        if exchange["kind"] in NOT_LINKS or inside:
-            continue
+        if exchange["kind"] in NOT_LINKS or inside or bool(exchange["existing"]):
+            continue  # a link running today keeps today's terms (Mo's CO gas: 127 M NOK at the dual)
         if not math.isfinite(float(exchange["dual_price"])):
             raise ValueError(f"the dual-price split needs the stream values, which this result lacks "
                              f"(exchange {row.id} has no dual_price): optimize(park, values=True), or "
