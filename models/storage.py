@@ -258,7 +258,8 @@ def _add_piped_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
     pairs = [(k, link.id) for k, store in stores.items() if not store.on_supply
              for link in links_into.get(store.stream, ())]
     steps, weights = block.model().links.T, data.weights
-    block.piped_loss = pyo.Var(pairs, steps, domain=pyo.NonNegativeReals)
+    block.PIPED = pyo.Set(initialize=pairs, dimen=2, ordered=True)  # read back by ``piped_pairs``
+    block.piped_loss = pyo.Var(block.PIPED, steps, domain=pyo.NonNegativeReals)
     by_store: dict[str, list[str]] = {}
     for k, l in pairs:
         by_store.setdefault(k, []).append(l)
@@ -274,8 +275,8 @@ def _add_piped_losses(block: pyo.Block, data: ModelData, stores: dict) -> None:
 
 def piped_pairs(m: pyo.ConcreteModel) -> list[tuple[str, str]]:
     """The (demand store, link into its stream) pairs whose losses the link may deliver."""
-    piped = m.storage.component("piped_loss")
-    return [] if piped is None else sorted({(k, l) for k, l, _ in piped.index_set()})
+    piped = m.storage.component("PIPED")  # none without stores
+    return [] if piped is None else list(piped)
 
 
 def takes_back_losses(data: ModelData, stream: str) -> bool:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from symbiosis.models.data import ModelData
 from symbiosis.park import Park
+from symbiosis.time import hourly
 
 OVERSTATED = 0.05
 """Share by which an annual answer's delivery may exceed what its streams' hours allow before
@@ -29,6 +30,7 @@ def annual_overstatements(park: Park, exchanges: pd.DataFrame) -> list[str]:
     if park.settings.time.kind != "annual":
         return []
     streams = {stream.key: stream for stream in park.streams}
+    hours = hourly()
     overstated = []
     for row in exchanges.itertuples():
         supply = streams.get(f"{row.from_firm}.{row.from_stream}")
@@ -38,7 +40,7 @@ def annual_overstatements(park: Park, exchanges: pd.DataFrame) -> list[str]:
         if supply.profile is None and demand.profile is None:
             continue
         ratio = row.annual_amount / row.annual_taken
-        most = float(np.minimum(_hourly(supply) * ratio, _hourly(demand)).sum())
+        most = float(np.minimum(hours.rates(supply) * ratio, hours.rates(demand)).sum())
         if row.annual_amount > (1 + OVERSTATED) * most:
             overstated.append(f"{supply.key} -> {demand.key} ({row.technology}) {row.annual_amount:,.0f} "
                               f"against at most {most:,.0f} {row.amount_unit}")
@@ -52,13 +54,6 @@ def annual_overstatements(park: Park, exchanges: pd.DataFrame) -> list[str]:
         said.append(f"time is annual: one step has nothing to shift, so the storage of {', '.join(stores)} "
                     "is not proposed; run with time: {typical_days: 8} or hourly to weigh it")
     return said
-
-
-def _hourly(stream) -> np.ndarray:
-    """The stream's rate in each hour of the year (MW or t/h)."""
-    if stream.profile is None:
-        return np.full(8760, stream.amount)
-    return stream.amount * np.asarray(stream.profile, dtype=float)
 
 
 def stores_at_their_largest(data: ModelData, exchanges: pd.DataFrame) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import click
 from rich.markup import escape
 from rich.table import Table
@@ -33,33 +31,25 @@ def validate(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
     and field, what was found, what was expected and how to fix it (exit status 2).
     """
     loaded = load_park(park, scenario=scenario, overrides=parse_overrides(overrides))
+    summary = _summary(loaded)
     if as_json:
-        echo_json(_summary(loaded))
+        echo_json(summary)
         return
     firms = Table(title=f"{loaded.name}: {len(loaded.firms)} firms", title_justify="left")
     for column in ("firm", "name", "sector", "supplies", "demands"):
         firms.add_column(column)
-    for firm in loaded.firms.values():
-        supplies = sum(s.is_supply for s in firm.streams)
-        firms.add_row(firm.id, firm.name, firm.sector or "", str(supplies), str(len(firm.streams) - supplies))
+    for row in summary["firms"]:
+        firms.add_row(row["firm"], row["name"], row["sector"], str(row["supplies"]), str(row["demands"]))
     stdout.print(firms)
 
-    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for stream in loaded.streams:
-        side = "supply" if stream.is_supply else "demand"
-        totals[stream.carrier][side] += stream.annual_amount
-        counts[stream.carrier][side] += 1
     carriers = Table(title="streams per carrier (surplus = supply, need = demand)", title_justify="left")
     for column in ("carrier", "supplies", "surplus", "demands", "need"):
         carriers.add_column(column, justify="right" if column != "carrier" else "left")
-    for carrier in sorted(totals, key=str):
-        unit = carrier.annual_unit
-        carriers.add_row(str(carrier),
-                         str(counts[carrier]["supply"]), annual(totals[carrier]["supply"], unit),
-                         str(counts[carrier]["demand"]), annual(totals[carrier]["demand"], unit))
+    for row in summary["carriers"]:
+        carriers.add_row(row["carrier"], str(row["supplies"]), annual(row["surplus"], row["unit"]),
+                         str(row["demands"]), annual(row["need"], row["unit"]))
     stdout.print(carriers)
-    warnings = scaling_warnings(loaded)  # as optimize says them: the data load, but look odd
+    warnings = summary["warnings"]  # as optimize says them: the data load, but look odd
     stdout.print(f"[green]valid[/]: {len(loaded.streams)} streams, {len(loaded.routes)} routes, "
                  f"{len(loaded.technologies)} technologies, time {loaded.settings.time}, "
                  f"currency {loaded.currency}; no problems found"
@@ -69,8 +59,9 @@ def validate(park: str, scenario: str | None, overrides: tuple[str, ...], as_jso
 
 
 def _summary(park: Park) -> dict:
-    """The park's summary as ``validate --json`` prints it: its firms, each carrier's supplies and
-    demands (annual amounts in MWh or t a year), counts and the warnings."""
+    """The park's summary, as ``validate`` shows it and ``validate --json`` prints it: its firms,
+    each carrier's supplies and demands (annual amounts in MWh or t a year), counts and the
+    warnings."""
     firms = [{"firm": firm.id, "name": firm.name, "sector": firm.sector or "",
               "supplies": sum(s.is_supply for s in firm.streams),
               "demands": sum(not s.is_supply for s in firm.streams)} for firm in park.firms.values()]

@@ -170,8 +170,10 @@ class History:
         made relative (while the tree is still where they point)."""
         rows = connection.execute("SELECT id, result_path, report_path FROM runs WHERE result_path LIKE '/%' "
                                   "OR report_path LIKE '/%'").fetchall()
-        changed = [(self._stored(result), self._stored(report), ident) for ident, result, report in rows
-                   if (self._stored(result), self._stored(report)) != (result, report)]
+        stored = [(self._stored(result), self._stored(report), ident, result, report)
+                  for ident, result, report in rows]
+        changed = [(new_result, new_report, ident) for new_result, new_report, ident, result, report in stored
+                   if (new_result, new_report) != (result, report)]
         if not changed:
             return
         connection.execute("BEGIN IMMEDIATE")
