@@ -761,6 +761,25 @@ def test_a_long_name_in_a_narrow_pdf_column_breaks_after_its_separators() -> Non
     assert _cell_text("short name", style, 60) == "short name"
 
 
+def test_a_headline_figure_in_the_pdf_stays_on_one_line_with_its_unit() -> None:
+    """The solver's card read "optimal, gap 0.0098" with the "%" alone on a third line (13 pt
+    bold in a fifth of the page): each phrase of a headline value now has a line of its own, the
+    font shrunk until a phrase with a figure fits whole."""
+    from reportlab.lib.pagesizes import A4
+
+    from symbiosis.report.pdf import MARGIN, _headline_value, _register_fonts, _styles
+
+    _register_fonts()
+    width = (A4[0] - 2 * MARGIN) / 5 - 12
+    paragraph = _headline_value("optimal, gap 0.0098 %", _styles()["value"], width)
+    paragraph.wrap(width, 1000)
+    lines = [" ".join(word.text for word in line.words) for line in paragraph.blPara.lines]
+    assert [line.strip() for line in lines] == ["optimal,", "gap 0.0098 %"]
+    assert paragraph.style.fontSize < _styles()["value"].fontSize
+    whole = _headline_value("48.2 M NOK", _styles()["value"], width)
+    assert whole.style.fontSize == _styles()["value"].fontSize  # fits as it was: not shrunk
+
+
 def test_a_proposal_built_since_the_last_report_is_neither_added_nor_dropped(tmp_path) -> None:
     """Between two meetings the firms build the proposed pipe and write it as an existing link.
     The report had listed the same pipe as added (the existing link) and dropped (the proposal),

@@ -40,6 +40,8 @@ CELL_PADDING = 3
 # A word of a park's names ("mo_industripark.district_heating->elkem") wider than its column
 # breaks after one of these, not at any letter as ReportLab would split it.
 WORD_PARTS = re.compile(r"[^_\-./→>]*(?:[_\-./→>]+|$)")
+HEADLINE_PADDING = 6  # reportlab's default cell padding
+SMALLEST_HEADLINE = 9.0
 
 
 def _register_fonts() -> None:
@@ -135,9 +137,11 @@ def _footer(report: Report):
 
 
 def _headline(report: Report, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
-    cells = [[Paragraph(_text(h.label.upper()), styles["label"]), Paragraph(_text(h.value), styles["value"]),
+    count = max(len(report.headline), 1)
+    text_width = width / count - 2 * HEADLINE_PADDING
+    cells = [[Paragraph(_text(h.label.upper()), styles["label"]),
+              _headline_value(h.value, styles["value"], text_width),
               Paragraph(_text(h.note), styles["label"])] for h in report.headline]
-    count = max(len(cells), 1)
     table = Table([cells], colWidths=[width / count] * count)
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#d9d9d9")),
@@ -146,6 +150,23 @@ def _headline(report: Report, styles: dict[str, ParagraphStyle], width: float) -
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]))
     return table
+
+
+def _headline_value(value: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A headline figure in its card: each phrase of it (``optimal,`` ``gap 0.0098 %``) on a line
+    of its own, the font as large as lets each phrase with a figure stay on one line (down to
+    ``SMALLEST_HEADLINE`` points; a wrapped "gap 0.0098 %" left the % alone on a third line)."""
+    phrases = [p + "," for p in value.split(", ")[:-1]] + value.split(", ")[-1:]
+
+    def least_width(phrase: str) -> float:  # at 1 pt: a phrase with a figure is kept whole
+        parts = [phrase] if any(c.isdigit() for c in phrase) else phrase.split()
+        return max((stringWidth(p, style.fontName, 1.0) for p in parts), default=0.0)
+
+    widest = max(least_width(p) for p in phrases)
+    size = min(style.fontSize, max(SMALLEST_HEADLINE, width / widest)) if widest else style.fontSize
+    fitted = ParagraphStyle(f"{style.name}_{size:.1f}", parent=style, fontSize=size,
+                            leading=size * style.leading / style.fontSize)
+    return Paragraph("<br/>".join(_text(p) for p in phrases), fitted)
 
 
 def _block(block: Block, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
