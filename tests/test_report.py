@@ -257,7 +257,10 @@ def test_plots_from_the_api(tmp_path) -> None:
     result = symbiosis.optimize(park)
     figure = result.plot.map(park)
     assert "km" in figure.axes[0].get_xlabel()
-    assert result.plot.sankey().axes
+    sankey = result.plot.sankey()
+    carriers = [t for t in sankey.axes[0].texts if t.get_text().startswith("heat:")]
+    # a carrier's label sits where bands pass: on a white ground, over them
+    assert carriers and all(t.get_bbox_patch() is not None and t.get_zorder() > 2 for t in carriers)
     assert "NOK/year" in result.plot.savings().axes[0].get_xlabel()
     front = pd.DataFrame({"emissions": [1.0, 2.0], "total_cost": [2.0, 1.0]})
     assert "t CO2/year" in result.plot.pareto(front).axes[0].get_xlabel()

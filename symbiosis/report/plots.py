@@ -559,8 +559,11 @@ def _alluvial(ax: Axes, frame: pd.DataFrame, unit: str, names: dict[str, str]) -
             elif side == "right":
                 ax.text(xs[side] + NODE_W + 0.08, top - h / 2, label, ha="left", va="center", fontsize=8)
             else:
+                # on a white ground: a carrier's label sits in the gap above its node, where the
+                # bands into and out of the node above pass (Herøya's "steam" over the heat bands)
                 ax.text(xs[side] + NODE_W / 2, top + 0.04, f"{name}: {number(value)}", ha="center",
-                        va="bottom", fontsize=8, fontweight="bold")
+                        va="bottom", fontsize=8, fontweight="bold", zorder=3,
+                        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0})
             top -= h + GAP
     for row in frame.sort_values("value", ascending=False).itertuples():
         h = row.value * scale
