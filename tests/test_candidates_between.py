@@ -13,7 +13,8 @@ import symbiosis
 from symbiosis.candidates.between import UnknownSite, candidates_between
 from symbiosis.cli import cli
 
-HOT_ENOUGH = "hot_water_pipe warms the demand to its top directly, so no heat pump is proposed"
+HOT_ENOUGH = ("hot_water_pipe warms the demand to its top directly and carries all the heat one side has, "
+              "so no heat pump is proposed")
 
 
 def at(x_km: float) -> dict:

@@ -279,7 +279,9 @@ def test_a_pipe_is_sized_to_the_heat_the_temperatures_let_pass(make_park) -> Non
             "direction": "demand", "carrier": "heat", "temperature": "50 degC",
             "target_temperature": "90 degC", "amount": "10 MW", "current": "boiler"}}},
     }
-    park = make_park(firms, routes=routes("250 degC"), technologies={"hot_water_pipe": PIPE})
+    # no heat pump for A's part below 60 degC: the pipe alone is the case
+    park = make_park(firms, routes=routes("250 degC"),
+                     technologies={"hot_water_pipe": PIPE, "heat_pump": {"enabled": False}})
     candidates = symbiosis.find_candidates(park)
     assert list(candidates.table["max_capacity"]) == pytest.approx([10])
     links, most = link_limits(to_model_data(park, candidates, time_steps(park)))
@@ -552,6 +554,57 @@ def test_a_supply_that_only_touches_the_top_keeps_its_heat_pump(make_park) -> No
                                                 technologies={"hot_water_pipe": pipe})).table
     (pump,) = table[table["technology"] == "heat_pump"].itertuples()
     assert pump.cop == pytest.approx(0.5 * 428.15 / 100, rel=1e-9)
+
+
+def test_a_heat_pump_lifts_what_a_pipe_reaching_the_top_cannot_carry(make_park) -> None:
+    """A 4 MW surplus cooling 80 -> 40 degC, 1.3 km (x/y, routing factor 1.3) from a 10 MW district
+    heating demand 50 -> 70 degC on a boiler (50 EUR/MWh, 0.2 t/MWh); cooling 1 EUR/MWh, grid 60
+    EUR/MWh and 0.1 t/MWh, carbon 80 EUR/t, 7 %. The pipe (10 K) reaches the demand's top, but only
+    the supply's part above 60 degC passes: 4 x 20/40 = 2 MW. The heat pump had been left out because
+    the pipe reached the top (an audit's hand-derived park: the park saved 1.08 M EUR, not 1.97 M);
+    it lifts the other 2 MW, from 40 degC.
+
+    Pipe (loss 0, no cost curve): 100,000 + 500 x 1,300 + 100,000 x 2 = 950,000 EUR, annuity
+    CRF(7 %, 40) + 1 % and 0.5 EUR/MWh; it saves 17,520 MWh x (50 + 0.2 x 80 + 1): 1,084,321.32 EUR.
+    Heat pump: T_hi = 70 + 5 degC = 348.15 K, T_lo = 40 - 5 degC = 308.15 K, COP = 0.5 x 348.15 / 40
+    = 4.351875; from 2 MW it delivers D = 2 x COP / (COP - 1) = 2.59668 MW and buys D / COP; 800,000
+    EUR/MW x D + 350 x 1,300, annuity CRF(7 %, 25) + 0.3 %, 2.2 EUR/MWh, electricity at 60 + 0.1 x 80
+    EUR/MWh: saves 888,444.07 EUR. Park saving 1,972,765.38 EUR a year."""
+    hours = 8760
+    firms = {"plant": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"warm": {
+                 "direction": "supply", "carrier": "heat", "temperature": "80 degC",
+                 "target_temperature": "40 degC", "amount": "4 MW", "current": "cooling_tower"}}},
+             "dh": {"location": {"x": "1000 m", "y": "0 m"}, "streams": {"network": {
+                 "direction": "demand", "carrier": "heat", "temperature": "50 degC",
+                 "target_temperature": "70 degC", "amount": "10 MW", "current": "boiler"}}}}
+    park = make_park(
+        firms, park={"currency": "EUR", "discount_rate": "7 %", "carbon_price": "80 EUR/t",
+                     "electricity": "grid"},
+        routes={"grid": {"carrier": "electricity", "price": "60 EUR/MWh", "emissions": "0.1 t/MWh"},
+                "boiler": {"carrier": "heat", "price": "50 EUR/MWh", "emissions": "0.2 t/MWh",
+                           "temperature": "250 degC"},
+                "cooling_tower": {"carrier": "heat", "price": "1 EUR/MWh", "temperature": "20 degC"}},
+        technologies={"heat_pump": {"cost_curve": [], "investment_per_capacity": "800000 EUR/MW"},
+                      "hot_water_pipe": {"cost_curve": [], "loss_per_km": "0 %"}})
+    cop = 0.5 * 348.15 / 40
+    pumped = 2 * cop / (cop - 1)
+    pipe_saving = 2 * hours * (50 + 0.2 * 80 + 1) - (
+        (crf(0.07, 40) + 0.01) * (100_000 + 500 * 1_300 + 100_000 * 2) + 0.5 * 2 * hours)
+    pump_saving = pumped * hours * (50 + 0.2 * 80) + 2 * hours * 1 - (
+        (crf(0.07, 25) + 0.003) * (800_000 * pumped + 350 * 1_300) + 2.2 * pumped * hours
+        + pumped / cop * hours * (60 + 0.1 * 80))
+    assert pipe_saving == pytest.approx(1_084_321.32, abs=0.01)  # the hand figures above
+    assert pump_saving == pytest.approx(888_444.07, abs=0.01)
+
+    result = symbiosis.optimize(park)
+    built = result.exchanges.set_index("technology")
+    assert set(built.index) == {"hot_water_pipe", "heat_pump"}
+    assert built.loc["hot_water_pipe", "capacity"] == pytest.approx(2.0, rel=1e-6)
+    assert built.loc["heat_pump", "capacity"] == pytest.approx(pumped, rel=1e-6)
+    assert built.loc["heat_pump", "cop"] == pytest.approx(cop, rel=1e-9)
+    assert result.summary["saving"] == pytest.approx(pipe_saving + pump_saving, rel=1e-6)
+    reasons = symbiosis.candidates_between(park, "plant", "dh")
+    assert not reasons["reason"].str.contains("no heat pump is proposed").any()
 
 
 def test_approaches_that_differ_by_little_do_not_cut_streams_finely(make_park) -> None:

@@ -43,19 +43,33 @@ def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
 
 
 def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology], length: float) -> bool:
-    """A heat pump is a candidate only where the supply is too cold to warm the demand to its top
-    through a direct technology that spans the ``length`` km between them (one too short or too
-    lossy for it does not), as DESIGN section 3 has it: direct if the source is hot enough, else
-    through a heat pump. Where that technology stops below the demand's top (its
-    ``max_temperature``, 110 degC for 120 degC water), the supply counts as hot enough only if it
-    holds, above the demand's top, the heat of the part the pipe cannot deliver: that part then
-    needs a hotter carrier (steam, thermal oil), not a heat pump evaporating at 115 degC from a
-    350 degC flue gas (an audit of Mo's data); a 160 -> 60 degC gas that only touches a 150 degC
-    top keeps its heat pump."""
+    """A heat pump is a candidate only where no direct technology that spans the ``length`` km
+    between them (one too short or too lossy for it does not) both warms the demand to its top and
+    carries all the heat it could: DESIGN section 3's "direct if the source is hot enough, else
+    through a heat pump", read for the heat as well as the temperature. A supply cooling 80 -> 40
+    degC reaches a 50 -> 70 degC demand's top directly with its part above 60 degC only; the rest
+    is left for a heat pump to lift (an audit's hand-derived park: the pump saved 0.89 M EUR a
+    year more). Where that technology stops below the demand's top (its ``max_temperature``,
+    110 degC for 120 degC water), the supply counts as hot enough only if it holds, above the
+    demand's top, the heat of the part the pipe cannot deliver: that part then needs a hotter
+    carrier (steam, thermal oil), not a heat pump evaporating at 115 degC from a 350 degC flue gas
+    (an audit of Mo's data); a 160 -> 60 degC gas that only touches a 150 degC top keeps its
+    heat pump."""
     return not any(spans(tech, length) and passes_directly(supply, demand, tech.min_approach)
                    and reaches_top(supply, demand, tech.min_approach)
                    and (delivers_top(demand, tech) or _holds_the_top(supply, demand, tech))
+                   and carries_all(supply, demand, tech)
                    for tech in direct)
+
+
+def carries_all(supply: Stream, demand: Stream, tech: Technology) -> bool:
+    """A direct link of ``tech`` can carry the whole supply, or the whole of the demand it can
+    heat (below its ``max_temperature``): nothing is left over that a heat pump could lift. Each
+    stream's heat spread evenly over its range, at its mean rate."""
+    top = demand.t_high if delivers_top(demand, tech) else tech.max_temperature
+    heatable = demand.amount - heat_above(demand, top)
+    most = direct_transfer(supply, demand, tech.min_approach, top)
+    return most >= min(supply.amount, heatable) * (1 - 1e-9)
 
 
 def _holds_the_top(supply: Stream, demand: Stream, tech: Technology) -> bool:
@@ -64,6 +78,32 @@ def _holds_the_top(supply: Stream, demand: Stream, tech: Technology) -> bool:
     rate)."""
     above = heat_above(supply, demand.t_high + tech.min_approach)
     return above > 0 and above >= heat_above(demand, tech.max_temperature)
+
+
+def direct_transfer(supply: Stream, demand: Stream, approach: float, top: float) -> float:
+    """The most heat (MW) a direct link passes from ``supply`` to the part of ``demand`` below
+    ``top``, each stream's heat spread evenly over its range: the least cut of the transport from
+    the supply's shifted temperatures (less ``approach``) to the demand's at or below them, a cut
+    at ``t`` being the supply's heat at or above ``t`` plus the demand's below it (two streams'
+    problem table: the supply's heat at ``s`` reaches only the demand's at or below ``s``)."""
+    hot = (supply.t_low - approach, supply.t_high - approach, supply.amount)
+    cold_top = min(demand.t_high, top)
+    cold = (demand.t_low, cold_top, demand.amount - heat_above(demand, cold_top))
+    cuts = {hot[0], hot[1], cold[0], cold[1]}
+    cuts |= {t + 2 * SAME_TEMPERATURE_K for t in cuts}
+    return min(supply.amount, cold[2],
+               *(_spread_share(hot, t, above=True) + _spread_share(cold, t, above=False) for t in cuts))
+
+
+def _spread_share(spread: tuple[float, float, float], cut: float, *, above: bool) -> float:
+    """Of ``amount`` spread evenly over [``low``, ``high``] (all at one point when they meet), the
+    heat at or above ``cut`` (``above``) or below it, one ``SAME_TEMPERATURE_K`` counting as equal."""
+    low, high, amount = spread
+    if high - low <= SAME_TEMPERATURE_K:
+        share = 1.0 if low >= cut - SAME_TEMPERATURE_K else 0.0
+    else:
+        share = min(max((high - cut) / (high - low), 0.0), 1.0)
+    return amount * (share if above else 1.0 - share)
 
 
 def heat_above(stream: Stream, temperature: float) -> float:
