@@ -484,7 +484,7 @@ def test_a_hub_unit_can_be_forbidden_and_then_vents_nothing(make_park) -> None:
     assert not any(route.startswith("vent") for route in result.routes["route"])
 
 
-def _steam_park(make_park, demand_pressure: str, temperatures: tuple[str, str] | None = None):
+def _steam_park(make_park, demand_pressure: str, temperatures: tuple[str | None, str | None] | None = None):
     firms = {
         "mill": {
             "location": {"x": "0 m", "y": "0 m"},
@@ -513,7 +513,8 @@ def _steam_park(make_park, demand_pressure: str, temperatures: tuple[str, str] |
     }
     if temperatures is not None:
         for firm, temperature in zip(("mill", "dairy"), temperatures, strict=True):
-            firms[firm]["streams"]["steam"]["temperature"] = temperature
+            if temperature is not None:
+                firms[firm]["streams"]["steam"]["temperature"] = temperature
     return make_park(
         firms,
         routes={
@@ -539,6 +540,23 @@ def test_steam_is_never_heated_on_the_way(make_park) -> None:
     assert len(too_cold.candidates) == 0
     hot_enough = symbiosis.optimize(_steam_park(make_park, "5 bar", ("300 degC", "180 degC")))
     assert list(hot_enough.exchanges["technology"]) == ["steam_pipe"]
+
+
+def test_a_steam_supply_that_gives_only_its_pressure_is_at_least_at_saturation(make_park) -> None:
+    """Water boils at 212.4 degC at 20 bar (steam tables): a 20 bar supply that gives no temperature
+    serves a demand for 200 degC steam (it had been refused: "the supply does not state it") and
+    not one for 250 degC; a 20 bar supply written at 150 degC is water, and refused."""
+    served = symbiosis.optimize(_steam_park(make_park, "5 bar", (None, "200 degC")))
+    assert list(served.exchanges["technology"]) == ["steam_pipe"]
+    too_hot = _steam_park(make_park, "5 bar", (None, "250 degC"))
+    assert len(symbiosis.find_candidates(too_hot).table) == 0
+    (reason,) = symbiosis.candidates_between(too_hot, "mill", "dairy")["reason"]
+    assert "the demand asks for temperature 250 degC or more, the supply has 212.4 degC" in reason
+    with pytest.raises(symbiosis.ParkError) as caught:
+        _steam_park(make_park, "5 bar", ("150 degC", None))
+    (problem,) = caught.value.problems
+    assert (problem.firm, problem.stream, problem.field) == ("mill", "steam", "temperature")
+    assert "at or above its saturation temperature, 212.4 degC" in problem.expected
 
 
 def _seasonal_weekday() -> tuple[dict, dict]:

@@ -1,7 +1,8 @@
 """Steam, hydrogen, oxygen and electricity candidates: pressure and purity decide.
 
 A supply serves a demand at equal or lower pressure and equal or lower purity, and steam
-at an equal or lower temperature (letting steam down through a valve never heats it).
+at an equal or lower temperature (letting steam down through a valve never heats it; a steam
+supply that gives only its pressure is at least at its saturation temperature).
 Where the demand states a requirement that the supply does not state, no link is
 proposed: an unknown purity is not assumed to be good enough.
 """
@@ -13,6 +14,7 @@ from collections.abc import Collection, Iterator
 from symbiosis.candidates.pairs import Reject, make_candidate, pairs, technologies
 from symbiosis.candidates.table import Candidate, fmt_temperature, share
 from symbiosis.park import Park, Stream
+from symbiosis.park.steam import saturation_temperature
 
 CARRIERS = ("steam", "hydrogen", "oxygen", "electricity")
 
@@ -27,7 +29,15 @@ def _requirements(supply: Stream, demand: Stream) -> tuple:
     """(field, what the supply has, what the demand asks for at least, how to show a value)."""
     return (("pressure", supply.pressure, demand.pressure, lambda value: f"{value:g} bar"),
             ("purity", supply.purity, demand.purity, share),
-            ("temperature", supply.temperature, demand.temperature, fmt_temperature))
+            ("temperature", steam_temperature(supply), demand.temperature, fmt_temperature))
+
+
+def steam_temperature(supply: Stream) -> float | None:
+    """A steam supply's temperature (K): as written, else the least it has at its pressure, where
+    water boils (10 bar steam is at least 179.9 degC and serves a 150 degC demand)."""
+    if supply.temperature is not None or supply.pressure is None or supply.carrier != "steam":
+        return supply.temperature
+    return saturation_temperature(supply.pressure)
 
 
 def compatible(supply: Stream, demand: Stream) -> bool:

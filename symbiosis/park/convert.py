@@ -58,7 +58,7 @@ from symbiosis.park.reader import (
     of_gas,
     per_unit,
 )
-from symbiosis.park.steam import steam_quantity
+from symbiosis.park.steam import saturation_temperature, steam_quantity
 from symbiosis.park.technologies import technology
 from symbiosis.units import (
     UNITS_PER_EUR,
@@ -315,6 +315,8 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
                                                                    (*loc, "pressure"))
     reader.at_least(pressure, 0, (*loc, "pressure"), "a pressure > 0 (e.g. 30 bar)", strict=True,
                     written=raw.pressure)
+    if carrier is Carrier.STEAM and raw.direction == "supply":  # a demand's are the least it takes
+        _check_steam_temperature(reader, loc, raw, temperature, pressure)
     amount = _amount(reader, raw, carrier, loc, temperature, target, pressure)
     _check_current(reader, loc, raw, carrier, routes, temperature, target)
     profile = None
@@ -325,6 +327,27 @@ def _stream(reader: Reader, firm: str, name: str, raw: schema.Stream, routes: di
         temperature=temperature, target_temperature=target, material=raw.material, purity=purity,
         pressure=pressure, profile=profile, keep_current=keep,
     )
+
+
+STEAM_ROUNDING_K = 1.0  # a steam temperature this far below saturation is a rounding, not water
+
+
+def _check_steam_temperature(reader: Reader, loc: tuple, raw: schema.Stream, temperature: float | None,
+                             pressure: float | None) -> None:
+    """A steam supply is at least as hot as water boils at its pressure: 10 bar and 120 degC is
+    water, and its temperature would decide which demands it serves (the steam tables' saturation
+    line, with 1 K for rounding)."""
+    if temperature is None or pressure is None or math.isnan(temperature + pressure) or pressure <= 0:
+        return
+    saturation = saturation_temperature(pressure)
+    if saturation is None or temperature >= saturation - STEAM_ROUNDING_K:
+        return
+    reader.problem((*loc, "temperature"), f"'{raw.temperature}' at pressure '{raw.pressure}'",
+                   f"steam at {pressure:g} bar at or above its saturation temperature, "
+                   f"{saturation - 273.15:.1f} degC "
+                   "(below it the stream is water)",
+                   "check the two: a gauge pressure is 1 bar below the absolute one (10 barg is 11 bar); "
+                   "superheated steam is hotter than saturation, never colder; hot water is a heat stream")
 
 
 def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carrier,

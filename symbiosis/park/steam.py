@@ -42,6 +42,13 @@ def condensing(pressure_bar: float) -> tuple[float, float] | None:
     return heat / 3600.0, saturation  # kJ/kg is MJ/t; 3,600 MJ a MWh
 
 
+def saturation_temperature(pressure_bar: float) -> float | None:
+    """The temperature (K) at which water boils at ``pressure_bar``: the least a steam stream at
+    that pressure has; None outside the table."""
+    found = condensing(pressure_bar)
+    return None if found is None else found[1] + 273.15
+
+
 # The mass counterpart of each energy quantity a steam field holds, and how its number converts
 # with the MWh a tonne gives: an amount multiplies (t/h -> MW), a price or emission divides.
 _BY_MASS = {F.RATE[True]: (F.RATE[False], True), F.CAPACITY[True]: (F.CAPACITY[False], True),
