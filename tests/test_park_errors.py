@@ -532,6 +532,19 @@ def test_missing_amount(tmp_path: Path) -> None:
            says=("found nothing", "an amount, a mass per time", "3000 t/year", "add 'amount:'"))
 
 
+def test_missing_amount_of_a_heat_stream_at_one_temperature_offers_no_heat_capacity_rate(tmp_path: Path) -> None:
+    """A heat capacity rate needs a temperature range (refused at one temperature), so a stream at
+    one temperature is told to add an amount only; one with a range may take either (an audit)."""
+    firms = _firms()
+    flue = _stream(firms, "smelter.flue_gas")
+    del flue["amount"]
+    flue.pop("target_temperature", None)
+    problem = _one(_write(tmp_path / "one", firms))
+    assert problem.hint == "add 'amount:'"
+    flue["target_temperature"] = "150 degC"
+    assert _one(_write(tmp_path / "range", firms)).hint == "add 'amount:' or 'heat_capacity_rate:'"
+
+
 def test_hydrogen_amount_without_unit_lists_every_accepted_unit(tmp_path: Path) -> None:
     firms = _firms()
     firms["cement"]["streams"]["hydrogen"] = {"direction": "demand", "carrier": "hydrogen", "amount": 100,

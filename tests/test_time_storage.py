@@ -472,6 +472,24 @@ def test_electrolyser_heat_is_reused_exactly(make_park) -> None:
     assert flows["delivered"].to_numpy() == pytest.approx(1.0, rel=1e-6)
 
 
+def test_a_route_of_the_parks_own_named_vent_keeps_its_name(make_park) -> None:
+    """Without hubs a park may call its own route 'vent' (the name is refused only beside hubs);
+    the routes table had renamed it 'vent_heat', beside the park's own 'vent_heat': two rows of
+    one name, and no 'vent'. A 1 MW surplus on 'vent' and a 0.5 MW one on 'vent_heat' keep theirs."""
+    firms = {"a": {"location": {"x": "0 m", "y": "0 m"}, "streams": {
+        "one": {"direction": "supply", "carrier": "heat", "temperature": "30 degC", "amount": "1 MW",
+                "current": "vent"},
+        "two": {"direction": "supply", "carrier": "heat", "temperature": "30 degC", "amount": "0.5 MW",
+                "current": "vent_heat"}}}}
+    park = make_park(firms, routes={
+        "vent": {"carrier": "heat", "price": "10 NOK/MWh", "temperature": "20 degC"},
+        "vent_heat": {"carrier": "heat", "price": "20 NOK/MWh", "temperature": "20 degC"}})
+    routes = symbiosis.optimize(park).routes.set_index("route")["annual_amount"]
+    assert routes["vent"] == pytest.approx(8760, rel=1e-9)
+    assert routes["vent_heat"] == pytest.approx(4380, rel=1e-9)
+    assert routes.index.is_unique
+
+
 def test_a_hub_unit_can_be_forbidden_and_then_vents_nothing(make_park) -> None:
     """The electrolyser forbidden (a hub unit's id in ``fixed_links``, which took only links): the
     hydrogen is bought grey, 8760 t x 100,000 NOK/t, the heat from the boiler, and the routes

@@ -257,9 +257,12 @@ def _amount(reader: Reader, raw: schema.Stream, carrier: Carrier, loc: tuple,
                         written=raw.heat_capacity_rate)
         return rate * abs(target - temperature)
     if raw.amount is None:
+        ranged = temperature is not None and target is not None and temperature != target
         reader.problem((*loc, "amount"), "nothing",
                        f"an amount, {kind_words(carrier)}",
-                       "add 'amount:'" + (" or 'heat_capacity_rate:'" if carrier is Carrier.HEAT else ""))
+                       # a heat capacity rate needs a temperature range (refused on one temperature)
+                       "add 'amount:'" + (" or 'heat_capacity_rate:'" if carrier is Carrier.HEAT and ranged
+                                          else ""))
         return math.nan
     kind = F.by_carrier(F.RATE, carrier)
     amount_loc = (*loc, "amount")

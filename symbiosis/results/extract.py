@@ -212,8 +212,10 @@ def evaluate(park: Park, candidates: Candidates, data: ModelData, solution: Solu
             (route_id, stream.carrier),
             {
                 # a hub vents each carrier it makes: one row of each, named apart (vent_oxygen,
-                # vent_heat), so that a table read by route name never adds tonnes to MWh
-                "route": f"{route_id}_{stream.carrier}" if route_id == HUB_VENT_ROUTE else route_id,
+                # vent_heat), so that a table read by route name never adds tonnes to MWh; a park
+                # without hubs may name a route of its own 'vent' (refused only beside hubs)
+                "route": (f"{route_id}_{stream.carrier}"
+                          if route_id == HUB_VENT_ROUTE and stream.firm in park.hubs else route_id),
                 "carrier": stream.carrier,
                 "annual_amount": 0.0,
                 "price": stream.price,
