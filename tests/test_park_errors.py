@@ -532,7 +532,7 @@ def test_missing_amount(tmp_path: Path) -> None:
            says=("found nothing", "an amount, a mass per time", "3000 t/year", "add 'amount:'"))
 
 
-def test_missing_amount_of_a_heat_stream_at_one_temperature_offers_no_heat_capacity_rate(tmp_path: Path) -> None:
+def test_missing_amount_at_one_temperature_offers_no_heat_capacity_rate(tmp_path: Path) -> None:
     """A heat capacity rate needs a temperature range (refused at one temperature), so a stream at
     one temperature is told to add an amount only; one with a range may take either (an audit)."""
     firms = _firms()
