@@ -244,10 +244,13 @@ def test_a_route_a_scenario_or_set_adds_and_nothing_uses_is_said(tmp_path: Path)
      "route 'grid' emits 19 t CO2 per MWh, more than the most emitting power plant"),
     ({"amount": "0 GWh/year"}, "town.network has an amount of 0: it takes part in no exchange"),
     ({"temperature": "45000 degC"}, "plant.flue_gas reaches 45,000 degC, hotter than any industrial"),
+    ({"routes": {"grid": {"carrier": "electricity", "price": "-10 NOK/MWh"}}},
+     "park.electricity route 'grid' has a negative price (-10 NOK/MWh): heat pumps, electrolysers and hubs "
+     "would be paid to run"),
 ])
 def test_implausible_values_are_warned_of(tmp_path: Path, change: dict, says: str) -> None:
     plant = _site("20 MW")
-    stream = "flue_gas" if "temperature" in change else None
+    stream = "flue_gas" if {"temperature", "target_temperature"} & set(change) else None
     if stream:
         plant["streams"][stream].update(change)
     town = {**TOWN, "streams": {"network": {**TOWN["streams"]["network"],
@@ -255,6 +258,20 @@ def test_implausible_values_are_warned_of(tmp_path: Path, change: dict, says: st
     folder = write_park(tmp_path / "park", park_dict({"town": town, "plant": plant},
                                                      routes=change.get("routes", {})))
     assert any(says in warning for warning in scaling_warnings(symbiosis.load_park(folder)))
+
+
+def test_a_temperature_in_kelvin_meant_as_degc_is_warned_of_and_lng_is_not(tmp_path: Path) -> None:
+    """'40 K' for 40 degC: the demand then reaches down to -233 degC and any surplus heats its
+    lower part (an audit: a 35 degC surplus heated a '40 K -> 60 degC' district heating, 35 % more
+    saving than there is). An LNG vaporiser from -160 degC (Hofors-Borlänge) is a real stream."""
+    town = {**TOWN, "streams": {"network": {**TOWN["streams"]["network"], "temperature": "40 K"}}}
+    folder = write_park(tmp_path / "park", park_dict({"town": town, "plant": _site("20 MW")}))
+    (warning,) = scaling_warnings(symbiosis.load_park(folder))
+    assert warning == ("town.network reaches -233 degC, colder than any industrial process: '40 K' is "
+                       "absolute; write degC if that was meant")
+    town["streams"]["network"]["temperature"] = "-160 degC"
+    folder = write_park(tmp_path / "lng", park_dict({"town": town, "plant": _site("20 MW")}))
+    assert scaling_warnings(symbiosis.load_park(folder)) == []
 
 
 def test_grey_hydrogen_at_11_kg_per_kg_is_plausible(tmp_path: Path) -> None:

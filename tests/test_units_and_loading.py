@@ -687,6 +687,35 @@ def test_a_hub_heat_pump_above_its_max_temperature_is_refused(make_park) -> None
     assert "max_temperature (150 degC)" in problem.expected and "lower 'deliver: from:'" in problem.hint
 
 
+@pytest.mark.parametrize(("collect", "deliver", "carnot", "says"), [
+    # collected at 90 -> 100 degC, delivered 75 -> 55: nothing to lift (T_hi 80 degC < T_lo 85 degC)
+    (("90 degC", "100 degC"), ("75 degC", "55 degC"), "50 %", "a collecting loop colder than the delivered"),
+    # T_hi 145 degC = 418.15 K, T_lo -45 degC = 228.15 K: COP 0.2 x 418.15 / 190 = 0.44
+    (("-40 degC", "-30 degC"), ("140 degC", "120 degC"), "20 %", "COP 0.44"),
+])
+def test_a_hub_heat_pump_with_nothing_to_lift_or_a_cop_of_1_or_less_is_refused(make_park, collect, deliver,
+                                                                               carnot, says) -> None:
+    """Both loaded without a word, the hub then left out of the candidates (an audit): a heat-pump
+    link is held to a COP above 1 alike."""
+    hub = {"location": {"x": "0 m", "y": "100 m"}, "technologies": ["heat_pump"],
+           "collect": {"from": collect[0], "to": collect[1]},
+           "deliver": {"from": deliver[0], "to": deliver[1]}}
+    problem = _refused(make_park, _firms(), hubs={"loop": hub},
+                       technologies={"heat_pump": {"carnot_efficiency": carnot}})
+    assert problem.field == "hubs.loop.collect"
+    assert says in problem.found + problem.expected
+
+
+def test_an_electrolyser_giving_more_energy_than_it_takes_is_refused(make_park) -> None:
+    """efficiency 80 % and heat_recovery 60 % loaded: 140 % of the electricity came out as hydrogen
+    and heat (an audit). At most 20 % of heat beside 80 % of hydrogen."""
+    problem = _refused(make_park, _firms(), technologies={"electrolyser": {"efficiency": "80 %",
+                                                                           "heat_recovery": "60 %"}})
+    assert problem.field == "technologies.electrolyser.heat_recovery"
+    assert "at most 100 % of the electricity" in problem.expected
+    assert "lower heat_recovery to at most 20 %" in problem.hint
+
+
 def test_electrolyser_heat_colder_than_its_return_is_refused(make_park) -> None:
     """heat_temperature 30 degC with the return at 40 degC loaded, and the hub's heat was offered
     up to 40 degC (a firm's supply written so is refused: a supply cools)."""

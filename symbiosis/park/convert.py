@@ -21,6 +21,7 @@ from symbiosis.park.exchange import (
     delivers_top,
     firms_allow,
     has_temperatures,
+    heat_pump_cop,
     heat_technologies,
     link_length,
     placed,
@@ -618,6 +619,7 @@ def build_park(
                                f"({top - 273.15:g} degC)",
                                f"lower 'deliver: from:', or raise {name}'s max_temperature if the "
                                "machine reaches it")
+            _check_hub_lift(reader, hub_id, technologies[name], hubs[hub_id])
     _hub_locations(reader, hubs, kinds)
     if settings.electricity is None and "electricity" not in reader.broken.settings:
         _electricity_needed(reader, settings, routes, firms, technologies, hubs, existing)
@@ -628,6 +630,31 @@ def build_park(
         materials=tuple(rules), firms=frozen_mapping(firms), existing=existing,
         hubs=frozen_mapping(hubs), folder=folder, scenario=scenario, fingerprint=fingerprint,
     )
+
+
+def _check_hub_lift(reader: Reader, hub_id: str, tech: Technology, hub: Hub) -> None:
+    """A heat pump hub lifts its collecting loop to its delivered one with a COP above 1 (as a
+    heat-pump link): one with nothing to lift, or a COP of 1 or less, would be left out unseen."""
+    if hub.collect is None or hub.deliver is None or math.isnan(sum(hub.collect) + sum(hub.deliver)):
+        return
+    t_hot, t_cold = max(hub.deliver) + tech.min_approach, min(hub.collect) - tech.min_approach
+    loops = (f"collect {min(hub.collect) - 273.15:g} -> {max(hub.collect) - 273.15:g} degC, deliver "
+             f"{max(hub.deliver) - 273.15:g} -> {min(hub.deliver) - 273.15:g} degC")
+    if t_hot <= t_cold:
+        reader.problem(("hubs", hub_id, "collect"), loops,
+                       "a collecting loop colder than the delivered one: a heat pump lifts heat (this one "
+                       f"is hotter than the delivered loop's top by {tech.name}'s min_approach twice over)",
+                       "check the two loops' temperatures; surplus hot enough for the demands heats them "
+                       "through direct links, with no hub")
+        return
+    cop = heat_pump_cop(tech.carnot_efficiency, t_hot, t_cold)
+    if cop <= 1:
+        reader.problem(("hubs", hub_id, "collect"),
+                       f"{loops}: COP {cop:.2f} (T_hi {t_hot - 273.15:g} degC, T_lo {t_cold - 273.15:g} "
+                       f"degC, carnot_efficiency {tech.carnot_efficiency * 100:g} %)",
+                       "a lift the heat pump makes with a COP above 1 (COP = carnot_efficiency x T_hi / "
+                       "(T_hi - T_lo), in K)", "collect warmer heat or deliver cooler, or check "
+                       f"{tech.name}'s carnot_efficiency")
 
 
 def _hub_range(reader: Reader, raw: schema.HeatRange | None, loc: tuple, *, warms: bool

@@ -36,6 +36,11 @@ electricity (IPCC AR5 WG3 Annex III, life-cycle median 820 g/kWh for coal); 19 t
 kg/kWh written as t/kWh."""
 HOTTEST = 2000.0 + 273.15
 """Hottest stream without a warning, K: steel is tapped at about 1,600 degC."""
+COLDEST = -200.0 + 273.15
+"""Coldest stream or heat route without a warning, K: below the coldest common industrial heat
+(LNG vaporised from -162 degC, liquid nitrogen at -196 degC); '40 K' written for 40 degC is -233 degC,
+and a demand read so reaches down to it, letting any surplus heat its lower part (an audit:
+a 35 degC surplus then heated a '40 K -> 60 degC' district heating, 35 % of saving that is none)."""
 
 
 OVERSIZED = 2.0
@@ -95,6 +100,19 @@ def scaling_warnings(park: Park) -> list[str]:
             found.append(
                 f"route '{route.id}' emits {per_mwh:,.3g} t CO2 per MWh, more than the most emitting power "
                 f"plant ({MOST_EMITTED:g} t/MWh); check the unit (a kg/kWh written as t/kWh?)")
+    electricity = park.routes.get(park.settings.electricity or "")
+    if electricity is not None and electricity.price < 0:
+        found.append(
+            f"park.electricity route '{electricity.id}' has a negative price ({electricity.price:,.6g} "
+            f"{currency}/MWh): heat pumps, electrolysers and hubs would be paid to run on it all year; "
+            "right for a tariff that pays, else check the sign")
+    cold = [(f"route '{route.id}'", route.temperature) for route in park.routes.values()]
+    cold += [(stream.key, t) for stream in park.streams
+             for t in (stream.temperature, stream.target_temperature)]
+    for name, kelvin in cold:
+        if kelvin is not None and kelvin < COLDEST:
+            found.append(f"{name} reaches {kelvin - 273.15:,.0f} degC, colder than any industrial process: "
+                         f"'{kelvin:g} K' is absolute; write degC if that was meant")
     for stream in park.streams:
         if stream.amount == 0:
             found.append(f"{stream.key} has an amount of 0: it takes part in no exchange; give its amount, "

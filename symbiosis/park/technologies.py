@@ -77,6 +77,18 @@ def technology(
                        f"heat_return_temperature '{raw['heat_return_temperature']}'",
                        "recovered heat hotter than its return (it cools from one to the other)",
                        "swap the two, or check their units")
+    hydrogen, heat = values.get("efficiency"), values.get("heat_recovery")
+    if kind == "electrolyser" and hydrogen is not None and heat is not None \
+            and hydrogen + heat > 1 + 1e-9:  # NaN compares False: said where it was read
+        # energy out is at most the electricity in: 58 % to hydrogen (LHV) leaves at most 42 % as heat
+        given = "efficiency" if "efficiency" in overridden and "heat_recovery" not in overridden \
+            else "heat_recovery"
+        reader.problem(where(given), f"efficiency {hydrogen * 100:g} % and heat_recovery {heat * 100:g} % "
+                       f"({(hydrogen + heat) * 100:g} % of the electricity)",
+                       "hydrogen (efficiency, LHV) and recovered heat (heat_recovery) together at most "
+                       "100 % of the electricity an electrolyser takes",
+                       f"lower heat_recovery to at most {max(1 - hydrogen, 0) * 100:g} % beside an "
+                       f"efficiency of {hydrogen * 100:g} % (its heat is what it loses)")
     sized = F.CAPACITY[energy] if kind != "storage" else F.STORAGE_CAPACITY[energy]
 
     def size(value: Any, loc: tuple) -> float:
