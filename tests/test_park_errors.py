@@ -825,6 +825,14 @@ def test_profile_that_is_not_text(tmp_path: Path) -> None:
            says=("not UTF-8 text", "a CSV of one column of numbers", "save it as CSV in UTF-8"))
 
 
+@pytest.mark.parametrize("content", ["", "\n", "  \n\n \t\n"], ids=["no-bytes", "a-newline", "blanks"])
+def test_an_empty_profile_file(tmp_path: Path, content: str) -> None:
+    """An empty or blank file raised IndexError, a traceback and no JSON (an audit)."""
+    folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": content})
+    _check(_one(folder), firm="smelter", stream="flue_gas", field="profile", line=_line(folder, "profile:"),
+           says=("an empty file", "8760 hourly rows", "remove 'profile:' for a flat rate"))
+
+
 def test_profile_with_a_word_in_it(tmp_path: Path) -> None:
     rows = ["value"] + ["1.0"] * 10 + ["n/a"] + ["1.0"] * 8749
     folder = _with_profile(tmp_path, "profiles/flue_gas.csv", {"profiles/flue_gas.csv": "\n".join(rows)})

@@ -74,6 +74,10 @@ def read_values(path: Path) -> np.ndarray:
     _quotes_closed(text)
     text, delimiter = _excel_separator(text)
     rows = _rows(text, delimiter)
+    if not rows:  # an empty file, or blank lines only
+        raise ProfileProblem("an empty file (no line with a value)",
+                             "write the profile's values, one a line (8,760 for a year of hours; a header "
+                             "line above them is allowed), or remove 'profile:' for a flat rate")
     _no_notes_above_the_header(rows)
     _one_header_line(rows)
     joined = delimiter == "," and _one_column_of_decimal_commas(rows)
