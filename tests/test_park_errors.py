@@ -1023,6 +1023,18 @@ def test_set_remove_firms_replaces_the_scenarios_list(tmp_path: Path) -> None:
     assert set(both.firms) == {"smelter"}
 
 
+def test_removing_the_only_firm_of_a_material_drops_its_rule(tmp_path: Path) -> None:
+    """'What if the smelter leaves': its slag went with it, and the rule 'slag replaces clinker'
+    was refused, pointing at a correct line of park.yaml (an audit); a scenario and --set alike.
+    The rule goes with the material."""
+    folder = _write(tmp_path, files={"scenarios/no_smelter.yaml": "remove_firms: [smelter]\n"})
+    parks = (load_park(folder, scenario="no_smelter"),
+             load_park(folder, overrides={"remove_firms": ["smelter"]}))
+    for park in parks:
+        assert "smelter" not in park.firms and park.materials == ()
+    assert len(load_park(folder).materials) == 1
+
+
 def test_a_time_mistyped_says_how_to_write_typical_days(tmp_path: Path) -> None:
     """`time: daily` was told "choose one of: annual, hourly" (typical days unsaid); `--set
     park.time={typical_days:2}` "unknown key 'typical_days:2'" (YAML needs the space); a string

@@ -251,7 +251,8 @@ def _misspelt_ids(data: dict, override: dict, doc: Document) -> tuple[dict, list
 def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int | None]
                   ) -> tuple[dict, list[Problem]]:
     """The park without the firms ``removed`` (from a scenario, or ``--set remove_firms=[..]``),
-    their existing links and their names in other firms' ``exclude_partners``; and a problem
+    their existing links, their names in other firms' ``exclude_partners`` and the ``materials``
+    rules of materials only they named; and a problem
     for each id that is no firm of the park. ``line(i)`` locates item i, ``line()`` the list."""
     if not isinstance(removed, list):
         return data, [Problem(file, "remove_firms", value_words(removed), "a list of firm ids",
@@ -276,12 +277,27 @@ def _remove_firms(data: dict, removed: Any, file: str, line: Callable[..., int |
                 other for other in rules["exclude_partners"] if other not in gone]}}
     data = dict(data)
     if isinstance(data.get("firms"), dict):
+        # a materials rule whose material left with the firms names nothing now: it goes too
+        routes = data.get("routes") if isinstance(data.get("routes"), dict) else {}
+        sold_or_bought = {route["material"] for route in routes.values()
+                          if isinstance(route, dict) and isinstance(route.get("material"), str)}
+        left = _materials_named(data["firms"]) - _materials_named(firms) - sold_or_bought
+        if left and isinstance(data.get("materials"), list):
+            data["materials"] = [rule for rule in data["materials"] if not (
+                isinstance(rule, dict) and {rule.get("by_product"), rule.get("replaces")} & left)]
         data["firms"] = firms
     if isinstance(data.get("existing"), list):
         data["existing"] = [link for link in data["existing"] if not (
             isinstance(link, dict) and {str(link.get("from", "")).split(".")[0],
                                         str(link.get("to", "")).split(".")[0]} & gone)]
     return data, problems
+
+
+def _materials_named(firms: dict) -> set[str]:
+    """The materials the streams of ``firms`` (as read from the file) name."""
+    return {stream["material"] for firm in firms.values() if isinstance(firm, dict)
+            for stream in (firm.get("streams") or {}).values()
+            if isinstance(stream, dict) and isinstance(stream.get("material"), str)}
 
 
 def _unknown_entry(data: dict, key: str) -> Problem | None:
