@@ -193,7 +193,11 @@ def parse(
         zero_is_zero = magnitude == 0 and "K" not in base_units.split("/")[0]
         if kind.allow_bare or zero_is_zero or ureg.parse_units(base_units).dimensionless:
             return magnitude
-        raise UnitProblem(str(value), kind.expected, f"add the unit, e.g. '{kind.example}'")
+        # the user's own number with the example's unit: 'max_temperature: 110' -> '110 degC'
+        example_unit = kind.example.partition(" ")[2]
+        raise UnitProblem(str(value), kind.expected,
+                          f"add the unit, e.g. '{magnitude:g} {example_unit}'" if example_unit
+                          else f"add the unit, e.g. '{kind.example}'")
     try:
         units = parse_units(unit_text)
     except Exception:

@@ -1023,6 +1023,22 @@ def test_set_remove_firms_replaces_the_scenarios_list(tmp_path: Path) -> None:
     assert set(both.firms) == {"smelter"}
 
 
+@pytest.mark.parametrize(("field", "written", "hint"), [
+    ("min_approach", "10", "add the unit, e.g. '10 K'"),
+    ("max_temperature", "110", "add the unit, e.g. '110 degC'"),
+])
+def test_a_technology_number_without_its_unit_is_one_problem(tmp_path: Path, field: str, written: str,
+                                                             hint: str) -> None:
+    """'min_approach: 10' beside an existing hot-water link gave a second, wrong message: the link's
+    supply "minus nan K" too cold, and a heat pump offered as the fix (an audit). One problem now,
+    and its fix writes the user's own number with the unit."""
+    existing = [{"from": "smelter.flue_gas", "to": "district_heating.network", "technology": "hot_water_pipe",
+                 "capacity": "2 MW"}]
+    folder = _write(tmp_path, technologies={"hot_water_pipe": {field: written}}, existing=existing)
+    problem = _one(folder)
+    assert problem.field == f"technologies.hot_water_pipe.{field}" and problem.hint == hint
+
+
 def test_removing_the_only_firm_of_a_material_drops_its_rule(tmp_path: Path) -> None:
     """'What if the smelter leaves': its slag went with it, and the rule 'slag replaces clinker'
     was refused, pointing at a correct line of park.yaml (an audit); a scenario and --set alike.

@@ -6,6 +6,7 @@ partners its existing links already join it with."""
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 from symbiosis.park import fields as F
 from symbiosis.park import schema
@@ -72,10 +73,18 @@ def existing_link(reader: Reader, i: int, raw: schema.Existing, firms: dict[str,
     supply, demand = ends[0][2], ends[1][2]
     if supply and demand:
         _check_rules_allow(reader, loc, supply, demand, firms)
-    if tech is not None and _carries(reader, loc, tech, carrier, technologies) and supply and demand:
+    if tech is not None and _carries(reader, loc, tech, carrier, technologies) and supply and demand \
+            and _read_whole(tech):
         length = link_length(firms, supply, demand, routing_factor)
         _check_runs(reader, loc, supply, demand, tech, technologies, length)
     return ExistingLink(ends[0][0], ends[0][1], ends[1][0], ends[1][1], raw.technology, capacity)
+
+
+def _read_whole(tech: Technology) -> bool:
+    """No number of ``tech`` failed to read (NaN, reported where it is written): a link is not
+    checked against it ("its hottest point minus nan K", a second, wrong message; an audit)."""
+    return not any(isinstance(value, float) and math.isnan(value)
+                   for value in (getattr(tech, f.name) for f in fields(tech)))
 
 
 def _where(reader: Reader, loc: tuple) -> str:
