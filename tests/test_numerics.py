@@ -274,6 +274,16 @@ def test_a_temperature_in_kelvin_meant_as_degc_is_warned_of_and_lng_is_not(tmp_p
     assert scaling_warnings(symbiosis.load_park(folder)) == []
 
 
+def test_firm_and_stream_ids_differing_in_case_alone_are_warned_of(tmp_path: Path) -> None:
+    """'smelter' and 'Smelter' ran as two firms, a link between them shown as between firms (an audit)."""
+    plant = _site("20 MW")
+    plant["streams"]["Flue_gas"] = plant["streams"]["flue_gas"]
+    folder = write_park(tmp_path / "park", park_dict({"town": TOWN, "Town": TOWN, "plant": plant}))
+    warnings = scaling_warnings(symbiosis.load_park(folder))
+    assert warnings[0].startswith("firms 'town' and 'Town' differ in case alone: they are told apart (two")
+    assert warnings[1].startswith("firm plant's streams 'flue_gas' and 'Flue_gas' differ in case alone")
+
+
 def test_grey_hydrogen_at_11_kg_per_kg_is_plausible(tmp_path: Path) -> None:
     """11 t CO2 per t of hydrogen is 0.33 t per MWh of its heating value: no warning."""
     grey = {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "11 kg/kg"}

@@ -1039,6 +1039,15 @@ def test_a_technology_number_without_its_unit_is_one_problem(tmp_path: Path, fie
     assert problem.field == f"technologies.hot_water_pipe.{field}" and problem.hint == hint
 
 
+def test_a_bare_percentage_as_a_share_is_told_with_its_percent_sign(tmp_path: Path) -> None:
+    """'max_share: 30' was told "e.g. '30 %'" by chance; 'max_share: 45' likewise (an audit: purity 99.5,
+    carnot_efficiency 50): the fix writes the user's number as a percentage."""
+    problem = _one(_write(tmp_path, materials=[{**MATERIALS[0], "max_share": 45}]))
+    assert problem.hint == "write '45 %' (a bare number is a fraction: 45 means 4500 %)"
+    technology = _one(_write(tmp_path / "tech", technologies={"heat_pump": {"carnot_efficiency": 50}}))
+    assert technology.hint == "write '50 %' (a bare number is a fraction: 50 means 5000 %)"
+
+
 def test_removing_the_only_firm_of_a_material_drops_its_rule(tmp_path: Path) -> None:
     """'What if the smelter leaves': its slag went with it, and the rule 'slag replaces clinker'
     was refused, pointing at a correct line of park.yaml (an audit); a scenario and --set alike.

@@ -131,9 +131,20 @@ class Reader:
     def share(self, value: Any, loc: tuple, *, allow_zero: bool = True) -> float:
         number = self.quantity(value, F.SHARE, loc)
         if not math.isnan(number) and not (0 <= number <= 1) or number == 0 and not allow_zero:
-            self.problem(loc, f"'{value}'", "a share between 0 % and 100 %",
-                         "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
+            self.problem(loc, f"'{value}'", "a share between 0 % and 100 %", share_hint(value))
         return number
+
+
+def share_hint(value: Any) -> str:
+    """How to write a share refused as one: a bare 99.5 meant '99.5 %' (a bare number is a
+    fraction, so it read 9,950 %)."""
+    try:
+        bare = float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else None
+    except ValueError:
+        bare = None
+    if bare is not None and 1 < bare <= 100:
+        return f"write '{bare:g} %' (a bare number is a fraction: {bare:g} means {bare * 100:g} %)"
+    return "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3"
 
 
 def gas_amount(reader: Reader, value: Any, carrier: Carrier, loc: tuple) -> float:

@@ -100,6 +100,7 @@ def scaling_warnings(park: Park) -> list[str]:
             found.append(
                 f"route '{route.id}' emits {per_mwh:,.3g} t CO2 per MWh, more than the most emitting power "
                 f"plant ({MOST_EMITTED:g} t/MWh); check the unit (a kg/kWh written as t/kWh?)")
+    found += _ids_differing_in_case_alone(park)
     electricity = park.routes.get(park.settings.electricity or "")
     if electricity is not None and electricity.price < 0:
         found.append(
@@ -217,3 +218,23 @@ def _rate(amount: float, carrier: Carrier) -> str:
              else [(1e3, "kt/h"), (1.0, "t/h"), (1e-3, "kg/h")])
     size, unit = next(((size, unit) for size, unit in units if amount >= size), units[-1])
     return f"{amount / size:.3g} {unit}"
+
+
+def _ids_differing_in_case_alone(park: Park) -> list[str]:
+    """Firms (or one firm's streams) whose ids differ in case alone, ``smelter`` and ``Smelter``:
+    two firms to the model, so a link between them is no internal link (an audit); a material so
+    written is refused, as it would never match."""
+    found = []
+    groups = [("firms", list(park.firms), " (two firms link as two, not as one firm's internal link)")]
+    groups += [(f"firm {firm_id}'s streams", [stream.id for stream in firm.streams], "")
+               for firm_id, firm in park.firms.items()]
+    for what, ids, note in groups:
+        by_fold: dict[str, list[str]] = {}
+        for name in ids:
+            by_fold.setdefault(name.casefold(), []).append(name)
+        for names in by_fold.values():
+            if len(names) > 1:
+                found.append(f"{what} {' and '.join(repr(n) for n in names)} differ in case alone: they "
+                             f"are told apart{note}; rename one if they are the same")
+    return found
+

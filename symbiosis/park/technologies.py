@@ -10,7 +10,7 @@ from typing import Any
 from symbiosis.park import fields as F
 from symbiosis.park.model import Carrier, CostPoint, Technology
 from symbiosis.park.problems import a_or_an
-from symbiosis.park.reader import Reader, counts_gas, gas_counted, of_gas
+from symbiosis.park.reader import Reader, counts_gas, gas_counted, of_gas, share_hint
 from symbiosis.park.steam import steam_quantity
 from symbiosis.units import Quantity, UnitProblem, parse, period_hours, yearly_share
 
@@ -56,8 +56,7 @@ def technology(
             written = yearly_share(raw[key]) if key == "fixed_om" else raw[key]  # '1 %/year' is 1 %
             number = reader.quantity(written, quantity, where(key))
         if key in SHARE_FIELDS and not math.isnan(number) and not 0 <= number <= 1:
-            reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %",
-                           "write it as a percentage, e.g. '30 %', or a fraction, e.g. 0.3")
+            reader.problem(where(key), f"'{raw[key]}'", "a share between 0 % and 100 %", share_hint(raw[key]))
         elif key == "fixed_om" and number == 1:
             # a bare 1 meant 1 %: read as the whole investment again every year, it raised a
             # pipe's yearly cost tenfold, silently (an audit of units)
