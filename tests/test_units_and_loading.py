@@ -390,6 +390,34 @@ def test_park_and_its_parts_are_frozen(make_park) -> None:
         park.technologies["hot_water_pipe"].lifetime = 1.0  # type: ignore[misc]
 
 
+def test_a_park_changed_in_memory_is_not_taken_for_its_files(make_park, tmp_path) -> None:
+    """A Park is frozen, which invites dataclasses.replace: one so changed kept the files'
+    fingerprint, so its result passed for the files' and a report printed the files' carbon price
+    beside an answer solved at another (an audit). Its results now record a fingerprint of their
+    own, the report and analyses refuse them with the park as loaded, and its re-solves do not go to
+    workers that would load the files."""
+    from symbiosis.analysis import ResultMismatch, check_result
+    from symbiosis.analysis.side_by_side import reloadable
+    from symbiosis.report.publishing import check_same_data
+
+    park = make_park(_firms(), park={"carbon_price": "900 NOK/t"})
+    changed = dataclasses.replace(park, settings=dataclasses.replace(park.settings, carbon_price=2000.0))
+    assert park.as_loaded and not changed.as_loaded
+    assert park.data_fingerprint == park.fingerprint
+    assert changed.data_fingerprint.startswith(f"{park.fingerprint}~")
+    assert dataclasses.replace(park).data_fingerprint != changed.data_fingerprint  # of the content
+    result = symbiosis.optimize(changed)
+    assert result.summary["fingerprint"] == changed.data_fingerprint
+    with pytest.raises(ValueError, match="its report would show the wrong settings"):
+        check_same_data(result, park)
+    with pytest.raises(ResultMismatch, match="solved from a Park changed in memory"):
+        check_result(park, result)
+    check_result(changed, result)  # its own park: accepted
+    assert reloadable(park) and not reloadable(changed)
+    with pytest.raises(TypeError):
+        park.data_as_read["x"] = 1  # type: ignore[index]
+
+
 def test_park_mappings_are_read_only(make_park) -> None:
     park = make_park(_firms())
     for mapping in (park.firms, park.routes, park.technologies, park.hubs):

@@ -115,7 +115,7 @@ def check_result(park: Park, result: Result) -> None:
     """
     recorded = result.summary
     made_from = str(recorded.get("fingerprint", "") or "")
-    same = result.solved_from(park.fingerprint, park.fingerprint_as_written)
+    same = result.solved_from(*park.fingerprints)
     if same and made_from and park.fingerprint:
         _check_link_ids(park, result)
         return  # the same data, whatever scenario or overrides made them
@@ -131,8 +131,11 @@ def check_result(park: Park, result: Result) -> None:
         differs.append(f"it was solved with {_overrides_text(overrides)}, the park is loaded with "
                        f"{_overrides_text(dict(park.overrides))}")
     if not same:
-        differs.append(f"its data fingerprint is {made_from}, the park's {park.fingerprint}"
-                       + ("" if differs else " (the park files changed since it was solved)"))
+        changed = (" (the park was changed in memory since it was loaded)" if not park.as_loaded
+                   else " (it was solved from a Park changed in memory)" if "~" in made_from
+                   else " (the park files changed since it was solved)")
+        differs.append(f"its data fingerprint is {made_from}, the park's {park.data_fingerprint}"
+                       + ("" if differs else changed))
     if differs:
         raise ResultMismatch(f"the result was solved from other park data than {park.name} as loaded: "
                              f"{'; '.join(differs)}. It cannot be read with this park's firms and "

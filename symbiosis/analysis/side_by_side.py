@@ -31,8 +31,8 @@ class ParkChanged(ResultMismatch):
 
 def reloadable(park: Park) -> bool:
     """Whether worker processes can load the same park from its folder (a scenario or ``--set``
-    would be lost on the way, as for a sweep)."""
-    return park.folder is not None and park.scenario is None and not park.overrides
+    would be lost on the way, as for a sweep, and so would a park changed in memory)."""
+    return park.folder is not None and park.scenario is None and not park.overrides and park.as_loaded
 
 
 def usable_workers(park: Park, workers: int) -> int:

@@ -196,6 +196,10 @@ def _folder_of(park: str | Path | Park) -> Path:
         raise ValueError(f"sweep reads the park from its folder on each worker, so give it "
                          f"{str(park.folder)!r} with scenarios=[{park.scenario!r}] and the overrides as grid "
                          "values, not a Park loaded with them")
+    if not park.as_loaded:
+        raise ValueError("sweep reads the park from its folder on each worker, so a Park changed in memory "
+                         "(dataclasses.replace) would be lost on the way: write the change as a grid value "
+                         "(grid={'park.carbon_price': '2000 NOK/t'}) or into a scenario file")
     return park.folder
 
 

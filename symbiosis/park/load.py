@@ -14,7 +14,7 @@ from typing import Any
 
 from symbiosis.park import schema
 from symbiosis.park.convert import build_park
-from symbiosis.park.model import Park
+from symbiosis.park.model import Park, frozen_mapping
 from symbiosis.park.problems import ParkError, Problem, closest, did_you_mean, value_words
 from symbiosis.park.reader import Locate
 from symbiosis.park.shape import validate_shape
@@ -134,7 +134,7 @@ def load_park(
         raise ParkError([*pending, *exc.problems]) from None
     if pending:
         raise ParkError(pending)
-    park = dataclasses.replace(park, fingerprint_as_written=as_written, data_as_read=as_read,
+    park = dataclasses.replace(park, fingerprint_as_written=as_written, data_as_read=frozen_mapping(as_read),
                                points_in_thousands=points_in_thousands(data))
     added = tuple(sorted(set(park.routes) - set(_mapping(park_doc.data.get("routes")))))
     if added:
@@ -142,7 +142,7 @@ def load_park(
     if overrides:
         park = dataclasses.replace(park, overrides=tuple((key, override_text(value))
                                                          for key, value in overrides.items()))
-    return park
+    return park.loaded()
 
 
 def override_text(value: Any) -> str:

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import array
+import hashlib
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -323,6 +325,9 @@ class Park:
     # Values written like '16.000 MWh/year' (read as 16) as (key path, number, unit): thousands
     # meant? (a warning)
     points_in_thousands: tuple[tuple[str, str, str], ...] = ()
+    # True on the Park ``load_park`` returns: its fingerprint vouches for its content. A Park made
+    # from it (dataclasses.replace: init=False fields take their default) is not (data_fingerprint).
+    as_loaded: bool = field(default=False, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -331,7 +336,45 @@ class Park:
     def has_fingerprint(self, fingerprint: str) -> bool:
         """Whether ``fingerprint`` (as a saved result records it) is of this park data: its own,
         or as symbiosis made it before 2026-12-05."""
-        return bool(fingerprint) and fingerprint in (self.fingerprint, self.fingerprint_as_written)
+        return bool(fingerprint) and fingerprint in self.fingerprints
+
+    @property
+    def fingerprints(self) -> tuple[str, ...]:
+        """The fingerprints a result of this park data may record (:meth:`has_fingerprint`)."""
+        if not self.as_loaded:
+            return (self.data_fingerprint,)
+        return tuple(f for f in (self.fingerprint, self.fingerprint_as_written) if f)
+
+    def loaded(self) -> Park:
+        """This park marked as ``load_park`` returns it (for the loader alone)."""
+        object.__setattr__(self, "as_loaded", True)
+        return self
+
+    @property
+    def data_fingerprint(self) -> str:
+        """The fingerprint of the data this Park holds, as results record it: the park files'
+        (with scenario and overrides) for a Park as loaded; for one changed in memory since
+        (``dataclasses.replace(park, settings=...)``), that with a digest of its content, so that
+        its results are not taken for the files' (an audit: a report then showed the files'
+        carbon price beside an answer solved at another)."""
+        if self.as_loaded or not self.fingerprint:
+            return self.fingerprint
+        return f"{self.fingerprint}~{self._content_digest}"
+
+    @cached_property
+    def _content_digest(self) -> str:
+        digest = hashlib.blake2b(digest_size=6)
+        for part in (self.settings, self.materials, self.existing):
+            digest.update(repr(part).encode())
+        for section in (self.routes, self.technologies, self.hubs):
+            digest.update(repr(sorted(section.items())).encode())
+        for firm_id, firm in sorted(self.firms.items()):
+            digest.update(repr((firm_id, replace(firm, streams=()))).encode())
+            for stream in firm.streams:
+                digest.update(repr(replace(stream, profile=None)).encode())
+                if stream.profile is not None:
+                    digest.update(array.array("d", stream.profile).tobytes())
+        return digest.hexdigest()
 
     @property
     def currency(self) -> str:

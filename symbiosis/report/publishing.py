@@ -213,10 +213,10 @@ def existing_files(folder: Path) -> list[str]:
 
 def check_same_data(result: Result, park: Park) -> None:
     """Refuse to describe ``result`` with the settings of other park data (another fingerprint)."""
-    if not result.solved_from(park.fingerprint, park.fingerprint_as_written):
+    if not result.solved_from(*park.fingerprints):
         made_from = result.summary["fingerprint"]
         raise ValueError(f"the result was solved from other park data (fingerprint {made_from}) than "
-                         f"{park.name} as loaded (fingerprint {park.fingerprint}): its report would show "
+                         f"{park.name} as given (fingerprint {park.data_fingerprint}): its report would show "
                          "the wrong settings")
 
 

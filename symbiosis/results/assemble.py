@@ -73,7 +73,7 @@ def assemble_result(
             "park": park.name,
             "scenario": park.scenario or "",
             "overrides": dict(park.overrides),  # --set KEY=VALUE, as text
-            "fingerprint": park.fingerprint,
+            "fingerprint": park.data_fingerprint,
             "status": str(outcome.status),
             "objective_kind": objective,
             "objective": outcome.objective,
