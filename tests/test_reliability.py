@@ -576,6 +576,24 @@ def test_result_excel_and_load_mistakes_are_refused_by_name(tmp_path: Path) -> N
         Result.load(out)
 
 
+def test_a_result_changed_in_memory_is_not_saved_as_the_answer(tmp_path: Path) -> None:
+    """A firm's saving set in memory was saved with fresh digests and loaded back as the solver's
+    answer, its audit still 'passed' (an audit of the API): save refuses figures that no longer
+    add up (saving = baseline - total = the firms' = the exchanges' savings)."""
+    result = _solved(tmp_path)
+    firms = result.firms.copy()
+    result.firms.loc[result.firms.index[0], "saving"] = 1.0
+    with pytest.raises(ValueError, match=r"the firms' savings .*save would record it as the solver's answer"):
+        result.save(tmp_path / "edited")
+    assert not (tmp_path / "edited" / "result.json").exists()
+    result.firms[:] = firms
+    result.summary["saving"] = 5.0
+    with pytest.raises(ValueError, match="baseline_cost - total_cost"):
+        result.save(tmp_path / "edited")
+    result.summary["saving"] = float(result.summary["baseline_cost"]) - float(result.summary["total_cost"])
+    result.save(tmp_path / "as_solved")  # the figures restored: saved
+
+
 def test_a_result_table_edited_after_saving_is_refused(tmp_path: Path) -> None:
     """A firm's saving changed by hand in firms.csv (or a firm renamed) was loaded, and
     ``symbiosis report --result`` published it as the answer: a firm saving 100 M in a park

@@ -294,6 +294,7 @@ class Result:
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"{folder} is a file: give Result.save a folder (new, or with a result)")
+        self._check_ties_out()
         target = folder / "result.json"
         there = [name for name in SAVED_FILES if (folder / name).exists()]
         if there and not overwrite:
@@ -316,6 +317,28 @@ class Result:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return folder
+
+    def _check_ties_out(self) -> None:
+        """Refuse to save figures that no longer add up as the solver's answer does (the park's
+        saving = baseline - total = the firms' savings = the exchanges' savings): a table or the
+        summary changed in memory would be saved with fresh digests and load back as the answer."""
+        s = self.summary
+        figures = [s.get(key) for key in ("saving", "baseline_cost", "total_cost")]
+        if not self.has_solution or not all(isinstance(f, int | float) and math.isfinite(f) for f in figures):
+            return
+        saving = float(s["saving"])
+        sums = {"baseline_cost - total_cost": float(s["baseline_cost"]) - float(s["total_cost"])}
+        for name in ("firms", "exchanges"):
+            table = getattr(self, name)
+            if "saving" in table.columns and len(table):
+                sums[f"the {name}' savings"] = float(pd.to_numeric(table["saving"], errors="coerce").sum())
+        tolerance = 1e-6 * max(abs(float(s["baseline_cost"])), 1.0) + 1.0
+        off = {what: value for what, value in sums.items() if not abs(value - saving) <= tolerance}
+        if off:
+            said = "; ".join(f"{what} {value:,.2f}" for what, value in off.items())
+            raise ValueError(f"the result's figures no longer add up (saving {saving:,.2f}; {said}): a table "
+                             "or the summary was changed after the solve, and save would record it as the "
+                             "solver's answer; save the changed tables with DataFrame.to_csv instead")
 
     def to_excel(self, path: str | Path, *, overwrite: bool = False) -> None:
         """The summary and every table, one sheet each; a table longer than an Excel sheet
