@@ -25,15 +25,16 @@ _HOME = {
     "Result": "symbiosis.results",
     "optimize": "symbiosis.optimization",
     "explain": "symbiosis.analysis", "fair_shares": "symbiosis.analysis", "pareto": "symbiosis.analysis",
-    "partner_risk": "symbiosis.analysis", "plot_pareto": "symbiosis.analysis", "sweep": "symbiosis.analysis",
+    "partner_risk": "symbiosis.analysis", "plot_pareto": "symbiosis.analysis",
+    "plot_sweep": "symbiosis.analysis", "sweep": "symbiosis.analysis",
 }
 
 __all__ = ["Candidates", "Park", "ParkError", "Result", "__version__", "candidates_between", "explain",
            "fair_shares", "find_candidates", "load_park", "optimize", "pareto", "partner_risk", "plot_pareto",
-           "sweep"]
+           "plot_sweep", "sweep"]
 
 if TYPE_CHECKING:
-    from symbiosis.analysis import explain, fair_shares, pareto, partner_risk, plot_pareto, sweep
+    from symbiosis.analysis import explain, fair_shares, pareto, partner_risk, plot_pareto, plot_sweep, sweep
     from symbiosis.candidates import Candidates, candidates_between, find_candidates
     from symbiosis.optimization import optimize
     from symbiosis.park import Park, ParkError, load_park

@@ -11,7 +11,8 @@ from symbiosis.analysis.risk import PartnerRisk, partner_risk, without_firms
 from symbiosis.analysis.sharing import core_violations, dual_price_transfers, fair_shares, transfer_prices
 from symbiosis.analysis.side_by_side import ParkChanged
 from symbiosis.analysis.sweep import SweepResult, expand_grid, grid_values, sweep
+from symbiosis.analysis.sweep_plot import plot_sweep
 
 __all__ = ["ParkChanged", "PartnerRisk", "ResultMismatch", "StoppedShort", "SweepResult", "check_result",
            "core_violations", "dual_price_transfers", "expand_grid", "explain", "fair_shares", "grid_values",
-           "pareto", "partner_risk", "plot_pareto", "sweep", "transfer_prices", "without_firms"]
+           "pareto", "partner_risk", "plot_pareto", "plot_sweep", "sweep", "transfer_prices", "without_firms"]

@@ -25,6 +25,7 @@ message; the others go on.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 import warnings
@@ -32,15 +33,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from symbiosis.analysis.common import KEY_COLUMNS, key_text, link_key, records
 from symbiosis.park import Park
-from symbiosis.results.result import json_value
+from symbiosis.results.result import atomic_write, json_value, write_csv
 from symbiosis.units import UnitProblem, split_number, unit_written
 
+SWEEP_FILES = ("runs.csv", "exchanges.csv", "sweep.png", "sweep.json")  # as written: sweep.json last
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
                "co2_avoided", "investment", "gap", "bound", "exchanges", "built", "start", "solve_s", "error"]
 EXCHANGE_COLUMNS = [*KEY_COLUMNS, "carrier", "built_in", "runs", "robustness", "saving_min", "saving_max",
@@ -51,6 +53,9 @@ RANGE = re.compile(rf"^\s*(?P<start>{NUMBER})\s*\.\.\s*(?P<stop>{NUMBER})\s*:\s*
 MAX_VALUES = 10_000
 # A local cluster: two worker processes of one thread each (HiGHS runs one solve per process).
 LOCAL_WORKERS = 2
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RunDone = Callable[[int, int, dict[str, Any]], None]
 
@@ -93,6 +98,31 @@ class SweepResult:
         return {**{key: json_value(value) if not isinstance(value, list | dict) else value
                    for key, value in self.about.items()},
                 "runs": records(self.runs), "exchanges": records(self.exchanges)}
+
+    def plot(self) -> Figure:
+        """Saving and CO2 avoided across the runs, and each exchange's robustness (:func:`plot_sweep`)."""
+        from symbiosis.analysis.sweep_plot import plot_sweep
+
+        return plot_sweep(self)
+
+    def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
+        """Write ``runs.csv``, ``exchanges.csv``, ``sweep.png`` and ``sweep.json`` (last: it marks a
+        complete sweep) into ``folder``, as ``symbiosis sweep --out`` does; refuses to replace any of
+        them already there unless ``overwrite``."""
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(f"{folder} is a file: give SweepResult.save a folder")
+        there = [name for name in SWEEP_FILES if (folder / name).exists()]
+        if there and not overwrite:
+            raise FileExistsError(f"{folder} already holds {', '.join(there)}; choose another folder or "
+                                  "allow overwriting (overwrite=True)")
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(folder / "runs.csv", write_csv(self.runs))
+        atomic_write(folder / "exchanges.csv", write_csv(self.exchanges))
+        atomic_write(folder / "sweep.png", lambda path: self.plot().savefig(path, dpi=120, format="png"))
+        document = json.dumps(self.to_dict(), indent=2)
+        atomic_write(folder / "sweep.json", lambda path: Path(path).write_text(document, encoding="utf-8"))
+        return folder
 
     def __repr__(self) -> str:
         ok = len(self.runs) - len(self.failed)

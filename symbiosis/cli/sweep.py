@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -13,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from symbiosis.analysis.sweep import (
     RANGE,
+    SWEEP_FILES,
     ShadowedSetting,
     SweepResult,
     expand_grid,
@@ -33,9 +33,6 @@ from symbiosis.cli.common import (
     stdout,
     yaml_value,
 )
-from symbiosis.results.result import atomic_write, write_csv
-
-SWEEP_FILES = ("runs.csv", "exchanges.csv", "sweep.json")  # as written: sweep.json last
 
 
 @click.command()
@@ -104,7 +101,7 @@ def sweep(park: str, scenarios: tuple[str, ...], base: bool, settings: tuple[str
     else:
         _show(result, list(grid))
         if out:
-            stdout.print(f"written: {out}/runs.csv, {out}/exchanges.csv, {out}/sweep.json")
+            stdout.print(f"written: {', '.join(f'{out}/{name}' for name in SWEEP_FILES)}")
     if len(result.failed):  # a run without a solution (a time limit that ran out included)
         sys.exit(EXIT_NO_SOLUTION)
 
@@ -132,11 +129,7 @@ def parse_grid(settings: tuple[str, ...]) -> dict[str, Any]:
 
 def _write(result: SweepResult, folder: Path, *, force: bool) -> None:
     check_out_folder(folder, SWEEP_FILES, force=force)  # again: a file may have come during the sweep
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / "runs.csv", write_csv(result.runs))
-    atomic_write(folder / "exchanges.csv", write_csv(result.exchanges))
-    atomic_write(folder / "sweep.json",  # last: it marks a complete sweep
-                 lambda path: Path(path).write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8"))
+    result.save(folder, overwrite=True)
 
 
 def _show(result: SweepResult, keys: list[str]) -> None:
