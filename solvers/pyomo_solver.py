@@ -68,7 +68,8 @@ def pyomo_solver(name: str):
     if not available:
         hint = INSTALL_HINTS.get(name, "install it so that Pyomo finds it on the PATH")
         raise SolverNotAvailable(
-            f"solver '{name}' is not available: {hint}; or use the default, --solver highs")
+            f"solver '{name}' is not available: {hint}; or use the default, HiGHS (--solver highs; "
+            "solver='highs' in Python)")
     return solver
 
 

@@ -179,6 +179,8 @@ def optimize(
     for name, flag in flags.items():
         if not _is_bool(flag):  # "no" would count as True
             raise TypeError(f"{name} must be True or False, not {flag!r:.40}")
+    if not isinstance(solver, str):
+        raise TypeError(f"solver is a solver's name, e.g. 'highs' (the default), not {solver!r:.40}")
     check_available(solver)  # before the model is built, not after
     if isinstance(start, str) and start not in START_WORDS:
         raise ValueError(f"start must be one of {', '.join(START_WORDS)}, a Result or the ids of what "
@@ -264,7 +266,8 @@ def optimize(
         explanation = explain(violations, candidates, data)
         if not explanation:  # not silent (an audit: an empty explanation at --time-limit 0)
             why = "the time limit left no time" if no_time else "its elastic solves found none"
-            unexplained = [f"what cannot hold was not found ({why}); give the solve more time (--time-limit)"]
+            unexplained = [f"what cannot hold was not found ({why}); give the solve more time (--time-limit; "
+                           "time_limit= in Python)"]
     times["solve_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -350,7 +353,8 @@ def _check_arguments(park: object, objective: object, time_limit: object, gap: o
         raise TypeError(f"optimize expects a Park from symbiosis.load_park(path), not {type(park).__name__} "
                         f"{park!r:.60}")
     check_goal(objective, time_limit, gap)
-    if threads is not None and not (isinstance(threads, numbers.Integral) and threads >= 1):
+    whole = isinstance(threads, numbers.Integral) and not _is_bool(threads)
+    if threads is not None and not (whole and threads >= 1):  # type: ignore[operator]
         raise ValueError(f"threads must be a whole number >= 1 (or None for the solver's choice), "
                          f"not {threads!r}")
     if fixed_links is not None and not (isinstance(fixed_links, Mapping) and
@@ -476,8 +480,12 @@ def _start_options(model: pyo.ConcreteModel, start: str | Iterable[str], capped:
             start = "relaxation"
         return {"start": start}
     built = set(start)
-    held = tuple(var for asset, binaries in asset_binaries(model).items() if asset not in built
-                 for var in binaries)
+    assets = asset_binaries(model)
+    unknown = sorted(str(asset) for asset in built - set(assets))
+    if unknown:  # a typo would start from a design without it, unsaid (as fixed_links refuses it)
+        raise KeyError(f"start names no candidate link, store or hub unit {', '.join(unknown)}; "
+                       "see symbiosis candidates")
+    held = tuple(var for asset, binaries in assets.items() if asset not in built for var in binaries)
     return {"start": "design", "start_held": held}
 
 
@@ -502,7 +510,7 @@ def _values(
     SEK/MWh); and it slows the LP (a generated 20-firm park at 8 typical days, its design fixed:
     5.3 s with the row, 1.1 s without). A cap the caller set (``emissions_cap``) stays: its price
     is a choice."""
-    more_time = "; give the solve more time (--time-limit)"
+    more_time = "; give the solve more time (--time-limit; time_limit= in Python)"
     if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off
         return None, f"{VALUES_MISSING}: the time limit left their LP no time{more_time}"
     nudged = _nudged(data)

@@ -932,6 +932,7 @@ def test_json_contract_keys_units_and_identities(make_park) -> None:
     ({"time_limit": float("nan")}, "time_limit must be"),
     ({"gap": -1}, "gap must be"),
     ({"threads": 0}, "threads must be"),
+    ({"threads": True}, "threads must be"),  # an audit: taken as 1 thread, where gap=True is refused
     ({"fixed_links": ["L001"]}, "fixed_links must map"),
     ({"fixed_links": {"L001": "no"}}, "fixed_links must map"),
     # HiGHS refused the model after the build (NaN), or Pyomo raised TypeError inside it
@@ -955,6 +956,7 @@ def test_what_optimize_cannot_mean_is_refused_before_any_work(make_park, argumen
     ({"keep_on_interrupt": "no"}, TypeError, "keep_on_interrupt must be True or False"),
     ({"log": "yes"}, TypeError, "log must be True or False"),
     ({"solver": "hihgs"}, SolverNotAvailable, "solver 'hihgs' is not available"),
+    ({"solver": None}, TypeError, "solver is a solver's name"),  # an audit: told to install it
 ])
 def test_optimize_flags_and_solver_are_checked_before_the_build(make_park, monkeypatch, arguments, error,
                                                                  says) -> None:
@@ -966,6 +968,13 @@ def test_optimize_flags_and_solver_are_checked_before_the_build(make_park, monke
     monkeypatch.setattr(optimization, "build_model", no_build)
     with pytest.raises(error, match=says):
         symbiosis.optimize(existing_pipe_park(make_park), **arguments)
+
+
+def test_a_start_naming_no_candidate_is_refused(make_park) -> None:
+    """start=["L999"] started from a design without it, unsaid, where fixed_links refuses the same
+    typo (an audit)."""
+    with pytest.raises(KeyError, match="start names no candidate link, store or hub unit L999"):
+        symbiosis.optimize(existing_pipe_park(make_park), start=["L999"])
 
 
 def test_optimize_wants_a_loaded_park(tmp_path) -> None:

@@ -257,6 +257,8 @@ def test_plots_from_the_api(tmp_path) -> None:
     result = symbiosis.optimize(park)
     figure = result.plot.map(park)
     assert "km" in figure.axes[0].get_xlabel()
+    with pytest.raises(TypeError, match="plot.map takes the Park"):  # was AttributeError: 'str' ... 'firms'
+        result.plot.map("parks/raufoss")
     sankey = result.plot.sankey()
     carriers = [t for t in sankey.axes[0].texts if t.get_text().startswith("heat:")]
     # a carrier's label sits where bands pass: on a white ground, over them

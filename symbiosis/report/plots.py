@@ -97,6 +97,9 @@ class PlotAccessor:
         so the park itself stays readable. No web tiles: readable offline and in print.
         A park without the result's firms (another park's data) is refused.
         """
+        if not hasattr(park, "firms") or not hasattr(park, "hubs"):
+            raise TypeError(f"plot.map takes the Park the result was solved from (symbiosis.load_park), "
+                            f"not {type(park).__name__} {park!r:.60}")
         missing = sorted(set(self._result.firms["firm"]) - set(park.firms) - set(park.hubs))
         if missing:
             named = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")

@@ -161,7 +161,7 @@ class Result:
             reasons.append("Ctrl-C stopped the solve before any solution was found")
         elif self.status == "time_limit":
             reasons.append("the time limit ended the solve before any solution was found; allow more time "
-                           "with --time-limit SECONDS")
+                           "(--time-limit SECONDS; time_limit= in Python)")
         explained = s.get("infeasibility")
         reasons += [str(sentence) for sentence in explained] if isinstance(explained, list | tuple) else []
         return reasons
