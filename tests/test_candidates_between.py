@@ -295,6 +295,23 @@ def test_a_heat_pump_hub_does_not_feed_its_own_loop(make_park) -> None:
         "": "loop's output does not feed its own input"}
 
 
+def test_a_hub_oxygen_beside_a_demand_stating_its_pressure_says_what_to_do(make_park) -> None:
+    """A hub electrolyser's oxygen states no pressure, so a demand at 8 bar (as furnace lances
+    ask) was refused with no way for the user to fix it (an audit): the reason now says how a
+    link that compresses it is written (as parks/heroya does)."""
+    oxygen = {"direction": "demand", "carrier": "oxygen", "amount": "0.5 t/h", "current": "bought_oxygen"}
+    firms = {"steel": {"location": at(0), "streams": {"lances": {**oxygen, "pressure": "8 bar"},
+                                                      "ladle": oxygen}}}
+    hub = {"location": at(0.2), "technologies": ["electrolyser"]}
+    park = make_park(firms, hubs={"h2": hub},
+                     routes={"bought_oxygen": {"carrier": "oxygen", "price": "1000 NOK/t"}})
+    said = reasons(candidates_between(park, "h2", "steel"), "h2.oxygen", "steel.lances")[""]
+    assert "pressure 8 bar or more, the supply does not state it" in said
+    assert "leave steel.lances's pressure out and charge the compression on the oxygen pipe's" in said
+    ladle = reasons(candidates_between(park, "h2", "steel"), "h2.oxygen", "steel.ladle")
+    assert list(ladle) == ["oxygen_pipe"]  # a demand stating no pressure is linked
+
+
 def test_a_hub_id_with_a_dot_is_refused(make_park) -> None:
     """A hub 'h.2' and firm 'h''s stream '2' were one name to --between (and to --set)."""
     hub = {"location": at(0.2), "technologies": ["electrolyser"]}

@@ -61,9 +61,22 @@ def gas_candidates(park: Park, *, only: Collection[str] | None = None,
         for pair in pairs(park, {carrier}, only=only, reject=reject):
             if not compatible(pair.supply, pair.demand):
                 if reject is not None:
-                    reject(pair.supply, pair.demand, "", unmet(pair.supply, pair.demand))
+                    reject(pair.supply, pair.demand, "", unmet(pair.supply, pair.demand)
+                           + _hub_oxygen_pressure(park, pair.supply, pair.demand))
                 continue
             for tech in techs:
                 candidate = make_candidate(park, pair, tech, reject=reject)
                 if candidate is not None:
                     yield candidate
+
+
+def _hub_oxygen_pressure(park: Park, supply: Stream, demand: Stream) -> str:
+    """What to do where a hub electrolyser's oxygen meets a demand that states its pressure: the
+    hub's oxygen states none (it leaves the stack at about atmospheric pressure)."""
+    if supply.firm not in park.hubs or supply.carrier != "oxygen" or demand.pressure is None \
+            or supply.pressure is not None:
+        return ""
+    return (f" (a hub electrolyser's oxygen leaves at about atmospheric pressure; for a link that compresses "
+            f"it, leave {demand.key}'s pressure out and charge the compression on the oxygen pipe's "
+            "running_cost, about 0.1 MWh of electricity a tonne, as parks/heroya does)")
+
