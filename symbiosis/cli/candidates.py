@@ -58,8 +58,9 @@ def candidates(park: str, scenario: str | None, overrides: tuple[str, ...], betw
         _show_between(loaded, found, *between, csv_path=csv_path, force=force)
         return
     table = Table(title=f"{loaded.name}: {len(found)} candidate links", title_justify="left",
-                  caption="largest size: the most its two streams allow (with a store beside them); "
-                          "the temperatures may let a heat link carry less", caption_justify="left")
+                  caption="largest size: the most its two streams allow (with a store beside them), at "
+                          "least the technology's min_capacity; the temperatures may let a heat link carry "
+                          "less", caption_justify="left")
     numbers = ("length", "largest size", "fixed investment")
     for column in ("id", "from", "to", "carrier", "technology", *numbers, "note"):
         table.add_column(column, justify="right" if column in numbers else "left")
