@@ -1048,6 +1048,16 @@ def test_a_bare_percentage_as_a_share_is_told_with_its_percent_sign(tmp_path: Pa
     assert technology.hint == "write '50 %' (a bare number is a fraction: 50 means 5000 %)"
 
 
+def test_a_carbon_price_per_kg_says_it_is_a_thousand_times_per_tonne(tmp_path: Path) -> None:
+    """'900 NOK/kg' was told a range of -1.16e+05 to 1.16e+05 NOK/t (negative prices are refused
+    elsewhere) and no fix (an audit)."""
+    problem = _one(_write(tmp_path, park={"carbon_price": "900 NOK/kg"}))
+    assert problem.field == "park.carbon_price"
+    assert "of at most" in problem.expected and "between" not in problem.expected
+    assert problem.hint == ("a price per kg is a thousand times one per tonne: write '900 NOK/t' if that "
+                            "was meant")
+
+
 def test_removing_the_only_firm_of_a_material_drops_its_rule(tmp_path: Path) -> None:
     """'What if the smelter leaves': its slag went with it, and the rule 'slag replaces clinker'
     was refused, pointing at a correct line of park.yaml (an audit); a scenario and --set alike.

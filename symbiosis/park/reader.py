@@ -20,6 +20,7 @@ from symbiosis.units import (
     UnitProblem,
     is_volume_not_normal,
     parse,
+    split_number,
 )
 
 Locate = Callable[[tuple], tuple[str, int | None]]
@@ -111,9 +112,15 @@ class Reader:
             largest *= self.rates.get(self.currency, 1.0)
         if not abs(number) <= largest:
             unit = f" {kind.base.replace('CUR', self.currency)}" if kind.base else ""
+            hint = "check the number and its unit"
+            written = split_number(value, kind.expected) if isinstance(value, str) else None
+            if written is not None and "/kg" in written[1].replace(" ", "") and kind.base.endswith("/t"):
+                # 900 NOK/kg for 900 NOK/t: a thousand times the price
+                hint = (f"a price per kg is a thousand times one per tonne: write '{written[0]:g}{unit}' if "
+                        "that was meant")
             self.problem(loc, f"'{value}' ({number:.3g}{unit})",
-                         f"{kind.words} between {-largest:.3g} and {largest:.3g}{unit} (no park comes near)",
-                         "check the number and its unit")
+                         f"{kind.words} of at most {largest:,.3g}{unit} either way (no park comes near)",
+                         hint)
             return math.nan
         return number
 

@@ -29,6 +29,12 @@ metals (cobalt, nickel, lithium salts), so that a kg written as g is caught (a 1
 by-product at 0.10 EUR/g: 100,000 EUR/t); precious metals are warned of, to be checked."""
 
 
+CHEAPEST_EUR = {Carrier.HEAT: 1.0, Carrier.STEAM: 1.0, Carrier.ELECTRICITY: 1.0, Carrier.HYDROGEN: 10.0}
+"""Lowest price of a route a demand buys from without a warning, EUR per MWh (hydrogen per MWh of
+its heating value: 10 EUR/MWh is 0.33 EUR/kg, below any hydrogen made): below any fuel, heat or
+power bought over a year, so a kWh price written per MWh (0.55 NOK/MWh for 0.55 NOK/kWh) is
+caught; it made every exchange look worthless (an audit: a park's saving 9.6 -> 3.7 M NOK)."""
+
 MOST_EMITTED = 2.0
 """Largest emission factor of an energy route without a warning, t CO2 per MWh (hydrogen per MWh
 of its lower heating value): lignite power, the most emitting, is about 1.2 t per MWh of
@@ -87,6 +93,15 @@ def scaling_warnings(park: Park) -> list[str]:
             found.append(
                 f"route '{route.id}' has a price of {price:,.0f} {currency}/{per}, more than "
                 f"{most:,.0f} {currency}/{per}; check the number and its unit")
+    bought = {stream.current for stream in park.streams if stream.direction == "demand" and stream.amount > 0}
+    for route in (park.routes[name] for name in sorted(bought) if name in park.routes):
+        per_mwh = route.price / (HYDROGEN_LHV_MWH_PER_T if route.carrier is Carrier.HYDROGEN else 1.0)
+        least = CHEAPEST_EUR.get(route.carrier, 0.0) * park.settings.per_eur
+        if 0 < per_mwh < least:
+            found.append(
+                f"route '{route.id}' sells at {per_mwh:,.3g} {currency}/MWh, less than {least:,.3g} "
+                f"{currency}/MWh, below any {route.carrier.value} bought over a year; check the unit (a "
+                "price per kWh written per MWh?)")
     for stream in park.streams:  # a purchase at a negative price: a gate fee, or a sign slipped
         route = park.routes.get(stream.current)
         if stream.direction == "demand" and route is not None and route.price < 0 and stream.amount > 0:
