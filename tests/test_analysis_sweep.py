@@ -353,4 +353,4 @@ def test_a_run_the_time_limit_ended_without_an_answer_says_so(tmp_path: Path, mo
     row = run_one(str(folder), None, {}, options)["row"]
     assert row["status"] == "time_limit"
     assert row["error"].startswith("The time limit ended the solve")
-    assert "--time-limit SECONDS." in row["error"]
+    assert "--time-limit SECONDS; time_limit= in Python)." in row["error"]

@@ -27,7 +27,7 @@ from symbiosis.cli.common import (
 from symbiosis.optimization import START_WORDS, VALUES_MISSING
 from symbiosis.optimization import optimize as run_optimize
 from symbiosis.park import load_park
-from symbiosis.report.numbers import worse_off_note
+from symbiosis.report.numbers import worse_off_note, years
 from symbiosis.results import Result
 from symbiosis.results.result import SAVED_FILES
 from symbiosis.results.values import yearly_values
@@ -122,7 +122,7 @@ def show(result: Result) -> None:
                       quantity(row.capacity, row.capacity_unit), annual(row.annual_amount, row.amount_unit),
                       quantity(row.investment, currency), quantity(row.saving, currency),
                       quantity(row.co2_avoided, "t"),
-                      f"{row.payback_years:.1f} yr" if math.isfinite(row.payback_years) else "-")
+                      years(row.payback_years) if math.isfinite(row.payback_years) else "-")
     stdout.print(table)
     firms = Table(title="per firm, annual cost (each exchange's net saving shared half and half)",
                   title_justify="left")
