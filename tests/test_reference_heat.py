@@ -557,33 +557,31 @@ def test_a_supply_that_only_touches_the_top_keeps_its_heat_pump(make_park) -> No
 
 
 def test_a_heat_pump_lifts_what_a_pipe_reaching_the_top_cannot_carry(make_park) -> None:
-    """A 4 MW surplus cooling 80 -> 40 degC, 1.3 km (x/y, routing factor 1.3) from a 10 MW district
-    heating demand 50 -> 70 degC on a boiler (50 EUR/MWh, 0.2 t/MWh); cooling 1 EUR/MWh, grid 60
-    EUR/MWh and 0.1 t/MWh, carbon 80 EUR/t, 7 %. The pipe (10 K) reaches the demand's top, but only
-    the supply's part above 60 degC passes: 4 x 20/40 = 2 MW. The heat pump had been left out because
-    the pipe reached the top (an audit's hand-derived park: the park saved 1.08 M EUR, not 1.97 M);
-    it lifts the other 2 MW, from 40 degC.
+    """A 4 MW surplus cooling 80 -> 40 degC (100 kW/K), 1.3 km (x/y, routing factor 1.3) from a 10 MW
+    district heating demand 50 -> 70 degC (500 kW/K) on a boiler (50 EUR/MWh, 0.2 t/MWh); cooling 1
+    EUR/MWh, grid 60 EUR/MWh and 0.1 t/MWh, carbon 80 EUR/t, 7 %. The pipe (10 K) reaches the
+    demand's top, but only the supply's part above 60 degC passes: 4 x 20/40 = 2 MW. The heat pump
+    had been left out because the pipe reached the top (an audit's hand-derived park: the park saved
+    1.08 M EUR, not 1.97 M); it lifts the other 2 MW, from 40 degC.
 
-    Pipe (loss 0, no cost curve): 100,000 + 500 x 1,300 + 100,000 x 2 = 950,000 EUR, annuity
-    CRF(7 %, 40) + 1 % and 0.5 EUR/MWh; it saves 17,520 MWh x (50 + 0.2 x 80 + 1): 1,084,321.32 EUR.
-    Heat pump: T_hi = 70 + 5 degC = 348.15 K, T_lo = 40 - 5 degC = 308.15 K, COP = 0.5 x 348.15 / 40
-    = 4.351875; from 2 MW it delivers D = 2 x COP / (COP - 1) = 2.59668 MW and buys D / COP; 800,000
-    EUR/MW x D + 350 x 1,300, annuity CRF(7 %, 25) + 0.3 %, 2.2 EUR/MWh, electricity at 60 + 0.1 x 80
-    EUR/MWh: saves 888,444.07 EUR. Park saving 1,972,765.38 EUR a year."""
+    Pipe (loss 0, no cost curve): 100,000 + 500 x 1,300 + 100,000 x 2 = 950,000 EUR, annuity CRF(7
+    %, 40) + 1 % and 0.5 EUR/MWh; it saves 17,520 MWh x (50 + 0.2 x 80 + 1): 1,084,321.32 EUR. Heat
+    pump: T_hi = 70 + 5 degC = 348.15 K, T_lo = 40 - 5 degC = 308.15 K, COP = 0.5 x 348.15 / 40 =
+    4.351875; from 2 MW it delivers D = 2 x COP / (COP - 1) = 2.59668 MW and buys D / COP; 800,000
+    EUR/MW x D + 350 x 1,300, annuity CRF(7 %, 25) + 0.3 %, 2.2 EUR/MWh, electricity at 60 + 0.1 x
+    80 EUR/MWh: saves 888,444.07 EUR. Park saving 1,972,765.38 EUR a year."""
     hours = 8760
-    firms = {"plant": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"warm": {
-                 "direction": "supply", "carrier": "heat", "temperature": "80 degC",
-                 "target_temperature": "40 degC", "amount": "4 MW", "current": "cooling_tower"}}},
-             "dh": {"location": {"x": "1000 m", "y": "0 m"}, "streams": {"network": {
-                 "direction": "demand", "carrier": "heat", "temperature": "50 degC",
-                 "target_temperature": "70 degC", "amount": "10 MW", "current": "boiler"}}}}
+    firms = {"plant": {"location": {"x": "0 m", "y": "0 m"},
+                       "streams": {"warm": heat("supply", 80, 40, 100)}},
+             "dh": {"location": {"x": "1000 m", "y": "0 m"},
+                    "streams": {"network": heat("demand", 50, 70, 500)}}}
     park = make_park(
         firms, park={"currency": "EUR", "discount_rate": "7 %", "carbon_price": "80 EUR/t",
                      "electricity": "grid"},
         routes={"grid": {"carrier": "electricity", "price": "60 EUR/MWh", "emissions": "0.1 t/MWh"},
                 "boiler": {"carrier": "heat", "price": "50 EUR/MWh", "emissions": "0.2 t/MWh",
                            "temperature": "250 degC"},
-                "cooling_tower": {"carrier": "heat", "price": "1 EUR/MWh", "temperature": "20 degC"}},
+                "cooling": {"carrier": "heat", "price": "1 EUR/MWh", "temperature": "20 degC"}},
         technologies={"heat_pump": {"cost_curve": [], "investment_per_capacity": "800000 EUR/MW"},
                       "hot_water_pipe": {"cost_curve": [], "loss_per_km": "0 %"}})
     cop = 0.5 * 348.15 / 40
