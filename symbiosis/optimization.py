@@ -305,6 +305,9 @@ def optimize(
         + unexplained
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
+    # what made it other than the park's least-cost answer, for the analyses that need that one
+    summary["fixed_links"] = {str(asset): bool(build) for asset, build in (fixed_links or {}).items()}
+    summary["emissions_cap"] = None if emissions_cap is None else float(emissions_cap)
     return replace(result, summary=summary)
 
 

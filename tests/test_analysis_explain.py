@@ -126,6 +126,24 @@ def test_a_link_that_would_carry_nothing_says_so(tmp_path: Path) -> None:
     assert row.cost_increase == pytest.approx(0.0943929 * 200_000, rel=1e-5)  # what forcing it costs
     assert math.isnan(row.required_cut)  # no cut will do
     assert "would carry nothing" in row.explanation and "no cut in its fixed cost" in row.explanation
+    # its investment grows with its size: a lower cost per unit of capacity is named, not "only a
+    # lower cost per unit moved", which a link with no running cost was told (an audit)
+    assert "a lower cost per unit of capacity (investment_per_capacity" in row.explanation
+
+
+def test_explain_and_risk_refuse_a_result_that_is_not_the_least_cost_one(folder: Path) -> None:
+    """A least-CO2 result, or one with links held by fixed_links, gave margins and losses measured
+    against it, with no word (an audit: a margin of 34,926 where the least cost says 110,512);
+    share refused them already."""
+    from symbiosis.analysis import ResultMismatch
+
+    park = symbiosis.load_park(folder)
+    for result in (symbiosis.optimize(park, objective="emissions"),
+                   symbiosis.optimize(park, fixed_links={"L002": True})):
+        with pytest.raises(ResultMismatch, match="least-cost answer, not this one"):
+            explain(park, result, links="L001")
+        with pytest.raises(ResultMismatch, match="least-cost answer, not this one"):
+            symbiosis.partner_risk(park, result)
 
 
 def test_cli_explain_checks_the_link_before_solving(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -142,6 +142,22 @@ def check_result(park: Park, result: Result) -> None:
                              f"links: {REMEDY}")
 
 
+def check_least_cost(result: Result, what: str) -> None:
+    """Refuse a result that is not the park's least-cost answer by how it was asked for: another
+    objective, links held built or not (``fixed_links``), an emissions cap. ``what`` measures
+    against the least cost (a margin, a loss), and would measure against another answer unsaid
+    (an audit: explain's margins and risk's losses of a least-CO2 result)."""
+    s = result.summary
+    kind = str(s.get("objective_kind", "cost") or "cost")
+    asked = ([f"minimises {kind}"] if kind != "cost" else []) \
+        + (["holds links with fixed_links"] if s.get("fixed_links") else []) \
+        + (["was solved under an emissions cap"] if s.get("emissions_cap") is not None else [])
+    if asked:
+        raise ResultMismatch(f"the result {' and '.join(asked)}: {what} is measured against the park's "
+                             "least-cost answer, not this one. Solve it with symbiosis.optimize(park) "
+                             "(least cost, no fixed_links, no cap), or let the command solve it")
+
+
 def _check_link_ids(park: Park, result: Result) -> None:
     """The analyses name links by id: a result whose ids name other links than the park's
     candidates now (made by a version that numbered them otherwise) would fix the wrong ones."""

@@ -28,6 +28,7 @@ import pandas as pd
 from symbiosis.analysis.common import (
     Progress,
     Solve,
+    check_least_cost,
     check_result,
     key_text,
     link_key,
@@ -104,6 +105,7 @@ def explain(
         result = solve(park)
     else:
         check_result(park, result)  # a result of other park data would be compared with this park
+        check_least_cost(result, "each link's margin or required cut")
     if not result.has_solution:
         raise ValueError(f"the result has no solution ({result.status}): there is nothing to explain")
     table = result.candidates.set_index("id", drop=False)
@@ -222,13 +224,20 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
         if row["carries_nothing"]:  # no cut will do: what forcing it costs stays in cost_increase
             row["required_cut"] = row["share_of_annualised_investment"] = row["investment_cut"] = math.nan
             # Forced in, it is built at its smallest size and left empty: a unit moved is worth
-            # less than it costs to move (its running or transport cost per unit, or the streams'
-            # use now), so no cut in its fixed cost makes it carry anything; a cut per unit might.
-            row["explanation"] = ("not built: forced in, it would carry nothing (a unit moved is worth "
-                                  "less than its running or transport cost per unit, or its streams are "
-                                  "worth more as they are used now), so no cut in its fixed cost "
-                                  "(investment, fixed O&M) makes it pay; only a lower cost per unit moved "
-                                  "could")
+            # less than it costs to move, or (where its investment grows with its size) than the
+            # capacity to move it costs; no cut in its fixed cost makes it carry anything.
+            if _sized_cost(candidate):
+                row["explanation"] = ("not built: forced in at its smallest size, it would carry nothing: a "
+                                      "unit of its capacity costs more than what it would carry saves, or "
+                                      "its streams are worth more as they are used now; no cut in its fixed "
+                                      "cost makes it pay, a lower cost per unit of capacity "
+                                      "(investment_per_capacity, its cost curve) or per unit moved might")
+            else:
+                row["explanation"] = ("not built: forced in, it would carry nothing (a unit moved is worth "
+                                      "less than its running or transport cost per unit, or its streams are "
+                                      "worth more as they are used now), so no cut in its fixed cost "
+                                      "(investment, fixed O&M) makes it pay; only a lower cost per unit "
+                                      "moved could")
         else:
             cut = row["investment_cut"]
             tail = (f" ({share:.1%} of its annualised investment"
@@ -240,6 +249,13 @@ def _explain_one(park: Park, result: Result, candidate: pd.Series, solve: Solve)
     if increase < -solve.gap * abs(result.total_cost) - 1e-6:
         row["explanation"] += "; the re-solve is cheaper than the result: the result was not optimal"
     return row
+
+
+def _sized_cost(candidate: pd.Series) -> bool:
+    """Whether the candidate's investment grows with its size (a cost per capacity or a curve)."""
+    curve = str(candidate.get("cost_curve") or "").strip()
+    per_capacity = pd.to_numeric(candidate.get("investment_per_capacity"), errors="coerce")
+    return bool(per_capacity > 0) or curve not in ("", "[]", "()", "nan", "<NA>")
 
 
 def share_in_words(share: float) -> str:

@@ -53,6 +53,7 @@ from symbiosis.analysis.common import (
     Solve,
     annualised_investment,
     candidate_ids,
+    check_least_cost,
     check_result,
     has_nothing_to_build,
     link_key,
@@ -137,6 +138,7 @@ def partner_risk(
         result = solve(park)
     else:
         check_result(park, result)  # a result of other park data would be compared with this park
+        check_least_cost(result, "what a departure costs")
     if not result.has_solution:
         raise ValueError(f"the result has no solution ({result.status}): nothing is at risk")
     exchanges = _exchanges(park, result)
