@@ -189,6 +189,17 @@ def test_a_negative_loss_to_others_is_explained_under_the_table(folder: Path, mo
     monkeypatch.setattr(command, "partner_risk", with_one_negative_in_the_long_run)
     table = CliRunner().invoke(cli, ["risk", str(folder)])
     assert "A negative loss to others (a, long run): the firms" in " ".join(table.stdout.split())
+    assert "A negative loss (" not in table.stdout
+
+    def with_a_negative_loss(*args, **kwargs):  # an existing link's half paid to it (an audit)
+        found = partner_risk(*args, **kwargs)
+        found.firms.loc[found.firms["firm"] == "a", ["loss", "loss_to_others"]] = -1_000.0
+        return found
+
+    monkeypatch.setattr(command, "partner_risk", with_a_negative_loss)
+    table = CliRunner().invoke(cli, ["risk", str(folder)])
+    assert "A negative loss (a): in today's costs the firm is paid half the saving of its existing links" \
+        in " ".join(table.stdout.split())
 
 
 # A 1 MEUR hydrogen pipe, and firm b buying 876 t a year (0.1 t/h) 1 km east of the origin.

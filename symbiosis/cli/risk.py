@@ -71,6 +71,12 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: i
         stdout.print(f"A negative loss to others ({'; '.join(gaining)}): the firms that stay can replace "
                      "what it gives them for less than the half of each exchange's saving it is paid; "
                      "the park as a whole still loses its 'loss'.", highlight=False)
+    negative = [row.firm for row in firms.itertuples() if row.loss < 0]
+    if negative:  # an audit: "the park still loses its loss" beside a negative loss
+        stdout.print(f"A negative loss ({', '.join(negative)}): in today's costs the firm is paid half the "
+                     "saving of its existing links (its baseline, which leaves with it), more than the firms "
+                     "that stay pay to replace them; 'loss to others' is what they pay more.",
+                     highlight=False)
     if len(found.exchanges):
         show_table(found.exchanges, [
             ("id", "id", text), ("from_firm", "from", text), ("to_firm", "to", text),
