@@ -122,3 +122,25 @@ def test_a_cap_on_a_park_with_nothing_to_decide_is_infeasible_or_holds(make_park
     held = symbiosis.optimize(park, emissions_cap=cap, solver=solver)
     assert held.status == "optimal"
     assert held.summary["emissions"] == pytest.approx(8760, rel=1e-12)
+
+
+@pytest.mark.parametrize("command", ["explain", "risk", "share"])
+def test_an_analysis_of_an_infeasible_park_says_what_cannot_hold(tmp_path, monkeypatch, command) -> None:
+    """explain, risk and share said only "no solution (infeasible): there is nothing to explain",
+    where optimize names the rule (an audit). The park's own solve is made infeasible here by the
+    rule above (a park file cannot hold that conflict: it is refused at load)."""
+    import importlib
+    import json
+
+    folder = write_park(tmp_path / "park", park_dict(FIRMS))
+    park = symbiosis.load_park(folder)
+    (pipe,) = symbiosis.find_candidates(park).table["id"]
+    infeasible = symbiosis.optimize(park, fixed_links={pipe: True})
+    module = importlib.import_module(f"symbiosis.cli.{command}")
+    monkeypatch.setattr(module, "optimize", lambda *args, **kwargs: infeasible)
+    said = CliRunner().invoke(cli, [command, str(folder)])
+    assert said.exit_code == 1, said.output
+    assert "no solution" in said.stdout and "max_partners" in said.stdout
+    as_json = CliRunner().invoke(cli, [command, str(folder), "--json"])
+    (why,) = json.loads(as_json.stdout)["why"]
+    assert "firm 'mill'" in why

@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, NoReturn
@@ -236,14 +236,16 @@ def fail(message: str, code: int, as_json: bool = False) -> NoReturn:
     sys.exit(code)
 
 
-def no_solution(status: str, consequence: str, as_json: bool = False) -> NoReturn:
-    """The park's own solve found no answer (it ended with ``status``): say so (as JSON under
-    ``--json``), exit 1."""
+def no_solution(status: str, consequence: str, as_json: bool = False, why: Sequence[str] = ()) -> NoReturn:
+    """The park's own solve found no answer (it ended with ``status``): say so, and ``why`` (what
+    cannot hold, as ``optimize`` explains it), as JSON under ``--json``; exit 1."""
     if as_json:
         click.echo(json.dumps({"status": str(status), "exit_code": EXIT_NO_SOLUTION,
-                               "error": f"no solution ({status}): {consequence}"}))
+                               "error": f"no solution ({status}): {consequence}", "why": list(why)}))
     else:
         stdout.print(f"[red]no solution[/] ({escape(str(status))}): {escape(consequence)}")
+        for reason in why:
+            stdout.print(f"  - {escape(str(reason))}", highlight=False)
     sys.exit(EXIT_NO_SOLUTION)
 
 

@@ -68,7 +68,7 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
-            no_solution(result.status, "there is nothing to explain", as_json)
+            no_solution(result.status, "there is nothing to explain", as_json, result.why_no_solution)
         with refusals_as_usage():
             table = run_explain(loaded, result, list(links) or None, solver=solver, time_limit=time_limit,
                                 gap=gap, threads=threads, progress=status.update,

@@ -44,7 +44,7 @@ def risk(park: str, scenario: str | None, overrides: tuple[str, ...], workers: i
         result = optimize(loaded, solver=solver, time_limit=time_limit, gap=gap, threads=threads,
                           progress=status.update, keep_on_interrupt=False)
         if not result.has_solution:
-            no_solution(result.status, "nothing is at risk", as_json)
+            no_solution(result.status, "nothing is at risk", as_json, result.why_no_solution)
         with refusals_as_usage():
             found = partner_risk(loaded, result, solver=solver, time_limit=time_limit, gap=gap,
                                  threads=threads, progress=status.update,

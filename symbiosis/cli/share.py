@@ -59,7 +59,7 @@ def share(park: str, scenario: str | None, overrides: tuple[str, ...], method: s
                           progress=status.update, keep_on_interrupt=False,
                           values=True if method == "dual-prices" else None)
         if not result.has_solution:
-            no_solution(result.status, "there is no saving to share", as_json)
+            no_solution(result.status, "there is no saving to share", as_json, result.why_no_solution)
         # The park's own solve is this command's: a result that is not its least cost stopped short.
         with refusals_as_usage(". Here the park was solved by this command: give it a longer --time-limit"):
             shares = fair_shares(loaded, result, method=method.replace("-", "_"), samples=samples, seed=seed,
