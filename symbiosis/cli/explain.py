@@ -80,8 +80,8 @@ def explain(park: str, scenario: str | None, overrides: tuple[str, ...], links: 
                    "links": frame_json(table)})
         return
     if table.empty:  # an empty table said nothing of why (an audit)
-        stdout.print(f"{loaded.name}: no new candidate links, so nothing to explain (see symbiosis candidates "
-                     "--between A B for why two firms have none)", highlight=False)
+        stdout.print(f"{loaded.name}: no new candidate links, so nothing to explain (see symbiosis "
+                     "candidates --between A B for why two firms have none)", highlight=False)
         return
     cash = money(loaded.currency)
     shown = table.assign(link=[f"{r.from_firm}.{r.from_stream} -> {r.to_firm}.{r.to_stream}"
