@@ -295,3 +295,16 @@ def test_a_cut_just_short_of_the_whole_investment_is_not_shown_as_all_of_it(fold
 
     assert share_in_words(0.999920553) == "99.99%" and share_in_words(0.9999996) == "99.999%"
     assert share_in_words(0.504) == "50.4%" and share_in_words(1.0) == "100.0%"
+
+
+def test_explain_on_a_park_without_candidates_says_so(tmp_path: Path) -> None:
+    """An empty table, and not a word why (an audit)."""
+    from conftest import park_dict
+
+    lonely = {"plant": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"cooling": {
+        "direction": "supply", "carrier": "heat", "temperature": "40 degC", "amount": "1 MW",
+        "current": "cooling_tower"}}}}
+    folder = write_park(tmp_path / "park", park_dict(lonely))
+    said = CliRunner().invoke(cli, ["explain", str(folder)])
+    assert said.exit_code == 0, said.output
+    assert "no new candidate links, so nothing to explain" in " ".join(said.stdout.split())
