@@ -13,8 +13,8 @@ import symbiosis
 from symbiosis.candidates.between import UnknownSite, candidates_between
 from symbiosis.cli import cli
 
-HOT_ENOUGH = ("hot_water_pipe warms the demand to its top directly and carries all the heat one side has, "
-              "so no heat pump is proposed")
+HOT_ENOUGH = ("hot_water_pipe warms the demand to its top directly from every part of the supply, so no "
+              "heat pump is proposed")
 
 
 def at(x_km: float) -> dict:
@@ -185,7 +185,7 @@ def test_the_command_shows_the_pairs_and_refuses_an_unknown_firm(tmp_path) -> No
                                 "--csv", str(out)], terminal_width=250)
     assert shown.exit_code == 0, shown.output
     assert "too cold: the supply's hottest point 45 degC" in shown.output
-    assert "L023" in shown.output
+    assert "L024" in shown.output
     assert out.read_text().splitlines()[0] == "supply,demand,carrier,technology,candidate,note,reason"
     wrong = runner.invoke(cli, ["candidates", str(PARKS / "raufoss"), "--between", "hydro", "gjovikdh"])
     assert wrong.exit_code == 2

@@ -26,7 +26,7 @@ def heat_candidates(park: Park, *, only: Collection[str] | None = None,
     (the supply's hottest point minus the approach lies above the demand's coldest) to a part
     of the demand below the technology's ``max_temperature``;
     a heat-pump link where the supply is too cold to reach the demand's top temperature directly,
-    or a direct link would leave heat of both over (``pump_may_help``)."""
+    or part of the supply is too cold for it (``pump_may_help``)."""
     direct_techs = technologies(park, "heat", "link")
     pump_techs = technologies(park, "heat", "heat_pump")
     for pair in pairs(park, {"heat"}, only=only, reject=reject):
@@ -75,8 +75,8 @@ def _no_pump(pair: Pair, direct: list[Technology], lifted_again: bool, pumped_lo
         return f"{pair.demand.firm}'s collecting loop is fed by direct links; its own heat pump lifts it"
     tech = next(t for t in direct if not pump_may_help(pair.supply, pair.demand, [t], pair.length_km))
     if delivers_top(pair.demand, tech):
-        return (f"{tech.name} warms the demand to its top directly and carries all the heat one side has, "
-                "so no heat pump is proposed")
+        return (f"{tech.name} warms the demand to its top directly from every part of the supply, so no "
+                "heat pump is proposed")
     return (f"the supply holds the heat to warm the demand to its top directly ({tech.name}'s approach), so "
             f"no heat pump is proposed; {tech.name} carries heat only up to its max_temperature "
             f"{fmt_temperature(tech.max_temperature)}: the demand above it needs a hotter carrier, a heat "

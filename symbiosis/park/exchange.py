@@ -44,32 +44,32 @@ def reaches_top(supply: Stream, demand: Stream, approach: float) -> bool:
 
 def pump_may_help(supply: Stream, demand: Stream, direct: Iterable[Technology], length: float) -> bool:
     """A heat pump is a candidate only where no direct technology that spans the ``length`` km
-    between them (one too short or too lossy for it does not) both warms the demand to its top and
-    carries all the heat it could: DESIGN section 3's "direct if the source is hot enough, else
-    through a heat pump", read for the heat as well as the temperature. A supply cooling 80 -> 40
-    degC reaches a 50 -> 70 degC demand's top directly with its part above 60 degC only; the rest
-    is left for a heat pump to lift (an audit's hand-derived park: the pump saved 0.89 M EUR a
-    year more). Where that technology stops below the demand's top (its ``max_temperature``,
-    110 degC for 120 degC water), the supply counts as hot enough only if it holds, above the
-    demand's top, the heat of the part the pipe cannot deliver: that part then needs a hotter
-    carrier (steam, thermal oil), not a heat pump evaporating at 115 degC from a 350 degC flue gas
-    (an audit of Mo's data); a 160 -> 60 degC gas that only touches a 150 degC top keeps its
-    heat pump."""
+    between them (one too short or too lossy for it does not) warms the demand to its top and
+    takes every part of the supply (its coldest point less the approach at or above the demand's
+    coldest): DESIGN section 3's "direct if the source is hot enough, else through a heat pump",
+    read for all of the supply's heat. A supply cooling 80 -> 40 degC reaches a 50 -> 70 degC
+    demand's top, but its part below 60 degC can heat none of it directly: a heat pump lifting that
+    part is a candidate beside the pipe (an audit's hand-derived park: 0.89 M EUR a year more).
+    Temperatures alone decide, so splitting a stream in two changes no candidate (a rule on the
+    pair's amounts did: another demand may take the heat this pair's pipe would carry; an audit).
+    Where that technology stops below the demand's top (its ``max_temperature``, 110 degC for
+    120 degC water), the supply counts as hot enough only if it holds, above the demand's top, the
+    heat of the part the pipe cannot deliver: that part then needs a hotter carrier (steam, thermal
+    oil), not a heat pump evaporating at 115 degC from a 350 degC flue gas (an audit of Mo's data);
+    a 160 -> 60 degC gas that only touches a 150 degC top keeps its heat pump."""
     return not any(spans(tech, length) and passes_directly(supply, demand, tech.min_approach)
                    and reaches_top(supply, demand, tech.min_approach)
                    and (delivers_top(demand, tech) or _holds_the_top(supply, demand, tech))
-                   and carries_all(supply, demand, tech)
+                   and all_passes(supply, demand, tech.min_approach)
                    for tech in direct)
 
 
-def carries_all(supply: Stream, demand: Stream, tech: Technology) -> bool:
-    """A direct link of ``tech`` can carry the whole supply, or the whole of the demand it can
-    heat (below its ``max_temperature``): nothing is left over that a heat pump could lift. Each
-    stream's heat spread evenly over its range, at its mean rate."""
-    top = demand.t_high if delivers_top(demand, tech) else tech.max_temperature
-    heatable = demand.amount - heat_above(demand, top)
-    most = direct_transfer(supply, demand, tech.min_approach, top)
-    return most >= min(supply.amount, heatable) * (1 - 1e-9)
+def all_passes(supply: Stream, demand: Stream, approach: float) -> bool:
+    """Every part of the supply can heat some of the demand directly: its coldest point less the
+    approach at or above the demand's coldest. With its hottest point reaching the demand's top
+    too, a direct link then carries all of the one or the other (each stream's heat spread evenly
+    over its range: the shifted supply lies above the demand at both ends), whatever their amounts."""
+    return supply.t_low - approach >= demand.t_low - SAME_TEMPERATURE_K
 
 
 def _holds_the_top(supply: Stream, demand: Stream, tech: Technology) -> bool:
