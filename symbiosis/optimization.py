@@ -191,7 +191,7 @@ def optimize(
     clock = time.perf_counter()
     say("finding candidate links")
     candidates = find_candidates(park)
-    steps = time_steps(park)
+    steps = time_steps(park, candidates)
     data = to_model_data(park, candidates, steps)
     size = _size_that_fits(park, data, check_memory)
     times["candidates_s"] = time.perf_counter() - clock
@@ -314,7 +314,8 @@ def optimize(
 def check_memory_of(park: Park) -> None:
     """Raise :class:`ModelTooLarge` (before anything is built) when ``park``'s model would not
     fit in this machine's memory, as ``optimize`` does: for a sweep, before its runs start."""
-    _size_that_fits(park, to_model_data(park, find_candidates(park), time_steps(park)), True)
+    candidates = find_candidates(park)
+    _size_that_fits(park, to_model_data(park, candidates, time_steps(park, candidates)), True)
 
 
 def _size_that_fits(park: Park, data: ModelData, check_memory: bool):

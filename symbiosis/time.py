@@ -19,13 +19,17 @@ A step's weight is its number of hours in the year, so annual sums are
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from symbiosis.park import Park, Stream
+
+if TYPE_CHECKING:
+    from symbiosis.candidates import Candidates
 from symbiosis.units import HOURS_PER_YEAR
 
 HOURS = int(HOURS_PER_YEAR)
@@ -57,7 +61,8 @@ class TimeSteps:
         if stream.profile is None:
             return np.full(len(self), stream.amount)
         if self.mode == "typical_days":
-            return stream.amount * self.factors[stream.key]
+            factor = self.factors.get(stream.key)  # none: in no link, clustered out at its mean rate
+            return stream.amount * factor if factor is not None else np.full(len(self), stream.amount)
         hourly = np.asarray(stream.profile) * stream.amount
         if self.mode == "hourly":
             return hourly
@@ -88,14 +93,21 @@ def hourly() -> TimeSteps:
                      period=np.zeros(HOURS, dtype=int))
 
 
-def typical_days(park: Park, days: int, *, segments: int | None = None, seed: int = 0) -> TimeSteps:
+def typical_days(park: Park, days: int, *, segments: int | None = None, seed: int = 0,
+                 only: Collection[str] | None = None) -> TimeSteps:
     """Cluster the year's days into ``days`` typical days with tsam (Kotzur et al. 2018),
     each in ``segments`` steps of consecutive hours if given (else 24 hourly steps).
+
+    ``only`` (stream keys) limits the clustering to those streams' profiles: the others, in no
+    candidate link, run at their mean rate, which gives their routes the same year, and a firm
+    with nothing to exchange no longer moves the typical days of those that have (an audit: a
+    lonely firm's summer steam demand changed a park's answer by 6,368 EUR a year).
 
     The aggregation error of each profile is the RMSE of the hourly profile rebuilt from
     the typical days against the original, relative to its mean.
     """
-    profiles = {s.key: np.asarray(s.profile, dtype=float) for s in park.streams if s.profile is not None}
+    profiles = {s.key: np.asarray(s.profile, dtype=float) for s in park.streams
+                if s.profile is not None and (only is None or s.key in only)}
     if not profiles:
         return _flat_days(min(days, 365))
     if days >= 365 and (segments is None or segments >= 24):  # every day its own: the hours
@@ -144,11 +156,15 @@ def _flat_days(days: int) -> TimeSteps:
                      day_order=np.zeros(365, dtype=int))
 
 
-def time_steps(park: Park) -> TimeSteps:
-    """The time steps the park's ``time:`` setting asks for."""
+def time_steps(park: Park, candidates: Candidates | None = None) -> TimeSteps:
+    """The time steps the park's ``time:`` setting asks for; typical days of the streams in
+    ``candidates``' links, when given (:func:`typical_days`' ``only``)."""
     mode = park.settings.time
     if mode.kind == "hourly":
         return hourly()
     if mode.kind == "typical_days":
-        return typical_days(park, mode.typical_days or 8, segments=mode.segments)
+        linked = None if candidates is None else frozenset(
+            key for link in candidates.links
+            for key in (f"{link.from_firm}.{link.from_stream}", f"{link.to_firm}.{link.to_stream}"))
+        return typical_days(park, mode.typical_days or 8, segments=mode.segments, only=linked)
     return annual()

@@ -627,6 +627,30 @@ def test_hourly_and_typical_days_agree_within_a_stated_bound(make_park) -> None:
     assert hourly.summary["time_steps"] == 8760 and typical.summary["time_steps"] == 12 * 24
 
 
+def test_a_firm_with_nothing_to_exchange_does_not_move_the_typical_days(make_park) -> None:
+    """A laundry buying steam in summer only, with no steam anywhere to link to: at typical days
+    its profile was clustered with the others' and moved their answer (an audit: 6,368 EUR a
+    year on a 7-firm park). Clustered out, the park's saving and design stay as they were, and
+    its total cost rises by the laundry's own bill: 2 GWh a year at the boiler's price."""
+    import math
+
+    firms, files = _seasonal_weekday()
+    summer = "value\n" + "\n".join(f"{max(0.0, math.sin(math.pi * h / 8760)) ** 4 + 1e-3:.6f}"
+                                    for h in range(8760))
+    laundry = {"location": {"x": "0 m", "y": "900 m"}, "streams": {"steam": {
+        "direction": "demand", "carrier": "steam", "pressure": "8 bar", "amount": "2 GWh/year",
+        "profile": "profiles/summer.csv", "current": "steam_boiler"}}}
+    routes = {"steam_boiler": {"carrier": "steam", "price": "600 NOK/MWh"}}
+    time = {"time": {"typical_days": 4}}
+    alone = symbiosis.optimize(make_park(firms, files=files, park=time, routes=routes))
+    files_beside = {**files, "profiles/summer.csv": summer}
+    beside = symbiosis.optimize(make_park({**firms, "laundry": laundry}, files=files_beside, park=time,
+                                          routes=routes))
+    assert beside.saving == pytest.approx(alone.saving, rel=1e-9)
+    assert beside.total_cost == pytest.approx(alone.total_cost + 2_000 * 600, rel=1e-9)
+    assert list(beside.exchanges["capacity"]) == pytest.approx(list(alone.exchanges["capacity"]), rel=1e-9)
+
+
 def test_the_park_at_its_mean_rates_costs_no_more_than_over_time(make_park) -> None:
     """The coarse model (``averaged``: one step of the weighted mean rates) holds each stream at
     its annual amount over 8760 h (18 GWh and 10 GWh a year: 2.055 and 1.142 MW), and its

@@ -624,7 +624,8 @@ class CoalitionModel:
 
     def _build(self) -> pyo.ConcreteModel:
         candidates = find_candidates(self.park)
-        model = build_model(to_model_data(self.park, candidates, time_steps(self.park)), objective="cost")
+        model = build_model(to_model_data(self.park, candidates, time_steps(self.park, candidates)),
+                            objective="cost")
         for link in candidates.links:
             build, capacity = model.links.build[link.id], model.links.capacity[link.id]
             self._free[link.id] = (build.fixed, build.value, capacity.fixed, capacity.value)

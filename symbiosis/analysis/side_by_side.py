@@ -45,10 +45,11 @@ def usable_workers(park: Park, workers: int) -> int:
                          f"not {workers!r:.40}")
     if workers < 2 or not reloadable(park):
         return 1
-    steps = time_steps(park)
+    candidates = find_candidates(park)
+    steps = time_steps(park, candidates)
     if len(steps) < 2:
         return workers
-    one_model = memory_needed(model_size(to_model_data(park, find_candidates(park), steps)))
+    one_model = memory_needed(model_size(to_model_data(park, candidates, steps)))
     models = available_memory() // one_model
     return int(max(1, min(workers, models - 1)))
 
