@@ -301,7 +301,8 @@ def optimize(
     summary["audit"] = "passed" if result.has_solution else "no solution to audit"
     summary["warnings"] = scaling_warnings(park) + list(outcome.details.get("warnings", [])) \
         + ([values_missing] if values_missing else []) \
-        + annual_overstatements(park, result.exchanges) + stores_at_their_largest(data, result.exchanges) \
+        + annual_overstatements(park, result.exchanges, result.candidates) \
+        + stores_at_their_largest(data, result.exchanges) \
         + unexplained
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)

@@ -10,6 +10,8 @@ store shifting alternate days' surplus delivered half of the hourly answer at tw
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -22,14 +24,18 @@ OVERSTATED = 0.05
 it is warned of (the link sized for the means, the hours differ)."""
 
 
-def annual_overstatements(park: Park, exchanges: pd.DataFrame) -> list[str]:
+def annual_overstatements(park: Park, exchanges: pd.DataFrame, candidates: pd.DataFrame | None = None
+                          ) -> list[str]:
     """One warning naming the exchanges whose yearly delivery on annual means exceeds by more
     than :data:`OVERSTATED` the most their streams' hourly profiles let pass (each hour the
-    lesser of supply and demand, at the link's ratio of delivered to taken), and any firm's
-    storage that annual time leaves out; none for time resolved parks."""
+    lesser of supply and demand, at the link's ratio of delivered to taken; of the demand, the
+    share a material rule's ``max_share`` lets a by-product cover, from ``candidates``), and any
+    firm's storage that annual time leaves out; none for time resolved parks."""
     if park.settings.time.kind != "annual":
         return []
     streams = {stream.key: stream for stream in park.streams}
+    shares = {} if candidates is None or "max_share" not in candidates.columns else \
+        dict(zip(candidates["id"], pd.to_numeric(candidates["max_share"], errors="coerce"), strict=True))
     hours = hourly()
     overstated = []
     for row in exchanges.itertuples():
@@ -40,7 +46,9 @@ def annual_overstatements(park: Park, exchanges: pd.DataFrame) -> list[str]:
         if supply.profile is None and demand.profile is None:
             continue
         ratio = row.annual_amount / row.annual_taken
-        most = float(np.minimum(hours.rates(supply) * ratio, hours.rates(demand)).sum())
+        share = shares.get(row.id, 1.0)
+        share = 1.0 if math.isnan(share) else float(share)  # NaN: no rule's share
+        most = float(np.minimum(hours.rates(supply) * ratio, hours.rates(demand) * share).sum())
         if row.annual_amount > (1 + OVERSTATED) * most:
             overstated.append(f"{supply.key} -> {demand.key} ({row.technology}) {row.annual_amount:,.0f} "
                               f"against at most {most:,.0f} {row.amount_unit}")

@@ -199,6 +199,41 @@ def test_annual_time_warns_of_links_its_means_overstate_and_of_storage_it_leaves
     assert not any("time is annual" in w for w in shifted.summary["warnings"])
 
 
+def test_annual_overstatement_counts_a_material_rules_share(make_park) -> None:
+    """Slag (8,000 t a year, 1.3 on weekdays and 0.25 at weekends, so each week's mean is 1)
+    replaces at most 40 % of a gravel need (20,000 t a year, 1 - 0.5 cos over the year) at 0.9 t
+    per t. On annual means the truck delivers min(0.9 x 8,000, 0.4 x 20,000) = 7,200 t; hour by
+    hour at most the sum of min(0.9 x slag, 0.4 x gravel), computed below: the warning, which
+    had left the share out (and so found no overstatement; an audit), names it."""
+    import math
+
+    import numpy as np
+
+    hours = np.arange(8760)
+    weekday = np.where((hours // 24) % 7 < 5, 1.3, 0.25)
+    weekday = weekday / weekday.mean()
+    season = 1 - 0.5 * np.cos(2 * math.pi * hours / 8760)
+    files = {"profiles/slag.csv": "value\n" + "\n".join(f"{v:.6f}" for v in weekday),
+             "profiles/gravel.csv": "value\n" + "\n".join(f"{v:.6f}" for v in season)}
+    firms = {"smelter": {"location": {"x": "0 m", "y": "0 m"}, "streams": {"slag": {
+                 "direction": "supply", "carrier": "material", "material": "slag", "amount": "8000 t/year",
+                 "profile": "profiles/slag.csv", "current": "landfill"}}},
+             "cement": {"location": {"x": "800 m", "y": "0 m"}, "streams": {"gravel": {
+                 "direction": "demand", "carrier": "material", "material": "gravel", "amount": "20000 t/year",
+                 "profile": "profiles/gravel.csv", "current": "gravel_buy"}}}}
+    park = make_park(firms, files=files, routes={
+        "landfill": {"carrier": "material", "price": "80 NOK/t"},
+        "gravel_buy": {"carrier": "material", "material": "gravel", "price": "20 NOK/t"}},
+        materials=[{"by_product": "slag", "replaces": "gravel", "ratio": 0.9, "max_share": "40 %"}])
+    result = symbiosis.optimize(park)
+    (truck,) = result.exchanges.itertuples()
+    assert truck.annual_amount == pytest.approx(7_200, rel=1e-6)
+    most = float(np.minimum(0.9 * 8_000 / 8760 * weekday, 0.4 * 20_000 / 8760 * season).sum())
+    assert most < 7_200 / 1.05
+    (said,) = [w for w in result.summary["warnings"] if "time is annual" in w]
+    assert f"7,200 against at most {most:,.0f} t" in said
+
+
 def test_a_store_at_its_largest_at_typical_days_is_warned_of(make_park) -> None:
     """A surplus on days 1, 3, 5, ... and a need on days 2, 4, ... (10 MW on their days), a free
     tank at the need's firm of at most one day of its peak (240 MWh). Hourly the tank carries
