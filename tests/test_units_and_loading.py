@@ -1355,6 +1355,9 @@ def test_a_point_before_three_digits_and_a_tiny_discount_rate_are_warned_of() ->
     assert any("'16.000 MWh/year' is read as 16 MWh/year" in w and "'16 000 MWh/year'" in w for w in said)
     assert any("park.discount_rate is 0.07%" in w for w in said)
     assert not any("decimal point" in w or "discount_rate" in w for w in scaling_warnings(load_park(raufoss)))
+    # a percentage is no thousands: five nines hydrogen is 99.999 %, never 99,999 % (an audit)
+    nines = load_park(raufoss, overrides={"park.discount_rate": "7.125 %"})
+    assert not any("decimal point" in w for w in scaling_warnings(nines))
 
 
 

@@ -432,8 +432,10 @@ def points_in_thousands(data: Any) -> tuple[tuple[str, str, str], ...]:
     for key, value in _leaves(data):
         items = [(f"{key}[{index}]", item) for index, item in enumerate(value)] \
             if isinstance(value, list) else [(key, value)]
+        # a percentage is no thousands: 99.999 % (five nines hydrogen) is not 99,999 % (an audit)
         found += [(where, *match.groups()) for where, item in items
-                  if isinstance(item, str) and (match := _POINT_THOUSANDS.match(item))]
+                  if isinstance(item, str) and (match := _POINT_THOUSANDS.match(item))
+                  and not match.group(2).startswith("%")]
     return tuple(found)
 
 
