@@ -141,7 +141,8 @@ def optimize(
         HiGHS MIPs: ``"relaxation"`` finds a first answer from the LP relaxation before branch
         and bound, ``"none"`` does not, ``"coarse"`` starts from the design of the park solved
         as one annual step (time-resolved parks), ``"auto"`` (default) takes ``"coarse"`` for
-        a time-resolved MIP of 20,000 columns or more, else ``"relaxation"`` from 100 binaries up.
+        a time-resolved MIP of 20,000 columns and 100 binaries or more, else ``"relaxation"``
+        from 100 binaries up (one-step MIPs at a gap under 1 %: from 1,000).
         A :class:`Result` (or the ids of the links, stores and hub units built) starts from
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).
@@ -280,6 +281,8 @@ def optimize(
     wanted = wanted and outcome.has_solution and solver == "highs" and not stopped
     worth, values_missing = _values(park, data, model, replace(options, time_limit=deadline.left())) \
         if wanted else (None, None)
+    if values is None:  # found by default, for the report: their absence unasked is no warning (an audit)
+        values_missing = None
     times["results_s"] = time.perf_counter() - clock
     result = assemble_result(
         park,
@@ -325,7 +328,9 @@ def _size_that_fits(park: Park, data: ModelData, check_memory: bool):
     size = model_size(data) if steps > 1 else None  # a time-resolved model can outgrow memory
     if check_memory and size is not None:
         where = f"{park.folder / 'park.yaml'}, " if park.folder is not None else ""
-        check_fits(size, f"{park.name} ({where}park.time: {park.settings.time.kind}, {steps:,} time steps)")
+        time = park.settings.time  # {typical_days: 4} as written, not its kind alone (an audit)
+        written = f"{{{time}}}" if time.typical_days else str(time)
+        check_fits(size, f"{park.name} ({where}park.time: {written}, {steps:,} time steps)")
     return size
 
 

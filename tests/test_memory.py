@@ -76,7 +76,7 @@ def test_optimize_refuses_before_building_and_builds_when_told_to(monkeypatch) -
     built = []
     monkeypatch.setattr(optimization, "build_model", lambda *a, **k: built.append(1) or build_model(*a, **k))
     monkeypatch.setattr("symbiosis.memory.available_memory", lambda: 0.1 * GIB)
-    with pytest.raises(ModelTooLarge, match="typical_days"):
+    with pytest.raises(ModelTooLarge, match=r"park.time: \{typical_days: 2\}, 48 time steps"):
         symbiosis.optimize(park)
     assert not built  # refused before the model was built
     stages: list[str] = []
@@ -84,7 +84,8 @@ def test_optimize_refuses_before_building_and_builds_when_told_to(monkeypatch) -
     assert result.has_solution and built
     # the progress line says how large the model will be before building it
     building = next(stage for stage in stages if stage.startswith("building the model"))
-    size = model_size(to_model_data(park, find_candidates(park), time_steps(park)))
+    candidates = find_candidates(park)
+    size = model_size(to_model_data(park, candidates, time_steps(park, candidates)))
     assert f"about {size.total:,} rows and columns" in building and "GiB" in building
 
 

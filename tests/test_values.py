@@ -206,6 +206,8 @@ def test_values_that_ran_out_of_time_say_so(make_park, monkeypatch) -> None:
     park = make_park(FIRMS, routes=ROUTES, park={"carbon_price": "900 NOK/t"})
     result = symbiosis.optimize(park, values=True)
     assert result.has_solution and result.values.empty
+    unasked = symbiosis.optimize(park)  # found by default for the report; not asked, no warning (an audit)
+    assert unasked.values.empty and not any("stream values" in w for w in unasked.summary["warnings"])
     (warning,) = [w for w in result.summary["warnings"] if "stream values" in w]
     assert "time_limit (Time limit reached); give the solve more time (--time-limit; time_limit=" in warning
     shown = CliRunner().invoke(cli, ["optimize", str(park.folder), "--values"])
