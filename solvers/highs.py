@@ -156,6 +156,10 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
     row_duals = np.asarray(h.getSolution().row_dual) \
         if options.duals and has_solution and not arrays.is_mip else None
     message = STOPPED_MESSAGE if stopped else h.modelStatusToString(status)
+    if kind is Status.TIME_LIMIT and not stopped and has_solution and gap <= options.mip_gap:
+        # the answer found beside branch and bound lies within the gap asked: optimal as HiGHS
+        # means it (one run said optimal, another time_limit, for the same answer; an audit)
+        kind, message = Status.OPTIMAL, WITHIN_GAP_MESSAGE
     return HighsAnswer(status=kind, message=message, has_solution=has_solution,
                        values=values, objective=objective,
                        bound=bound if bound is not None else math.nan,
@@ -445,6 +449,8 @@ def _set_start(h: highspy.Highs, values: np.ndarray) -> None:
     h.setSolution(solution)
 
 
+# The status message of an answer found beside branch and bound within the gap asked.
+WITHIN_GAP_MESSAGE = "Optimal within the gap asked (an answer found beside branch and bound)"
 # The worker beside branch and bound (solvers/concurrent.py) has a core of its own until HiGHS
 # ends; once it has a first answer it searches larger neighbourhoods of it: the answer's
 # assets plus this many promising ones at a time.
