@@ -343,3 +343,16 @@ def test_validate_and_candidates_print_json_for_a_machine() -> None:
     broken = CliRunner().invoke(cli, ["validate", str(parks / "mo_industripark"), "--json",
                                       "--set", "park.carbon_price=900 NOK"])
     assert broken.exit_code == 2 and json.loads(broken.stdout)["status"] == "error"
+
+
+def test_pyomo_logs_go_to_stderr_not_into_the_json() -> None:
+    """Pyomo's logger writes to stdout: a Ctrl-C while the model was built put "ERROR:
+    Constructing component ... KeyboardInterrupt" into optimize --json's stdout (an audit). The
+    command line sends Pyomo's lines to stderr."""
+    import subprocess
+    import sys
+
+    code = ("import logging, pyomo.environ; from symbiosis.cli.common import _pyomo_logs_to_stderr; "
+            "_pyomo_logs_to_stderr(); logging.getLogger('pyomo.core').error('Constructing component failed')")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "Constructing component failed" in run.stderr and run.stdout == ""

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import functools
 import json
+import logging
 import math
 import os
 import re
@@ -182,6 +183,17 @@ USER_MISTAKES = (click.ClickException, *SAID_AS_RAISED, OSError, sqlite3.Databas
                  *UNREADABLE_CSV)
 
 
+def _pyomo_logs_to_stderr() -> None:
+    """Pyomo logs to stdout (its handler on the 'pyomo' logger): a Ctrl-C while a model was built
+    put "ERROR: Constructing component ... KeyboardInterrupt" among --json's output (an audit).
+    The command line keeps stdout for its answer; Pyomo's lines go to stderr with the progress."""
+    if "pyomo" not in sys.modules:
+        return  # not loaded by this command: its handler comes with it, and nothing is logged
+    for handler in logging.getLogger("pyomo").handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.stdout, sys.__stdout__):
+            handler.setStream(sys.stderr)
+
+
 def handle_errors(function: Callable) -> Callable:
     """Turn a user's mistake into a clear message and exit code 2, never a traceback. Under
     ``--json`` the message is also printed on stdout as ``{"status": "error", "exit_code": N,
@@ -190,6 +202,7 @@ def handle_errors(function: Callable) -> Callable:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         as_json = bool(kwargs.get("as_json"))
+        _pyomo_logs_to_stderr()
         try:
             return function(*args, **kwargs)
         except click.ClickException as exc:  # a bad option value found by the command itself
