@@ -235,7 +235,8 @@ def optimize(
     say(f"solving with {solver}")
     if progress is not None:
         unit = park.currency if objective == "cost" else "t CO2"
-        options = replace(options, progress=_telling(say, f"solving with {solver}", unit))
+        floor = coarse_bound if objective == "cost" and not data.storages else math.nan
+        options = replace(options, progress=_telling(say, f"solving with {solver}", unit, floor))
     outcome = solve(model, options)
     # Ctrl-C during the search keeps the answer found by then; what would follow it (the least
     # cost at that CO2, the stream values) is left out, since the user asked to stop.
@@ -398,13 +399,19 @@ def _is_bool(value: object) -> bool:
     return isinstance(value, bool | np.bool_)
 
 
-def _telling(say: Progress, stage: str, unit: str) -> Callable[[SolveProgress], None]:
+def _telling(say: Progress, stage: str, unit: str,
+             floor: float = math.nan) -> Callable[[SolveProgress], None]:
     """A solver progress callback that tells ``say`` the best answer so far (in ``unit``) and
-    how far it is from the bound, so a user waiting sees the answer improve."""
+    how far it is from the bound: HiGHS's, or ``floor`` (the one-step model's, which the answer
+    is measured against at the end) where that is higher (an audit: the line said 674 % from
+    HiGHS's trivial bound, the result a second later 11.5 %)."""
     def tell(progress: SolveProgress) -> None:
         best = f"best {progress.objective:,.0f} {unit}" if progress.objective == progress.objective \
             else "no answer yet"
-        gap = f", {progress.gap:.1%} from the bound" if progress.gap == progress.gap else ""
+        gap = progress.gap
+        if floor > _or_lowest(progress.bound) and progress.objective == progress.objective:
+            gap = relative_gap(progress.objective, min(floor, progress.objective))
+        gap = f", {gap:.1%} from the bound" if gap == gap else ""
         say(f"{stage}: {best}{gap} ({progress.seconds:.0f} s)")
     return tell
 
