@@ -311,6 +311,9 @@ def optimize(
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
     # what made it other than the park's least-cost answer, for the analyses that need that one
+    # which objective the bound and gap measure: under least emissions, mostly the cost of the
+    # second stage (its objective is t CO2 beside a bound in money; an audit read it as one)
+    summary["gap_of"] = outcome.details.get("gap_of", "cost" if objective == "cost" else "emissions")
     summary["fixed_links"] = {str(asset): bool(build) for asset, build in (fixed_links or {}).items()}
     summary["emissions_cap"] = None if emissions_cap is None else float(emissions_cap)
     return replace(result, summary=summary)
@@ -730,7 +733,7 @@ def _least_cost_at_least_emissions(
     set_objective(model, "cost")
     if options.time_limit == 0:  # nothing left: the solve would end with nothing, after its hand-off
         if first.status is not Status.OPTIMAL:  # the least CO2 not proven: its status, bound, gap stand
-            return first
+            return replace(first, details={**first.details, "gap_of": "emissions"})
         return _least_cost_not_found(first, "no time was left to find their least cost")
     if options.solver == "highs" and options.start in ("auto", "design"):  # "none", "relaxation" stay
         deadline = Deadline.after(options.time_limit)
@@ -741,9 +744,10 @@ def _least_cost_at_least_emissions(
     # Report the emissions minimum as the objective; the cost is in total_cost.
     if second.has_solution and first.status is not Status.OPTIMAL:
         # the least CO2 itself was not proven (the time limit): its status, bound and gap stand
-        return replace(second, objective=least, status=first.status, bound=first.bound, gap=first.gap)
+        return replace(second, objective=least, status=first.status, bound=first.bound, gap=first.gap,
+                       details={**second.details, "gap_of": "emissions"})
     if second.has_solution:
-        return replace(second, objective=least)
+        return replace(second, objective=least, details={**second.details, "gap_of": "cost"})
     why = "no time was left to find their least cost" if second.status is Status.TIME_LIMIT \
         else f"their least cost was not found ({second.status}: {second.message})"
     return _least_cost_not_found(first, why)

@@ -1075,3 +1075,12 @@ def test_the_worse_off_note_does_not_say_the_park_gains_when_it_pays_more() -> N
     paying = worse_off_note(worse_off, "NOK", -79_722.0)
     assert "still gains" not in paying and "pays 79.7 k NOK/year more than today" in paying
     assert "still gains" in worse_off_note(worse_off, "NOK", 4.6e6)
+
+
+def test_the_summary_says_which_objective_the_gap_measures(make_park) -> None:
+    """Under least emissions the JSON's objective is in t CO2 and its bound and gap, mostly, in
+    money (the second stage's least cost at the least CO2): an audit computed a gap of -1958
+    from the two. The summary now says which: gap_of."""
+    park = existing_pipe_park(make_park)
+    assert symbiosis.optimize(park).summary["gap_of"] == "cost"
+    assert symbiosis.optimize(park, objective="emissions").summary["gap_of"] == "cost"

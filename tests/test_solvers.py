@@ -841,7 +841,9 @@ def test_least_emissions_with_no_time_left_hands_no_second_solve_over(make_park,
     assert stands.message == "the least emissions found; no time was left to find their least cost"
     del model.emissions_cap
     unproven = replace(first, status=Status.TIME_LIMIT, bound=first.objective / 2, gap=0.5)
-    assert optimization._least_cost_at_least_emissions(model, data, no_time, unproven) == unproven
+    stood = optimization._least_cost_at_least_emissions(model, data, no_time, unproven)
+    assert replace(stood, details=unproven.details) == unproven
+    assert stood.details["gap_of"] == "emissions"  # its bound and gap are the CO2's
 
 
 @pytest.mark.parametrize(("own_process", "beside"), [(False, False), (True, False), (False, True)],

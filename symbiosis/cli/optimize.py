@@ -98,7 +98,10 @@ def show(result: Result) -> None:
     # An answer proven only within a gap says so, optimal included (--gap 0.01 stops at 1 %).
     shown_gap = gap == gap and (status == "time_limit" or (status == "optimal" and gap >= 5e-5))
     stopped = _stopped(result)
-    status_text = ("stopped by Ctrl-C" if stopped else status) + (f" (gap {gap:.2%})" if shown_gap else "")
+    of = {"cost": " of the cost at the least CO2", "emissions": " of the CO2"}.get(str(s.get("gap_of")), "") \
+        if s.get("objective_kind") == "emissions" else ""
+    status_text = ("stopped by Ctrl-C" if stopped else status) \
+        + (f" (gap {gap:.2%}{of})" if shown_gap else "")
     stdout.print(f"[bold]{s['park']}[/]{' / ' + s['scenario'] if s['scenario'] else ''}: {status_text}")
     if not result.has_solution:
         stdout.print(f"[red]no solution[/]: the solver said {s['solver_message']}")
