@@ -39,6 +39,7 @@ from symbiosis.solvers.concurrent import (
 from symbiosis.solvers.status import (
     HARD_LIMIT_FROM_COLUMNS,
     STOPPED_MESSAGE,
+    WITHIN_GAP_MESSAGE,
     ProgressTeller,
     SolveOptions,
     SolveProgress,
@@ -156,7 +157,7 @@ def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, sec
     """The answer of a child that did not finish (``killed`` at the limit or when Ctrl-C
     ``stopped`` the wait, or ended with ``returncode``): the cheapest answer it streamed,
     HiGHS's or the worker's, against the last bound it streamed."""
-    from symbiosis.solvers.highs import WITHIN_GAP_MESSAGE, HighsAnswer
+    from symbiosis.solvers.highs import HighsAnswer
 
     incumbent = read_answer(folder / INCUMBENT)  # (values, objective)
     worker = [read_answer(folder / WORKER / name) for name in (IMPROVING, ANSWER)]

@@ -23,6 +23,7 @@ from symbiosis.solvers.status import (
     MIP_HEURISTIC_EFFORT,
     START_FROM_INTEGERS,
     STOPPED_MESSAGE,
+    WITHIN_GAP_MESSAGE,
     ProgressTeller,
     SolveOptions,
     Status,
@@ -156,9 +157,11 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
     row_duals = np.asarray(h.getSolution().row_dual) \
         if options.duals and has_solution and not arrays.is_mip else None
     message = STOPPED_MESSAGE if stopped else h.modelStatusToString(status)
-    if kind is Status.TIME_LIMIT and not stopped and has_solution and gap <= options.mip_gap:
+    within_gap = arrays.is_mip and has_solution and gap <= options.mip_gap
+    if kind is Status.TIME_LIMIT and not stopped and within_gap:
         # the answer found beside branch and bound lies within the gap asked: optimal as HiGHS
-        # means it (one run said optimal, another time_limit, for the same answer; an audit)
+        # means it (one run said optimal, another time_limit, for the same answer; an audit); an
+        # LP has no gap to be within
         kind, message = Status.OPTIMAL, WITHIN_GAP_MESSAGE
     return HighsAnswer(status=kind, message=message, has_solution=has_solution,
                        values=values, objective=objective,
@@ -449,8 +452,6 @@ def _set_start(h: highspy.Highs, values: np.ndarray) -> None:
     h.setSolution(solution)
 
 
-# The status message of an answer found beside branch and bound within the gap asked.
-WITHIN_GAP_MESSAGE = "Optimal within the gap asked (an answer found beside branch and bound)"
 # The worker beside branch and bound (solvers/concurrent.py) has a core of its own until HiGHS
 # ends; once it has a first answer it searches larger neighbourhoods of it: the answer's
 # assets plus this many promising ones at a time.

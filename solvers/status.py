@@ -54,6 +54,8 @@ PROGRESS_EVERY = 1.0
 # The message of a solve that Ctrl-C stopped with ``SolveOptions.stop_keeps_answer`` (its status
 # is TIME_LIMIT: stopped before the gap was proven, as at a time limit).
 STOPPED_MESSAGE = "Stopped by Ctrl-C"
+# The message of an answer found beside branch and bound within the gap asked (status optimal).
+WITHIN_GAP_MESSAGE = "Optimal within the gap asked (an answer found beside branch and bound)"
 
 
 class StopNow(KeyboardInterrupt):

@@ -49,14 +49,16 @@ from symbiosis.time import TimeSteps, time_steps
 
 Progress = Callable[[str], None]
 
-# What a person chose, and so what an infeasible park most likely breaks: tried first.
 # Dual prices need one more LP solve: by default only for models up to this many columns.
 VALUES_UP_TO_COLUMNS = 200_000
 VALUES_NUDGE = 1e-5
 """Share by which the stream values' LP raises every supply and lowers every demand: enough to
 leave a degenerate point (a supply exactly meeting a demand) on the side the values mean, far
 below any breakpoint a park's data would place (HiGHS keeps rows to about 1e-7)."""
+# What a person chose, and so what an infeasible park most likely breaks: tried first.
 CHOSEN_LIMITS = ("emissions_limit", "emissions_cap", "rules.most_partners")
+# What a message that ran out of time advises, on the command line and in Python.
+MORE_TIME = "give the solve more time (--time-limit; time_limit= in Python)"
 # A time-resolved MIP this large (its root LP needs interior point) starts from the design of
 # the park solved as one annual step, which gets this share of the time limit (or
 # COARSE_SECONDS without one): on 50 firms at 8 typical days of 6 segments, the relaxation start
@@ -268,8 +270,7 @@ def optimize(
         explanation = explain(violations, candidates, data)
         if not explanation:  # not silent (an audit: an empty explanation at --time-limit 0)
             why = "the time limit left no time" if no_time else "its elastic solves found none"
-            unexplained = [f"what cannot hold was not found ({why}); give the solve more time (--time-limit; "
-                           "time_limit= in Python)"]
+            unexplained = [f"what cannot hold was not found ({why}); {MORE_TIME}"]
     times["solve_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -310,10 +311,10 @@ def optimize(
         + unexplained
     summary["infeasibility"] = explanation
     summary["bound_source"] = outcome.details.get("bound_source", solver)
-    # what made it other than the park's least-cost answer, for the analyses that need that one
     # which objective the bound and gap measure: under least emissions, mostly the cost of the
     # second stage (its objective is t CO2 beside a bound in money; an audit read it as one)
     summary["gap_of"] = outcome.details.get("gap_of", "cost" if objective == "cost" else "emissions")
+    # what made it other than the park's least-cost answer, for the analyses that need that one
     summary["fixed_links"] = {str(asset): bool(build) for asset, build in (fixed_links or {}).items()}
     summary["emissions_cap"] = None if emissions_cap is None else float(emissions_cap)
     return replace(result, summary=summary)
@@ -530,7 +531,7 @@ def _values(
     SEK/MWh); and it slows the LP (a generated 20-firm park at 8 typical days, its design fixed:
     5.3 s with the row, 1.1 s without). A cap the caller set (``emissions_cap``) stays: its price
     is a choice."""
-    more_time = "; give the solve more time (--time-limit; time_limit= in Python)"
+    more_time = f"; {MORE_TIME}"
     if options.time_limit == 0:  # nothing left: the LP would end with nothing, after its hand-off
         return None, f"{VALUES_MISSING}: the time limit left their LP no time{more_time}"
     nudged = _nudged(data)

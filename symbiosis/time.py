@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.park import Park, Stream
+from symbiosis.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from symbiosis.candidates import Candidates
-from symbiosis.units import HOURS_PER_YEAR
 
 HOURS = int(HOURS_PER_YEAR)
 

@@ -39,8 +39,11 @@ import pandas as pd
 
 from symbiosis.analysis.common import KEY_COLUMNS, key_text, link_key, records
 from symbiosis.park import Park
-from symbiosis.results.result import atomic_write, json_value, write_csv
+from symbiosis.results.result import atomic_write, json_value, refuse_to_replace, write_csv
 from symbiosis.units import UnitProblem, split_number, unit_written
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SWEEP_FILES = ("runs.csv", "exchanges.csv", "sweep.png", "sweep.json")  # as written: sweep.json last
 RUN_COLUMNS = ["run", "scenario", "overrides", "status", "total_cost", "baseline_cost", "saving", "emissions",
@@ -53,9 +56,6 @@ RANGE = re.compile(rf"^\s*(?P<start>{NUMBER})\s*\.\.\s*(?P<stop>{NUMBER})\s*:\s*
 MAX_VALUES = 10_000
 # A local cluster: two worker processes of one thread each (HiGHS runs one solve per process).
 LOCAL_WORKERS = 2
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 RunDone = Callable[[int, int, dict[str, Any]], None]
 
@@ -110,12 +110,7 @@ class SweepResult:
         complete sweep) into ``folder``, as ``symbiosis sweep --out`` does; refuses to replace any of
         them already there unless ``overwrite``."""
         folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise NotADirectoryError(f"{folder} is a file: give SweepResult.save a folder")
-        there = [name for name in SWEEP_FILES if (folder / name).exists()]
-        if there and not overwrite:
-            raise FileExistsError(f"{folder} already holds {', '.join(there)}; choose another folder or "
-                                  "allow overwriting (overwrite=True)")
+        refuse_to_replace(folder, SWEEP_FILES, overwrite=overwrite, saver="SweepResult.save")
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / "runs.csv", write_csv(self.runs))
         atomic_write(folder / "exchanges.csv", write_csv(self.exchanges))

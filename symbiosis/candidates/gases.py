@@ -79,4 +79,3 @@ def _hub_oxygen_pressure(park: Park, supply: Stream, demand: Stream) -> str:
     return (f" (a hub electrolyser's oxygen leaves at about atmospheric pressure; for a link that compresses "
             f"it, leave {demand.key}'s pressure out and charge the compression on the oxygen pipe's "
             "running_cost, about 0.1 MWh of electricity a tonne, as parks/heroya does)")
-

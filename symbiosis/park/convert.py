@@ -59,6 +59,7 @@ from symbiosis.park.reader import (
     of_gas,
     per_unit,
 )
+from symbiosis.park.scaling import COLDEST
 from symbiosis.park.steam import saturation_temperature, steam_quantity
 from symbiosis.park.technologies import technology
 from symbiosis.units import (
@@ -71,7 +72,6 @@ from symbiosis.units import (
 
 # What a hub may build (symbiosis/hubs.py); its links are candidates like any firm's.
 HUB_KINDS = ("electrolyser", "storage", "heat_pump")
-COLDEST_PROCESS_K = 73.15  # -200 degC: colder than liquid nitrogen (-196 degC), no process stream
 
 
 def _rates(reader: Reader, raw: schema.Settings) -> dict[str, float]:
@@ -384,7 +384,7 @@ def _check_current(reader: Reader, loc: tuple, raw: schema.Stream, carrier: Carr
         if raw.direction == "supply" and route.temperature > min(ends):
             # 60 K written for 60 degC reads as -213 degC: the route is blamed, the unit is wrong
             kelvin = (f" (a temperature of {min(ends) - 273.15:g} degC, colder than any process stream: "
-                      "was degC written as K?)" if min(ends) < COLDEST_PROCESS_K else "")
+                      "was degC written as K?)" if min(ends) < COLDEST else "")
             reader.problem(where, f"route '{route.id}' at {route.temperature - 273.15:g} degC",
                            f"a {carrier} sink at or below the supply's {min(ends) - 273.15:g} degC",
                            f"use a colder route (cooling water, river) or correct the temperatures{kelvin}")

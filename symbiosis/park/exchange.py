@@ -80,32 +80,6 @@ def _holds_the_top(supply: Stream, demand: Stream, tech: Technology) -> bool:
     return above > 0 and above >= heat_above(demand, tech.max_temperature)
 
 
-def direct_transfer(supply: Stream, demand: Stream, approach: float, top: float) -> float:
-    """The most heat (MW) a direct link passes from ``supply`` to the part of ``demand`` below
-    ``top``, each stream's heat spread evenly over its range: the least cut of the transport from
-    the supply's shifted temperatures (less ``approach``) to the demand's at or below them, a cut
-    at ``t`` being the supply's heat at or above ``t`` plus the demand's below it (two streams'
-    problem table: the supply's heat at ``s`` reaches only the demand's at or below ``s``)."""
-    hot = (supply.t_low - approach, supply.t_high - approach, supply.amount)
-    cold_top = min(demand.t_high, top)
-    cold = (demand.t_low, cold_top, demand.amount - heat_above(demand, cold_top))
-    cuts = {hot[0], hot[1], cold[0], cold[1]}
-    cuts |= {t + 2 * SAME_TEMPERATURE_K for t in cuts}
-    return min(supply.amount, cold[2],
-               *(_spread_share(hot, t, above=True) + _spread_share(cold, t, above=False) for t in cuts))
-
-
-def _spread_share(spread: tuple[float, float, float], cut: float, *, above: bool) -> float:
-    """Of ``amount`` spread evenly over [``low``, ``high``] (all at one point when they meet), the
-    heat at or above ``cut`` (``above``) or below it, one ``SAME_TEMPERATURE_K`` counting as equal."""
-    low, high, amount = spread
-    if high - low <= SAME_TEMPERATURE_K:
-        share = 1.0 if low >= cut - SAME_TEMPERATURE_K else 0.0
-    else:
-        share = min(max((high - cut) / (high - low), 0.0), 1.0)
-    return amount * (share if above else 1.0 - share)
-
-
 def heat_above(stream: Stream, temperature: float) -> float:
     """The share of a heat stream's rate (MW) that lies above ``temperature``, its heat spread
     evenly over its range; a stream of one temperature has all or none."""

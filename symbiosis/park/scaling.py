@@ -252,4 +252,3 @@ def _ids_differing_in_case_alone(park: Park) -> list[str]:
                 found.append(f"{what} {' and '.join(repr(n) for n in names)} differ in case alone: they "
                              f"are told apart{note}; rename one if they are the same")
     return found
-

@@ -14,7 +14,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,14 +292,9 @@ class Result:
         Ctrl-C) leaves the folder as it was.
         """
         folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise NotADirectoryError(f"{folder} is a file: give Result.save a folder (new, or with a result)")
         self._check_ties_out()
+        refuse_to_replace(folder, SAVED_FILES, overwrite=overwrite, saver="Result.save")
         target = folder / "result.json"
-        there = [name for name in SAVED_FILES if (folder / name).exists()]
-        if there and not overwrite:
-            raise FileExistsError(f"{folder} already holds {', '.join(there)}; choose another folder "
-                                  "or allow overwriting")
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".result.partial-"))
         try:
@@ -492,6 +487,17 @@ def json_records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[
     """The rows of ``frame`` (only ``columns`` of it, those it has, when given) as JSON-ready dicts."""
     present = list(frame.columns) if columns is None else [c for c in columns if c in frame.columns]
     return [{str(c): json_value(row[c]) for c in present} for _, row in frame.iterrows()]
+
+
+def refuse_to_replace(folder: Path, names: Iterable[str], *, overwrite: bool, saver: str) -> None:
+    """Before ``saver`` writes ``names`` into ``folder``: refuse a folder that is a file, and any of
+    those files already there unless ``overwrite`` (nothing a user saved is replaced unasked)."""
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is a file: give {saver} a folder (new, or with one saved before)")
+    there = [name for name in names if (folder / name).exists()]
+    if there and not overwrite:
+        raise FileExistsError(f"{folder} already holds {', '.join(there)}; choose another folder or allow "
+                              "overwriting (overwrite=True)")
 
 
 def atomic_write(path: str | Path, write) -> None:
