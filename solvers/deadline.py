@@ -38,6 +38,7 @@ from symbiosis.solvers.concurrent import (
 )
 from symbiosis.solvers.status import (
     HARD_LIMIT_FROM_COLUMNS,
+    KNOWN_BOUND_MESSAGE,
     STOPPED_MESSAGE,
     WITHIN_GAP_MESSAGE,
     ProgressTeller,
@@ -45,6 +46,7 @@ from symbiosis.solvers.status import (
     SolveProgress,
     Status,
     relative_gap,
+    within_known_bound,
 )
 
 # Seconds past the time limit HiGHS is given to stop by itself before it is killed.
@@ -69,8 +71,8 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
                       answer: np.ndarray | None = None):
     """``solvers.highs.solve_here`` in a child process, stopped KILL_AFTER seconds after
     ``options.time_limit`` (if set) if it has not ended, or as soon as the best answer streamed
-    (HiGHS's or the worker's beside it) lies within ``options.mip_gap`` of the bound; a
-    ``HighsAnswer``."""
+    (HiGHS's or the worker's beside it) lies within ``options.mip_gap`` of the bound streamed
+    or of ``options.known_bound``; a ``HighsAnswer``."""
     from symbiosis.solvers.highs import HighsAnswer
 
     clock = time.perf_counter()
@@ -87,7 +89,8 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
                                    deadline, answer))
         child = start_process(__name__, folder, own_group=True)
         watch = _Watch(folder, options.progress, clock)
-        stopped = reached = False
+        stopped = False
+        reached = ""  # why the answer streamed is enough, if it is
         try:
             while child.poll() is None and time.perf_counter() < give_up:
                 time.sleep(0.05)
@@ -95,7 +98,10 @@ def solve_by_deadline(arrays, held: np.ndarray | None, options: SolveOptions, lo
                 # HiGHS may not take the worker's answer offered it (an audit: 3.3 % from the
                 # bound at 33 s with --gap 0.05, and the run went on to its limit)
                 if arrays.is_mip and watch.within(options.mip_gap):
-                    reached = True
+                    reached = f"{WITHIN_GAP_MESSAGE}; HiGHS stopped then"
+                    break
+                if arrays.is_mip and within_known_bound(watch.best(), options):
+                    reached = f"{KNOWN_BOUND_MESSAGE}; HiGHS stopped then"
                     break
         except KeyboardInterrupt:
             if not options.stop_keeps_answer:
@@ -131,14 +137,15 @@ class _Watch:
         if worker is not None and worker.values is not None:
             self._worker = worker.objective
         if self._teller is not None:
-            self._teller.tell(self._best(), self._bound)
+            self._teller.tell(self.best(), self._bound)
 
-    def _best(self) -> float:
+    def best(self) -> float:
+        """The cheapest answer streamed (NaN if none)."""
         return min((v for v in (self._highs, self._worker) if not math.isnan(v)), default=math.nan)
 
     def within(self, gap: float) -> bool:
         """Whether the best answer streamed lies within ``gap`` of the bound streamed."""
-        best = self._best()
+        best = self.best()
         return not math.isnan(best + self._bound) and relative_gap(best, self._bound) <= gap
 
 
@@ -153,10 +160,11 @@ def _kill(child) -> None:
 
 
 def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, seconds: float,
-              stopped: bool = False, reached: bool = False):
+              stopped: bool = False, reached: str = ""):
     """The answer of a child that did not finish (``killed`` at the limit or when Ctrl-C
-    ``stopped`` the wait, or ended with ``returncode``): the cheapest answer it streamed,
-    HiGHS's or the worker's, against the last bound it streamed."""
+    ``stopped`` the wait, or ended with ``returncode``, or stopped as ``reached`` says, an
+    answer within the gap asked): the cheapest answer it streamed, HiGHS's or the worker's,
+    against the last bound it streamed."""
     from symbiosis.solvers.highs import HighsAnswer
 
     incumbent = read_answer(folder / INCUMBENT)  # (values, objective)
@@ -170,7 +178,7 @@ def _streamed(arrays, folder: Path, *, killed: bool, returncode: int | None, sec
     gap = relative_gap(objective, bound) if values is not None else math.nan
     first = next((answer for answer in reversed(worker) if answer is not None), None)
     if reached and values is not None:
-        status, message = Status.OPTIMAL, f"{WITHIN_GAP_MESSAGE}; HiGHS stopped then"
+        status, message = Status.OPTIMAL, reached
     elif stopped:
         status, message = Status.TIME_LIMIT, STOPPED_MESSAGE
     elif killed:

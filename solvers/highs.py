@@ -20,6 +20,7 @@ from symbiosis.solvers.deadline import holds_deadline, solve_by_deadline
 from symbiosis.solvers.status import (
     IPM_FROM_COLUMNS,
     IPM_ITERATION_LIMIT,
+    KNOWN_BOUND_MESSAGE,
     MIP_HEURISTIC_EFFORT,
     START_FROM_INTEGERS,
     STOPPED_MESSAGE,
@@ -30,6 +31,7 @@ from symbiosis.solvers.status import (
     StopNow,
     relative_gap,
     start_pays,
+    within_known_bound,
 )
 
 INF = highspy.kHighsInf
@@ -118,10 +120,47 @@ class HighsAnswer:
 def solve_arrays(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions,
                  log_path: str, answer: np.ndarray | None = None) -> HighsAnswer:
     """Solve ``arrays`` with HiGHS (:func:`solve_here`), in a process of its own stopped at the
-    time limit when ``options`` ask for one and the model is large (``solvers/deadline.py``)."""
+    time limit when ``options`` ask for one and the model is large (``solvers/deadline.py``);
+    not at all when the ``answer`` given already lies within the gap of ``options.known_bound``."""
+    if answer is not None:
+        enough = answer_within_known_bound(arrays, answer, options)
+        if enough is not None:
+            return enough
     if holds_deadline(arrays, options):
         return solve_by_deadline(arrays, held, options, log_path, answer)
     return solve_here(arrays, held, options, log_path, answer=answer)
+
+
+def answer_within_known_bound(arrays: HighsArrays, answer: np.ndarray,
+                              options: SolveOptions) -> HighsAnswer | None:
+    """``answer`` (column values) as the optimum when it is an answer to the MIP ``arrays``, its
+    bounds, rows and integers kept, and its cost lies within ``options.mip_gap`` of
+    ``options.known_bound``: branch and bound could prove no more than that. None otherwise."""
+    if not arrays.is_mip or not math.isfinite(options.known_bound):
+        return None
+    clock = time.perf_counter()
+    objective = float(arrays.offset + arrays.cost @ answer)
+    if not within_known_bound(objective, options) or not _holds(arrays, answer):
+        return None
+    gap = relative_gap(objective, min(options.known_bound, objective))
+    return HighsAnswer(status=Status.OPTIMAL, message=KNOWN_BOUND_MESSAGE, has_solution=True,
+                       values=answer, objective=objective, bound=math.nan, gap=gap, row_duals=None,
+                       first=None, pass_seconds=0.0, seconds=time.perf_counter() - clock)
+
+
+def _holds(arrays: HighsArrays, values: np.ndarray, tolerance: float = 1e-6) -> bool:
+    """Whether ``values`` keep the columns' bounds, the rows and the integers of ``arrays`` to
+    ``tolerance`` (relative to each row's scale, as HiGHS keeps them to about 1e-7)."""
+    columns = np.repeat(np.arange(arrays.num_col), np.diff(arrays.start))
+    activity = np.bincount(arrays.index, weights=arrays.value * values[columns], minlength=arrays.num_row)
+    scale = 1.0 + np.bincount(arrays.index, weights=np.abs(arrays.value * values[columns]),
+                              minlength=arrays.num_row)
+    integral = np.abs(values[arrays.integer] - np.round(values[arrays.integer])) <= tolerance
+    return bool(np.all(values >= arrays.lower - tolerance * (1 + np.abs(arrays.lower)))
+                and np.all(values <= arrays.upper + tolerance * (1 + np.abs(arrays.upper)))
+                and np.all(activity >= arrays.row_lower - tolerance * scale)
+                and np.all(activity <= arrays.row_upper + tolerance * scale)
+                and np.all(integral))
 
 
 def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptions, log_path: str,
@@ -163,6 +202,9 @@ def solve_here(arrays: HighsArrays, held: np.ndarray | None, options: SolveOptio
         # means it (one run said optimal, another time_limit, for the same answer; an audit); an
         # LP has no gap to be within
         kind, message = Status.OPTIMAL, WITHIN_GAP_MESSAGE
+    elif kind is Status.TIME_LIMIT and not stopped and has_solution \
+            and within_known_bound(objective, options):  # the search stopped there (_run's stop_when)
+        kind, message = Status.OPTIMAL, KNOWN_BOUND_MESSAGE
     return HighsAnswer(status=kind, message=message, has_solution=has_solution,
                        values=values, objective=objective,
                        bound=bound if bound is not None else math.nan,
@@ -392,7 +434,7 @@ def run_with_first_answer(h: highspy.Highs, arrays: HighsArrays, options: SolveO
             else:
                 first = give_first_answer(h, arrays, options, held)
         if arrays.is_mip:
-            _run(h)
+            _run(h, lambda out: within_known_bound(out.objective_function_value, options))
         else:
             _run_lp(h)
     except KeyboardInterrupt as interrupt:
@@ -561,7 +603,7 @@ def _run_lp(h: highspy.Highs) -> None:
     _run(h)
 
 
-def _run(h: highspy.Highs) -> None:
+def _run(h: highspy.Highs, stop_when: Callable[[object], bool] | None = None) -> None:
     """``h.run()`` in a thread of its own, so that Ctrl-C is not held back until the solve ends
     (HiGHS holds the interpreter while it runs): HiGHS is asked to stop at its next interrupt
     check, waited for, and the KeyboardInterrupt goes on to the caller.
@@ -574,12 +616,17 @@ def _run(h: highspy.Highs) -> None:
     callback, which also clears the interrupt flag HiGHS keeps from an earlier run: with
     highspy's, a Highs object once interrupted stopped every later solve at once (tested).
     A second Ctrl-C while HiGHS stops (inside a sub-MIP it looks at the request only when that
-    ends, seconds later) raises :class:`StopNow` at once, the stop request left in place."""
+    ends, seconds later) raises :class:`StopNow` at once, the stop request left in place.
+    ``stop_when(data_out)`` of branch and bound's callback, if given, stops it too (quietly: the
+    status is HiGHS's interrupt)."""
     ended: list[bool] = []
     stop: list[bool] = []
 
     def interrupt(event) -> None:
         event.interrupt(bool(stop))  # HiGHS keeps the flag from an earlier run: set it each time
+
+    def interrupt_search(event) -> None:
+        event.interrupt(bool(stop) or (stop_when is not None and bool(stop_when(event.data_out))))
 
     def solve() -> None:
         try:
@@ -596,7 +643,7 @@ def _run(h: highspy.Highs) -> None:
 
     h.cbSimplexInterrupt += interrupt
     h.cbIpmInterrupt += interrupt
-    h.cbMipInterrupt += interrupt
+    h.cbMipInterrupt += interrupt_search
     try:
         threading.Thread(target=solve, name="highs", daemon=True).start()
         try:
@@ -612,7 +659,7 @@ def _run(h: highspy.Highs) -> None:
         if ended:  # else a second Ctrl-C left HiGHS running: its stop request stays until it stops
             h.cbSimplexInterrupt -= interrupt
             h.cbIpmInterrupt -= interrupt
-            h.cbMipInterrupt -= interrupt
+            h.cbMipInterrupt -= interrupt_search
 
 
 def _status(status, h: highspy.Highs) -> Status:

@@ -56,6 +56,8 @@ PROGRESS_EVERY = 1.0
 STOPPED_MESSAGE = "Stopped by Ctrl-C"
 # The message of an answer found beside branch and bound within the gap asked (status optimal).
 WITHIN_GAP_MESSAGE = "Optimal within the gap asked (an answer found beside branch and bound)"
+# The message of an answer within the gap asked of ``SolveOptions.known_bound`` (status optimal).
+KNOWN_BOUND_MESSAGE = "Optimal within the gap asked of the bound known before the solve"
 
 
 class StopNow(KeyboardInterrupt):
@@ -76,6 +78,14 @@ class Status(StrEnum):
 def relative_gap(objective: float, bound: float) -> float:
     """Relative distance of an answer from the bound, as HiGHS measures it (NaN if either is)."""
     return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+def within_known_bound(objective: float, options: SolveOptions) -> bool:
+    """Whether an answer costing ``objective`` lies within ``options.mip_gap`` of
+    ``options.known_bound`` (never when either is unknown)."""
+    known = options.known_bound
+    return math.isfinite(known) and math.isfinite(objective) \
+        and relative_gap(objective, min(known, objective)) <= options.mip_gap
 
 
 def start_pays(columns: int, integers: int, gap: float) -> bool:
@@ -163,6 +173,10 @@ class SolveOptions:
     # found by then (status TIME_LIMIT, message STOPPED_MESSAGE) rather than raising; a second
     # Ctrl-C afterwards is the caller's to handle.
     stop_keeps_answer: bool = False
+    # HiGHS MIPs: a bound on the optimum known before the solve (NaN: none), e.g. a relaxation's
+    # solved beforehand: an answer within ``mip_gap`` of it ends the search, a given answer
+    # (``start="answer"``) before branch and bound begins.
+    known_bound: float = math.nan
 
     def __post_init__(self) -> None:
         if self.start not in STARTS:

@@ -876,3 +876,54 @@ def test_the_progress_line_measures_against_the_one_step_bound_where_higher() ->
     tell(SolveProgress(6.0, 100.0, 95.0))  # HiGHS's own, once higher, is taken
     assert said == ["solving with highs: best 100 EUR, 10.0% from the bound (5 s)",
                     "solving with highs: best 100 EUR, 5.0% from the bound (6 s)"]
+
+
+@pytest.mark.parametrize("own_process", [False, True], ids=["here", "own-process"])
+def test_an_answer_within_the_gap_of_a_bound_known_before_ends_the_search(tmp_path, own_process) -> None:
+    """``SolveOptions.known_bound`` (the one-step model's bound, which ``optimize`` knows from the
+    coarse start): branch and bound stops as soon as its answer lies within the gap asked of it.
+    The knapsack takes HiGHS minutes to prove; its answer after 2 s, given as the known bound,
+    is found again on the same path and ends the search there, optimal, long before the limit."""
+    import time
+
+    from symbiosis.solvers.highs import solve_arrays
+    from symbiosis.solvers.status import KNOWN_BOUND_MESSAGE
+
+    arrays = _knapsack_arrays()
+    log = str(tmp_path / "log")
+    first = solve_arrays(arrays, None, SolveOptions(time_limit=2.0, start="none", hard_limit=False), log)
+    assert first.status is Status.TIME_LIMIT and first.has_solution and first.gap > 1e-3
+    options = SolveOptions(time_limit=60.0, start="none", hard_limit=own_process, known_bound=first.objective)
+    clock = time.perf_counter()
+    answer = solve_arrays(arrays, None, options, log)
+    assert time.perf_counter() - clock < 30
+    assert answer.status is Status.OPTIMAL and answer.message.startswith(KNOWN_BOUND_MESSAGE)
+    assert answer.objective <= first.objective + 1e-4 * abs(first.objective)
+    assert answer.gap > 1e-3  # HiGHS's own bound proves less: the known one ended it
+
+
+def test_a_given_answer_within_the_gap_of_the_known_bound_needs_no_branch_and_bound(tmp_path) -> None:
+    """A given answer (``start="answer"``) that keeps every row, bound and integer and lies within
+    the gap of ``known_bound`` is the answer at once (the knapsack above takes HiGHS minutes);
+    one that breaks a row, or lies outside the gap, goes to HiGHS as before."""
+    import time
+
+    import numpy as np
+
+    from symbiosis.solvers.highs import solve_arrays
+    from symbiosis.solvers.status import KNOWN_BOUND_MESSAGE
+
+    arrays = _knapsack_arrays()
+    log = str(tmp_path / "log")
+    found = solve_arrays(arrays, None, SolveOptions(time_limit=1.0, start="none", hard_limit=False), log)
+    options = SolveOptions(time_limit=1.0, start="none", hard_limit=False, known_bound=found.objective)
+    clock = time.perf_counter()
+    answer = solve_arrays(arrays, None, options, log, answer=found.values)
+    assert time.perf_counter() - clock < 0.5
+    assert answer.status is Status.OPTIMAL and answer.message == KNOWN_BOUND_MESSAGE
+    assert answer.objective == pytest.approx(found.objective, rel=1e-12) and answer.gap == 0.0
+    every_item = np.ones(arrays.num_col)  # over every knapsack's capacity
+    cheaper = replace(options, known_bound=float(arrays.cost.sum()))
+    assert solve_arrays(arrays, None, cheaper, log, answer=every_item).message != KNOWN_BOUND_MESSAGE
+    lower = replace(options, known_bound=found.objective * 1.01)  # 1 % more value may exist
+    assert solve_arrays(arrays, None, lower, log, answer=found.values).message != KNOWN_BOUND_MESSAGE
