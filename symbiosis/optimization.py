@@ -270,8 +270,10 @@ def optimize(
     explanation, unexplained = [], []
     if outcome.status is Status.INFEASIBLE:
         say("finding what cannot hold")
-        # The elastic model is a copy: a design start's variables are not its own.
-        elastic = replace(options, log=False, start="auto", start_held=(), time_limit=deadline.left())
+        # The elastic model is a copy: a design start's variables are not its own, and its
+        # objective another: the cost's known bound is none of its own.
+        elastic = replace(options, log=False, start="auto", start_held=(), time_limit=deadline.left(),
+                          known_bound=math.nan)
         no_time = elastic.time_limit == 0
         violations = [] if no_time else elastic_violations(model, elastic, first=CHOSEN_LIMITS)
         explanation = explain(violations, candidates, data)
@@ -288,7 +290,8 @@ def optimize(
         solution = evaluate(park, candidates, data, answer)
     wanted = values if values is not None else outcome.details.get("columns", 0) <= VALUES_UP_TO_COLUMNS
     wanted = wanted and outcome.has_solution and solver == "highs" and not stopped
-    worth, values_missing = _values(park, data, model, replace(options, time_limit=deadline.left())) \
+    worth, values_missing = _values(park, data, model, replace(options, time_limit=deadline.left(),
+                                                               known_bound=math.nan)) \
         if wanted else (None, None)
     if values is None:  # found by default, for the report: their absence unasked is no warning (an audit)
         values_missing = None

@@ -197,7 +197,7 @@ def test_an_answer_found_beside_branch_and_bound_is_kept_when_highs_ends_without
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    def out_of_time(h) -> None:
+    def out_of_time(h, stop_when=None) -> None:
         made[0]._process.wait(timeout=120)
         h.setOptionValue("time_limit", 0.0)
         h.run()
