@@ -1155,3 +1155,24 @@ def test_sites_too_close_for_the_map_get_a_close_up() -> None:
     assert [sorted(group) for group in groups] == [sorted(hofors), sorted(borlange)]
     spread = {f"s{i}": (float(i % 4), float(i // 4), False) for i in range(12)}
     assert _close_groups(spread) == []
+
+
+def test_a_result_shows_its_headline_and_exchanges_in_a_notebook(tmp_path) -> None:
+    """A notebook shows a Result as HTML (``_repr_html_``): the park, the status, the headline
+    figures as the summary has them and one row per exchange; text from the park stays text;
+    a result without an answer says why."""
+    park = symbiosis.load_park(write_park(tmp_path / "park", park_dict(
+        {"smelter": SMELTER, "town": TOWN}, park={"carbon_price": "900 NOK/t", "name": SCRIPT})))
+    result = symbiosis.optimize(park)
+    shown = result._repr_html_()
+    assert SCRIPT not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;: optimal" in shown
+    assert f"{result.summary['saving']:,.0f} NOK" in shown
+    assert f"{result.summary['baseline_cost']:,.0f} &rarr; {result.total_cost:,.0f} NOK" in shown
+    headline, exchanges = shown.split("</table>", 1)
+    assert headline.count("<tr>") == 5 and exchanges.count("<tr>") == len(result.exchanges) > 0
+    for exchange in result.exchanges.itertuples():
+        assert f"<td>{exchange.id}</td>" in shown and f"<td>{exchange.investment:,.0f}</td>" in shown
+    summary = result.summary.copy()
+    summary[["status", "total_cost"]] = ["time_limit", float("nan")]
+    unsolved = replace(result, summary=summary, exchanges=result.exchanges.iloc[0:0])._repr_html_()
+    assert ": time_limit</h4>" in unsolved and "time limit" in unsolved.split("</h4>")[1]

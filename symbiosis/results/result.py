@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # figures load matplotlib only when asked for
     from symbiosis.report.plots import PlotAccessor
 
 TABLES = ("exchanges", "firms", "routes", "flows", "candidates", "values")
+# The exchanges' columns a notebook shows (``Result._repr_html_``).
+NOTEBOOK_EXCHANGE_COLUMNS = ["id", "kind", "from_firm", "from_stream", "to_firm", "to_stream", "carrier",
+                             "technology", "capacity", "capacity_unit", "annual_amount", "amount_unit",
+                             "investment", "saving", "co2_avoided", "payback_years"]
 _TEXT, _NUMBER = "str", "float64"
 EXCHANGE_COLUMNS = {
     **dict.fromkeys(
@@ -223,6 +227,34 @@ class Result:
             f"{s['saving']:,.0f} {s['currency']}/year, emissions {s['baseline_emissions']:,.0f}"
             f" -> {s['emissions']:,.0f} t CO2/year)"
         )
+
+    def _repr_html_(self) -> str:
+        """The result as a notebook shows it: the headline and the exchanges (the whole tables
+        stay ``result.exchanges``, ``result.firms`` and the rest)."""
+        import html
+
+        s = self.summary
+        currency = html.escape(str(s.get("currency", "")))
+        scenario = f" ({html.escape(str(s['scenario']))})" if s.get("scenario") else ""
+        title = f"<h4>{html.escape(str(s.get('park', '')))}{scenario}: {html.escape(self.status)}</h4>"
+        if not self.has_solution:
+            return f"{title}<p>{html.escape(self.why_no_solution_text)}</p>"
+        gap = s.get("gap", math.nan)
+        headline = {
+            "cost per year": f"{s['baseline_cost']:,.0f} &rarr; {s['total_cost']:,.0f} {currency}",
+            "saving per year": f"{s['saving']:,.0f} {currency}",
+            "emissions per year": f"{s['baseline_emissions']:,.0f} &rarr; {s['emissions']:,.0f} t CO2",
+            "investment": f"{s.get('investment', 0.0):,.0f} {currency}",
+            "gap from the bound": f"{gap:.2%}" if math.isfinite(gap) else "",
+        }
+        rows = "".join(f"<tr><th style='text-align:left'>{name}</th><td>{value}</td></tr>"
+                       for name, value in headline.items())
+        if self.exchanges.empty:
+            return f"{title}<table>{rows}</table><p>No exchange pays in this park.</p>"
+        shown = [column for column in NOTEBOOK_EXCHANGE_COLUMNS if column in self.exchanges.columns]
+        exchanges = self.exchanges[shown].to_html(index=False, na_rep="", formatters={
+            column: _notebook_number for column in shown if self.exchanges[column].dtype.kind == "f"})
+        return f"{title}<table>{rows}</table>{exchanges}"
 
     # -- the JSON contract --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -517,3 +549,10 @@ def atomic_write(path: str | Path, write) -> None:
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def _notebook_number(value: float) -> str:
+    """A figure as a notebook table shows it: thousands apart, small ones to three digits."""
+    if not math.isfinite(value):
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
