@@ -259,6 +259,8 @@ def optimize(
         outcome = _least_cost_at_least_emissions(model, data, options, outcome)
     elif outcome.has_solution and not data.storages and coarse_bound > _or_lowest(outcome.bound):
         outcome = _with_bound(outcome, coarse_bound)
+    elif outcome.status is Status.TIME_LIMIT and floor > _or_lowest(outcome.bound):
+        outcome = _with_bound(outcome, floor)  # no answer, but what the optimum costs at least
     answer = None  # the model's values as a Solution, kept while no re-solve changes them
     if outcome.has_solution and not stopped:
         polish = _design_lp(model, data, SolveOptions(solver=solver, time_limit=deadline.left(keep=keep),
@@ -507,7 +509,8 @@ def _with_bound(outcome: SolveOutcome, bound: float) -> SolveOutcome:
     a large time-resolved model may stop before its root LP, on HiGHS's trivial bound: a 50-firm
     park at 8 typical days x 6 segments said 1,355 % from a bound of -713 M, where the one-step
     model's 40.4 M leaves 29 %)."""
-    bound = min(bound, outcome.objective)  # a bound never above the answer (solver tolerances)
+    if outcome.has_solution:
+        bound = min(bound, outcome.objective)  # a bound never above the answer (solver tolerances)
     details = {**outcome.details, "bound_source": "one annual step of mean rates"}
     return replace(outcome, bound=bound, gap=relative_gap(outcome.objective, bound), details=details)
 

@@ -1064,6 +1064,32 @@ def test_the_one_step_models_bound_stands_in_for_a_weaker_one(make_park, monkeyp
     assert coarse.summary["gap"] == pytest.approx((coarse.total_cost - bound) / coarse.total_cost, rel=1e-9)
 
 
+def test_a_run_without_an_answer_says_what_the_optimum_costs_at_least(make_park, monkeypatch) -> None:
+    """The main solve ended at its time limit with no answer: the one-step model's bound still
+    says what the least cost is at least (the annual park's optimum, as above), and so does
+    the run's account of why there is no answer."""
+    import symbiosis.optimization as optimization
+    from symbiosis.solvers import SolveOutcome, Status
+
+    park = _shift_park(make_park, storage=False, time={"typical_days": 2})
+    annual = symbiosis.optimize(symbiosis.load_park(park.folder, overrides={"park.time": "annual"}))
+    real_solve = optimization.solve
+
+    def no_answer_in_time(model, options):
+        if options.start in ("design", "answer"):  # the main solve
+            return SolveOutcome(status=Status.TIME_LIMIT, has_solution=False, message="Time limit reached")
+        return real_solve(model, options)
+
+    monkeypatch.setattr(optimization, "solve", no_answer_in_time)
+    result = symbiosis.optimize(park, start="coarse")
+    assert not result.has_solution and result.status == "time_limit"
+    assert result.summary["bound"] == pytest.approx(annual.total_cost, rel=0.01, abs=1e-3)
+    assert result.summary["bound_source"] == "one annual step of mean rates"
+    said = result.why_no_solution_text
+    assert "time limit" in said
+    assert f"at least {result.summary['bound']:,.0f} NOK a year (the bound of one annual step" in said
+
+
 @pytest.mark.parametrize("store_at", ["a", "b"])
 def test_a_free_store_with_nothing_to_shift_is_not_proposed(make_park, store_at: str) -> None:
     """Surplus and need in the same hours: the pipe carries all, a store has nothing to shift. A

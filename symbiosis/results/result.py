@@ -166,6 +166,12 @@ class Result:
         elif self.status == "time_limit":
             reasons.append("the time limit ended the solve before any solution was found; allow more time "
                            "(--time-limit SECONDS; time_limit= in Python)")
+        bound = s.get("bound", math.nan)
+        if self.status == "time_limit" and s.get("objective_kind") == "cost" and math.isfinite(bound):
+            source = str(s.get("bound_source") or "the solver")
+            source = f"the bound of {source}" if " " in source else f"{source}'s bound"
+            currency = s.get("currency", "")
+            reasons.append(f"the least cost is at least {bound:,.0f} {currency} a year ({source})")
         explained = s.get("infeasibility")
         reasons += [str(sentence) for sentence in explained] if isinstance(explained, list | tuple) else []
         return reasons
