@@ -143,8 +143,10 @@ def optimize(
         HiGHS MIPs: ``"relaxation"`` finds a first answer from the LP relaxation before branch
         and bound, ``"none"`` does not, ``"coarse"`` starts from the design of the park solved
         as one annual step (time-resolved parks), ``"auto"`` (default) takes ``"coarse"`` for
-        a time-resolved MIP of 20,000 columns and 100 binaries or more, else ``"relaxation"``
-        from 100 binaries up (one-step MIPs at a gap under 1 %: from 1,000).
+        a time-resolved MIP of 20,000 columns and 100 binaries or more (or fewer, without
+        stores: then solved first with the one-step answer's binaries held, and ended within
+        ``gap`` of the one-step bound), else ``"relaxation"`` from 100 binaries up (one-step
+        MIPs at a gap under 1 %: from 1,000).
         A :class:`Result` (or the ids of the links, stores and hub units built) starts from
         that design instead: the MIP is first solved with nothing else new allowed, and branch
         and bound starts from that answer (a sweep's scenarios start from their neighbour's).

@@ -52,7 +52,8 @@ from symbiosis.solvers.status import STOPPED_MESSAGE
 @click.option("--start", type=click.Choice(START_WORDS), default="auto",
               show_default=True,
               help="HiGHS MIPs: first answer from the LP relaxation, or from the design of the park solved "
-                   "as one annual step (auto: coarse for time-resolved MIPs of 20,000 columns, else "
+                   "as one annual step (auto: coarse for time-resolved MIPs of 20,000 columns, from 100 "
+                   "binaries or, without stores, fewer; else "
                    "relaxation from 100 binaries, on annual parks at a gap under 1 % from 1,000)")
 @click.option("--log", "show_log", is_flag=True, help="show the solver's log on stderr")
 @click.option("--values", "show_values", is_flag=True,
