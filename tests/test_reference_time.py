@@ -209,18 +209,10 @@ def test_typical_days_of_a_year_of_two_kinds_of_day_are_the_hourly_year(make_par
     assert typical.total_cost == pytest.approx(hourly.total_cost, rel=1e-12)
 
 
-def test_an_hourly_park_at_the_same_rates_every_hour_is_solved_as_its_annual_self(make_park) -> None:
+def three_ammonia_plants(make_park, time) -> symbiosis.Park:
     """A chlor-alkali plant's 0.15 t/h of hydrogen (flared) and three ammonia plants needing
-    0.05 t/h each (bought at 35 NOK/kg), each 1 km away (1.3 km of pipe), every hour alike.
-    Each pipe: 1,000,000 NOK + 500 NOK/m x 1,300 m + the curve at 0.05 t/h, on its segment from
-    (0.04 t/h, 400,000) to (0.08, 600,000): 450,000 NOK; 2,100,000 NOK, x CRF(7 %, 40) =
-    157,519.2 NOK a year; three of them 472,557.6 NOK, against 3 x 438 t x 35,000 = 45,990,000.
-
-    Hourly (8,760 steps, over 20,000 columns, 3 builds and 6 curve steps) the one-step model
-    is this park exactly: its bound proves the first answer (the time steps solved with its
-    design and curve steps held) optimal, with no branch and bound (``solver_message``)."""
-    from symbiosis.solvers.status import KNOWN_BOUND_MESSAGE
-
+    0.05 t/h each (bought at 35 NOK/kg, 10 t CO2/t), each 1 km away, every hour alike; a
+    hydrogen pipe with a cost curve."""
     def demand(x: str, y: str) -> dict:
         return {"location": {"x": x, "y": y}, "streams": {"hydrogen": {
             "direction": "demand", "carrier": "hydrogen", "purity": "99.9 %", "amount": "0.05 t/h",
@@ -236,25 +228,62 @@ def test_an_hourly_park_at_the_same_rates_every_hour_is_solved_as_its_annual_sel
              {"capacity": "0.2 t/h", "investment": "1000000 NOK"}]
     h2_pipe = {"investment": "1000000 NOK", "investment_per_length": "500 NOK/m", "lifetime": "40 year",
                "fixed_om": "0 %", "loss_per_km": "0 %", "min_capacity": "0 t/h", "cost_curve": curve}
+    return make_park(firms, park={"time": time}, technologies={"hydrogen_pipe": h2_pipe},
+                     routes={"flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
+                             "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg",
+                                               "emissions": "10 t/t"}})
 
-    def solve(time) -> symbiosis.Result:
-        return symbiosis.optimize(make_park(
-            firms, park={"time": time}, technologies={"hydrogen_pipe": h2_pipe},
-            routes={"flare": {"carrier": "hydrogen", "price": "0 NOK/t"},
-                    "grey_hydrogen": {"carrier": "hydrogen", "price": "35 NOK/kg", "emissions": "10 t/t"}}),
-            values=False, time_limit=120)
 
-    expected = 3 * crf(0.07, 40) * (1_000_000 + 500 * 1300 + 450_000)
-    assert expected == pytest.approx(472_557.6, abs=0.1)
-    annual, hourly = solve("annual"), solve("hourly")
+# Each pipe of three_ammonia_plants: 1,000,000 NOK + 500 NOK/m x 1,300 m + the curve at 0.05 t/h,
+# on its segment from (0.04 t/h, 400,000) to (0.08, 600,000): 450,000 NOK; 2,100,000 NOK,
+# x CRF(7 %, 40) = 157,519.2 NOK a year; three of them 472,557.6 NOK, against 3 x 438 t x
+# 35,000 = 45,990,000 NOK and 3 x 4,380 t CO2 bought today.
+THREE_PIPES = 3 * crf(0.07, 40) * (1_000_000 + 500 * 1300 + 450_000)
+
+
+def test_an_hourly_park_at_the_same_rates_every_hour_is_solved_as_its_annual_self(make_park) -> None:
+    """``three_ammonia_plants``: the three pipes, 472,557.6 NOK a year (THREE_PIPES), annual
+    and hourly alike. Hourly (8,760 steps, over 20,000 columns, 3 builds and 6 curve steps) the
+    one-step model is this park exactly: its bound proves the first answer (the time steps
+    solved with its design and curve steps held) optimal, with no branch and bound
+    (``solver_message``)."""
+    from symbiosis.solvers.status import KNOWN_BOUND_MESSAGE
+
+    three_pipes = THREE_PIPES
+    assert three_pipes == pytest.approx(472_557.6, abs=0.1)
+    annual, hourly = (symbiosis.optimize(three_ammonia_plants(make_park, time), values=False, time_limit=120)
+                      for time in ("annual", "hourly"))
     assert hourly.summary["columns"] >= 20_000 and hourly.summary["binaries"] == 9
     for result in (annual, hourly):
         assert result.status == "optimal"
-        assert result.total_cost == pytest.approx(expected, rel=1e-9)
+        assert result.total_cost == pytest.approx(THREE_PIPES, rel=1e-9)
         assert result.summary["baseline_cost"] == pytest.approx(45_990_000, rel=1e-9)
     assert hourly.exchanges["investment"].tolist() == pytest.approx([2_100_000] * 3, rel=1e-9)
     assert hourly.summary["bound_source"] == "one annual step of mean rates"
     assert hourly.summary["solver_message"] == KNOWN_BOUND_MESSAGE
+    # the first answer is said to be the one-step design's (it was '' and NaN; an audit)
+    assert hourly.summary["start_source"] == "one annual step"
+    assert hourly.summary["start_objective"] == pytest.approx(THREE_PIPES, rel=1e-9)
+
+
+def test_least_emissions_from_the_one_step_design_still_finds_its_cheapest_flows_first(
+        make_park, monkeypatch) -> None:
+    """Under the emissions objective the least cost at the least CO2 starts from an LP of the
+    first answer's design (its cheapest flows); from the one-step design's answer (start
+    "answer", few binaries) it was skipped (an audit). Least CO2 here: all three pipes, 0 t,
+    at THREE_PIPES a year."""
+    import symbiosis.optimization as optimization
+
+    calls = []
+    cheapest = optimization._cheapest_flows_of_the_design
+    monkeypatch.setattr(optimization, "_cheapest_flows_of_the_design",
+                        lambda *args: calls.append(args) or cheapest(*args))
+    result = symbiosis.optimize(three_ammonia_plants(make_park, "hourly"), objective="emissions",
+                                values=False, time_limit=120)
+    assert result.status == "optimal" and result.summary["start_source"] == "one annual step"
+    assert result.summary["emissions"] == pytest.approx(0, abs=1e-6)
+    assert result.total_cost == pytest.approx(THREE_PIPES, rel=1e-6)
+    assert len(calls) == 1
 
 
 # 3. A store at a demand: links fill it, its losses go back to the supply's route.

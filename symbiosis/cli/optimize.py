@@ -44,7 +44,8 @@ from symbiosis.solvers.status import STOPPED_MESSAGE
 @click.option("--force", is_flag=True, help="replace the files of a result already in --out")
 @click.option("--objective", type=click.Choice(["cost", "emissions"]), default="cost", show_default=True)
 @click.option("--time-limit", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
-              help="for the solves of the run, which share it (loading, building and writing come on top)")
+              help="for the run after the park is loaded: finding candidates and building count against it "
+                   "but are not cut short; the solves share what is left; writing comes on top")
 @click.option("--gap", type=FiniteFloatRange(min=0, max=1), default=1e-4, show_default=True,
               help="relative MIP gap at which to stop")
 @click.option("--threads", type=click.IntRange(min=1), default=None)
