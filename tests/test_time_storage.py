@@ -1088,6 +1088,7 @@ def test_a_run_without_an_answer_says_what_the_optimum_costs_at_least(make_park,
     said = result.why_no_solution_text
     assert "time limit" in said
     assert f"at least {result.summary['bound']:,.0f} NOK a year (the bound of one annual step" in said
+    assert result.to_dict()["why"] == result.why_no_solution and annual.to_dict()["why"] == []  # --json
 
 
 @pytest.mark.parametrize("store_at", ["a", "b"])

@@ -310,6 +310,7 @@ class Result:
             self.firms, CONTRACT_FIRM + ["name", "baseline_emissions", "emissions", "share_of_saving"]
         )
         data["summary"] = {key: json_value(value) for key, value in s.items()}
+        data["why"] = self.why_no_solution  # why there is no answer, as the terminal says ([] if one)
         return data
 
     def to_json(self, *, values: bool = False, **kwargs: Any) -> str:
