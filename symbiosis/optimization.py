@@ -272,10 +272,10 @@ def optimize(
             say(stage)
             options = replace(options, progress=_telling(say, stage, park.currency))
         outcome = _least_cost_at_least_emissions(model, data, options, outcome)
-    elif outcome.has_solution and not data.storages and coarse_bound > _or_lowest(outcome.bound):
+    elif not data.storages and coarse_bound > _or_lowest(outcome.bound) and (
+            # without an answer, what the least cost is at least
+            outcome.has_solution or (outcome.status is Status.TIME_LIMIT and objective == "cost")):
         outcome = _with_bound(outcome, coarse_bound)
-    elif outcome.status is Status.TIME_LIMIT and floor > _or_lowest(outcome.bound):
-        outcome = _with_bound(outcome, floor)  # no answer, but what the optimum costs at least
     if design_answer is not None and design_answer.has_solution and outcome.details.get("start") is None:
         # the first answer branch and bound had: the one-step design's (summary start_source)
         first = FirstAnswer(None, design_answer.objective, math.nan, 0, design_answer.seconds, ONE_STEP_START)

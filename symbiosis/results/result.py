@@ -239,6 +239,8 @@ class Result:
         stay ``result.exchanges``, ``result.firms`` and the rest)."""
         import html
 
+        from symbiosis.report.numbers import number  # the report's way with figures
+
         s = self.summary
         currency = html.escape(str(s.get("currency", "")))
         scenario = f" ({html.escape(str(s['scenario']))})" if s.get("scenario") else ""
@@ -259,7 +261,7 @@ class Result:
             return f"{title}<table>{rows}</table><p>No exchange pays in this park.</p>"
         shown = [column for column in NOTEBOOK_EXCHANGE_COLUMNS if column in self.exchanges.columns]
         exchanges = self.exchanges[shown].to_html(index=False, na_rep="", formatters={
-            column: _notebook_number for column in shown if self.exchanges[column].dtype.kind == "f"})
+            column: number for column in shown if self.exchanges[column].dtype.kind == "f"})
         return f"{title}<table>{rows}</table>{exchanges}"
 
     # -- the JSON contract --------------------------------------------------------------
@@ -556,10 +558,3 @@ def atomic_write(path: str | Path, write) -> None:
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
-
-
-def _notebook_number(value: float) -> str:
-    """A figure as a notebook table shows it: thousands apart, small ones to three digits."""
-    if not math.isfinite(value):
-        return ""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
